@@ -1,0 +1,215 @@
+"""Read queries for the article list, the reader and the sidebar.
+
+Every filter is an indexed condition on ``articles`` (or a semi-join into the tag tables),
+and lists are read a page at a time in ``published DESC, id DESC`` order, which the
+``articles_*_recent`` indexes match, so a 100k cache costs about what a 1k cache does.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING
+
+from tui.models import ArticleDetail, ArticleRow, Entity, Evidence, Filter
+from tui.store.fts import build_query
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+_ROW_COLUMNS = (
+    "a.id, a.feed_id, f.title, a.title, a.url, a.author, a.published, a.read, a.starred, "
+    "a.china, a.china_score, a.regions, a.topics"
+)
+
+
+def filter_sql(flt: Filter) -> tuple[str, list[object]]:
+    """WHERE clause (over alias ``a``) and its parameters for a Filter."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if flt.feed_id is not None:
+        clauses.append("a.feed_id = ?")
+        params.append(flt.feed_id)
+    if flt.china:
+        clauses.append("a.china = 1")
+    if flt.unread:
+        clauses.append("a.read = 0")
+    if flt.starred:
+        clauses.append("a.starred = 1")
+    if flt.regions:
+        marks = ", ".join("?" for _ in flt.regions)
+        clauses.append(
+            f"a.id IN (SELECT article_id FROM article_regions WHERE region IN ({marks}))"
+        )
+        params.extend(sorted(flt.regions))
+    if flt.topics:
+        marks = ", ".join("?" for _ in flt.topics)
+        clauses.append(f"a.id IN (SELECT article_id FROM article_topics WHERE topic IN ({marks}))")
+        params.extend(sorted(flt.topics))
+    if flt.entity:
+        clauses.append(
+            "a.id IN (SELECT ae.article_id FROM article_entities ae "
+            "JOIN entities e ON e.id = ae.entity_id WHERE e.key = ?)"
+        )
+        params.append(flt.entity.casefold())
+    if flt.search.strip():
+        query = build_query(flt.search)
+        if query is None:
+            clauses.append("0")
+        else:
+            clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(query)
+    where = " AND ".join(clauses) if clauses else "1"
+    return where, params
+
+
+def _row(values: tuple) -> ArticleRow:
+    return ArticleRow(
+        id=values[0],
+        feed_id=values[1],
+        feed_title=values[2] or "",
+        title=values[3],
+        url=values[4],
+        author=values[5],
+        published=values[6],
+        read=bool(values[7]),
+        starred=bool(values[8]),
+        china=bool(values[9]),
+        china_score=values[10],
+        regions=tuple(values[11].split()) if values[11] else (),
+        topics=tuple(values[12].split()) if values[12] else (),
+    )
+
+
+class QueryMixin:
+    db: Database
+
+    def list_articles(self, flt: Filter | None = None, *, limit: int = 50,
+                      offset: int = 0) -> list[ArticleRow]:
+        where, params = filter_sql(flt or Filter())
+        rows = self.db.conn.execute(
+            f"SELECT {_ROW_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            f"WHERE {where} ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [_row(r) for r in rows]
+
+    def count_articles(self, flt: Filter | None = None) -> int:
+        where, params = filter_sql(flt or Filter())
+        return self.db.conn.execute(
+            f"SELECT count(*) FROM articles a WHERE {where}", params
+        ).fetchone()[0]
+
+    def article_ids(self, flt: Filter | None = None, *, limit: int = 100_000) -> list[int]:
+        where, params = filter_sql(flt or Filter())
+        return [
+            r[0]
+            for r in self.db.conn.execute(
+                f"SELECT a.id FROM articles a WHERE {where} "
+                "ORDER BY a.published DESC, a.id DESC LIMIT ?",
+                (*params, limit),
+            )
+        ]
+
+    def article_row(self, article_id: int) -> ArticleRow | None:
+        row = self.db.conn.execute(
+            f"SELECT {_ROW_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            "WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        return _row(row) if row else None
+
+    def article(self, article_id: int) -> ArticleDetail | None:
+        row = self.article_row(article_id)
+        if row is None:
+            return None
+        body = self.db.conn.execute(
+            "SELECT summary, content_html, content_text, extracted_text, extract_error "
+            "FROM bodies WHERE article_id = ?",
+            (article_id,),
+        ).fetchone() or ("", "", "", None, None)
+        guid, evidence_json = self.db.conn.execute(
+            "SELECT guid, evidence FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        evidence = tuple(
+            Evidence(term=e[0], entity=e[1], field=e[2], region=e[3], weight=e[4])
+            for e in json.loads(evidence_json or "[]")
+        )
+        return ArticleDetail(
+            row=row,
+            summary=body[0],
+            content_html=body[1],
+            content_text=body[2],
+            extracted_text=body[3],
+            extract_error=body[4],
+            evidence=evidence,
+            entities=tuple(self.article_entities(article_id)),
+            guid=guid,
+        )
+
+    def article_entities(self, article_id: int) -> list[Entity]:
+        return [
+            Entity(name, kind, count)
+            for name, kind, count in self.db.conn.execute(
+                "SELECT e.name, e.type, ae.count FROM article_entities ae "
+                "JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id = ? "
+                "ORDER BY ae.count DESC, e.name",
+                (article_id,),
+            )
+        ]
+
+    def top_entities(self, flt: Filter | None = None, *, limit: int = 40,
+                     scan: int = 2000) -> list[Entity]:
+        """Most-mentioned entities over the newest ``scan`` articles matching the filter."""
+        where, params = filter_sql(flt or Filter())
+        rows = self.db.conn.execute(
+            "SELECT e.name, e.type, count(*) AS articles FROM article_entities ae "
+            "JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id IN ("
+            f"  SELECT a.id FROM articles a WHERE {where} "
+            "  ORDER BY a.published DESC, a.id DESC LIMIT ?) "
+            "GROUP BY ae.entity_id ORDER BY articles DESC, e.name LIMIT ?",
+            (*params, scan, limit),
+        ).fetchall()
+        return [Entity(name, kind, count) for name, kind, count in rows]
+
+    def topic_counts(self, flt: Filter | None = None) -> dict[str, int]:
+        """Articles per topic under the filter (ignoring its own topic choice)."""
+        base = flt or Filter()
+        without_topics = Filter(**{**base.__dict__, "topics": frozenset()})
+        where, params = filter_sql(without_topics)
+        rows = self.db.conn.execute(
+            "SELECT t.topic, count(*) FROM article_topics t JOIN articles a "
+            f"ON a.id = t.article_id WHERE {where} GROUP BY t.topic",
+            params,
+        ).fetchall()
+        return dict(rows)
+
+    def unread_counts(self) -> dict[int, int]:
+        return dict(
+            self.db.conn.execute(
+                "SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id"
+            ).fetchall()
+        )
+
+    def mark_read(self, flt: Filter, read: bool = True) -> int:
+        """Mark every article matching the filter; returns how many changed."""
+        where, params = filter_sql(flt)
+        with self.db.atomic():
+            cursor = self.db.conn.execute(
+                f"UPDATE articles SET read = ? WHERE id IN (SELECT a.id FROM articles a "
+                f"WHERE {where}) AND read != ?",
+                (int(read), *params, int(read)),
+            )
+        return cursor.rowcount
+
+    def search_is_valid(self, text: str) -> bool:
+        query = build_query(text)
+        if query is None:
+            return True
+        try:
+            self.db.conn.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", (query,)
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return False
+        return True

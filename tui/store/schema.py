@@ -1,0 +1,131 @@
+"""Schema and migrations.
+
+Migrations are sqlite-utils ``Migrations`` functions, each applied in its own transaction
+together with its record in ``_sqlite_migrations``. ``PRAGMA user_version`` mirrors the
+number applied, so a database written by a newer sinowire (more migrations than this code
+knows) is recognised and refused before anything is written.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+APPLICATION_ID = 0x53574952  # "SWIR"
+MIGRATION_SET = "sinowire"
+
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            lang TEXT,
+            site_url TEXT,
+            added INTEGER NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            last_attempt INTEGER,
+            last_success INTEGER,
+            last_error TEXT,
+            error_count INTEGER NOT NULL DEFAULT 0,
+            next_due INTEGER NOT NULL DEFAULT 0,
+            interval_minutes INTEGER,
+            body_hash TEXT
+        );
+
+        -- List columns only: bodies live in their own table so list scans stay small.
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            guid TEXT NOT NULL,
+            url TEXT,
+            title TEXT NOT NULL,
+            author TEXT NOT NULL DEFAULT '',
+            published INTEGER NOT NULL,
+            first_seen INTEGER NOT NULL,
+            updated INTEGER,
+            lang TEXT,
+            content_hash TEXT NOT NULL DEFAULT '',
+            read INTEGER NOT NULL DEFAULT 0,
+            starred INTEGER NOT NULL DEFAULT 0,
+            china INTEGER NOT NULL DEFAULT 0,
+            china_score REAL NOT NULL DEFAULT 0,
+            regions TEXT NOT NULL DEFAULT '',
+            topics TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (feed_id, guid)
+        );
+        CREATE INDEX articles_recent ON articles (published DESC, id DESC);
+        CREATE INDEX articles_feed_recent ON articles (feed_id, published DESC, id DESC);
+        CREATE INDEX articles_china_recent ON articles (published DESC, id DESC) WHERE china = 1;
+        CREATE INDEX articles_unread_recent ON articles (published DESC, id DESC) WHERE read = 0;
+        CREATE INDEX articles_starred ON articles (published DESC, id DESC) WHERE starred = 1;
+        CREATE INDEX articles_feed_unread ON articles (feed_id) WHERE read = 0;
+
+        CREATE TABLE bodies (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            summary TEXT NOT NULL DEFAULT '',
+            content_html TEXT NOT NULL DEFAULT '',
+            content_text TEXT NOT NULL DEFAULT '',
+            extracted_text TEXT,
+            extracted_at INTEGER,
+            extract_error TEXT
+        );
+
+        CREATE TABLE article_topics (
+            topic TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (topic, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_topics_article ON article_topics (article_id);
+
+        CREATE TABLE article_regions (
+            region TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (region, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_regions_article ON article_regions (article_id);
+
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            key TEXT NOT NULL,
+            UNIQUE (name, type)
+        );
+        CREATE INDEX entities_key ON entities (key);
+
+        CREATE TABLE article_entities (
+            entity_id INTEGER NOT NULL REFERENCES entities(id),
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            count INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (entity_id, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_entities_article ON article_entities (article_id);
+
+        -- Entries removed by retention, so a feed that still lists them cannot bring
+        -- them back.
+        CREATE TABLE tombstones (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            guid TEXT NOT NULL,
+            deleted_at INTEGER NOT NULL,
+            PRIMARY KEY (feed_id, guid)
+        ) WITHOUT ROWID;
+
+        -- Full text: rowid = articles.id. Text is stored pre-split (CJK characters
+        -- spaced apart) so unicode61 indexes Chinese one character per token and a
+        -- phrase query finds any run, including two-character terms such as 香港.
+        CREATE VIRTUAL TABLE articles_fts USING fts5 (
+            title, summary, body,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        """
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)
