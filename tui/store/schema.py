@@ -20,6 +20,8 @@ migrations = Migrations(MIGRATION_SET)
 def m001_initial(db: Database) -> None:
     db.executescript(
         """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
         CREATE TABLE feeds (
             id INTEGER PRIMARY KEY,
             url TEXT NOT NULL UNIQUE,

@@ -58,6 +58,17 @@ class Store(QueryMixin):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
     # ---- feeds -------------------------------------------------------------------
 
     def feeds(self) -> list[Feed]:

@@ -1,0 +1,205 @@
+"""feedparser on the fetched bytes → normalised, sanitised Articles.
+
+Always ``feedparser.parse(io.BytesIO(body), …)``: given a str or bytes that looks like a
+path, feedparser would open a local file. This function runs inside the isolated worker
+process (see :mod:`tui.sandbox`) because a hostile feed can make feedparser's author regex
+take minutes; everything it returns is plain picklable data.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+import re
+from typing import Any
+
+import feedparser
+
+from tui.htmltext import html_to_text, sanitize_html
+from tui.models import Article, ParsedFeed
+from tui.text import SUMMARY_MAX, TEXT_MAX, clean_line, clean_text, guess_lang, safe_url
+
+MAX_ENTRIES = 1000
+GUID_MAX = 1000
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+# Parser errors that mean the document stopped early: a cut-off download, not a quirk.
+_TRUNCATION = ("no element found", "unclosed token", "junk after document element")
+_EARLIEST = calendar.timegm((1990, 1, 1, 0, 0, 0))
+
+
+class ParseError(Exception):
+    """The bytes are not a usable feed; the message is one line for the user."""
+
+
+def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
+    """Parse a feed document. Raises ParseError; never deletes or keeps anything itself."""
+    if not body.strip():
+        raise ParseError("empty response: not a feed")
+    if _ENTITY_DECL.search(body[:65536]):
+        raise ParseError("refused: the feed declares XML entities (possible entity attack)")
+    response_headers = {
+        "content-type": headers.get("content-type", "application/xml"),
+        "content-location": url,
+    }
+    parsed = feedparser.parse(
+        io.BytesIO(body),
+        response_headers=response_headers,
+        sanitize_html=True,
+        resolve_relative_uris=True,
+    )
+    _raise_if_unusable(parsed, body)
+    feed = parsed.get("feed", {})
+    feed_lang = _lang(feed.get("language"))
+    entries = parsed.get("entries", [])[:MAX_ENTRIES]
+    articles: list[Article] = []
+    for entry in entries:
+        article = normalise_entry(entry, base_url=url, feed_lang=feed_lang)
+        if article is not None:
+            articles.append(article)
+    warning = None
+    if parsed.get("bozo"):
+        warning = f"feed has errors but was read: {_exception_text(parsed.get('bozo_exception'))}"
+    return ParsedFeed(
+        title=clean_line(_text_field(feed, "title"), 200),
+        site_url=safe_url(feed.get("link"), url),
+        lang=feed_lang,
+        articles=tuple(articles),
+        warning=warning,
+    )
+
+
+def _raise_if_unusable(parsed: Any, body: bytes) -> None:
+    version = parsed.get("version", "")
+    entries = parsed.get("entries", [])
+    exception = parsed.get("bozo_exception")
+    message = _exception_text(exception).lower()
+    if parsed.get("bozo") and any(marker in message for marker in _TRUNCATION):
+        raise ParseError(f"truncated or broken feed: {_exception_text(exception)}")
+    if not version and not entries:
+        head = body[:512].lstrip().lower()
+        if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+            raise ParseError("not a feed: the server sent an HTML page")
+        if head.startswith((b"{", b"[")):
+            raise ParseError("not a feed: the server sent JSON")
+        if b"<opml" in head:
+            raise ParseError("not a feed: this is an OPML subscription list (use feeds import)")
+        if parsed.get("bozo"):
+            raise ParseError(f"not a feed: {_exception_text(exception)}")
+        raise ParseError("not a feed: no RSS or Atom content found")
+
+
+def _exception_text(exception: object) -> str:
+    if exception is None:
+        return ""
+    return clean_line(str(exception) or type(exception).__name__, 200)
+
+
+def _lang(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    code = value.strip().lower()[:2]
+    return code if code.isalpha() else None
+
+
+def _text_field(container: Any, key: str) -> str:
+    """A title-like field as plain text, whether the feed declared it HTML or text."""
+    value = container.get(key)
+    if not isinstance(value, str):
+        return ""
+    detail = container.get(f"{key}_detail") or {}
+    if detail.get("type") in ("text/html", "application/xhtml+xml") and "<" in value:
+        return html_to_text(value, max_len=2000)
+    return value
+
+
+def _timestamp(entry: Any, *names: str) -> int | None:
+    for name in names:
+        value = entry.get(f"{name}_parsed")
+        if value:
+            try:
+                stamp = calendar.timegm(value)
+            except (OverflowError, ValueError, TypeError):
+                continue
+            if stamp >= _EARLIEST:
+                return int(stamp)
+    return None
+
+
+def _best_content(entry: Any) -> str:
+    contents = entry.get("content") or []
+    best = ""
+    for item in contents:
+        value = item.get("value") if isinstance(item, dict) else None
+        if isinstance(value, str) and len(value) > len(best):
+            best = value
+    return best
+
+
+def _plain_or_html(value: str, detail: Any, base_url: str | None, max_len: int) -> str:
+    kind = (detail or {}).get("type", "text/html")
+    if kind == "text/plain":
+        return clean_text(value, max_len)
+    return html_to_text(value, base_url=base_url, max_len=max_len)
+
+
+def normalise_entry(entry: Any, *, base_url: str, feed_lang: str | None = None) -> Article | None:
+    """One feedparser entry → Article (None if it has nothing to show)."""
+    link = safe_url(entry.get("link"), base_url)
+    title = clean_line(_text_field(entry, "title"), 500)
+    summary_raw = entry.get("summary") if isinstance(entry.get("summary"), str) else ""
+    summary = _plain_or_html(summary_raw, entry.get("summary_detail"), link or base_url,
+                             SUMMARY_MAX * 4)
+    content_raw = _best_content(entry)
+    content_html = sanitize_html(content_raw, base_url=link or base_url) if content_raw else ""
+    content_text = (
+        html_to_text(content_raw, base_url=link or base_url, max_len=TEXT_MAX)
+        if content_raw
+        else ""
+    )
+    if not summary and content_text:
+        summary = content_text[:600]
+    if len(summary) > SUMMARY_MAX:
+        summary = summary[: SUMMARY_MAX - 1].rstrip() + "…"
+    if not title:
+        title = clean_line(summary, 120) or "(untitled)"
+    guid = _guid(entry, link, title, summary)
+    author = clean_line(entry.get("author") if isinstance(entry.get("author"), str) else "", 200)
+    categories = tuple(
+        clean_line(tag.get("term"), 60)
+        for tag in (entry.get("tags") or [])[:20]
+        if isinstance(tag, dict) and isinstance(tag.get("term"), str)
+    )
+    lang = feed_lang or guess_lang(title + " " + summary[:500])
+    return Article(
+        guid=guid,
+        title=title,
+        url=link,
+        author=author,
+        summary=summary,
+        content_html=content_html,
+        content_text=content_text,
+        published=_timestamp(entry, "published", "updated", "created"),
+        updated=_timestamp(entry, "updated"),
+        lang=lang,
+        categories=tuple(c for c in categories if c),
+    )
+
+
+def _guid(entry: Any, link: str | None, title: str, summary: str) -> str:
+    """Entry key within its feed: the feed's id, else the link, else a stable content hash."""
+    raw = entry.get("id")
+    if isinstance(raw, str) and raw.strip():
+        guid = clean_line(raw, GUID_MAX)
+        if guid:
+            return guid
+    if link:
+        return link
+    date = entry.get("published") or entry.get("updated") or ""
+    digest = hashlib.sha1(f"{title}\x1f{summary}\x1f{date}".encode()).hexdigest()
+    return f"sha1:{digest}"
+
+
+def body_hash(body: bytes) -> str:
+    """Identical bytes need no parse: the poller compares this with the last one stored."""
+    return hashlib.sha1(body).hexdigest()

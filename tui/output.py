@@ -1,0 +1,133 @@
+"""How the CLI prints things: JSON shapes, one-line summaries and a progress line."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from tui.models import ArticleRow, Entity, Feed, FeedOutcome, PollReport
+from tui.text import clean_line
+
+
+def iso(stamp: int | None) -> str | None:
+    """UTC ISO 8601 (``2026-11-21T08:00:00Z``) or None."""
+    if stamp is None:
+        return None
+    return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def feed_json(feed: Feed, unread: int = 0) -> dict[str, Any]:
+    return {
+        "id": feed.id,
+        "url": feed.url,
+        "title": feed.title,
+        "lang": feed.lang,
+        "unread": unread,
+        "last_attempt": iso(feed.last_attempt),
+        "last_success": iso(feed.last_success),
+        "last_error": feed.last_error,
+        "error_count": feed.error_count,
+        "next_due": iso(feed.next_due) if feed.next_due else None,
+    }
+
+
+def describe_feed(feed: Feed, unread: int = 0) -> str:
+    state = f"error: {feed.last_error}" if feed.last_error else (
+        f"ok {iso(feed.last_success)}" if feed.last_success else "never fetched")
+    lang = feed.lang or "--"
+    title = feed.display_title
+    return f"[{feed.id:>3}] {lang:2} {unread:>5} unread  {title}  <{feed.url}>  {state}"
+
+
+def article_json(row: ArticleRow, entities: list[Entity]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "feed": row.feed_title,
+        "feed_id": row.feed_id,
+        "title": row.title,
+        "url": row.url,
+        "author": row.author or None,
+        "published": iso(row.published),
+        "read": row.read,
+        "starred": row.starred,
+        "china": row.china,
+        "china_score": row.china_score,
+        "regions": list(row.regions),
+        "topics": list(row.topics),
+        "entities": [{"name": e.name, "type": e.type, "count": e.count} for e in entities],
+    }
+
+
+def format_article_line(row: ArticleRow) -> str:
+    mark = "*" if row.starred else ("N" if not row.read else " ")
+    when = datetime.fromtimestamp(row.published, UTC).strftime("%m-%d %H:%M")
+    region = ",".join(row.regions) if row.regions else ""
+    china = f"[{region}]" if region else ""
+    return f"{mark} {row.id:>6} {when} {clean_line(row.feed_title, 18):18} {china:8} {row.title}"
+
+
+def outcome_json(outcome: FeedOutcome) -> dict[str, Any]:
+    return {
+        "feed_id": outcome.feed_id,
+        "url": outcome.url,
+        "status": outcome.status,
+        "new": outcome.new,
+        "updated": outcome.updated,
+        "error": outcome.error,
+        "seconds": round(outcome.elapsed, 3),
+    }
+
+
+def summary_line(report: PollReport, elapsed: float) -> str:
+    statuses = [o.status for o in report.outcomes]
+    parts = [
+        f"{len(statuses)} feeds polled",
+        f"{statuses.count('ok')} updated",
+        f"{statuses.count('not_modified')} unchanged",
+        f"{report.errors} failed",
+        f"{report.new} new articles",
+        f"{elapsed:.1f} s",
+    ]
+    text = " · ".join(parts)
+    if report.cancelled:
+        text += " (cancelled)"
+    return text
+
+
+class ProgressLine:
+    """A one-line progress bar on a terminal; plain per-feed lines when not a terminal."""
+
+    def __init__(self, stream: IO[str] | None = None, *, enabled: bool = True):
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.tty = enabled and self.stream.isatty()
+        self._drawn = False
+
+    def update(self, outcome: FeedOutcome) -> None:
+        if not self.enabled:
+            return
+        detail = f"{outcome.new} new" if outcome.status == "ok" else (
+            "unchanged" if outcome.status == "not_modified" else f"error: {outcome.error}")
+        if self.tty:
+            width = 24
+            filled = int(width * outcome.index / max(outcome.total, 1))
+            bar = "#" * filled + "-" * (width - filled)
+            line = f"[{bar}] {outcome.index}/{outcome.total} {outcome.url} {detail}"
+            self.stream.write("\r\x1b[2K" + clean_line(line, 150))
+            self._drawn = True
+        else:
+            self.stream.write(f"{outcome.index}/{outcome.total} {outcome.url}: {detail}\n")
+        self.stream.flush()
+
+    def count(self, done: int, total: int) -> None:
+        if self.tty:
+            self.stream.write(f"\r\x1b[2K{done}/{total}")
+            self.stream.flush()
+            self._drawn = True
+
+    def finish(self) -> None:
+        if self._drawn:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+            self._drawn = False
