@@ -1,0 +1,273 @@
+"""The store on a real SQLite file: schema, migrations, ingest rules, filters, retention."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import plain_tagger
+from tui.models import Article, Filter
+from tui.store import FeedExistsError, NewerSchemaError, Store, StoreError
+from tui.store.schema import SCHEMA_VERSION
+
+NOW = 1_795_300_000
+
+
+def article(n: int, **changes: object) -> Article:
+    base = Article(guid=f"g{n}", title=f"Story {n}", url=f"https://example.test/{n}",
+                   summary=f"summary {n}", content_text=f"body of story {n}",
+                   published=NOW - n * 60)
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def save(store: Store, feed_id: int, articles: list[Article], now: int = NOW) -> tuple[int, int]:
+    return store.save_articles(feed_id, articles, tagger=plain_tagger, now=now, next_due=now)
+
+
+def test_new_file_is_migrated_and_versioned(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "new.db") as store:
+        version = store.db.conn.execute("PRAGMA user_version").fetchone()[0]
+        mode = store.db.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        assert version == SCHEMA_VERSION
+        assert mode == "wal"
+        assert {"feeds", "articles", "bodies", "articles_fts"} <= set(store.db.table_names())
+
+
+def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+    Store.open(tmp_path / "a.db").close()
+    with Store.open(tmp_path / "a.db") as store:
+        applied = store.db.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+        assert applied == SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused_without_writing(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NewerSchemaError, match="newer version"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_another_programs_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="another program"):
+        Store.open(path)
+
+
+def test_corrupt_file_is_moved_aside_not_deleted(tmp_path: Path) -> None:
+    path = tmp_path / "sinowire.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with Store.open(path) as store:
+        assert store.notice is not None and "moved to" in store.notice
+        assert store.feeds() == []
+    kept = list(tmp_path.glob("sinowire.db.corrupt-*"))
+    assert len(kept) == 1
+    assert kept[0].read_bytes().startswith(b"this is not a database")
+
+
+def test_feed_urls_are_checked_and_unique(store: Store) -> None:
+    store.add_feed("https://example.test/feed.xml", "Example")
+    with pytest.raises(FeedExistsError):
+        store.add_feed("https://example.test/feed.xml")
+    for bad in ("file:///etc/passwd", "javascript:alert(1)", "http://[::1", "exa mple.com",
+                "-oProxyCommand=x", "ftp://example.test/feed"):
+        with pytest.raises(StoreError):
+            store.add_feed(bad)
+
+
+def test_same_story_twice_in_a_batch_is_stored_once(store: Store) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    dup_guid = [article(1), article(1, title="Second copy")]
+    dup_link = [article(2), article(3, url="https://example.test/2")]
+    assert save(store, feed.id, dup_guid + dup_link) == (2, 0)
+    titles = {row.title for row in store.list_articles()}
+    assert titles == {"Story 1", "Story 2"}
+
+
+def test_updated_entry_keeps_read_and_starred(store: Store) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    save(store, feed.id, [article(1)])
+    [row] = store.list_articles()
+    store.set_read([row.id])
+    store.set_starred(row.id, True)
+    assert save(store, feed.id, [article(1, title="Story 1 (corrected)")]) == (0, 1)
+    [after] = store.list_articles()
+    assert after.id == row.id
+    assert after.title == "Story 1 (corrected)"
+    assert after.read and after.starred
+
+
+def test_unchanged_entry_is_not_rewritten(store: Store) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    save(store, feed.id, [article(1), article(2)])
+    assert save(store, feed.id, [article(1), article(2)]) == (0, 0)
+
+
+def test_missing_or_absurd_dates_fall_back_to_first_seen(store: Store) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    save(store, feed.id, [article(1, published=None), article(2, published=NOW * 10)])
+    assert {row.published for row in store.list_articles()} == {NOW}
+
+
+def test_entry_missing_from_a_later_fetch_is_kept(store: Store) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    save(store, feed.id, [article(1), article(2)])
+    save(store, feed.id, [article(2)])
+    assert store.count_articles() == 2
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("香港", 1),  # two-character Chinese term
+        ("港", 1),
+        ("证监会", 1),
+        ("香港证监会", 1),
+        ("比特币", 1),
+        ("bitcoin", 1),
+        ("bitc", 1),  # prefix while typing
+        ("BITCOIN ETF", 1),
+        ('"spot etf"', 1),
+        ("e-CNY", 1),
+        ("nothing-here", 0),
+    ],
+)
+def test_search_in_english_and_chinese(store: Store, query: str, expected: int) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    save(store, feed.id, [
+        article(1, title="香港证监会批准新牌照", content_text="比特币交易平台获批。"),
+        article(2, title="Bitcoin spot ETF inflows", content_text="The e-CNY pilot grows."),
+        article(3, title="Unrelated", content_text="Other words entirely."),
+    ])
+    assert store.count_articles(Filter(search=query)) == expected
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "a AND (", "NEAR(", "*", "-x", "')", "\\",
+                                   '"""', "OR", "title:foo", "^bar", "a NOT b", "{x}"])
+def test_search_syntax_never_raises(store: Store, query: str) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    save(store, feed.id, [article(1)])
+    store.count_articles(Filter(search=query))
+    store.list_articles(Filter(search=query))
+    assert store.search_is_valid(query)
+
+
+def test_filters_combine(store: Store) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    other = store.add_feed("https://example.test/other.xml")
+    save(store, feed.id, [
+        article(1, title="China mining Bitmain"),
+        article(2, title="China regulation"),
+        article(3, title="US mining"),
+    ])
+    save(store, other.id, [article(4, title="China mining elsewhere")])
+    assert store.count_articles(Filter(china=True)) == 3
+    assert store.count_articles(Filter(china=True, topics=frozenset({"mining"}))) == 2
+    assert store.count_articles(Filter(china=True, feed_id=feed.id,
+                                       topics=frozenset({"mining"}))) == 1
+    assert store.count_articles(Filter(entity="bitmain")) == 1
+    assert store.count_articles(Filter(regions=frozenset({"CN"}), search="elsewhere")) == 1
+    first = store.list_articles(Filter(china=True))[0]
+    store.set_read([first.id])
+    assert store.count_articles(Filter(china=True, unread=True)) == 2
+    assert store.topic_counts(Filter(china=True)) == {"mining": 2}
+
+
+def test_paging_is_stable_and_complete(store: Store) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    save(store, feed.id, [article(n, published=NOW - (n // 3) * 60) for n in range(100)])
+    seen = []
+    for offset in range(0, 100, 7):
+        seen += [row.id for row in store.list_articles(limit=7, offset=offset)]
+    assert len(seen) == len(set(seen)) == 100
+
+
+def test_retention_keeps_starred_and_tombstones_the_rest(store: Store) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    old = NOW - 400 * 86400
+    save(store, feed.id, [article(1, published=old), article(2, published=old), article(3)])
+    starred = next(r for r in store.list_articles() if r.title == "Story 2")
+    store.set_starred(starred.id, True)
+    removed = store.apply_retention(days=180, per_feed=100, now=NOW)
+    assert removed == 1
+    assert {r.title for r in store.list_articles()} == {"Story 2", "Story 3"}
+    # The feed still lists the old entry: it must not come back.
+    assert save(store, feed.id, [article(1, published=old)], now=NOW + 60) == (0, 0)
+    assert store.count_articles(Filter(search="Story 1")) == 0
+
+
+def test_retention_per_feed_cap(store: Store) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    save(store, feed.id, [article(n) for n in range(30)])
+    store.apply_retention(days=3650, per_feed=10, now=NOW)
+    assert store.count_articles() == 10
+    assert store.integrity_ok()
+
+
+def test_reader_while_writer_writes_sees_no_lock_errors(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    with Store.open(path) as setup:
+        feed_id = setup.add_feed("https://example.test/feed.xml").id
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def write() -> None:
+        with Store.open(path) as writer:
+            for batch in range(40):
+                save(writer, feed_id, [article(batch * 50 + n) for n in range(50)])
+        stop.set()
+
+    def read() -> None:
+        with Store.open(path, busy_timeout=0.5) as reader:
+            while not stop.is_set():
+                try:
+                    reader.list_articles(Filter(search="story"), limit=50)
+                    reader.count_articles()
+                except sqlite3.Error as exc:  # pragma: no cover - the failure we test for
+                    errors.append(exc)
+                time.sleep(0.001)
+
+    threads = [threading.Thread(target=write), threading.Thread(target=read)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with Store.open(path) as check:
+        assert check.count_articles() == 2000
+
+
+def test_remove_feed_removes_its_articles(store: Store) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    save(store, feed.id, [article(1, title="China mining Bitmain")])
+    store.remove_feed(feed.id)
+    assert store.count_articles() == 0
+    assert store.count_articles(Filter(search="Bitmain")) == 0
+    assert store.integrity_ok()
+
+
+def test_extracted_text_is_cached_and_searchable(store: Store) -> None:
+    feed = store.add_feed("https://example.test/feed.xml")
+    save(store, feed.id, [article(1)])
+    [row] = store.list_articles()
+    store.save_extracted(row.id, text="Full text mentions Xiong'an pilot", error=None, now=NOW)
+    detail = store.article(row.id)
+    assert detail is not None and detail.extracted_text.startswith("Full text")
+    assert store.count_articles(Filter(search="xiong")) == 1
+    store.save_extracted(row.id, text=None, error="HTTP 404", now=NOW)
+    detail = store.article(row.id)
+    assert detail is not None
+    assert detail.extracted_text.startswith("Full text") and detail.extract_error == "HTTP 404"
