@@ -1,0 +1,75 @@
+"""Bundled demo feeds for ``sinowire --demo``.
+
+The demo must work with no network at all, so four feeds (two RSS 2.0 in English, one Atom in
+English, one RSS in simplified Chinese) ship as package data. Every story was written for this
+project and describes no real event; links point at the ``.invalid`` TLD, which never resolves.
+The stories are dated in the ten days before :data:`DEMO_AS_OF`, and they exercise every topic
+and the tagger's pitfalls (Ethereum's "Shanghai" upgrade, "bone china", "data mining", …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+
+__all__ = ["DEMO_AS_OF", "DEMO_FEEDS", "DemoFeed", "demo_feed_for_url", "read_demo_feed"]
+
+DEMO_BASE_URL = "https://demo.sinowire.invalid/"
+DEMO_AS_OF = datetime(2026, 11, 22, tzinfo=UTC)
+"""The demo stories were written as if it were this moment; all are dated before it."""
+
+
+@dataclass(frozen=True)
+class DemoFeed:
+    """One bundled feed: the URL it pretends to live at and the file that holds it."""
+
+    url: str
+    title: str
+    lang: str
+    filename: str
+
+
+DEMO_FEEDS: tuple[DemoFeed, ...] = (
+    DemoFeed(
+        url=DEMO_BASE_URL + "chain_ledger.xml",
+        title="Chain Ledger Daily",
+        lang="en",
+        filename="chain_ledger.xml",
+    ),
+    DemoFeed(
+        url=DEMO_BASE_URL + "asia_desk.xml",
+        title="Asia Crypto Desk",
+        lang="en",
+        filename="asia_desk.xml",
+    ),
+    DemoFeed(
+        url=DEMO_BASE_URL + "lianbao.xml",
+        title="链报快讯",
+        lang="zh",
+        filename="lianbao.xml",
+    ),
+    DemoFeed(
+        url=DEMO_BASE_URL + "global_wire.xml",
+        title="Global Token Wire",
+        lang="en",
+        filename="global_wire.xml",
+    ),
+)
+
+_FILENAMES = frozenset(feed.filename for feed in DEMO_FEEDS)
+
+
+def read_demo_feed(filename: str) -> bytes:
+    """Return the bytes of a bundled feed, read from package data (works from a wheel or zip).
+
+    Only the names in :data:`DEMO_FEEDS` are served, so a caller can never read other files.
+    """
+    if filename not in _FILENAMES:
+        raise FileNotFoundError(f"no demo feed named {filename!r}")
+    return resources.files(__name__).joinpath(filename).read_bytes()
+
+
+def demo_feed_for_url(url: str) -> DemoFeed | None:
+    """The demo feed that pretends to live at ``url``, so a demo fetcher can serve it offline."""
+    return next((feed for feed in DEMO_FEEDS if feed.url == url), None)
