@@ -1,0 +1,101 @@
+"""The Textual application: the composition root and nothing more.
+
+It receives settings and the database path, opens the UI thread's Store, applies the
+user's keymap, and shows the main screen. Logic lives in screens and widgets.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from tui.config import Settings
+from tui.store import Store
+from tui.ui.format import Clock
+from tui.ui.keys import APP_KEYS, SCREEN_KEYS, bindings, keymap
+from tui.ui.screens.main import MainScreen
+
+DEMO_SUBTITLE = "DEMO DATA — no network"
+
+
+class SinowireApp(App[None]):
+    """Crypto news with a China lens: feeds, list, reader and entities."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sinowire"
+    BINDINGS = bindings(APP_KEYS)
+
+    def __init__(self, settings: Settings, db_path: Path, *, demo: bool = False,
+                 notice: str | None = None, poll_on_start: bool = True,
+                 clock: Clock = time.time, auto_extract: bool | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.db_path = db_path
+        self.demo = demo
+        self.notice = notice
+        self.poll_on_start = poll_on_start and not demo
+        self.clock = clock
+        self.auto_extract = (not demo) if auto_extract is None else auto_extract
+        self.cancel_event = threading.Event()
+        """Set on quit so a running poll stops between feeds."""
+        self.store = Store.open(db_path)
+        """The UI thread's connection; workers open their own."""
+        if demo:
+            self.sub_title = DEMO_SUBTITLE
+        if self.store.notice and not notice:
+            self.notice = self.store.notice
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.store, self.settings, self.db_path, self.clock, demo=self.demo,
+                          auto_extract=self.auto_extract, cancel_event=self.cancel_event)
+
+    def on_mount(self) -> None:
+        known, unknown = keymap(self.settings.keys)
+        self.set_keymap(known)
+        if unknown:
+            self.notify(f"Unknown key binding ids in config [keys]: {', '.join(unknown)}",
+                        severity="warning", markup=False)
+        if self.notice:
+            self.notify(self.notice, severity="warning", timeout=12, markup=False)
+        screen = self.screen
+        if self.poll_on_start and isinstance(screen, MainScreen):
+            self.call_after_refresh(screen.start_poll)
+            self.set_interval(self.settings.poll_interval_minutes * 60, screen.start_poll)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for spec in SCREEN_KEYS:
+                if spec.palette:
+                    yield SystemCommand(spec.label, spec.help,
+                                        partial(screen.run_action, spec.action))
+
+    async def action_quit(self) -> None:
+        self.cancel_event.set()
+        await super().action_quit()
+
+    def on_unmount(self) -> None:
+        self.cancel_event.set()
+        self.store.close()
+
+
+def make_app(settings: Settings, db_path: Path, *, demo: bool = False,
+             notice: str | None = None, poll_on_start: bool = True,
+             clock: Clock = time.time, auto_extract: bool | None = None) -> SinowireApp:
+    """Build the app; the CLI, the tests and the screenshot script all come through here."""
+    return SinowireApp(settings, db_path, demo=demo, notice=notice,
+                       poll_on_start=poll_on_start, clock=clock, auto_extract=auto_extract)
+
+
+def run_app(settings: Settings, db_path: Path, *, demo: bool = False,
+            notice: str | None = None) -> int:
+    """Run the app in the terminal; returns the process exit code."""
+    app = make_app(settings, db_path, demo=demo, notice=notice)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,404 @@
+"""The main screen: owns the filter (and its undo stack) and routes pane messages.
+
+Data flows down (the screen pushes the Filter and the open article into the panes);
+intent flows up (panes post Opened/Chosen messages). Store reads here are indexed,
+paged queries; polling and extraction run in thread workers with their own Store.
+"""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from dataclasses import replace
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input
+
+from tui.config import Settings
+from tui.models import REGIONS, TOPICS, Filter
+from tui.store import Store
+from tui.text import clean_line, safe_url
+from tui.ui.format import Clock
+from tui.ui.keys import SCREEN_KEYS, bindings
+from tui.ui.messages import ArticleExtracted
+from tui.ui.screens.add_feed import AddFeedScreen
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.polling import PollingMixin
+from tui.ui.screens.topics import PickerScreen
+from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.entity_sidebar import EntitySidebar
+from tui.ui.widgets.feed_list import FeedList
+from tui.ui.widgets.filter_bar import FilterBar, SearchBox
+from tui.ui.widgets.reader import Reader
+from tui.ui.widgets.status_line import StatusLine
+
+NARROW = 110  # below this width the feed pane and the sidebar start hidden
+SEARCH_DELAY = 0.15
+
+
+class MainScreen(PollingMixin, Screen[None]):
+    """Feeds | list over reader | entities, with the filter bar and the status line."""
+
+    BINDINGS = bindings(SCREEN_KEYS)
+
+    def __init__(self, store: Store, settings: Settings, db_path: Path, clock: Clock, *,
+                 demo: bool, auto_extract: bool, cancel_event: threading.Event) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings
+        self.db_path = db_path
+        self.clock = clock
+        self.demo = demo
+        self.auto_extract = auto_extract
+        self.cancel_event = cancel_event
+        self.flt = Filter()
+        self.history: list[Filter] = []
+        self.open_id: int | None = None
+        self._search_timer: Timer | None = None
+        self._search_base: Filter | None = None
+        self._panes_by_user = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield FilterBar(id="filter-bar")
+        yield SearchBox(id="search")
+        with Horizontal(id="panes"):
+            yield FeedList(id="feeds")
+            with Vertical(id="middle"):
+                yield ArticleList(self.store, self.clock, id="articles")
+                yield Reader(self.settings, self.db_path, self.clock,
+                             auto_extract=self.auto_extract, id="reader")
+            yield EntitySidebar(id="entities")
+        yield StatusLine(self.clock, id="status")
+        yield Footer()
+
+    # ---- panes -------------------------------------------------------------------
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one("#reader", Reader)
+
+    def on_mount(self) -> None:
+        self.query_one("#feeds", FeedList).border_title = "Feeds"
+        self.articles.border_title = "Stories"
+        status = self.query_one("#status", StatusLine)
+        status.demo = self.demo
+        feeds = self.store.feeds()
+        status.last_update = max((f.last_success or 0 for f in feeds), default=0) or None
+        self.articles.set_filter(self.flt)
+        self.refresh_chrome()
+        self.articles.focus()
+        self.set_interval(30, status.render_status)
+
+    def on_resize(self, event: Resize) -> None:
+        if not self._panes_by_user:
+            wide = event.size.width >= NARROW
+            self.query_one("#feeds").display = wide
+            self.query_one("#entities").display = wide
+
+    def data_changed(self) -> None:
+        """The store changed underneath (poll, extraction): refresh, keeping the cursor."""
+        self.articles.reload(keep_id=self.articles.current_id)
+        self.refresh_chrome()
+
+    def refresh_chrome(self) -> None:
+        """Filter bar, feed pane counts, status and (with no story open) the sidebar."""
+        store = self.store
+        feeds = store.feeds()
+        unread = store.unread_counts()
+        totals = {
+            "all": sum(unread.values()),
+            "unread": sum(unread.values()),
+            "china": store.count_articles(Filter(china=True, unread=True)),
+            "starred": store.count_articles(Filter(starred=True)),
+        }
+        self.query_one("#feeds", FeedList).show_feeds(feeds, unread, totals, self._selected())
+        feed = store.feed(self.flt.feed_id) if self.flt.feed_id is not None else None
+        self.query_one("#filter-bar", FilterBar).show(
+            self.flt, feed.display_title if feed else None, self.articles.count)
+        status = self.query_one("#status", StatusLine)
+        status.failing = sum(1 for f in feeds if f.last_error)
+        status.render_status()
+        if self.open_id is None:
+            self.query_one("#entities", EntitySidebar).show_entities(
+                store.top_entities(self.flt, limit=40), "Entities · list", self.flt.entity)
+
+    def _selected(self) -> str:
+        flt = self.flt
+        if flt.feed_id is not None:
+            return f"feed-{flt.feed_id}"
+        if flt.starred:
+            return "starred"
+        if flt.china:
+            return "china"
+        return "unread" if flt.unread else "all"
+
+    # ---- filters -----------------------------------------------------------------
+
+    def apply_filter(self, new: Filter, *, push: bool = True) -> None:
+        """Show ``new``; the old filter goes on the undo stack (esc pops it)."""
+        if new == self.flt:
+            return
+        if push:
+            self.history.append(self.flt)
+        self.flt = new
+        self.articles.set_filter(new)
+        self.refresh_chrome()
+
+    def action_toggle_china(self) -> None:
+        self.apply_filter(replace(self.flt, china=not self.flt.china))
+
+    def action_toggle_unread(self) -> None:
+        self.apply_filter(replace(self.flt, unread=not self.flt.unread))
+
+    def action_clear_filters(self) -> None:
+        self._close_search(keep=False)
+        self.apply_filter(Filter())
+
+    def action_clear_last(self) -> None:
+        if self.query_one("#search", SearchBox).has_focus:
+            self._close_search(keep=False)
+        elif self.history:
+            self.flt = self.history.pop()
+            self.articles.set_filter(self.flt)
+            self.refresh_chrome()
+        elif self.open_id is not None:
+            self.open_id = None
+            self.reader.show(None)
+            self.refresh_chrome()
+
+    def action_pick_topics(self) -> None:
+        counts = self.store.topic_counts(self.flt)
+        names = list(TOPICS) + sorted(t for t in self.settings.user_topics if t not in TOPICS)
+        choices = [(t, counts.get(t, 0)) for t in names]
+        picker = PickerScreen("Topics (any of)", choices, self.flt.topics,
+                              apply_key=self._key_for("topics"))
+        self.app.push_screen(
+            picker, lambda chosen: self._picked("topics", chosen))
+
+    def action_pick_regions(self) -> None:
+        choices = [
+            (r, self.store.count_articles(replace(self.flt, regions=frozenset({r}))))
+            for r in REGIONS
+        ]
+        picker = PickerScreen("Regions (any of; TW is never folded into China)", choices,
+                              self.flt.regions, apply_key=self._key_for("regions"))
+        self.app.push_screen(picker, lambda chosen: self._picked("regions", chosen))
+
+    def _key_for(self, binding_id: str) -> str:
+        from tui.ui.keys import BY_ID
+
+        return self.settings.keys.get(binding_id, BY_ID[binding_id].keys).split(",")[0]
+
+    def _picked(self, field: str, chosen: frozenset[str] | None) -> None:
+        if chosen is not None:
+            self.apply_filter(replace(self.flt, **{field: chosen}))
+
+    @on(FeedList.Chosen)
+    def choose_feed(self, event: FeedList.Chosen) -> None:
+        base = replace(self.flt, feed_id=None, starred=False, china=False, unread=False)
+        if event.kind == "feed" and event.feed is not None:
+            base = replace(base, feed_id=event.feed.id)
+        elif event.kind in ("unread", "china", "starred"):
+            base = replace(base, **{event.kind: True})
+        self.apply_filter(base)
+        self.articles.focus()
+
+    @on(EntitySidebar.Chosen)
+    def choose_entity(self, event: EntitySidebar.Chosen) -> None:
+        same = self.flt.entity and self.flt.entity.casefold() == event.name.casefold()
+        self.apply_filter(replace(self.flt, entity=None if same else event.name))
+
+    # ---- search ------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", SearchBox)
+        if self._search_base is None:
+            self._search_base = self.flt
+        box.add_class("-active")
+        box.value = self.flt.search
+        box.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._run_search(event.value))
+
+    def _run_search(self, text: str) -> None:
+        if self._search_base is None:
+            return
+        if not self.store.search_is_valid(text):
+            self.query_one("#search", SearchBox).add_class("-invalid")
+            return
+        self.query_one("#search", SearchBox).remove_class("-invalid")
+        # One undo step per search session, not one per keystroke.
+        self.apply_filter(replace(self.flt, search=text), push=self.flt == self._search_base)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._run_search(event.value)
+        self._close_search(keep=True)
+
+    def _close_search(self, *, keep: bool) -> None:
+        box = self.query_one("#search", SearchBox)
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        base = self._search_base
+        self._search_base = None
+        box.remove_class("-active")
+        if not keep and base is not None and self.flt.search != base.search:
+            self.apply_filter(replace(self.flt, search=base.search))
+        self.articles.focus()
+
+    # ---- the open article ----------------------------------------------------------
+
+    @on(ArticleList.Opened)
+    def open_article(self, event: ArticleList.Opened) -> None:
+        self.show_article(event.row.id, mark_read=True)
+
+    def show_article(self, article_id: int, *, mark_read: bool = False) -> None:
+        if mark_read:
+            self.store.set_read([article_id], True)
+        detail = self.store.article(article_id)
+        if detail is None:
+            return
+        self.open_id = article_id
+        self.articles.update_row(detail.row)
+        self.reader.show(detail)
+        self.query_one("#entities", EntitySidebar).show_entities(
+            detail.entities, "Entities · story", self.flt.entity)
+        self.refresh_chrome()
+
+    @on(ArticleExtracted)
+    def _extracted(self, event: ArticleExtracted) -> None:
+        self.reader.extracted(self.store.article(event.article_id), event.error)
+
+    def action_toggle_read(self) -> None:
+        row = self.articles.current_row
+        if row is None:
+            return
+        self.store.set_read([row.id], not row.read)
+        self._row_changed(row.id)
+
+    def action_toggle_star(self) -> None:
+        row = self.articles.current_row
+        if row is None:
+            return
+        self.store.set_starred(row.id, not row.starred)
+        self._row_changed(row.id)
+
+    def _row_changed(self, article_id: int) -> None:
+        row = self.store.article_row(article_id)
+        if row is not None:
+            self.articles.update_row(row)
+        if self.open_id == article_id:
+            self.reader.show(self.store.article(article_id), scroll_home=False)
+        self.refresh_chrome()
+
+    def action_mark_visible_read(self) -> None:
+        changed = self.store.mark_read(self.flt)
+        self.data_changed()
+        self.notify(f"{changed} stor{'y' if changed == 1 else 'ies'} marked read")
+
+    def action_open_browser(self) -> None:
+        row = self.articles.current_row
+        if row is None:
+            return
+        url = safe_url(row.url)
+        if url is None:
+            self.notify(f"Not opening {clean_line(row.url or 'an empty link', 100)}: only "
+                        "http(s) links are opened.", severity="warning", markup=False)
+            return
+        # webbrowser passes the URL as one argv element to the browser; no shell involved.
+        webbrowser.open(url)
+        self.notify(f"Opened {clean_line(url, 100)}", markup=False)
+
+    def action_full_text(self) -> None:
+        if self.open_id is None:
+            row = self.articles.current_row
+            if row is None:
+                return
+            self.show_article(row.id, mark_read=True)
+        if self.demo:
+            self.notify("Demo data: no network, so no full text.")
+            return
+        self.reader.fetch_full_text()
+
+    def action_refresh(self) -> None:
+        self.start_poll(force=True)
+
+    def action_focus_entities(self) -> None:
+        sidebar = self.query_one("#entities", EntitySidebar)
+        sidebar.display = True
+        sidebar.focus()
+
+    def action_toggle_feeds(self) -> None:
+        self._panes_by_user = True
+        feeds = self.query_one("#feeds")
+        feeds.display = not feeds.display
+
+    def action_toggle_sidebar(self) -> None:
+        self._panes_by_user = True
+        sidebar = self.query_one("#entities")
+        sidebar.display = not sidebar.display
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.settings.keys))
+
+    # ---- feeds -------------------------------------------------------------------
+
+    def action_add_feed(self) -> None:
+        def added(feed: object) -> None:
+            if feed is None:
+                return
+            self.refresh_chrome()
+            title = getattr(feed, "url", "")
+            self.notify(f"Subscribed to {clean_line(title, 100)}", markup=False)
+            if not self.demo:
+                self.start_poll(force=True, feeds=[feed])  # type: ignore[list-item]
+
+        self.app.push_screen(AddFeedScreen(self.store), added)
+
+    @on(FeedList.Highlighted)
+    def _feed_highlighted(self, event: FeedList.Highlighted) -> None:
+        status = self.query_one("#status", StatusLine)
+        status.feed = event.feed
+        status.render_status()
+
+    @on(FeedList.RemoveRequested)
+    def remove_feed(self, event: FeedList.RemoveRequested) -> None:
+        feed = event.feed
+        question = Content.assemble(
+            "Unsubscribe from ", (clean_line(feed.display_title, 80), "bold"),
+            " and delete its stories (starred ones too)?")
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.store.remove_feed(feed.id)
+            self.query_one("#status", StatusLine).feed = None
+            if self.flt.feed_id == feed.id:
+                self.apply_filter(replace(self.flt, feed_id=None))
+            self.history = [f for f in self.history if f.feed_id != feed.id]
+            if self.open_id is not None and self.store.article_row(self.open_id) is None:
+                self.open_id = None
+                self.reader.show(None)
+            self.data_changed()
+            self.notify(f"Removed {clean_line(feed.display_title, 80)}", markup=False)
+
+        self.app.push_screen(ConfirmScreen(question, "Remove"), answered)

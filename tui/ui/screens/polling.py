@@ -1,0 +1,107 @@
+"""Background polling for the main screen: a thread worker with its own Store.
+
+The worker calls the blocking core ``poll()`` and reports each feed through messages;
+the UI thread never waits on the network. Cancellation (on quit) is a threading.Event
+the poller checks between feeds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from tui.config import Settings
+from tui.models import Feed
+from tui.store import Store
+from tui.ui.messages import PollFinished, PollProgress, PollStarted
+
+if TYPE_CHECKING:
+    from tui.ui.widgets.status_line import StatusLine
+
+
+class PollingMixin:
+    """Mixed into MainScreen: ``start_poll``, the worker and its message handlers.
+
+    Handlers use ``on_*`` names, not ``@on``: Textual only collects ``@on`` handlers from
+    classes that are message pumps themselves.
+    """
+
+    settings: Settings
+    db_path: Path
+    demo: bool
+    cancel_event: threading.Event
+    polling: bool = False
+    clock: Callable[[], float]
+    data_changed: Callable[[], None]
+    _poll_done: int = 0
+
+    def start_poll(self, *, force: bool = False, feeds: list[Feed] | None = None) -> bool:
+        """Start a poll unless one is running (then say so); False if not started."""
+        if self.demo:
+            self.notify("Demo data: no network, nothing to poll.")  # type: ignore[attr-defined]
+            return False
+        if self.polling:
+            self.notify("Already polling; the list updates as feeds arrive.")  # type: ignore[attr-defined]
+            return False
+        self.polling = True
+        self._poll_done = 0
+        self._poll(force, feeds)
+        return True
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _poll(self, force: bool, feeds: list[Feed] | None) -> None:
+        post = self.post_message  # type: ignore[attr-defined]
+        try:
+            from tui.feeds.ingest import make_tagger
+            from tui.feeds.poll import poll
+        except ImportError:
+            post(PollFinished(None, "polling is not available in this build"))
+            return
+        try:
+            with Store.open(self.db_path) as store:
+                post(PollStarted(len(feeds) if feeds is not None else len(store.feeds())))
+                report = poll(
+                    store, self.settings, tagger=make_tagger(self.settings), feeds=feeds,
+                    force=force, on_progress=lambda outcome: post(PollProgress(outcome)),
+                    cancel=self.cancel_event,
+                )
+        except Exception as exc:  # the poller must never take the UI down
+            post(PollFinished(None, f"polling failed: {type(exc).__name__}: {exc}"))
+            return
+        post(PollFinished(report))
+
+    @property
+    def _status(self) -> StatusLine:
+        from tui.ui.widgets.status_line import StatusLine
+
+        return self.query_one("#status", StatusLine)  # type: ignore[attr-defined,no-any-return]
+
+    def on_poll_started(self, event: PollStarted) -> None:
+        self._status.polling = (0, event.total)
+        self._status.new = 0
+        self._status.render_status()
+
+    def on_poll_progress(self, event: PollProgress) -> None:
+        self._poll_done += 1
+        status = self._status
+        total = event.outcome.total or (status.polling[1] if status.polling else 0)
+        status.polling = (min(self._poll_done, total), total)
+        status.new += event.outcome.new
+        status.render_status()
+        if event.outcome.new or event.outcome.updated or event.outcome.status == "error":
+            self.data_changed()
+
+    def on_poll_finished(self, event: PollFinished) -> None:
+        self.polling = False
+        status = self._status
+        status.polling = None
+        if event.report is not None:
+            status.new = event.report.new
+            status.last_update = int(self.clock())
+        if event.error:
+            self.notify(event.error, severity="error", markup=False)  # type: ignore[attr-defined]
+        self.data_changed()

@@ -1,0 +1,72 @@
+"""Multi-select pickers for topics and regions, with counts under the current filters."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+
+class PickerScreen(ModalScreen[frozenset[str] | None]):
+    """Dismisses with the chosen values (apply) or None (cancel)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="picker_cancel"),
+        Binding("a", "apply", "Apply", id="picker_apply"),
+        Binding("x", "clear", "Clear", id="picker_clear"),
+    ]
+
+    def __init__(self, title: str, choices: list[tuple[str, int]],
+                 chosen: frozenset[str], apply_key: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._choices = choices
+        self._chosen = chosen
+        self._apply_key = apply_key
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Static(Content.styled(self._title, "bold"), classes="dialog-title")
+            yield SelectionList[str](
+                *[
+                    Selection(Content.assemble(value, (f"  {count}", "$text-muted")), value,
+                              value in self._chosen)
+                    for value, count in self._choices
+                ],
+                id="choices",
+            )
+            yield Static(Content.styled(
+                "space/enter toggle · a apply · x clear · esc cancel", "$text-muted"))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Apply", variant="primary", id="apply")
+                yield Button("Clear", id="clear")
+                yield Button("Cancel", id="cancel")
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        # The key that opened the picker also closes it, applying the choice.
+        if self._apply_key and event.key == self._apply_key:
+            event.stop()
+            self.action_apply()
+
+    @property
+    def selected(self) -> frozenset[str]:
+        return frozenset(self.query_one("#choices", SelectionList).selected)
+
+    @on(Button.Pressed, "#apply")
+    def action_apply(self) -> None:
+        self.dismiss(self.selected)
+
+    @on(Button.Pressed, "#clear")
+    def action_clear(self) -> None:
+        self.query_one("#choices", SelectionList).deselect_all()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,75 @@
+"""The entity sidebar: who and what a story (or the filtered list) mentions, by type.
+
+Entity names come from tagging untrusted text, so prompts are Content. Choosing one
+posts Chosen; the screen turns it into ``Filter.entity``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.models import ENTITY_TYPES, Entity
+from tui.text import clean_line
+
+TYPE_LABELS = {
+    "ORG": "Organisations",
+    "PERSON": "People",
+    "PLACE": "Places",
+    "TICKER": "Tickers",
+    "MONEY": "Money",
+}
+
+
+class EntitySidebar(OptionList):
+    """Entities grouped by type with counts; enter or click filters the list by one."""
+
+    @dataclass
+    class Chosen(Message):
+        name: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._names: dict[str, str] = {}
+
+    def show_entities(self, entities: list[Entity] | tuple[Entity, ...], scope: str,
+                      active: str | None) -> None:
+        """Show ``entities``; ``scope`` says whose they are (this story / the list)."""
+        self.border_title = scope
+        self._names = {}
+        options: list[Option | None] = []
+        for kind in ENTITY_TYPES:
+            group = [e for e in entities if e.type == kind]
+            if not group:
+                continue
+            if options:
+                options.append(None)
+            options.append(Option(Content.styled(TYPE_LABELS[kind], "bold $text-secondary"),
+                                  disabled=True))
+            for number, entity in enumerate(group):
+                option_id = f"{kind}-{number}"
+                self._names[option_id] = entity.name
+                on_mark = "▸ " if active and entity.name.casefold() == active.casefold() else ""
+                options.append(Option(
+                    Content.assemble(
+                        (on_mark, "bold $accent"),
+                        clean_line(entity.name, 60),
+                        (f" {entity.count}", "$text-muted"),
+                    ),
+                    id=option_id,
+                ))
+        if not options:
+            options.append(Option(Content.styled("no entities", "$text-muted"), disabled=True))
+        self.set_options(options)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        name = self._names.get(event.option.id or "")
+        if name:
+            self.post_message(self.Chosen(name))

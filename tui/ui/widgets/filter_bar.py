@@ -1,0 +1,63 @@
+"""The filter bar (what the list shows, in one line) and the search box.
+
+Search text and entity names are user/feed text, so they go in as Content variables.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from tui.models import Filter
+from tui.text import clean_line
+
+
+def describe(flt: Filter, feed_title: str | None, count: int) -> Content:
+    """One line: ``China · topics: mining · search: "…" · entity: Bitmain · unread``."""
+    parts: list[Content] = []
+    if feed_title is not None:
+        parts.append(Content.assemble(("feed: ", "$text-muted"), clean_line(feed_title, 60)))
+    if flt.china:
+        parts.append(Content.styled("China", "bold $text-error"))
+    if flt.regions:
+        parts.append(Content.assemble(("regions: ", "$text-muted"),
+                                      (", ".join(sorted(flt.regions)), "bold $text-error")))
+    if flt.topics:
+        parts.append(Content.assemble(("topics: ", "$text-muted"),
+                                      (", ".join(sorted(flt.topics)), "$text-secondary")))
+    if flt.search.strip():
+        parts.append(Content.assemble(("search: ", "$text-muted"),
+                                      (f"“{clean_line(flt.search, 60)}”", "bold")))
+    if flt.entity:
+        parts.append(Content.assemble(("entity: ", "$text-muted"),
+                                      (clean_line(flt.entity, 60), "bold $accent")))
+    if flt.unread:
+        parts.append(Content.styled("unread", "bold"))
+    if flt.starred:
+        parts.append(Content.styled("★ starred", "$text-warning"))
+    label = Content.styled(" Filters ", "reverse") if parts else Content.styled(
+        " All stories ", "reverse $text-muted")
+    body = Content(" · ").join(parts)
+    stories = f"  {count:,} stor{'y' if count == 1 else 'ies'}"
+    hint = "  (esc undo · x clear)" if parts else ""
+    return Content.assemble(label, " ", body, (stories, "$text-muted"), (hint, "$text-muted"))
+
+
+class FilterBar(Static):
+    """Shows the active filters; the screen calls :meth:`show`."""
+
+    def show(self, flt: Filter, feed_title: str | None, count: int) -> None:
+        self.update(describe(flt, feed_title, count))
+
+
+class SearchBox(Input):
+    """Search-as-you-type input; hidden until ``/``. The screen debounces its changes."""
+
+    DEFAULT_CSS = """
+    SearchBox { display: none; }
+    SearchBox.-active { display: block; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder="search titles and text — English or 中文; enter to keep, "
+                         "esc to clear", id=id)

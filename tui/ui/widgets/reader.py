@@ -1,0 +1,193 @@
+"""The reader pane: header, why-China evidence and the body, as inert Content.
+
+Nothing here is clickable into an action: every string from a feed or a page is placed
+in ``Content`` as plain text (never markup), and the link is shown, not linked.
+Full text is fetched in a thread worker with its own Store connection and cached.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual import work
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.config import Settings
+from tui.models import ArticleDetail
+from tui.store import Store
+from tui.text import clean_line, clean_text, safe_url
+from tui.ui.format import Clock, region_marker, relative_time, timestamp
+from tui.ui.messages import ArticleExtracted
+
+# A feed body shorter than this is "only a summary": fetch the page automatically.
+SHORT_BODY = 600
+
+EMPTY_HINT = Content.assemble(
+    ("\n  No story open.\n\n", "bold"),
+    ("  enter opens the highlighted story · f fetches its full text · o opens it in the\n"
+     "  browser · ? lists every key\n", "$text-muted"),
+)
+
+
+def body_text(detail: ArticleDetail) -> tuple[str, str]:
+    """The best body we have and where it came from: extracted, feed text or summary."""
+    if detail.extracted_text:
+        return detail.extracted_text, "full text"
+    if detail.content_text.strip():
+        return detail.content_text, "feed text"
+    return detail.summary, "summary"
+
+
+def needs_full_text(detail: ArticleDetail) -> bool:
+    """True when the feed gave only a summary and we have not tried the page yet."""
+    if detail.extracted_text or detail.extract_error or not safe_url(detail.row.url):
+        return False
+    return len(detail.content_text.strip()) < SHORT_BODY
+
+
+def render_body(text: str) -> Content:
+    """Markdown-ish plain text (``# `` headings, ``- `` lists) as styled, inert Content."""
+    parts: list[Content] = []
+    for raw in clean_text(text).split("\n"):
+        line = raw.rstrip()
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
+            parts.append(Content.styled(heading, "bold $accent"))
+        elif line.startswith(("- ", "* ")):
+            parts.append(Content.assemble(("  • ", "$accent"), line[2:]))
+        elif line.startswith("[image:") and line.endswith("]"):
+            parts.append(Content.styled(line, "italic $text-muted"))
+        else:
+            parts.append(Content(line))
+    return Content("\n").join(parts)
+
+
+def render_article(detail: ArticleDetail, now: float, status: str | None) -> Content:
+    """The whole reader text for one article."""
+    row = detail.row
+    muted = "$text-muted"
+    meta = [clean_line(row.feed_title, 120)]
+    if row.author:
+        meta.append(clean_line(row.author, 120))
+    meta.append(f"{relative_time(now, row.published)} ago · {timestamp(row.published)}")
+    lines: list[Content] = [
+        Content.styled(clean_line(row.title, 500), "bold"),
+        Content.styled(" · ".join(meta), muted),
+    ]
+    if row.url:
+        lines.append(Content.assemble(("link: ", muted), (clean_line(row.url, 500), "underline")))
+    tags = []
+    if row.topics:
+        tags.append(("topics: ", muted))
+        tags.append((", ".join(row.topics), "$text-secondary"))
+    if row.regions:
+        tags.append(("   regions: ", muted))
+        tags.append((region_marker(row.regions, 20), "bold $text-error"))
+    if row.starred:
+        tags.append(("   ★ starred", "$text-warning"))
+    if tags:
+        lines.append(Content.assemble(*tags))
+    if detail.evidence:
+        terms = [
+            f"{clean_line(e.term, 60)} → {clean_line(e.entity, 60)} ({e.field})"
+            for e in detail.evidence[:12]
+        ]
+        lines.append(Content.assemble(("Why China: ", "bold $text-error"), "; ".join(terms)))
+    elif row.china:
+        lines.append(Content.assemble(("Why China: ", "bold $text-error"), "tagged China"))
+    text, source = body_text(detail)
+    note = status or source
+    if detail.extract_error and not status:
+        note = f"{source} (full text failed: {clean_line(detail.extract_error, 200)})"
+    lines.append(Content.styled(f"── {note} ──", muted))
+    lines.append(render_body(text) if text.strip() else Content.styled("(no text)", muted))
+    return Content("\n").join(lines)
+
+
+class Reader(VerticalScroll, can_focus=True):
+    """Shows one ArticleDetail; fetches its full text on request or when only a summary."""
+
+    DEFAULT_CSS = """
+    Reader { padding: 0 1; }
+    Reader > #reader-text { width: 100%; }
+    """
+
+    def __init__(self, settings: Settings, db_path: Path, clock: Clock, *,
+                 auto_extract: bool, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._settings = settings
+        self._db_path = db_path
+        self._clock = clock
+        self.auto_extract = auto_extract
+        self.detail: ArticleDetail | None = None
+        self.status: str | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(EMPTY_HINT, id="reader-text")
+
+    def show(self, detail: ArticleDetail | None, *, scroll_home: bool = True) -> None:
+        """Display ``detail`` (None clears); starts full-text fetching when useful."""
+        changed = detail is None or self.detail is None or detail.row.id != self.detail.row.id
+        self.detail = detail
+        if changed:
+            self.status = None
+        if detail is not None and changed and self.auto_extract and needs_full_text(detail):
+            self.fetch_full_text()
+        self._refresh_text()
+        if changed and scroll_home:
+            self.scroll_home(animate=False)
+
+    def _refresh_text(self) -> None:
+        text = self.query_one("#reader-text", Static)
+        if self.detail is None:
+            text.update(EMPTY_HINT)
+        else:
+            text.update(render_article(self.detail, self._clock(), self.status))
+
+    def fetch_full_text(self) -> bool:
+        """Start fetching the open article's page; False (and a reason) if impossible."""
+        detail = self.detail
+        if detail is None:
+            return False
+        url = safe_url(detail.row.url)
+        if url is None:
+            self.status = "no http(s) link to fetch the full text from"
+            self._refresh_text()
+            return False
+        self.status = "fetching full text…"
+        self._refresh_text()
+        self._extract(detail.row.id, url)
+        return True
+
+    @work(thread=True, exclusive=True, group="extract", exit_on_error=False)
+    def _extract(self, article_id: int, url: str) -> None:
+        error: str | None = None
+        text: str | None = None
+        try:
+            from tui.extract import ExtractError, extract_url
+        except ImportError:
+            error = "full-text extraction is not available in this build"
+        else:
+            try:
+                text = extract_url(url, self._settings).text or None
+                if text is None:
+                    error = "the page had no readable text"
+            except ExtractError as exc:
+                error = str(exc) or "extraction failed"
+            except Exception as exc:  # a bug in extraction must not kill the app
+                error = f"extraction failed: {type(exc).__name__}"
+        with Store.open(self._db_path) as store:
+            store.save_extracted(article_id, text=text, error=error, now=int(time.time()))
+        self.post_message(ArticleExtracted(article_id, error))
+
+    def extracted(self, detail: ArticleDetail | None, error: str | None) -> None:
+        """Called when a fetch finished: show the new body or the reason it failed."""
+        if detail is None or self.detail is None or detail.row.id != self.detail.row.id:
+            return
+        self.status = None
+        if error:
+            self.status = f"summary — full text failed: {clean_line(error, 200)}"
+        self.show(detail, scroll_home=False)

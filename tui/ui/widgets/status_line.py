@@ -1,0 +1,58 @@
+"""The status line: poll progress or its summary, a one-off notice, the highlighted feed.
+
+Feed errors come from the network, so they are put in as Content text, not markup.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.models import Feed
+from tui.text import clean_line
+from tui.ui.format import Clock, ago, until
+
+
+class StatusLine(Static):
+    """One line at the bottom; state is set by the screen, text rebuilt here."""
+
+    def __init__(self, clock: Clock, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._clock = clock
+        self.polling: tuple[int, int] | None = None
+        self.last_update: int | None = None
+        self.new = 0
+        self.failing = 0
+        self.feed: Feed | None = None
+        self.demo = False
+
+    def render_status(self) -> None:
+        """Rebuild the text from the current state (also called by a slow timer)."""
+        now = self._clock()
+        parts: list[Content] = []
+        if self.demo:
+            parts.append(Content.styled("DEMO DATA — no network", "bold $text-warning"))
+        if self.polling is not None:
+            done, total = self.polling
+            parts.append(Content.styled(f"polling {done}/{total} …", "bold $accent"))
+        elif not self.demo:
+            parts.append(Content(f"updated {ago(now, self.last_update)}"))
+        if self.new:
+            parts.append(Content(f"{self.new} new"))
+        if self.failing:
+            s = "" if self.failing == 1 else "s"
+            parts.append(Content.styled(f"{self.failing} feed{s} failing", "$text-error"))
+        feed = self.feed
+        if feed is not None:
+            state = Content.assemble(
+                ("feed ", "$text-muted"), clean_line(feed.display_title, 40), ": ",
+            )
+            if feed.last_error:
+                state = state + Content.styled(clean_line(feed.last_error, 120), "$text-error")
+            else:
+                state = state + Content(f"ok, fetched {ago(now, feed.last_success)}")
+            if not self.demo:
+                state = state + Content.styled(f" · next poll {until(now, feed.next_due)}",
+                                               "$text-muted")
+            parts.append(state)
+        self.update(Content(" · ").join(parts))
