@@ -240,18 +240,19 @@ class ArticleList(ScrollView, can_focus=True):
                     style("article-list--dim"))
         line.append(region_marker(row.regions).ljust(5) + " ", style("article-list--region"))
         source = Text(clean_line(row.feed_title, 80), style=style("article-list--dim"))
-        source.truncate(SOURCE_WIDTH, overflow="ellipsis", pad=True)
+        source.truncate(SOURCE_WIDTH if width >= 80 else 10, overflow="ellipsis", pad=True)
         line.append_text(source)
         line.append(" ")
-        chips = Text(no_wrap=True, end="")
-        if width >= 70:
-            for topic in row.topics[:MAX_CHIPS]:
-                chips.append(" " + topic, style("article-list--chip"))
-        title_width = max(10, width - line.cell_len - chips.cell_len)
-        if title_width == 10:
-            chips = Text()
-            title_width = max(10, width - line.cell_len)
         title = Text(clean_line(row.title, 300))
+        # Topic chips give way to the title: drop them until the title has room.
+        wanted = min(title.cell_len, 40)
+        topics = list(row.topics[:MAX_CHIPS])
+        while topics and width - line.cell_len - sum(len(t) + 1 for t in topics) < wanted:
+            topics.pop()
+        chips = Text(no_wrap=True, end="")
+        for topic in topics:
+            chips.append(" " + topic, style("article-list--chip"))
+        title_width = max(1, width - line.cell_len - chips.cell_len)
         title.truncate(title_width, overflow="ellipsis", pad=True)
         line.append_text(title)
         line.append_text(chips)
