@@ -1,0 +1,126 @@
+"""Feeds inside the app: add (with inline errors), remove (with confirmation), live polling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from textual.widgets import Input, Static
+
+from tests.conftest import make_items, rss
+from tests.ui.conftest import AppFactory, run
+from tests.ui.sample_data import total
+from tests.ui.test_app import articles, screen, static_text
+from tui.store import Store
+from tui.ui.screens.add_feed import AddFeedScreen
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.widgets.feed_list import FeedList
+
+
+def poll_available() -> bool:
+    try:
+        import tui.feeds.ingest
+        import tui.feeds.poll  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_add_feed_dialog(sample_db: Path, app_for: AppFactory) -> None:
+    async def scenario() -> None:
+        app = app_for(sample_db, demo=True)  # demo: adding does not start a poll
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("n")
+            assert isinstance(app.screen, AddFeedScreen)
+            await pilot.press(*"javascript:alert(1)", "enter")
+            error = app.screen.query_one("#error", Static)
+            assert "Not an http(s) URL: javascript:alert(1)" in error.content.plain  # type: ignore[union-attr]
+            app.screen.query_one("#url", Input).value = "https://wire.example/feed"
+            await pilot.press("enter")
+            assert "already subscribed" in error.content.plain  # type: ignore[union-attr]
+            app.screen.query_one("#url", Input).value = "https://new.example/feed.xml"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert not isinstance(app.screen, AddFeedScreen)
+            feeds = app.query_one("#feeds", FeedList)
+            assert feeds.option_count == 4 + 5
+        with Store.open(sample_db) as store:
+            assert store.feed_by_url("https://new.example/feed.xml") is not None
+
+    run(scenario())
+
+
+def test_remove_feed_asks_first(sample_db: Path, app_for: AppFactory) -> None:
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(140, 40)) as pilot:
+            feeds = app.query_one("#feeds", FeedList)
+            feeds.focus()
+            last = feeds.option_count - 1  # Chain Ledger: the filler lives there
+            feeds.highlighted = last
+            await pilot.press("D")
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("n")  # no: nothing removed
+            assert articles(app).count == total()
+            feeds.focus()
+            feeds.highlighted = last
+            await pilot.press("delete")
+            await pilot.press("y")
+            await pilot.pause()
+            assert feeds.option_count == 4 + 3
+            assert articles(app).count < total()
+        with Store.open(sample_db) as store:
+            assert store.feed_by_url("https://ledger.example/atom") is None
+
+    run(scenario())
+
+
+def test_poll_updates_list_live_and_keeps_open_article(
+        sample_db: Path, app_for: AppFactory, httpserver: HTTPServer) -> None:
+    if not poll_available():
+        pytest.xfail("tui.feeds.poll cannot be imported yet (pipeline in progress)")
+    items = make_items(3, prefix="live")
+    for item in items:
+        item["date"] = "2026-09-21T14:00:00"  # newer than every sample story
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(items, title="Loopback Feed"), content_type="application/rss+xml")
+    with Store.open(sample_db) as store:
+        for feed in store.feeds():
+            store.remove_feed(feed.id) if feed.url != "https://wire.example/feed" else None
+        store.add_feed(httpserver.url_for("/feed.xml"))
+        before = store.count_articles()
+
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.press("j", "enter")
+            open_id = articles(app).current_id
+            await pilot.press("r")
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+            await pilot.press("r")  # the second poll is allowed once the first finished
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+            assert articles(app).count == before + 3
+            assert articles(app).current_id == open_id  # the cursor stayed on the story
+            assert screen(app).open_id == open_id
+            assert "Story 0 about live" in "".join(
+                articles(app).render_line(y).text for y in range(4))
+            status = static_text(app, "#status")
+            assert "updated just now" in status or "updated" in status
+
+    run(scenario())
+
+
+def test_second_refresh_while_polling_is_refused(
+        sample_db: Path, app_for: AppFactory) -> None:
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            main = screen(app)
+            main.polling = True  # as if a poll were running
+            await pilot.press("r")
+            assert any("Already polling" in str(n.message) for n in app._notifications)
+
+    run(scenario())
