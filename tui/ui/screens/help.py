@@ -35,7 +35,7 @@ def help_text(overrides: dict[str, str]) -> Content:
             keys = display_keys(overrides.get(spec.id, spec.keys))
             lines.append(Content.assemble(
                 (f"  {keys:<16}", "bold $text-secondary"), spec.help,
-                (f"  [{spec.id}]", "$text-muted"),
+                "  ", (f"[{spec.id}]", "$text-muted"),
             ))
         lines.append(Content(""))
     lines.append(Content.styled("Everywhere", "bold"))

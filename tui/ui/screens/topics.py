@@ -36,7 +36,7 @@ class PickerScreen(ModalScreen[frozenset[str] | None]):
             yield Static(Content.styled(self._title, "bold"), classes="dialog-title")
             yield SelectionList[str](
                 *[
-                    Selection(Content.assemble(value, (f"  {count}", "$text-muted")), value,
+                    Selection(Content.assemble(value + "  ", (str(count), "$text-muted")), value,
                               value in self._chosen)
                     for value, count in self._choices
                 ],

@@ -58,8 +58,8 @@ class EntitySidebar(OptionList):
                 options.append(Option(
                     Content.assemble(
                         (on_mark, "bold $accent"),
-                        clean_line(entity.name, 60),
-                        (f" {entity.count}", "$text-muted"),
+                        clean_line(entity.name, 60) + " ",
+                        (str(entity.count), "$text-muted"),
                     ),
                     id=option_id,
                 ))

@@ -73,8 +73,9 @@ class FeedList(OptionList):
     def _prompt(label: str, count: int, failing: bool, selected: bool) -> Content:
         mark = Content.styled("!", "bold $text-error") if failing else Content(" ")
         name = Content.styled(label, "bold $accent" if selected else "")
-        number = Content.styled(f" {count}" if count else "", "$text-muted")
-        return Content.assemble(mark, name, number)
+        # Separators stay unstyled, so no span starts with a space (SVG viewers drop those).
+        number = Content.styled(str(count) if count else "", "$text-muted")
+        return Content.assemble(mark, name, " ", number)
 
     def feed_for(self, option_id: str | None) -> Feed | None:
         if option_id and option_id.startswith("feed-"):

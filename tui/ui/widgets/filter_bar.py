@@ -38,9 +38,10 @@ def describe(flt: Filter, feed_title: str | None, count: int) -> Content:
     label = Content.styled(" Filters ", "reverse") if parts else Content.styled(
         " All stories ", "reverse $text-muted")
     body = Content(" · ").join(parts)
-    stories = f"  {count:,} stor{'y' if count == 1 else 'ies'}"
-    hint = "  (esc undo · x clear)" if parts else ""
-    return Content.assemble(label, " ", body, (stories, "$text-muted"), (hint, "$text-muted"))
+    stories = f"{count:,} stor{'y' if count == 1 else 'ies'}"
+    hint = "(esc undo · x clear)" if parts else ""
+    return Content.assemble(label, " ", body, "  ", (stories, "$text-muted"), "  ",
+                            (hint, "$text-muted"))
 
 
 class FilterBar(Static):

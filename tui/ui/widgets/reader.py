@@ -79,15 +79,17 @@ def render_article(detail: ArticleDetail, now: float, status: str | None) -> Con
     ]
     if row.url:
         lines.append(Content.assemble(("link: ", muted), (clean_line(row.url, 500), "underline")))
-    tags = []
+    tags: list[str | tuple[str, str]] = []
     if row.topics:
         tags.append(("topics: ", muted))
         tags.append((", ".join(row.topics), "$text-secondary"))
     if row.regions:
-        tags.append(("   regions: ", muted))
+        tags.append("   ")
+        tags.append(("regions: ", muted))
         tags.append((region_marker(row.regions, 20), "bold $text-error"))
     if row.starred:
-        tags.append(("   ★ starred", "$text-warning"))
+        tags.append("   ")
+        tags.append(("★ starred", "$text-warning"))
     if tags:
         lines.append(Content.assemble(*tags))
     if detail.evidence:

@@ -1,0 +1,79 @@
+"""Render screenshots/*.svg (and PNGs when rsvg-convert exists) from the demo data.
+
+Run: ``python tests/ui/make_screenshots.py`` from the repo root. Not collected by pytest.
+Uses the same factory as the CLI (make_app), a frozen clock and no network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.ui.sample_data import FIXED_NOW, seed_sample  # noqa: E402
+from tui.config import Settings  # noqa: E402
+from tui.store import Store  # noqa: E402
+from tui.ui import make_app  # noqa: E402
+
+OUT = ROOT / "screenshots"
+
+# name, terminal size, keys pressed before the shot
+SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
+    ("main", (200, 50), []),
+    ("article", (160, 45), ["c", "j", "enter"]),
+    ("topics", (160, 45), ["t"]),
+    ("help", (160, 45), ["question_mark"]),
+    ("small-80x24", (80, 24), ["enter"]),
+]
+
+
+def seed(db: Path) -> str:
+    """Demo data if the pipeline can build it, else the UI tests' sample set."""
+    with Store.open(db) as store:
+        try:
+            from tui.demo.seed import seed_demo
+
+            seed_demo(store, Settings(), now=FIXED_NOW)
+            return "demo"
+        except ImportError as exc:
+            print(f"demo seeding unavailable ({exc}); using the UI sample data")
+            seed_sample(store)
+            return "sample"
+
+
+async def shoot(db: Path, name: str, size: tuple[int, int], keys: list[str]) -> Path:
+    app = make_app(Settings(), db, demo=True, clock=lambda: float(FIXED_NOW))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause(0.3)
+        path = OUT / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(OUT))
+    return path
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "screens.db"
+        source = seed(db)
+        for name, size, keys in SHOTS:
+            svg = asyncio.run(shoot(db, name, size, keys))
+            print(f"wrote {svg.relative_to(ROOT)} ({source} data)")
+            converter = shutil.which("rsvg-convert")
+            if converter:
+                png = svg.with_suffix(".png")
+                subprocess.run([converter, str(svg), "-o", str(png)], check=True)
+                print(f"wrote {png.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

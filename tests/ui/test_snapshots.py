@@ -1,0 +1,60 @@
+"""Snapshot tests (pytest-textual-snapshot): frozen clock, no polling, no cursor blink.
+
+Update with ``pytest tests/ui --snapshot-update`` and look at the SVGs before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tests.ui.conftest import AppFactory
+
+SnapCompare = Callable[..., bool]
+
+
+async def no_blink(pilot: Pilot[Any]) -> None:
+    for widget in pilot.app.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+def test_main_screen(snap_compare: SnapCompare, sample_db: Path, app_for: AppFactory) -> None:
+    assert snap_compare(app_for(sample_db), terminal_size=(160, 45), run_before=no_blink)
+
+
+def test_open_article_with_evidence(snap_compare: SnapCompare, sample_db: Path,
+                                    app_for: AppFactory) -> None:
+    assert snap_compare(app_for(sample_db), press=["j", "j", "enter"],
+                        terminal_size=(160, 45), run_before=no_blink)
+
+
+def test_china_filter_at_120(snap_compare: SnapCompare, sample_db: Path,
+                             app_for: AppFactory) -> None:
+    assert snap_compare(app_for(sample_db), press=["c", "u"], terminal_size=(120, 40),
+                        run_before=no_blink)
+
+
+def test_topic_picker(snap_compare: SnapCompare, sample_db: Path, app_for: AppFactory) -> None:
+    assert snap_compare(app_for(sample_db), press=["c", "t"], terminal_size=(120, 40),
+                        run_before=no_blink)
+
+
+def test_help_screen(snap_compare: SnapCompare, sample_db: Path, app_for: AppFactory) -> None:
+    assert snap_compare(app_for(sample_db), press=["question_mark"], terminal_size=(120, 40),
+                        run_before=no_blink)
+
+
+def test_small_terminal(snap_compare: SnapCompare, sample_db: Path,
+                        app_for: AppFactory) -> None:
+    assert snap_compare(app_for(sample_db), press=["enter"], terminal_size=(80, 24),
+                        run_before=no_blink)
+
+
+def test_demo_label(snap_compare: SnapCompare, sample_db: Path, app_for: AppFactory) -> None:
+    app = app_for(sample_db, demo=True)
+    assert snap_compare(app, terminal_size=(120, 30), run_before=no_blink)
