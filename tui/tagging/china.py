@@ -1,0 +1,113 @@
+"""China relevance: a score built from weighted evidence, and region tags kept apart.
+
+Each accepted gazetteer hit contributes ``weight × position factor``:
+
+- title hits count double (a story *about* China names it in the headline);
+- body hits in the lead (first ~280 characters) count fully, later ones at 0.6;
+- a hit introduced as background ("since China's 2021 ban", "like Binance", 此前) counts half.
+
+Per entity the best mention counts fully and up to three more add half each. Weak entities
+(offshore firms with Chinese roots: Binance, OKX, TRON, Justin Sun…) are capped together at
+1.5, so they never make a China story on their own. The raw score maps to 0–1 as
+``raw / (raw + 3)``; a story is China when raw ≥ 3 (score ≥ 0.5) AND the regions found
+intersect the configured China regions (CN+HK+MO by default). Taiwan has its own tag and is
+never folded in unless the user asks for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from tui.models import Evidence
+from tui.tagging.resolve import Doc, Hit
+
+THRESHOLD = 3.0
+TITLE_FACTOR = 2.0
+LEAD_CHARS = 280
+LATE_FACTOR = 0.6
+BACKGROUND_FACTOR = 0.5
+WEAK_BELOW = 1.0
+WEAK_CAP = 1.5
+REGION_MIN = 2.0
+MAX_EVIDENCE = 12
+
+_BACKGROUND_BEFORE = re.compile(
+    r"(?:\b(?:since|ever since|back in|years ago|previously|formerly|once|historically|unlike|"
+    r"similar to|like|such as|including|fled|left|exodus from|moved out of|relocated from|"
+    r"founded in|born in|native)\b|此前|自从|早在|曾经|曾在|以前|之前|前身)[^.!?。！？\n]{0,40}$"
+)
+_BACKGROUND_AFTER = re.compile(
+    r"^(?:'s|’s)?\s?(?:(?:19|20)\d\d|earlier|former|previous|past)\b"
+    r"|^-(?:founded|born|rooted|linked|origin)"
+)
+_SENTENCE_START = re.compile(r"[.!?。！？\n][^.!?。！？\n]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ChinaResult:
+    china: bool
+    score: float
+    raw: float
+    regions: frozenset[str]
+    evidence: tuple[Evidence, ...]
+
+
+def position_factor(doc: Doc, hit: Hit) -> float:
+    if hit.start < doc.title_len:
+        factor = TITLE_FACTOR
+    elif hit.start - doc.body_start < LEAD_CHARS:
+        factor = 1.0
+    else:
+        factor = LATE_FACTOR
+    before = doc.low[max(0, hit.start - 60):hit.start]
+    cut = _SENTENCE_START.search(before)
+    if cut:
+        before = before[cut.start() + 1:]
+    after = doc.low[hit.end:hit.end + 12]
+    if _BACKGROUND_BEFORE.search(before) or _BACKGROUND_AFTER.search(after):
+        factor *= BACKGROUND_FACTOR
+    return factor
+
+
+def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> ChinaResult:
+    """Score, regions and evidence from the accepted hits of one article."""
+    per_entity: dict[int, list[float]] = defaultdict(list)
+    evidence: dict[tuple[str, str, str], Evidence] = {}
+    meta: dict[int, Hit] = {}
+    for hit in hits:
+        weight = hit.weight
+        if weight == 0 or hit.entry.type == "SOURCE":
+            continue
+        value = weight * position_factor(doc, hit)
+        per_entity[hit.index].append(value)
+        meta.setdefault(hit.index, hit)
+        term = doc.shown[hit.start:hit.end]
+        where = doc.field(hit.start)
+        key = (term.lower(), hit.entry.name, where)
+        old = evidence.get(key)
+        if old is None or old.weight < value:
+            evidence[key] = Evidence(term, hit.entry.name, where, hit.entry.region,
+                                     round(value, 2))
+    raw = weak = 0.0
+    by_region: dict[str, float] = defaultdict(float)
+    for index, values in per_entity.items():
+        values.sort(reverse=True)
+        total = values[0] + 0.5 * sum(values[1:4])
+        entry = meta[index].entry
+        region = entry.region
+        if region is not None:
+            by_region[region] += total
+        if region is not None and region not in china_regions:
+            continue
+        if 0 < entry.weight < WEAK_BELOW:
+            weak += total
+        else:
+            raw += total
+    raw += min(weak, WEAK_CAP)
+    regions = frozenset(r for r, v in by_region.items() if v >= REGION_MIN)
+    china = raw >= THRESHOLD and bool(regions & china_regions)
+    score = raw / (raw + THRESHOLD) if raw > 0 else 0.0
+    ordered = sorted(evidence.values(), key=lambda e: (-e.weight, e.field != "title", e.term))
+    return ChinaResult(china, round(score, 3), raw, regions, tuple(ordered[:MAX_EVIDENCE]))

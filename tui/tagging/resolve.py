@@ -1,0 +1,115 @@
+"""Turning entity spans into accepted hits: context checks and ambiguous aliases.
+
+A word match is evidence, not a verdict. An alias marked "needs context" (``?=Sun``, ``?=SAFE``,
+``?=Canaan``) counts only if the same entity is confirmed elsewhere by an unambiguous alias
+("Justin Sun … Sun said"), if it is written as a cashtag, or if a word of its context set is
+nearby. Anti-contexts drop hits ("Shanghai" near "upgrade"). When one alias belongs to several
+entities (证监会: HK SFC near 香港, the SEC near 美国, otherwise the CSRC), the conditional
+readings are tried first and the unconditional one is the fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.tagging.gazetteer import Alias, ContextSet, Entry
+from tui.tagging.matcher import Span
+from tui.tagging.normalize import traditional_share
+
+
+@dataclass(slots=True)
+class Doc:
+    """The three aligned views of one article plus lazily computed facts about it."""
+
+    shown: str
+    simp: str
+    low: str
+    title_len: int
+    body_start: int
+    _trad: bool | None = None
+
+    @property
+    def traditional(self) -> bool:
+        if self._trad is None:
+            self._trad = traditional_share(self.shown) > 0.08
+        return self._trad
+
+    def field(self, start: int) -> str:
+        return "title" if start < self.title_len else "body"
+
+
+@dataclass(slots=True)
+class Hit:
+    start: int
+    end: int
+    entry: Entry
+    alias: Alias
+    index: int  # entry index in the tagger's table
+
+    @property
+    def weight(self) -> float:
+        return self.entry.weight if self.alias.weight is None else self.alias.weight
+
+
+class Resolver:
+    """Context checks against the context sets of one gazetteer."""
+
+    def __init__(self, entries: tuple[Entry, ...], contexts: dict[str, ContextSet]) -> None:
+        self.entries = entries
+        self.contexts = contexts
+
+    def near(self, doc: Doc, name: str | None, start: int, end: int) -> bool:
+        if name is None:
+            return False
+        cset = self.contexts[name]
+        if cset.trad and doc.traditional:
+            return True
+        if cset.doc:
+            text = doc.low
+        else:
+            text = doc.low[max(0, start - cset.before):start] + " " + doc.low[end:end + cset.after]
+        return any(word in text for word in cset.words)
+
+    def _anti(self, doc: Doc, entry: Entry, alias: Alias, start: int, end: int) -> bool:
+        return self.near(doc, alias.anti, start, end) or self.near(doc, entry.anti, start, end)
+
+    def resolve(self, doc: Doc, spans: list[Span]) -> list[Hit]:
+        """Accepted hits in text order; blockers and unconfirmed readings are dropped."""
+        entries = self.entries
+        hits: list[Hit] = []
+        confirmed: set[int] = set()
+        pending: list[Span] = []
+        for span in spans:
+            payloads = span.payloads
+            if any(p[1][0] < 0 for p in payloads):  # a blocker won this span
+                continue
+            if any(entries[p[1][0]].aliases[p[1][1]].needs_context for p in payloads):
+                pending.append(span)
+                continue
+            index, alias_index = payloads[0][1]
+            entry = entries[index]
+            alias = entry.aliases[alias_index]
+            if not self._anti(doc, entry, alias, span.start, span.end):
+                hits.append(Hit(span.start, span.end, entry, alias, index))
+                confirmed.add(index)
+        for span in pending:
+            hit = self._choose(doc, span, confirmed)
+            if hit is not None:
+                hits.append(hit)
+        if pending:
+            hits.sort(key=lambda h: h.start)
+        return hits
+
+    def _choose(self, doc: Doc, span: Span, confirmed: set[int]) -> Hit | None:
+        options = [(self.entries[i], self.entries[i].aliases[a], i) for _, (i, a) in span.payloads]
+        options.sort(key=lambda o: not o[1].needs_context)  # conditional readings first
+        cashtag = span.start > 0 and doc.shown[span.start - 1] == "$"
+        for entry, alias, index in options:
+            if alias.needs_context and not (
+                index in confirmed or cashtag or self.near(doc, alias.context, span.start, span.end)
+            ):
+                continue
+            if self._anti(doc, entry, alias, span.start, span.end):
+                continue
+            return Hit(span.start, span.end, entry, alias, index)
+        return None

@@ -1,0 +1,136 @@
+"""The Tagger: built once (automaton, tables), then a pure function of an article's text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tui.models import Entity, Tags
+from tui.tagging import names, topics
+from tui.tagging.china import score_china
+from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
+from tui.tagging.matcher import ENTITY, Matcher
+from tui.tagging.money import find_money
+from tui.tagging.normalize import BODY_CAP, lower_aligned, nfkc, strip_html, to_simplified
+from tui.tagging.resolve import Doc, Resolver
+
+DEFAULT_CHINA_REGIONS = frozenset({"CN", "HK", "MO"})
+_CASHTAG = re.compile(r"(?<![\w$])\$([A-Za-z][A-Za-z0-9]{1,9})\b")
+SHOWN_TYPES = frozenset({"ORG", "PERSON", "PLACE", "TICKER", "MONEY"})
+
+
+def _user_entry(user: Any) -> Entry:
+    """A config ``UserEntity`` as a gazetteer entry (a China weight without a region means CN)."""
+    region = user.region
+    if region is None and user.china_weight >= 1:
+        region = "CN"
+    aliases: list[Alias] = []
+    for surface in (user.name, *user.aliases):
+        if surface and surface.strip():
+            aliases.append(parse_alias(surface.replace("?", "").replace("@", "")))
+    kind = user.type if user.type in SHOWN_TYPES else "ORG"
+    return Entry(user.name, kind, region, float(user.china_weight), tuple(aliases),
+                 source_file="config")
+
+
+class Tagger:
+    """China score with evidence, regions, topics and entities for one article at a time.
+
+    Build once (about a tenth of a second); :meth:`tag` does no I/O and is safe to call from
+    several threads.
+    """
+
+    def __init__(
+        self,
+        user_entities: Iterable[Any] = (),
+        user_topics: Mapping[str, Iterable[str]] | None = None,
+        china_regions: Iterable[str] = DEFAULT_CHINA_REGIONS,
+    ) -> None:
+        gaz = builtin_gazetteer()
+        user = tuple(_user_entry(u) for u in user_entities)
+        # User entries come first: on a shared alias the user's reading wins.
+        self.entries: tuple[Entry, ...] = user + gaz.entries
+        self.china_regions = frozenset(china_regions)
+        self.user_topics = {k: tuple(v) for k, v in (user_topics or {}).items()}
+        self._resolver = Resolver(self.entries, gaz.contexts)
+        matcher = Matcher()
+        self._tickers: dict[str, int] = {}
+        for index, entry in enumerate(self.entries):
+            for alias_index, alias in enumerate(entry.aliases):
+                matcher.add(alias.surface, ENTITY, (index, alias_index), alias.case_sensitive)
+                if entry.type == "TICKER" and alias.surface.isupper():
+                    self._tickers.setdefault(alias.surface, index)
+        for phrase in gaz.blockers:
+            matcher.add(phrase, ENTITY, (-1, -1))
+        topics.register(matcher, self.user_topics)
+        names.register(matcher)
+        matcher.build()
+        self._matcher = matcher
+        self._canonical = self._canonical_index()
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Tagger:
+        """Build from ``tui.config.Settings`` (user entities, user topics, China regions)."""
+        return cls(settings.user_entities, settings.user_topics, settings.china_regions)
+
+    def _canonical_index(self) -> dict[str, str]:
+        index: dict[str, str] = {}
+        for entry in self.entries:
+            if entry.type == "SOURCE":
+                continue
+            index.setdefault(entry.name.casefold(), entry.name)
+            for alias in entry.aliases:
+                index.setdefault(nfkc(to_simplified(alias.surface)).casefold(), entry.name)
+        return index
+
+    def canonical(self, name: str) -> str:
+        """The canonical name for a known alias ("PBOC" → "People's Bank of China"), else name."""
+        return self._canonical.get(nfkc(to_simplified(name)).casefold(), name)
+
+    def tag(self, title: str, summary: str = "", content: str = "",
+            lang: str | None = None) -> Tags:
+        """Tags for one article; summary/content may be HTML or plain text."""
+        doc = self._doc(title, summary, content)
+        ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
+        hits = self._resolver.resolve(doc, ent_spans)
+        china = score_china(doc, hits, self.china_regions)
+        topic_set = topics.score_topics(doc, topic_spans, hits)
+        entities = self._entities(doc, hits, cues)
+        return Tags(china.china, china.score, china.regions, china.evidence, topic_set, entities)
+
+    def _doc(self, title: str, summary: str, content: str) -> Doc:
+        title = nfkc(strip_html(title or "")).replace("\n", " ")
+        summary = strip_html(summary or "").strip()
+        content = strip_html(content or "").strip()
+        if summary and content and summary[:200] in content:
+            summary = ""  # the summary is usually the first paragraph of the content
+        body = nfkc(f"{summary}\n{content}".strip()[:BODY_CAP])
+        shown = f"{title}\n{body}"
+        simp = to_simplified(shown)
+        return Doc(shown, simp, lower_aligned(simp), len(title), len(title) + 1)
+
+    def _entities(self, doc: Doc, hits: list, cues: list) -> tuple[Entity, ...]:
+        counts: Counter[tuple[str, str]] = Counter()
+        taken = bytearray(len(doc.shown))
+        for hit in hits:
+            taken[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
+            if hit.entry.type in SHOWN_TYPES:
+                counts[(hit.entry.name, hit.entry.type)] += 1
+        for start, end, name, kind in names.find_names(doc, cues, taken):
+            if taken.find(1, start, end) == -1:
+                counts[(name, kind)] += 1
+                taken[start:end] = b"\x01" * (end - start)
+        if "$" in doc.shown:
+            for m in _CASHTAG.finditer(doc.shown):
+                if taken[m.start(1)]:
+                    continue
+                symbol = m.group(1).upper()
+                index = self._tickers.get(symbol)
+                name = self.entries[index].name if index is not None else symbol
+                counts[(name, "TICKER")] += 1
+        for _, _, amount in find_money(doc.shown):
+            counts[(amount, "MONEY")] += 1
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
+        return tuple(Entity(name, kind, count) for (name, kind), count in ordered)
