@@ -124,3 +124,58 @@ def test_second_refresh_while_polling_is_refused(
             assert any("Already polling" in str(n.message) for n in app._notifications)
 
     run(scenario())
+
+
+def test_failing_feed_is_marked_with_reason_and_next_poll(
+        sample_db: Path, app_for: AppFactory) -> None:
+    from tests.ui.sample_data import FIXED_NOW
+
+    with Store.open(sample_db) as store:
+        feed = store.feed_by_url("https://asia.example/rss")
+        assert feed is not None
+        store.record_fetch(feed.id, now=FIXED_NOW - 60, next_due=FIXED_NOW + 1200,
+                           error="HTTP 503 [b]Service[/ Unavailable")
+
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            feeds = app.query_one("#feeds", FeedList)
+            index = feeds.get_option_index(f"feed-{feed.id}")
+            prompt = feeds.get_option_at_index(index).prompt
+            assert prompt.plain.startswith("!Asia Desk")  # type: ignore[union-attr]
+            status = static_text(app, "#status")
+            assert "1 feed failing" in status
+            feeds.focus()
+            feeds.highlighted = index
+            await pilot.pause()
+            status = static_text(app, "#status")
+            assert "HTTP 503 [b]Service[/ Unavailable" in status
+            assert "next poll in 20 min" in status
+
+    run(scenario())
+
+
+def test_notice_is_shown_once(sample_db: Path, app_for: AppFactory) -> None:
+    async def scenario() -> None:
+        app = app_for(sample_db, notice="no feed could be reached [@click=app.quit]x[/]")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            messages = [str(n.message) for n in app._notifications]
+            assert messages == ["no feed could be reached [@click=app.quit]x[/]"]
+
+    run(scenario())
+
+
+def test_palette_lists_actions(sample_db: Path, app_for: AppFactory) -> None:
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            commands = {c.title: c for c in app.get_system_commands(app.screen)}
+            for title in ("China", "Topics", "Search", "Refresh", "Full text", "Add feed"):
+                assert title in commands, title
+            app.call_later(commands["China"].callback)  # as the palette does
+            await pilot.pause()
+            assert screen(app).flt.china
+
+    run(scenario())

@@ -1,0 +1,122 @@
+"""The poll worker's plumbing, with a stand-in poller (no network, fully controlled).
+
+The real poller is exercised against a loopback server in test_feeds.py; here a fake
+``tui.feeds.poll`` lets the test hold a poll open to check progress, the refusal of a
+second poll, live updates that keep the open article, and cancellation on quit.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import types
+from pathlib import Path
+
+import pytest
+
+from tests.ui.conftest import AppFactory, run
+from tests.ui.sample_data import FIXED_NOW, total
+from tests.ui.test_app import articles, list_text, screen, static_text
+from tui.models import Article, FeedOutcome, PollReport, Tags
+from tui.store import Store
+
+
+class FakePoller:
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.started = threading.Event()
+        self.cancelled = False
+        self.calls = 0
+
+    def poll(self, store: Store, settings, *, tagger, feeds=None, force=False,  # type: ignore[no-untyped-def]
+             on_progress=None, cancel=None) -> PollReport:
+        self.calls += 1
+        todo = feeds if feeds is not None else store.feeds()
+        outcomes = []
+        for index, feed in enumerate(todo, 1):
+            article = Article(guid=f"new-{self.calls}-{feed.id}",
+                              title=f"Fresh story {self.calls}-{feed.id}",
+                              url="https://fresh.example/", published=FIXED_NOW)
+            new, _ = store.save_articles(feed.id, [article], tagger=tagger, now=FIXED_NOW,
+                                         next_due=FIXED_NOW + 1800)
+            outcome = FeedOutcome(feed.id, feed.url, index, len(todo), "ok", new=new)
+            outcomes.append(outcome)
+            if on_progress:
+                on_progress(outcome)
+            if index == 1:
+                self.started.set()
+                while not self.release.wait(0.02):
+                    if cancel is not None and cancel.is_set():
+                        self.cancelled = True
+                        return PollReport(tuple(outcomes), cancelled=True)
+        return PollReport(tuple(outcomes))
+
+
+@pytest.fixture
+def fake_poller(monkeypatch: pytest.MonkeyPatch) -> FakePoller:
+    fake = FakePoller()
+    poll_module = types.ModuleType("tui.feeds.poll")
+    poll_module.poll = fake.poll  # type: ignore[attr-defined]
+    ingest_module = types.ModuleType("tui.feeds.ingest")
+    ingest_module.make_tagger = lambda settings: (lambda article: Tags())  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tui.feeds.poll", poll_module)
+    monkeypatch.setitem(sys.modules, "tui.feeds.ingest", ingest_module)
+    return fake
+
+
+async def wait_for(event: threading.Event) -> None:
+    import asyncio
+
+    for _ in range(200):
+        if event.is_set():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("timed out")
+
+
+def test_poll_progress_live_update_and_refusal(sample_db: Path, app_for: AppFactory,
+                                               fake_poller: FakePoller) -> None:
+    async def scenario() -> None:
+        app = app_for(sample_db, poll_on_start=True)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.press("j", "j", "enter")
+            open_id = articles(app).current_id
+            await wait_for(fake_poller.started)
+            await pilot.pause(0.1)
+            assert "polling 1/4" in static_text(app, "#status")
+            assert articles(app).count == total() + 1  # the first feed's story is live
+            assert articles(app).current_id == open_id
+            await pilot.press("r")
+            assert fake_poller.calls == 1
+            assert any("Already polling" in str(n.message) for n in app._notifications)
+            fake_poller.release.set()
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.1)
+            assert articles(app).count == total() + 4
+            assert articles(app).current_id == open_id
+            assert screen(app).open_id == open_id
+            assert "Fresh story" in list_text(app)
+            status = static_text(app, "#status")
+            assert "4 new" in status and "updated" in status
+            await pilot.press("r")  # now a new poll may start
+            await app.workers.wait_for_complete()
+            assert fake_poller.calls == 2
+
+    run(scenario())
+
+
+def test_quit_cancels_a_running_poll(sample_db: Path, app_for: AppFactory,
+                                     fake_poller: FakePoller) -> None:
+    async def scenario() -> None:
+        app = app_for(sample_db, poll_on_start=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(fake_poller.started)
+            await pilot.press("q")
+        assert app.cancel_event.is_set()
+
+    run(scenario())
+    for _ in range(100):
+        if fake_poller.cancelled:
+            break
+        threading.Event().wait(0.02)
+    assert fake_poller.cancelled
