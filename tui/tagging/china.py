@@ -4,7 +4,10 @@ Each accepted gazetteer hit contributes ``weight × position factor``:
 
 - title hits count double (a story *about* China names it in the headline);
 - body hits in the lead (first ~280 characters) count fully, later ones at 0.6;
-- a hit introduced as background ("since China's 2021 ban", "like Binance", 此前) counts half.
+- a body hit introduced as background ("since China's 2021 ban", "like Binance", "which is
+  based in Beijing", "the Bitmain co-founder", 此前, 自…以来) counts half;
+- when the title names a place outside Greater China and no China evidence, the story is
+  anchored elsewhere and every body hit counts 0.6 as much.
 
 Per entity the best mention counts fully and up to three more add half each. Weak entities
 (offshore firms with Chinese roots: Binance, OKX, TRON, Justin Sun…) are capped together at
@@ -31,16 +34,21 @@ BACKGROUND_FACTOR = 0.5
 WEAK_BELOW = 1.0
 WEAK_CAP = 1.5
 REGION_MIN = 2.0
+ANCHOR_FACTOR = 0.6
 MAX_EVIDENCE = 12
 
 _BACKGROUND_BEFORE = re.compile(
     r"(?:\b(?:since|ever since|back in|years ago|previously|formerly|once|historically|unlike|"
     r"similar to|like|such as|including|fled|left|exodus from|moved out of|relocated from|"
-    r"founded in|born in|native)\b|此前|自从|早在|曾经|曾在|以前|之前|前身)[^.!?。！？\n]{0,40}$"
+    r"founded in|founded by|born in|native|based in|headquartered in|former|ex)\b"
+    r"|此前|自从|早在|曾经|曾在|以前|之前|前身)[^.!?。！？\n]{0,40}$"
+    r"|(?<!来)自$"
 )
 _BACKGROUND_AFTER = re.compile(
     r"^(?:'s|’s)?\s?(?:(?:19|20)\d\d|earlier|former|previous|past)\b"
-    r"|^-(?:founded|born|rooted|linked|origin)"
+    r"|^-(?:founded|born|rooted|linked|origin|based|headquartered)"
+    r"|^\s?(?:co-?founder|founder|alum)"
+    r"|^[^，。,.]{0,15}以来"
 )
 _SENTENCE_START = re.compile(r"[.!?。！？\n][^.!?。！？\n]*$")
 
@@ -56,8 +64,8 @@ class ChinaResult:
 
 def position_factor(doc: Doc, hit: Hit) -> float:
     if hit.start < doc.title_len:
-        factor = TITLE_FACTOR
-    elif hit.start - doc.body_start < LEAD_CHARS:
+        return TITLE_FACTOR  # the headline says what the story is about
+    if hit.start - doc.body_start < LEAD_CHARS:
         factor = 1.0
     else:
         factor = LATE_FACTOR
@@ -71,8 +79,23 @@ def position_factor(doc: Doc, hit: Hit) -> float:
     return factor
 
 
+def _anchored_elsewhere(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> bool:
+    """True when the title names a foreign place ("US", "Texas") and nothing Chinese."""
+    foreign = False
+    for hit in hits:
+        if hit.start >= doc.title_len:
+            break
+        entry = hit.entry
+        if hit.weight > 0 and (entry.region is None or entry.region in china_regions):
+            return False
+        if entry.type == "PLACE" and entry.region is None:
+            foreign = True
+    return foreign
+
+
 def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> ChinaResult:
     """Score, regions and evidence from the accepted hits of one article."""
+    anchored = _anchored_elsewhere(doc, hits, china_regions)
     per_entity: dict[int, list[float]] = defaultdict(list)
     evidence: dict[tuple[str, str, str], Evidence] = {}
     meta: dict[int, Hit] = {}
@@ -81,6 +104,8 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
         if weight == 0 or hit.entry.type == "SOURCE":
             continue
         value = weight * position_factor(doc, hit)
+        if anchored and hit.start >= doc.title_len:
+            value *= ANCHOR_FACTOR
         per_entity[hit.index].append(value)
         meta.setdefault(hit.index, hit)
         term = doc.shown[hit.start:hit.end]

@@ -29,6 +29,7 @@ GAZETTEER_FILES: tuple[str, ...] = (
     "sources",
 )
 ENTRY_TYPES = frozenset({"ORG", "PERSON", "PLACE", "TICKER", "MONEY", "SOURCE"})
+DEFAULT_HINT = 0.6  # an entity's topic hint: tags a topic from the title, or with one more term
 _AUTO_CS = re.compile(r"^[A-Z0-9$.&/+-]{1,5}$")  # short all-caps acronyms: case-sensitive
 
 
@@ -125,7 +126,7 @@ def parse_line(line: str, where: str) -> Entry:
     if topics != "-":
         for item in topics.split(","):
             slug, _, w = item.partition(":")
-            parsed_topics.append((slug.strip(), float(w) if w else 1.0))
+            parsed_topics.append((slug.strip(), float(w) if w else DEFAULT_HINT))
     alias_list = [parse_alias(a, ctx, "cs" in flag_set) for a in aliases.split("|") if a.strip()]
     return Entry(name, kind, None if region == "-" else region, float(weight), tuple(alias_list),
                  tuple(parsed_topics), anti, where.partition(":")[0])

@@ -16,8 +16,8 @@ Definitions (one line each; the README copies these):
 - business: companies as businesses: funding rounds, acquisitions, earnings, hires, layoffs, treasuries.
 - technology: how the systems work and change: upgrades, forks, mainnets, layer 2s, smart contracts.
 
-Rules live in ``data/topics.toml``: strong terms score 2, weak terms 1, a title hit counts
-2.5×, a topic needs 2. Exclusion phrases are longer terms that swallow the include term inside
+Rules live in ``data/topics.toml``: strong terms score 2, weak terms 1, hints 0.5, a title hit
+counts 2.5×, a topic needs 2. Exclusion phrases are longer terms that swallow the include term inside
 them ("data mining", "life hack", "mint condition"). Gazetteer entities add hints (Bitmain →
 mining, Coinbase → exchanges). User topics from config add strong terms to a built-in slug or
 define a new one.
@@ -38,6 +38,7 @@ from tui.tagging.resolve import Doc, Hit
 
 STRONG = 2.0
 WEAK = 1.0
+HINT = 0.5
 USER = 2.0
 TITLE_FACTOR = 2.5
 THRESHOLD = 2.0
@@ -62,14 +63,14 @@ def builtin_rules() -> dict[str, dict[str, tuple[str, ...]]]:
     for slug, table in data.items():
         if slug not in TOPICS:
             raise ValueError(f"topics.toml: unknown topic {slug!r}")
-        rules[slug] = {k: tuple(table.get(k, ())) for k in ("strong", "weak", "exclude")}
+        rules[slug] = {k: tuple(table.get(k, ())) for k in ("strong", "weak", "hint", "exclude")}
     return rules
 
 
 def register(matcher: Matcher, user_topics: Mapping[str, Iterable[str]]) -> None:
     """Add every topic term (built-in and user) to the shared matcher."""
     for slug, table in builtin_rules().items():
-        for kind, weight in (("strong", STRONG), ("weak", WEAK)):
+        for kind, weight in (("strong", STRONG), ("weak", WEAK), ("hint", HINT)):
             for term in table[kind]:
                 for form in expand(term):
                     matcher.add(form, TOPIC, (slug, weight))
@@ -97,15 +98,13 @@ def score_topics(doc: Doc, spans: list[Span], hits: list[Hit]) -> frozenset[str]
             repeats[key] += 1
             if repeats[key] <= REPEAT_CAP:
                 scores[slug] += weight * factor
-    hinted: set[tuple[int, bool]] = set()
+    best: dict[int, tuple[float, Hit]] = {}  # each entity hints once, at its best position
     for hit in hits:
-        if not hit.entry.topics:
-            continue
-        in_title = hit.start < title_len
-        if (hit.index, in_title) in hinted:
-            continue
-        hinted.add((hit.index, in_title))
-        factor = TITLE_FACTOR if in_title else 1.0
+        if hit.entry.topics:
+            factor = TITLE_FACTOR if hit.start < title_len else 1.0
+            if factor > best.get(hit.index, (0.0, hit))[0]:
+                best[hit.index] = (factor, hit)
+    for factor, hit in best.values():
         for slug, weight in hit.entry.topics:
             scores[slug] += weight * factor
     return frozenset(slug for slug, value in scores.items() if value >= THRESHOLD)
