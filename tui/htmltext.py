@@ -21,62 +21,20 @@ from tui.text import clean_line, clean_text, safe_url, tidy_paragraphs
 
 INPUT_MAX = 10_000_000  # characters of markup we are willing to look at
 
-_DROP = frozenset(
-    [
-        "script",
-        "style",
-        "noscript",
-        "iframe",
-        "object",
-        "embed",
-        "template",
-        "svg",
-        "math",
-        "head",
-        "title",
-        "canvas",
-        "audio",
-        "video",
-        "select",
-        "textarea",
-        "button",
-        "input",
-        "frame",
-        "frameset",
-        "applet",
-        "map",
-        "base",
-        "meta",
-        "link",
-    ]
+
+def _tags(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+_DROP = _tags(
+    "script style noscript iframe object embed template svg math head title canvas audio "
+    "video select textarea button input frame frameset applet map base meta link"
 )
-_PARAGRAPH = frozenset(
-    [
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "header",
-        "footer",
-        "nav",
-        "aside",
-        "address",
-        "figure",
-        "figcaption",
-        "details",
-        "summary",
-        "dl",
-        "table",
-        "form",
-        "fieldset",
-        "center",
-        "hr",
-        "body",
-        "html",
-    ]
+_PARAGRAPH = _tags(
+    "p div section article main header footer nav aside address figure figcaption details "
+    "summary dl table form fieldset center hr body html"
 )
-_LINE = frozenset(["dt", "dd", "tr", "caption", "legend", "thead", "tbody", "tfoot"])
+_LINE = _tags("dt dd tr caption legend thead tbody tfoot")
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _WS = re.compile(r"[ \t\n\r\f\u00a0]+")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*>")
@@ -386,49 +344,17 @@ def _flat_text(source: str) -> str:
 
 # --- sanitising -------------------------------------------------------------------------------
 
-_ALLOWED = frozenset(
-    [
-        "p",
-        "br",
-        "a",
-        "b",
-        "strong",
-        "i",
-        "em",
-        "ul",
-        "ol",
-        "li",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "pre",
-        "code",
-        "img",
-    ]
-)
+_ALLOWED = _tags("p br a b strong i em ul ol li h1 h2 h3 h4 h5 h6 blockquote pre code img")
 _BLOCKISH = (_PARAGRAPH | _LINE) - {"body", "html", "hr", "table", "thead", "tbody", "tfoot"}
 _CLEANER = Cleaner(
-    scripts=True,
-    javascript=True,
-    comments=True,
-    style=True,
-    inline_style=True,
-    links=True,
-    meta=True,
-    page_structure=True,
-    processing_instructions=True,
-    embedded=True,
-    frames=True,
-    forms=True,
-    annoying_tags=True,
+    **dict.fromkeys(
+        "scripts javascript comments style inline_style links meta page_structure "
+        "processing_instructions embedded frames forms annoying_tags safe_attrs_only".split(),
+        True,
+    ),
     remove_unknown_tags=False,
     allow_tags=_ALLOWED,
     kill_tags=_DROP - {"head"},
-    safe_attrs_only=True,
     safe_attrs=frozenset({"href", "alt"}),
     add_nofollow=False,
 )
