@@ -349,7 +349,7 @@ _BLOCKISH = (_PARAGRAPH | _LINE) - {"body", "html", "hr", "table", "thead", "tbo
 _CLEANER = Cleaner(
     **dict.fromkeys(
         "scripts javascript comments style inline_style links meta page_structure "
-        "processing_instructions embedded frames forms annoying_tags safe_attrs_only".split(),
+        "processing_instructions embedded frames forms annoying_tags safe_attrs_only".split(),  # noqa: SIM905
         True,
     ),
     remove_unknown_tags=False,
