@@ -348,8 +348,10 @@ _ALLOWED = _tags("p br a b strong i em ul ol li h1 h2 h3 h4 h5 h6 blockquote pre
 _BLOCKISH = (_PARAGRAPH | _LINE) - {"body", "html", "hr", "table", "thead", "tbody", "tfoot"}
 _CLEANER = Cleaner(
     **dict.fromkeys(
-        "scripts javascript comments style inline_style links meta page_structure "
-        "processing_instructions embedded frames forms annoying_tags safe_attrs_only".split(),  # noqa: SIM905
+        _tags(
+            "scripts javascript comments style inline_style links meta page_structure "
+            "processing_instructions embedded frames forms annoying_tags safe_attrs_only"
+        ),
         True,
     ),
     remove_unknown_tags=False,
