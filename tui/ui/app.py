@@ -65,8 +65,10 @@ class SinowireApp(App[None]):
             self.notify(self.notice, severity="warning", timeout=12, markup=False)
         screen = self.screen
         if self.poll_on_start and isinstance(screen, MainScreen):
-            self.call_after_refresh(screen.start_poll)
-            self.set_interval(self.settings.poll_interval_minutes * 60, screen.start_poll)
+            # After the first frame: the cached list shows before any network I/O.
+            self.call_after_refresh(screen.start_poll, quiet=True)
+            self.set_interval(self.settings.poll_interval_minutes * 60,
+                              partial(screen.start_poll, quiet=True))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -39,13 +39,19 @@ class PollingMixin:
     data_changed: Callable[[], None]
     _poll_done: int = 0
 
-    def start_poll(self, *, force: bool = False, feeds: list[Feed] | None = None) -> bool:
-        """Start a poll unless one is running (then say so); False if not started."""
+    def start_poll(self, *, force: bool = False, feeds: list[Feed] | None = None,
+                   quiet: bool = False) -> bool:
+        """Start a poll unless one is running (then say so); False if not started.
+
+        ``quiet`` is for the interval timer: a busy poller is not worth a message then.
+        """
         if self.demo:
-            self.notify("Demo data: no network, nothing to poll.")  # type: ignore[attr-defined]
+            if not quiet:
+                self.notify("Demo data: no network, nothing to poll.")  # type: ignore[attr-defined]
             return False
         if self.polling:
-            self.notify("Already polling; the list updates as feeds arrive.")  # type: ignore[attr-defined]
+            if not quiet:
+                self.notify("Already polling; the list updates as feeds arrive.")  # type: ignore[attr-defined]
             return False
         self.polling = True
         self._poll_done = 0

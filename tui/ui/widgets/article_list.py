@@ -100,6 +100,12 @@ class ArticleList(ScrollView, can_focus=True):
         self.count = self._store.count_articles(self._filter)
         index = self._find(keep_id, old_cursor) if keep_id is not None else None
         self._set_virtual_size()
+        height = self.scrollable_content_region.height
+        at_top_and_visible = self.scroll_y == 0 and index is not None and index < height
+        if index is not None and index != old_cursor and not at_top_and_visible:
+            # Stories arrived above: scroll by as much, so the open row does not jump.
+            # (At the top with the row still in view, show the new stories instead.)
+            self.scroll_to(y=max(0, self.scroll_y + index - old_cursor), animate=False)
         self.move_to(old_cursor if index is None else index, announce=index is None)
 
     def _find(self, article_id: int, hint: int) -> int | None:

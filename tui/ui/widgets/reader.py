@@ -78,7 +78,8 @@ def render_article(detail: ArticleDetail, now: float, status: str | None) -> Con
         Content.styled(" · ".join(meta), muted),
     ]
     if row.url:
-        lines.append(Content.assemble(("link: ", muted), (clean_line(row.url, 500), "underline")))
+        # Shown, not linked: "o" opens it after checking the scheme.
+        lines.append(Content.assemble(("link: ", muted), clean_line(row.url, 500)))
     tags: list[str | tuple[str, str]] = []
     if row.topics:
         tags.append(("topics: ", muted))
