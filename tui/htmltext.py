@@ -155,6 +155,14 @@ def html_to_text(html: str, *, base_url: str | None = None, max_len: int = 200_0
             return ""
 
 
+def nested_too_deep(html: str) -> bool:
+    """True if libxml2 would cut this page off (over 256 levels): readability then sees nothing."""
+    try:
+        return _parse(_prepare(html))[1]
+    except Exception:
+        return False
+
+
 def _prepare(html: object) -> str:
     if not isinstance(html, str):
         html = "" if html is None else str(html)
@@ -437,4 +445,4 @@ def _text_as_html(text: str) -> str:
     )
 
 
-__all__ = ["html_to_text", "sanitize_html"]
+__all__ = ["html_to_text", "nested_too_deep", "sanitize_html"]
