@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 from tests.conftest import make_items, rss
 from tests.ui.conftest import AppFactory, run
 from tests.ui.sample_data import total
-from tests.ui.test_app import articles, screen, static_text
+from tests.ui.test_app import articles, list_text, screen, static_text
 from tui.store import Store
 from tui.ui.screens.add_feed import AddFeedScreen
 from tui.ui.screens.confirm import ConfirmScreen
@@ -77,38 +77,42 @@ def test_remove_feed_asks_first(sample_db: Path, app_for: AppFactory) -> None:
 
 
 def test_poll_updates_list_live_and_keeps_open_article(
-        sample_db: Path, app_for: AppFactory, httpserver: HTTPServer) -> None:
+        tmp_path: Path, app_for: AppFactory, httpserver: HTTPServer) -> None:
     if not poll_available():
         pytest.xfail("tui.feeds.poll cannot be imported yet (pipeline in progress)")
-    items = make_items(3, prefix="live")
-    for item in items:
-        item["date"] = "2026-09-21T14:00:00"  # newer than every sample story
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss(items, title="Loopback Feed"), content_type="application/rss+xml")
-    with Store.open(sample_db) as store:
-        for feed in store.feeds():
-            store.remove_feed(feed.id) if feed.url != "https://wire.example/feed" else None
+    old = make_items(3, prefix="old")
+    for item in old:
+        item["date"] = "2026-09-20T10:00:00"
+    fresh = make_items(3, prefix="live")
+    for item in fresh:
+        item["date"] = "2026-09-21T14:00:00"  # newer than the first batch
+    httpserver.expect_ordered_request("/feed.xml").respond_with_data(
+        rss(old, title="Loopback Feed"), content_type="application/rss+xml")
+    httpserver.expect_ordered_request("/feed.xml").respond_with_data(
+        rss(fresh + old, title="Loopback Feed"), content_type="application/rss+xml")
+    db = tmp_path / "loop.db"
+    with Store.open(db) as store:  # only the loopback feed: nothing else may be fetched
         store.add_feed(httpserver.url_for("/feed.xml"))
-        before = store.count_articles()
 
     async def scenario() -> None:
-        app = app_for(sample_db)
+        app = app_for(db, poll_on_start=True)
         async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause(0.1)
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+            assert articles(app).count == 3, [str(n.message) for n in app._notifications]
             await pilot.press("j", "enter")
             open_id = articles(app).current_id
             await pilot.press("r")
             await app.workers.wait_for_complete()
             await pilot.pause(0.2)
-            await pilot.press("r")  # the second poll is allowed once the first finished
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.2)
-            assert articles(app).count == before + 3
+            assert articles(app).count == 6
             assert articles(app).current_id == open_id  # the cursor stayed on the story
             assert screen(app).open_id == open_id
-            assert "Story 0 about live" in "".join(
-                articles(app).render_line(y).text for y in range(4))
+            assert "Story 0 about live" in list_text(app)
             status = static_text(app, "#status")
-            assert "updated just now" in status or "updated" in status
+            assert "updated just now" in status and "3 new" in status
+        assert not httpserver.ordered_handlers  # both responses were used
 
     run(scenario())
 
