@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from tests.ui.conftest import AppFactory, run
 from tests.ui.sample_data import FIXED_NOW
@@ -45,14 +47,18 @@ def test_full_text_success_is_cached(tmp_path: Path, app_for: AppFactory,
                                      httpserver: HTTPServer) -> None:
     if not extract_available():
         pytest.xfail("tui.extract is not there yet (another engineer's module)")
-    httpserver.expect_request("/story").respond_with_data(PAGE, content_type="text/html")
+    def slow_page(request: Request) -> Response:
+        time.sleep(0.5)  # long enough to see the progress line
+        return Response(PAGE, content_type="text/html")
+
+    httpserver.expect_request("/story").respond_with_handler(slow_page)
     db = page_db(tmp_path, httpserver.url_for("/story"))
 
     async def scenario() -> None:
         app = app_for(db, auto_extract=True)  # a summary-only story fetches by itself
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("enter")
-            assert "fetching full text" in reader_text(app)
+            assert "fetching full text…" in reader_text(app)
             await app.workers.wait_for_complete()
             await pilot.pause(0.2)
             text = reader_text(app)
