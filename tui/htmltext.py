@@ -39,6 +39,7 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _WS = re.compile(r"[ \t\n\r\f\u00a0]+")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*>")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
+_CHAR_REF = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});?")
 
 
 class _Stop(Exception):
@@ -167,7 +168,24 @@ def _prepare(html: object) -> str:
     if not isinstance(html, str):
         html = "" if html is None else str(html)
     html = html[:INPUT_MAX].replace("\r\n", "\n")
+    if "&#" in html:
+        html = _CHAR_REF.sub(_drop_control_ref, html)
     return clean_text(html, INPUT_MAX)
+
+
+def _drop_control_ref(match: re.Match[str]) -> str:
+    """Remove ``&#27;``/``&#x9b;``-style references to control characters.
+
+    HTML parsers map C1 references to Windows-1252 glyphs (``&#x9b;`` becomes "›"); we drop
+    them instead, as we drop the raw characters, so the text reads the same either way.
+    """
+    ref = match.group(1)
+    try:
+        code = int(ref[1:], 16) if ref[0] in "xX" else int(ref)
+        char = chr(code)
+    except (ValueError, OverflowError):
+        return ""
+    return match.group(0) if clean_text(char) == char else ""
 
 
 def _finish(text: str, max_len: int) -> str:
