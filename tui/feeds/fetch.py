@@ -19,6 +19,7 @@ import socket
 import ssl
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -186,14 +187,24 @@ def fetch(
     Returns status "ok" (body is the decoded body), "not_modified" (304) or "error".
     """
     started = time.monotonic()
-    cap = settings.max_feed_bytes if max_bytes is None else max_bytes
     own_session = session is None
     active = make_session(settings) if session is None else session
     watch = _Watch(settings.deadline)
     previous = getattr(_current, "watch", None)
     _current.watch = watch
+    job = _Job(
+        url=url,
+        settings=settings,
+        session=active,
+        etag=etag,
+        last_modified=last_modified,
+        cap=settings.max_feed_bytes if max_bytes is None else max_bytes,
+        accept=accept,
+        watch=watch,
+        started=started,
+    )
     try:
-        result = _fetch(url, active, settings, etag, last_modified, cap, accept, watch, started)
+        result = _fetch(job)
     except _Failure as failure:
         result = _error(url, failure.reason, started, failure.http_status)
     except Exception as exc:  # the poller must never die because of one feed
@@ -220,44 +231,53 @@ def fetch_page(
     )
 
 
-def _fetch(
-    url: str,
-    session: requests.Session,
-    settings: Settings,
-    etag: str | None,
-    last_modified: str | None,
-    cap: int,
-    accept: str,
-    watch: _Watch,
-    started: float,
-) -> FetchResult:
-    if safe_url(url) is None:
-        raise _Failure(f"not an http(s) URL: {_show(url)}")
-    headers = {"Accept": accept}
-    if etag and _header_safe(etag):
-        headers["If-None-Match"] = etag
-    if last_modified and _header_safe(last_modified):
-        headers["If-Modified-Since"] = last_modified
-    deadline_at = started + settings.deadline
-    current = url
+@dataclass
+class _Job:
+    """Everything one fetch needs, passed down the helpers as one value."""
+
+    url: str
+    settings: Settings
+    session: requests.Session
+    etag: str | None
+    last_modified: str | None
+    cap: int
+    accept: str
+    watch: _Watch
+    started: float
+
+    @property
+    def expired(self) -> bool:
+        return self.watch.expired or time.monotonic() > self.started + self.settings.deadline
+
+
+def _fetch(job: _Job) -> FetchResult:
+    if safe_url(job.url) is None:
+        raise _Failure(f"not an http(s) URL: {_show(job.url)}")
+    headers = {"Accept": job.accept}
+    if job.etag and _header_safe(job.etag):
+        headers["If-None-Match"] = job.etag
+    if job.last_modified and _header_safe(job.last_modified):
+        headers["If-Modified-Since"] = job.last_modified
+    settings = job.settings
+    current = job.url
     for _hop in range(MAX_REDIRECTS + 1):
-        remaining = deadline_at - time.monotonic()
-        if remaining <= 0 or watch.expired:
+        remaining = job.started + settings.deadline - time.monotonic()
+        if remaining <= 0 or job.watch.expired:
             raise _Failure(_timeout_reason(settings))
         timeout = (min(settings.connect_timeout, remaining), min(settings.read_timeout, remaining))
-        response = session.get(
+        response = job.session.get(
             current,
             headers=headers,
             stream=True,
             allow_redirects=False,
             timeout=timeout,
-            verify=True,
+            verify=True,  # even on a session someone configured with verify=False
         )
         try:
             if response.status_code in REDIRECT_CODES and "location" in response.headers:
-                current = _redirect_target(session, response, current)
+                current = _redirect_target(job.session, response, current)
                 continue
-            return _finish(url, response, settings, etag, last_modified, cap, watch, started)
+            return _finish(job, response)
         finally:
             response.close()
     raise _Failure("too many redirects")
@@ -278,30 +298,18 @@ def _redirect_target(session: requests.Session, response: requests.Response, cur
     return checked
 
 
-def _finish(
-    url: str,
-    response: requests.Response,
-    settings: Settings,
-    etag: str | None,
-    last_modified: str | None,
-    cap: int,
-    watch: _Watch,
-    started: float,
-) -> FetchResult:
+def _finish(job: _Job, response: requests.Response) -> FetchResult:
     status = response.status_code
-    new_etag = _header_value(response, "etag")
-    new_modified = _header_value(response, "last-modified")
+    common: dict[str, Any] = {"url": job.url, "final_url": response.url, "http_status": status}
     if status == 304:
         return FetchResult(
             status="not_modified",
-            url=url,
-            final_url=response.url,
-            http_status=304,
             headers=_headers(response),
-            etag=new_etag or etag,
-            last_modified=new_modified or last_modified,
+            etag=_header_value(response, "etag") or job.etag,
+            last_modified=_header_value(response, "last-modified") or job.last_modified,
             retry_after=_cache_hint(response),
-            elapsed=time.monotonic() - started,
+            elapsed=time.monotonic() - job.started,
+            **common,
         )
     if not 200 <= status < 300:
         retry_after = None
@@ -309,56 +317,50 @@ def _finish(
             retry_after = _parse_retry_after(response.headers.get("retry-after"))
         return FetchResult(
             status="error",
-            url=url,
-            final_url=response.url,
-            http_status=status,
             headers=_headers(response),
             error=_status_reason(status),
             retry_after=retry_after,
-            elapsed=time.monotonic() - started,
+            elapsed=time.monotonic() - job.started,
+            **common,
         )
-    body = _read_body(response, settings, cap, watch, started)
+    body = _read_body(job, response)
     return FetchResult(
         status="ok",
-        url=url,
-        final_url=response.url,
-        http_status=status,
         body=body,
         headers=_headers(response),
-        etag=new_etag,
-        last_modified=new_modified,
+        etag=_header_value(response, "etag"),
+        last_modified=_header_value(response, "last-modified"),
         retry_after=_cache_hint(response),
-        elapsed=time.monotonic() - started,
+        elapsed=time.monotonic() - job.started,
+        **common,
     )
 
 
-def _read_body(
-    response: requests.Response, settings: Settings, cap: int, watch: _Watch, started: float
-) -> bytes:
+def _read_body(job: _Job, response: requests.Response) -> bytes:
+    too_large = _Failure(f"too large (over {_size(job.cap)})", response.status_code)
     declared = response.headers.get("content-length", "").strip()
-    if declared.isdigit() and len(declared) < 20 and int(declared) > cap:
-        raise _Failure(f"too large (over {_size(cap)})", response.status_code)
+    if declared.isdigit() and len(declared) < 20 and int(declared) > job.cap:
+        raise too_large
     conn = getattr(response.raw, "connection", None)
     if isinstance(conn, HTTPConnection):
-        watch.add(conn)  # covers sessions not made by make_session (body phase only)
-    deadline_at = started + settings.deadline
+        job.watch.add(conn)  # covers sessions not made by make_session (body phase only)
+    timed_out = _Failure(_timeout_reason(job.settings), response.status_code)
     chunks: list[bytes] = []
     total = 0
     try:
         for chunk in response.iter_content(CHUNK):
             total += len(chunk)
-            if total > cap:
-                raise _Failure(f"too large (over {_size(cap)})", response.status_code)
+            if total > job.cap:
+                raise too_large
             chunks.append(chunk)
-            if watch.expired or time.monotonic() > deadline_at:
-                raise _Failure(_timeout_reason(settings), response.status_code)
+            if job.expired:
+                raise timed_out
     except requests.RequestException as exc:
-        if watch.expired or time.monotonic() > deadline_at:
-            raise _Failure(_timeout_reason(settings), response.status_code) from None
-        raise _Failure(_describe(exc, settings), response.status_code) from None
-    if watch.expired:
-        # The watchdog may have cut the stream so it looks like a clean end.
-        raise _Failure(_timeout_reason(settings), response.status_code)
+        if job.expired:
+            raise timed_out from None
+        raise _Failure(_describe(exc, job.settings), response.status_code) from None
+    if job.watch.expired:
+        raise timed_out  # the watchdog may have cut the stream so it looks like a clean end
     return b"".join(chunks)
 
 
