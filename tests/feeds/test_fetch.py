@@ -473,3 +473,21 @@ def test_tls_verification_failure_is_reported(settings: Settings, tmp_path):
     assert result.status == "error"
     assert result.error.startswith("TLS certificate verification failed: ")
     assert "self-signed" in result.error or "self signed" in result.error
+
+
+def test_deadline_holds_through_an_http_proxy(raw_server, settings: Settings, monkeypatch):
+    # The "proxy" is a loopback server that drips its headers; nothing leaves 127.0.0.1.
+    def drip(conn: socket.socket, request: bytes) -> None:
+        for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 200:
+            conn.sendall(bytes([byte]))
+            time.sleep(0.3)
+
+    proxy = raw_server(drip)
+    monkeypatch.setenv("HTTP_PROXY", proxy.url(""))
+    for name in ("NO_PROXY", "no_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    started = time.monotonic()
+    result = fetch("http://feeds.example.invalid/x", settings=settings.with_changes(deadline=1))
+    assert result.error == "timed out after 1 s"
+    assert time.monotonic() - started < 2.0
+    assert proxy.requests[0].startswith(b"GET http://feeds.example.invalid/x ")
