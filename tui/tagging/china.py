@@ -38,11 +38,10 @@ ANCHOR_FACTOR = 0.6
 MAX_EVIDENCE = 12
 
 _BACKGROUND_BEFORE = re.compile(
-    r"(?:\b(?:since|ever since|back in|years ago|previously|formerly|once|historically|unlike|"
+    r"\b(?:since|ever since|back in|years ago|previously|formerly|once|historically|unlike|"
     r"similar to|like|such as|including|fled|left|exodus from|moved out of|relocated from|"
     r"founded in|founded by|born in|native|based in|headquartered in|former|ex)\b"
-    r"|此前|自从|早在|曾经|曾在|以前|之前|前身)[^.!?。！？\n]{0,40}$"
-    r"|(?<!来)自$"
+    r"|此前|自从|早在|曾经|曾在|以前|之前|前身|(?<!来)自$"
 )
 _BACKGROUND_AFTER = re.compile(
     r"^(?:'s|’s)?\s?(?:(?:19|20)\d\d|earlier|former|previous|past)\b"
@@ -50,7 +49,7 @@ _BACKGROUND_AFTER = re.compile(
     r"|^\s?(?:co-?founder|founder|alum)"
     r"|^[^，。,.]{0,15}以来"
 )
-_SENTENCE_START = re.compile(r"[.!?。！？\n][^.!?。！？\n]*$")
+_SENTENCE_MARKS = ". ! ? 。 ！ ？ \n".split(" ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +68,10 @@ def position_factor(doc: Doc, hit: Hit) -> float:
         factor = 1.0
     else:
         factor = LATE_FACTOR
-    before = doc.low[max(0, hit.start - 60):hit.start]
-    cut = _SENTENCE_START.search(before)
-    if cut:
-        before = before[cut.start() + 1:]
+    before = doc.low[max(0, hit.start - 45):hit.start]
+    cut = max(map(before.rfind, _SENTENCE_MARKS))  # this sentence only
+    if cut >= 0:
+        before = before[cut + 1:]
     after = doc.low[hit.end:hit.end + 12]
     if _BACKGROUND_BEFORE.search(before) or _BACKGROUND_AFTER.search(after):
         factor *= BACKGROUND_FACTOR

@@ -1,7 +1,7 @@
 """One Aho-Corasick automaton for every term: gazetteer aliases, blockers, topic terms, cues.
 
-The text is scanned once, lower-cased; case-sensitive terms are checked against the exact
-slice afterwards. Latin terms must sit on word boundaries ("China" not in "Chinalink", "Sun"
+Two scans: case-insensitive terms on the lower-cased text, case-sensitive ones (short
+acronyms such as SEC, SAFE, CZ) on the original-case text. Latin terms must sit on word boundaries ("China" not in "Chinalink", "Sun"
 not in "Sunday"); Chinese terms need no segmentation. Within a layer the longest match wins
 and shorter overlapping hits are dropped, so 比特大陆 does not also yield 大陆 and "People's
 Bank of China" does not also yield "Bank of China" or "China". Blockers ("Shanghai upgrade",
@@ -10,8 +10,8 @@ Bank of China" does not also yield "Bank of China" or "China". Blockers ("Shangh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
-from dataclasses import dataclass
 from typing import Any
 
 import ahocorasick
@@ -20,14 +20,10 @@ from tui.tagging.normalize import WORD_CHARS, fold_exact, fold_key
 
 ENTITY, TOPIC, CUE = 0, 1, 2
 
-Payload = tuple[str | None, Any]  # (exact surface for case-sensitive terms, data)
+Payload = tuple[str | None, Any]  # (surface for case-sensitive terms, else None; data)
 
 
-@dataclass(slots=True)
-class Span:
-    start: int
-    end: int  # exclusive
-    payloads: tuple[Payload, ...]
+Span = tuple[int, int, tuple[Payload, ...]]  # (start, end exclusive, payloads)
 
 
 def _needs_boundary(ch: str) -> bool:
@@ -35,36 +31,56 @@ def _needs_boundary(ch: str) -> bool:
 
 
 class Matcher:
-    """Collects terms per layer, then builds the automaton once; :meth:`scan` is cheap."""
+    """Collects terms per layer, then builds the automata once; :meth:`scan` is cheap.
+
+    Terms are split four ways. Case-insensitive terms are matched on the lower-cased text,
+    case-sensitive ones ("US", "SEC", "ETH", "said") on the original-case text, so they do not
+    fire inside "thus", "second" or "method" only to be rejected (each raw hit costs about a
+    microsecond of Python). And terms starting with a non-ASCII character (Chinese) get their
+    own automata, run only when the text contains one of their first characters: pyahocorasick
+    pays per character for a root with many children, so English text is scanned by a small
+    ASCII-rooted automaton only.
+    """
 
     def __init__(self) -> None:
-        self._terms: dict[str, list[list[Payload]]] = {}
-        self._auto: Any = None
+        # (case_sensitive, ascii_first) -> key -> [entity, topic, cue] payload lists
+        self._terms: dict[tuple[bool, bool], dict[str, list[list[Payload]]]] = {
+            (cs, af): {} for cs in (False, True) for af in (True, False)
+        }
+        self._automata: list[tuple[Any, bool, re.Pattern[str] | None]] = []
         self._seen: set[tuple[str, int, Hashable]] = set()
 
     def add(self, term: str, layer: int, data: Any, case_sensitive: bool = False) -> None:
-        key = fold_key(term)
+        key = fold_exact(term) if case_sensitive else fold_key(term)
         if not key.strip():
             return
-        exact = fold_exact(term) if case_sensitive else None
-        marker = (key, layer, (exact, repr(data)))
+        marker = (key, layer, (case_sensitive, repr(data)))
         if marker in self._seen:
             return
         self._seen.add(marker)
-        slots = self._terms.setdefault(key, [[], [], []])
-        slots[layer].append((exact, data))
+        group = self._terms[(case_sensitive, key[0].isascii())]
+        slots = group.setdefault(key, [[], [], []])
+        slots[layer].append((key if case_sensitive else None, data))
 
     def build(self) -> None:
-        auto = ahocorasick.Automaton()
-        for key, slots in self._terms.items():
-            value = (len(key), _needs_boundary(key[0]), _needs_boundary(key[-1]),
-                     tuple(slots[0]), tuple(slots[1]), tuple(slots[2]))
-            auto.add_word(key, value)
-        auto.make_automaton()
-        self._auto = auto
+        self._automata = []
+        for (case_sensitive, ascii_first), terms in self._terms.items():
+            if not terms:
+                continue
+            auto = ahocorasick.Automaton()
+            for key, slots in terms.items():
+                value = (len(key), _needs_boundary(key[0]), _needs_boundary(key[-1]),
+                         tuple(slots[0]), tuple(slots[1]), tuple(slots[2]))
+                auto.add_word(key, value)
+            auto.make_automaton()
+            trigger = None
+            if not ascii_first:
+                firsts = sorted({key[0] for key in terms})
+                trigger = re.compile("[" + "".join(re.escape(c) for c in firsts) + "]")
+            self._automata.append((auto, case_sensitive, trigger))
 
     def __len__(self) -> int:
-        return len(self._terms)
+        return sum(len(t) for t in self._terms.values())
 
     def scan(self, low: str, simp: str) -> tuple[list[Span], list[Span], list[Span]]:
         """Entity spans and topic spans (longest, non-overlapping), and every cue hit."""
@@ -73,46 +89,68 @@ class Matcher:
         topics: list[Span] = []
         cues: list[Span] = []
         words = WORD_CHARS
-        for last, (klen, lb, rb, ent, top, cue) in self._auto.iter(low):
-            start = last - klen + 1
-            end = last + 1
-            if lb and start > 0 and low[start - 1] in words:
+        ascii_text = low.isascii()
+        for auto, case_sensitive, trigger in self._automata:
+            text = simp if case_sensitive else low
+            if trigger is not None and (ascii_text or trigger.search(text) is None):
                 continue
-            if rb and end < n and low[end] in words:
-                continue
-            if ent:
-                kept = _exact(ent, simp, start, end)
-                if kept:
-                    ents.append(Span(start, end, kept))
-            if top:
-                kept = _exact(top, simp, start, end)
-                if kept:
-                    topics.append(Span(start, end, kept))
-            if cue:
-                kept = _exact(cue, simp, start, end)
-                if kept:
-                    cues.append(Span(start, end, kept))
+            for last, value in auto.iter(text):
+                start = last - value[0] + 1
+                if value[1] and start > 0 and low[start - 1] in words:
+                    continue
+                end = last + 1
+                if value[2] and end < n and low[end] in words:
+                    continue
+                if value[3]:
+                    ents.append((start, end, value[3]))
+                if value[4]:
+                    topics.append((start, end, value[4]))
+                if value[5]:
+                    cues.append((start, end, value[5]))
         return longest(ents, n), longest(topics, n), cues
 
 
-def _exact(payloads: tuple[Payload, ...], simp: str, start: int, end: int) -> tuple[Payload, ...]:
-    if all(p[0] is None for p in payloads):
-        return payloads
-    surface = simp[start:end]
-    return tuple(p for p in payloads if p[0] is None or p[0] == surface)
+def _longest_first(span: Span) -> tuple[int, int]:
+    return span[0] - span[1], span[0]
+
+
+def _leftmost_longest(span: Span) -> tuple[int, int]:
+    return span[0], span[0] - span[1]
 
 
 def longest(spans: list[Span], n: int) -> list[Span]:
-    """Longest first, then leftmost; drop any span overlapping one already kept."""
+    """Longest first, then leftmost; drop any span overlapping one already kept.
+
+    Spans are sorted by start and split into clusters of overlapping spans; only clusters of
+    two or more need the longest-first choice, and they are tiny.
+    """
     if len(spans) < 2:
         return spans
-    spans.sort(key=lambda s: (s.start - s.end, s.start))
-    taken = bytearray(n)
-    kept = []
-    for span in spans:
-        if taken.find(1, span.start, span.end) != -1:
+    spans.sort(key=_leftmost_longest)
+    kept: list[Span] = []
+    cluster: list[Span] = [spans[0]]
+    reach = spans[0][1]
+    for span in spans[1:]:
+        last = cluster[-1]
+        if span[0] == last[0] and span[1] == last[1]:  # same text found by two automata
+            cluster[-1] = (last[0], last[1], last[2] + span[2])
             continue
-        taken[span.start:span.end] = b"\x01" * (span.end - span.start)
-        kept.append(span)
-    kept.sort(key=lambda s: s.start)
+        if span[0] < reach:
+            cluster.append(span)
+            reach = max(reach, span[1])
+            continue
+        kept.extend(cluster if len(cluster) == 1 else _resolve(cluster))
+        cluster = [span]
+        reach = span[1]
+    kept.extend(cluster if len(cluster) == 1 else _resolve(cluster))
     return kept
+
+
+def _resolve(cluster: list[Span]) -> list[Span]:
+    cluster.sort(key=_longest_first)
+    chosen: list[Span] = []
+    for span in cluster:
+        if all(span[1] <= other[0] or span[0] >= other[1] for other in chosen):
+            chosen.append(span)
+    chosen.sort(key=_leftmost_longest)
+    return chosen

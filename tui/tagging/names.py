@@ -41,7 +41,7 @@ ROLES = (
 )
 SPEECH_AFTER_NAME = ("said", "says", "told", "wrote", "noted", "added", "explained", "argued",
                      "stated", "tweeted", "posted", "warned", "confirmed")
-SPEECH_BEFORE_NAME = ("said", "says", "according to", "wrote", "added")
+SPEECH_BEFORE_NAME = ("said", "says", "according to", "According to", "wrote", "added")
 ZH_ORG_SUFFIXES = ("股份有限公司", "有限公司", "公司", "集团", "控股", "交易所", "银行", "资本",
                    "基金会", "实验室")
 
@@ -67,16 +67,12 @@ Congress Chief Executive Officer Managing Director Head Deputy Secretary Ministe
 Commissioner Judge Mr Ms Mrs Dr Sen Rep Spot ETF ETFs SEC Hong Kong China Beijing Shanghai Co
 Mining Miners Wallet Payments Management Advisors Markets Binance Coinbase Tether Circle Ripple
 """.split())
-_TOKEN = r"[A-Z](?:[a-z]+|[a-z]*[A-Z][a-z]+)(?:[-'’][A-Z]?[a-z]+)*"
-_NAME = rf"(?:{_TOKEN}|[A-Z]\.)(?:\s(?:{_TOKEN}|[A-Z]\.)){{1,2}}"
-_NAME_AFTER = re.compile(rf"\s+({_NAME})(?![\w-]|\s[A-Z][a-z])")
-_NAME_BEFORE = re.compile(rf"(?<![\w.-])({_NAME}),?\s+$")
-_NAME_APPOSITIVE = re.compile(
-    rf"(?<![\w.-])({_NAME}),\s+(?:(?:the|a|an|its|former|chief|senior|lead|managing|general|"
-    rf"deputy|vice|co-)\s*){{0,2}}$"
+_PERSON_TOKEN = re.compile(r"[A-Z](?:[a-z]+|[a-z]*[A-Z][a-z]+)(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.")
+_ORG_TOKEN = re.compile(r"[A-Z][A-Za-z0-9&'’.-]*|\d+[A-Za-z][A-Za-z0-9]*")
+_APPOSITIVE_FILLER = frozenset(
+    "the a an its former chief senior lead managing general deputy vice co-".split()
 )
-_ORG_TOKEN = r"(?:[A-Z][A-Za-z0-9&'’.-]*|\d+[A-Za-z][A-Za-z0-9]*)"
-_ORG_BEFORE = re.compile(rf"(?<![\w.-])((?:{_ORG_TOKEN}\s){{0,2}}{_ORG_TOKEN})\s$")
+_TRAILING = ",;:)\"'’”"
 _ZH_STOP = frozenset("的在与和及是由向对据称将已被为了于从该其这那各某等并或也都而以把让给至到个名位"
                      "，。、；：！？（）《》“”‘’「」 \n\t,.;:!?()[]\"'")
 _ZH_GENERIC = ("一家", "这家", "该", "某", "知名", "大型", "头部", "全球", "海外", "境外", "国内",
@@ -103,69 +99,123 @@ def register(matcher: Matcher) -> None:
         matcher.add(word, CUE, ("zh_org", word))
 
 
-def _person_ok(name: str) -> bool:
-    tokens = name.split()
-    return tokens[-1][-1] != "." and not any(t.rstrip(".") in _STOP for t in tokens)
+def _person_ok(tokens: list[str]) -> bool:
+    return (2 <= len(tokens) <= 3 and not tokens[-1].endswith(".")
+            and not any(t.rstrip(".") in _STOP for t in tokens))
+
+
+def _tokens_before(text: str, end: int, pattern: re.Pattern[str], limit: int = 3,
+                   allow_comma: bool = False) -> tuple[int, list[str]]:
+    """Capitalised tokens ending right before ``end`` (at most ``limit``), and their start."""
+    window = text[max(0, end - 60):end].replace("\n", " ").replace("\t", " ")
+    stripped = window.rstrip()
+    if allow_comma and stripped.endswith(","):
+        stripped = stripped[:-1]
+    if len(stripped) == len(window) and window:  # the cue must follow a space
+        return end, []
+    words = stripped.split(" ")
+    tokens: list[str] = []
+    for word in reversed(words):
+        if len(tokens) == limit or not pattern.fullmatch(word):
+            break
+        tokens.append(word)
+    tokens.reverse()
+    start = max(0, end - 60) + len(stripped) - len(" ".join(tokens))
+    return start, tokens
+
+
+def _tokens_after(text: str, start: int, pattern: re.Pattern[str],
+                  limit: int = 3) -> tuple[int, list[str]]:
+    """Capitalised tokens right after ``start`` (a longer capitalised run yields nothing)."""
+    window = text[start:start + 60]
+    if not window[:1].isspace():
+        return start, []
+    tokens: list[str] = []
+    for word in window.split()[:limit + 1]:
+        bare = word.rstrip(_TRAILING)
+        if len(bare) > 2 and bare[-1] in ".!?":  # "… said Mary Lee." (but keep initials)
+            bare = bare[:-1]
+        if not pattern.fullmatch(bare):
+            break
+        tokens.append(bare)
+        if bare != word:
+            break
+    if len(tokens) > limit:
+        return start, []
+    begin = start + len(window) - len(window.lstrip())
+    return begin, tokens
 
 
 def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, name, type) for names found at cues; ``taken`` marks gazetteer spans."""
     text = doc.shown
     seen_zh: set[int] = set()
-    for span in cues:
-        for _, (kind, word) in span.payloads:
+    for start, end, payloads in cues:
+        for _, (kind, _word) in payloads:
             if kind == "org":
-                found = _org(text, span)
+                found = _org(text, start, end)
                 if found:
                     yield (*found, "ORG")
-            elif kind == "role":
-                m = _NAME_AFTER.match(text, span.end, span.end + 60)
-                if m and _person_ok(m.group(1)):
-                    yield m.start(1), m.end(1), m.group(1), "PERSON"
-                m = _NAME_APPOSITIVE.search(text[max(0, span.start - 60):span.start])
-                if m and _person_ok(m.group(1)):
-                    base = max(0, span.start - 60)
-                    yield base + m.start(1), base + m.end(1), m.group(1), "PERSON"
+            elif kind in ("role", "said_before"):
+                begin, tokens = _tokens_after(text, end, _PERSON_TOKEN)
+                if _person_ok(tokens):
+                    name = " ".join(tokens)
+                    yield begin, begin + len(name), name, "PERSON"
+                if kind == "role":
+                    found = _appositive(text, start)
+                    if found:
+                        yield (*found, "PERSON")
             elif kind == "said_after":
-                base = max(0, span.start - 50)
-                m = _NAME_BEFORE.search(text[base:span.start])
-                if m and _person_ok(m.group(1)):
-                    yield base + m.start(1), base + m.end(1), m.group(1), "PERSON"
-            elif kind == "said_before":
-                m = _NAME_AFTER.match(text, span.end, span.end + 60)
-                if m and _person_ok(m.group(1)):
-                    yield m.start(1), m.end(1), m.group(1), "PERSON"
-            elif kind == "zh_org" and span.end not in seen_zh:
-                seen_zh.add(span.end)
-                found = _zh_org(doc, span, taken)
+                begin, tokens = _tokens_before(text, start, _PERSON_TOKEN, allow_comma=True)
+                if _person_ok(tokens):
+                    name = " ".join(tokens)
+                    yield begin, begin + len(name), name, "PERSON"
+            elif kind == "zh_org" and end not in seen_zh:
+                seen_zh.add(end)
+                found = _zh_org(doc, start, end, taken)
                 if found:
                     yield (*found, "ORG")
 
 
-def _org(text: str, span: Span) -> tuple[int, int, str] | None:
-    base = max(0, span.start - 50)
-    m = _ORG_BEFORE.search(text[base:span.start])
-    if not m:
+def _appositive(text: str, cue_start: int) -> tuple[int, int, str] | None:
+    """"Jane Doe, chief executive of …": the name before a comma and a role."""
+    window = text[max(0, cue_start - 60):cue_start].replace("\n", " ").rstrip()
+    words = window.split(" ")
+    while words and words[-1].lower() in _APPOSITIVE_FILLER:
+        words.pop()
+    if not words or not words[-1].endswith(","):
         return None
-    tokens = m.group(1).split()
-    start = base + m.start(1)
+    head = " ".join(words)[:-1]
+    base = max(0, cue_start - 60)
+    begin, tokens = _tokens_before(head + " ", len(head) + 1, _PERSON_TOKEN)
+    if not _person_ok(tokens):
+        return None
+    name = " ".join(tokens)
+    return base + begin, base + begin + len(name), name
+
+
+def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None:
+    start, tokens = _tokens_before(text, cue_start, _ORG_TOKEN)
     while tokens and tokens[0] in _STOP:
         start += len(tokens[0]) + 1
         tokens = tokens[1:]
     if not tokens or all(t in _STOP for t in tokens):
         return None
-    return start, span.end, " ".join(tokens) + " " + text[span.start:span.end]
+    return start, cue_end, " ".join(tokens) + " " + text[cue_start:cue_end]
 
 
-def _zh_org(doc: Doc, span: Span, taken: bytearray) -> tuple[int, int, str] | None:
+def _zh_org(doc: Doc, cue_start: int, cue_end: int,
+            taken: bytearray) -> tuple[int, int, str] | None:
     text = doc.simp
-    start = span.start
-    while start > 0 and span.start - start < 8:
+    start = cue_start
+    while start > 0 and cue_start - start < 8:
         ch = text[start - 1]
-        if ch in _ZH_STOP or taken[start - 1] or not (ch.isalnum()):
+        if taken[start - 1] == 1:
+            return None  # the tail of a known organisation's full name (嘉楠耘智信息科技有限公司)
+        if ch in _ZH_STOP or taken[start - 1] or not ch.isalnum():
             break
         start -= 1
-    name = text[start:span.start]
+    name = text[start:cue_start]
     stripped = True
     while name and stripped:
         stripped = False
@@ -175,5 +225,5 @@ def _zh_org(doc: Doc, span: Span, taken: bytearray) -> tuple[int, int, str] | No
                 break
     if len(name) < 2 or name in _ZH_GENERIC:
         return None
-    begin = span.start - len(name)
-    return begin, span.end, doc.shown[begin:span.end]
+    begin = cue_start - len(name)
+    return begin, cue_end, doc.shown[begin:cue_end]

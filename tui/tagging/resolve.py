@@ -80,17 +80,28 @@ class Resolver:
         confirmed: set[int] = set()
         pending: list[Span] = []
         for span in spans:
-            payloads = span.payloads
-            if any(p[1][0] < 0 for p in payloads):  # a blocker won this span
-                continue
-            if any(entries[p[1][0]].aliases[p[1][1]].needs_context for p in payloads):
-                pending.append(span)
-                continue
-            index, alias_index = payloads[0][1]
-            entry = entries[index]
-            alias = entry.aliases[alias_index]
-            if not self._anti(doc, entry, alias, span.start, span.end):
-                hits.append(Hit(span.start, span.end, entry, alias, index))
+            start, end, payloads = span
+            if len(payloads) == 1:
+                index, alias_index = payloads[0][1]
+                if index < 0:  # a blocker won this span
+                    continue
+                entry = entries[index]
+                alias = entry.aliases[alias_index]
+                if alias.needs_context:
+                    pending.append(span)
+                    continue
+            else:
+                if any(p[1][0] < 0 for p in payloads):
+                    continue
+                if any(entries[p[1][0]].aliases[p[1][1]].needs_context for p in payloads):
+                    pending.append(span)
+                    continue
+                index, alias_index = payloads[0][1]
+                entry = entries[index]
+                alias = entry.aliases[alias_index]
+            if (alias.anti is None and entry.anti is None) or not self._anti(
+                    doc, entry, alias, start, end):
+                hits.append(Hit(start, end, entry, alias, index))
                 confirmed.add(index)
         for span in pending:
             hit = self._choose(doc, span, confirmed)
@@ -101,15 +112,16 @@ class Resolver:
         return hits
 
     def _choose(self, doc: Doc, span: Span, confirmed: set[int]) -> Hit | None:
-        options = [(self.entries[i], self.entries[i].aliases[a], i) for _, (i, a) in span.payloads]
+        start, end, payloads = span
+        options = [(self.entries[i], self.entries[i].aliases[a], i) for _, (i, a) in payloads]
         options.sort(key=lambda o: not o[1].needs_context)  # conditional readings first
-        cashtag = span.start > 0 and doc.shown[span.start - 1] == "$"
+        cashtag = start > 0 and doc.shown[start - 1] == "$"
         for entry, alias, index in options:
             if alias.needs_context and not (
-                index in confirmed or cashtag or self.near(doc, alias.context, span.start, span.end)
+                index in confirmed or cashtag or self.near(doc, alias.context, start, end)
             ):
                 continue
-            if self._anti(doc, entry, alias, span.start, span.end):
+            if self._anti(doc, entry, alias, start, end):
                 continue
-            return Hit(span.start, span.end, entry, alias, index)
+            return Hit(start, end, entry, alias, index)
         return None

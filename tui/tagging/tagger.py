@@ -17,7 +17,7 @@ from tui.tagging.normalize import BODY_CAP, lower_aligned, nfkc, strip_html, to_
 from tui.tagging.resolve import Doc, Resolver
 
 DEFAULT_CHINA_REGIONS = frozenset({"CN", "HK", "MO"})
-_CASHTAG = re.compile(r"(?<![\w$])\$([A-Za-z][A-Za-z0-9]{1,9})\b")
+_CASHTAG = re.compile(r"\$([A-Za-z][A-Za-z0-9]{1,9})\b")  # "$" first: the engine skips fast
 SHOWN_TYPES = frozenset({"ORG", "PERSON", "PLACE", "TICKER", "MONEY"})
 
 
@@ -114,17 +114,20 @@ class Tagger:
     def _entities(self, doc: Doc, hits: list, cues: list) -> tuple[Entity, ...]:
         counts: Counter[tuple[str, str]] = Counter()
         taken = bytearray(len(doc.shown))
-        for hit in hits:
-            taken[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
+        for hit in hits:  # 1 marks organisations and people, 2 places (names may follow a place)
+            mark = b"\x02" if hit.entry.type == "PLACE" else b"\x01"
+            taken[hit.start:hit.end] = mark * (hit.end - hit.start)
             if hit.entry.type in SHOWN_TYPES:
                 counts[(hit.entry.name, hit.entry.type)] += 1
         for start, end, name, kind in names.find_names(doc, cues, taken):
-            if taken.find(1, start, end) == -1:
+            if not any(taken[start:end]):
                 counts[(name, kind)] += 1
                 taken[start:end] = b"\x01" * (end - start)
         if "$" in doc.shown:
-            for m in _CASHTAG.finditer(doc.shown):
-                if taken[m.start(1)]:
+            shown = doc.shown
+            for m in _CASHTAG.finditer(shown):
+                before = shown[m.start() - 1] if m.start() else " "
+                if taken[m.start(1)] or before.isalnum() or before == "$":
                     continue
                 symbol = m.group(1).upper()
                 index = self._tickers.get(symbol)

@@ -72,8 +72,9 @@ def register(matcher: Matcher, user_topics: Mapping[str, Iterable[str]]) -> None
     for slug, table in builtin_rules().items():
         for kind, weight in (("strong", STRONG), ("weak", WEAK), ("hint", HINT)):
             for term in table[kind]:
-                for form in expand(term):
-                    matcher.add(form, TOPIC, (slug, weight))
+                exact = term.startswith("=")
+                for form in expand(term.lstrip("=")):
+                    matcher.add(form, TOPIC, (slug, weight), case_sensitive=exact)
         for term in table["exclude"]:
             for form in expand(term):
                 matcher.add(form, TOPIC, (None, 0.0))
@@ -87,11 +88,12 @@ def score_topics(doc: Doc, spans: list[Span], hits: list[Hit]) -> frozenset[str]
     scores: dict[str, float] = defaultdict(float)
     repeats: dict[tuple[str, str, bool], int] = defaultdict(int)
     title_len = doc.title_len
-    for span in spans:
-        in_title = span.start < title_len
+    low = doc.low
+    for start, end, payloads in spans:
+        in_title = start < title_len
         factor = TITLE_FACTOR if in_title else 1.0
-        term = doc.low[span.start:span.end]
-        for _, (slug, weight) in span.payloads:
+        term = low[start:end]
+        for _, (slug, weight) in payloads:
             if slug is None:
                 continue
             key = (slug, term, in_title)
