@@ -35,6 +35,16 @@ def test_kill_minus_9_during_fetch(tmp_path: Path, httpserver: HTTPServer) -> No
         for path in documents:
             httpserver.expect_request(path).respond_with_handler(handler)
             store.add_feed(httpserver.url_for(path))
+    # Time one whole run, then kill the later ones somewhere inside that span.
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "tui", "--home", str(home), "fetch", "--force"],
+                   capture_output=True, check=True, timeout=120)
+    full_run = time.monotonic() - started
+    with Store.open(home / "sinowire.db") as store:
+        store.db.execute("UPDATE feeds SET body_hash = NULL")
+        for table in ("articles_fts", "bodies", "article_topics", "article_regions",
+                      "article_entities", "articles"):
+            store.db.execute(f"DELETE FROM {table}")
     rng = random.Random(1234)
     previous: dict[int, int] = {}
     killed = 0
@@ -43,7 +53,7 @@ def test_kill_minus_9_during_fetch(tmp_path: Path, httpserver: HTTPServer) -> No
             [sys.executable, "-m", "tui", "--home", str(home), "fetch", "--force"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.8, 2.5))
+        time.sleep(rng.uniform(0.35, 0.95) * full_run)
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             killed += 1

@@ -115,7 +115,8 @@ def _text_field(container: Any, key: str) -> str:
 
 def _timestamp(entry: Any, *names: str) -> int | None:
     for name in names:
-        value = entry.get(f"{name}_parsed")
+        # dict.get: FeedParserDict.get would map updated→published with a warning.
+        value = dict.get(entry, f"{name}_parsed")
         if value:
             try:
                 stamp = calendar.timegm(value)
