@@ -90,17 +90,24 @@ def article(rng: random.Random, filler: list[str], labelled: list[str], size: in
     return title, "\n".join(paragraphs)
 
 
-def run(tagger: Tagger, docs: list[tuple[str, str]], seconds: float,
-        lang: str) -> tuple[float, float]:
-    """Articles per second of CPU time (one core, unaffected by other load) and of wall time."""
-    done, wall, cpu = 0, time.perf_counter(), time.process_time()
-    while True:
-        for title, body in docs:
-            tagger.tag(title, "", body, lang)
-        done += len(docs)
-        elapsed = time.process_time() - cpu
-        if elapsed >= seconds:
-            return done / elapsed, done / (time.perf_counter() - wall)
+def run(tagger: Tagger, docs: list[tuple[str, str]], seconds: float, lang: str,
+        repeats: int = 3) -> tuple[float, float]:
+    """Best of ``repeats`` runs: articles per second of CPU time (one core) and of wall time.
+
+    Like timeit, the best run is the one least disturbed by other processes on the machine.
+    """
+    best = (0.0, 0.0)
+    for _ in range(repeats):
+        done, wall, cpu = 0, time.perf_counter(), time.process_time()
+        while True:
+            for title, body in docs:
+                tagger.tag(title, "", body, lang)
+            done += len(docs)
+            elapsed = time.process_time() - cpu
+            if elapsed >= seconds / repeats:
+                break
+        best = max(best, (done / elapsed, done / (time.perf_counter() - wall)))
+    return best
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=None, help="time per run")
     parser.add_argument("--size", type=int, default=3000, help="article size in bytes")
     args = parser.parse_args(argv)
-    seconds = args.seconds or (0.7 if args.quick else 4.0)
+    seconds = args.seconds or (1.0 if args.quick else 6.0)
     rng = random.Random(7)
     en, zh = _labelled()
     start = time.perf_counter()

@@ -96,24 +96,24 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     """Score, regions and evidence from the accepted hits of one article."""
     anchored = _anchored_elsewhere(doc, hits, china_regions)
     per_entity: dict[int, list[float]] = defaultdict(list)
-    evidence: dict[tuple[str, str, str], Evidence] = {}
+    evidence: dict[tuple[str, str, str], tuple[float, str, Hit]] = {}
     meta: dict[int, Hit] = {}
+    title_len = doc.title_len
+    shown = doc.shown
     for hit in hits:
         weight = hit.weight
         if weight == 0 or hit.entry.type == "SOURCE":
             continue
         value = weight * position_factor(doc, hit)
-        if anchored and hit.start >= doc.title_len:
+        if anchored and hit.start >= title_len:
             value *= ANCHOR_FACTOR
         per_entity[hit.index].append(value)
         meta.setdefault(hit.index, hit)
-        term = doc.shown[hit.start:hit.end]
-        where = doc.field(hit.start)
-        key = (term.lower(), hit.entry.name, where)
+        term = shown[hit.start:hit.end]
+        key = (term.lower(), hit.entry.name, "title" if hit.start < title_len else "body")
         old = evidence.get(key)
-        if old is None or old.weight < value:
-            evidence[key] = Evidence(term, hit.entry.name, where, hit.entry.region,
-                                     round(value, 2))
+        if old is None or old[0] < value:
+            evidence[key] = (value, term, hit)
     raw = weak = 0.0
     by_region: dict[str, float] = defaultdict(float)
     for index, values in per_entity.items():
@@ -133,5 +133,9 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     regions = frozenset(r for r, v in by_region.items() if v >= REGION_MIN)
     china = raw >= THRESHOLD and bool(regions & china_regions)
     score = raw / (raw + THRESHOLD) if raw > 0 else 0.0
-    ordered = sorted(evidence.values(), key=lambda e: (-e.weight, e.field != "title", e.term))
-    return ChinaResult(china, round(score, 3), raw, regions, tuple(ordered[:MAX_EVIDENCE]))
+    ordered = sorted(evidence.items(), key=lambda kv: (-kv[1][0], kv[0][2] != "title", kv[1][1]))
+    kept = tuple(
+        Evidence(term, hit.entry.name, where, hit.entry.region, round(value, 2))
+        for (_, _, where), (value, term, hit) in ordered[:MAX_EVIDENCE]
+    )
+    return ChinaResult(china, round(score, 3), raw, regions, kept)

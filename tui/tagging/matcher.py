@@ -147,6 +147,9 @@ def longest(spans: list[Span], n: int) -> list[Span]:
 
 
 def _resolve(cluster: list[Span]) -> list[Span]:
+    if len(cluster) == 2:  # the usual case: keep the longer, or the first of equals
+        first, second = cluster
+        return [second] if second[1] - second[0] > first[1] - first[0] else [first]
     cluster.sort(key=_longest_first)
     chosen: list[Span] = []
     for span in cluster:

@@ -85,6 +85,11 @@ _ZH_GENERIC = ("一家", "这家", "该", "某", "知名", "大型", "头部", "
                "主要", "美国", "英国", "日本", "韩国", "中国", "香港", "本地", "当地")
 
 
+_ZH_GENERIC_PREFIX = re.compile(
+    "^(?:" + "|".join(sorted(map(re.escape, _ZH_GENERIC), key=len, reverse=True)) + ")+"
+)
+
+
 def register(matcher: Matcher) -> None:
     """Add cue words to the shared matcher (case-sensitive where capitals matter)."""
     for word in ORG_SUFFIXES:
@@ -215,14 +220,7 @@ def _zh_org(doc: Doc, cue_start: int, cue_end: int,
         if ch in _ZH_STOP or taken[start - 1] or not ch.isalnum():
             break
         start -= 1
-    name = text[start:cue_start]
-    stripped = True
-    while name and stripped:
-        stripped = False
-        for word in _ZH_GENERIC:
-            if name.startswith(word):
-                name, stripped = name[len(word):], True
-                break
+    name = _ZH_GENERIC_PREFIX.sub("", text[start:cue_start])
     if len(name) < 2 or name in _ZH_GENERIC:
         return None
     begin = cue_start - len(name)
