@@ -147,7 +147,7 @@ def test_failing_feed_is_marked_with_reason_and_next_poll(
             feeds = app.query_one("#feeds", FeedList)
             index = feeds.get_option_index(f"feed-{feed.id}")
             prompt = feeds.get_option_at_index(index).prompt
-            assert prompt.plain.startswith("!Asia Desk")  # type: ignore[union-attr]
+            assert prompt.plain.startswith("!") and "Asia Desk" in prompt.plain  # type: ignore[union-attr]
             status = static_text(app, "#status")
             assert "1 feed failing" in status
             feeds.focus()

@@ -49,6 +49,12 @@ class PickerScreen(ModalScreen[frozenset[str] | None]):
                 yield Button("Clear", id="clear")
                 yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        choices = self.query_one("#choices", SelectionList)
+        choices.focus()
+        if choices.option_count:
+            choices.highlighted = 0
+
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
         # The key that opened the picker also closes it, applying the choice.
         if self._apply_key and event.key == self._apply_key:

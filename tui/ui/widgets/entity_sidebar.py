@@ -57,9 +57,9 @@ class EntitySidebar(OptionList):
                 on_mark = "▸ " if active and entity.name.casefold() == active.casefold() else ""
                 options.append(Option(
                     Content.assemble(
+                        (f"{entity.count:>3}", "$text-muted"), " ",
                         (on_mark, "bold $accent"),
-                        clean_line(entity.name, 60) + " ",
-                        (str(entity.count), "$text-muted"),
+                        clean_line(entity.name, 60),
                     ),
                     id=option_id,
                 ))

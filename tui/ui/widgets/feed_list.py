@@ -71,11 +71,11 @@ class FeedList(OptionList):
 
     @staticmethod
     def _prompt(label: str, count: int, failing: bool, selected: bool) -> Content:
+        # Count first, right-aligned, so a long (ellipsised) name never hides it.
         mark = Content.styled("!", "bold $text-error") if failing else Content(" ")
+        number = Content.styled(f"{count:>4}" if count else "    ", "$text-muted")
         name = Content.styled(label, "bold $accent" if selected else "")
-        # Separators stay unstyled, so no span starts with a space (SVG viewers drop those).
-        number = Content.styled(str(count) if count else "", "$text-muted")
-        return Content.assemble(mark, name, " ", number)
+        return Content.assemble(mark, number, " ", name)
 
     def feed_for(self, option_id: str | None) -> Feed | None:
         if option_id and option_id.startswith("feed-"):

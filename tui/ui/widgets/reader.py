@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.config import Settings
-from tui.models import ArticleDetail
+from tui.models import ArticleDetail, Evidence
 from tui.store import Store
 from tui.text import clean_line, clean_text, safe_url
 from tui.ui.format import Clock, region_marker, relative_time, timestamp
@@ -46,6 +46,24 @@ def needs_full_text(detail: ArticleDetail) -> bool:
     if detail.extracted_text or detail.extract_error or not safe_url(detail.row.url):
         return False
     return len(detail.content_text.strip()) < SHORT_BODY
+
+
+def why_china(evidence: tuple[Evidence, ...], limit: int = 12) -> str:
+    """``PBoC → People's Bank of China (title) · Sichuan (title, body)``: one entry per
+    matched term, its entity when the wording differs, and where it was found."""
+    fields: dict[tuple[str, str], list[str]] = {}
+    for hit in evidence:
+        key = (clean_line(hit.term, 60), clean_line(hit.entity, 60))
+        seen = fields.setdefault(key, [])
+        if hit.field not in seen:
+            seen.append(hit.field)
+    parts = []
+    for (term, entity), where in list(fields.items())[:limit]:
+        name = term if term.casefold() == entity.casefold() else f"{term} → {entity}"
+        where.sort(key=lambda field: {"title": 0, "body": 1}.get(field, 2))
+        parts.append(f"{name} ({', '.join(where)})")
+    more = len(fields) - limit
+    return " · ".join(parts) + (f" · {more} more" if more > 0 else "")
 
 
 def render_body(text: str) -> Content:
@@ -94,11 +112,8 @@ def render_article(detail: ArticleDetail, now: float, status: str | None) -> Con
     if tags:
         lines.append(Content.assemble(*tags))
     if detail.evidence:
-        terms = [
-            f"{clean_line(e.term, 60)} → {clean_line(e.entity, 60)} ({e.field})"
-            for e in detail.evidence[:12]
-        ]
-        lines.append(Content.assemble(("Why China: ", "bold $text-error"), "; ".join(terms)))
+        lines.append(Content.assemble(("Why China: ", "bold $text-error"),
+                                      why_china(detail.evidence)))
     elif row.china:
         lines.append(Content.assemble(("Why China: ", "bold $text-error"), "tagged China"))
     text, source = body_text(detail)
