@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.sample_data import FIXED_NOW, seed_sample
+from tests.ui.sample_data import FIXED_NOW, SEED_LATER, seed_sample
 from tui.config import Settings
 from tui.store import Store
 from tui.ui import SinowireApp, make_app
@@ -37,16 +37,17 @@ def sample_db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    """The bundled demo data (skips if the demo seeder cannot run yet)."""
+def demo_db(tmp_path: Path) -> tuple[Path, float]:
+    """The bundled demo data and a frozen "now" two hours after its newest story."""
     try:
         from tui.demo.seed import seed_demo
     except ImportError as exc:  # pragma: no cover - while the pipeline is being built
         pytest.skip(f"demo seeding unavailable: {exc}")
     path = tmp_path / "demo.db"
     with Store.open(path) as store:
-        seed_demo(store, Settings(), now=FIXED_NOW)
-    return path
+        seed_demo(store, Settings(), now=SEED_LATER)
+        newest = store.list_articles(limit=1)[0].published
+    return path, float(newest + 2 * 3600)
 
 
 AppFactory = Callable[..., SinowireApp]

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.ui.sample_data import FIXED_NOW, seed_sample  # noqa: E402
+from tests.ui.sample_data import FIXED_NOW, SEED_LATER, seed_sample  # noqa: E402
 from tui.config import Settings  # noqa: E402
 from tui.store import Store  # noqa: E402
 from tui.ui import make_app  # noqa: E402
@@ -33,22 +33,28 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
 ]
 
 
-def seed(db: Path) -> str:
-    """Demo data if the pipeline can build it, else the UI tests' sample set."""
+def seed(db: Path) -> tuple[str, float]:
+    """Demo data if the pipeline can build it, else the UI tests' sample set.
+
+    Returns the source and the frozen "now": two hours after the newest story, so the
+    relative times look like a morning's reading whenever the script runs.
+    """
     with Store.open(db) as store:
         try:
             from tui.demo.seed import seed_demo
 
-            seed_demo(store, Settings(), now=FIXED_NOW)
-            return "demo"
+            seed_demo(store, Settings(), now=SEED_LATER)  # keeps every demo date as written
+            newest = store.list_articles(limit=1)[0].published
+            return "demo", float(newest + 2 * 3600)
         except ImportError as exc:
             print(f"demo seeding unavailable ({exc}); using the UI sample data")
             seed_sample(store)
-            return "sample"
+            return "sample", float(FIXED_NOW)
 
 
-async def shoot(db: Path, name: str, size: tuple[int, int], keys: list[str]) -> Path:
-    app = make_app(Settings(), db, demo=True, clock=lambda: float(FIXED_NOW))
+async def shoot(db: Path, now: float, name: str, size: tuple[int, int],
+                keys: list[str]) -> Path:
+    app = make_app(Settings(), db, demo=True, clock=lambda: now)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for key in keys:
@@ -63,9 +69,9 @@ def main() -> int:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "screens.db"
-        source = seed(db)
+        source, now = seed(db)
         for name, size, keys in SHOTS:
-            svg = asyncio.run(shoot(db, name, size, keys))
+            svg = asyncio.run(shoot(db, now, name, size, keys))
             print(f"wrote {svg.relative_to(ROOT)} ({source} data)")
             converter = shutil.which("rsvg-convert")
             if converter:

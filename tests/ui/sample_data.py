@@ -10,6 +10,8 @@ from tui.models import Article, Entity, Evidence, Tags
 from tui.store import Store
 
 FIXED_NOW = 1_790_000_000  # 2026-09-21 14:13 UTC, frozen for relative times
+# Seeding "now" for the demo feeds: later than any demo date, so none is clamped to it.
+SEED_LATER = 1_830_000_000  # 2027-12-28
 
 CHINA = dict(china=True, china_score=3.0)
 

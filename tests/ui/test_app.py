@@ -287,3 +287,33 @@ def test_refresh_in_demo_mode_does_not_poll(sample_db: Path, app_for: AppFactory
             assert "DEMO DATA" in static_text(app, "#status")
 
     run(scenario())
+
+
+def test_demo_data_end_to_end(demo_db: tuple[Path, float], app_for: AppFactory) -> None:
+    """The real pipeline's demo data: China filter, evidence, Chinese search, entity."""
+    db, now = demo_db
+
+    async def scenario() -> None:
+        app = app_for(db, demo=True, clock=lambda: now)
+        async with app.run_test(size=(160, 45)) as pilot:
+            everything = articles(app).count
+            assert everything > 50
+            await pilot.press("c")
+            china = articles(app).count
+            assert 0 < china < everything
+            await pilot.press("enter")
+            assert "Why China:" in reader_text(app)
+            await pilot.press("x", "slash")
+            app.query_one("#search", Input).value = "比特币"
+            await pilot.pause(0.4)
+            assert 0 < articles(app).count < everything
+            await pilot.press("enter", "x")
+            sidebar = app.query_one("#entities", EntitySidebar)
+            first = sidebar.get_option_index(next(iter(sidebar._names)))
+            sidebar.focus()
+            sidebar.highlighted = first
+            await pilot.press("enter")
+            assert screen(app).flt.entity
+            assert 0 < articles(app).count < everything
+
+    run(scenario())

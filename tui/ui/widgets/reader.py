@@ -90,7 +90,8 @@ def render_article(detail: ArticleDetail, now: float, status: str | None) -> Con
     meta = [clean_line(row.feed_title, 120)]
     if row.author:
         meta.append(clean_line(row.author, 120))
-    meta.append(f"{relative_time(now, row.published)} ago · {timestamp(row.published)}")
+    age = relative_time(now, row.published)
+    meta.append(f"{'just now' if age == 'now' else age + ' ago'} · {timestamp(row.published)}")
     lines: list[Content] = [
         Content.styled(clean_line(row.title, 500), "bold"),
         Content.styled(" · ".join(meta), muted),
