@@ -27,7 +27,7 @@ FILLER_EN = [
     "Analysts said the outcome would depend on how quickly institutional demand returns.",
     "Several market participants declined to comment on the record.",
     "The company has not disclosed how many users are affected by the change.",
-    "Industry groups have asked for clearer guidance on how existing rules apply to digital assets.",
+    "Industry groups want clearer guidance on how existing rules apply to digital assets.",
     "The proposal is open for public comment until the end of next month.",
     "Investors have grown more cautious as liquidity thinned in recent weeks.",
     "Developers say the change should reduce fees for ordinary users over time.",
@@ -72,8 +72,14 @@ def _labelled() -> tuple[list[str], list[str]]:
     return en, zh
 
 
-def article(rng: random.Random, filler: list[str], labelled: list[str], size: int,
-            dense: bool = False, joiner: str = " ") -> tuple[str, str]:
+def article(
+    rng: random.Random,
+    filler: list[str],
+    labelled: list[str],
+    size: int,
+    dense: bool = False,
+    joiner: str = " ",
+) -> tuple[str, str]:
     """(title, html body) of about ``size`` UTF-8 bytes."""
     title = rng.choice(labelled).rstrip(".")
     paragraphs, paragraph, total = [], [], len(title.encode())
@@ -90,8 +96,9 @@ def article(rng: random.Random, filler: list[str], labelled: list[str], size: in
     return title, "\n".join(paragraphs)
 
 
-def run(tagger: Tagger, docs: list[tuple[str, str]], seconds: float, lang: str,
-        repeats: int = 3) -> tuple[float, float]:
+def run(
+    tagger: Tagger, docs: list[tuple[str, str]], seconds: float, lang: str, repeats: int = 3
+) -> tuple[float, float]:
     """Best of ``repeats`` runs: articles per second of CPU time (one core) and of wall time.
 
     Like timeit, the best run is the one least disturbed by other processes on the machine.
@@ -125,14 +132,19 @@ def main(argv: list[str] | None = None) -> int:
     runs = [
         ("en", "EN", [article(rng, FILLER_EN, en, args.size) for _ in range(200)]),
         ("zh", "ZH", [article(rng, FILLER_ZH, zh, args.size, joiner="") for _ in range(200)]),
-        ("en", "EN dense", [article(rng, FILLER_EN, en, args.size, dense=True)
-                            for _ in range(200)]),
+        (
+            "en",
+            "EN dense",
+            [article(rng, FILLER_EN, en, args.size, dense=True) for _ in range(200)],
+        ),
     ]
     for lang, name, docs in runs:
         size = sum(len(t.encode()) + len(b.encode()) for t, b in docs) / len(docs)
         rate, wall = run(tagger, docs, seconds, lang)
-        print(f"{name:<9} {size / 1000:.1f} KB/article  {rate:,.0f} articles/s per core"
-              f"  ({wall:,.0f}/s wall clock)")
+        print(
+            f"{name:<9} {size / 1000:.1f} KB/article  {rate:,.0f} articles/s per core"
+            f"  ({wall:,.0f}/s wall clock)"
+        )
     return 0
 
 

@@ -58,7 +58,9 @@ class Report:
     topics: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     entity_found: int = 0
     entity_total: int = 0
-    entity_by_type: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    entity_by_type: dict[str, list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0])
+    )
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -76,8 +78,9 @@ class Report:
 
 
 def load(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def evaluate(items: list[dict[str, Any]], tagger: Tagger | None = None) -> Report:
@@ -89,20 +92,26 @@ def evaluate(items: list[dict[str, Any]], tagger: Tagger | None = None) -> Repor
         report.china.add(item["china"], tags.china)
         if item["china"] != tags.china:
             why = ", ".join(f"{e.term}:{e.weight}" for e in tags.evidence[:5])
-            report.errors.append(f"{ident} china gold={item['china']} score={tags.china_score} "
-                                 f"[{why}] {item['title']}")
+            report.errors.append(
+                f"{ident} china gold={item['china']} score={tags.china_score} "
+                f"[{why}] {item['title']}"
+            )
         gold_regions = set(item["regions"])
         for region in REGIONS:
             report.regions[region].add(region in gold_regions, region in tags.regions)
         if gold_regions != set(tags.regions):
-            report.errors.append(f"{ident} regions gold={sorted(gold_regions)} "
-                                 f"got={sorted(tags.regions)} {item['title']}")
+            report.errors.append(
+                f"{ident} regions gold={sorted(gold_regions)} "
+                f"got={sorted(tags.regions)} {item['title']}"
+            )
         gold_topics = set(item["topics"])
         for topic in TOPICS:
             report.topics[topic].add(topic in gold_topics, topic in tags.topics)
         if gold_topics != set(tags.topics):
-            report.errors.append(f"{ident} topics missing={sorted(gold_topics - tags.topics)} "
-                                 f"extra={sorted(tags.topics - gold_topics)} {item['title']}")
+            report.errors.append(
+                f"{ident} topics missing={sorted(gold_topics - tags.topics)} "
+                f"extra={sorted(tags.topics - gold_topics)} {item['title']}"
+            )
         predicted = {tagger.canonical(e.name).casefold() for e in tags.entities}
         for gold in item["entities"]:
             name = tagger.canonical(gold["name"]).casefold()
@@ -118,8 +127,10 @@ def evaluate(items: list[dict[str, Any]], tagger: Tagger | None = None) -> Repor
 
 
 def _row(name: str, c: Counts) -> str:
-    return (f"  {name:<13} P {c.precision:5.3f}  R {c.recall:5.3f}  F1 {c.f1:5.3f}"
-            f"   (tp {c.tp}, fp {c.fp}, fn {c.fn})")
+    return (
+        f"  {name:<13} P {c.precision:5.3f}  R {c.recall:5.3f}  F1 {c.f1:5.3f}"
+        f"   (tp {c.tp}, fp {c.fp}, fn {c.fn})"
+    )
 
 
 def render(report: Report, items: int) -> str:
@@ -128,8 +139,9 @@ def render(report: Report, items: int) -> str:
     lines.append("Topics:")
     lines += [_row(t, report.topics[t]) for t in TOPICS]
     lines.append(_row("micro", report.topic_micro))
-    lines.append(f"Entities: recall {report.entity_recall:.3f} "
-                 f"({report.entity_found}/{report.entity_total})")
+    lines.append(
+        f"Entities: recall {report.entity_recall:.3f} ({report.entity_found}/{report.entity_total})"
+    )
     for kind, (found, total) in sorted(report.entity_by_type.items()):
         lines.append(f"  {kind:<13} {found}/{total}")
     return "\n".join(lines)

@@ -49,7 +49,7 @@ _BACKGROUND_AFTER = re.compile(
     r"|^\s?(?:co-?founder|founder|alum)"
     r"|^[^，。,.]{0,15}以来"
 )
-_SENTENCE_MARKS = ". ! ? 。 ！ ？ \n".split(" ")
+_SENTENCE_MARKS = [".", "!", "?", "。", "！", "？", "\n"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +64,12 @@ class ChinaResult:
 def position_factor(doc: Doc, hit: Hit) -> float:
     if hit.start < doc.title_len:
         return TITLE_FACTOR  # the headline says what the story is about
-    if hit.start - doc.body_start < LEAD_CHARS:
-        factor = 1.0
-    else:
-        factor = LATE_FACTOR
-    before = doc.low[max(0, hit.start - 45):hit.start]
+    factor = 1.0 if hit.start - doc.body_start < LEAD_CHARS else LATE_FACTOR
+    before = doc.low[max(0, hit.start - 45) : hit.start]
     cut = max(map(before.rfind, _SENTENCE_MARKS))  # this sentence only
     if cut >= 0:
-        before = before[cut + 1:]
-    after = doc.low[hit.end:hit.end + 12]
+        before = before[cut + 1 :]
+    after = doc.low[hit.end : hit.end + 12]
     if _BACKGROUND_BEFORE.search(before) or _BACKGROUND_AFTER.search(after):
         factor *= BACKGROUND_FACTOR
     return factor
@@ -109,7 +106,7 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
             value *= ANCHOR_FACTOR
         per_entity[hit.index].append(value)
         meta.setdefault(hit.index, hit)
-        term = shown[hit.start:hit.end]
+        term = shown[hit.start : hit.end]
         key = (term.lower(), hit.entry.name, "title" if hit.start < title_len else "body")
         old = evidence.get(key)
         if old is None or old[0] < value:

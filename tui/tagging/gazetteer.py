@@ -100,8 +100,9 @@ def parse_alias(token: str, default_ctx: str | None = None, all_cs: bool = False
         raise GazetteerError(f"empty alias in {token!r}")
     if _AUTO_CS.match(text) and any(c.isalpha() for c in text):
         cs = True
-    return Alias(text, cs or all_cs, needs, context or (default_ctx if needs else None), anti,
-                 weight)
+    return Alias(
+        text, cs or all_cs, needs, context or (default_ctx if needs else None), anti, weight
+    )
 
 
 def parse_line(line: str, where: str) -> Entry:
@@ -128,8 +129,22 @@ def parse_line(line: str, where: str) -> Entry:
             slug, _, w = item.partition(":")
             parsed_topics.append((slug.strip(), float(w) if w else DEFAULT_HINT))
     alias_list = [parse_alias(a, ctx, "cs" in flag_set) for a in aliases.split("|") if a.strip()]
-    return Entry(name, kind, None if region == "-" else region, float(weight), tuple(alias_list),
-                 tuple(parsed_topics), anti, where.partition(":")[0])
+    # A multi-word canonical name is an alias too ("People's Bank of China"); single words
+    # ("Genesis", "Compound", "Safe") are too ambiguous and must be listed explicitly.
+    if " " in name and "(" not in name and kind != "SOURCE":
+        known = {a.surface.casefold() for a in alias_list}
+        if name.casefold() not in known:
+            alias_list.insert(0, Alias(name))
+    return Entry(
+        name,
+        kind,
+        None if region == "-" else region,
+        float(weight),
+        tuple(alias_list),
+        tuple(parsed_topics),
+        anti,
+        where.partition(":")[0],
+    )
 
 
 def _data_text(name: str) -> str:
@@ -156,8 +171,12 @@ def load_contexts() -> dict[str, ContextSet]:
     for name, table in data.items():
         words = tuple(w.lower() for w in table.get("words", []) if w != "@trad")
         sets[name] = ContextSet(
-            name, words, int(table.get("before", 100)), int(table.get("after", 100)),
-            table.get("scope") == "doc", "@trad" in table.get("words", []),
+            name,
+            words,
+            int(table.get("before", 100)),
+            int(table.get("after", 100)),
+            table.get("scope") == "doc",
+            "@trad" in table.get("words", []),
         )
     return sets
 

@@ -1,8 +1,9 @@
-"""One Aho-Corasick automaton for every term: gazetteer aliases, blockers, topic terms, cues.
+"""Aho-Corasick automata for every term: gazetteer aliases, blockers, topic terms, cues.
 
-Two scans: case-insensitive terms on the lower-cased text, case-sensitive ones (short
-acronyms such as SEC, SAFE, CZ) on the original-case text. Latin terms must sit on word boundaries ("China" not in "Chinalink", "Sun"
-not in "Sunday"); Chinese terms need no segmentation. Within a layer the longest match wins
+Case-insensitive terms are matched on the lower-cased text, case-sensitive ones (short
+acronyms such as SEC, SAFE, CZ) on the original-case text. Latin terms must sit on word
+boundaries ("China" not in "Chinalink", "Sun" not in "Sunday"); Chinese terms need no
+segmentation. Within a layer the longest match wins
 and shorter overlapping hits are dropped, so 比特大陆 does not also yield 大陆 and "People's
 Bank of China" does not also yield "Bank of China" or "China". Blockers ("Shanghai upgrade",
 "data mining") are just longer terms that win and yield nothing.
@@ -69,8 +70,14 @@ class Matcher:
                 continue
             auto = ahocorasick.Automaton()
             for key, slots in terms.items():
-                value = (len(key), _needs_boundary(key[0]), _needs_boundary(key[-1]),
-                         tuple(slots[0]), tuple(slots[1]), tuple(slots[2]))
+                value = (
+                    len(key),
+                    _needs_boundary(key[0]),
+                    _needs_boundary(key[-1]),
+                    tuple(slots[0]),
+                    tuple(slots[1]),
+                    tuple(slots[2]),
+                )
                 auto.add_word(key, value)
             auto.make_automaton()
             trigger = None

@@ -29,24 +29,77 @@ _MONEY_ZH = re.compile(
     r"(?P<cur>元人民币|人民币|美元|美金|港元|港币|澳门元|新台币|枚比特币|个比特币|枚BTC|枚ETH|"
     r"枚以太坊|个以太坊|枚以太币|USDT|USDC|元(?!宇宙|旦|素|老|首|年|月))"
 )
-_ZH_VALID = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+")
+_ZH_VALID = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+"
+)
 _MULT_WORDS = {
-    "trillion": "trillion", "tn": "trillion", "t": "trillion",
-    "billion": "billion", "bn": "billion", "b": "billion",
-    "million": "million", "mn": "million", "mln": "million", "m": "million",
-    "thousand": "thousand", "k": "thousand",
+    "trillion": "trillion",
+    "tn": "trillion",
+    "t": "trillion",
+    "billion": "billion",
+    "bn": "billion",
+    "b": "billion",
+    "million": "million",
+    "mn": "million",
+    "mln": "million",
+    "m": "million",
+    "thousand": "thousand",
+    "k": "thousand",
 }
 _SCALE = {"trillion": 1e12, "billion": 1e9, "million": 1e6, "thousand": 1e3}
-_PREFIX_MARKS = {"US$": "$", "$": "$", "HK$": "HK$", "S$": "S$", "A$": "A$", "C$": "C$", "NT$": "NT$",
-           "€": "€", "£": "£", "¥": "¥", "USD": "$", "HKD": "HK$", "EUR": "€", "GBP": "£",
-           "SGD": "S$"}
-_SUFFIX = {"yuan": " yuan", "renminbi": " yuan", "rmb": " yuan", "cny": " yuan", "cnh": " yuan",
-           "usdt": " USDT", "usdc": " USDC", "btc": " BTC", "bitcoin": " BTC", "bitcoins": " BTC",
-           "eth": " ETH", "ether": " ETH"}
-_PREFIX_SUFFIX = {"usd": "$", "dollar": "$", "dollars": "$", "us dollars": "$", "hkd": "HK$",
-                  "hong kong dollars": "HK$", "euro": "€", "euros": "€", "pounds": "£"}
-_ZH_CUR = {"元人民币": "元", "人民币": "元", "美金": "美元", "港币": "港元", "个比特币": "枚比特币",
-           "枚BTC": "枚比特币", "枚以太币": "枚以太坊", "个以太坊": "枚以太坊", "枚ETH": "枚以太坊"}
+_PREFIX_MARKS = {
+    "US$": "$",
+    "$": "$",
+    "HK$": "HK$",
+    "S$": "S$",
+    "A$": "A$",
+    "C$": "C$",
+    "NT$": "NT$",
+    "€": "€",
+    "£": "£",
+    "¥": "¥",
+    "USD": "$",
+    "HKD": "HK$",
+    "EUR": "€",
+    "GBP": "£",
+    "SGD": "S$",
+}
+_SUFFIX = {
+    "yuan": " yuan",
+    "renminbi": " yuan",
+    "rmb": " yuan",
+    "cny": " yuan",
+    "cnh": " yuan",
+    "usdt": " USDT",
+    "usdc": " USDC",
+    "btc": " BTC",
+    "bitcoin": " BTC",
+    "bitcoins": " BTC",
+    "eth": " ETH",
+    "ether": " ETH",
+}
+_PREFIX_SUFFIX = {
+    "usd": "$",
+    "dollar": "$",
+    "dollars": "$",
+    "us dollars": "$",
+    "hkd": "HK$",
+    "hong kong dollars": "HK$",
+    "euro": "€",
+    "euros": "€",
+    "pounds": "£",
+}
+_ZH_CUR = {
+    "元人民币": "元",
+    "人民币": "元",
+    "美金": "美元",
+    "港币": "港元",
+    "个比特币": "枚比特币",
+    "枚BTC": "枚比特币",
+    "枚以太币": "枚以太坊",
+    "个以太坊": "枚以太坊",
+    "枚ETH": "枚以太坊",
+}
 
 
 def _amount(num: str, mult: str | None) -> str:

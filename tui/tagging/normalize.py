@@ -17,8 +17,9 @@ from importlib.resources import files
 # Block-level tags become a space so words on either side stay apart; inline tags vanish so
 # "<b>Bit</b>main" still reads "Bitmain".
 _DROP_BLOCKS = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.I | re.S)
-_INLINE_TAG = re.compile(r"</?(?:a|b|i|u|em|strong|span|font|small|sup|sub|mark|abbr|code)\b[^>]*>",
-                         re.I)
+_INLINE_TAG = re.compile(
+    r"</?(?:a|b|i|u|em|strong|span|font|small|sup|sub|mark|abbr|code)\b[^>]*>", re.I
+)
 _ANY_TAG = re.compile(r"<[^>]{0,2000}>")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
@@ -45,8 +46,10 @@ def strip_html(text: str) -> str:
 
 
 # The full-width punctuation of everyday Chinese text, folded as NFKC would fold it.
-_FULLWIDTH_PUNCT = tuple((chr(c), chr(c - 0xFEE0)) for c in (0xFF0C, 0xFF1A, 0xFF08, 0xFF09,
-                                                            0xFF01, 0xFF1F, 0xFF1B, 0xFF05))
+_FULLWIDTH_PUNCT = tuple(
+    (chr(c), chr(c - 0xFEE0))
+    for c in (0xFF0C, 0xFF1A, 0xFF08, 0xFF09, 0xFF01, 0xFF1F, 0xFF1B, 0xFF05)
+)
 
 
 def nfkc(text: str) -> str:

@@ -67,7 +67,9 @@ class Resolver:
         if cset.doc:
             text = doc.low
         else:
-            text = doc.low[max(0, start - cset.before):start] + " " + doc.low[end:end + cset.after]
+            text = (
+                doc.low[max(0, start - cset.before) : start] + " " + doc.low[end : end + cset.after]
+            )
         return any(word in text for word in cset.words)
 
     def _anti(self, doc: Doc, entry: Entry, alias: Alias, start: int, end: int) -> bool:
@@ -100,7 +102,8 @@ class Resolver:
                 entry = entries[index]
                 alias = entry.aliases[alias_index]
             if (alias.anti is None and entry.anti is None) or not self._anti(
-                    doc, entry, alias, start, end):
+                doc, entry, alias, start, end
+            ):
                 hits.append(Hit(start, end, entry, alias, index))
                 confirmed.add(index)
         for span in pending:

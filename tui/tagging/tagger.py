@@ -31,8 +31,9 @@ def _user_entry(user: Any) -> Entry:
         if surface and surface.strip():
             aliases.append(parse_alias(surface.replace("?", "").replace("@", "")))
     kind = user.type if user.type in SHOWN_TYPES else "ORG"
-    return Entry(user.name, kind, region, float(user.china_weight), tuple(aliases),
-                 source_file="config")
+    return Entry(
+        user.name, kind, region, float(user.china_weight), tuple(aliases), source_file="config"
+    )
 
 
 class Tagger:
@@ -89,8 +90,9 @@ class Tagger:
         """The canonical name for a known alias ("PBOC" → "People's Bank of China"), else name."""
         return self._canonical.get(nfkc(to_simplified(name)).casefold(), name)
 
-    def tag(self, title: str, summary: str = "", content: str = "",
-            lang: str | None = None) -> Tags:
+    def tag(
+        self, title: str, summary: str = "", content: str = "", lang: str | None = None
+    ) -> Tags:
         """Tags for one article; summary/content may be HTML or plain text."""
         doc = self._doc(title, summary, content)
         ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
@@ -116,7 +118,7 @@ class Tagger:
         taken = bytearray(len(doc.shown))
         for hit in hits:  # 1 marks organisations and people, 2 places (names may follow a place)
             mark = b"\x02" if hit.entry.type == "PLACE" else b"\x01"
-            taken[hit.start:hit.end] = mark * (hit.end - hit.start)
+            taken[hit.start : hit.end] = mark * (hit.end - hit.start)
             if hit.entry.type in SHOWN_TYPES:
                 counts[(hit.entry.name, hit.entry.type)] += 1
         for start, end, name, kind in names.find_names(doc, cues, taken):

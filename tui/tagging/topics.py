@@ -2,25 +2,25 @@
 
 Definitions (one line each; the README copies these):
 
-- mining: producing bitcoin and other proof-of-work coins: miners, hashrate, rigs, pools, power.
-- regulation: rules and those who make them: laws, bills, licences, bans, guidance, approvals.
-- enforcement: action against specific parties: fraud, scams, arrests, charges, lawsuits, fines, seizures, court rulings.
-- token-sales: raising money or distributing by selling or giving away tokens: ICOs, IEOs, presales, airdrops, unlocks.
-- exchanges: venues where crypto is traded: listings, delistings, withdrawals, reserves, trading platforms.
-- nft: non-fungible tokens and digital collectibles (数字藏品), their marketplaces and mints.
+- mining: producing proof-of-work coins: miners, hashrate, rigs, pools, power, curtailment.
+- regulation: rules and their makers: laws, bills, licences, bans, guidance, approvals.
+- enforcement: action against named parties: fraud, scams, arrests, charges, suits, fines.
+- token-sales: selling or giving away new tokens: ICOs, IEOs, presales, airdrops, unlocks.
+- exchanges: venues where crypto trades: listings, delistings, withdrawals, reserves.
+- nft: non-fungible tokens and digital collectibles (数字藏品), marketplaces and mints.
 - cbdc: central bank digital currencies: e-CNY, e-HKD, digital euro, mBridge, pilots.
-- stablecoins: tokens pegged to a fiat currency, their issuers, reserves, pegs and laws.
-- defi: decentralised finance: DEXs, lending protocols, liquidity pools, staking and restaking.
-- markets: prices and trading: rallies, sell-offs, liquidations, ETF flows, volatility, macro.
-- security: hacks, exploits, thefts, vulnerabilities, phishing and the people who fix them.
-- business: companies as businesses: funding rounds, acquisitions, earnings, hires, layoffs, treasuries.
-- technology: how the systems work and change: upgrades, forks, mainnets, layer 2s, smart contracts.
+- stablecoins: fiat-pegged tokens, their issuers, reserves, pegs and laws.
+- defi: decentralised finance: DEXs, lending protocols, liquidity pools, staking.
+- markets: prices and trading: rallies, sell-offs, liquidations, ETF flows, macro.
+- security: hacks, exploits, thefts, vulnerabilities, phishing, audits.
+- business: companies as businesses: funding, acquisitions, earnings, hires, layoffs.
+- technology: how the systems work and change: upgrades, forks, mainnets, layer 2s.
 
-Rules live in ``data/topics.toml``: strong terms score 2, weak terms 1, hints 0.5, a title hit
-counts 2.5×, a topic needs 2. Exclusion phrases are longer terms that swallow the include term inside
-them ("data mining", "life hack", "mint condition"). Gazetteer entities add hints (Bitmain →
-mining, Coinbase → exchanges). User topics from config add strong terms to a built-in slug or
-define a new one.
+Rules live in ``data/topics.toml``: strong terms score 2, weak terms 1, hints 0.5, a title
+hit counts 2.5×, a topic needs 2. Exclusion phrases are longer terms that swallow the include
+term inside them ("data mining", "life hack", "mint condition"). Gazetteer entities add hints
+(Bitmain → mining, Coinbase → exchanges) once per article. User topics from config add strong
+terms to a built-in slug or define a new one.
 """
 
 from __future__ import annotations

@@ -1,0 +1,257 @@
+"""China relevance: one small test per principle and pitfall."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.tagging import Tagger, tag
+
+
+def test_strong_regulator_in_title_is_china(tagger: Tagger) -> None:
+    tags = tagger.tag("PBoC reiterates ban on crypto trading", "The central bank said on Friday.")
+    assert tags.china and tags.regions == {"CN"}
+    assert tags.china_score >= 0.5
+    assert any(e.entity == "People's Bank of China" and e.field == "title" for e in tags.evidence)
+
+
+def test_evidence_explains_the_score(tagger: Tagger) -> None:
+    tags = tagger.tag("Shenzhen police seize mining rigs", "Officers in Guangdong acted on a tip.")
+    terms = {e.term for e in tags.evidence}
+    assert {"Shenzhen", "Guangdong"} <= terms
+    assert all(e.weight > 0 for e in tags.evidence)
+    assert tags.evidence == tuple(sorted(tags.evidence, key=lambda e: -e.weight))
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        ("Chinalink raises $5 million", "The payments startup will hire engineers."),
+        ("Fine bone china fetches record price", "The auction house sold a tea set."),
+        ("Sunday wrap: bitcoin flat", "Traders were quiet on Sunday."),
+        ("Hong Chen joins fund as partner", "Hong Chen previously worked in New York."),
+    ],
+)
+def test_substrings_and_other_senses_are_not_china(
+    tagger: Tagger, title: str, summary: str
+) -> None:
+    tags = tagger.tag(title, summary)
+    assert not tags.china
+    assert not tags.regions
+
+
+def test_ethereum_shanghai_upgrade_is_not_china(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Ethereum's Shanghai upgrade goes live",
+        "Stakers can withdraw ETH after the Shanghai hard fork; Shapella is done.",
+    )
+    assert not tags.china and not tags.evidence
+    assert "technology" in tags.topics
+
+
+def test_chinese_shanghai_upgrade_is_not_china(tagger: Tagger) -> None:
+    tags = tagger.tag("以太坊上海升级完成", "上海升级激活后，验证者开始提取质押的ETH。")
+    assert not tags.china
+
+
+def test_city_named_upgrade_is_not_china(tagger: Tagger) -> None:
+    tags = tagger.tag("Devnet prepares the Beijing upgrade", "The hard fork ships next month.")
+    assert not tags.china
+
+
+def test_real_shanghai_story_still_counts(tagger: Tagger) -> None:
+    tags = tagger.tag("Shanghai court rules bitcoin is property", "The court said on Monday.")
+    assert tags.china and "CN" in tags.regions
+
+
+def test_ant_alone_is_not_ant_group(tagger: Tagger) -> None:
+    tags = tagger.tag("Ant-sized chips shrink miners", "An ant could carry the new ASIC.")
+    assert "Ant Group" not in {e.name for e in tags.entities}
+    assert not tags.china
+
+
+def test_ant_confirmed_by_full_name(tagger: Tagger) -> None:
+    tags = tagger.tag("Ant Group expands AntChain", "Ant said the platform will grow.")
+    ant = [e for e in tags.entities if e.name == "Ant Group"]
+    assert ant and ant[0].count == 2
+    assert tags.china
+
+
+def test_sun_needs_justin(tagger: Tagger) -> None:
+    assert "Justin Sun" not in {e.name for e in tagger.tag("The Sun reports on ads").entities}
+    tags = tagger.tag("Justin Sun buys NFT", "Sun said he paid $1 million.")
+    assert [e.count for e in tags.entities if e.name == "Justin Sun"] == [2]
+
+
+def test_tron_and_neo_films_are_not_crypto(tagger: Tagger) -> None:
+    tags = tagger.tag("Tron: Ares trailer drops", "Disney's new Tron film stars Jared Leto.")
+    assert not {"TRON", "TRX"} & {e.name for e in tags.entities}
+    tags = tagger.tag("Neo returns in a new Matrix film", "Keanu Reeves plays Neo again.")
+    assert "NEO" not in {e.name for e in tags.entities}
+
+
+def test_neo_ticker_with_crypto_context(tagger: Tagger) -> None:
+    tags = tagger.tag("NEO price jumps 12%", "The NEO token rallied after the network upgrade.")
+    assert "NEO" in {e.name for e in tags.entities}
+    assert not tags.china  # weak alone
+
+
+def test_safe_token_is_not_chinese_forex_regulator(tagger: Tagger) -> None:
+    tags = tagger.tag("SAFE surges 20%", "The SAFE token rose after Safe{Wallet} added fees.")
+    assert not tags.china
+    assert "SAFE" not in {e.entity for e in tags.evidence}
+
+
+def test_chinese_safe_with_context(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "China's SAFE tightens rules",
+        "SAFE, the foreign exchange regulator, said banks must flag yuan transfers.",
+    )
+    assert tags.china and "SAFE" in {e.entity for e in tags.evidence}
+
+
+def test_cac40_is_not_cyberspace_administration(tagger: Tagger) -> None:
+    tags = tagger.tag("CAC 40 falls 1%", "The CAC 40 index slid as European stocks fell.")
+    assert not tags.china
+
+
+def test_canaan_biblical_vs_miner(tagger: Tagger) -> None:
+    assert not tagger.tag("The land of Canaan in a new study", "Archaeologists dug.").china
+    tags = tagger.tag("Canaan ships new Avalon miners", "Canaan said bitcoin mining demand rose.")
+    assert "Canaan" in {e.name for e in tags.entities}
+    assert tags.china
+
+
+def test_great_wall_idiom(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Bitcoin Faces Great Wall of Sell Orders", "A great wall of asks sits at $70k."
+    )
+    assert not tags.china
+
+
+def test_hong_alone_is_not_hong_kong(tagger: Tagger) -> None:
+    tags = tagger.tag("Hong says markets are calm", "Analyst Hong Lim spoke on Tuesday.")
+    assert "HK" not in tags.regions
+
+
+def test_background_mention_weighs_less(tagger: Tagger) -> None:
+    background = tagger.tag(
+        "US bitcoin miners gain share",
+        "Texas miners keep growing. Hashrate rose again this month as new sites came online. "
+        "Many operators moved to the state years ago, since China's 2021 ban pushed them out.",
+    )
+    assert not background.china
+    about = tagger.tag("China tightens mining ban", "Officials said the ban stays.")
+    assert about.china
+    assert about.china_score > background.china_score
+
+
+def test_title_hit_outweighs_body_hit(tagger: Tagger) -> None:
+    title = tagger.tag("Hong Kong licenses exchange", "The exchange said it will open soon.")
+    body = tagger.tag("Exchange gets licence", "The exchange in Hong Kong said it will open soon.")
+    assert title.china_score > body.china_score
+
+
+def test_offshore_chinese_founded_firms_are_weak_alone(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Binance, OKX, HTX, KuCoin, Bybit and Bitget list new token",
+        "CZ and Justin Sun welcomed the TRON-based token on Gate.io.",
+    )
+    assert not tags.china
+    assert {"Binance", "OKX", "HTX"} <= {e.name for e in tags.entities}
+
+
+def test_yuan_and_ecny_are_strong(tagger: Tagger) -> None:
+    assert tagger.tag("e-CNY pilot expands", "The digital yuan reached more cities.").china
+    assert tagger.tag("Offshore yuan slides", "The renminbi fell against the dollar.").china
+
+
+def test_taiwan_is_its_own_region(tagger: Tagger) -> None:
+    tags = tagger.tag("Taiwan's FSC issues crypto rules", "金管会 said exchanges must register.")
+    assert tags.regions == {"TW"}
+    assert not tags.china
+
+
+def test_taiwan_counts_when_user_includes_it() -> None:
+    tagger = Tagger(china_regions=frozenset({"CN", "HK", "MO", "TW"}))
+    assert tagger.tag("Taiwan's FSC issues crypto rules", "Taipei exchanges must comply.").china
+
+
+def test_hong_kong_and_macau_keep_their_tags(tagger: Tagger) -> None:
+    hk = tagger.tag("Hong Kong SFC approves platforms", "The SFC licensed OSL.")
+    assert hk.regions == {"HK"} and hk.china
+    mo = tagger.tag("Macau police arrest crypto gang", "The AMCM warned residents.")
+    assert mo.regions == {"MO"} and mo.china
+
+
+def test_china_regions_setting_excludes_hk() -> None:
+    tagger = Tagger(china_regions=frozenset({"CN"}))
+    tags = tagger.tag("Hong Kong SFC approves platforms", "The SFC licensed OSL.")
+    assert tags.regions == {"HK"} and not tags.china
+
+
+def test_hk_sfc_not_csrc(tagger: Tagger) -> None:
+    tags = tagger.tag("香港证监会批准新平台", "證監會表示，平台须遵守规定。")
+    entities = {e.name for e in tags.entities}
+    assert "SFC" in entities and "CSRC" not in entities
+    assert tags.regions == {"HK"}
+
+
+def test_bare_zhengjianhui_defaults_to_csrc(tagger: Tagger) -> None:
+    tags = tagger.tag("证监会发布新规", "证监会表示将加强监管。")
+    assert {e.name for e in tags.entities} >= {"CSRC"}
+    assert tags.regions == {"CN"}
+
+
+def test_us_zhengjianhui_is_sec(tagger: Tagger) -> None:
+    tags = tagger.tag("美国证监会起诉交易所", "美国证监会指控其未注册。")
+    assert "SEC" in {e.name for e in tags.entities} and not tags.china
+
+
+def test_jinguanhui_is_taiwan_and_jinguanju_is_hkma(tagger: Tagger) -> None:
+    assert tagger.tag("金管会发布虚拟资产新规").regions == {"TW"}
+    tags = tagger.tag("金管局发布稳定币牌照")
+    assert tags.regions == {"HK"} and "HKMA" in {e.name for e in tags.entities}
+
+
+def test_bitmain_does_not_yield_mainland(tagger: Tagger) -> None:
+    tags = tagger.tag("比特大陆发布新矿机")
+    assert [e.term for e in tags.evidence] == ["比特大陆"]
+    assert "China" not in {e.name for e in tags.entities}
+
+
+def test_longest_match_pboc_not_bank_of_china(tagger: Tagger) -> None:
+    tags = tagger.tag("People's Bank of China sets rules")
+    assert {e.name for e in tags.entities} == {"People's Bank of China"}
+
+
+def test_foreign_central_bank_in_chinese(tagger: Tagger) -> None:
+    tags = tagger.tag("日本央行行长：暂无发行央行数字货币计划")
+    assert not tags.china
+    assert "Bank of Japan" in {e.name for e in tags.entities}
+
+
+def test_traditional_chinese_and_full_width(tagger: Tagger) -> None:
+    tags = tagger.tag("中國人民銀行：打擊虛擬貨幣交易", "ＯＫＸ與幣安均受影響。")
+    assert tags.china
+    assert {"People's Bank of China", "OKX", "Binance"} <= {e.name for e in tags.entities}
+    assert "中國人民銀行" in {e.term for e in tags.evidence}  # shown as written
+
+
+def test_source_byline_is_not_a_person_or_evidence(tagger: Tagger) -> None:
+    tags = tagger.tag("Wu Blockchain: OTC desks busy", "According to Wu Blockchain, demand rose.")
+    assert "Wu Blockchain" not in {e.name for e in tags.entities}
+    assert not tags.evidence
+
+
+def test_html_input_is_stripped(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Update",
+        "<p>The <b>People's Bank</b> of <i>China</i> said &amp; warned</p>"
+        "<script>var China = 1;</script>",
+    )
+    assert "People's Bank of China" in {e.name for e in tags.entities}
+
+
+def test_module_level_tag_uses_default_tagger() -> None:
+    assert tag("PBoC warns on crypto").china
+    assert tag("").china is False

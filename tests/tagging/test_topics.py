@@ -1,0 +1,96 @@
+"""Topics: include/exclude rules per topic, EN and ZH, title weighted, user topics."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.models import TOPICS
+from tui.tagging import Tagger, topics
+
+EXAMPLES = [
+    ("mining", "Bitcoin miners add hashrate in Texas", "New rigs came online."),
+    ("mining", "矿工转移算力", "丰水期来临，矿场开机率上升。"),
+    ("regulation", "Lawmakers pass stablecoin bill", "The legislation sets licensing rules."),
+    ("regulation", "监管部门发布新规", "征求意见稿要求交易平台持牌经营。"),
+    ("enforcement", "Police arrest scam ring", "Suspects were charged with fraud."),
+    ("enforcement", "警方破获洗钱案", "犯罪嫌疑人被逮捕。"),
+    ("token-sales", "Project holds token sale", "The ICO sold out; an airdrop follows."),
+    ("token-sales", "项目公布空投时间", "代币预售将于下周开始。"),
+    ("exchanges", "Exchange delists three tokens", "The crypto exchange halts withdrawals."),
+    ("exchanges", "交易所下架三种代币", "该平台暂停提币。"),
+    ("nft", "NFT marketplace volume rises", "Digital collectibles sold out."),
+    ("nft", "数字藏品平台关停", "NFT交易量下降。"),
+    ("cbdc", "Central bank tests CBDC", "The digital euro pilot continues."),
+    ("cbdc", "数字人民币试点扩大", "央行数字货币应用增加。"),
+    ("stablecoins", "Stablecoin supply grows", "Dollar-pegged tokens hit a record."),
+    ("stablecoins", "稳定币发行量增长", "港元稳定币即将推出。"),
+    ("defi", "DeFi lending protocol grows", "Total value locked doubled on the DEX."),
+    ("defi", "去中心化金融协议锁仓量翻倍", "流动性挖矿收益下降。"),
+    ("markets", "Bitcoin rallies to all-time high", "Liquidations topped $1 billion."),
+    ("markets", "比特币暴涨创历史新高", "全网爆仓超过10亿美元。"),
+    ("security", "Protocol hacked for $10 million", "The attacker exploited a bug."),
+    ("security", "协议遭黑客攻击", "被盗资金已被转移。"),
+    ("business", "Startup raises $20 million in seed round", "The valuation doubled."),
+    ("business", "公司完成A轮融资", "本轮由知名机构领投，估值翻倍。"),
+    ("technology", "Ethereum hard fork set for mainnet", "Developers finished testnet trials."),
+    ("technology", "以太坊主网升级", "测试网运行顺利，开发者确认了日期。"),
+]
+
+
+@pytest.mark.parametrize(("slug", "title", "summary"), EXAMPLES)
+def test_each_topic_in_english_and_chinese(
+    tagger: Tagger, slug: str, title: str, summary: str
+) -> None:
+    assert slug in tagger.tag(title, summary).topics
+
+
+def test_every_topic_has_an_example() -> None:
+    assert {slug for slug, _, _ in EXAMPLES} == set(TOPICS)
+
+
+def test_topic_definitions_are_documented() -> None:
+    doc = topics.__doc__ or ""
+    for slug in TOPICS:
+        assert f"- {slug}: " in doc
+
+
+def test_multi_label(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "SEC sues exchange over unregistered stablecoin",
+        "The regulator said the crypto exchange violated securities law.",
+    )
+    assert {"enforcement", "exchanges", "stablecoins"} <= tags.topics
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "not_topic"),
+    [
+        ("Data mining firm adopts new tools", "Data mining helps insurers.", "mining"),
+        ("Gold mining stocks rally", "Gold miners rose as bullion climbed.", "mining"),
+        ("Ten life hacks for crypto taxes", "Life hacks save time.", "security"),
+        ("Growth hacking tips for Web3 apps", "Growth hacks beat paid ads.", "security"),
+        ("Coin in mint condition sells at auction", "A mint condition 1794 dollar.", "nft"),
+        ("Liquidity mining rewards cut", "The DEX ends liquidity mining.", "mining"),
+        ("Exchange rate of the yen slips", "The exchange rate fell.", "exchanges"),
+    ],
+)
+def test_exclusion_phrases(tagger: Tagger, title: str, summary: str, not_topic: str) -> None:
+    assert not_topic not in tagger.tag(title, summary).topics
+
+
+def test_title_weighs_more_than_body(tagger: Tagger) -> None:
+    # one weak term tags a topic from the headline, not from a single body mention
+    assert "exchanges" in tagger.tag("New exchange opens").topics
+    assert "exchanges" not in tagger.tag("Firm opens office", "It was a long exchange.").topics
+
+
+def test_user_topic_adds_to_builtin_slug() -> None:
+    tagger = Tagger(user_topics={"mining": ("sats per terahash",)})
+    assert "mining" in tagger.tag("Sats per terahash fall").topics
+    assert "mining" not in Tagger().tag("Sats per terahash fall").topics
+
+
+def test_user_topic_defines_new_slug() -> None:
+    tagger = Tagger(user_topics={"ai": ("artificial intelligence", "人工智能")})
+    assert "ai" in tagger.tag("Artificial intelligence tokens jump").topics
+    assert "ai" in tagger.tag("人工智能代币上涨").topics
