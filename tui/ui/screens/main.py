@@ -15,7 +15,6 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
@@ -28,8 +27,7 @@ from tui.text import clean_line, safe_url
 from tui.ui.format import Clock
 from tui.ui.keys import SCREEN_KEYS, bindings
 from tui.ui.messages import ArticleExtracted
-from tui.ui.screens.add_feed import AddFeedScreen
-from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.feed_actions import FeedActionsMixin
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.polling import PollingMixin
 from tui.ui.screens.topics import PickerScreen
@@ -44,7 +42,7 @@ NARROW = 110  # below this width the feed pane and the sidebar start hidden
 SEARCH_DELAY = 0.15
 
 
-class MainScreen(PollingMixin, Screen[None]):
+class MainScreen(FeedActionsMixin, PollingMixin, Screen[None]):
     """Feeds | list over reader | entities, with the filter bar and the status line."""
 
     BINDINGS = bindings(SCREEN_KEYS)
@@ -359,46 +357,3 @@ class MainScreen(PollingMixin, Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.settings.keys))
-
-    # ---- feeds -------------------------------------------------------------------
-
-    def action_add_feed(self) -> None:
-        def added(feed: object) -> None:
-            if feed is None:
-                return
-            self.refresh_chrome()
-            title = getattr(feed, "url", "")
-            self.notify(f"Subscribed to {clean_line(title, 100)}", markup=False)
-            if not self.demo:
-                self.start_poll(force=True, feeds=[feed])  # type: ignore[list-item]
-
-        self.app.push_screen(AddFeedScreen(self.store), added)
-
-    @on(FeedList.Highlighted)
-    def _feed_highlighted(self, event: FeedList.Highlighted) -> None:
-        status = self.query_one("#status", StatusLine)
-        status.feed = event.feed
-        status.render_status()
-
-    @on(FeedList.RemoveRequested)
-    def remove_feed(self, event: FeedList.RemoveRequested) -> None:
-        feed = event.feed
-        question = Content.assemble(
-            "Unsubscribe from ", (clean_line(feed.display_title, 80), "bold"),
-            " and delete its stories (starred ones too)?")
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            self.store.remove_feed(feed.id)
-            self.query_one("#status", StatusLine).feed = None
-            if self.flt.feed_id == feed.id:
-                self.apply_filter(replace(self.flt, feed_id=None))
-            self.history = [f for f in self.history if f.feed_id != feed.id]
-            if self.open_id is not None and self.store.article_row(self.open_id) is None:
-                self.open_id = None
-                self.reader.show(None)
-            self.data_changed()
-            self.notify(f"Removed {clean_line(feed.display_title, 80)}", markup=False)
-
-        self.app.push_screen(ConfirmScreen(question, "Remove"), answered)
