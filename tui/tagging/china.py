@@ -5,7 +5,8 @@ Each accepted gazetteer hit contributes ``weight × position factor``:
 - title hits count double (a story *about* China names it in the headline);
 - body hits in the lead (first ~280 characters) count fully, later ones at 0.6;
 - a body hit introduced as background ("since China's 2021 ban", "like Binance", "which is
-  based in Beijing", "the Bitmain co-founder", 此前, 自…以来) counts half;
+  based in Beijing", 此前, 自…以来) counts half;
+- an organisation describing someone ("the Bitmain co-founder") counts 0.3, even in a title;
 - when the title names a place outside Greater China and no China evidence, the story is
   anchored elsewhere and every body hit counts 0.6 as much.
 
@@ -45,10 +46,13 @@ _BACKGROUND_BEFORE = re.compile(
 )
 _BACKGROUND_AFTER = re.compile(
     r"^(?:'s|’s)?\s?(?:(?:19|20)\d\d|earlier|former|previous|past)\b"
-    r"|^-(?:founded|born|rooted|linked|origin|based|headquartered)"
-    r"|^\s?(?:co-?founder|founder|alum)"
+    r"|^-(?:rooted|linked|origin|based|headquartered)"
     r"|^[^，。,.]{0,15}以来"
 )
+# An organisation used to describe a person or another firm: "the Bitmain co-founder",
+# "Chinese-founded"; it counts little even in a headline.
+_DESCRIPTOR_AFTER = re.compile(r"^(?:\s?(?:co-?founder|founder|alum|veteran)|-(?:founded|born))")
+DESCRIPTOR_FACTOR = 0.3
 _SENTENCE_MARKS = [".", "!", "?", "。", "！", "？", "\n"]
 
 
@@ -62,14 +66,15 @@ class ChinaResult:
 
 
 def position_factor(doc: Doc, hit: Hit) -> float:
+    after = doc.low[hit.end : hit.end + 12]
+    descriptor = DESCRIPTOR_FACTOR if _DESCRIPTOR_AFTER.search(after) else 1.0
     if hit.start < doc.title_len:
-        return TITLE_FACTOR  # the headline says what the story is about
-    factor = 1.0 if hit.start - doc.body_start < LEAD_CHARS else LATE_FACTOR
+        return TITLE_FACTOR * descriptor  # the headline says what the story is about
+    factor = descriptor * (1.0 if hit.start - doc.body_start < LEAD_CHARS else LATE_FACTOR)
     before = doc.low[max(0, hit.start - 45) : hit.start]
     cut = max(map(before.rfind, _SENTENCE_MARKS))  # this sentence only
     if cut >= 0:
         before = before[cut + 1 :]
-    after = doc.low[hit.end : hit.end + 12]
     if _BACKGROUND_BEFORE.search(before) or _BACKGROUND_AFTER.search(after):
         factor *= BACKGROUND_FACTOR
     return factor
