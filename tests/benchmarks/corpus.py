@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import random
 import time
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
 from tui.config import Settings
@@ -32,16 +32,20 @@ EN_OBJECTS = [
     "mining hardware sales", "anti-money-laundering rules", "a bridge exploit",
     "custody services", "validator upgrades", "market volatility",
 ]
-ZH_SUBJECTS = ["中国人民银行", "香港证监会", "比特大陆", "深圳法院", "币安", "四川矿场", "欧易", "金管局"]
+ZH_SUBJECTS = ["中国人民银行", "香港证监会", "比特大陆", "深圳法院",
+               "币安", "四川矿场", "欧易", "金管局"]
 ZH_VERBS = ["发布", "暂停", "批准", "调查", "推出", "警告", "测试"]
-ZH_OBJECTS = ["数字人民币试点", "稳定币牌照", "挖矿清退通知", "虚拟资产交易平台", "10亿元非法集资案",
-              "比特币现货ETF", "DeFi借贷协议", "数字藏品平台"]
+ZH_OBJECTS = ["数字人民币试点", "稳定币牌照", "挖矿清退通知", "虚拟资产交易平台",
+              "10亿元非法集资案", "比特币现货ETF", "DeFi借贷协议", "数字藏品平台"]
 FILLER_EN = (
     "Analysts said the move reflects a broader shift in how regulators and companies approach "
     "digital assets. Trading volumes were mixed across major venues, and several market makers "
     "adjusted their positions ahead of the announcement. "
 )
-FILLER_ZH = "分析人士表示，此举反映出监管机构和企业对数字资产态度的变化。多家交易平台成交量涨跌互现。"
+FILLER_ZH = (
+    "分析人士表示，此举反映出监管机构和企业对数字资产态度的变化。"
+    "多家交易平台成交量涨跌互现。"
+)
 
 
 def headline(rng: random.Random, chinese: bool) -> str:

@@ -41,7 +41,7 @@ class FeedServer:
         documents = self.documents
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 body = documents.get(self.path)
                 if body is None:
                     self.send_response(404)
