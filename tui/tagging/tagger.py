@@ -93,7 +93,11 @@ class Tagger:
     def tag(
         self, title: str, summary: str = "", content: str = "", lang: str | None = None
     ) -> Tags:
-        """Tags for one article; summary/content may be HTML or plain text."""
+        """Tags for one article; summary/content may be HTML or plain text.
+
+        ``lang`` is accepted as a hint but not needed: English and Chinese terms are matched in
+        one pass whatever the language, so mixed-language stories are handled too.
+        """
         doc = self._doc(title, summary, content)
         ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
         hits = self._resolver.resolve(doc, ent_spans)
