@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 from datetime import UTC, datetime
 from typing import IO, Any
 
@@ -59,12 +60,28 @@ def article_json(row: ArticleRow, entities: list[Entity]) -> dict[str, Any]:
     }
 
 
+def cell_width(text: str) -> int:
+    """Terminal columns: CJK and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit(text: str, width: int) -> str:
+    """Cut or pad to exactly ``width`` terminal columns."""
+    out = ""
+    for ch in text:
+        if cell_width(out + ch) > width:
+            break
+        out += ch
+    return out + " " * (width - cell_width(out))
+
+
 def format_article_line(row: ArticleRow) -> str:
     mark = "*" if row.starred else ("N" if not row.read else " ")
     when = datetime.fromtimestamp(row.published, UTC).strftime("%m-%d %H:%M")
     region = ",".join(row.regions) if row.regions else ""
     china = f"[{region}]" if region else ""
-    return f"{mark} {row.id:>6} {when} {clean_line(row.feed_title, 18):18} {china:8} {row.title}"
+    source = fit(clean_line(row.feed_title, 40), 18)
+    return f"{mark} {row.id:>6} {when} {source} {china:8} {row.title}"
 
 
 def outcome_json(outcome: FeedOutcome) -> dict[str, Any]:
