@@ -166,6 +166,8 @@ def test_search_english_and_chinese(sample_db: Path, app_for: AppFactory) -> Non
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("slash")
             assert isinstance(app.focused, Input)
+            await pilot.press(*"Hong Kong", *["backspace"] * 9)  # keys type, not act
+            assert screen(app).open_id is None and not screen(app).flt.unread
             await pilot.press(*"Bitmain")
             await pilot.pause(0.4)
             assert screen(app).flt.search == "Bitmain"
@@ -315,5 +317,23 @@ def test_demo_data_end_to_end(demo_db: tuple[Path, float], app_for: AppFactory) 
             await pilot.press("enter")
             assert screen(app).flt.entity
             assert 0 < articles(app).count < everything
+
+    run(scenario())
+
+
+def test_reading_flow_keys(sample_db: Path, app_for: AppFactory) -> None:
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("space")  # nothing open: opens the highlighted story
+            first = screen(app).open_id
+            assert first is not None
+            await pilot.press("J")
+            assert screen(app).open_id != first and articles(app).cursor == 1
+            await pilot.press("K")
+            assert screen(app).open_id == first
+            await pilot.press("escape")  # no filter to undo: closes the story
+            assert screen(app).open_id is None
+            assert "No story open" in reader_text(app)
 
     run(scenario())

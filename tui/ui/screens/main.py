@@ -99,6 +99,7 @@ class MainScreen(FeedActionsMixin, PollingMixin, Screen[None]):
         self.refresh_chrome()
         self.articles.focus()
         self.set_interval(30, status.render_status)
+        self.set_interval(60, self.articles.refresh)  # relative times age
 
     def on_resize(self, event: Resize) -> None:
         if not self._panes_by_user:
@@ -285,6 +286,20 @@ class MainScreen(FeedActionsMixin, PollingMixin, Screen[None]):
     @on(ArticleExtracted)
     def _extracted(self, event: ArticleExtracted) -> None:
         self.reader.extracted(self.store.article(event.article_id), event.error)
+
+    def action_open_next(self) -> None:
+        self.articles.action_cursor_down()
+        self.articles.action_open()
+
+    def action_open_previous(self) -> None:
+        self.articles.action_cursor_up()
+        self.articles.action_open()
+
+    def action_reader_page(self) -> None:
+        if self.open_id is None:
+            self.articles.action_open()
+        else:
+            self.reader.scroll_page_down(animate=False)
 
     def action_toggle_read(self) -> None:
         row = self.articles.current_row
