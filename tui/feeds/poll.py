@@ -45,7 +45,12 @@ def poll(
     clock: Callable[[], float] = time.time,
 ) -> PollReport:
     """Poll due feeds (or ``feeds``; all with ``force``) and store what changed."""
-    todo = feeds if feeds is not None else due_feeds(store.feeds(), int(clock()), force=force)
+    if feeds is not None:
+        # Re-read them: a caller's Feed objects may predate an earlier poll, and a stale
+        # error_count, ETag or body hash would reset the backoff or resend old validators.
+        todo = [fresh for fresh in (store.feed(f.id) for f in feeds) if fresh is not None]
+    else:
+        todo = due_feeds(store.feeds(), int(clock()), force=force)
     if not todo:
         return PollReport()
     cancel = cancel or threading.Event()
