@@ -7,11 +7,14 @@ user's keymap, and shows the main screen. Logic lives in screens and widgets.
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 import threading
 import time
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -21,6 +24,7 @@ from tui.store import Store
 from tui.ui.format import Clock
 from tui.ui.keys import APP_KEYS, SCREEN_KEYS, bindings, keymap
 from tui.ui.screens.main import MainScreen
+from tui.ui.threads import abandoned_alive
 
 DEMO_SUBTITLE = "DEMO DATA — no network"
 
@@ -81,9 +85,10 @@ class SinowireApp(App[None]):
                     yield SystemCommand(spec.label, spec.help,
                                         partial(screen.run_action, spec.action))
 
-    async def action_quit(self) -> None:
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Every way out (q, ctrl+q, palette) first tells background work to stop."""
         self.cancel_event.set()
-        await super().action_quit()
+        super().exit(*args, **kwargs)
 
     def on_unmount(self) -> None:
         self.cancel_event.set()
@@ -118,4 +123,22 @@ def run_app(settings: Settings, db_path: Path, *, demo: bool = False,
     """Run the app in the terminal; returns the process exit code."""
     app = make_app(settings, db_path, demo=demo, notice=notice)
     app.run()
-    return app.return_code or 0
+    code = app.return_code or 0
+    _exit_now_if_io_is_stuck(code)
+    return code
+
+
+def _exit_now_if_io_is_stuck(code: int) -> None:
+    """After quitting mid-fetch, don't keep the shell waiting for a network deadline.
+
+    The poller's own fetch threads are joined at interpreter exit, so a hung request
+    would hold the process for up to the HTTP deadline. Give it a moment, then leave:
+    every store write is a transaction, so nothing is left half-written.
+    """
+    deadline = time.monotonic() + 1.0
+    while abandoned_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if abandoned_alive():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

@@ -73,7 +73,8 @@ class MainScreen(FeedActionsMixin, PollingMixin, Screen[None]):
             with Vertical(id="middle"):
                 yield ArticleList(self.store, self.clock, id="articles")
                 yield Reader(self.settings, self.db_path, self.clock,
-                             auto_extract=self.auto_extract, id="reader")
+                             auto_extract=self.auto_extract, cancel_event=self.cancel_event,
+                             id="reader")
             yield EntitySidebar(id="entities")
         yield StatusLine(self.clock, id="status")
         yield Footer()

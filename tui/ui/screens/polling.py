@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from tui.config import Settings
-from tui.models import Feed
+from tui.models import Feed, PollReport
 from tui.store import Store
 from tui.ui.messages import PollFinished, PollProgress, PollStarted
+from tui.ui.threads import Abandoned, run_abandonable
 
 if TYPE_CHECKING:
     from tui.ui.widgets.status_line import StatusLine
@@ -67,14 +68,19 @@ class PollingMixin:
         except ImportError:
             post(PollFinished(None, "polling is not available in this build"))
             return
-        try:
-            with Store.open(self.db_path) as store:
+        def run() -> PollReport:
+            with Store.open(self.db_path) as store:  # this thread's own connection
                 post(PollStarted(len(feeds) if feeds is not None else len(store.feeds())))
-                report = poll(
+                return poll(
                     store, self.settings, tagger=make_tagger(self.settings), feeds=feeds,
                     force=force, on_progress=lambda outcome: post(PollProgress(outcome)),
                     cancel=self.cancel_event,
                 )
+
+        try:
+            report = run_abandonable(run, self.cancel_event, name="sinowire-poll")
+        except Abandoned:
+            return
         except Exception as exc:  # the poller must never take the UI down
             post(PollFinished(None, f"polling failed: {type(exc).__name__}: {exc}"))
             return

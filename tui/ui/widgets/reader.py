@@ -7,6 +7,7 @@ Full text is fetched in a thread worker with its own Store connection and cached
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tui.store import Store
 from tui.text import clean_line, clean_text, safe_url
 from tui.ui.format import Clock, region_marker, relative_time, timestamp
 from tui.ui.messages import ArticleExtracted
+from tui.ui.threads import Abandoned, run_abandonable
 
 # A feed body shorter than this is "only a summary": fetch the page automatically.
 SHORT_BODY = 600
@@ -135,8 +137,10 @@ class Reader(VerticalScroll, can_focus=True):
     """
 
     def __init__(self, settings: Settings, db_path: Path, clock: Clock, *,
-                 auto_extract: bool, id: str | None = None) -> None:
+                 auto_extract: bool, cancel_event: threading.Event,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
+        self._cancel = cancel_event
         self._settings = settings
         self._db_path = db_path
         self._clock = clock
@@ -183,6 +187,15 @@ class Reader(VerticalScroll, can_focus=True):
 
     @work(thread=True, exclusive=True, group="extract", exit_on_error=False)
     def _extract(self, article_id: int, url: str) -> None:
+        try:
+            error = run_abandonable(lambda: self._fetch_and_cache(article_id, url),
+                                    self._cancel, name="sinowire-extract")
+        except Abandoned:
+            return
+        self.post_message(ArticleExtracted(article_id, error))
+
+    def _fetch_and_cache(self, article_id: int, url: str) -> str | None:
+        """Blocking: fetch the page, extract, cache text or error; returns the error."""
         error: str | None = None
         text: str | None = None
         try:
@@ -200,7 +213,7 @@ class Reader(VerticalScroll, can_focus=True):
                 error = f"extraction failed: {type(exc).__name__}"
         with Store.open(self._db_path) as store:
             store.save_extracted(article_id, text=text, error=error, now=int(time.time()))
-        self.post_message(ArticleExtracted(article_id, error))
+        return error
 
     def extracted(self, detail: ArticleDetail | None, error: str | None) -> None:
         """Called when a fetch finished: show the new body or the reason it failed."""
