@@ -111,7 +111,7 @@ def test_poll_updates_list_live_and_keeps_open_article(
             assert screen(app).open_id == open_id
             assert "Story 0 about live" in list_text(app)
             status = static_text(app, "#status")
-            assert "updated just now" in status and "3 new" in status
+            assert "polled just now" in status and "3 new" in status
         assert not httpserver.ordered_handlers  # both responses were used
 
     run(scenario())

@@ -97,7 +97,7 @@ def test_poll_progress_live_update_and_refusal(sample_db: Path, app_for: AppFact
             assert screen(app).open_id == open_id
             assert "Fresh story" in list_text(app)
             status = static_text(app, "#status")
-            assert "4 new" in status and "updated" in status
+            assert "4 new" in status and "polled just now" in status
             await pilot.press("r")  # now a new poll may start
             await app.workers.wait_for_complete()
             assert fake_poller.calls == 2

@@ -113,7 +113,7 @@ class PollingMixin:
         status.polling = None
         if event.report is not None:
             status.new = event.report.new
-            status.last_update = int(self.clock())
+            status.last_poll = int(self.clock())
         if event.error:
             self.notify(event.error, severity="error", markup=False)  # type: ignore[attr-defined]
         self.data_changed()

@@ -21,6 +21,9 @@ class StatusLine(Static):
         self._clock = clock
         self.polling: tuple[int, int] | None = None
         self.last_update: int | None = None
+        """Newest successful fetch of any feed (from the store)."""
+        self.last_poll: int | None = None
+        """When a poll in this session finished (successful or not)."""
         self.new = 0
         self.failing = 0
         self.feed: Feed | None = None
@@ -35,8 +38,14 @@ class StatusLine(Static):
         if self.polling is not None:
             done, total = self.polling
             parts.append(Content.styled(f"polling {done}/{total} …", "bold $accent"))
-        elif not self.demo:
+        elif self.demo:
+            pass
+        elif self.last_poll is not None:
+            parts.append(Content(f"polled {ago(now, self.last_poll)}"))
+        elif self.last_update is not None:
             parts.append(Content(f"updated {ago(now, self.last_update)}"))
+        else:
+            parts.append(Content("never updated (r polls now)"))
         if self.new:
             parts.append(Content(f"{self.new} new"))
         if self.failing:
