@@ -114,7 +114,8 @@ def test_mark_read_and_star_persist(sample_db: Path, app_for: AppFactory) -> Non
             row_id = articles(app).current_id
             await pilot.press("m", "s")
             assert "★" in articles(app).render_line(1).text
-            await pilot.press("a")  # mark the whole list read
+            await pilot.press("a")  # mark the whole list read: many, so it asks first
+            await pilot.press("y")
         with Store.open(sample_db) as store:
             row = store.article_row(row_id)
             assert row is not None and row.read and row.starred

@@ -15,6 +15,7 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
@@ -27,6 +28,7 @@ from tui.text import clean_line, safe_url
 from tui.ui.format import Clock
 from tui.ui.keys import SCREEN_KEYS, bindings
 from tui.ui.messages import ArticleExtracted
+from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.feed_actions import FeedActionsMixin
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.polling import PollingMixin
@@ -170,6 +172,8 @@ class MainScreen(FeedActionsMixin, PollingMixin, Screen[None]):
     def action_clear_last(self) -> None:
         if self.query_one("#search", SearchBox).has_focus:
             self._close_search(keep=False)
+        elif isinstance(self.focused, FeedList | EntitySidebar):
+            self.articles.focus()  # esc leaves a side pane first
         elif self.history:
             self.flt = self.history.pop()
             self.articles.set_filter(self.flt)
@@ -220,6 +224,7 @@ class MainScreen(FeedActionsMixin, PollingMixin, Screen[None]):
     def choose_entity(self, event: EntitySidebar.Chosen) -> None:
         same = self.flt.entity and self.flt.entity.casefold() == event.name.casefold()
         self.apply_filter(replace(self.flt, entity=None if same else event.name))
+        self.articles.focus()
 
     # ---- search ------------------------------------------------------------------
 
@@ -325,9 +330,22 @@ class MainScreen(FeedActionsMixin, PollingMixin, Screen[None]):
         self.refresh_chrome()
 
     def action_mark_visible_read(self) -> None:
-        changed = self.store.mark_read(self.flt)
-        self.data_changed()
-        self.notify(f"{changed} stor{'y' if changed == 1 else 'ies'} marked read")
+        unread = self.store.count_articles(replace(self.flt, unread=True))
+        if unread == 0:
+            self.notify("Nothing unread in this list.")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                changed = self.store.mark_read(self.flt)
+                self.data_changed()
+                self.notify(f"{changed:,} stor{'y' if changed == 1 else 'ies'} marked read")
+
+        if unread <= 10:  # small lists: just do it
+            answered(True)
+            return
+        question = Content(f"Mark {unread:,} unread stories in this list as read?")
+        self.app.push_screen(ConfirmScreen(question, "Mark read"), answered)
 
     def action_open_browser(self) -> None:
         row = self.articles.current_row
