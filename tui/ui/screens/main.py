@@ -8,14 +8,12 @@ paged queries; polling and extraction run in thread workers with their own Store
 from __future__ import annotations
 
 import threading
-import webbrowser
 from dataclasses import replace
 from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
@@ -24,11 +22,10 @@ from textual.widgets import Footer, Header, Input
 from tui.config import Settings
 from tui.models import REGIONS, TOPICS, Filter
 from tui.store import Store
-from tui.text import clean_line, safe_url
 from tui.ui.format import Clock
 from tui.ui.keys import SCREEN_KEYS, bindings
 from tui.ui.messages import ArticleExtracted
-from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.article_actions import ArticleActionsMixin
 from tui.ui.screens.feed_actions import FeedActionsMixin
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.polling import PollingMixin
@@ -44,7 +41,7 @@ NARROW = 110  # below this width the feed pane and the sidebar start hidden
 SEARCH_DELAY = 0.15
 
 
-class MainScreen(FeedActionsMixin, PollingMixin, Screen[None]):
+class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[None]):
     """Feeds | list over reader | entities, with the filter bar and the status line."""
 
     BINDINGS = bindings(SCREEN_KEYS)
@@ -306,70 +303,6 @@ class MainScreen(FeedActionsMixin, PollingMixin, Screen[None]):
             self.articles.action_open()
         else:
             self.reader.scroll_page_down(animate=False)
-
-    def action_toggle_read(self) -> None:
-        row = self.articles.current_row
-        if row is None:
-            return
-        self.store.set_read([row.id], not row.read)
-        self._row_changed(row.id)
-
-    def action_toggle_star(self) -> None:
-        row = self.articles.current_row
-        if row is None:
-            return
-        self.store.set_starred(row.id, not row.starred)
-        self._row_changed(row.id)
-
-    def _row_changed(self, article_id: int) -> None:
-        row = self.store.article_row(article_id)
-        if row is not None:
-            self.articles.update_row(row)
-        if self.open_id == article_id:
-            self.reader.show(self.store.article(article_id), scroll_home=False)
-        self.refresh_chrome()
-
-    def action_mark_visible_read(self) -> None:
-        unread = self.store.count_articles(replace(self.flt, unread=True))
-        if unread == 0:
-            self.notify("Nothing unread in this list.")
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                changed = self.store.mark_read(self.flt)
-                self.data_changed()
-                self.notify(f"{changed:,} stor{'y' if changed == 1 else 'ies'} marked read")
-
-        if unread <= 10:  # small lists: just do it
-            answered(True)
-            return
-        question = Content(f"Mark {unread:,} unread stories in this list as read?")
-        self.app.push_screen(ConfirmScreen(question, "Mark read"), answered)
-
-    def action_open_browser(self) -> None:
-        row = self.articles.current_row
-        if row is None:
-            return
-        url = safe_url(row.url)
-        if url is None:
-            self.notify(f"Not opening {clean_line(row.url or 'an empty link', 100)}: only "
-                        "http(s) links are opened.", severity="warning", markup=False)
-            return
-        # webbrowser passes the URL as one argv element to the browser; no shell involved.
-        webbrowser.open(url)
-        self.notify(f"Opened {clean_line(url, 100)}", markup=False)
-
-    def action_full_text(self) -> None:
-        if self.open_id is None:
-            row = self.articles.current_row
-            if row is None:
-                return
-            self.show_article(row.id, mark_read=True)
-        if self.demo:
-            self.notify("Demo data: no network, so no full text.")
-            return
-        self.reader.fetch_full_text()
 
     def action_refresh(self) -> None:
         self.start_poll(force=True)

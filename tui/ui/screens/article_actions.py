@@ -1,0 +1,102 @@
+"""Actions on the current story: read/unread, star, mark the list read, browser, full text.
+
+A mixin for MainScreen (plain methods; the screen supplies the store and the panes).
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from textual.content import Content
+
+from tui.models import Filter
+from tui.store import Store
+from tui.text import clean_line, safe_url
+from tui.ui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from tui.ui.widgets.article_list import ArticleList
+    from tui.ui.widgets.reader import Reader
+
+
+class ArticleActionsMixin:
+    """Needs the screen's store, filter, open article and panes."""
+
+    store: Store
+    demo: bool
+    flt: Filter
+    open_id: int | None
+    articles: ArticleList
+    reader: Reader
+    app: Any
+    notify: Any
+    refresh_chrome: Callable[[], None]
+    data_changed: Callable[[], None]
+    show_article: Callable[..., None]
+
+    def action_toggle_read(self) -> None:
+        row = self.articles.current_row
+        if row is None:
+            return
+        self.store.set_read([row.id], not row.read)
+        self._row_changed(row.id)
+
+    def action_toggle_star(self) -> None:
+        row = self.articles.current_row
+        if row is None:
+            return
+        self.store.set_starred(row.id, not row.starred)
+        self._row_changed(row.id)
+
+    def _row_changed(self, article_id: int) -> None:
+        row = self.store.article_row(article_id)
+        if row is not None:
+            self.articles.update_row(row)
+        if self.open_id == article_id:
+            self.reader.show(self.store.article(article_id), scroll_home=False)
+        self.refresh_chrome()
+
+    def action_mark_visible_read(self) -> None:
+        unread = self.store.count_articles(replace(self.flt, unread=True))
+        if unread == 0:
+            self.notify("Nothing unread in this list.")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                changed = self.store.mark_read(self.flt)
+                self.data_changed()
+                self.notify(f"{changed:,} stor{'y' if changed == 1 else 'ies'} marked read")
+
+        if unread <= 10:  # small lists: just do it
+            answered(True)
+            return
+        question = Content(f"Mark {unread:,} unread stories in this list as read?")
+        self.app.push_screen(ConfirmScreen(question, "Mark read"), answered)
+
+    def action_open_browser(self) -> None:
+        row = self.articles.current_row
+        if row is None:
+            return
+        url = safe_url(row.url)
+        if url is None:
+            self.notify(f"Not opening {clean_line(row.url or 'an empty link', 100)}: only "
+                        "http(s) links are opened.", severity="warning", markup=False)
+            return
+        # webbrowser passes the URL as one argv element to the browser; no shell involved.
+        webbrowser.open(url)
+        self.notify(f"Opened {clean_line(url, 100)}", markup=False)
+
+    def action_full_text(self) -> None:
+        if self.open_id is None:
+            row = self.articles.current_row
+            if row is None:
+                return
+            self.show_article(row.id, mark_read=True)
+        if self.demo:
+            self.notify("Demo data: no network, so no full text.")
+            return
+        self.reader.fetch_full_text()
