@@ -1,0 +1,58 @@
+"""The article list is virtual: only the pages on screen are ever fetched."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tests.ui.conftest import AppFactory, run
+from tests.ui.sample_data import FIXED_NOW
+from tests.ui.test_app import articles, list_text
+from tui.models import Article, Tags
+from tui.store import Store
+from tui.ui.widgets.article_list import CACHED_PAGES, PAGE_SIZE
+
+ROWS = 20_000
+
+
+def big_db(tmp_path: Path) -> Path:
+    path = tmp_path / "big.db"
+    with Store.open(path) as store:
+        feed = store.add_feed("https://big.example/feed", "Big Feed", now=FIXED_NOW)
+        items = [Article(guid=str(n), title=f"Story number {n}", url=f"https://big.example/{n}",
+                         published=FIXED_NOW - n * 60) for n in range(ROWS)]
+        store.save_articles(feed.id, items, tagger=lambda a: Tags(), now=FIXED_NOW,
+                            next_due=FIXED_NOW)
+    return path
+
+
+def test_only_visible_pages_are_loaded(tmp_path: Path, app_for: AppFactory) -> None:
+    db = big_db(tmp_path)
+    calls: list[tuple[int, int]] = []
+
+    async def scenario() -> None:
+        app = app_for(db)
+        original = app.store.list_articles
+
+        def counting(flt=None, *, limit=50, offset=0):  # type: ignore[no-untyped-def]
+            calls.append((limit, offset))
+            return original(flt, limit=limit, offset=offset)
+
+        app.store.list_articles = counting  # type: ignore[method-assign]
+        started = time.perf_counter()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert time.perf_counter() - started < 5
+            assert articles(app).count == ROWS
+            assert calls == [(PAGE_SIZE, 0)]  # one page for the first screen
+            await pilot.press("end")
+            assert articles(app).cursor == ROWS - 1
+            assert f"Story number {ROWS - 1}" in list_text(app)
+            assert calls[-1] == (PAGE_SIZE, (ROWS - 1) // PAGE_SIZE * PAGE_SIZE)
+            for _ in range(30):
+                await pilot.press("pageup")
+            assert len(articles(app)._pages) <= CACHED_PAGES
+            assert all(limit == PAGE_SIZE for limit, _ in calls)
+            assert len(calls) < 20
+
+    run(scenario())
