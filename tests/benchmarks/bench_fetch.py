@@ -1,0 +1,95 @@
+"""`sinowire fetch` against feeds served from 127.0.0.1: cold, then all 304."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from tests.benchmarks.corpus import feed_document
+from tests.benchmarks.measure import Result
+from tui.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class FeedServer:
+    """Serves /feed/N.xml with an ETag; answers 304 to a matching If-None-Match."""
+
+    def __init__(self, feeds: int, items: int):
+        self.documents = {f"/feed/{n}.xml": feed_document(n, items) for n in range(feeds)}
+        documents = self.documents
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # http.server names it so
+                body = documents.get(self.path)
+                if body is None:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                if self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("ETag", etag)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FeedServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+
+    def url(self, path: str) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}{path}"
+
+
+def sinowire(home: Path, *args: str) -> tuple[float, str]:
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "tui", "--home", str(home), *args],
+                            capture_output=True, text=True, check=True, cwd=ROOT)
+    return time.perf_counter() - started, result.stdout
+
+
+def fetch(feeds: int, items: int) -> list[Result]:
+    with tempfile.TemporaryDirectory() as tmp, FeedServer(feeds, items) as server:
+        home = Path(tmp)
+        (home / "config.toml").write_text("[subscribe]\ndefaults = false\n")
+        with Store.open(home / "sinowire.db") as store:
+            for path in server.documents:
+                store.add_feed(server.url(path))
+        startup, _ = sinowire(home, "paths")
+        cold, out = sinowire(home, "fetch")
+        warm, out304 = sinowire(home, "fetch", "--force")
+        assert " 0 failed" in out and " 0 failed" in out304, (out, out304)
+        assert f"{feeds} unchanged" in out304, out304
+    label = f"{feeds} feeds x {items} items"
+    return [
+        Result("process start-up (sinowire paths)", startup, unit="s"),
+        Result(f"sinowire fetch, {label}, cold", cold, unit="s",
+               note=f"{feeds * items / cold:,.0f} articles/s end to end"),
+        Result(f"sinowire fetch --force, {label}, all 304", warm, unit="s"),
+    ]
