@@ -6,6 +6,7 @@ while ``sinowire fetch`` writes; a busy timeout so a second writer waits instead
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -28,7 +29,7 @@ def connect(path: Path | str, *, busy_timeout: float = 10.0) -> Database:
     try:
         conn = sqlite3.connect(str(path), timeout=busy_timeout)
     except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot open database {path}: {exc}") from exc
+        raise StoreError(f"cannot open database {path}: {exc}{_hint(path)}") from exc
     db = Database(conn)
     try:
         _prepare(db, path)
@@ -66,6 +67,16 @@ def _prepare(db: Database, path: Path | str) -> None:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
+def _hint(path: Path | str) -> str:
+    """Why SQLite's "unable to open database file" probably happened, in words."""
+    target = Path(path)
+    if not os.access(target.parent, os.W_OK) or (
+        target.exists() and not os.access(target, os.W_OK)
+    ):
+        return f" ({target.parent} is read-only or not writable; sinowire needs to write there)"
+    return ""
+
+
 def is_corrupt_error(exc: BaseException) -> bool:
     message = str(exc).lower()
     return isinstance(exc, sqlite3.DatabaseError) and (
@@ -93,7 +104,7 @@ def open_database(path: Path, *, busy_timeout: float = 10.0) -> tuple[Database, 
         return db, None
     except sqlite3.DatabaseError as exc:
         if not is_corrupt_error(exc):
-            raise StoreError(f"cannot open database {path}: {exc}") from exc
+            raise StoreError(f"cannot open database {path}: {exc}{_hint(path)}") from exc
         moved = move_aside(path)
         db = connect(path, busy_timeout=busy_timeout)
         notice = f"the database was damaged ({exc}); it was moved to {moved} and a new one started"
