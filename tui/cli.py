@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -99,6 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(context, args)
     except (StoreError, OSError) as exc:
         print(f"sinowire: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:  # busy past the timeout, disk full, read-only…
+        from tui.feeds.poll import database_reason
+
+        print(f"sinowire: {database_reason(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("sinowire: interrupted", file=sys.stderr)

@@ -163,4 +163,17 @@ def _store_result(
         )
         return done("ok", new=new, updated=updated)
     except sqlite3.Error as exc:
-        return done("error", error=f"database: {exc}")
+        # Nothing was recorded, so the feed stays due and the next poll tries again.
+        return done("error", error=f"{database_reason(exc)}; will retry next poll")
+
+
+def database_reason(exc: sqlite3.Error) -> str:
+    """A failed database write in words (busy past the timeout, disk full, read-only)."""
+    message = str(exc).lower()
+    if "locked" in message or "busy" in message:
+        return "database busy (another sinowire is writing)"
+    if "disk is full" in message or "disk i/o" in message:
+        return f"could not save: {exc}"
+    if "readonly" in message or "read-only" in message:
+        return "could not save: the database is read-only"
+    return f"database: {exc}"
