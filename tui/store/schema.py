@@ -16,9 +16,22 @@ MIGRATION_SET = "sinowire"
 migrations = Migrations(MIGRATION_SET)
 
 
+def run_statements(db: Database, script: str) -> None:
+    """Run a migration's SQL statement by statement, inside the migration's transaction.
+
+    ``executescript()`` COMMITs first and runs the rest in autocommit, so a crash halfway
+    left tables without their migration record and the next start failed with "table
+    meta already exists". Statements here must not contain a semicolon inside them.
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            db.conn.execute(statement)
+
+
 @migrations()
 def m001_initial(db: Database) -> None:
-    db.executescript(
+    run_statements(
+        db,
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -126,7 +139,7 @@ def m001_initial(db: Database) -> None:
             title, summary, body,
             tokenize = 'unicode61 remove_diacritics 2'
         );
-        """
+        """,
     )
 
 
