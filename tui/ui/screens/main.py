@@ -91,6 +91,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
     def on_mount(self) -> None:
         self.query_one("#feeds", FeedList).border_title = "Feeds"
         self.articles.border_title = "Stories"
+        self.reader.border_title = "Story"
         status = self.query_one("#status", StatusLine)
         status.demo = self.demo
         feeds = self.store.feeds()

@@ -118,7 +118,7 @@ def render_article(detail: ArticleDetail, now: float, status: str | None) -> Con
         label = "Why China: " if row.china else "China mentions (below the threshold): "
         lines.append(Content.assemble((label, "bold $text-error" if row.china else muted),
                                       why_china(detail.evidence),
-                                      (f"  [score {row.china_score:g}]", muted)))
+                                      (f"  [score {row.china_score:.2f}]", muted)))
     elif row.china:
         lines.append(Content.assemble(("Why China: ", "bold $text-error"), "tagged China"))
     text, source = body_text(detail)
