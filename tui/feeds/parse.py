@@ -58,7 +58,10 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
     entries = parsed.get("entries", [])[:MAX_ENTRIES]
     articles: list[Article] = []
     for entry in entries:
-        article = normalise_entry(entry, base_url=url, feed_lang=feed_lang)
+        try:
+            article = normalise_entry(entry, base_url=url, feed_lang=feed_lang)
+        except Exception:  # one malformed entry is skipped; the rest of the feed is kept
+            continue
         if article is not None:
             articles.append(article)
     warning = None
@@ -156,7 +159,7 @@ def _text_field(container: Any, key: str) -> str:
     value = container.get(key)
     if not isinstance(value, str):
         return ""
-    detail = container.get(f"{key}_detail") or {}
+    detail = _as_dict(container.get(f"{key}_detail"))
     if detail.get("type") in ("text/html", "application/xhtml+xml") and "<" in value:
         return html_to_text(value, max_len=2000)
     return value
@@ -169,7 +172,7 @@ def _timestamp(entry: Any, *names: str) -> int | None:
         if value:
             try:
                 stamp = calendar.timegm(value)
-            except (OverflowError, ValueError, TypeError):
+            except (OverflowError, ValueError, TypeError, IndexError):
                 continue
             if stamp >= _EARLIEST:
                 return int(stamp)
@@ -177,7 +180,9 @@ def _timestamp(entry: Any, *names: str) -> int | None:
 
 
 def _best_content(entry: Any) -> str:
-    contents = entry.get("content") or []
+    contents = entry.get("content")
+    if not isinstance(contents, list | tuple):
+        return ""
     best = ""
     for item in contents:
         value = item.get("value") if isinstance(item, dict) else None
@@ -186,8 +191,13 @@ def _best_content(entry: Any) -> str:
     return best
 
 
+def _as_dict(value: object) -> dict[str, Any]:
+    """feedparser gives dicts; anything else (a normaliser fed odd data) counts as empty."""
+    return value if isinstance(value, dict) else {}
+
+
 def _plain_or_html(value: str, detail: Any, base_url: str | None, max_len: int) -> str:
-    kind = (detail or {}).get("type", "text/html")
+    kind = _as_dict(detail).get("type", "text/html")
     if kind == "text/plain":
         return clean_text(value, max_len)
     return html_to_text(value, base_url=base_url, max_len=max_len)
@@ -215,9 +225,10 @@ def normalise_entry(entry: Any, *, base_url: str, feed_lang: str | None = None) 
         title = clean_line(summary, 120) or "(untitled)"
     guid = _guid(entry, link, title, summary)
     author = clean_line(entry.get("author") if isinstance(entry.get("author"), str) else "", 200)
+    tags = entry.get("tags")
     categories = tuple(
         clean_line(tag.get("term"), 60)
-        for tag in (entry.get("tags") or [])[:20]
+        for tag in (tags[:20] if isinstance(tags, list | tuple) else ())
         if isinstance(tag, dict) and isinstance(tag.get("term"), str)
     )
     lang = feed_lang or guess_lang(title + " " + summary[:500])
