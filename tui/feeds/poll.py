@@ -155,6 +155,8 @@ def _store_result(
             return failed(str(exc))
         except IsolatedTimeout:
             return failed(f"parsing took longer than {settings.parse_timeout:g} s; skipped")
+        except Exception as exc:  # a parser crash on one feed must not end the whole poll
+            return failed(f"could not parse the feed ({type(exc).__name__})")
         new, updated = store.save_articles(
             feed.id, parsed.articles, tagger=tagger, now=now, next_due=next_due,
             feed_title=parsed.title if not feed.title else "", site_url=parsed.site_url,
