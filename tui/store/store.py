@@ -198,9 +198,10 @@ class Store(QueryMixin):
                 inserts.append((article, digest, tagger(article)))
             elif known[1] != digest:
                 updates.append((known[0], article, digest, tagger(article)))
+        new = 0
         with self.db.atomic():
             for article, digest, tags in inserts:
-                self._insert_article(feed_id, article, digest, tags, now)
+                new += self._insert_article(feed_id, article, digest, tags, now)
             for article_id, article, digest, tags in updates:
                 self._update_article(article_id, article, digest, tags, now)
             self.db.conn.execute(
@@ -211,19 +212,28 @@ class Store(QueryMixin):
                 (feed_title, feed_title, site_url, lang, now, now, next_due, etag,
                  last_modified, body_hash, feed_id),
             )
-        return len(inserts), len(updates)
+        return new, len(updates)
 
     def _insert_article(
         self, feed_id: int, article: Article, digest: str, tags: Tags, now: int
-    ) -> None:
+    ) -> bool:
+        """Insert one new article; False if another writer stored it since we looked.
+
+        ``sinowire fetch`` from cron and the app's poller may save the same feed at once:
+        both see the entry as new before either commits, and the second used to fail the
+        whole feed with "UNIQUE constraint failed". The first copy stands.
+        """
         published = _sane_time(article.published or article.updated, now)
         cursor = self.db.conn.execute(
             "INSERT INTO articles (feed_id, guid, url, title, author, published, first_seen, "
             "updated, lang, content_hash, china, china_score, regions, topics, evidence) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (feed_id, guid) DO NOTHING",
             (feed_id, article.guid, article.url, article.title, article.author, published,
              now, article.updated, article.lang, digest, *_tag_columns(tags)),
         )
+        if cursor.rowcount == 0:
+            return False
         article_id = cursor.lastrowid
         assert article_id is not None
         self.db.conn.execute(
@@ -233,6 +243,7 @@ class Store(QueryMixin):
         )
         self._write_fts(article_id, article, insert=True)
         self._write_tag_rows(article_id, tags)
+        return True
 
     def _update_article(
         self, article_id: int, article: Article, digest: str, tags: Tags, now: int
