@@ -338,3 +338,23 @@ def test_reading_flow_keys(sample_db: Path, app_for: AppFactory) -> None:
             assert "No story open" in reader_text(app)
 
     run(scenario())
+
+
+def test_entity_pick_on_a_narrow_terminal(sample_db: Path, app_for: AppFactory) -> None:
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(80, 24)) as pilot:
+            sidebar = app.query_one("#entities", EntitySidebar)
+            assert not sidebar.display
+            await pilot.press("e")
+            assert sidebar.display and app.focused is sidebar
+            await pilot.press("escape")  # back to the list; the sidebar hides again
+            assert not sidebar.display and isinstance(app.focused, ArticleList)
+            await pilot.press("e")
+            option_id = next(k for k, v in sidebar._names.items() if v == "Bitmain")
+            sidebar.highlighted = sidebar.get_option_index(option_id)
+            await pilot.press("enter")
+            assert screen(app).flt.entity == "Bitmain"
+            assert not sidebar.display
+
+    run(scenario())

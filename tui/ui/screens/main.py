@@ -62,6 +62,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self._search_timer: Timer | None = None
         self._search_base: Filter | None = None
         self._panes_by_user = False
+        self._sidebar_popped = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -171,7 +172,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         if self.query_one("#search", SearchBox).has_focus:
             self._close_search(keep=False)
         elif isinstance(self.focused, FeedList | EntitySidebar):
-            self.articles.focus()  # esc leaves a side pane first
+            self._back_to_list()  # esc leaves a side pane first
         elif self.history:
             self.flt = self.history.pop()
             self.articles.set_filter(self.flt)
@@ -222,7 +223,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
     def choose_entity(self, event: EntitySidebar.Chosen) -> None:
         same = self.flt.entity and self.flt.entity.casefold() == event.name.casefold()
         self.apply_filter(replace(self.flt, entity=None if same else event.name))
-        self.articles.focus()
+        self._back_to_list()
 
     # ---- search ------------------------------------------------------------------
 
@@ -310,8 +311,16 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     def action_focus_entities(self) -> None:
         sidebar = self.query_one("#entities", EntitySidebar)
+        # On a narrow terminal the sidebar pops up for the pick and hides again after.
+        self._sidebar_popped = not sidebar.display
         sidebar.display = True
         sidebar.focus()
+
+    def _back_to_list(self) -> None:
+        if self._sidebar_popped:
+            self._sidebar_popped = False
+            self.query_one("#entities").display = False
+        self.articles.focus()
 
     def action_toggle_feeds(self) -> None:
         self._panes_by_user = True
