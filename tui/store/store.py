@@ -7,10 +7,11 @@ transaction; nothing does network I/O while a transaction is open.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -111,9 +112,31 @@ class Store(QueryMixin):
         assert feed is not None
         return feed
 
+    @contextlib.contextmanager
+    def _write_first(self) -> Iterator[None]:
+        """A transaction that takes the write lock before it reads (BEGIN IMMEDIATE).
+
+        In WAL mode a deferred transaction that reads and then writes cannot wait for
+        another writer: if one committed in between, SQLite fails at once with "database
+        is locked" and the busy timeout never applies. Retention and unsubscribing read
+        the rows to delete first, so they lock first.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.db.conn.execute("COMMIT")
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+
     def remove_feed(self, feed_id: int) -> None:
         """Unsubscribe and drop the feed's articles (starred ones too: the user asked)."""
-        with self.db.atomic():
+        with self._write_first():
             self._delete_articles("feed_id = ?", (feed_id,))
             self.db.conn.execute("DELETE FROM tombstones WHERE feed_id = ?", (feed_id,))
             self.db.conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
@@ -400,7 +423,7 @@ class Store(QueryMixin):
     def apply_retention(self, *, days: int, per_feed: int, now: int) -> int:
         """Delete articles older than ``days`` or beyond ``per_feed`` newest; never starred."""
         cutoff = now - days * 86400
-        with self.db.atomic():
+        with self._write_first():
             removed = self._delete_articles(
                 "starred = 0 AND (published < ? OR id IN (SELECT id FROM ("
                 "  SELECT id, row_number() OVER (PARTITION BY feed_id "
