@@ -469,12 +469,18 @@ class Store(QueryMixin):
 
     def integrity_ok(self) -> bool:
         ok = self.db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # The FTS check is an INSERT, so sqlite3 opens a transaction for it; left open, it
+        # swallowed every later write on this connection (rolled back at close).
+        was_open = self.db.conn.in_transaction
         try:
             self.db.conn.execute(
                 "INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')"
             )
         except Exception:
             return False
+        finally:
+            if not was_open and self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
         return ok
 
 
