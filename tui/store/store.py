@@ -190,13 +190,23 @@ class Store(QueryMixin):
         Returns (new, updated). Duplicates within the batch (same guid or same link) keep
         the first. An updated entry keeps read/starred state. Tags are computed before the
         transaction opens so the write lock is held only for the writes.
+
+        A feed that re-issues its GUIDs (a CMS migration, ids with timestamps) would show
+        every story again as new and unread. So an entry with an unknown GUID whose link
+        is the link of exactly one stored article, whose own GUID is no longer in the feed,
+        is taken to be that article: it is updated in place and takes the new GUID, and
+        read/starred stay. Anything less certain is stored as a new entry.
         """
-        existing = {
-            guid: (article_id, content_hash)
-            for guid, article_id, content_hash in self.db.conn.execute(
-                "SELECT guid, id, content_hash FROM articles WHERE feed_id = ?", (feed_id,)
-            )
-        }
+        existing: dict[str, tuple[int, str]] = {}
+        by_link: dict[str, list[tuple[int, str, str]]] = {}
+        for guid, article_id, digest, url in self.db.conn.execute(
+            "SELECT guid, id, content_hash, url FROM articles WHERE feed_id = ?", (feed_id,)
+        ):
+            existing[guid] = (article_id, digest)
+            if url:
+                by_link.setdefault(url, []).append((article_id, digest, guid))
+        batch_guids = {article.guid for article in articles}
+        claimed: set[int] = set()
         tombstoned = {
             row[0]
             for row in self.db.conn.execute(
@@ -218,6 +228,11 @@ class Store(QueryMixin):
             digest = content_hash(article)
             known = existing.get(article.guid)
             if known is None:
+                moved = _reissued(by_link.get(article.url or ""), batch_guids, claimed)
+                if moved is not None:
+                    claimed.add(moved)
+                    updates.append((moved, article, digest, tagger(article)))
+                    continue
                 inserts.append((article, digest, tagger(article)))
             elif known[1] != digest:
                 updates.append((known[0], article, digest, tagger(article)))
@@ -272,12 +287,12 @@ class Store(QueryMixin):
         self, article_id: int, article: Article, digest: str, tags: Tags, now: int
     ) -> None:
         self.db.conn.execute(
-            "UPDATE articles SET url = ?, title = ?, author = ?, updated = ?, lang = ?, "
-            "content_hash = ?, china = ?, china_score = ?, regions = ?, topics = ?, "
+            "UPDATE articles SET guid = ?, url = ?, title = ?, author = ?, updated = ?, "
+            "lang = ?, content_hash = ?, china = ?, china_score = ?, regions = ?, topics = ?, "
             "evidence = ?, published = CASE WHEN ? IS NOT NULL THEN ? ELSE published END "
             "WHERE id = ?",
-            (article.url, article.title, article.author, article.updated, article.lang, digest,
-             *_tag_columns(tags), article.published,
+            (article.guid, article.url, article.title, article.author, article.updated,
+             article.lang, digest, *_tag_columns(tags), article.published,
              _sane_time(article.published, now), article_id),
         )
         self.db.conn.execute(
@@ -492,6 +507,18 @@ def content_hash(article: Article) -> str:
         ensure_ascii=False,
     )
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def _reissued(
+    same_link: list[tuple[int, str, str]] | None, batch_guids: set[str], claimed: set[int]
+) -> int | None:
+    """The one stored article a new GUID replaces, or None when that is not certain."""
+    if not same_link or len(same_link) != 1:
+        return None
+    article_id, _digest, old_guid = same_link[0]
+    if old_guid in batch_guids or article_id in claimed:
+        return None  # the old entry is still in the feed: two entries share a link
+    return article_id
 
 
 def _sane_time(value: int | None, now: int) -> int:
