@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--lang", default=None, help="language code, e.g. en or zh")
     remove = feed_commands.add_parser("remove", help="unsubscribe (by URL or id)")
     remove.add_argument("feed", metavar="URL|ID")
+    move = feed_commands.add_parser(
+        "move", help="change a feed's URL, keeping its articles and read/starred state")
+    move.add_argument("feed", metavar="URL|ID")
+    move.add_argument("new_url", metavar="NEW_URL")
     imp = feed_commands.add_parser("import", help="subscribe to the feeds in an OPML file")
     imp.add_argument("file", type=Path)
     exp = feed_commands.add_parser("export", help="write subscriptions as OPML 2.0")
@@ -183,6 +187,14 @@ def cmd_feeds(context: Context, args: argparse.Namespace) -> int:
             return 1
         store.remove_feed(found.id)
         print(f"unsubscribed [{found.id}] {found.url}")
+        return 0
+    if action == "move":
+        found = store.find_feed(args.feed)
+        if found is None:
+            print(f"sinowire: no such feed: {args.feed}", file=sys.stderr)
+            return 1
+        moved = store.move_feed(found.id, args.new_url)
+        print(f"moved [{moved.id}] {found.url} → {moved.url}")
         return 0
     if action == "import":
         return _import_opml(context, args.file)

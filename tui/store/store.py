@@ -134,6 +134,29 @@ class Store(QueryMixin):
                 self.db.conn.execute("ROLLBACK")
             raise
 
+    def move_feed(self, feed_id: int, new_url: str) -> Feed:
+        """Point a subscription at a new URL, keeping its articles and read/starred state.
+
+        Unsubscribing and subscribing again would delete the articles (starred ones too).
+        Validators and the body hash belong to the old URL, so they are cleared and the
+        feed is due at once.
+        """
+        checked = safe_url(new_url)
+        if checked is None:
+            raise StoreError(f"not an http(s) URL: {clean_line(new_url, 200)!r}")
+        other = self.feed_by_url(checked)
+        if other is not None and other.id != feed_id:
+            raise FeedExistsError(f"already subscribed: {checked}")
+        self.db.execute(
+            "UPDATE feeds SET url = ?, etag = NULL, last_modified = NULL, body_hash = NULL, "
+            "next_due = 0, error_count = 0, last_error = NULL WHERE id = ?",
+            (checked, feed_id),
+        )
+        feed = self.feed(feed_id)
+        if feed is None:
+            raise StoreError(f"no such feed: {feed_id}")
+        return feed
+
     def remove_feed(self, feed_id: int) -> None:
         """Unsubscribe and drop the feed's articles (starred ones too: the user asked)."""
         with self._write_first():
