@@ -56,3 +56,44 @@ def test_only_visible_pages_are_loaded(tmp_path: Path, app_for: AppFactory) -> N
             assert len(calls) < 20
 
     run(scenario())
+
+
+def test_cursor_survives_writes_racing_the_reload(sample_db: Path,
+                                                  app_for: AppFactory) -> None:
+    """A poll that writes between the list's count and its id lookup must not move the
+    cursor onto another story (the reload re-checks against freshly loaded pages)."""
+
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("j", "j", "enter")
+            open_id = articles(app).cursor_id
+            original = app.store.article_ids
+            writes = iter(range(3))
+
+            def racing(flt=None, *, limit=100_000):  # type: ignore[no-untyped-def]
+                for n in writes:  # two stories land after count() but before this read
+                    with Store.open(sample_db) as other:
+                        feed = other.feeds()[0]
+                        other.save_articles(
+                            feed.id, [Article(guid=f"race{n}", title=f"Race {n}",
+                                              published=FIXED_NOW)],
+                            tagger=lambda a: Tags(), now=FIXED_NOW, next_due=FIXED_NOW)
+                    if n == 1:
+                        break
+                return original(flt, limit=limit)
+
+            app.store.article_ids = racing  # type: ignore[method-assign]
+            with Store.open(sample_db) as other:  # one story arrives normally first
+                other.save_articles(
+                    other.feeds()[0].id, [Article(guid="pre", title="Pre", published=FIXED_NOW)],
+                    tagger=lambda a: Tags(), now=FIXED_NOW, next_due=FIXED_NOW)
+            app.screen.data_changed()  # type: ignore[attr-defined]
+            await pilot.pause()
+            assert articles(app).cursor_id == open_id
+            assert articles(app).current_id == open_id
+            app.screen.data_changed()  # type: ignore[attr-defined]
+            await pilot.pause()
+            assert articles(app).current_id == open_id
+
+    run(scenario())

@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
@@ -46,6 +47,9 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     BINDINGS = bindings(SCREEN_KEYS)
 
+    flt: reactive[Filter] = reactive(Filter, init=False)
+    """What the list shows; watch_flt pushes it into the panes."""
+
     def __init__(self, store: Store, settings: Settings, db_path: Path, clock: Clock, *,
                  demo: bool, auto_extract: bool, cancel_event: threading.Event) -> None:
         super().__init__()
@@ -56,7 +60,6 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.demo = demo
         self.auto_extract = auto_extract
         self.cancel_event = cancel_event
-        self.flt = Filter()
         self.history: list[Filter] = []
         self.open_id: int | None = None
         self._search_timer: Timer | None = None
@@ -111,7 +114,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     def data_changed(self) -> None:
         """The store changed underneath (poll, extraction): refresh, keeping the cursor."""
-        self.articles.reload(keep_id=self.articles.current_id)
+        self.articles.reload(keep_id=self.articles.cursor_id)
         self.refresh_chrome()
 
     def refresh_chrome(self) -> None:
@@ -155,7 +158,10 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         if push:
             self.history.append(self.flt)
         self.flt = new
-        self.articles.set_filter(new)
+
+    def watch_flt(self, flt: Filter) -> None:
+        """The filter is the screen's state: every change flows down into the panes."""
+        self.articles.set_filter(flt)
         self.refresh_chrome()
 
     def action_toggle_china(self) -> None:
@@ -175,8 +181,6 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
             self._back_to_list()  # esc leaves a side pane first
         elif self.history:
             self.flt = self.history.pop()
-            self.articles.set_filter(self.flt)
-            self.refresh_chrome()
         elif self.open_id is not None:
             self.open_id = None
             self.reader.show(None)

@@ -81,6 +81,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
         self.count = 0
         self.cursor = 0
+        self.cursor_id: int | None = None
+        """The article under the cursor, remembered: rows may shift under a live poll."""
 
     # ---- data ----------------------------------------------------------------------
 
@@ -91,7 +93,7 @@ class ArticleList(ScrollView, can_focus=True):
     def set_filter(self, flt: Filter) -> None:
         """Show another filter, staying on the current article if it is still listed."""
         self._filter = flt
-        self.reload(keep_id=self.current_id)
+        self.reload(keep_id=self.cursor_id)
 
     def reload(self, keep_id: int | None = None) -> None:
         """Re-count and drop cached pages; keep the cursor on ``keep_id`` if it is listed."""
@@ -99,6 +101,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._pages.clear()
         self.count = self._store.count_articles(self._filter)
         index = self._find(keep_id, old_cursor) if keep_id is not None else None
+        if index is not None and index >= self.count:  # rows arrived while we looked
+            self.count = self._store.count_articles(self._filter)
         self._set_virtual_size()
         height = self.scrollable_content_region.height
         at_top_and_visible = self.scroll_y == 0 and index is not None and index < height
@@ -115,9 +119,18 @@ class ArticleList(ScrollView, can_focus=True):
         # New stories arrive at the top, so the article usually moved down a little.
         ids = self._store.article_ids(self._filter, limit=max(hint + 2000, 5000))
         try:
-            return ids.index(article_id)
+            index = ids.index(article_id)
         except ValueError:
             return None
+        # The poller may have written between these reads: confirm the index against the
+        # pages the list will actually show (loaded now), looking a little either side.
+        self._pages.clear()
+        for offset in range(0, 51):
+            for candidate in (index + offset, index - offset):
+                row = self.row_at(candidate)
+                if row is not None and row.id == article_id:
+                    return candidate
+        return index
 
     def row_at(self, index: int) -> ArticleRow | None:
         if index < 0 or index >= self.count:
@@ -156,15 +169,16 @@ class ArticleList(ScrollView, can_focus=True):
     # ---- cursor --------------------------------------------------------------------
 
     def move_to(self, index: int, *, announce: bool = True) -> None:
-        before = self.current_id
+        before = self.cursor_id
         self.cursor = max(0, min(index, self.count - 1)) if self.count else 0
+        self.cursor_id = self.current_id
         height = self.scrollable_content_region.height or 1
         if self.cursor < self.scroll_y:
             self.scroll_to(y=self.cursor, animate=False)
         elif self.cursor >= self.scroll_y + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False)
         self.refresh()
-        if announce or self.current_id != before:
+        if announce or self.cursor_id != before:
             self.post_message(self.Moved(self.current_row))
 
     def action_cursor_down(self) -> None:
