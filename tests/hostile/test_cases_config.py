@@ -173,7 +173,9 @@ def test_52_unwritable_data_folder_is_a_clear_start_up_error(
     for result in results:
         assert result.returncode == 2, result
         assert "Traceback" not in result.stderr
-        assert "read-only" in result.stderr.lower() or "not writable" in result.stderr.lower()
+        err = result.stderr.lower()
+        assert err.count("\n") == 1 and err.startswith("sinowire: ")
+        assert "read-only" in err or "not writable" in err or "permission denied" in err
     print(f"\nread-only via {how}: {results[0].stderr.strip()} / {results[2].stderr.strip()}")
     assert hashlib.sha256(database.read_bytes()).hexdigest() == digest
 
