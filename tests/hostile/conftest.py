@@ -47,7 +47,7 @@ def respond(reply: Reply) -> Response:
     return Response(body, content_type=content_type, headers=extra[0] if extra else None)
 
 
-class Sequence:
+class Replies:
     """Serves the given replies in turn on one path (the last one repeats)."""
 
     def __init__(self, httpserver: HTTPServer, path: str, *replies: Reply) -> None:

@@ -269,3 +269,14 @@ def load_poll(folder: Path, *, feeds: int = 200, entries: int = 200, slow: int =
     finally:
         server.close()
     return stats
+
+
+if __name__ == "__main__":  # a fresh process, so the memory figures are the poll's own
+    import tempfile
+    from dataclasses import asdict
+
+    kind, feeds_arg, entries_arg = sys.argv[1:4]
+    assert kind == "load", "usage: python -m tests.hostile.faults load FEEDS ENTRIES"
+    with tempfile.TemporaryDirectory(prefix="sinowire-load-") as tmp:
+        figures = load_poll(Path(tmp), feeds=int(feeds_arg), entries=int(entries_arg))
+    print(json.dumps(asdict(figures)))

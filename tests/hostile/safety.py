@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -125,6 +125,3 @@ def stored_problems(store: Store, feed_id: int) -> list[str]:
         problems += [f"article {article_id} {p}" for p in article_problems(detail)]
     return problems
 
-
-def all_clean(values: Iterable[str]) -> bool:
-    return not any(bad_chars(v) for v in values)

@@ -16,7 +16,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from tests.conftest import make_items, plain_tagger, rss
-from tests.hostile.conftest import GOOD, Sequence, poll_once
+from tests.hostile.conftest import GOOD, Replies, poll_once
 from tests.hostile.safety import article_problems, bad_chars, html_problems, stored_problems
 from tui.config import Settings
 from tui.feeds.parse import MAX_ENTRIES, ParseError, normalise_entry, parse_feed
@@ -102,7 +102,7 @@ def test_broken_document_is_a_feed_error_and_old_articles_stay(
         body = reply[0] if isinstance(reply, tuple) else b""
         if len(body) < settings.max_feed_bytes:
             settings = settings.with_changes(max_feed_bytes=256 * 1024)
-    served = Sequence(httpserver, "/feed.xml", GOOD, reply)
+    served = Replies(httpserver, "/feed.xml", GOOD, reply)
     feed = store.add_feed(served.url)
     assert poll_once(store, settings, runner, feed).status == "ok"
     assert store.count_articles() == 3
@@ -169,7 +169,7 @@ def test_twenty_thousand_entries_are_parsed_off_thread_and_capped(
 ) -> None:
     body = rss(make_items(20_000))
     assert len(body) > 5_000_000
-    served = Sequence(httpserver, "/big.xml", (body, "application/rss+xml"))
+    served = Replies(httpserver, "/big.xml", (body, "application/rss+xml"))
     feed = store.add_feed(served.url)
     started = time.monotonic()
     outcome = poll_once(store, settings.with_changes(parse_timeout=60.0), runner, feed)
@@ -366,7 +366,7 @@ def test_entry_gone_from_the_feed_is_kept_and_changed_entry_keeps_state(
 ) -> None:
     first = make_items(3)
     changed = [dict(first[1], title="Story 1, corrected", description="<p>New text</p>")]
-    served = Sequence(httpserver, "/f.xml", (rss(first), "application/rss+xml"),
+    served = Replies(httpserver, "/f.xml", (rss(first), "application/rss+xml"),
                       (rss(changed), "application/rss+xml"))
     feed = store.add_feed(served.url)
     assert poll_once(store, settings, runner, feed).new == 3

@@ -23,7 +23,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import make_items, plain_tagger, rss
-from tests.hostile.conftest import GOOD, Sequence, poll_once
+from tests.hostile.conftest import GOOD, Replies, poll_once
 from tui.config import Settings
 from tui.feeds.fetch import fetch, make_session
 from tui.feeds.poll import poll
@@ -181,7 +181,7 @@ def test_37_http_errors_back_off_and_keep_articles(
 ) -> None:
     from werkzeug import Response
 
-    served = Sequence(httpserver, "/f.xml", GOOD, Response("no", status=status))
+    served = Replies(httpserver, "/f.xml", GOOD, Response("no", status=status))
     feed = store.add_feed(served.url)
     poll_once(store, settings, runner, feed)
     dues = []

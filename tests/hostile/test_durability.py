@@ -20,7 +20,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import make_items, plain_tagger, rss
-from tests.hostile.conftest import Sequence, poll_once
+from tests.hostile.conftest import Replies, poll_once
 from tests.hostile.faults import fts_consistent, make_home, sinowire
 from tests.hostile.loopback import FeedServer
 from tui.cli import main
@@ -94,7 +94,7 @@ def test_reissued_guids_do_not_bring_stories_back_and_keep_state(
     first = [(f"?p={n}", f"Story {n}", f"https://blog.test/{n}") for n in range(4)]
     migrated = [(f"https://blog.test/{n}#id", title, link) for n, (_, title, link)
                 in enumerate(first)]
-    served = Sequence(httpserver, "/f.xml", (guid_rss(first), "application/rss+xml"),
+    served = Replies(httpserver, "/f.xml", (guid_rss(first), "application/rss+xml"),
                       (guid_rss(migrated), "application/rss+xml"))
     feed = store.add_feed(served.url)
     poll_once(store, settings, runner, feed)
@@ -116,7 +116,7 @@ def test_an_entry_still_in_the_feed_is_never_replaced(
 ) -> None:
     """Only a GUID that left the feed can be taken over: here entry "a" is still listed
     (with a new link) when "b" arrives with a's old link, so "b" is a new story."""
-    served = Sequence(
+    served = Replies(
         httpserver, "/f.xml",
         (guid_rss([("a", "A", "https://site.test/x")]), "application/rss+xml"),
         (guid_rss([("a", "A", "https://site.test/a"), ("b", "B", "https://site.test/x")]),
@@ -136,7 +136,7 @@ def test_rewritten_entries_keep_state(
     items = make_items(3)
     rewritten = [dict(item, title=item["title"] + " (updated)",
                       description="<p>rewritten</p>") for item in items]
-    served = Sequence(httpserver, "/f.xml", (rss(items), "application/rss+xml"),
+    served = Replies(httpserver, "/f.xml", (rss(items), "application/rss+xml"),
                       (rss(rewritten), "application/rss+xml"))
     feed = store.add_feed(served.url)
     poll_once(store, settings, runner, feed)
@@ -157,8 +157,8 @@ def test_feed_moving_url_keeps_articles_and_state(
     feed's id, not its URL). A user who changes the URL uses ``feeds move``: unsubscribing
     and subscribing again would delete the articles, starred ones included."""
     body = (rss(make_items(3)), "application/rss+xml")
-    old = Sequence(httpserver, "/old.xml", body)
-    new = Sequence(httpserver, "/new.xml", body)
+    old = Replies(httpserver, "/old.xml", body)
+    new = Replies(httpserver, "/new.xml", body)
     home = make_home(tmp_path / "home")
     with Store.open(home / "sinowire.db") as store:
         feed = store.add_feed(old.url)
