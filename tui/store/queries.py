@@ -1,8 +1,11 @@
 """Read queries for the article list, the reader and the sidebar.
 
-Every filter is an indexed condition on ``articles`` (or a semi-join into the tag tables),
-and lists are read a page at a time in ``published DESC, id DESC`` order, which the
-``articles_*_recent`` indexes match, so a 100k cache costs about what a 1k cache does.
+Lists are read a page at a time. Without a search they are in ``published DESC, id DESC``
+order, walking the covering ``articles_list`` index, where every filter but the entity is a
+check on the index entry itself (topics and regions are bitmasks), so the walk stops as soon
+as the page is full. With a search the full-text index drives: results come newest first by
+arrival (article id), so a common word over 100k bodies still costs one page, not a
+materialised set of every match. Counts can be capped for the same reason.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING
 
-from tui.models import ArticleDetail, ArticleRow, Entity, Evidence, Filter
+from tui.models import TOPICS, ArticleDetail, ArticleRow, Entity, Evidence, Filter
 from tui.store.fts import build_query
+from tui.store.masks import REGION_BITS, TOPIC_BITS, region_mask, topic_mask
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -23,8 +27,11 @@ _ROW_COLUMNS = (
 )
 
 
-def filter_sql(flt: Filter) -> tuple[str, list[object]]:
-    """WHERE clause (over alias ``a``) and its parameters for a Filter."""
+def filter_sql(flt: Filter, *, with_search: bool = True) -> tuple[str, list[object]]:
+    """WHERE clause (over alias ``a``) and its parameters for a Filter.
+
+    ``with_search=False`` leaves the search out, for queries driven by the FTS index.
+    """
     clauses: list[str] = []
     params: list[object] = []
     if flt.feed_id is not None:
@@ -37,22 +44,29 @@ def filter_sql(flt: Filter) -> tuple[str, list[object]]:
     if flt.starred:
         clauses.append("a.starred = 1")
     if flt.regions:
-        marks = ", ".join("?" for _ in flt.regions)
-        clauses.append(
-            f"a.id IN (SELECT article_id FROM article_regions WHERE region IN ({marks}))"
-        )
-        params.extend(sorted(flt.regions))
+        clauses.append("(a.region_mask & ?) != 0")
+        params.append(region_mask(r for r in flt.regions if r in REGION_BITS))
     if flt.topics:
-        marks = ", ".join("?" for _ in flt.topics)
-        clauses.append(f"a.id IN (SELECT article_id FROM article_topics WHERE topic IN ({marks}))")
-        params.extend(sorted(flt.topics))
+        known = [t for t in flt.topics if t in TOPIC_BITS]
+        user_topics = sorted(t for t in flt.topics if t not in TOPIC_BITS)
+        any_of = []
+        if known:
+            any_of.append("(a.topic_mask & ?) != 0")
+            params.append(topic_mask(known))
+        if user_topics:  # topics from config have no bit: ask the tag table
+            marks = ", ".join("?" for _ in user_topics)
+            any_of.append(
+                f"a.id IN (SELECT article_id FROM article_topics WHERE topic IN ({marks}))"
+            )
+            params.extend(user_topics)
+        clauses.append("(" + " OR ".join(any_of) + ")")
     if flt.entity:
         clauses.append(
-            "a.id IN (SELECT ae.article_id FROM article_entities ae "
-            "JOIN entities e ON e.id = ae.entity_id WHERE e.key = ?)"
+            "a.id IN (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id IN "
+            "(SELECT e.id FROM entities e WHERE e.key = ?))"
         )
         params.append(flt.entity.casefold())
-    if flt.search.strip():
+    if with_search and flt.search.strip():
         query = build_query(flt.search)
         if query is None:
             clauses.append("0")
@@ -61,6 +75,17 @@ def filter_sql(flt: Filter) -> tuple[str, list[object]]:
             params.append(query)
     where = " AND ".join(clauses) if clauses else "1"
     return where, params
+
+
+def _list_source(flt: Filter) -> tuple[str, str, list[object], str]:
+    """FROM, WHERE, parameters and ORDER BY for the list: FTS-driven when searching."""
+    query = build_query(flt.search) if flt.search.strip() else None
+    if query is None:
+        where, params = filter_sql(flt)
+        return "articles a", where, params, "a.published DESC, a.id DESC"
+    where, params = filter_sql(flt, with_search=False)
+    source = "articles_fts s JOIN articles a ON a.id = s.rowid"
+    return source, f"articles_fts MATCH ? AND {where}", [query, *params], "s.rowid DESC"
 
 
 def _row(values: tuple) -> ArticleRow:
@@ -86,27 +111,33 @@ class QueryMixin:
 
     def list_articles(self, flt: Filter | None = None, *, limit: int = 50,
                       offset: int = 0) -> list[ArticleRow]:
-        where, params = filter_sql(flt or Filter())
+        """A page of the list: newest first (by arrival when searching)."""
+        flt = flt or Filter()
+        source, where, params, order = _list_source(flt)
         rows = self.db.conn.execute(
-            f"SELECT {_ROW_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
-            f"WHERE {where} ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
+            f"SELECT {_ROW_COLUMNS} FROM {source} JOIN feeds f ON f.id = a.feed_id "
+            f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
         return [_row(r) for r in rows]
 
-    def count_articles(self, flt: Filter | None = None) -> int:
-        where, params = filter_sql(flt or Filter())
-        return self.db.conn.execute(
-            f"SELECT count(*) FROM articles a WHERE {where}", params
-        ).fetchone()[0]
+    def count_articles(self, flt: Filter | None = None, *, cap: int | None = None) -> int:
+        """How many articles match; with ``cap``, counting stops there (returns <= cap)."""
+        flt = flt or Filter()
+        source, where, params, _order = _list_source(flt)
+        if cap is None:
+            sql = f"SELECT count(*) FROM {source} WHERE {where}"
+        else:
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)"
+            params = [*params, cap]
+        return self.db.conn.execute(sql, params).fetchone()[0]
 
     def article_ids(self, flt: Filter | None = None, *, limit: int = 100_000) -> list[int]:
-        where, params = filter_sql(flt or Filter())
+        source, where, params, order = _list_source(flt or Filter())
         return [
             r[0]
             for r in self.db.conn.execute(
-                f"SELECT a.id FROM articles a WHERE {where} "
-                "ORDER BY a.published DESC, a.id DESC LIMIT ?",
+                f"SELECT a.id FROM {source} WHERE {where} ORDER BY {order} LIMIT ?",
                 (*params, limit),
             )
         ]
@@ -161,12 +192,11 @@ class QueryMixin:
     def top_entities(self, flt: Filter | None = None, *, limit: int = 40,
                      scan: int = 2000) -> list[Entity]:
         """Most-mentioned entities over the newest ``scan`` articles matching the filter."""
-        where, params = filter_sql(flt or Filter())
+        source, where, params, order = _list_source(flt or Filter())
         rows = self.db.conn.execute(
             "SELECT e.name, e.type, count(*) AS articles FROM article_entities ae "
             "JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id IN ("
-            f"  SELECT a.id FROM articles a WHERE {where} "
-            "  ORDER BY a.published DESC, a.id DESC LIMIT ?) "
+            f"  SELECT a.id FROM {source} WHERE {where} ORDER BY {order} LIMIT ?) "
             "GROUP BY ae.entity_id ORDER BY articles DESC, e.name LIMIT ?",
             (*params, scan, limit),
         ).fetchall()
@@ -176,13 +206,20 @@ class QueryMixin:
         """Articles per topic under the filter (ignoring its own topic choice)."""
         base = flt or Filter()
         without_topics = Filter(**{**base.__dict__, "topics": frozenset()})
-        where, params = filter_sql(without_topics)
-        rows = self.db.conn.execute(
-            "SELECT t.topic, count(*) FROM article_topics t JOIN articles a "
-            f"ON a.id = t.article_id WHERE {where} GROUP BY t.topic",
-            params,
+        source, where, params, _order = _list_source(without_topics)
+        sums = ", ".join(f"sum((a.topic_mask & {TOPIC_BITS[t]}) != 0)" for t in TOPICS)
+        totals = self.db.conn.execute(
+            f"SELECT {sums} FROM {source} WHERE {where}", params
+        ).fetchone()
+        counts = {topic: n for topic, n in zip(TOPICS, totals, strict=True) if n}
+        user_rows = self.db.conn.execute(  # topics from config, which have no bit
+            f"SELECT t.topic, count(*) FROM article_topics t WHERE t.topic NOT IN "
+            f"({', '.join('?' for _ in TOPICS)}) AND t.article_id IN "
+            f"(SELECT a.id FROM {source} WHERE {where}) GROUP BY t.topic",
+            [*TOPICS, *params],
         ).fetchall()
-        return dict(rows)
+        counts.update(dict(user_rows))
+        return counts
 
     def unread_counts(self) -> dict[int, int]:
         return dict(

@@ -143,4 +143,43 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_masks_covering_index_contentless_fts(db: Database) -> None:
+    """Faster filters and a smaller file.
+
+    - ``topic_mask``/``region_mask`` bits on each article and one covering index for the
+      list, so every filter is a check on an index entry rather than a join;
+    - the FTS table becomes contentless (no second copy of every body) with prefix
+      indexes for search-as-you-type, and is rebuilt from the stored articles.
+    """
+    from tui.store import search_index
+    from tui.store.masks import region_mask, topic_mask
+
+    run_statements(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN topic_mask INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE articles ADD COLUMN region_mask INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX articles_recent;
+        CREATE INDEX articles_list ON articles (
+            published DESC, id DESC, feed_id, china, read, starred, topic_mask, region_mask
+        );
+        DROP TABLE articles_fts;
+        CREATE VIRTUAL TABLE articles_fts USING fts5 (
+            title, summary, body,
+            content = '',
+            prefix = '2 3',
+            tokenize = 'unicode61 remove_diacritics 2'
+        )
+        """,
+    )
+    rows = db.conn.execute("SELECT id, topics, regions FROM articles").fetchall()
+    db.conn.executemany(
+        "UPDATE articles SET topic_mask = ?, region_mask = ? WHERE id = ?",
+        [(topic_mask(topics.split()), region_mask(regions.split()), article_id)
+         for article_id, topics, regions in rows],
+    )
+    search_index.rebuild(db.conn)
+
+
 SCHEMA_VERSION = len(migrations._migrations)
