@@ -140,7 +140,8 @@ class IngestMixin:
             "VALUES (?, ?, ?, ?)",
             (article_id, article.summary, article.content_html, article.content_text),
         )
-        search_index.index(self.db.conn, [article_id])
+        search_index.index_rows(self.db.conn, [(article_id, article.title, article.summary,
+                                                 article.content_text)])
         self._write_tag_rows(article_id, tags)
         return True
 

@@ -38,9 +38,14 @@ def _stored_rows(conn: sqlite3.Connection, ids: list[int]) -> list[tuple[int, st
 
 def index(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None:
     """Add the articles' current text to the index."""
-    rows = _values(_stored_rows(conn, list(article_ids)))
+    index_rows(conn, _stored_rows(conn, list(article_ids)))
+
+
+def index_rows(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str]]) -> None:
+    """Add (id, title, summary, body) just written, without reading them back."""
     conn.executemany(
-        "INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)", rows
+        "INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+        _values(rows),
     )
 
 
