@@ -137,15 +137,13 @@ def cmd_app(context: Context, args: argparse.Namespace) -> int:
 
 def _first_run(context: Context) -> tuple[Context | None, str | None]:
     """Empty cache: fetch once before the UI; offline, fall back to the demo data."""
-    from tui.feeds.ingest import make_tagger
     from tui.feeds.poll import poll
 
     print("sinowire: first run, fetching feeds… (Ctrl-C to skip)", file=sys.stderr)
     quick = context.settings.with_changes(connect_timeout=4.0, deadline=15.0)
     progress = ProgressLine(sys.stderr)
     try:
-        report = poll(context.store, quick, tagger=make_tagger(context.settings), force=True,
-                      on_progress=progress.update)
+        report = poll(context.store, quick, force=True, on_progress=progress.update)
     except KeyboardInterrupt:
         report = None
     progress.finish()
@@ -241,7 +239,6 @@ def _export_opml(context: Context, file: Path | None) -> int:
 
 
 def cmd_fetch(context: Context, args: argparse.Namespace) -> int:
-    from tui.feeds.ingest import make_tagger
     from tui.feeds.poll import poll
 
     store = context.store
@@ -261,8 +258,8 @@ def cmd_fetch(context: Context, args: argparse.Namespace) -> int:
         else:
             progress.update(outcome)
 
-    result = poll(store, context.settings, tagger=make_tagger(context.settings), feeds=feeds,
-                  force=args.force or bool(args.feed), on_progress=report)
+    result = poll(store, context.settings, feeds=feeds, force=args.force or bool(args.feed),
+                  on_progress=report)
     progress.finish()
     store.apply_retention(days=context.settings.retention_days,
                           per_feed=context.settings.retention_per_feed, now=int(time.time()))

@@ -28,8 +28,9 @@ class FakePoller:
         self.cancelled = False
         self.calls = 0
 
-    def poll(self, store: Store, settings, *, tagger, feeds=None, force=False,  # type: ignore[no-untyped-def]
-             on_progress=None, cancel=None) -> PollReport:
+    def poll(self, store: Store, settings, *, tagger=None, feeds=None,  # type: ignore[no-untyped-def]
+             force=False, on_progress=None, cancel=None) -> PollReport:
+        tagger = tagger or (lambda article: Tags())
         self.calls += 1
         todo = feeds if feeds is not None else store.feeds()
         outcomes = []

@@ -1,13 +1,38 @@
-"""From parsed articles to tags: the one place the store's tagger callable is built."""
+"""From parsed articles to tags: the tagger callable, and tagging in the parse worker.
+
+Tagging is pure CPU work. Run in the app's poll thread it holds the GIL for seconds on a
+big poll and the keyboard stalls, so the poller tags in the isolated worker process, next
+to parsing; the app process only writes the results.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from tui.config import Settings
-from tui.models import Article, Tags
+from tui.config import Settings, UserEntity
+from tui.feeds.parse import parse_feed
+from tui.models import Article, ParsedFeed, Tags
 
 ArticleTagger = Callable[[Article], Tags]
+
+
+@dataclass(frozen=True)
+class TagConfig:
+    """What a Tagger is built from: picklable and hashable, so a worker can cache it."""
+
+    user_entities: tuple[UserEntity, ...] = ()
+    user_topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    china_regions: frozenset[str] = frozenset({"CN", "HK", "MO"})
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TagConfig:
+        return cls(settings.user_entities, tuple(sorted(settings.user_topics.items())),
+                   settings.china_regions)
+
+    def settings(self) -> Settings:
+        return Settings(user_entities=self.user_entities, user_topics=dict(self.user_topics),
+                        china_regions=self.china_regions)
 
 
 def make_tagger(settings: Settings) -> ArticleTagger:
@@ -24,3 +49,19 @@ def make_tagger(settings: Settings) -> ArticleTagger:
         return tagger.tag(article.title, summary, article.content_text, article.lang)
 
     return tag_article
+
+
+_WORKER_TAGGERS: dict[TagConfig, ArticleTagger] = {}
+
+
+def parse_and_tag(
+    body: bytes, headers: dict[str, str], url: str, config: TagConfig | None
+) -> tuple[ParsedFeed, tuple[Tags, ...]]:
+    """Parse a feed and tag every article (runs in the isolated worker process)."""
+    parsed = parse_feed(body, headers, url)
+    if config is None:
+        return parsed, ()
+    tagger = _WORKER_TAGGERS.get(config)
+    if tagger is None:
+        tagger = _WORKER_TAGGERS[config] = make_tagger(config.settings())
+    return parsed, tuple(tagger(article) for article in parsed.articles)

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from tui.config import Settings
 from tui.feeds.fetch import fetch, make_session
-from tui.feeds.ingest import ArticleTagger
-from tui.feeds.parse import ParseError, body_hash, parse_feed
+from tui.feeds.ingest import ArticleTagger, TagConfig, parse_and_tag
+from tui.feeds.parse import ParseError, body_hash
 from tui.feeds.schedule import due_feeds, next_due_after_error, next_due_after_success
 from tui.models import Feed, FeedOutcome, FetchResult, PollReport
 from tui.sandbox import IsolatedRunner, IsolatedTimeout
@@ -35,7 +35,7 @@ def poll(
     store: Store,
     settings: Settings,
     *,
-    tagger: ArticleTagger,
+    tagger: ArticleTagger | None = None,
     feeds: list[Feed] | None = None,
     force: bool = False,
     on_progress: ProgressCallback | None = None,
@@ -44,7 +44,11 @@ def poll(
     runner: IsolatedRunner | None = None,
     clock: Callable[[], float] = time.time,
 ) -> PollReport:
-    """Poll due feeds (or ``feeds``; all with ``force``) and store what changed."""
+    """Poll due feeds (or ``feeds``; all with ``force``) and store what changed.
+
+    Articles are tagged in the parse worker process unless a ``tagger`` is given (tests
+    use that to tag in-process with a predictable tagger).
+    """
     if feeds is not None:
         # Re-read them: a caller's Feed objects may predate an earlier poll, and a stale
         # error_count, ETag or body hash would reset the backoff or resend old validators.
@@ -115,7 +119,8 @@ def _next_result(
 
 def _store_result(
     store: Store, settings: Settings, feed: Feed, result: FetchResult, *,
-    tagger: ArticleTagger, runner: IsolatedRunner, force: bool, now: int, index: int, total: int,
+    tagger: ArticleTagger | None, runner: IsolatedRunner, force: bool, now: int, index: int,
+    total: int,
 ) -> FeedOutcome:
     interval = settings.interval_for(feed.url)
     started = time.monotonic()
@@ -149,14 +154,20 @@ def _store_result(
                                last_modified=result.last_modified)
             return done("not_modified")
         try:
-            parsed = runner.run(parse_feed, result.body, result.headers,
-                                result.final_url or feed.url, timeout=settings.parse_timeout)
+            parsed, tags = runner.run(parse_and_tag, result.body, result.headers,
+                                      result.final_url or feed.url,
+                                      TagConfig.from_settings(settings) if tagger is None
+                                      else None,
+                                      timeout=settings.parse_timeout)
         except ParseError as exc:
             return failed(str(exc))
         except IsolatedTimeout:
             return failed(f"parsing took longer than {settings.parse_timeout:g} s; skipped")
         except Exception as exc:  # a parser crash on one feed must not end the whole poll
             return failed(f"could not parse the feed ({type(exc).__name__})")
+        if tagger is None:
+            by_article = {id(a): t for a, t in zip(parsed.articles, tags, strict=True)}
+            tagger = lambda article: by_article[id(article)]  # noqa: E731
         new, updated = store.save_articles(
             feed.id, parsed.articles, tagger=tagger, now=now, next_due=next_due,
             feed_title=parsed.title if not feed.title else "", site_url=parsed.site_url,

@@ -63,7 +63,6 @@ class PollingMixin:
     def _poll(self, force: bool, feeds: list[Feed] | None) -> None:
         post = self.post_message  # type: ignore[attr-defined]
         try:
-            from tui.feeds.ingest import make_tagger
             from tui.feeds.poll import poll
         except ImportError:
             post(PollFinished(None, "polling is not available in this build"))
@@ -72,7 +71,7 @@ class PollingMixin:
             with Store.open(self.db_path) as store:  # this thread's own connection
                 post(PollStarted(len(feeds) if feeds is not None else len(store.feeds())))
                 return poll(
-                    store, self.settings, tagger=make_tagger(self.settings), feeds=feeds,
+                    store, self.settings, feeds=feeds,
                     force=force, on_progress=lambda outcome: post(PollProgress(outcome)),
                     cancel=self.cancel_event,
                 )
