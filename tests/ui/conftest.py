@@ -66,3 +66,16 @@ def app_for() -> AppFactory:
         return make_app(settings, db, **kwargs)
 
     return build
+
+
+async def settle(pilot: Any) -> None:
+    """Wait for the background reader's counts and sidebar to be shown, then a repaint."""
+    app = pilot.app
+    for _ in range(400):
+        await pilot.pause()
+        busy = any(getattr(getattr(s, "background", None), "busy", False)
+                   for s in app.screen_stack)
+        if not busy:
+            break
+        await asyncio.sleep(0.005)
+    await pilot.pause()

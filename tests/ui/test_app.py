@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from tests.ui.conftest import AppFactory, run
+from tests.ui.conftest import AppFactory, run, settle
 from tests.ui.sample_data import ROWS, total
 from tui.models import Filter
 from tui.store import Store
@@ -46,7 +46,7 @@ def test_starts_on_cached_data(sample_db: Path, app_for: AppFactory) -> None:
     async def scenario() -> None:
         app = app_for(sample_db)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             assert articles(app).count == total()
             text = list_text(app)
             assert "PBoC reiterates ban on crypto trading" in text
@@ -194,6 +194,7 @@ def test_entity_filter_from_sidebar(sample_db: Path, app_for: AppFactory) -> Non
     async def scenario() -> None:
         app = app_for(sample_db)
         async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
             await pilot.press("e")
             sidebar = app.query_one("#entities", EntitySidebar)
             assert app.focused is sidebar
@@ -213,6 +214,7 @@ def test_feed_pane_choices(sample_db: Path, app_for: AppFactory) -> None:
     async def scenario() -> None:
         app = app_for(sample_db)
         async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
             feeds = app.query_one("#feeds", FeedList)
             feeds.focus()
             feeds.highlighted = feeds.get_option_index("china")
@@ -311,6 +313,7 @@ def test_demo_data_end_to_end(demo_db: tuple[Path, float], app_for: AppFactory) 
             await pilot.pause(0.4)
             assert 0 < articles(app).count < everything
             await pilot.press("enter", "x")
+            await settle(pilot)
             sidebar = app.query_one("#entities", EntitySidebar)
             first = sidebar.get_option_index(next(iter(sidebar._names)))
             sidebar.focus()
@@ -351,6 +354,7 @@ def test_entity_pick_on_a_narrow_terminal(sample_db: Path, app_for: AppFactory) 
             await pilot.press("escape")  # back to the list; the sidebar hides again
             assert not sidebar.display and isinstance(app.focused, ArticleList)
             await pilot.press("e")
+            await settle(pilot)
             option_id = next(k for k, v in sidebar._names.items() if v == "Bitmain")
             sidebar.highlighted = sidebar.get_option_index(option_id)
             await pilot.press("enter")

@@ -9,7 +9,7 @@ from pytest_httpserver import HTTPServer
 from textual.widgets import Input, Static
 
 from tests.conftest import make_items, rss
-from tests.ui.conftest import AppFactory, run
+from tests.ui.conftest import AppFactory, run, settle
 from tests.ui.sample_data import total
 from tests.ui.test_app import articles, list_text, screen, static_text
 from tui.store import Store
@@ -41,7 +41,7 @@ def test_add_feed_dialog(sample_db: Path, app_for: AppFactory) -> None:
             assert "already subscribed" in error.content.plain  # type: ignore[union-attr]
             app.screen.query_one("#url", Input).value = "https://new.example/feed.xml"
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             assert not isinstance(app.screen, AddFeedScreen)
             feeds = app.query_one("#feeds", FeedList)
             assert feeds.option_count == 4 + 5
@@ -55,6 +55,7 @@ def test_remove_feed_asks_first(sample_db: Path, app_for: AppFactory) -> None:
     async def scenario() -> None:
         app = app_for(sample_db)
         async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
             feeds = app.query_one("#feeds", FeedList)
             feeds.focus()
             last = feeds.option_count - 1  # Chain Ledger: the filler lives there
@@ -67,7 +68,7 @@ def test_remove_feed_asks_first(sample_db: Path, app_for: AppFactory) -> None:
             feeds.highlighted = last
             await pilot.press("delete")
             await pilot.press("y")
-            await pilot.pause()
+            await settle(pilot)
             assert feeds.option_count == 4 + 3
             assert articles(app).count < total()
         with Store.open(sample_db) as store:

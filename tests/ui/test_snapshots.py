@@ -12,7 +12,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.ui.conftest import AppFactory
+from tests.ui.conftest import AppFactory, settle
 
 SnapCompare = Callable[..., bool]
 
@@ -20,7 +20,18 @@ SnapCompare = Callable[..., bool]
 async def no_blink(pilot: Pilot[Any]) -> None:
     for widget in pilot.app.query(Input):
         widget.cursor_blink = False
-    await pilot.pause()
+    await settle(pilot)
+
+
+def keys(*pressed: str) -> Callable[[Pilot[Any]], Any]:
+    """Press ``pressed`` before the shot and wait for the background counts and sidebar."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await no_blink(pilot)
+        await pilot.press(*pressed)
+        await settle(pilot)
+
+    return run_before
 
 
 def test_main_screen(snap_compare: SnapCompare, sample_db: Path, app_for: AppFactory) -> None:
@@ -29,30 +40,27 @@ def test_main_screen(snap_compare: SnapCompare, sample_db: Path, app_for: AppFac
 
 def test_open_article_with_evidence(snap_compare: SnapCompare, sample_db: Path,
                                     app_for: AppFactory) -> None:
-    assert snap_compare(app_for(sample_db), press=["j", "j", "enter"],
-                        terminal_size=(160, 45), run_before=no_blink)
+    assert snap_compare(app_for(sample_db), terminal_size=(160, 45),
+                        run_before=keys("j", "j", "enter"))
 
 
 def test_china_filter_at_120(snap_compare: SnapCompare, sample_db: Path,
                              app_for: AppFactory) -> None:
-    assert snap_compare(app_for(sample_db), press=["c", "u"], terminal_size=(120, 40),
-                        run_before=no_blink)
+    assert snap_compare(app_for(sample_db), terminal_size=(120, 40), run_before=keys("c", "u"))
 
 
 def test_topic_picker(snap_compare: SnapCompare, sample_db: Path, app_for: AppFactory) -> None:
-    assert snap_compare(app_for(sample_db), press=["c", "t"], terminal_size=(120, 40),
-                        run_before=no_blink)
+    assert snap_compare(app_for(sample_db), terminal_size=(120, 40), run_before=keys("c", "t"))
 
 
 def test_help_screen(snap_compare: SnapCompare, sample_db: Path, app_for: AppFactory) -> None:
-    assert snap_compare(app_for(sample_db), press=["question_mark"], terminal_size=(120, 40),
-                        run_before=no_blink)
+    assert snap_compare(app_for(sample_db), terminal_size=(120, 40),
+                        run_before=keys("question_mark"))
 
 
 def test_small_terminal(snap_compare: SnapCompare, sample_db: Path,
                         app_for: AppFactory) -> None:
-    assert snap_compare(app_for(sample_db), press=["enter"], terminal_size=(80, 24),
-                        run_before=no_blink)
+    assert snap_compare(app_for(sample_db), terminal_size=(80, 24), run_before=keys("enter"))
 
 
 def test_demo_label(snap_compare: SnapCompare, sample_db: Path, app_for: AppFactory) -> None:

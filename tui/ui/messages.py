@@ -6,6 +6,7 @@ these are the ones several widgets care about.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.message import Message
@@ -48,3 +49,10 @@ class ArticleChanged(Message):
     """Read/starred state or body of an article changed: rows and counts need a refresh."""
 
     article_id: int | None = None
+
+
+@dataclass
+class Deliver(Message):
+    """A background query finished: run ``apply`` on the UI thread (it checks staleness)."""
+
+    apply: Callable[[], None]

@@ -1,12 +1,15 @@
 """The main screen: owns the filter (and its undo stack) and routes pane messages.
 
 Data flows down (the screen pushes the Filter and the open article into the panes);
-intent flows up (panes post Opened/Chosen messages). Store reads here are indexed,
-paged queries; polling and extraction run in thread workers with their own Store.
+intent flows up (panes post Opened/Chosen messages). On each key the UI thread reads
+only what the list needs (a page and a count: indexed, paged queries); the feed pane's
+counts, the sidebar and the pickers' counts follow from the background reader, newest
+request first. Polling and extraction run in thread workers with their own Store.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -17,15 +20,15 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
 from tui.config import Settings
-from tui.models import REGIONS, TOPICS, Filter
+from tui.models import REGIONS, TOPICS, Entity, Feed, Filter
 from tui.store import Store
+from tui.ui.background import Background
 from tui.ui.format import Clock
 from tui.ui.keys import SCREEN_KEYS, bindings
-from tui.ui.messages import ArticleExtracted
+from tui.ui.messages import ArticleExtracted, Deliver
 from tui.ui.screens.article_actions import ArticleActionsMixin
 from tui.ui.screens.feed_actions import FeedActionsMixin
 from tui.ui.screens.help import HelpScreen
@@ -39,7 +42,6 @@ from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.status_line import StatusLine
 
 NARROW = 110  # below this width the feed pane and the sidebar start hidden
-SEARCH_DELAY = 0.15
 
 
 class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[None]):
@@ -62,10 +64,12 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.cancel_event = cancel_event
         self.history: list[Filter] = []
         self.open_id: int | None = None
-        self._search_timer: Timer | None = None
         self._search_base: Filter | None = None
+        self._search_pushed = False
         self._panes_by_user = False
         self._sidebar_popped = False
+        self.background = Background(db_path, lambda apply: self.post_message(Deliver(apply)))
+        """Reads that can follow the list by a moment (counts, sidebar), off this thread."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,13 +102,19 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.reader.border_title = "Story"
         status = self.query_one("#status", StatusLine)
         status.demo = self.demo
-        feeds = self.store.feeds()
-        status.last_update = max((f.last_success or 0 for f in feeds), default=0) or None
         self.articles.set_filter(self.flt)
-        self.refresh_chrome()
+        self._show_filter_bar()
         self.articles.focus()
+        # The first frame needs only the list: counts, entities and status come after it.
+        self.call_after_refresh(self.refresh_chrome)
         self.set_interval(30, status.render_status)
         self.set_interval(60, self.articles.refresh)  # relative times age
+
+    def on_unmount(self) -> None:
+        self.background.close()
+
+    def on_deliver(self, event: Deliver) -> None:
+        event.apply()
 
     def on_resize(self, event: Resize) -> None:
         if not self._panes_by_user:
@@ -118,26 +128,32 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.refresh_chrome()
 
     def refresh_chrome(self) -> None:
-        """Filter bar, feed pane counts, status and (with no story open) the sidebar."""
-        store = self.store
-        feeds = store.feeds()
-        unread = store.unread_counts()
-        totals = {
-            "all": sum(unread.values()),
-            "unread": sum(unread.values()),
-            "china": store.count_articles(Filter(china=True, unread=True)),
-            "starred": store.count_articles(Filter(starred=True)),
-        }
-        self.query_one("#feeds", FeedList).show_feeds(feeds, unread, totals, self._selected())
-        feed = store.feed(self.flt.feed_id) if self.flt.feed_id is not None else None
+        """The filter bar now; feed pane counts, status and (with no story open) the
+        sidebar as soon as the background reader has them (only the newest request)."""
+        self._show_filter_bar()
+        flt = self.flt
+        with_entities = self.open_id is None
+        self.background.submit("chrome", lambda store: _chrome(store, flt, with_entities),
+                               self._show_chrome)
+
+    def _show_filter_bar(self) -> None:
+        flt = self.flt
+        feed = self.store.feed(flt.feed_id) if flt.feed_id is not None else None
         self.query_one("#filter-bar", FilterBar).show(
-            self.flt, feed.display_title if feed else None, self.articles.count)
+            flt, feed.display_title if feed else None, self.articles.count,
+            capped=self.articles.capped)
+
+    def _show_chrome(self, chrome: Chrome) -> None:
+        feeds, unread, totals, entities = chrome
+        self.query_one("#feeds", FeedList).show_feeds(feeds, unread, totals, self._selected())
         status = self.query_one("#status", StatusLine)
         status.failing = sum(1 for f in feeds if f.last_error)
+        if status.last_update is None:
+            status.last_update = max((f.last_success or 0 for f in feeds), default=0) or None
         status.render_status()
-        if self.open_id is None:
+        if entities is not None and self.open_id is None:
             self.query_one("#entities", EntitySidebar).show_entities(
-                store.top_entities(self.flt, limit=40), "Entities · list", self.flt.entity)
+                entities, "Entities · list", self.flt.entity)
 
     def _selected(self) -> str:
         flt = self.flt
@@ -187,22 +203,23 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
             self.refresh_chrome()
 
     def action_pick_topics(self) -> None:
-        counts = self.store.topic_counts(self.flt)
         names = list(TOPICS) + sorted(t for t in self.settings.user_topics if t not in TOPICS)
-        choices = [(t, counts.get(t, 0)) for t in names]
-        picker = PickerScreen("Topics (any of)", choices, self.flt.topics,
+        picker = PickerScreen("Topics (any of)", names, self.flt.topics,
                               apply_key=self._key_for("topics"))
         self.app.push_screen(
             picker, lambda chosen: self._picked("topics", chosen))
+        flt = self.flt  # the counts (a scan of the filtered list) follow the open picker
+        self.background.submit("picker", lambda store: store.topic_counts(flt),
+                               picker.show_counts)
 
     def action_pick_regions(self) -> None:
-        choices = [
-            (r, self.store.count_articles(replace(self.flt, regions=frozenset({r}))))
-            for r in REGIONS
-        ]
-        picker = PickerScreen("Regions (any of; TW is never folded into China)", choices,
+        picker = PickerScreen("Regions (any of; TW is never folded into China)", list(REGIONS),
                               self.flt.regions, apply_key=self._key_for("regions"))
         self.app.push_screen(picker, lambda chosen: self._picked("regions", chosen))
+        flt = self.flt
+        self.background.submit("picker", lambda store: {
+            r: store.count_articles(replace(flt, regions=frozenset({r}))) for r in REGIONS
+        }, picker.show_counts)
 
     def _key_for(self, binding_id: str) -> str:
         from tui.ui.keys import BY_ID
@@ -235,37 +252,39 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         box = self.query_one("#search", SearchBox)
         if self._search_base is None:
             self._search_base = self.flt
+            self._search_pushed = False
         box.add_class("-active")
         box.value = self.flt.search
         box.focus()
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._run_search(event.value))
+        # No fixed debounce: the typed character is painted first, then the newest text
+        # is searched (keys typed meanwhile make the older callbacks no-ops).
+        self.call_after_refresh(self._run_search, event.value)
 
     def _run_search(self, text: str) -> None:
-        if self._search_base is None:
+        box = self.query_one("#search", SearchBox)
+        if self._search_base is None or text != box.value or text == self.flt.search:
             return
-        if not self.store.search_is_valid(text):
-            self.query_one("#search", SearchBox).add_class("-invalid")
+        new = replace(self.flt, search=text)
+        try:
+            self.articles.precount(new)  # also the validity check: one query, not two
+        except sqlite3.OperationalError:  # FTS syntax the index rejects
+            box.add_class("-invalid")
             return
-        self.query_one("#search", SearchBox).remove_class("-invalid")
+        box.remove_class("-invalid")
         # One undo step per search session, not one per keystroke.
-        self.apply_filter(replace(self.flt, search=text), push=self.flt == self._search_base)
+        self.apply_filter(new, push=not self._search_pushed)
+        self._search_pushed = True
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
         self._run_search(event.value)
         self._close_search(keep=True)
 
     def _close_search(self, *, keep: bool) -> None:
         box = self.query_one("#search", SearchBox)
-        if self._search_timer is not None:
-            self._search_timer.stop()
         base = self._search_base
         self._search_base = None
         box.remove_class("-active")
@@ -291,6 +310,10 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.query_one("#entities", EntitySidebar).show_entities(
             detail.entities, "Entities · story", self.flt.entity)
         self.refresh_chrome()
+
+    @on(ArticleList.Recounted)
+    def _recounted(self) -> None:
+        self._show_filter_bar()
 
     @on(ArticleExtracted)
     def _extracted(self, event: ArticleExtracted) -> None:
@@ -338,3 +361,20 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.settings.keys))
+
+
+Chrome = tuple[list[Feed], dict[int, int], dict[str, int], list[Entity] | None]
+
+
+def _chrome(store: Store, flt: Filter, with_entities: bool) -> Chrome:
+    """Background: the feed pane's counts, the feeds (for the status) and top entities."""
+    feeds = store.feeds()
+    unread = store.unread_counts()
+    totals = {
+        "all": sum(unread.values()),
+        "unread": sum(unread.values()),
+        "china": store.count_articles(Filter(china=True, unread=True)),
+        "starred": store.count_articles(Filter(starred=True)),
+    }
+    entities = store.top_entities(flt, limit=40) if with_entities else None
+    return feeds, unread, totals, entities

@@ -1,4 +1,8 @@
-"""Multi-select pickers for topics and regions, with counts under the current filters."""
+"""Multi-select pickers for topics and regions, with counts under the current filters.
+
+The picker opens at once; the counts (a scan of the filtered list) arrive a moment later
+through :meth:`PickerScreen.show_counts`.
+"""
 
 from __future__ import annotations
 
@@ -23,11 +27,12 @@ class PickerScreen(ModalScreen[frozenset[str] | None]):
         Binding("x", "clear", "Clear", id="picker_clear"),
     ]
 
-    def __init__(self, title: str, choices: list[tuple[str, int]],
-                 chosen: frozenset[str], apply_key: str = "") -> None:
+    def __init__(self, title: str, values: list[str], chosen: frozenset[str],
+                 apply_key: str = "", counts: dict[str, int] | None = None) -> None:
         super().__init__()
         self._title = title
-        self._choices = choices
+        self._values = values
+        self._counts = counts
         self._chosen = chosen
         self._apply_key = apply_key
 
@@ -35,11 +40,8 @@ class PickerScreen(ModalScreen[frozenset[str] | None]):
         with Vertical(classes="dialog picker"):
             yield Static(Content.styled(self._title, "bold"), classes="dialog-title")
             yield SelectionList[str](
-                *[
-                    Selection(Content.assemble(value + "  ", (str(count), "$text-muted")), value,
-                              value in self._chosen)
-                    for value, count in self._choices
-                ],
+                *[Selection(self._prompt(value), value, value in self._chosen)
+                  for value in self._values],
                 id="choices",
             )
             yield Static(Content.styled(
@@ -48,6 +50,19 @@ class PickerScreen(ModalScreen[frozenset[str] | None]):
                 yield Button("Apply", variant="primary", id="apply")
                 yield Button("Clear", id="clear")
                 yield Button("Cancel", id="cancel")
+
+    def _prompt(self, value: str) -> Content:
+        count = "…" if self._counts is None else str(self._counts.get(value, 0))
+        return Content.assemble(value + "  ", (count, "$text-muted"))
+
+    def show_counts(self, counts: dict[str, int]) -> None:
+        """The counts have arrived (from the background reader)."""
+        self._counts = counts
+        if not self.is_attached:
+            return  # dismissed before they came
+        choices = self.query_one("#choices", SelectionList)
+        for index, value in enumerate(self._values):
+            choices.replace_option_prompt_at_index(index, self._prompt(value))
 
     def on_mount(self) -> None:
         choices = self.query_one("#choices", SelectionList)

@@ -2,6 +2,9 @@
 
 Only the visible rows are ever rendered and only the pages they fall in are fetched, so
 a 100k-article cache opens as fast as an empty one (a DataTable of 100k rows takes ~22 s).
+With a search active the count is capped (a common word matches most of the cache, and
+counting every match costs more than showing them): the list is "5,000+" long and grows
+by four times whenever the view comes within a page of its end.
 Rows are built from ``rich.text.Text`` with plain strings, never parsed as markup.
 """
 
@@ -27,6 +30,7 @@ from tui.ui.format import Clock, region_marker, relative_time
 from tui.ui.keys import LIST_KEYS, bindings
 
 PAGE_SIZE = 100
+SEARCH_CAP = 5_000
 CACHED_PAGES = 12
 SOURCE_WIDTH = 14
 MAX_CHIPS = 3
@@ -67,6 +71,9 @@ class ArticleList(ScrollView, can_focus=True):
 
         row: ArticleRow
 
+    class Recounted(Message):
+        """A capped count grew (the filter bar shows the new figure)."""
+
     @dataclass
     class Moved(Message):
         """The cursor moved to another row (or to none: the list is empty)."""
@@ -80,6 +87,10 @@ class ArticleList(ScrollView, can_focus=True):
         self._filter = Filter()
         self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
         self.count = 0
+        self.capped = False
+        """True when ``count`` is a cap (more stories match): the header says "5,000+"."""
+        self._cap: int | None = SEARCH_CAP
+        self._counted: tuple[Filter, int, bool] | None = None
         self.cursor = 0
         self.cursor_id: int | None = None
         """The article under the cursor, remembered: rows may shift under a live poll."""
@@ -92,17 +103,44 @@ class ArticleList(ScrollView, can_focus=True):
 
     def set_filter(self, flt: Filter) -> None:
         """Show another filter, staying on the current article if it is still listed."""
+        if flt != self._filter:
+            self._cap = SEARCH_CAP
         self._filter = flt
         self.reload(keep_id=self.cursor_id)
+
+    def precount(self, flt: Filter) -> None:
+        """Count ``flt`` ahead of :meth:`set_filter` (which then reuses it).
+
+        Raises ``sqlite3.OperationalError`` for a search the full-text index rejects, so
+        the search box can say so without a separate validity query.
+        """
+        self._counted = (flt, *self._count(flt, SEARCH_CAP))
+
+    def _count(self, flt: Filter, cap: int | None) -> tuple[int, bool]:
+        """(count, capped): capped only with a search, where counting every match is slow."""
+        if cap is None or not flt.search.strip():
+            return self._store.count_articles(flt), False
+        try:
+            count = self._store.count_articles(flt, cap=cap)  # type: ignore[call-arg]
+        except TypeError:  # a store without capped counts
+            return self._store.count_articles(flt), False
+        return count, count >= cap
+
+    def _recount(self) -> None:
+        counted, self._counted = self._counted, None
+        if counted is not None and counted[0] == self._filter and self._cap == SEARCH_CAP:
+            self.count, self.capped = counted[1], counted[2]
+        else:
+            self.count, self.capped = self._count(self._filter, self._cap)
 
     def reload(self, keep_id: int | None = None) -> None:
         """Re-count and drop cached pages; keep the cursor on ``keep_id`` if it is listed."""
         old_cursor = self.cursor
         self._pages.clear()
-        self.count = self._store.count_articles(self._filter)
+        self._recount()
         index = self._find(keep_id, old_cursor) if keep_id is not None else None
         if index is not None and index >= self.count:  # rows arrived while we looked
-            self.count = self._store.count_articles(self._filter)
+            self._recount()
         self._set_virtual_size()
         height = self.scrollable_content_region.height
         at_top_and_visible = self.scroll_y == 0 and index is not None and index < height
@@ -178,6 +216,8 @@ class ArticleList(ScrollView, can_focus=True):
         elif self.cursor >= self.scroll_y + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False)
         self.refresh()
+        if self.capped:
+            self._extend_if_near_end()
         if announce or self.cursor_id != before:
             self.post_message(self.Moved(self.current_row))
 
@@ -197,7 +237,28 @@ class ArticleList(ScrollView, can_focus=True):
         self.move_to(0)
 
     def action_last(self) -> None:
+        if self.capped:  # the user asked for the real end: count it all once
+            self._cap = None
+            self._recount()
+            self._set_virtual_size()
         self.move_to(self.count - 1)
+
+    def _extend_if_near_end(self) -> None:
+        """Within a page of a capped end: count on to four times as far."""
+        if not self.capped or self._cap is None:
+            return
+        bottom = max(self.cursor, int(self.scroll_y) + self.scrollable_content_region.height)
+        if bottom < self.count - PAGE_SIZE:
+            return
+        self._cap *= 4
+        self._recount()
+        self._set_virtual_size()
+        self.post_message(self.Recounted())
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self.capped:
+            self.call_later(self._extend_if_near_end)
 
     def action_open(self) -> None:
         row = self.current_row

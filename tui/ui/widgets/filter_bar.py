@@ -12,7 +12,8 @@ from tui.models import Filter
 from tui.text import clean_line
 
 
-def describe(flt: Filter, feed_title: str | None, count: int) -> Content:
+def describe(flt: Filter, feed_title: str | None, count: int, *,
+             capped: bool = False) -> Content:
     """One line: ``China · topics: mining · search: "…" · entity: Bitmain · unread``."""
     parts: list[Content] = []
     if feed_title is not None:
@@ -38,7 +39,7 @@ def describe(flt: Filter, feed_title: str | None, count: int) -> Content:
     label = Content.styled(" Filters ", "reverse") if parts else Content.styled(
         " All stories ", "reverse $text-muted")
     body = Content(" · ").join(parts)
-    stories = f"{count:,} stor{'y' if count == 1 else 'ies'}"
+    stories = f"{count:,}{'+' if capped else ''} stor{'y' if count == 1 else 'ies'}"
     hint = "(esc undo · x clear)" if parts else ""
     return Content.assemble(label, " ", body, "  ", (stories, "$text-muted"), "  ",
                             (hint, "$text-muted"))
@@ -47,8 +48,9 @@ def describe(flt: Filter, feed_title: str | None, count: int) -> Content:
 class FilterBar(Static):
     """Shows the active filters; the screen calls :meth:`show`."""
 
-    def show(self, flt: Filter, feed_title: str | None, count: int) -> None:
-        self.update(describe(flt, feed_title, count))
+    def show(self, flt: Filter, feed_title: str | None, count: int, *,
+             capped: bool = False) -> None:
+        self.update(describe(flt, feed_title, count, capped=capped))
 
 
 class SearchBox(Input):
