@@ -271,3 +271,24 @@ def test_extracted_text_is_cached_and_searchable(store: Store) -> None:
     detail = store.article(row.id)
     assert detail is not None
     assert detail.extracted_text.startswith("Full text") and detail.extract_error == "HTTP 404"
+
+
+def test_user_topics_and_common_entities_are_counted_and_filtered(store: Store) -> None:
+    """Topics from config have no bitmask; a very common entity takes the row-by-row plan."""
+    from tui.models import Entity, Tags
+
+    def tagger(a: Article) -> Tags:
+        return Tags(topics=frozenset({"ai", "mining"} if "AI" in a.title else {"mining"}),
+                    entities=(Entity("Bitmain", "ORG", 1),))
+
+    feed = store.add_feed("https://example.test/feed.xml")
+    store.save_articles(feed.id, [article(n, title=f"AI story {n}" if n % 2 else f"Story {n}")
+                                  for n in range(600)],
+                        tagger=tagger, now=NOW, next_due=NOW)
+    assert store.topic_counts() == {"mining": 600, "ai": 300}
+    assert store.count_articles(Filter(topics=frozenset({"ai"}))) == 300
+    assert store.count_articles(Filter(topics=frozenset({"ai", "nft"}))) == 300
+    assert store._entity_is_common(Filter(entity="bitmain"))
+    assert store.count_articles(Filter(entity="bitmain")) == 600
+    assert store.count_articles(Filter(entity="bitmain"), cap=50) == 50
+    assert len(store.list_articles(Filter(entity="BITMAIN", search="AI"), limit=10)) == 10

@@ -27,10 +27,13 @@ _ROW_COLUMNS = (
 )
 
 
-def filter_sql(flt: Filter, *, with_search: bool = True) -> tuple[str, list[object]]:
+def filter_sql(flt: Filter, *, with_search: bool = True,
+               common_entity: bool = False) -> tuple[str, list[object]]:
     """WHERE clause (over alias ``a``) and its parameters for a Filter.
 
     ``with_search=False`` leaves the search out, for queries driven by the FTS index.
+    ``common_entity`` checks the entity row by row (cheap when the page fills fast)
+    instead of gathering the entity's articles first (cheap when they are few).
     """
     clauses: list[str] = []
     params: list[object] = []
@@ -60,7 +63,13 @@ def filter_sql(flt: Filter, *, with_search: bool = True) -> tuple[str, list[obje
             )
             params.extend(user_topics)
         clauses.append("(" + " OR ".join(any_of) + ")")
-    if flt.entity:
+    if flt.entity and common_entity:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM article_entities ae WHERE ae.article_id = a.id AND "
+            "ae.entity_id IN (SELECT e.id FROM entities e WHERE e.key = ?))"
+        )
+        params.append(flt.entity.casefold())
+    elif flt.entity:
         clauses.append(
             "a.id IN (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id IN "
             "(SELECT e.id FROM entities e WHERE e.key = ?))"
@@ -77,13 +86,14 @@ def filter_sql(flt: Filter, *, with_search: bool = True) -> tuple[str, list[obje
     return where, params
 
 
-def _list_source(flt: Filter) -> tuple[str, str, list[object], str]:
+def _list_source(flt: Filter, common_entity: bool = False
+                 ) -> tuple[str, str, list[object], str]:
     """FROM, WHERE, parameters and ORDER BY for the list: FTS-driven when searching."""
     query = build_query(flt.search) if flt.search.strip() else None
     if query is None:
-        where, params = filter_sql(flt)
+        where, params = filter_sql(flt, common_entity=common_entity)
         return "articles a", where, params, "a.published DESC, a.id DESC"
-    where, params = filter_sql(flt, with_search=False)
+    where, params = filter_sql(flt, with_search=False, common_entity=common_entity)
     source = "articles_fts s JOIN articles a ON a.id = s.rowid"
     return source, f"articles_fts MATCH ? AND {where}", [query, *params], "s.rowid DESC"
 
@@ -113,7 +123,7 @@ class QueryMixin:
                       offset: int = 0) -> list[ArticleRow]:
         """A page of the list: newest first (by arrival when searching)."""
         flt = flt or Filter()
-        source, where, params, order = _list_source(flt)
+        source, where, params, order = _list_source(flt, self._entity_is_common(flt))
         rows = self.db.conn.execute(
             f"SELECT {_ROW_COLUMNS} FROM {source} JOIN feeds f ON f.id = a.feed_id "
             f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
@@ -121,10 +131,24 @@ class QueryMixin:
         ).fetchall()
         return [_row(r) for r in rows]
 
+    def _entity_is_common(self, flt: Filter) -> bool:
+        """Does the entity appear in more than ~2% of articles? (decides the plan)"""
+        if not flt.entity:
+            return False
+        mentions = self.db.conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM article_entities WHERE entity_id IN "
+            "(SELECT id FROM entities WHERE key = ?) LIMIT 20000)",
+            (flt.entity.casefold(),),
+        ).fetchone()[0]
+        if mentions < 500:
+            return False
+        total = self.db.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 1
+        return mentions * 50 > total
+
     def count_articles(self, flt: Filter | None = None, *, cap: int | None = None) -> int:
         """How many articles match; with ``cap``, counting stops there (returns <= cap)."""
         flt = flt or Filter()
-        source, where, params, _order = _list_source(flt)
+        source, where, params, _order = _list_source(flt, self._entity_is_common(flt))
         if cap is None:
             sql = f"SELECT count(*) FROM {source} WHERE {where}"
         else:
@@ -207,19 +231,38 @@ class QueryMixin:
         base = flt or Filter()
         without_topics = Filter(**{**base.__dict__, "topics": frozenset()})
         source, where, params, _order = _list_source(without_topics)
-        sums = ", ".join(f"sum((a.topic_mask & {TOPIC_BITS[t]}) != 0)" for t in TOPICS)
-        totals = self.db.conn.execute(
-            f"SELECT {sums} FROM {source} WHERE {where}", params
-        ).fetchone()
-        counts = {topic: n for topic, n in zip(TOPICS, totals, strict=True) if n}
-        user_rows = self.db.conn.execute(  # topics from config, which have no bit
-            f"SELECT t.topic, count(*) FROM article_topics t WHERE t.topic NOT IN "
-            f"({', '.join('?' for _ in TOPICS)}) AND t.article_id IN "
-            f"(SELECT a.id FROM {source} WHERE {where}) GROUP BY t.topic",
-            [*TOPICS, *params],
-        ).fetchall()
+        counts: dict[str, int] = {}
+        for mask, n in self.db.conn.execute(
+            f"SELECT a.topic_mask, count(*) FROM {source} WHERE {where} GROUP BY a.topic_mask",
+            params,
+        ):
+            for topic in TOPICS:
+                if mask & TOPIC_BITS[topic]:
+                    counts[topic] = counts.get(topic, 0) + n
+        user_topics = [t for t in self._stored_topics() if t not in TOPIC_BITS]
+        user_rows = []
+        if user_topics:  # topics from config, which have no bit: ask the tag table
+            user_rows = self.db.conn.execute(
+                f"SELECT t.topic, count(*) FROM article_topics t WHERE t.topic IN "
+                f"({', '.join('?' for _ in user_topics)}) AND t.article_id IN "
+                f"(SELECT a.id FROM {source} WHERE {where}) GROUP BY t.topic",
+                [*user_topics, *params],
+            ).fetchall()
         counts.update(dict(user_rows))
         return counts
+
+    def _stored_topics(self) -> list[str]:
+        """Distinct topics in the tag table, by index seeks (one per topic, not per row)."""
+        topics: list[str] = []
+        current = ""
+        while True:
+            row = self.db.conn.execute(
+                "SELECT min(topic) FROM article_topics WHERE topic > ?", (current,)
+            ).fetchone()
+            if row is None or row[0] is None or len(topics) > 200:
+                return topics
+            current = row[0]
+            topics.append(current)
 
     def unread_counts(self) -> dict[int, int]:
         return dict(
