@@ -12,12 +12,10 @@ failure becomes ``FetchResult(status="error", error=<short human reason>)``.
 
 from __future__ import annotations
 
-import contextlib
 import email.utils
 import http
 import socket
 import ssl
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,12 +23,11 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.connection import HTTPConnection
 from urllib3.exceptions import NameResolutionError
 
 from tui.config import Settings
+from tui.feeds.deadline import Watch, WatchedAdapter, current
 from tui.models import FetchResult
 from tui.text import clean_line, safe_url
 
@@ -58,115 +55,10 @@ class _Failure(Exception):
         self.http_status = http_status
 
 
-# --- the deadline watchdog ---------------------------------------------------------------
-
-_current = threading.local()
-
-
-class _Watch:
-    """Shuts the sockets a fetch is using once its deadline passes.
-
-    Registration happens in the connection's ``request()`` on the fetching thread, so a
-    connection shared through the pool only ever belongs to the fetch using it now.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.expired = False
-        self._done = False
-        self._conns: list[HTTPConnection] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def add(self, conn: HTTPConnection) -> None:
-        with self._lock:
-            conn._sinowire_watch = self  # type: ignore[attr-defined]
-            self._conns.append(conn)
-            if self.expired:
-                _shut(conn)
-
-    def connected(self, conn: HTTPConnection) -> None:
-        with self._lock:
-            if self.expired:
-                _shut(conn)
-
-    def _fire(self) -> None:
-        with self._lock:
-            if self._done:
-                return
-            self.expired = True
-            for conn in self._conns:
-                if getattr(conn, "_sinowire_watch", None) is self:
-                    _shut(conn)
-
-    def cancel(self) -> None:
-        with self._lock:
-            self._done = True
-            self._conns.clear()
-        self._timer.cancel()
-
-
-def _shut(conn: HTTPConnection) -> None:
-    sock = getattr(conn, "sock", None)
-    if sock is not None:
-        # The base-class method works on the file descriptor, also for an SSLSocket,
-        # and makes a recv() blocked in another thread return at once.
-        with contextlib.suppress(OSError):
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-class _WatchedMixin:
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        watch = getattr(_current, "watch", None)
-        if watch is not None:
-            watch.add(self)
-        super().request(*args, **kwargs)  # type: ignore[misc]
-
-    def connect(self) -> None:
-        super().connect()  # type: ignore[misc]
-        watch = getattr(_current, "watch", None)
-        if watch is not None:
-            watch.connected(self)
-
-
-class _WatchedHTTPConnection(_WatchedMixin, HTTPConnection):
-    pass
-
-
-class _WatchedHTTPSConnection(_WatchedMixin, HTTPSConnection):
-    pass
-
-
-class _WatchedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
-
-
-class _WatchedAdapter(HTTPAdapter):
-    """An adapter whose connections report to the current fetch's watchdog."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
-
-    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **kwargs)
-        if not proxy.lower().startswith("socks"):  # SOCKS pools have their own classes
-            manager.pool_classes_by_scheme = _WATCHED_POOLS
-        return manager
-
-
 def make_session(settings: Settings) -> requests.Session:
     """A Session with our User-Agent and the deadline watchdog; one per worker thread."""
     session = requests.Session()
-    adapter = _WatchedAdapter(max_retries=0)
+    adapter = WatchedAdapter(max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = settings.user_agent
@@ -195,9 +87,9 @@ def fetch(
     started = time.monotonic()
     own_session = session is None
     active = make_session(settings) if session is None else session
-    watch = _Watch(settings.deadline)
-    previous = getattr(_current, "watch", None)
-    _current.watch = watch
+    watch = Watch(settings.deadline)
+    previous = getattr(current, "watch", None)
+    current.watch = watch
     job = _Job(
         url=url,
         settings=settings,
@@ -218,7 +110,7 @@ def fetch(
         result = _error(url, reason, started)
     finally:
         watch.cancel()
-        _current.watch = previous
+        current.watch = previous
         if own_session:
             active.close()
     return result
@@ -248,7 +140,7 @@ class _Job:
     last_modified: str | None
     cap: int
     accept: str
-    watch: _Watch
+    watch: Watch
     started: float
 
     @property
