@@ -93,3 +93,27 @@ def fetch(feeds: int, items: int) -> list[Result]:
                note=f"{feeds * items / cold:,.0f} articles/s end to end"),
         Result(f"sinowire fetch --force, {label}, all 304", warm, unit="s"),
     ]
+
+
+def cli_list(cache: Path, articles: int, runs: int = 5) -> list[Result]:
+    """`sinowire list --limit 50` as a user runs it, on a copy of the benchmark cache."""
+    import shutil
+    import statistics
+
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        (home / "config.toml").write_text("[subscribe]\ndefaults = false\n")
+        shutil.copy(cache, home / "sinowire.db")
+        sinowire(home, "list", "--limit", "50")  # warm the file cache
+        listing = statistics.median(sinowire(home, "list", "--limit", "50")[0]
+                                    for _ in range(runs))
+        as_json = statistics.median(sinowire(home, "list", "--limit", "50", "--json")[0]
+                                    for _ in range(runs))
+        startup = statistics.median(sinowire(home, "paths")[0] for _ in range(runs))
+    return [
+        Result("process start-up (sinowire paths)", startup, unit="s"),
+        Result(f"sinowire list --limit 50, {articles:,} articles", listing, unit="s",
+               floor=startup, floor_name="start-up"),
+        Result(f"sinowire list --limit 50 --json, {articles:,} articles", as_json, unit="s",
+               floor=startup, floor_name="start-up"),
+    ]

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from tests.benchmarks import bench_app, bench_fetch, bench_store  # noqa: E402
 from tests.benchmarks.measure import print_table  # noqa: E402
 
-SECTIONS = ("fetch", "ingest", "queries", "size", "retag", "app")
+SECTIONS = ("fetch", "ingest", "queries", "cli", "size", "retag", "app")
 
 
 def main() -> int:
@@ -48,13 +48,15 @@ def main() -> int:
     if "ingest" in chosen:
         sizes = (5, 20) if args.quick else (20, 50)
         print_table("Ingest", bench_store.ingest(*sizes))
-    if chosen & {"queries", "size", "retag", "app"}:
+    if chosen & {"queries", "cli", "size", "retag", "app"}:
         built = bench_store.build_cache(cache, articles)
         if built:
             print(f"\n(built a {articles:,}-article cache in {built:.0f} s: {cache})")
     if "queries" in chosen:
         print_table(f"Queries at {articles:,} articles",
                     bench_store.queries(cache, f"{articles // 1000}k", runs))
+    if "cli" in chosen:
+        print_table("Command line", bench_fetch.cli_list(cache, articles))
     if "size" in chosen:
         print_table("Database size and retention", bench_store.size_and_retention(cache, articles))
     if "retag" in chosen:
