@@ -18,7 +18,7 @@ from pathlib import Path
 from tui import __version__
 from tui.config import ConfigError
 from tui.context import Context, open_context
-from tui.models import REGIONS, TOPICS, Filter
+from tui.models import REGIONS, TOPICS, Feed, Filter
 from tui.output import (
     ProgressLine,
     article_json,
@@ -28,7 +28,7 @@ from tui.output import (
     outcome_json,
     summary_line,
 )
-from tui.store import StoreError
+from tui.store import Store, StoreError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,6 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler = COMMANDS.get(args.command, cmd_app)
         return handler(context, args)
+    except NoSuchFeed as exc:
+        print(f"sinowire: no such feed: {exc}", file=sys.stderr)
+        return 1
     except (StoreError, OSError) as exc:
         print(f"sinowire: {exc}", file=sys.stderr)
         return 2
@@ -115,6 +118,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         context.close()
+
+
+class NoSuchFeed(Exception):
+    """A feed named on the command line (URL or id) that is not subscribed."""
+
+
+def _feed(store: Store, reference: str) -> Feed:
+    found = store.find_feed(reference)
+    if found is None:
+        raise NoSuchFeed(reference)
+    return found
 
 
 def cmd_app(context: Context, args: argparse.Namespace) -> int:
@@ -179,18 +193,12 @@ def cmd_feeds(context: Context, args: argparse.Namespace) -> int:
         print(f"subscribed [{feed.id}] {feed.url}")
         return 0
     if action == "remove":
-        found = store.find_feed(args.feed)
-        if found is None:
-            print(f"sinowire: no such feed: {args.feed}", file=sys.stderr)
-            return 1
+        found = _feed(store, args.feed)
         store.remove_feed(found.id)
         print(f"unsubscribed [{found.id}] {found.url}")
         return 0
     if action == "move":
-        found = store.find_feed(args.feed)
-        if found is None:
-            print(f"sinowire: no such feed: {args.feed}", file=sys.stderr)
-            return 1
+        found = _feed(store, args.feed)
         moved = store.move_feed(found.id, args.new_url)
         print(f"moved [{moved.id}] {found.url} → {moved.url}")
         return 0
@@ -244,10 +252,7 @@ def cmd_fetch(context: Context, args: argparse.Namespace) -> int:
     store = context.store
     feeds = None
     if args.feed:
-        found = store.find_feed(args.feed)
-        if found is None:
-            print(f"sinowire: no such feed: {args.feed}", file=sys.stderr)
-            return 1
+        found = _feed(store, args.feed)
         feeds = [found]
     started = time.monotonic()
     progress = ProgressLine(sys.stderr, enabled=not args.json)
@@ -276,11 +281,7 @@ def cmd_list(context: Context, args: argparse.Namespace) -> int:
     store = context.store
     feed_id = None
     if args.feed:
-        found = store.find_feed(args.feed)
-        if found is None:
-            print(f"sinowire: no such feed: {args.feed}", file=sys.stderr)
-            return 1
-        feed_id = found.id
+        feed_id = _feed(store, args.feed).id
     flt = Filter(feed_id=feed_id, china=args.china, regions=frozenset(args.region),
                  topics=frozenset(args.topic), entity=args.entity, search=args.search,
                  unread=args.unread, starred=args.starred)

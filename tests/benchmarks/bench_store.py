@@ -145,18 +145,23 @@ def queries(path: Path, label: str, runs: int) -> list[Result]:
     return results
 
 
+def copy_database(source_path: Path, target_path: Path) -> Path:
+    """A consistent copy through SQLite's backup API (the benchmarks change copies only)."""
+    source = sqlite3.connect(source_path)
+    target = sqlite3.connect(target_path)
+    source.backup(target)
+    source.close()
+    target.close()
+    return target_path
+
+
 def size_and_retention(path: Path, articles: int) -> list[Result]:
     """Bytes per article as built, then after retention to 90 days and VACUUM (on a copy)."""
     size = os.path.getsize(path)
     results = [Result(f"database size per article, {articles:,} articles", size / articles / 1024,
                       unit="KB", note=f"{size / 1e6:.0f} MB total")]
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "copy.db"
-        source = sqlite3.connect(path)
-        target = sqlite3.connect(copy)
-        source.backup(target)
-        source.close()
-        target.close()
+        copy = copy_database(path, Path(tmp) / "copy.db")
         with Store.open(copy) as store:
             started = time.perf_counter()
             removed = store.apply_retention(days=90, per_feed=100_000, now=int(time.time()))
@@ -177,12 +182,7 @@ def size_and_retention(path: Path, articles: int) -> list[Result]:
 
 def retag(path: Path, articles: int) -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "copy.db"
-        source = sqlite3.connect(path)
-        target = sqlite3.connect(copy)
-        source.backup(target)
-        source.close()
-        target.close()
+        copy = copy_database(path, Path(tmp) / "copy.db")
         with Store.open(copy) as store:
             started = time.perf_counter()
             count = store.retag(make_tagger(Settings()))
