@@ -50,6 +50,9 @@ class FrameClock:
     def __init__(self, state: Callable[[], tuple[Hashable, bool]]) -> None:
         self.state = state
         self.frames: list[tuple[float, Hashable, bool]] = []
+        self.applied: list[float] = []
+        """When background results were applied (a result that changes nothing on screen
+        causes no frame, so its arrival is the moment everything is shown)."""
 
     def frame(self) -> None:
         shown, settled = self.state()
@@ -83,9 +86,14 @@ class FrameClock:
         shown, _ = self.state()
         after = [f for f in self.frames if f[0] >= started]
         first_list = next((t for t, s, _ in after if s == shown), None)
-        first_all = next((t for t, s, done in after if s == shown and done), None)
-        return (None if first_list is None else first_list - started,
-                None if first_all is None else first_all - started)
+        if first_list is None:
+            return None, None
+        applied = max((t for t in self.applied if t >= started), default=first_list)
+        # The frame painting the last result, if it repainted anything (within a frame
+        # period and a little), else the moment it was applied.
+        first_all = next((t for t, s, done in after
+                          if s == shown and done and applied <= t <= applied + 0.03), None)
+        return first_list - started, max(first_list, first_all or applied) - started
 
 
 async def sinowire_keys(db: Path, rounds: int) -> dict[str, Any]:
@@ -101,6 +109,14 @@ async def sinowire_keys(db: Path, rounds: int) -> dict[str, Any]:
         return shown, not main.background.busy
 
     clock = FrameClock(state)
+
+    original_deliver = MainScreen.on_deliver
+
+    def on_deliver(self: MainScreen, event: Any) -> None:
+        original_deliver(self, event)
+        clock.applied.append(time.perf_counter())
+
+    MainScreen.on_deliver = on_deliver  # type: ignore[method-assign]
 
     class Timed(SinowireApp):
         CSS_PATH = str(Path(sys.modules[SinowireApp.__module__].__file__ or "").with_name(

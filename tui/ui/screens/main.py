@@ -68,6 +68,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self._search_pushed = False
         self._panes_by_user = False
         self._sidebar_popped = False
+        self._counts: Counts | None = None
         self.background = Background(db_path, lambda apply: self.post_message(Deliver(apply)))
         """Reads that can follow the list by a moment (counts, sidebar), off this thread."""
 
@@ -127,14 +128,17 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.articles.reload(keep_id=self.articles.cursor_id)
         self.refresh_chrome()
 
-    def refresh_chrome(self) -> None:
-        """The filter bar now; feed pane counts, status and (with no story open) the
-        sidebar as soon as the background reader has them (only the newest request)."""
+    def refresh_chrome(self, *, counts: bool = True) -> None:
+        """The filter bar now; the feed pane's counts and status (``counts``: they change
+        with the data, not with the filter) and, with no story open, the sidebar, as soon
+        as the background reader has them (only the newest request of each)."""
         self._show_filter_bar()
-        flt = self.flt
-        with_entities = self.open_id is None
-        self.background.submit("chrome", lambda store: _chrome(store, flt, with_entities),
-                               self._show_chrome)
+        if counts:
+            self.background.submit("counts", _counts, self._show_counts)
+        if self.open_id is None:
+            flt = self.flt
+            self.background.submit("entities", lambda store: store.top_entities(flt, limit=40),
+                                   self._show_entities)
 
     def _show_filter_bar(self) -> None:
         flt = self.flt
@@ -143,15 +147,18 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
             flt, feed.display_title if feed else None, self.articles.count,
             capped=self.articles.capped)
 
-    def _show_chrome(self, chrome: Chrome) -> None:
-        feeds, unread, totals, entities = chrome
+    def _show_counts(self, counts: Counts) -> None:
+        feeds, unread, totals = counts
+        self._counts = counts
         self.query_one("#feeds", FeedList).show_feeds(feeds, unread, totals, self._selected())
         status = self.query_one("#status", StatusLine)
         status.failing = sum(1 for f in feeds if f.last_error)
         if status.last_update is None:
             status.last_update = max((f.last_success or 0 for f in feeds), default=0) or None
         status.render_status()
-        if entities is not None and self.open_id is None:
+
+    def _show_entities(self, entities: list[Entity]) -> None:
+        if self.open_id is None:
             self.query_one("#entities", EntitySidebar).show_entities(
                 entities, "Entities · list", self.flt.entity)
 
@@ -178,7 +185,9 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
     def watch_flt(self, flt: Filter) -> None:
         """The filter is the screen's state: every change flows down into the panes."""
         self.articles.set_filter(flt)
-        self.refresh_chrome()
+        self.refresh_chrome(counts=False)
+        if self._counts is not None:  # the feed pane marks the chosen view
+            self.query_one("#feeds", FeedList).show_feeds(*self._counts, self._selected())
 
     def action_toggle_china(self) -> None:
         self.apply_filter(replace(self.flt, china=not self.flt.china))
@@ -200,7 +209,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         elif self.open_id is not None:
             self.open_id = None
             self.reader.show(None)
-            self.refresh_chrome()
+            self.refresh_chrome(counts=False)
 
     def action_pick_topics(self) -> None:
         names = list(TOPICS) + sorted(t for t in self.settings.user_topics if t not in TOPICS)
@@ -363,11 +372,12 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.app.push_screen(HelpScreen(self.settings.keys))
 
 
-Chrome = tuple[list[Feed], dict[int, int], dict[str, int], list[Entity] | None]
+
+Counts = tuple[list[Feed], dict[int, int], dict[str, int]]
 
 
-def _chrome(store: Store, flt: Filter, with_entities: bool) -> Chrome:
-    """Background: the feed pane's counts, the feeds (for the status) and top entities."""
+def _counts(store: Store) -> Counts:
+    """Background: the feeds and the feed pane's unread counts."""
     feeds = store.feeds()
     unread = store.unread_counts()
     totals = {
@@ -376,5 +386,4 @@ def _chrome(store: Store, flt: Filter, with_entities: bool) -> Chrome:
         "china": store.count_articles(Filter(china=True, unread=True)),
         "starred": store.count_articles(Filter(starred=True)),
     }
-    entities = store.top_entities(flt, limit=40) if with_entities else None
-    return feeds, unread, totals, entities
+    return feeds, unread, totals

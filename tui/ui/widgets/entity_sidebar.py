@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from tui.models import ENTITY_TYPES, Entity
 from tui.text import clean_line
+from tui.ui.widgets.options import Shape, update_options
 
 TYPE_LABELS = {
     "ORG": "Organisations",
@@ -36,10 +37,16 @@ class EntitySidebar(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._names: dict[str, str] = {}
+        self._shown: tuple[object, ...] | None = None
+        self._shape: Shape | None = None
 
     def show_entities(self, entities: list[Entity] | tuple[Entity, ...], scope: str,
                       active: str | None) -> None:
         """Show ``entities``; ``scope`` says whose they are (this story / the list)."""
+        shown = (tuple(entities), scope, active)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.border_title = scope
         self._names = {}
         options: list[Option | None] = []
@@ -65,7 +72,7 @@ class EntitySidebar(OptionList):
                 ))
         if not options:
             options.append(Option(Content.styled("no entities", "$text-muted"), disabled=True))
-        self.set_options(options)
+        self._shape = update_options(self, options, self._shape)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

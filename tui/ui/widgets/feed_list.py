@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from tui.models import Feed
 from tui.text import clean_line
 from tui.ui.keys import FEED_KEYS, bindings
+from tui.ui.widgets.options import Shape, update_options
 
 VIRTUAL = (("all", "All"), ("unread", "Unread"), ("china", "China"), ("starred", "Starred"))
 
@@ -47,10 +48,16 @@ class FeedList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._feeds: list[Feed] = []
+        self._shown: tuple[object, ...] | None = None
+        self._shape: Shape | None = None
 
     def show_feeds(self, feeds: list[Feed], unread: dict[int, int], totals: dict[str, int],
                    selected: str) -> None:
-        """Rebuild the options, keeping the highlight where it was."""
+        """Rebuild the options, keeping the highlight where it was (if anything changed)."""
+        shown = (feeds, unread, totals, selected)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self._feeds = feeds
         keep = self.highlighted
         options: list[Option | None] = []
@@ -65,8 +72,9 @@ class FeedList(OptionList):
                                     bool(feed.last_error), selected == f"feed-{feed.id}"),
                        id=f"feed-{feed.id}")
             )
-        self.set_options(options)
-        if keep is not None and keep < self.option_count:
+        shape = self._shape
+        self._shape = update_options(self, options, shape)
+        if self._shape != shape and keep is not None and keep < self.option_count:
             self.highlighted = keep
 
     @staticmethod

@@ -48,9 +48,14 @@ def describe(flt: Filter, feed_title: str | None, count: int, *,
 class FilterBar(Static):
     """Shows the active filters; the screen calls :meth:`show`."""
 
+    _shown: tuple[object, ...] | None = None
+
     def show(self, flt: Filter, feed_title: str | None, count: int, *,
              capped: bool = False) -> None:
-        self.update(describe(flt, feed_title, count, capped=capped))
+        shown = (flt, feed_title, count, capped)
+        if shown != self._shown:  # one line, fixed height: a repaint, never a layout
+            self._shown = shown
+            self.update(describe(flt, feed_title, count, capped=capped), layout=False)
 
 
 class SearchBox(Input):

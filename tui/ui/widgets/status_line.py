@@ -28,6 +28,7 @@ class StatusLine(Static):
         self.failing = 0
         self.feed: Feed | None = None
         self.demo = False
+        self._shown: tuple[str, tuple[object, ...]] | None = None
 
     def render_status(self) -> None:
         """Rebuild the text from the current state (also called by a slow timer)."""
@@ -64,4 +65,8 @@ class StatusLine(Static):
                 state = state + Content.styled(f" · next poll {until(now, feed.next_due)}",
                                                "$text-muted")
             parts.append(state)
-        self.update(Content(" · ").join(parts))
+        text = Content(" · ").join(parts)
+        shown = (text.plain, tuple(text.spans))
+        if shown != self._shown:  # one line, fixed height: a repaint, never a layout
+            self._shown = shown
+            self.update(text, layout=False)
