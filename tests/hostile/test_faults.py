@@ -238,10 +238,10 @@ class CrashingRunner:
     def __init__(self, real: IsolatedRunner, poison: str) -> None:
         self.real, self.poison = real, poison
 
-    def run(self, func, body: bytes, headers, url: str, *, timeout: float):  # type: ignore[no-untyped-def]
+    def run(self, func, body: bytes, headers, url: str, *args, timeout: float):  # type: ignore[no-untyped-def]
         if self.poison in url:
             raise RuntimeError("unexpected parser failure")
-        return self.real.run(func, body, headers, url, timeout=timeout)
+        return self.real.run(func, body, headers, url, *args, timeout=timeout)
 
 
 def test_a_parser_crash_is_one_feed_error_not_the_end_of_the_poll(
