@@ -16,12 +16,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from tui.config import Settings
 from tui.store import Store
 from tui.ui.format import Clock
+from tui.ui.idle_gc import CHECK_SECONDS, IdleCollector
 from tui.ui.keys import APP_KEYS, SCREEN_KEYS, bindings, keymap
 from tui.ui.screens.main import MainScreen
 from tui.ui.threads import abandoned_alive
@@ -51,6 +53,7 @@ class SinowireApp(App[None]):
         """Set on quit so a running poll stops between feeds."""
         self.store = Store.open(db_path)
         """The UI thread's connection; workers open their own."""
+        self.idle_gc = IdleCollector()
         if demo:
             self.sub_title = DEMO_SUBTITLE
         else:
@@ -63,6 +66,8 @@ class SinowireApp(App[None]):
                           auto_extract=self.auto_extract, cancel_event=self.cancel_event)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.idle_gc.start)  # full collections wait for idle
+        self.set_interval(CHECK_SECONDS, self.idle_gc.tick)
         known, unknown = keymap(self.settings.keys)
         self.set_keymap(known)
         if unknown:
@@ -92,7 +97,13 @@ class SinowireApp(App[None]):
 
     def on_unmount(self) -> None:
         self.cancel_event.set()
+        self.idle_gc.stop()
         self.store.close()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.idle_gc.touched()
+        await super().on_event(event)
 
 
 def _start_resource_tracker() -> None:

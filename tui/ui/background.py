@@ -36,6 +36,7 @@ class Background:
         self._latest: dict[str, int] = {}
         self._running: tuple[str, int] | None = None
         self._undelivered = 0
+        self._scheduled = 0
         self._store: Store | None = None
         self._closed = False
         self._generation = 0
@@ -58,12 +59,27 @@ class Background:
                 self._thread.start()
             self._lock.notify()
 
+    def submit_later(self, schedule: Callable[..., Any], slot: str, job: Job,
+                     done: Done) -> None:
+        """:meth:`submit`, called through ``schedule`` (e.g. ``call_after_refresh``), so
+        the query starts once the UI has painted what it has (busy meanwhile)."""
+        with self._lock:
+            self._scheduled += 1
+
+        def run() -> None:
+            with self._lock:
+                self._scheduled -= 1
+            self.submit(slot, job, done)
+
+        schedule(run)
+
     @property
     def busy(self) -> bool:
         """True while a job is queued, running or its result not yet applied (tests and
         benchmarks wait on this)."""
         with self._lock:
-            return bool(self._pending) or self._running is not None or self._undelivered > 0
+            return (bool(self._pending) or self._running is not None
+                    or self._undelivered > 0 or self._scheduled > 0)
 
     def current(self, slot: str, generation: int) -> bool:
         with self._lock:

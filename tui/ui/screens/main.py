@@ -133,12 +133,15 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         with the data, not with the filter) and, with no story open, the sidebar, as soon
         as the background reader has them (only the newest request of each)."""
         self._show_filter_bar()
+        # Submitted after the list's frame is painted, so the two do not share the CPU.
+        later = self.call_after_refresh
         if counts:
-            self.background.submit("counts", _counts, self._show_counts)
+            self.background.submit_later(later, "counts", _counts, self._show_counts)
         if self.open_id is None:
             flt = self.flt
-            self.background.submit("entities", lambda store: store.top_entities(flt, limit=40),
-                                   self._show_entities)
+            self.background.submit_later(later, "entities",
+                                         lambda store: store.top_entities(flt, limit=40),
+                                         self._show_entities)
 
     def _show_filter_bar(self) -> None:
         flt = self.flt

@@ -31,6 +31,7 @@ from tui.ui.format import Clock, region_marker, relative_time
 from tui.ui.keys import LIST_KEYS, bindings
 
 PAGE_SIZE = 100
+CACHED_STRIPS = 400  # rendered rows kept: scrolling and toggling a filter back reuse them
 SEARCH_CAP = 5_000
 CACHED_PAGES = 12
 SOURCE_WIDTH = 14
@@ -95,6 +96,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = 0
         self.cursor_id: int | None = None
         """The article under the cursor, remembered: rows may shift under a live poll."""
+        self._strips: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
 
     # ---- data ----------------------------------------------------------------------
 
@@ -104,10 +106,27 @@ class ArticleList(ScrollView, can_focus=True):
 
     def set_filter(self, flt: Filter) -> None:
         """Show another filter, staying on the current article if it is still listed."""
-        if flt != self._filter:
+        changed = flt != self._filter
+        if changed:
             self._cap = SEARCH_CAP
         self._filter = flt
-        self.reload(keep_id=self.cursor_id)
+        if changed and flt.search.strip():
+            self._show_search()
+        else:
+            self.reload(keep_id=self.cursor_id)
+
+    def _show_search(self) -> None:
+        """A new search: results newest first, the cursor on its story only if that is on
+        the first page (each keystroke is a new search: one count and one page, no more)."""
+        self._pages.clear()
+        self._recount()
+        self._set_virtual_size()
+        first = self.row_at(0)
+        page = self._pages.get(0, []) if first is not None else []
+        index = next((i for i, row in enumerate(page) if row.id == self.cursor_id), None)
+        if index is None:
+            self.scroll_to(y=0, animate=False)
+        self.move_to(index or 0, announce=index is None)
 
     def precount(self, flt: Filter) -> None:
         """Count ``flt`` ahead of :meth:`set_filter` (which then reuses it).
@@ -302,7 +321,19 @@ class ArticleList(ScrollView, can_focus=True):
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width, self.rich_style)
-        return self._row_strip(row, width, index == self.cursor)
+        selected = index == self.cursor
+        age = relative_time(self._clock(), row.published)
+        key = (row, width, selected, selected and self.has_focus, age)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._row_strip(row, width, selected)
+            if len(self._strips) > CACHED_STRIPS:
+                self._strips.popitem(last=False)
+        return strip
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()  # a theme or focus style changed: rows render anew
+        super().notify_style_update()
 
     def _message_line(self, y: int, width: int) -> Strip:
         if y != 1:
