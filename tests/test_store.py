@@ -292,3 +292,20 @@ def test_user_topics_and_common_entities_are_counted_and_filtered(store: Store) 
     assert store.count_articles(Filter(entity="bitmain")) == 600
     assert store.count_articles(Filter(entity="bitmain"), cap=50) == 50
     assert len(store.list_articles(Filter(entity="BITMAIN", search="AI"), limit=10)) == 10
+
+
+def test_retag_rewrites_only_what_changed(store: Store) -> None:
+    from tui.models import Entity, Tags
+
+    feed = store.add_feed("https://example.test/feed.xml")
+    store.save_articles(feed.id, [article(n) for n in range(10)],
+                        tagger=lambda a: Tags(entities=(Entity("X", "ORG", 1),)),
+                        now=NOW, next_due=NOW)
+    before = store.db.conn.total_changes
+    assert store.retag(lambda a: Tags(entities=(Entity("X", "ORG", 1),))) == 10
+    assert store.db.conn.total_changes == before  # same tags: nothing written
+    store.retag(lambda a: Tags(china=True, regions=frozenset({"CN"}),
+                               entities=(Entity("Y", "ORG", 2),)))
+    assert store.count_articles(Filter(china=True)) == 10
+    assert store.count_articles(Filter(entity="y")) == 10
+    assert store.count_articles(Filter(entity="x")) == 0

@@ -306,10 +306,11 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_retag(context: Context, args: argparse.Namespace) -> int:
-    from tui.feeds.ingest import make_tagger
+    from tui.feeds.ingest import parallel_tagger
 
     progress = ProgressLine(sys.stderr)
-    count = context.store.retag(make_tagger(context.settings), progress=progress.count)
+    count = context.store.retag(tag_batches=parallel_tagger(context.settings),
+                                progress=progress.count)
     progress.finish()
     print(f"re-tagged {count} articles")
     return 0

@@ -65,3 +65,38 @@ def parse_and_tag(
     if tagger is None:
         tagger = _WORKER_TAGGERS[config] = make_tagger(config.settings())
     return parsed, tuple(tagger(article) for article in parsed.articles)
+
+
+def tag_batch(config: TagConfig, items: list[tuple[int, Article]]) -> list[tuple[int, Tags]]:
+    """Tag (id, article) pairs; runs in a worker process for ``retag``."""
+    tagger = _WORKER_TAGGERS.get(config)
+    if tagger is None:
+        tagger = _WORKER_TAGGERS[config] = make_tagger(config.settings())
+    return [(article_id, tagger(article)) for article_id, article in items]
+
+
+def parallel_tagger(settings: Settings, workers: int | None = None):  # type: ignore[no-untyped-def]
+    """A batch tagger for ``Store.retag`` that tags on every core while the caller writes.
+
+    At most two batches per worker are in flight, so memory stays bounded on a big cache.
+    """
+    import multiprocessing
+    import os
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    config = TagConfig.from_settings(settings)
+    count = workers or max(1, min(4, os.cpu_count() or 1))
+
+    def run(batches):  # type: ignore[no-untyped-def]
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+            pending: deque = deque()
+            for items in batches:
+                pending.append(pool.submit(tag_batch, config, items))
+                if len(pending) >= 2 * count:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+    return run

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from tui.models import Article, Tags
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 Tagger = Callable[[Article], Tags]
+ArticleBatch = list[tuple[int, Article]]
+TagBatch = list[tuple[int, Tags]]
+BatchTagger = Callable[[Iterator[ArticleBatch]], Iterator[TagBatch]]
 # Dates further in the future than this are treated as wrong and replaced by first-seen.
 FUTURE_SLACK = 24 * 3600
 
@@ -211,14 +214,74 @@ class IngestMixin:
 
     def retag(
         self,
-        tagger: Tagger,
+        tagger: Tagger | None = None,
         *,
+        tag_batches: BatchTagger | None = None,
         batch: int = 500,
         progress: Callable[[int, int], None] | None = None,
     ) -> int:
-        """Re-tag every cached article (after the gazetteer or config changed)."""
+        """Re-tag every cached article (after the gazetteer or config changed).
+
+        With ``tag_batches`` (an iterator transform, e.g. a process pool) the tagging runs
+        elsewhere while this thread writes; otherwise ``tagger`` tags here.
+        """
         total = self.db.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        if tag_batches is None:
+            assert tagger is not None, "retag needs a tagger or tag_batches"
+            one = tagger
+
+            def tag_batches(batches: Iterator[ArticleBatch]) -> Iterator[TagBatch]:
+                for items in batches:
+                    yield [(article_id, one(article)) for article_id, article in items]
+
         done = 0
+        for tagged in tag_batches(self._article_batches(batch)):
+            changed = self._changed_tags(tagged)
+            with self.db.atomic():
+                for article_id, tags in changed:
+                    self.db.conn.execute(
+                        "UPDATE articles SET china = ?, china_score = ?, regions = ?, "
+                        "topics = ?, evidence = ?, topic_mask = ?, region_mask = ? "
+                        "WHERE id = ?",
+                        (*_tag_columns(tags), article_id),
+                    )
+                    self._clear_tag_rows(article_id)
+                    self._write_tag_rows(article_id, tags)
+            done += len(tagged)
+            if progress:
+                progress(done, total)
+        return done
+
+    def _changed_tags(self, tagged: TagBatch) -> TagBatch:
+        """Only the articles whose tags differ from what is stored (most do not)."""
+        if not tagged:
+            return tagged
+        ids = [article_id for article_id, _tags in tagged]
+        low, high = min(ids), max(ids)
+        stored = {
+            row[0]: tuple(row[1:])
+            for row in self.db.conn.execute(
+                "SELECT id, china, china_score, regions, topics, evidence, topic_mask, "
+                "region_mask FROM articles WHERE id BETWEEN ? AND ?", (low, high))
+        }
+        entities: dict[int, list[tuple[str, str, int]]] = {}
+        for article_id, name, kind, count in self.db.conn.execute(
+            "SELECT ae.article_id, e.name, e.type, ae.count FROM article_entities ae "
+            "JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id BETWEEN ? AND ?",
+            (low, high),
+        ):
+            entities.setdefault(article_id, []).append((name, kind, count))
+        changed = []
+        for article_id, tags in tagged:
+            same_columns = stored.get(article_id) == _tag_columns(tags)
+            same_entities = sorted(entities.get(article_id, [])) == sorted(
+                (e.name, e.type, e.count) for e in tags.entities)
+            if not (same_columns and same_entities):
+                changed.append((article_id, tags))
+        return changed
+
+    def _article_batches(self, batch: int) -> Iterator[ArticleBatch]:
+        """Every article's taggable text, ``batch`` at a time, in id order."""
         last_id = 0
         while True:
             rows = self.db.conn.execute(
@@ -228,27 +291,11 @@ class IngestMixin:
                 (last_id, batch),
             ).fetchall()
             if not rows:
-                break
-            tagged = [
-                (row[0], tagger(Article(guid=row[1], title=row[2], lang=row[3],
-                                        summary=row[4] or "", content_text=row[5] or "")))
-                for row in rows
-            ]
-            with self.db.atomic():
-                for article_id, tags in tagged:
-                    self.db.conn.execute(
-                        "UPDATE articles SET china = ?, china_score = ?, regions = ?, "
-                        "topics = ?, evidence = ?, topic_mask = ?, region_mask = ? "
-                        "WHERE id = ?",
-                        (*_tag_columns(tags), article_id),
-                    )
-                    self._clear_tag_rows(article_id)
-                    self._write_tag_rows(article_id, tags)
-            done += len(rows)
+                return
+            yield [(row[0], Article(guid=row[1], title=row[2], lang=row[3],
+                                    summary=row[4] or "", content_text=row[5] or ""))
+                   for row in rows]
             last_id = rows[-1][0]
-            if progress:
-                progress(done, total)
-        return done
 
     def save_extracted(
         self, article_id: int, *, text: str | None, error: str | None, now: int
