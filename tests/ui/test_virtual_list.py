@@ -97,3 +97,38 @@ def test_cursor_survives_writes_racing_the_reload(sample_db: Path,
             assert articles(app).current_id == open_id
 
     run(scenario())
+
+
+def test_search_count_is_capped_and_grows(tmp_path: Path, app_for: AppFactory) -> None:
+    """A search matching 20k stories counts to 5,000 ("5,000+"), grows x4 near the end,
+    and the end key counts them all."""
+    import inspect
+
+    from tests.ui.test_app import screen, static_text
+    from tui.ui.widgets.article_list import SEARCH_CAP
+
+    db = big_db(tmp_path)
+    capped_store = "cap" in inspect.signature(Store.count_articles).parameters
+
+    async def scenario() -> None:
+        app = app_for(db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("slash", *"story")
+            await pilot.pause(0.2)
+            assert screen(app).flt.search == "story"
+            if not capped_store:  # the store counts everything: no cap to show
+                assert articles(app).count == ROWS
+                return
+            assert articles(app).count == SEARCH_CAP and articles(app).capped
+            assert f"{SEARCH_CAP:,}+ stories" in static_text(app, "#filter-bar")
+            await pilot.press("enter")  # keep the search, back to the list
+            articles(app).move_to(SEARCH_CAP - 10)  # within a page of the capped end
+            await pilot.pause()
+            assert articles(app).count == SEARCH_CAP * 4
+            assert f"{SEARCH_CAP * 4:,}+ stories" in static_text(app, "#filter-bar")
+            await pilot.press("end")
+            assert articles(app).count == ROWS and not articles(app).capped
+            assert articles(app).cursor == ROWS - 1
+            assert f"{ROWS:,} stories" in static_text(app, "#filter-bar")
+
+    run(scenario())

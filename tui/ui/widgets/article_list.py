@@ -263,6 +263,7 @@ class ArticleList(ScrollView, can_focus=True):
             self._cap = None
             self._recount()
             self._set_virtual_size()
+            self.post_message(self.Recounted())
         self.move_to(self.count - 1)
 
     def _extend_if_near_end(self) -> None:
