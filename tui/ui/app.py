@@ -6,7 +6,6 @@ user's keymap, and shows the main screen. Logic lives in screens and widgets.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import threading
@@ -56,8 +55,6 @@ class SinowireApp(App[None]):
         self.idle_gc = IdleCollector()
         if demo:
             self.sub_title = DEMO_SUBTITLE
-        else:
-            _start_resource_tracker()
         if self.store.notice and not notice:
             self.notice = self.store.notice
 
@@ -104,21 +101,6 @@ class SinowireApp(App[None]):
         if isinstance(event, events.Key | events.MouseDown):
             self.idle_gc.touched()
         await super().on_event(event)
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker while sys.stderr is still the real one.
-
-    The poller parses feeds in a spawned subprocess. Inside a running Textual app,
-    sys.stderr is a capture object whose fileno() is -1, and the first spawn (which
-    starts the tracker and passes it stderr's fd) fails with "bad value(s) in
-    fds_to_keep". Started here, before the app runs, the tracker is simply reused.
-    """
-    from multiprocessing import resource_tracker
-
-    # If this fails, polling reports its own error; the app still opens.
-    with contextlib.suppress(Exception):
-        resource_tracker.ensure_running()
 
 
 def make_app(settings: Settings, db_path: Path, *, demo: bool = False,

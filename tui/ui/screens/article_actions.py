@@ -15,7 +15,6 @@ from textual.content import Content
 from tui.models import Filter
 from tui.store import Store
 from tui.text import clean_line, safe_url
-from tui.ui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from tui.ui.widgets.article_list import ArticleList
@@ -74,6 +73,8 @@ class ArticleActionsMixin:
         if unread <= 10:  # small lists: just do it
             answered(True)
             return
+        from tui.ui.screens.confirm import ConfirmScreen  # dialogs load when first used
+
         question = Content(f"Mark {unread:,} unread stories in this list as read?")
         self.app.push_screen(ConfirmScreen(question, "Mark read"), answered)
 

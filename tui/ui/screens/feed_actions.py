@@ -14,8 +14,6 @@ from textual.content import Content
 from tui.models import Feed, Filter
 from tui.store import Store
 from tui.text import clean_line
-from tui.ui.screens.add_feed import AddFeedScreen
-from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.widgets.feed_list import FeedList
 from tui.ui.widgets.status_line import StatusLine
 
@@ -49,6 +47,8 @@ class FeedActionsMixin:
             if not self.demo:
                 self.start_poll(force=True, feeds=[feed])
 
+        from tui.ui.screens.add_feed import AddFeedScreen  # dialogs load when first used
+
         self.app.push_screen(AddFeedScreen(self.store), added)
 
     def on_feed_list_highlighted(self, event: FeedList.Highlighted) -> None:
@@ -66,6 +66,8 @@ class FeedActionsMixin:
         def answered(yes: bool | None) -> None:
             if yes:
                 self._remove(feed)
+
+        from tui.ui.screens.confirm import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(question, "Remove"), answered)
 

@@ -31,9 +31,7 @@ from tui.ui.keys import SCREEN_KEYS, bindings
 from tui.ui.messages import ArticleExtracted, Deliver
 from tui.ui.screens.article_actions import ArticleActionsMixin
 from tui.ui.screens.feed_actions import FeedActionsMixin
-from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.polling import PollingMixin
-from tui.ui.screens.topics import PickerScreen
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.entity_sidebar import EntitySidebar
 from tui.ui.widgets.feed_list import FeedList
@@ -215,6 +213,8 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
             self.refresh_chrome(counts=False)
 
     def action_pick_topics(self) -> None:
+        from tui.ui.screens.topics import PickerScreen  # dialogs load when first used
+
         names = list(TOPICS) + sorted(t for t in self.settings.user_topics if t not in TOPICS)
         picker = PickerScreen("Topics (any of)", names, self.flt.topics,
                               apply_key=self._key_for("topics"))
@@ -225,6 +225,8 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
                                picker.show_counts)
 
     def action_pick_regions(self) -> None:
+        from tui.ui.screens.topics import PickerScreen
+
         picker = PickerScreen("Regions (any of; TW is never folded into China)", list(REGIONS),
                               self.flt.regions, apply_key=self._key_for("regions"))
         self.app.push_screen(picker, lambda chosen: self._picked("regions", chosen))
@@ -372,6 +374,8 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         sidebar.display = not sidebar.display
 
     def action_help(self) -> None:
+        from tui.ui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.settings.keys))
 
 
