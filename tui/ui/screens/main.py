@@ -273,9 +273,10 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        # No fixed debounce: the typed character is painted first, then the newest text
-        # is searched (keys typed meanwhile make the older callbacks no-ops).
-        self.call_after_refresh(self._run_search, event.value)
+        # No fixed debounce: the newest text is searched as soon as the keys queued so far
+        # are handled (a key typed meanwhile makes the older callback a no-op), and the
+        # character and the results are painted in one frame.
+        self.call_later(self._run_search, event.value)
 
     def _run_search(self, text: str) -> None:
         box = self.query_one("#search", SearchBox)
