@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from tests.conftest_http import Handler, RawServer
 from tui.config import Settings
 from tui.models import Article, Entity, Tags
 from tui.store import Store
@@ -83,3 +84,18 @@ def make_items(count: int, prefix: str = "item", start: int = 0) -> list[dict[st
         }
         for n in range(start, start + count)
     ]
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[Handler], RawServer]]:
+    """Factory: ``raw_server(handler)`` starts a server that is closed after the test."""
+    servers: list[RawServer] = []
+
+    def start(handler: Handler) -> RawServer:
+        server = RawServer(handler)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()

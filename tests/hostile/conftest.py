@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.conftest import make_items, plain_tagger, rss
-from tests.conftest_http import Handler, RawServer
 from tui.config import Settings
 from tui.feeds.poll import poll
 from tui.models import Feed, FeedOutcome
@@ -26,18 +25,6 @@ def runner() -> Iterator[IsolatedRunner]:
         yield shared
 
 
-@pytest.fixture
-def raw_server() -> Iterator[Callable[[Handler], RawServer]]:
-    servers: list[RawServer] = []
-
-    def start(handler: Handler) -> RawServer:
-        server = RawServer(handler)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.close()
 
 
 def respond(reply: Reply) -> Response:
