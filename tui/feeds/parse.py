@@ -17,7 +17,8 @@ from typing import Any
 
 import feedparser
 
-from tui.htmltext import html_to_text, sanitize_html
+from tui.htmlclean import sanitize_html
+from tui.htmltext import html_to_text
 from tui.models import Article, ParsedFeed
 from tui.text import SUMMARY_MAX, TEXT_MAX, clean_line, clean_text, guess_lang, safe_url
 

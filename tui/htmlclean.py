@@ -1,0 +1,122 @@
+"""Feed HTML → a small safe HTML subset (text, links, lists, quotes, code) for the store.
+
+An allow-list, not a block-list: lxml_html_clean removes scripts, styles, frames and forms,
+then every element outside the subset is unwrapped and every attribute dropped except an
+absolute http(s) ``href`` and an image's ``alt``. Parsing and the hidden-element rules are
+shared with :mod:`tui.htmltext`.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+
+import lxml.html
+from lxml_html_clean import Cleaner
+
+from tui.htmltext import (
+    _DROP,
+    _LINE,
+    _PARAGRAPH,
+    INPUT_MAX,
+    _hidden,
+    _parse,
+    _prepare,
+    _tags,
+    html_to_text,
+)
+from tui.text import clean_line, clean_text, safe_url
+
+_ALLOWED = _tags("p br a b strong i em ul ol li h1 h2 h3 h4 h5 h6 blockquote pre code img")
+_BLOCKISH = (_PARAGRAPH | _LINE) - {"body", "html", "hr", "table", "thead", "tbody", "tfoot"}
+_CLEANER = Cleaner(
+    **dict.fromkeys(
+        _tags(
+            "scripts javascript comments style inline_style links meta page_structure "
+            "processing_instructions embedded frames forms annoying_tags safe_attrs_only"
+        ),
+        True,
+    ),
+    remove_unknown_tags=False,
+    allow_tags=_ALLOWED,
+    kill_tags=_DROP - {"head"},
+    safe_attrs=frozenset({"href", "alt"}),
+    add_nofollow=False,
+)
+
+
+def sanitize_html(html: str, *, base_url: str | None = None, max_len: int = 400_000) -> str:
+    """A small safe subset of HTML (text, links, lists, quotes, code); never raises.
+
+    Links keep only absolute http(s) hrefs; images keep only their alt text. If the markup
+    cannot be cleaned (or is too deep or too long) the text comes back as plain paragraphs.
+    """
+    try:
+        result = _sanitize(html, base_url)
+    except Exception:
+        result = None
+    if result is not None and len(result) <= max_len:
+        return result
+    try:
+        return _text_as_html(html_to_text(html, base_url=base_url, max_len=max_len // 2))
+    except Exception:
+        return ""
+
+
+def _sanitize(html: str, base_url: str | None) -> str | None:
+    source = _prepare(html)
+    if "<" not in source:
+        return _text_as_html(html_to_text(source))
+    root, too_deep = _parse(source)
+    if too_deep:
+        return None
+    if root is None:
+        return ""
+    body = root.find("body")
+    if body is None:
+        body = root
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.lower()
+        if _hidden(el, tag):
+            el.drop_tree()
+        elif tag in _BLOCKISH:
+            el.tag = "p"  # keep the paragraph break the unwrapped block gave
+        elif tag in ("td", "th"):
+            el.tail = " " + (el.tail or "")
+    _CLEANER(body)
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str):
+            el.drop_tree()
+            continue
+        tag = el.tag.lower()
+        keep: dict[str, str] = {}
+        if tag == "a":
+            href = safe_url(el.get("href"), base_url)
+            if href:
+                keep["href"] = href
+        elif tag == "img":
+            alt = clean_line(el.get("alt") or "", 200)
+            if not alt:
+                el.drop_tree()
+                continue
+            keep["alt"] = alt
+        el.attrib.clear()
+        el.attrib.update(keep)
+        el.text = clean_text(el.text, INPUT_MAX) if el.text else el.text
+        el.tail = clean_text(el.tail, INPUT_MAX) if el.tail else el.tail
+        if el is not body and tag not in _ALLOWED:
+            el.drop_tag()
+    parts = [htmllib.escape(body.text or "", quote=False)]
+    parts.extend(lxml.html.tostring(child, encoding="unicode") for child in body)
+    return "".join(parts).strip()
+
+
+def _text_as_html(text: str) -> str:
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    return "".join(
+        "<p>" + htmllib.escape(p, quote=False).replace("\n", "<br>") + "</p>" for p in paragraphs
+    )
+
+
+__all__ = ["sanitize_html"]
