@@ -168,12 +168,12 @@ class IngestMixin:
             (article.summary, article.content_html, article.content_text, article_id),
         )
         search_index.index(self.db.conn, [article_id])
-        self._clear_tag_rows(article_id)
-        self._write_tag_rows(article_id, tags)
+        self._replace_tag_rows(article_id, tags)
 
-    def _clear_tag_rows(self, article_id: int) -> None:
+    def _replace_tag_rows(self, article_id: int, tags: Tags) -> None:
         for table in ("article_topics", "article_regions", "article_entities"):
             self.db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        self._write_tag_rows(article_id, tags)
 
     def _write_tag_rows(self, article_id: int, tags: Tags) -> None:
         conn = self.db.conn
@@ -245,8 +245,7 @@ class IngestMixin:
                         "WHERE id = ?",
                         (*_tag_columns(tags), article_id),
                     )
-                    self._clear_tag_rows(article_id)
-                    self._write_tag_rows(article_id, tags)
+                    self._replace_tag_rows(article_id, tags)
             done += len(tagged)
             if progress:
                 progress(done, total)
@@ -311,7 +310,6 @@ class IngestMixin:
             )
             if text:
                 search_index.index(self.db.conn, [article_id])
-
 
 
 def content_hash(article: Article) -> str:
