@@ -132,13 +132,24 @@ class QueryMixin:
         return [_row(r) for r in rows]
 
     def _entity_is_common(self, flt: Filter) -> bool:
-        """Does the entity appear in more than ~2% of articles? (decides the plan)"""
+        """Does the entity appear in more than ~2% of articles? (decides the plan)
+
+        Asked for the page and again for the count on every filter change, so the answer
+        is kept per entity; it only picks a plan, so a slightly stale one is harmless.
+        """
         if not flt.entity:
             return False
+        key = flt.entity.casefold()
+        plans: dict[str, bool] = self.__dict__.setdefault("_entity_plans", {})
+        if key not in plans:
+            plans[key] = self._entity_mentioned_widely(key)
+        return plans[key]
+
+    def _entity_mentioned_widely(self, key: str) -> bool:
         mentions = self.db.conn.execute(
             "SELECT count(*) FROM (SELECT 1 FROM article_entities WHERE entity_id IN "
             "(SELECT id FROM entities WHERE key = ?) LIMIT 20000)",
-            (flt.entity.casefold(),),
+            (key,),
         ).fetchone()[0]
         if mentions < 500:
             return False
