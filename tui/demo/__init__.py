@@ -22,39 +22,22 @@ DEMO_AS_OF = datetime(2026, 11, 22, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class DemoFeed:
-    """One bundled feed: the URL it pretends to live at and the file that holds it."""
+    """One bundled feed: the file that holds it and the URL it pretends to live at."""
 
-    url: str
+    filename: str
     title: str
     lang: str
-    filename: str
+
+    @property
+    def url(self) -> str:
+        return DEMO_BASE_URL + self.filename
 
 
 DEMO_FEEDS: tuple[DemoFeed, ...] = (
-    DemoFeed(
-        url=DEMO_BASE_URL + "chain_ledger.xml",
-        title="Chain Ledger Daily",
-        lang="en",
-        filename="chain_ledger.xml",
-    ),
-    DemoFeed(
-        url=DEMO_BASE_URL + "asia_desk.xml",
-        title="Asia Crypto Desk",
-        lang="en",
-        filename="asia_desk.xml",
-    ),
-    DemoFeed(
-        url=DEMO_BASE_URL + "lianbao.xml",
-        title="链报快讯",
-        lang="zh",
-        filename="lianbao.xml",
-    ),
-    DemoFeed(
-        url=DEMO_BASE_URL + "global_wire.xml",
-        title="Global Token Wire",
-        lang="en",
-        filename="global_wire.xml",
-    ),
+    DemoFeed("chain_ledger.xml", "Chain Ledger Daily", "en"),
+    DemoFeed("asia_desk.xml", "Asia Crypto Desk", "en"),
+    DemoFeed("lianbao.xml", "链报快讯", "zh"),
+    DemoFeed("global_wire.xml", "Global Token Wire", "en"),
 )
 
 _FILENAMES = frozenset(feed.filename for feed in DEMO_FEEDS)
