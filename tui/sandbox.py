@@ -7,7 +7,9 @@ worker is killed and a fresh one replaces it, so one bad feed never stalls the o
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.pool import Pool
@@ -35,6 +37,7 @@ class IsolatedRunner:
     def run(self, func: Callable[..., T], *args: Any, timeout: float) -> T:
         with self._lock:
             if self._pool is None:
+                _start_resource_tracker()
                 self._pool = multiprocessing.get_context("spawn").Pool(processes=1)
             pending = self._pool.apply_async(func, args)
             try:
@@ -62,3 +65,25 @@ class IsolatedRunner:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a real stderr (once; then a no-op).
+
+    The first spawn starts the tracker and hands it stderr's file descriptor. Inside a
+    running Textual app sys.stderr is a capture object whose fileno() is -1, and the spawn
+    fails with "bad value(s) in fds_to_keep"; so the process's real stderr is put back for
+    that one call.
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except Exception:
+        usable = False
+    real = sys.__stderr__
+    if usable or real is None:
+        resource_tracker.ensure_running()
+        return
+    with contextlib.redirect_stderr(real):
+        resource_tracker.ensure_running()

@@ -9,8 +9,6 @@ soon as the app's cancel event is set. Everything the call writes is transaction
 
 from __future__ import annotations
 
-import contextlib
-import sys
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -56,25 +54,3 @@ def run_abandonable(call: Callable[[], T], cancel: threading.Event, *,
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
-
-
-def start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with the real stderr (once; then a no-op).
-
-    Polling and extraction parse in a spawned subprocess. Inside a running Textual app,
-    sys.stderr is a capture object whose fileno() is -1, and the first spawn (which
-    starts the tracker and passes it stderr's fd) fails with "bad value(s) in
-    fds_to_keep". So the tracker is started here, on the UI thread, with the process's
-    real stderr put back for the call. (Not at start-up: importing multiprocessing
-    alone costs ~20 ms before the first frame.)
-    """
-    from multiprocessing import resource_tracker
-
-    real = sys.__stderr__
-    # If this fails, polling reports its own error; the app carries on.
-    with contextlib.suppress(Exception):
-        if real is not None and sys.stderr is not real:
-            with contextlib.redirect_stderr(real):
-                resource_tracker.ensure_running()
-        else:
-            resource_tracker.ensure_running()

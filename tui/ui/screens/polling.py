@@ -18,7 +18,7 @@ from tui.config import Settings
 from tui.models import Feed, PollReport
 from tui.store import Store
 from tui.ui.messages import PollFinished, PollProgress, PollStarted
-from tui.ui.threads import Abandoned, run_abandonable, start_resource_tracker
+from tui.ui.threads import Abandoned, run_abandonable
 
 if TYPE_CHECKING:
     from tui.ui.widgets.status_line import StatusLine
@@ -56,7 +56,6 @@ class PollingMixin:
             return False
         self.polling = True
         self._poll_done = 0
-        start_resource_tracker()
         self._poll(force, feeds)
         return True
 

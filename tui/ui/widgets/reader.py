@@ -22,7 +22,7 @@ from tui.store import Store
 from tui.text import clean_line, clean_text, safe_url
 from tui.ui.format import Clock, region_marker, relative_time, timestamp
 from tui.ui.messages import ArticleExtracted
-from tui.ui.threads import Abandoned, run_abandonable, start_resource_tracker
+from tui.ui.threads import Abandoned, run_abandonable
 
 # A feed body shorter than this is "only a summary": fetch the page automatically.
 SHORT_BODY = 600
@@ -184,7 +184,6 @@ class Reader(VerticalScroll, can_focus=True):
             return False
         self.status = "fetching full text…"
         self._refresh_text()
-        start_resource_tracker()
         self._extract(detail.row.id, url)
         return True
 
