@@ -67,12 +67,15 @@ def cell_width(text: str) -> int:
 
 def fit(text: str, width: int) -> str:
     """Cut or pad to exactly ``width`` terminal columns."""
-    out = ""
+    out = []
+    used = 0
     for ch in text:
-        if cell_width(out + ch) > width:
+        size = cell_width(ch)
+        if used + size > width:
             break
-        out += ch
-    return out + " " * (width - cell_width(out))
+        out.append(ch)
+        used += size
+    return "".join(out) + " " * (width - used)
 
 
 def format_article_line(row: ArticleRow) -> str:
