@@ -10,8 +10,8 @@ from pytest_httpserver import HTTPServer
 
 from tests.conftest_http import RawServer
 from tui.config import Settings
-from tui.extract import ExtractError, decode_html, extract_html, extract_url
-from tui.sandbox import IsolatedRunner
+from tui.engine.worker import IsolatedRunner
+from tui.html.extract import ExtractError, decode_html, extract_html, extract_url
 
 PARAGRAPHS = [
     "Hong Kong's Securities and Futures Commission granted two more virtual-asset trading "

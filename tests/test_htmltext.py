@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.htmlclean import sanitize_html
-from tui.htmltext import html_to_text
+from tui.html.clean import sanitize_html
+from tui.html.writer import html_to_text
 
 BASE = "https://news.example/2026/story.html"
 # What tui.text removes: C0 except TAB/LF, DEL, C1, bidi controls.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.opml import OpmlError, OpmlFeed, OpmlImport, export_opml, parse_opml
+from tui.feeds.opml import OpmlError, OpmlFeed, OpmlImport, export_opml, parse_opml
 
 DATA = Path(__file__).parent / "data" / "opml"
 

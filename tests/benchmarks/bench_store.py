@@ -14,7 +14,7 @@ import feedparser
 from tests.benchmarks.corpus import feed_document, fill_store
 from tests.benchmarks.measure import Result, repeat
 from tui.config import Settings
-from tui.feeds.ingest import make_tagger, parallel_tagger
+from tui.engine.jobs import make_tagger, parallel_tagger
 from tui.feeds.parse import parse_feed
 from tui.models import Filter
 from tui.store import Store

@@ -13,7 +13,7 @@ from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
 from tui.config import Settings
-from tui.feeds.ingest import make_tagger
+from tui.engine.jobs import make_tagger
 from tui.models import Article
 from tui.store import Store
 

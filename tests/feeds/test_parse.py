@@ -8,8 +8,8 @@ import time
 import pytest
 
 from tests.conftest import make_items, rss
+from tui.engine.worker import IsolatedRunner, IsolatedTimeout
 from tui.feeds.parse import ParseError, parse_feed
-from tui.sandbox import IsolatedRunner, IsolatedTimeout
 
 URL = "https://example.test/feed.xml"
 HEADERS = {"content-type": "application/rss+xml"}

@@ -11,10 +11,10 @@ from werkzeug import Request, Response
 
 from tests.conftest import make_items, plain_tagger, rss
 from tui.config import Settings
+from tui.engine.worker import IsolatedRunner
 from tui.feeds.poll import poll
 from tui.feeds.schedule import due_feeds, next_due_after_error, next_due_after_success
 from tui.models import Feed
-from tui.sandbox import IsolatedRunner
 from tui.store import Store
 
 

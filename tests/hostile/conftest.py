@@ -10,9 +10,9 @@ from werkzeug import Request, Response
 
 from tests.conftest import make_items, plain_tagger, rss
 from tui.config import Settings
+from tui.engine.worker import IsolatedRunner
 from tui.feeds.poll import poll
 from tui.models import Feed, FeedOutcome
-from tui.sandbox import IsolatedRunner
 from tui.store import Store
 
 Reply = tuple[bytes, str] | tuple[bytes, str, dict[str, str]] | Response

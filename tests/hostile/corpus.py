@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tui.config import Settings
-from tui.feeds.ingest import make_tagger
+from tui.engine.jobs import make_tagger
+from tui.engine.worker import IsolatedRunner, IsolatedTimeout
 from tui.feeds.parse import ParseError, parse_feed
-from tui.sandbox import IsolatedRunner, IsolatedTimeout
 from tui.store import Store
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "feedparser"

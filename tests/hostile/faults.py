@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tests.hostile.loopback import FeedServer
 from tui.config import Settings
-from tui.feeds.ingest import ArticleTagger, make_tagger
+from tui.engine.jobs import ArticleTagger, make_tagger
 from tui.feeds.poll import poll
 from tui.models import PollReport
 from tui.store import Store

@@ -20,7 +20,7 @@ import pytest
 from tests.hostile.fs import Unavailable, read_only
 from tui.cli import main
 from tui.config import ConfigError, load_settings
-from tui.opml import OpmlError, parse_opml
+from tui.feeds.opml import OpmlError, parse_opml
 from tui.store import Store, StoreError
 from tui.text import safe_url
 

@@ -20,9 +20,9 @@ from tests.conftest import make_items, plain_tagger, rss
 from tests.hostile.safety import long_only, slow
 from tui.cli import main
 from tui.config import Settings
+from tui.engine.worker import IsolatedRunner
 from tui.feeds.poll import poll
 from tui.models import Article, Filter
-from tui.sandbox import IsolatedRunner
 from tui.store import NewerSchemaError, Store, StoreError
 
 SCHEMA_ONE = Path(__file__).resolve().parent.parent / "data" / "schemas" / "schema-1.db"

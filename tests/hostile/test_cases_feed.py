@@ -19,9 +19,9 @@ from tests.conftest import make_items, plain_tagger, rss
 from tests.hostile.conftest import GOOD, Replies, poll_once
 from tests.hostile.safety import article_problems, bad_chars, html_problems, stored_problems
 from tui.config import Settings
+from tui.engine.worker import IsolatedRunner
 from tui.feeds.parse import MAX_ENTRIES, ParseError, normalise_entry, parse_feed
 from tui.models import Filter
-from tui.sandbox import IsolatedRunner
 from tui.store import Store
 
 URL = "https://example.test/feed.xml"

@@ -25,9 +25,9 @@ from pytest_httpserver import HTTPServer
 from tests.conftest import make_items, plain_tagger, rss
 from tests.hostile.conftest import GOOD, Replies, poll_once
 from tui.config import Settings
+from tui.engine.worker import IsolatedRunner
 from tui.feeds.fetch import fetch, make_session
 from tui.feeds.poll import poll
-from tui.sandbox import IsolatedRunner
 from tui.store import Store
 
 

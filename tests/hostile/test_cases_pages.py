@@ -15,8 +15,8 @@ from pytest_httpserver import HTTPServer
 
 from tests.hostile.safety import bad_chars
 from tui.config import Settings
-from tui.extract import ExtractError, extract_html, extract_url
-from tui.sandbox import IsolatedRunner
+from tui.engine.worker import IsolatedRunner
+from tui.html.extract import ExtractError, extract_html, extract_url
 
 WORDS = ("Regulators in Hong Kong said on Tuesday that licensed exchanges must keep client "
          "assets in cold storage, and mainland miners continued to move capacity abroad. ") * 4

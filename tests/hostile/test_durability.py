@@ -25,8 +25,8 @@ from tests.hostile.faults import fts_consistent, make_home, sinowire
 from tests.hostile.loopback import FeedServer
 from tui.cli import main
 from tui.config import Settings
+from tui.engine.worker import IsolatedRunner
 from tui.models import Article, Filter
-from tui.sandbox import IsolatedRunner
 from tui.store import FeedExistsError, Store, StoreError
 from tui.store.schema import SCHEMA_VERSION
 

@@ -32,10 +32,10 @@ from tests.hostile.fs import Unavailable, grow, tiny_disk
 from tests.hostile.loopback import FeedServer
 from tests.hostile.safety import LONG
 from tui.config import Settings
-from tui.extract import ExtractError, extract_url
+from tui.engine.worker import IsolatedRunner
 from tui.feeds.poll import poll
+from tui.html.extract import ExtractError, extract_url
 from tui.models import Filter
-from tui.sandbox import IsolatedRunner
 from tui.store import Store
 
 KILL_TRIALS = int(os.environ.get("SINOWIRE_KILL_TRIALS", "150" if LONG else "8"))

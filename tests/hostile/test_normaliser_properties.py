@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from tests.conftest import plain_tagger
 from tests.hostile.safety import article_problems, bad_chars, html_problems, is_http
 from tui.feeds.parse import GUID_MAX, normalise_entry
-from tui.htmlclean import sanitize_html
-from tui.htmltext import html_to_text
+from tui.html.clean import sanitize_html
+from tui.html.writer import html_to_text
 from tui.models import Article, Filter
 from tui.store import Store
 from tui.store.fts import build_query

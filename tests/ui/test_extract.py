@@ -26,7 +26,7 @@ and now report in dollars, while their supply chains stay in Shenzhen.</p>
 
 def extract_available() -> bool:
     try:
-        import tui.extract  # noqa: F401
+        import tui.html.extract  # noqa: F401
     except ImportError:
         return False
     return True
@@ -46,7 +46,7 @@ def page_db(tmp_path: Path, url: str) -> Path:
 def test_full_text_success_is_cached(tmp_path: Path, app_for: AppFactory,
                                      httpserver: HTTPServer) -> None:
     if not extract_available():
-        pytest.xfail("tui.extract is not there yet (another engineer's module)")
+        pytest.xfail("tui.html.extract is not there yet (another engineer's module)")
     def slow_page(request: Request) -> Response:
         time.sleep(0.5)  # long enough to see the progress line
         return Response(PAGE, content_type="text/html")

@@ -20,7 +20,7 @@ from tui.ui.widgets.feed_list import FeedList
 
 def poll_available() -> bool:
     try:
-        import tui.feeds.ingest
+        import tui.engine.jobs
         import tui.feeds.poll  # noqa: F401
     except ImportError:
         return False

@@ -58,10 +58,10 @@ def fake_poller(monkeypatch: pytest.MonkeyPatch) -> FakePoller:
     fake = FakePoller()
     poll_module = types.ModuleType("tui.feeds.poll")
     poll_module.poll = fake.poll  # type: ignore[attr-defined]
-    ingest_module = types.ModuleType("tui.feeds.ingest")
+    ingest_module = types.ModuleType("tui.engine.jobs")
     ingest_module.make_tagger = lambda settings: (lambda article: Tags())  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tui.feeds.poll", poll_module)
-    monkeypatch.setitem(sys.modules, "tui.feeds.ingest", ingest_module)
+    monkeypatch.setitem(sys.modules, "tui.engine.jobs", ingest_module)
     return fake
 
 

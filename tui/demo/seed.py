@@ -6,7 +6,7 @@ import time
 
 from tui.config import Settings
 from tui.demo import DEMO_FEEDS, read_demo_feed
-from tui.feeds.ingest import make_tagger
+from tui.engine.jobs import make_tagger
 from tui.feeds.parse import body_hash, parse_feed
 from tui.store import Store
 

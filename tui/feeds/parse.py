@@ -2,7 +2,7 @@
 
 Always ``feedparser.parse(io.BytesIO(body), …)``: given a str or bytes that looks like a
 path, feedparser would open a local file. This function runs inside the isolated worker
-process (see :mod:`tui.sandbox`) because a hostile feed can make feedparser's author regex
+process (see :mod:`tui.engine.worker`) because a hostile feed can make feedparser's author regex
 take minutes; everything it returns is plain picklable data.
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 
 import feedparser
 
-from tui.htmlclean import sanitize_html
-from tui.htmltext import html_to_text
+from tui.html.clean import sanitize_html
+from tui.html.writer import html_to_text
 from tui.models import Article, ParsedFeed
 from tui.text import SUMMARY_MAX, TEXT_MAX, clean_line, clean_text, guess_lang, safe_url
 

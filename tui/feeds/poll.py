@@ -19,12 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from tui.config import Settings
+from tui.engine.jobs import ArticleTagger, TagConfig, parse_and_tag
+from tui.engine.worker import IsolatedRunner, IsolatedTimeout
 from tui.feeds.fetch import fetch, make_session
-from tui.feeds.ingest import ArticleTagger, TagConfig, parse_and_tag
 from tui.feeds.parse import ParseError, body_hash
 from tui.feeds.schedule import due_feeds, next_due_after_error, next_due_after_success
 from tui.models import Feed, FeedOutcome, FetchResult, PollReport
-from tui.sandbox import IsolatedRunner, IsolatedTimeout
 from tui.store import Store
 
 Fetcher = Callable[..., FetchResult]

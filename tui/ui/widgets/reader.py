@@ -201,7 +201,7 @@ class Reader(VerticalScroll, can_focus=True):
         error: str | None = None
         text: str | None = None
         try:
-            from tui.extract import ExtractError, extract_url
+            from tui.html.extract import ExtractError, extract_url
         except ImportError:
             error = "full-text extraction is not available in this build"
         else:

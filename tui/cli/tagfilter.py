@@ -6,7 +6,7 @@ import json
 from typing import IO, Any
 
 from tui.config import Settings
-from tui.htmltext import html_to_text
+from tui.html.writer import html_to_text
 from tui.text import clean_line, clean_text
 
 

@@ -1,7 +1,7 @@
 """Full text of an article page, extracted with readability-lxml on demand.
 
 Article pages are untrusted and readability can take a minute on a hostile one (200k nested
-divs: 50 s), so extraction runs in an :class:`~tui.sandbox.IsolatedRunner` child process with
+divs: 50 s), so extraction runs in an :class:`~tui.engine.worker.IsolatedRunner` child process with
 a wall-clock limit. Pages nested deeper than libxml2's 256 levels make readability return an
 empty summary; we notice and fall back to the text of the whole page. Only HTML is handed to
 readability: a PDF or an image is an error the UI can turn into "open it in the browser".
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import requests
 
 from tui.config import Settings
+from tui.engine.worker import IsolatedRunner, IsolatedTimeout
 from tui.feeds.fetch import fetch_page
-from tui.htmltext import html_to_text, nested_too_deep
-from tui.sandbox import IsolatedRunner, IsolatedTimeout
+from tui.html.writer import html_to_text, nested_too_deep
 from tui.text import clean_line, clean_text, safe_url, tidy_paragraphs
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})

@@ -16,10 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui import __version__
-from tui.config import ConfigError
-from tui.context import Context, open_context
-from tui.models import REGIONS, TOPICS, Feed, Filter
-from tui.output import (
+from tui.cli.output import (
     ProgressLine,
     article_json,
     describe_feed,
@@ -28,6 +25,9 @@ from tui.output import (
     outcome_json,
     summary_line,
 )
+from tui.config import ConfigError
+from tui.engine.context import Context, open_context
+from tui.models import REGIONS, TOPICS, Feed, Filter
 from tui.store import Store, StoreError
 
 
@@ -208,7 +208,7 @@ def cmd_feeds(context: Context, args: argparse.Namespace) -> int:
 
 
 def _import_opml(context: Context, file: Path) -> int:
-    from tui.opml import OpmlError, parse_opml
+    from tui.feeds.opml import OpmlError, parse_opml
     from tui.store import FeedExistsError
 
     try:
@@ -233,7 +233,7 @@ def _import_opml(context: Context, file: Path) -> int:
 
 
 def _export_opml(context: Context, file: Path | None) -> int:
-    from tui.opml import OpmlFeed, export_opml
+    from tui.feeds.opml import OpmlFeed, export_opml
 
     data = export_opml(
         OpmlFeed(url=f.url, title=f.title, lang=f.lang) for f in context.store.feeds()
@@ -295,7 +295,7 @@ def cmd_list(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from tui.tagcmd import tag_stream
+    from tui.cli.tagfilter import tag_stream
 
     try:
         settings = open_context(args.home).settings if not args.demo else None
@@ -306,7 +306,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_retag(context: Context, args: argparse.Namespace) -> int:
-    from tui.feeds.ingest import parallel_tagger
+    from tui.engine.jobs import parallel_tagger
 
     progress = ProgressLine(sys.stderr)
     count = context.store.retag(tag_batches=parallel_tagger(context.settings),
@@ -317,7 +317,7 @@ def cmd_retag(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_extract(context: Context, args: argparse.Namespace) -> int:
-    from tui.extract import ExtractError, extract_url
+    from tui.html.extract import ExtractError, extract_url
 
     try:
         result = extract_url(args.url, context.settings)
@@ -331,7 +331,7 @@ def cmd_extract(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_config(context: Context, args: argparse.Namespace) -> int:
-    from tui.context import write_example_config
+    from tui.engine.context import write_example_config
 
     path = context.paths.config_file
     if write_example_config(path):

@@ -3,7 +3,7 @@
 An allow-list, not a block-list: lxml_html_clean removes scripts, styles, frames and forms,
 then every element outside the subset is unwrapped and every attribute dropped except an
 absolute http(s) ``href`` and an image's ``alt``. Parsing and the hidden-element rules are
-shared with :mod:`tui.htmltext`.
+shared with :mod:`tui.html.writer`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import html as htmllib
 import lxml.html
 from lxml_html_clean import Cleaner
 
-from tui.htmltext import (
+from tui.html.writer import (
     _DROP,
     _LINE,
     _PARAGRAPH,

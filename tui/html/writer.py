@@ -4,7 +4,7 @@ The input is hostile: scripts, event handlers, javascript: links, control charac
 in entities, and nesting deep enough to blow Python's recursion limit. So we parse with
 lxml.html (never ``huge_tree``), walk the tree iteratively with ``iterwalk``, keep only http(s)
 links, and pass every result through :mod:`tui.text` (the safe HTML subset kept in the
-store is :mod:`tui.htmlclean`). libxml2 cuts a document off below 256
+store is :mod:`tui.html.clean`). libxml2 cuts a document off below 256
 levels of nesting; when that happens a flat, tag-stripping reader recovers the text instead.
 Nothing here raises: bad input gives the best text we can get, or "".
 """

@@ -1,0 +1,1 @@
+"""The engine: the one way anything updates the cache (fetch, parse, tag, store, retention)."""

@@ -1,0 +1,1 @@
+"""HTML from strangers: sanitising feed HTML, writing it as text, extracting article pages."""
