@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import plain_tagger
+from tests.engine_helpers import save_articles
 from tui.models import Article, Filter
 from tui.store import FeedExistsError, NewerSchemaError, Store, StoreError
 from tui.store.schema import SCHEMA_VERSION
@@ -26,7 +27,7 @@ def article(n: int, **changes: object) -> Article:
 
 
 def save(store: Store, feed_id: int, articles: list[Article], now: int = NOW) -> tuple[int, int]:
-    return store.save_articles(feed_id, articles, tagger=plain_tagger, now=now, next_due=now)
+    return save_articles(store, feed_id, articles, tagger=plain_tagger, now=now, next_due=now)
 
 
 def test_new_file_is_migrated_and_versioned(tmp_path: Path) -> None:
@@ -282,7 +283,7 @@ def test_user_topics_and_common_entities_are_counted_and_filtered(store: Store) 
                     entities=(Entity("Bitmain", "ORG", 1),))
 
     feed = store.add_feed("https://example.test/feed.xml")
-    store.save_articles(feed.id, [article(n, title=f"AI story {n}" if n % 2 else f"Story {n}")
+    save_articles(store, feed.id, [article(n, title=f"AI story {n}" if n % 2 else f"Story {n}")
                                   for n in range(600)],
                         tagger=tagger, now=NOW, next_due=NOW)
     assert store.topic_counts() == {"mining": 600, "ai": 300}
@@ -298,14 +299,18 @@ def test_retag_rewrites_only_what_changed(store: Store) -> None:
     from tui.models import Entity, Tags
 
     feed = store.add_feed("https://example.test/feed.xml")
-    store.save_articles(feed.id, [article(n) for n in range(10)],
+    save_articles(store, feed.id, [article(n) for n in range(10)],
                         tagger=lambda a: Tags(entities=(Entity("X", "ORG", 1),)),
                         now=NOW, next_due=NOW)
+    def retag(tags: Tags) -> int:
+        return sum(store.write_tags([(article_id, tags) for article_id, _ in items])
+                   for items, _full in store.taggable_batches(4))
+
     before = store.db.conn.total_changes
-    assert store.retag(lambda a: Tags(entities=(Entity("X", "ORG", 1),))) == 10
+    assert retag(Tags(entities=(Entity("X", "ORG", 1),))) == 0
     assert store.db.conn.total_changes == before  # same tags: nothing written
-    store.retag(lambda a: Tags(china=True, regions=frozenset({"CN"}),
-                               entities=(Entity("Y", "ORG", 2),)))
+    assert retag(Tags(china=True, regions=frozenset({"CN"}),
+                      entities=(Entity("Y", "ORG", 2),))) == 10
     assert store.count_articles(Filter(china=True)) == 10
     assert store.count_articles(Filter(entity="y")) == 10
     assert store.count_articles(Filter(entity="x")) == 0

@@ -73,6 +73,7 @@ class Settings:
     max_feed_bytes: int = 10 * 1024 * 1024
     max_page_bytes: int = 5 * 1024 * 1024
     parse_timeout: float = 20.0
+    worker_memory_mb: int = 512
     china_regions: frozenset[str] = frozenset({"CN", "HK", "MO"})
     user_entities: tuple[UserEntity, ...] = ()
     user_topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -100,6 +101,10 @@ read_timeout = 20.0        # seconds between bytes
 deadline = 45.0            # seconds for a whole request, however slowly it drips
 max_feed_mb = 10           # decoded size cap for a feed
 max_page_mb = 5            # decoded size cap for an article page
+
+[limits]
+job_seconds = 20.0         # a parse, tag or extraction job past this is killed
+worker_memory_mb = 512     # memory the worker process may use for one job
 
 [retention]
 days = 180                 # articles older than this are removed (starred never are)
@@ -162,7 +167,8 @@ def _describe_toml_error(exc: tomllib.TOMLDecodeError) -> str:
 
 def settings_from_dict(data: dict[str, Any]) -> Settings:
     """Validate a parsed TOML document into Settings; ConfigError names the bad key."""
-    known = {"poll", "http", "retention", "china", "feeds", "tagging", "keys", "subscribe"}
+    known = {"poll", "http", "retention", "china", "feeds", "tagging", "keys", "subscribe",
+             "limits"}
     for key in data:
         if key not in known:
             raise ConfigError(f"unknown section or key [{key}] (known: {', '.join(sorted(known))})")
@@ -182,6 +188,9 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     values["deadline"] = _num(http, "http.deadline", 45.0)
     values["max_feed_bytes"] = int(_num(http, "http.max_feed_mb", 10) * 1024 * 1024)
     values["max_page_bytes"] = int(_num(http, "http.max_page_mb", 5) * 1024 * 1024)
+    limits = _table(data, "limits")
+    values["parse_timeout"] = _num(limits, "limits.job_seconds", 20.0)
+    values["worker_memory_mb"] = _int(limits, "limits.worker_memory_mb", 512, minimum=128)
     values["retention_days"] = _int(retention, "retention.days", 180, minimum=1)
     values["retention_per_feed"] = _int(retention, "retention.per_feed", 2000, minimum=10)
     regions = china.get("regions", ["CN", "HK", "MO"])

@@ -184,6 +184,14 @@ class ArticleDetail:
     entities: tuple[Entity, ...]
     guid: str = ""
 
+    def body(self) -> tuple[str, str]:
+        """The best text we have and where it came from: full text, feed text or summary."""
+        if self.extracted_text:
+            return self.extracted_text, "full text"
+        if self.content_text.strip():
+            return self.content_text, "feed text"
+        return self.summary, "summary"
+
 
 @dataclass(frozen=True)
 class FeedOutcome:
@@ -193,17 +201,26 @@ class FeedOutcome:
     url: str
     index: int
     total: int
-    status: str  # "ok", "not_modified", "error", "skipped"
+    status: str  # "ok", "not_modified", "error"
     new: int = 0
     updated: int = 0
     error: str | None = None
     elapsed: float = 0.0
+    new_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
-class PollReport:
+class UpdateReport:
+    """What one engine update did: per feed, and what retention removed afterwards."""
+
     outcomes: tuple[FeedOutcome, ...] = ()
     cancelled: bool = False
+    removed: int = 0
+    retention_error: str | None = None
+
+    @property
+    def new_ids(self) -> tuple[int, ...]:
+        return tuple(i for o in self.outcomes for i in o.new_ids)
 
     @property
     def new(self) -> int:

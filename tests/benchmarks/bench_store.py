@@ -13,8 +13,10 @@ import feedparser
 
 from tests.benchmarks.corpus import feed_document, fill_store
 from tests.benchmarks.measure import Result, repeat
+from tests.engine_helpers import save_articles
 from tui.config import Settings
-from tui.engine.jobs import make_tagger, parallel_tagger
+from tui.engine import Engine
+from tui.engine.jobs import make_tagger
 from tui.feeds.parse import parse_feed
 from tui.models import Filter
 from tui.store import Store
@@ -51,7 +53,7 @@ def ingest(feeds: int, items: int) -> list[Result]:
             feed_ids = [store.add_feed(f"https://bench.test/{n}.xml").id for n in range(feeds)]
             started = time.perf_counter()
             for feed_id, result in zip(feed_ids, parsed, strict=True):
-                store.save_articles(feed_id, result.articles, tagger=tagger,
+                save_articles(store, feed_id, result.articles, tagger=tagger,
                                     now=int(time.time()), next_due=0)
             store_rate = total / (time.perf_counter() - started)
 
@@ -62,7 +64,7 @@ def ingest(feeds: int, items: int) -> list[Result]:
             feed_ids = [store.add_feed(f"https://bench.test/{n}.xml").id for n in range(feeds)]
             started = time.perf_counter()
             for n, (feed_id, result) in enumerate(zip(feed_ids, parsed, strict=True)):
-                store.save_articles(feed_id, result.articles,
+                save_articles(store, feed_id, result.articles,
                                     tagger=lambda a, n=n: precomputed[(n, a.guid)],
                                     now=int(time.time()), next_due=0)
             write_rate = total / (time.perf_counter() - started)
@@ -72,7 +74,7 @@ def ingest(feeds: int, items: int) -> list[Result]:
             started = time.perf_counter()
             for feed_id, body in zip(feed_ids, documents, strict=True):
                 result = parse_feed(body, HEADERS, "https://bench.test/")
-                store.save_articles(feed_id, result.articles, tagger=tagger,
+                save_articles(store, feed_id, result.articles, tagger=tagger,
                                     now=int(time.time()), next_due=0)
             full_rate = total / (time.perf_counter() - started)
     return [
@@ -189,12 +191,12 @@ def retag(path: Path, articles: int) -> list[Result]:
         copy = copy_database(path, Path(tmp) / "copy.db")
         for label, settings in (("no tag changes", Settings()),
                                 ("new user topic on 'bitcoin'", changed_settings)):
-            with Store.open(copy) as store:
-                before = store.db.conn.total_changes
+            with Engine(settings, copy) as engine:
+                before = engine.store.db.conn.total_changes
                 started = time.perf_counter()
-                count = store.retag(tag_batches=parallel_tagger(settings))
+                count = engine.retag()
                 seconds = time.perf_counter() - started
-                writes = store.db.conn.total_changes - before
+                writes = engine.store.db.conn.total_changes - before
             results.append(Result(f"retag {count:,} articles, {label}", seconds, unit="s",
                                   note=f"{count / seconds:,.0f} articles/s, {writes:,} rows "
                                        "written"))

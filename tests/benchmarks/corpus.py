@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
+from tests.engine_helpers import save_articles
 from tui.config import Settings
 from tui.engine.jobs import make_tagger
 from tui.models import Article
@@ -107,4 +108,4 @@ def fill_store(store: Store, articles: int, *, feeds: int = 50, seed: int = 11,
                 url=f"https://bench.test/{f}/{n}", summary=text[:300], content_text=text,
                 published=now - rng.randrange(0, 365 * 86400), lang="zh" if chinese else "en",
             ))
-        store.save_articles(feed.id, batch, tagger=tagger, now=now, next_due=now + 3600)
+        save_articles(store, feed.id, batch, tagger=tagger, now=now, next_due=now + 3600)

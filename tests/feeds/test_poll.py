@@ -10,9 +10,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.conftest import make_items, plain_tagger, rss
+from tests.engine_helpers import poll
 from tui.config import Settings
 from tui.engine.worker import IsolatedRunner
-from tui.feeds.poll import poll
 from tui.feeds.schedule import due_feeds, next_due_after_error, next_due_after_success
 from tui.models import Feed
 from tui.store import Store

@@ -9,9 +9,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.conftest import make_items, plain_tagger, rss
+from tests.engine_helpers import poll
 from tui.config import Settings
 from tui.engine.worker import IsolatedRunner
-from tui.feeds.poll import poll
 from tui.models import Feed, FeedOutcome
 from tui.store import Store
 

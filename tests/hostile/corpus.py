@@ -14,6 +14,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from tests.engine_helpers import save_articles
 from tui.config import Settings
 from tui.engine.jobs import make_tagger
 from tui.engine.worker import IsolatedRunner, IsolatedTimeout
@@ -91,7 +92,7 @@ def run_corpus(db_path: Path, *, limit: float = PER_FILE_LIMIT,
                 continue
             try:
                 feed = store.add_feed(f"http://example.com/corpus/{number}")
-                store.save_articles(feed.id, parsed.articles, tagger=tagger, now=1_790_000_000,
+                save_articles(store, feed.id, parsed.articles, tagger=tagger, now=1_790_000_000,
                                     next_due=0, feed_title=parsed.title,
                                     site_url=parsed.site_url, lang=parsed.lang)
                 problems = stored_problems(store, feed.id)

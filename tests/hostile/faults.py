@@ -21,11 +21,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.engine_helpers import poll
 from tests.hostile.loopback import FeedServer
 from tui.config import Settings
 from tui.engine.jobs import ArticleTagger, make_tagger
-from tui.feeds.poll import poll
-from tui.models import PollReport
+from tui.models import UpdateReport
 from tui.store import Store
 
 CONFIG = "[subscribe]\ndefaults = false\n\n[retention]\nper_feed = 1000000\n"
@@ -182,7 +182,7 @@ def concurrent_writers(folder: Path, *, rounds: int = 3, cli_processes: int = 2,
             stats.rounds += 1
             processes = [sinowire(home, "fetch", "--force", "--json")
                          for _ in range(cli_processes)]
-            reports: list[PollReport] = []
+            reports: list[UpdateReport] = []
             thread = threading.Thread(target=_app_poll, args=(home, settings, tagger, reports))
             thread.start()
             for process in processes:
@@ -214,7 +214,7 @@ def concurrent_writers(folder: Path, *, rounds: int = 3, cli_processes: int = 2,
 
 
 def _app_poll(home: Path, settings: Settings, tagger: ArticleTagger,
-              reports: list[PollReport]) -> None:
+              reports: list[UpdateReport]) -> None:
     with Store.open(home / "sinowire.db") as own:  # the app's worker opens its own Store
         reports.append(poll(own, settings, tagger=tagger, force=True))
 

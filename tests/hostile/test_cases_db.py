@@ -17,11 +17,11 @@ from sqlite_utils import Migrations
 import tui.store.database as database
 import tui.store.schema as schema
 from tests.conftest import make_items, plain_tagger, rss
+from tests.engine_helpers import poll, save_articles
 from tests.hostile.safety import long_only, slow
 from tui.cli import main
 from tui.config import Settings
 from tui.engine.worker import IsolatedRunner
-from tui.feeds.poll import poll
 from tui.models import Article, Filter
 from tui.store import NewerSchemaError, Store, StoreError
 
@@ -122,7 +122,7 @@ def test_54_cli_fetch_under_a_lock_longer_than_the_busy_timeout(
 def schema_one_db(path: Path) -> None:
     with Store.open(path) as store:
         feed = store.add_feed("https://a.test/rss")
-        store.save_articles(feed.id, [Article(guid="1", title="kept")], tagger=plain_tagger,
+        save_articles(store, feed.id, [Article(guid="1", title="kept")], tagger=plain_tagger,
                             now=1, next_due=0)
         store.set_starred(store.list_articles()[0].id, True)
 
@@ -203,7 +203,7 @@ def test_58_first_migration_killed_halfway_does_not_brick_the_database(
                                    'title:"x"', "^", "比特币 OR", "\x00", "''", "\\", "NOT"])
 def test_60_any_search_text_is_safe(store: Store, query: str) -> None:
     feed = store.add_feed("https://a.test/rss")
-    store.save_articles(feed.id, [Article(guid="1", title="a NEAR x 比特币 not")],
+    save_articles(store, feed.id, [Article(guid="1", title="a NEAR x 比特币 not")],
                         tagger=plain_tagger, now=1, next_due=0)
     store.list_articles(Filter(search=query))
     store.count_articles(Filter(search=query))
@@ -220,7 +220,7 @@ def test_61_read_helpers_leave_no_open_cursor_and_wal_stays_bounded(tmp_path: Pa
         def write_batch(n: int) -> None:
             articles = [Article(guid=f"{n}-{i}", title=f"Story {n} {i}", summary="x" * 2000)
                         for i in range(50)]
-            writer.save_articles(feed.id, articles, tagger=plain_tagger, now=1, next_due=0)
+            save_articles(writer, feed.id, articles, tagger=plain_tagger, now=1, next_due=0)
 
         write_batch(0)
         # A cursor left half-read pins a snapshot: checkpoints cannot finish.

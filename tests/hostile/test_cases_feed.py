@@ -16,6 +16,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from tests.conftest import make_items, plain_tagger, rss
+from tests.engine_helpers import save_articles
 from tests.hostile.conftest import GOOD, Replies, poll_once
 from tests.hostile.safety import article_problems, bad_chars, html_problems, stored_problems
 from tui.config import Settings
@@ -205,7 +206,7 @@ def test_a_nine_megabyte_title_is_capped_on_store_and_display(
     assert len(body) > 9_000_000
     parsed = runner.run(parse_feed, body, {}, URL, timeout=30)
     feed = store.add_feed(URL)
-    store.save_articles(feed.id, parsed.articles, tagger=plain_tagger, now=1, next_due=0)
+    save_articles(store, feed.id, parsed.articles, tagger=plain_tagger, now=1, next_due=0)
     row = store.list_articles()[0]
     assert len(row.title) <= 500 and len(row.author) <= 200
     assert stored_problems(store, feed.id) == []
@@ -219,10 +220,10 @@ def test_same_guid_five_thousand_times_is_one_row_first_wins(
     body = ('<rss version="2.0"><channel><title>T</title>' + items + "</channel></rss>").encode()
     parsed = runner.run(parse_feed, body, {}, URL, timeout=20)
     feed = store.add_feed(URL)
-    new, _ = store.save_articles(feed.id, parsed.articles, tagger=plain_tagger, now=1, next_due=0)
+    new, _ = save_articles(store, feed.id, parsed.articles, tagger=plain_tagger, now=1, next_due=0)
     assert new == 1 and [r.title for r in store.list_articles()] == ["Copy 0"]
     # and again: deterministic, still one row with the first title
-    store.save_articles(feed.id, parsed.articles, tagger=plain_tagger, now=2, next_due=0)
+    save_articles(store, feed.id, parsed.articles, tagger=plain_tagger, now=2, next_due=0)
     assert [r.title for r in store.list_articles()] == ["Copy 0"]
 
 
@@ -238,7 +239,7 @@ def test_markup_like_titles_are_stored_literally(store: Store) -> None:
     body = f'<rss version="2.0"><channel><title>[b]Feed[/b]</title>{items}</channel></rss>'
     parsed = parse_feed(body.encode(), {}, URL)
     feed = store.add_feed(URL)
-    store.save_articles(feed.id, parsed.articles, tagger=plain_tagger, now=1, next_due=0,
+    save_articles(store, feed.id, parsed.articles, tagger=plain_tagger, now=1, next_due=0,
                         feed_title=parsed.title)
     assert sorted(r.title for r in store.list_articles()) == sorted(HOSTILE_TITLES)
     assert store.list_articles()[0].feed_title == "[b]Feed[/b]"
@@ -262,7 +263,7 @@ def test_terminal_escapes_never_reach_stored_display_fields(
     # Raw control bytes make the XML invalid: feedparser falls back to its loose parser.
     parsed = runner.run(parse_feed, body, {}, URL, timeout=20)
     feed = store.add_feed(URL)
-    store.save_articles(feed.id, parsed.articles, tagger=plain_tagger, now=1, next_due=0,
+    save_articles(store, feed.id, parsed.articles, tagger=plain_tagger, now=1, next_due=0,
                         feed_title=parsed.title)
     assert len(parsed.articles) == 1
     assert stored_problems(store, feed.id) == []
@@ -293,7 +294,7 @@ def test_hostile_html_content_is_neutralised(store: Store) -> None:
             assert needle not in text, (needle, text)
     assert "https://example.test/relative" in article.content_html  # resolved, kept
     feed = store.add_feed(URL)
-    store.save_articles(feed.id, parsed.articles, tagger=plain_tagger, now=1, next_due=0)
+    save_articles(store, feed.id, parsed.articles, tagger=plain_tagger, now=1, next_due=0)
     assert stored_problems(store, feed.id) == []
 
 
@@ -331,7 +332,7 @@ def test_absurd_dates_fall_back_to_first_seen_and_sort_stably(store: Store) -> N
     parsed = parse_feed(body, {}, URL)
     feed = store.add_feed(URL)
     now = 1_790_000_000
-    store.save_articles(feed.id, parsed.articles, tagger=plain_tagger, now=now, next_due=0)
+    save_articles(store, feed.id, parsed.articles, tagger=plain_tagger, now=now, next_due=0)
     rows = store.list_articles()
     assert len(rows) == len(dates)
     assert all(0 < r.published <= now for r in rows)

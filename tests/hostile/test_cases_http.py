@@ -23,11 +23,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import make_items, plain_tagger, rss
+from tests.engine_helpers import poll
 from tests.hostile.conftest import GOOD, Replies, poll_once
 from tui.config import Settings
 from tui.engine.worker import IsolatedRunner
 from tui.feeds.fetch import fetch, make_session
-from tui.feeds.poll import poll
 from tui.store import Store
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import plain_tagger
+from tests.engine_helpers import save_articles
 from tests.hostile.corpus import CORPUS, corpus_files, run_corpus
 from tests.hostile.safety import article_problems, stored_problems
 from tui.models import Article
@@ -44,7 +45,7 @@ def test_the_checks_would_catch_unsafe_stored_data(store: Store) -> None:
     bad = Article(guid="1", title="a\x1b]52;c;aGk=\x07b", author="\u202eevil",
                   summary="ok\x9b", content_html='<p onclick="x()">hi<script>1</script>'
                   '<a href="javascript:alert(1)">y</a></p>', url="javascript:alert(1)")
-    store.save_articles(feed.id, [bad], tagger=plain_tagger, now=1, next_due=0)
+    save_articles(store, feed.id, [bad], tagger=plain_tagger, now=1, next_due=0)
     problems = stored_problems(store, feed.id)
     text = " ".join(problems)
     for expected in ("title", "author", "summary", "script", "onclick", "javascript", "url"):

@@ -20,6 +20,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import make_items, plain_tagger, rss
+from tests.engine_helpers import save_articles
 from tests.hostile.conftest import Replies, poll_once
 from tests.hostile.faults import fts_consistent, make_home, sinowire
 from tests.hostile.loopback import FeedServer
@@ -67,7 +68,7 @@ def test_old_database_opens_with_current_code_and_keeps_everything(
         # Still writable, and tombstones still hold.
         feed = store.feeds()[0]
         tombstoned = expected["tombstoned"][0]
-        new, _ = store.save_articles(
+        new, _ = save_articles(store,
             feed.id, [Article(guid="after-upgrade", title="After upgrade"),
                       Article(guid=tombstoned, title="Back from the dead?")],
             tagger=plain_tagger, now=int(time.time()), next_due=0)

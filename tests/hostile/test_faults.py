@@ -19,6 +19,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import make_items, plain_tagger, rss
+from tests.engine_helpers import poll
 from tests.hostile.conftest import GOOD, Replies
 from tests.hostile.faults import (
     LoadStats,
@@ -33,7 +34,6 @@ from tests.hostile.loopback import FeedServer
 from tests.hostile.safety import LONG
 from tui.config import Settings
 from tui.engine.worker import IsolatedRunner
-from tui.feeds.poll import poll
 from tui.html.extract import ExtractError, extract_url
 from tui.models import Filter
 from tui.store import Store

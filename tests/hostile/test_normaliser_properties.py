@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import plain_tagger
+from tests.engine_helpers import save_articles
 from tests.hostile.safety import article_problems, bad_chars, html_problems, is_http
 from tui.feeds.parse import GUID_MAX, normalise_entry
 from tui.html.clean import sanitize_html
@@ -87,7 +88,7 @@ def test_normalised_entries_store_and_read_back_safely(tmp_path_factory, entries
     with Store.open(path) as store:
         feed = store.add_feed(BASE)
         articles = [a for a in (normalise_entry(e, base_url=BASE) for e in entries) if a]
-        store.save_articles(feed.id, articles, tagger=plain_tagger, now=1_790_000_000,
+        save_articles(store, feed.id, articles, tagger=plain_tagger, now=1_790_000_000,
                             next_due=0)
         for row in store.list_articles(limit=100):
             detail = store.article(row.id)
@@ -140,7 +141,7 @@ def test_any_query_runs_against_the_real_schema(query: str) -> None:
 
         store = Store.open(Path(tempfile.mkdtemp()) / "fts.db")
         feed = store.add_feed(BASE)
-        store.save_articles(feed.id, [Article(guid="1", title="香港 比特币 e-CNY NEAR AND")],
+        save_articles(store, feed.id, [Article(guid="1", title="香港 比特币 e-CNY NEAR AND")],
                             tagger=plain_tagger, now=1, next_due=0)
         _STORE_PATH.append(store)
     store = _STORE_PATH[0]

@@ -20,6 +20,7 @@ START = time.perf_counter()
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.engine_helpers import save_articles  # noqa: E402
 from tui.config import Settings  # noqa: E402
 from tui.models import Article, Entity, Tags  # noqa: E402
 from tui.store import Store  # noqa: E402
@@ -50,15 +51,16 @@ def make(db: Path, count: int, feeds: int = 20) -> None:
                             topics=frozenset({TOPICS[n % len(TOPICS)]}),
                             entities=(Entity("Bitmain", "ORG"),) if n % 5 == 0 else ())
 
-            store.save_articles(feed_id, batch, tagger=tagger, now=now, next_due=now + 3600)
+            save_articles(store, feed_id, batch, tagger=tagger, now=now, next_due=now + 3600)
             print(f"feed {index + 1}/{feeds}", flush=True)
 
 
 async def measure(db: Path, live: bool) -> None:
+    from tui.engine import Engine
     from tui.ui import make_app
 
     # live: the normal (non-demo) app, minus the network poll, so start-up work is counted.
-    app = make_app(Settings(), db, demo=not live, poll_on_start=False)
+    app = make_app(Engine(Settings(), db, demo=not live), poll_on_start=False)
     first_frame: list[float] = []
 
     async with app.run_test(size=(160, 45)) as pilot:

@@ -6,7 +6,7 @@ Async Pilot scenarios run through ``run()`` (asyncio.run), so no asyncio plugin 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,8 @@ import pytest
 
 from tests.ui.sample_data import FIXED_NOW, SEED_LATER, seed_sample
 from tui.config import Settings
+from tui.engine import Engine
+from tui.feeds.fetch import fetch
 from tui.store import Store
 from tui.ui import SinowireApp, make_app
 
@@ -39,14 +41,10 @@ def sample_db(tmp_path: Path) -> Path:
 @pytest.fixture
 def demo_db(tmp_path: Path) -> tuple[Path, float]:
     """The bundled demo data and a frozen "now" two hours after its newest story."""
-    try:
-        from tui.demo.seed import seed_demo
-    except ImportError as exc:  # pragma: no cover - while the pipeline is being built
-        pytest.skip(f"demo seeding unavailable: {exc}")
     path = tmp_path / "demo.db"
-    with Store.open(path) as store:
-        seed_demo(store, Settings(), now=SEED_LATER)
-        newest = store.list_articles(limit=1)[0].published
+    with Engine(Settings(), path, clock=lambda: SEED_LATER) as engine:
+        engine.seed_demo()
+        newest = engine.store.list_articles(limit=1)[0].published
     return path, float(newest + 2 * 3600)
 
 
@@ -54,18 +52,22 @@ AppFactory = Callable[..., SinowireApp]
 
 
 @pytest.fixture
-def app_for() -> AppFactory:
+def app_for() -> Iterator[AppFactory]:
     """Build an app on a db with a frozen clock, no polling and no automatic fetching."""
+    engines: list[Engine] = []
 
     def build(db: Path, **kwargs: Any) -> SinowireApp:
-        kwargs.setdefault("settings", Settings())
         kwargs.setdefault("poll_on_start", False)
         kwargs.setdefault("clock", lambda: float(FIXED_NOW))
         kwargs.setdefault("auto_extract", False)
-        settings = kwargs.pop("settings")
-        return make_app(settings, db, **kwargs)
+        engine = Engine(kwargs.pop("settings", Settings()), db, demo=kwargs.pop("demo", False),
+                        fetcher=kwargs.pop("fetcher", fetch))
+        engines.append(engine)
+        return make_app(engine, **kwargs)
 
-    return build
+    yield build
+    for engine in engines:
+        engine.close()
 
 
 async def settle(pilot: Any) -> None:

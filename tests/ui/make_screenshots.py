@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.ui.sample_data import FIXED_NOW, SEED_LATER, seed_sample  # noqa: E402
+from tests.ui.sample_data import SEED_LATER  # noqa: E402
 from tui.config import Settings  # noqa: E402
-from tui.store import Store  # noqa: E402
+from tui.engine import Engine  # noqa: E402
 from tui.ui import make_app  # noqa: E402
 
 OUT = ROOT / "screenshots"
@@ -39,22 +39,16 @@ def seed(db: Path) -> tuple[str, float]:
     Returns the source and the frozen "now": two hours after the newest story, so the
     relative times look like a morning's reading whenever the script runs.
     """
-    with Store.open(db) as store:
-        try:
-            from tui.demo.seed import seed_demo
-
-            seed_demo(store, Settings(), now=SEED_LATER)  # keeps every demo date as written
-            newest = store.list_articles(limit=1)[0].published
-            return "demo", float(newest + 2 * 3600)
-        except ImportError as exc:
-            print(f"demo seeding unavailable ({exc}); using the UI sample data")
-            seed_sample(store)
-            return "sample", float(FIXED_NOW)
+    with Engine(Settings(), db, clock=lambda: SEED_LATER) as engine:
+        engine.seed_demo()  # keeps every demo date as written
+        newest = engine.store.list_articles(limit=1)[0].published
+        return "demo", float(newest + 2 * 3600)
 
 
 async def shoot(db: Path, now: float, name: str, size: tuple[int, int],
                 keys: list[str]) -> Path:
-    app = make_app(Settings(), db, demo=True, clock=lambda: now)
+    engine = Engine(Settings(), db, demo=True)
+    app = make_app(engine, clock=lambda: now)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for key in keys:
@@ -62,6 +56,7 @@ async def shoot(db: Path, now: float, name: str, size: tuple[int, int],
         await pilot.pause(0.3)
         path = OUT / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(OUT))
+    engine.close()
     return path
 
 

@@ -6,6 +6,7 @@ tests stay stable while those evolve. Times are relative to FIXED_NOW.
 
 from __future__ import annotations
 
+from tests.engine_helpers import save_articles
 from tui.models import Article, Entity, Evidence, Tags
 from tui.store import Store
 
@@ -85,7 +86,7 @@ def seed_sample(store: Store, now: int = FIXED_NOW) -> None:
         by_feed[3].append((article, Tags(topics=frozenset({"markets"}))))
     for index, items in by_feed.items():
         tags_by_guid = {a.guid: t for a, t in items}
-        store.save_articles(ids[index], [a for a, _ in items],
+        save_articles(store, ids[index], [a for a, _ in items],
                             tagger=lambda a, m=tags_by_guid: m[a.guid], now=now, next_due=now)
 
 

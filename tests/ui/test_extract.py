@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tests.engine_helpers import save_articles
 from tests.ui.conftest import AppFactory, run
 from tests.ui.sample_data import FIXED_NOW
 from tests.ui.test_app import reader_text
@@ -24,29 +24,19 @@ and now report in dollars, while their supply chains stay in Shenzhen.</p>
 </article></body></html>"""
 
 
-def extract_available() -> bool:
-    try:
-        import tui.html.extract  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def page_db(tmp_path: Path, url: str) -> Path:
     path = tmp_path / "extract.db"
     with Store.open(path) as store:
         feed = store.add_feed("https://summary.example/feed", "Summaries", now=FIXED_NOW)
         article = Article(guid="s1", title="Miners move", url=url,
                           summary="Only a short summary.", published=FIXED_NOW - 60)
-        store.save_articles(feed.id, [article], tagger=lambda a: Tags(), now=FIXED_NOW,
+        save_articles(store, feed.id, [article], tagger=lambda a: Tags(), now=FIXED_NOW,
                             next_due=FIXED_NOW)
     return path
 
 
 def test_full_text_success_is_cached(tmp_path: Path, app_for: AppFactory,
                                      httpserver: HTTPServer) -> None:
-    if not extract_available():
-        pytest.xfail("tui.html.extract is not there yet (another engineer's module)")
     def slow_page(request: Request) -> Response:
         time.sleep(0.5)  # long enough to see the progress line
         return Response(PAGE, content_type="text/html")
@@ -86,8 +76,7 @@ def test_full_text_failure_keeps_summary_with_reason(tmp_path: Path, app_for: Ap
             text = reader_text(app)
             assert "Only a short summary." in text
             assert "full text failed:" in text
-            if extract_available():
-                assert "404" in text
+            assert "404" in text
         with Store.open(db) as store:
             detail = store.article(1)
             assert detail is not None and detail.extract_error

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from pytest_httpserver import HTTPServer
 from textual.widgets import Input, Static
 
@@ -16,15 +15,6 @@ from tui.store import Store
 from tui.ui.screens.add_feed import AddFeedScreen
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.widgets.feed_list import FeedList
-
-
-def poll_available() -> bool:
-    try:
-        import tui.engine.jobs
-        import tui.feeds.poll  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def test_add_feed_dialog(sample_db: Path, app_for: AppFactory) -> None:
@@ -79,8 +69,6 @@ def test_remove_feed_asks_first(sample_db: Path, app_for: AppFactory) -> None:
 
 def test_poll_updates_list_live_and_keeps_open_article(
         tmp_path: Path, app_for: AppFactory, httpserver: HTTPServer) -> None:
-    if not poll_available():
-        pytest.xfail("tui.feeds.poll cannot be imported yet (pipeline in progress)")
     old = make_items(3, prefix="old")
     for item in old:
         item["date"] = "2026-09-20T10:00:00"

@@ -1,24 +1,23 @@
 """The poll worker's plumbing, with a stand-in poller (no network, fully controlled).
 
-The real poller is exercised against a loopback server in test_feeds.py; here a fake
-``tui.feeds.poll`` lets the test hold a poll open to check progress, the refusal of a
+The real engine is exercised against a loopback server in test_feeds.py; here a fake
+``Engine.update`` lets the test hold a poll open to check progress, the refusal of a
 second poll, live updates that keep the open article, and cancellation on quit.
 """
 
 from __future__ import annotations
 
-import sys
 import threading
-import types
 from pathlib import Path
 
 import pytest
 
+from tests.engine_helpers import save_articles
 from tests.ui.conftest import AppFactory, run
 from tests.ui.sample_data import FIXED_NOW, total
 from tests.ui.test_app import articles, list_text, screen, static_text
-from tui.models import Article, FeedOutcome, PollReport, Tags
-from tui.store import Store
+from tui.engine import Engine
+from tui.models import Article, FeedOutcome, Tags, UpdateReport
 
 
 class FakePoller:
@@ -28,9 +27,10 @@ class FakePoller:
         self.cancelled = False
         self.calls = 0
 
-    def poll(self, store: Store, settings, *, tagger=None, feeds=None,  # type: ignore[no-untyped-def]
-             force=False, on_progress=None, cancel=None) -> PollReport:
-        tagger = tagger or (lambda article: Tags())
+    def update(self, engine: Engine, feeds=None, *,  # type: ignore[no-untyped-def]
+               force=False, on_progress=None, cancel=None) -> UpdateReport:
+        tagger = lambda article: Tags()  # noqa: E731
+        store = engine.store
         self.calls += 1
         todo = feeds if feeds is not None else store.feeds()
         outcomes = []
@@ -38,7 +38,7 @@ class FakePoller:
             article = Article(guid=f"new-{self.calls}-{feed.id}",
                               title=f"Fresh story {self.calls}-{feed.id}",
                               url="https://fresh.example/", published=FIXED_NOW)
-            new, _ = store.save_articles(feed.id, [article], tagger=tagger, now=FIXED_NOW,
+            new, _ = save_articles(store, feed.id, [article], tagger=tagger, now=FIXED_NOW,
                                          next_due=FIXED_NOW + 1800)
             outcome = FeedOutcome(feed.id, feed.url, index, len(todo), "ok", new=new)
             outcomes.append(outcome)
@@ -49,19 +49,14 @@ class FakePoller:
                 while not self.release.wait(0.02):
                     if cancel is not None and cancel.is_set():
                         self.cancelled = True
-                        return PollReport(tuple(outcomes), cancelled=True)
-        return PollReport(tuple(outcomes))
+                        return UpdateReport(tuple(outcomes), cancelled=True)
+        return UpdateReport(tuple(outcomes))
 
 
 @pytest.fixture
 def fake_poller(monkeypatch: pytest.MonkeyPatch) -> FakePoller:
     fake = FakePoller()
-    poll_module = types.ModuleType("tui.feeds.poll")
-    poll_module.poll = fake.poll  # type: ignore[attr-defined]
-    ingest_module = types.ModuleType("tui.engine.jobs")
-    ingest_module.make_tagger = lambda settings: (lambda article: Tags())  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tui.feeds.poll", poll_module)
-    monkeypatch.setitem(sys.modules, "tui.engine.jobs", ingest_module)
+    monkeypatch.setattr(Engine, "update", lambda engine, *a, **k: fake.update(engine, *a, **k))
     return fake
 
 

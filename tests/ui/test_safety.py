@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.engine_helpers import save_articles
 from tests.ui.conftest import AppFactory, run
 from tests.ui.sample_data import FIXED_NOW
 from tests.ui.test_app import articles, list_text, reader_text, screen
@@ -35,7 +36,7 @@ def hostile_db(tmp_path: Path) -> Path:
         ]
         tags = Tags(entities=(Entity("[@click=app.quit]Evil Corp[/]", "ORG"),),
                     topics=frozenset({"security"}))
-        store.save_articles(feed.id, items, tagger=lambda a: tags, now=FIXED_NOW,
+        save_articles(store, feed.id, items, tagger=lambda a: tags, now=FIXED_NOW,
                             next_due=FIXED_NOW)
     return path
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from tests.engine_helpers import save_articles
 from tests.ui.conftest import AppFactory, run
 from tests.ui.sample_data import FIXED_NOW
 from tests.ui.test_app import articles, list_text
@@ -21,7 +22,7 @@ def big_db(tmp_path: Path) -> Path:
         feed = store.add_feed("https://big.example/feed", "Big Feed", now=FIXED_NOW)
         items = [Article(guid=str(n), title=f"Story number {n}", url=f"https://big.example/{n}",
                          published=FIXED_NOW - n * 60) for n in range(ROWS)]
-        store.save_articles(feed.id, items, tagger=lambda a: Tags(), now=FIXED_NOW,
+        save_articles(store, feed.id, items, tagger=lambda a: Tags(), now=FIXED_NOW,
                             next_due=FIXED_NOW)
     return path
 
@@ -75,7 +76,7 @@ def test_cursor_survives_writes_racing_the_reload(sample_db: Path,
                 for n in writes:  # two stories land after count() but before this read
                     with Store.open(sample_db) as other:
                         feed = other.feeds()[0]
-                        other.save_articles(
+                        save_articles(other,
                             feed.id, [Article(guid=f"race{n}", title=f"Race {n}",
                                               published=FIXED_NOW)],
                             tagger=lambda a: Tags(), now=FIXED_NOW, next_due=FIXED_NOW)
@@ -85,7 +86,7 @@ def test_cursor_survives_writes_racing_the_reload(sample_db: Path,
 
             app.store.article_ids = racing  # type: ignore[method-assign]
             with Store.open(sample_db) as other:  # one story arrives normally first
-                other.save_articles(
+                save_articles(other,
                     other.feeds()[0].id, [Article(guid="pre", title="Pre", published=FIXED_NOW)],
                     tagger=lambda a: Tags(), now=FIXED_NOW, next_due=FIXED_NOW)
             app.screen.data_changed()  # type: ignore[attr-defined]

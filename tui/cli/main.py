@@ -18,17 +18,20 @@ from pathlib import Path
 from tui import __version__
 from tui.cli.output import (
     ProgressLine,
+    article_detail_json,
     article_json,
     describe_feed,
     feed_json,
+    format_article,
     format_article_line,
     outcome_json,
     summary_line,
 )
 from tui.config import ConfigError
-from tui.engine.context import Context, open_context
-from tui.models import REGIONS, TOPICS, Feed, Filter
+from tui.engine import Engine, open_engine
+from tui.models import REGIONS, TOPICS, Feed, FeedOutcome, Filter
 from tui.store import Store, StoreError
+from tui.store.errors import database_reason
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--limit", type=int, default=50)
     lst.add_argument("--json", action="store_true", help="JSON Lines output")
 
+    article = commands.add_parser("article", help="print one stored story")
+    article.add_argument("id", type=int, metavar="ID")
+    article.add_argument("--full-text", action="store_true",
+                         help="fetch and extract the story's page first (re-tags from it)")
+    article.add_argument("--json", action="store_true", help="one JSON object")
+
     commands.add_parser("tag", help="tag JSON Lines from stdin (id, title, summary, content)")
     commands.add_parser("retag", help="re-tag the whole cache (after gazetteer/config changes)")
     extract = commands.add_parser("extract", help="print an article page's text as Markdown")
@@ -92,16 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "tag":
-        return cmd_tag(args)
     try:
-        context = open_context(args.home, demo=args.demo)
+        engine = open_engine(args.home, demo=args.demo)
     except ConfigError as exc:
         print(f"sinowire: config error: {exc}", file=sys.stderr)
         return 2
     try:
         handler = COMMANDS.get(args.command, cmd_app)
-        return handler(context, args)
+        return handler(engine, args)
     except NoSuchFeed as exc:
         print(f"sinowire: no such feed: {exc}", file=sys.stderr)
         return 1
@@ -109,15 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sinowire: {exc}", file=sys.stderr)
         return 2
     except sqlite3.Error as exc:  # busy past the timeout, disk full, read-only…
-        from tui.feeds.poll import database_reason
-
         print(f"sinowire: {database_reason(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("sinowire: interrupted", file=sys.stderr)
         return 130
     finally:
-        context.close()
+        engine.close()
 
 
 class NoSuchFeed(Exception):
@@ -131,54 +136,52 @@ def _feed(store: Store, reference: str) -> Feed:
     return found
 
 
-def cmd_app(context: Context, args: argparse.Namespace) -> int:
+def cmd_app(engine: Engine, args: argparse.Namespace) -> int:
     from tui.ui import run_app
 
-    store = context.store
-    notice = store.notice
-    demo = context.demo
-    if not demo and store.count_articles() == 0 and store.feeds():
-        demo_context, notice = _first_run(context)
-        if demo_context is not None:
-            context.close()
-            context = demo_context
-            demo = True
+    notice = engine.store.notice
+    if not engine.demo and engine.store.count_articles() == 0 and engine.store.feeds():
+        demo_engine, notice = _first_run(engine)
+        if demo_engine is not None:
+            engine.close()
+            engine = demo_engine
     try:
-        return run_app(context.settings, context.paths.database, demo=demo, notice=notice)
+        return run_app(engine, notice=notice)
     finally:
-        context.close()
+        engine.close()
 
 
-def _first_run(context: Context) -> tuple[Context | None, str | None]:
+def _first_run(engine: Engine) -> tuple[Engine | None, str | None]:
     """Empty cache: fetch once before the UI; offline, fall back to the demo data."""
-    from tui.feeds.poll import poll
-
     print("sinowire: first run, fetching feeds… (Ctrl-C to skip)", file=sys.stderr)
-    quick = context.settings.with_changes(connect_timeout=4.0, deadline=15.0)
+    quick = engine.with_settings(connect_timeout=4.0, deadline=15.0)
     progress = ProgressLine(sys.stderr)
     try:
-        report = poll(context.store, quick, force=True, on_progress=progress.update)
+        report = quick.update(force=True, on_progress=progress.update)
     except KeyboardInterrupt:
         report = None
+    finally:
+        quick.close()
     progress.finish()
-    if context.store.count_articles() > 0:
+    if engine.store.count_articles() > 0:
         return None, None
     reason = "no feed could be reached" if report and report.errors else "no articles yet"
-    demo = open_context(demo=True)
-    return demo, f"{reason}: showing the bundled DEMO data. Your cache: {context.paths.database}"
+    demo = open_engine(demo=True)
+    return demo, f"{reason}: showing the bundled DEMO data. Your cache: {engine.db_path}"
 
 
-def cmd_paths(context: Context, args: argparse.Namespace) -> int:
+def cmd_paths(engine: Engine, args: argparse.Namespace) -> int:
+    assert engine.paths is not None
     if args.json:
-        print(json.dumps(context.paths.as_dict()))
+        print(json.dumps(engine.paths.as_dict()))
     else:
-        for name, value in context.paths.as_dict().items():
+        for name, value in engine.paths.as_dict().items():
             print(f"{name:9} {value}")
     return 0
 
 
-def cmd_feeds(context: Context, args: argparse.Namespace) -> int:
-    store = context.store
+def cmd_feeds(engine: Engine, args: argparse.Namespace) -> int:
+    store = engine.store
     action = args.feeds_command
     if action == "list":
         counts = store.unread_counts()
@@ -203,82 +206,60 @@ def cmd_feeds(context: Context, args: argparse.Namespace) -> int:
         print(f"moved [{moved.id}] {found.url} → {moved.url}")
         return 0
     if action == "import":
-        return _import_opml(context, args.file)
-    return _export_opml(context, args.file)
+        return _import_opml(engine, args.file)
+    return _export_opml(engine, args.file)
 
 
-def _import_opml(context: Context, file: Path) -> int:
-    from tui.feeds.opml import OpmlError, parse_opml
-    from tui.store import FeedExistsError
+def _import_opml(engine: Engine, file: Path) -> int:
+    from tui.feeds.opml import OpmlError
 
     try:
-        result = parse_opml(file.read_bytes())
+        result = engine.import_opml(file.read_bytes())
     except OpmlError as exc:
         print(f"sinowire: {file}: {exc}", file=sys.stderr)
         return 2
-    added = duplicates = 0
-    for item in result.feeds:
-        try:
-            context.store.add_feed(item.url, item.title, item.lang)
-            added += 1
-        except FeedExistsError:
-            duplicates += 1
-        except StoreError as exc:
-            print(f"skipped: {exc}", file=sys.stderr)
     for reason in result.skipped:
         print(f"skipped: {reason}", file=sys.stderr)
-    print(f"imported {added} feeds; {duplicates} already subscribed; "
+    print(f"imported {result.added} feeds; {result.duplicates} already subscribed; "
           f"{len(result.skipped)} skipped")
     return 0
 
 
-def _export_opml(context: Context, file: Path | None) -> int:
-    from tui.feeds.opml import OpmlFeed, export_opml
-
-    data = export_opml(
-        OpmlFeed(url=f.url, title=f.title, lang=f.lang) for f in context.store.feeds()
-    )
+def _export_opml(engine: Engine, file: Path | None) -> int:
+    data = engine.export_opml()
     if file is None:
         sys.stdout.write(data.decode("utf-8"))
     else:
         file.write_bytes(data)
-        print(f"wrote {len(context.store.feeds())} feeds to {file}")
+        print(f"wrote {len(engine.store.feeds())} feeds to {file}")
     return 0
 
 
-def cmd_fetch(context: Context, args: argparse.Namespace) -> int:
-    from tui.feeds.poll import poll
-
-    store = context.store
-    feeds = None
-    if args.feed:
-        found = _feed(store, args.feed)
-        feeds = [found]
+def cmd_fetch(engine: Engine, args: argparse.Namespace) -> int:
+    feeds = [_feed(engine.store, args.feed)] if args.feed else None
     started = time.monotonic()
     progress = ProgressLine(sys.stderr, enabled=not args.json)
 
-    def report(outcome):  # type: ignore[no-untyped-def]
+    def report(outcome: FeedOutcome) -> None:
         if args.json:
             print(json.dumps(outcome_json(outcome), ensure_ascii=False), flush=True)
         else:
             progress.update(outcome)
 
-    result = poll(store, context.settings, feeds=feeds, force=args.force or bool(args.feed),
-                  on_progress=report)
+    result = engine.update(feeds, force=args.force or bool(args.feed), on_progress=report)
     progress.finish()
-    store.apply_retention(days=context.settings.retention_days,
-                          per_feed=context.settings.retention_per_feed, now=int(time.time()))
     elapsed = time.monotonic() - started
     if args.json:
         print(json.dumps({"summary": True, "feeds": len(result.outcomes), "new": result.new,
-                          "errors": result.errors, "seconds": round(elapsed, 3)}))
+                          "errors": result.errors, "removed": result.removed,
+                          "seconds": round(elapsed, 3)}))
     else:
         print(summary_line(result, elapsed))
     return 0
 
 
-def cmd_list(context: Context, args: argparse.Namespace) -> int:
-    store = context.store
+def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
+    store = engine.store
     feed_id = None
     if args.feed:
         feed_id = _feed(store, args.feed).id
@@ -294,33 +275,42 @@ def cmd_list(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_tag(args: argparse.Namespace) -> int:
-    from tui.cli.tagfilter import tag_stream
+def cmd_article(engine: Engine, args: argparse.Namespace) -> int:
+    if engine.store.article_row(args.id) is None:
+        print(f"sinowire: no story with id {args.id}", file=sys.stderr)
+        return 1
+    detail = engine.full_text(args.id) if args.full_text else engine.store.article(args.id)
+    assert detail is not None
+    if args.json:
+        print(json.dumps(article_detail_json(detail), ensure_ascii=False))
+    else:
+        print(format_article(detail))
+    if args.full_text and detail.extract_error:
+        print(f"sinowire: full text failed: {detail.extract_error}", file=sys.stderr)
+        return 1
+    return 0
 
-    try:
-        settings = open_context(args.home).settings if not args.demo else None
-    except ConfigError as exc:
-        print(f"sinowire: config error: {exc}", file=sys.stderr)
-        return 2
-    return tag_stream(sys.stdin, sys.stdout, settings)
+
+def cmd_tag(engine: Engine, args: argparse.Namespace) -> int:
+    for record in engine.tag_records(sys.stdin):
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return 0
 
 
-def cmd_retag(context: Context, args: argparse.Namespace) -> int:
-    from tui.engine.jobs import parallel_tagger
-
+def cmd_retag(engine: Engine, args: argparse.Namespace) -> int:
     progress = ProgressLine(sys.stderr)
-    count = context.store.retag(tag_batches=parallel_tagger(context.settings),
-                                progress=progress.count)
+    count = engine.retag(progress.count)
     progress.finish()
     print(f"re-tagged {count} articles")
     return 0
 
 
-def cmd_extract(context: Context, args: argparse.Namespace) -> int:
+def cmd_extract(engine: Engine, args: argparse.Namespace) -> int:
     from tui.html.extract import ExtractError, extract_url
 
     try:
-        result = extract_url(args.url, context.settings)
+        result = extract_url(args.url, engine.settings, runner=engine.worker)
     except ExtractError as exc:
         print(f"sinowire: could not extract {args.url}: {exc}", file=sys.stderr)
         return 1
@@ -330,10 +320,11 @@ def cmd_extract(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_config(context: Context, args: argparse.Namespace) -> int:
-    from tui.engine.context import write_example_config
+def cmd_config(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.engine.factory import write_example_config
 
-    path = context.paths.config_file
+    assert engine.paths is not None
+    path = engine.paths.config_file
     if write_example_config(path):
         print(f"wrote an example config to {path}")
     else:
@@ -346,6 +337,8 @@ COMMANDS = {
     "feeds": cmd_feeds,
     "fetch": cmd_fetch,
     "list": cmd_list,
+    "article": cmd_article,
+    "tag": cmd_tag,
     "retag": cmd_retag,
     "extract": cmd_extract,
     "config": cmd_config,

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from tui.models import ArticleRow, Entity, Feed, FeedOutcome, PollReport
+from tui.models import ArticleDetail, ArticleRow, Entity, Feed, FeedOutcome, UpdateReport
 from tui.text import clean_line
 
 
@@ -60,6 +60,37 @@ def article_json(row: ArticleRow, entities: list[Entity]) -> dict[str, Any]:
     }
 
 
+def article_detail_json(detail: ArticleDetail) -> dict[str, Any]:
+    """``list --json``'s fields plus the text shown and the China evidence."""
+    record = article_json(detail.row, list(detail.entities))
+    text, source = detail.body()
+    record.update({
+        "content": text,
+        "content_source": source,
+        "full_text_error": detail.extract_error,
+        "evidence": [{"term": e.term, "entity": e.entity, "field": e.field,
+                      "region": e.region} for e in detail.evidence],
+    })
+    return record
+
+
+def format_article(detail: ArticleDetail) -> str:
+    """One story as plain text for a terminal or a pager."""
+    row = detail.row
+    text, source = detail.body()
+    lines = [row.title, f"{row.feed_title} · {iso(row.published)} · {row.url or 'no link'}"]
+    tags = [*row.regions, *row.topics]
+    if tags:
+        lines.append("tags: " + " ".join(tags))
+    if detail.evidence:
+        lines.append("why China: " + ", ".join(
+            f"{e.term} ({e.field})" for e in detail.evidence[:8]))
+    if detail.entities:
+        lines.append("entities: " + ", ".join(e.name for e in detail.entities[:12]))
+    lines += ["", text or "(no text)", "", f"[{source}]"]
+    return "\n".join(lines)
+
+
 def cell_width(text: str) -> int:
     """Terminal columns: CJK and other wide characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -99,7 +130,7 @@ def outcome_json(outcome: FeedOutcome) -> dict[str, Any]:
     }
 
 
-def summary_line(report: PollReport, elapsed: float) -> str:
+def summary_line(report: UpdateReport, elapsed: float) -> str:
     statuses = [o.status for o in report.outcomes]
     parts = [
         f"{len(statuses)} feeds polled",
@@ -107,9 +138,13 @@ def summary_line(report: PollReport, elapsed: float) -> str:
         f"{statuses.count('not_modified')} unchanged",
         f"{report.errors} failed",
         f"{report.new} new articles",
-        f"{elapsed:.1f} s",
     ]
+    if report.removed:
+        parts.append(f"{report.removed} removed by retention")
+    parts.append(f"{elapsed:.1f} s")
     text = " · ".join(parts)
+    if report.retention_error:
+        text += f" ({report.retention_error})"
     if report.cancelled:
         text += " (cancelled)"
     return text

@@ -1,14 +1,15 @@
-"""From parsed articles to tags: the tagger callable, and tagging in the parse worker.
+"""The jobs the engine's worker process runs: parse and tag a feed, tag articles.
 
-Tagging is pure CPU work. Run in the app's poll thread it holds the GIL for seconds on a
-big poll and the keyboard stalls, so the poller tags in the isolated worker process, next
-to parsing; the app process only writes the results.
+Tagging is pure CPU work on untrusted text. Run in the app's process it holds the GIL for
+seconds on a big poll and the keyboard stalls, so it runs in the worker next to parsing. The
+worker's tagger is built once, by ``init_worker``, from the TagConfig the engine starts the
+worker with; jobs carry only their input.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tui.config import Settings, UserEntity
 from tui.feeds.parse import parse_feed
@@ -16,23 +17,27 @@ from tui.models import Article, ParsedFeed, Tags
 
 ArticleTagger = Callable[[Article], Tags]
 
+FULL_TEXT_FIELD = "full text"
+"""The evidence field for a hit in extracted full text (the feed's own text says "body")."""
+
 
 @dataclass(frozen=True)
 class TagConfig:
-    """What a Tagger is built from: picklable and hashable, so a worker can cache it."""
+    """What a tagger is built from: picklable, so the worker can build its own."""
 
     user_entities: tuple[UserEntity, ...] = ()
     user_topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    china_regions: frozenset[str] = frozenset({"CN", "HK", "MO"})
+    china_regions: frozenset[str] = Settings().china_regions
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TagConfig:
         return cls(settings.user_entities, tuple(sorted(settings.user_topics.items())),
                    settings.china_regions)
 
-    def settings(self) -> Settings:
-        return Settings(user_entities=self.user_entities, user_topics=dict(self.user_topics),
-                        china_regions=self.china_regions)
+    def build(self) -> ArticleTagger:
+        return make_tagger(Settings(user_entities=self.user_entities,
+                                    user_topics=dict(self.user_topics),
+                                    china_regions=self.china_regions))
 
 
 def make_tagger(settings: Settings) -> ArticleTagger:
@@ -42,65 +47,55 @@ def make_tagger(settings: Settings) -> ArticleTagger:
     tagger = Tagger.from_settings(settings)
 
     def tag_article(article: Article) -> Tags:
-        summary = article.summary
-        # Feeds often send the first paragraph as the summary: count it once.
-        if summary and article.content_text.startswith(summary[:200]):
-            summary = ""
-        return tagger.tag(article.title, summary, article.content_text, article.lang)
+        return tagger.tag(article.title, article.summary, article.content_text, article.lang)
 
     return tag_article
 
 
-_WORKER_TAGGERS: dict[TagConfig, ArticleTagger] = {}
+def tag_full_text(tagger: ArticleTagger, article: Article) -> Tags:
+    """Tags from an article whose content is extracted full text: its hits say so."""
+    tags = tagger(article)
+    evidence = tuple(replace(e, field=FULL_TEXT_FIELD) if e.field == "body" else e
+                     for e in tags.evidence)
+    return replace(tags, evidence=evidence)
 
 
-def _worker_tagger(config: TagConfig) -> ArticleTagger:
-    """The worker process's tagger for ``config``, built once (~50 ms) and kept."""
-    tagger = _WORKER_TAGGERS.get(config)
-    if tagger is None:
-        tagger = _WORKER_TAGGERS[config] = make_tagger(config.settings())
-    return tagger
+_TAGGER: ArticleTagger | None = None
 
 
-def parse_and_tag(
-    body: bytes, headers: dict[str, str], url: str, config: TagConfig | None
-) -> tuple[ParsedFeed, tuple[Tags, ...]]:
-    """Parse a feed and tag every article (runs in the isolated worker process)."""
+def init_worker(config: TagConfig | None) -> None:
+    """Worker initializer: build the tagger once for the worker's life."""
+    global _TAGGER
+    _TAGGER = config.build() if config is not None else None
+
+
+def _worker_tagger() -> ArticleTagger:
+    global _TAGGER
+    if _TAGGER is None:  # a worker started without a config tags with the defaults
+        _TAGGER = TagConfig().build()
+    return _TAGGER
+
+
+def parse_and_tag(body: bytes, headers: dict[str, str], url: str
+                  ) -> tuple[ParsedFeed, tuple[Tags, ...]]:
+    """Parse a feed and tag every article (runs in the worker process)."""
     parsed = parse_feed(body, headers, url)
-    if config is None:
-        return parsed, ()
-    tagger = _worker_tagger(config)
+    tagger = _worker_tagger()
     return parsed, tuple(tagger(article) for article in parsed.articles)
 
 
-def tag_batch(config: TagConfig, items: list[tuple[int, Article]]) -> list[tuple[int, Tags]]:
-    """Tag (id, article) pairs; runs in a worker process for ``retag``."""
-    tagger = _worker_tagger(config)
-    return [(article_id, tagger(article)) for article_id, article in items]
+def tag_batch(items: list[tuple[int, Article]], full_text_ids: frozenset[int] = frozenset()
+              ) -> list[tuple[int, Tags]]:
+    """Tag (id, article) pairs; ids in ``full_text_ids`` carry extracted text as content."""
+    tagger = _worker_tagger()
+    return [(article_id, tag_full_text(tagger, article) if article_id in full_text_ids
+             else tagger(article)) for article_id, article in items]
 
 
-def parallel_tagger(settings: Settings, workers: int | None = None):  # type: ignore[no-untyped-def]
-    """A batch tagger for ``Store.retag`` that tags on every core while the caller writes.
-
-    At most two batches per worker are in flight, so memory stays bounded on a big cache.
-    """
-    import multiprocessing
-    import os
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-
-    config = TagConfig.from_settings(settings)
-    count = workers or max(1, min(4, os.cpu_count() or 1))
-
-    def run(batches):  # type: ignore[no-untyped-def]
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-            pending: deque = deque()
-            for items in batches:
-                pending.append(pool.submit(tag_batch, config, items))
-                if len(pending) >= 2 * count:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-
-    return run
+def tag_batch_with(config: TagConfig, items: list[tuple[int, Article]],
+                   full_text_ids: frozenset[int] = frozenset()) -> list[tuple[int, Tags]]:
+    """``tag_batch`` for a process pool whose workers had no initializer (``retag``)."""
+    global _TAGGER
+    if _TAGGER is None:
+        init_worker(config)
+    return tag_batch(items, full_text_ids)

@@ -1,14 +1,14 @@
-"""Writing articles: one feed's batch per transaction, tags and the search index with them.
+"""Writing articles: one feed's decided intents per transaction, with tags and search index.
 
-Tags are computed before the transaction opens, so the write lock is held only for the
-writes; nothing here does network I/O.
+The store knows nothing about tagging or deciding: it is handed tags and intents (from
+``tui.engine``) and writes them, so the write lock is held only for the writes and nothing
+here does network I/O.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tui.models import Article, Tags
@@ -18,10 +18,10 @@ from tui.store.masks import region_mask, topic_mask
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-Tagger = Callable[[Article], Tags]
+    from tui.engine.decide import Decision, Existing
+
 ArticleBatch = list[tuple[int, Article]]
 TagBatch = list[tuple[int, Tags]]
-BatchTagger = Callable[[Iterator[ArticleBatch]], Iterator[TagBatch]]
 # Dates further in the future than this are treated as wrong and replaced by first-seen.
 FUTURE_SLACK = 24 * 3600
 
@@ -30,12 +30,24 @@ class IngestMixin:
     db: Database
     _entity_ids: dict[tuple[str, str], int]
 
-    def save_articles(
+    def existing(self, feed_id: int) -> Existing:
+        """What the decider needs to know about a feed's stored articles."""
+        from tui.engine.decide import Existing, Known
+
+        articles = tuple(
+            Known(id=row[0], guid=row[1], digest=row[2], url=row[3])
+            for row in self.db.conn.execute(
+                "SELECT id, guid, content_hash, url FROM articles WHERE feed_id = ?", (feed_id,))
+        )
+        tombstones = frozenset(row[0] for row in self.db.conn.execute(
+            "SELECT guid FROM tombstones WHERE feed_id = ?", (feed_id,)))
+        return Existing(articles, tombstones)
+
+    def write_feed(
         self,
         feed_id: int,
-        articles: Sequence[Article],
+        decision: Decision,
         *,
-        tagger: Tagger,
         now: int,
         next_due: int,
         feed_title: str = "",
@@ -44,67 +56,21 @@ class IngestMixin:
         etag: str | None = None,
         last_modified: str | None = None,
         body_hash: str | None = None,
-    ) -> tuple[int, int]:
-        """Upsert one feed's articles and its bookkeeping in one transaction.
+    ) -> tuple[list[int], int]:
+        """Carry out one feed's intents and its bookkeeping in one transaction.
 
-        Returns (new, updated). Duplicates within the batch (same guid or same link) keep
-        the first. An updated entry keeps read/starred state. Tags are computed before the
-        transaction opens so the write lock is held only for the writes.
-
-        A feed that re-issues its GUIDs (a CMS migration, ids with timestamps) would show
-        every story again as new and unread. So an entry with an unknown GUID whose link
-        is the link of exactly one stored article, whose own GUID is no longer in the feed,
-        is taken to be that article: it is updated in place and takes the new GUID, and
-        read/starred stay. Anything less certain is stored as a new entry.
+        Returns (ids of the articles inserted, number updated). An update keeps read/starred.
         """
-        existing: dict[str, tuple[int, str]] = {}
-        by_link: dict[str, list[tuple[int, str, str]]] = {}
-        for guid, article_id, digest, url in self.db.conn.execute(
-            "SELECT guid, id, content_hash, url FROM articles WHERE feed_id = ?", (feed_id,)
-        ):
-            existing[guid] = (article_id, digest)
-            if url:
-                by_link.setdefault(url, []).append((article_id, digest, guid))
-        batch_guids = {article.guid for article in articles}
-        claimed: set[int] = set()
-        tombstoned = {
-            row[0]
-            for row in self.db.conn.execute(
-                "SELECT guid FROM tombstones WHERE feed_id = ?", (feed_id,)
-            )
-        }
-        inserts: list[tuple[Article, str, Tags]] = []
-        updates: list[tuple[int, Article, str, Tags]] = []
-        seen_guids: set[str] = set()
-        seen_links: set[str] = set()
-        for article in articles:
-            if article.guid in seen_guids or (article.url and article.url in seen_links):
-                continue
-            seen_guids.add(article.guid)
-            if article.url:
-                seen_links.add(article.url)
-            if article.guid in tombstoned:
-                continue
-            digest = content_hash(article)
-            known = existing.get(article.guid)
-            if known is None:
-                moved = _reissued(by_link.get(article.url or ""), batch_guids, claimed)
-                if moved is not None:
-                    claimed.add(moved)
-                    updates.append((moved, article, digest, tagger(article)))
-                    continue
-                inserts.append((article, digest, tagger(article)))
-            elif known[1] != digest:
-                updates.append((known[0], article, digest, tagger(article)))
-        # Oldest first, so article ids follow publication time within a batch: search
-        # results are listed by id, newest first.
-        inserts.sort(key=lambda item: item[0].published or now)
-        new = 0
+        new: list[int] = []
         with self.db.atomic():
-            for article, digest, tags in inserts:
-                new += self._insert_article(feed_id, article, digest, tags, now)
-            for article_id, article, digest, tags in updates:
-                self._update_article(article_id, article, digest, tags, now)
+            for insert in decision.inserts:
+                article_id = self._insert_article(feed_id, insert.article, insert.digest,
+                                                  insert.tags, now)
+                if article_id is not None:
+                    new.append(article_id)
+            for update in decision.updates:
+                self._update_article(update.article_id, update.article, update.digest,
+                                     update.tags, now)
             self.db.conn.execute(
                 "UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END, "
                 "site_url = coalesce(?, site_url), lang = coalesce(lang, ?), "
@@ -113,12 +79,12 @@ class IngestMixin:
                 (feed_title, feed_title, site_url, lang, now, now, next_due, etag,
                  last_modified, body_hash, feed_id),
             )
-        return new, len(updates)
+        return new, len(decision.updates)
 
     def _insert_article(
         self, feed_id: int, article: Article, digest: str, tags: Tags, now: int
-    ) -> bool:
-        """Insert one new article; False if another writer stored it since we looked.
+    ) -> int | None:
+        """Insert one new article; None if another writer stored it since we looked.
 
         ``sinowire fetch`` from cron and the app's poller may save the same feed at once:
         both see the entry as new before either commits, and the second used to fail the
@@ -135,7 +101,7 @@ class IngestMixin:
              now, article.updated, article.lang, digest, *_tag_columns(tags)),
         )
         if cursor.rowcount == 0:
-            return False
+            return None
         article_id = cursor.lastrowid
         assert article_id is not None
         self.db.conn.execute(
@@ -146,7 +112,7 @@ class IngestMixin:
         search_index.index_rows(self.db.conn, [(article_id, article.title, article.summary,
                                                  article.content_text)])
         self._write_tag_rows(article_id, tags)
-        return True
+        return article_id
 
     def _update_article(
         self, article_id: int, article: Article, digest: str, tags: Tags, now: int
@@ -212,44 +178,21 @@ class IngestMixin:
         self._entity_ids[key] = entity_id
         return entity_id
 
-    def retag(
-        self,
-        tagger: Tagger | None = None,
-        *,
-        tag_batches: BatchTagger | None = None,
-        batch: int = 500,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> int:
-        """Re-tag every cached article (after the gazetteer or config changed).
+    def write_tags(self, tagged: TagBatch) -> int:
+        """Store new tags for articles whose tags changed; returns how many were rewritten."""
+        changed = self._changed_tags(tagged)
+        with self.db.atomic():
+            for article_id, tags in changed:
+                self._store_tags(article_id, tags)
+        return len(changed)
 
-        With ``tag_batches`` (an iterator transform, e.g. a process pool) the tagging runs
-        elsewhere while this thread writes; otherwise ``tagger`` tags here.
-        """
-        total = self.db.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        if tag_batches is None:
-            assert tagger is not None, "retag needs a tagger or tag_batches"
-            one = tagger
-
-            def tag_batches(batches: Iterator[ArticleBatch]) -> Iterator[TagBatch]:
-                for items in batches:
-                    yield [(article_id, one(article)) for article_id, article in items]
-
-        done = 0
-        for tagged in tag_batches(self._article_batches(batch)):
-            changed = self._changed_tags(tagged)
-            with self.db.atomic():
-                for article_id, tags in changed:
-                    self.db.conn.execute(
-                        "UPDATE articles SET china = ?, china_score = ?, regions = ?, "
-                        "topics = ?, evidence = ?, topic_mask = ?, region_mask = ? "
-                        "WHERE id = ?",
-                        (*_tag_columns(tags), article_id),
-                    )
-                    self._replace_tag_rows(article_id, tags)
-            done += len(tagged)
-            if progress:
-                progress(done, total)
-        return done
+    def _store_tags(self, article_id: int, tags: Tags) -> None:
+        self.db.conn.execute(
+            "UPDATE articles SET china = ?, china_score = ?, regions = ?, "
+            "topics = ?, evidence = ?, topic_mask = ?, region_mask = ? WHERE id = ?",
+            (*_tag_columns(tags), article_id),
+        )
+        self._replace_tag_rows(article_id, tags)
 
     def _changed_tags(self, tagged: TagBatch) -> TagBatch:
         """Only the articles whose tags differ from what is stored (most do not)."""
@@ -279,28 +222,41 @@ class IngestMixin:
                 changed.append((article_id, tags))
         return changed
 
-    def _article_batches(self, batch: int) -> Iterator[ArticleBatch]:
-        """Every article's taggable text, ``batch`` at a time, in id order."""
+    def taggable_batches(self, batch: int = 500) -> Iterator[tuple[ArticleBatch, frozenset[int]]]:
+        """Every article's taggable text, ``batch`` at a time, in id order.
+
+        The content is the extracted full text where there is one (so a retag keeps what
+        full text found), else the feed's text; the second item names the full-text ids.
+        """
         last_id = 0
         while True:
             rows = self.db.conn.execute(
-                "SELECT a.id, a.guid, a.title, a.lang, b.summary, b.content_text "
+                "SELECT a.id, a.guid, a.title, a.lang, b.summary, "
+                "coalesce(b.extracted_text, b.content_text), b.extracted_text IS NOT NULL "
                 "FROM articles a LEFT JOIN bodies b ON b.article_id = a.id "
                 "WHERE a.id > ? ORDER BY a.id LIMIT ?",
                 (last_id, batch),
             ).fetchall()
             if not rows:
                 return
-            yield [(row[0], Article(guid=row[1], title=row[2], lang=row[3],
-                                    summary=row[4] or "", content_text=row[5] or ""))
-                   for row in rows]
+            yield ([(row[0], Article(guid=row[1], title=row[2], lang=row[3],
+                                     summary=row[4] or "", content_text=row[5] or ""))
+                    for row in rows],
+                   frozenset(row[0] for row in rows if row[6]))
             last_id = rows[-1][0]
 
+    def count_all(self) -> int:
+        return int(self.db.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
     def save_extracted(
-        self, article_id: int, *, text: str | None, error: str | None, now: int
+        self, article_id: int, *, text: str | None, error: str | None, now: int,
+        tags: Tags | None = None,
     ) -> None:
-        """Cache full text (or why it failed) so the page is fetched only once."""
+        """Cache full text (or why it failed) so the page is fetched only once; with
+        ``tags`` (computed from the full text) the article's tags are replaced too."""
         with self.db.atomic():
+            if tags is not None:
+                self._store_tags(article_id, tags)
             if text:
                 search_index.unindex(self.db.conn, [article_id])
             self.db.conn.execute(
@@ -310,28 +266,6 @@ class IngestMixin:
             )
             if text:
                 search_index.index(self.db.conn, [article_id])
-
-
-def content_hash(article: Article) -> str:
-    """A stable digest of what the feed said, to tell an edited entry from an unchanged one."""
-    payload = json.dumps(
-        [article.title, article.url, article.author, article.summary, article.content_html,
-         article.published, article.updated],
-        ensure_ascii=False,
-    )
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
-
-
-def _reissued(
-    same_link: list[tuple[int, str, str]] | None, batch_guids: set[str], claimed: set[int]
-) -> int | None:
-    """The one stored article a new GUID replaces, or None when that is not certain."""
-    if not same_link or len(same_link) != 1:
-        return None
-    article_id, _digest, old_guid = same_link[0]
-    if old_guid in batch_guids or article_id in claimed:
-        return None  # the old entry is still in the feed: two entries share a link
-    return article_id
 
 
 def _sane_time(value: int | None, now: int) -> int:

@@ -1,6 +1,6 @@
 """The Textual application: the composition root and nothing more.
 
-It receives settings and the database path, opens the UI thread's Store, applies the
+It receives the engine, opens the UI thread's Store, applies the
 user's keymap, and shows the main screen. Logic lives in screens and widgets.
 """
 
@@ -12,14 +12,13 @@ import threading
 import time
 from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tui.config import Settings
+from tui.engine import Engine
 from tui.store import Store
 from tui.ui.format import Clock
 from tui.ui.idle_gc import CHECK_SECONDS, IdleCollector
@@ -37,20 +36,20 @@ class SinowireApp(App[None]):
     TITLE = "sinowire"
     BINDINGS = bindings(APP_KEYS)
 
-    def __init__(self, settings: Settings, db_path: Path, *, demo: bool = False,
-                 notice: str | None = None, poll_on_start: bool = True,
-                 clock: Clock = time.time, auto_extract: bool | None = None) -> None:
+    def __init__(self, engine: Engine, *, notice: str | None = None,
+                 poll_on_start: bool = True, clock: Clock = time.time,
+                 auto_extract: bool | None = None) -> None:
         super().__init__()
-        self.settings = settings
-        self.db_path = db_path
-        self.demo = demo
+        self.engine = engine
+        self.settings = engine.settings
+        demo = engine.demo
         self.notice = notice
         self.poll_on_start = poll_on_start and not demo
         self.clock = clock
         self.auto_extract = (not demo) if auto_extract is None else auto_extract
         self.cancel_event = threading.Event()
         """Set on quit so a running poll stops between feeds."""
-        self.store = Store.open(db_path)
+        self.store = Store.open(engine.db_path)
         """The UI thread's connection; workers open their own."""
         self.idle_gc = IdleCollector()
         if demo:
@@ -59,8 +58,8 @@ class SinowireApp(App[None]):
             self.notice = self.store.notice
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(self.store, self.settings, self.db_path, self.clock, demo=self.demo,
-                          auto_extract=self.auto_extract, cancel_event=self.cancel_event)
+        return MainScreen(self.engine, self.store, self.clock, auto_extract=self.auto_extract,
+                          cancel_event=self.cancel_event)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.idle_gc.start)  # full collections wait for idle
@@ -103,18 +102,16 @@ class SinowireApp(App[None]):
         await super().on_event(event)
 
 
-def make_app(settings: Settings, db_path: Path, *, demo: bool = False,
-             notice: str | None = None, poll_on_start: bool = True,
+def make_app(engine: Engine, *, notice: str | None = None, poll_on_start: bool = True,
              clock: Clock = time.time, auto_extract: bool | None = None) -> SinowireApp:
-    """Build the app; the CLI, the tests and the screenshot script all come through here."""
-    return SinowireApp(settings, db_path, demo=demo, notice=notice,
-                       poll_on_start=poll_on_start, clock=clock, auto_extract=auto_extract)
+    """Build the app on an engine; the CLI, the tests and the screenshot script use this."""
+    return SinowireApp(engine, notice=notice, poll_on_start=poll_on_start, clock=clock,
+                       auto_extract=auto_extract)
 
 
-def run_app(settings: Settings, db_path: Path, *, demo: bool = False,
-            notice: str | None = None) -> int:
+def run_app(engine: Engine, *, notice: str | None = None) -> int:
     """Run the app in the terminal; returns the process exit code."""
-    app = make_app(settings, db_path, demo=demo, notice=notice)
+    app = make_app(engine, notice=notice)
     app.run()
     code = app.return_code or 0
     _exit_now_if_io_is_stuck(code)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui.models import FeedOutcome, PollReport
+from tui.models import FeedOutcome, UpdateReport
 
 
 @dataclass
@@ -32,7 +32,7 @@ class PollProgress(Message):
 class PollFinished(Message):
     """The poll ended: a report, or ``error`` if the poller itself failed."""
 
-    report: PollReport | None
+    report: UpdateReport | None
     error: str | None = None
 
 

@@ -15,6 +15,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from tests.engine_helpers import save_articles
 from tui.models import Article, Entity, Tags
 from tui.store import Store
 from tui.store.schema import SCHEMA_VERSION
@@ -45,7 +46,7 @@ def build(path: Path) -> dict[str, object]:
                                 url=f"https://{prefix}.example/{n}", summary=f"{title}.",
                                 published=NOW - 3600 * n, lang=prefix)
                         for n, title in enumerate(titles)]
-            store.save_articles(feed.id, articles, tagger=tagger, now=NOW, next_due=NOW + 1800,
+            save_articles(store, feed.id, articles, tagger=tagger, now=NOW, next_due=NOW + 1800,
                                 etag='"v1"', body_hash="abc")
         ids = {guid: article_id for guid, article_id in
                store.db.conn.execute("SELECT guid, id FROM articles")}

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import replace
-from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,7 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from tui.config import Settings
+from tui.engine import Engine
 from tui.models import REGIONS, TOPICS, Entity, Feed, Filter
 from tui.store import Store
 from tui.ui.background import Background
@@ -50,14 +49,15 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
     flt: reactive[Filter] = reactive(Filter, init=False)
     """What the list shows; watch_flt pushes it into the panes."""
 
-    def __init__(self, store: Store, settings: Settings, db_path: Path, clock: Clock, *,
-                 demo: bool, auto_extract: bool, cancel_event: threading.Event) -> None:
+    def __init__(self, engine: Engine, store: Store, clock: Clock, *,
+                 auto_extract: bool, cancel_event: threading.Event) -> None:
         super().__init__()
+        self.engine = engine
         self.store = store
-        self.settings = settings
-        self.db_path = db_path
+        self.settings = engine.settings
+        self.db_path = engine.db_path
         self.clock = clock
-        self.demo = demo
+        self.demo = engine.demo
         self.auto_extract = auto_extract
         self.cancel_event = cancel_event
         self.history: list[Filter] = []
@@ -67,7 +67,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self._panes_by_user = False
         self._sidebar_popped = False
         self._counts: Counts | None = None
-        self.background = Background(db_path, lambda apply: self.post_message(Deliver(apply)))
+        self.background = Background(self.db_path, lambda apply: self.post_message(Deliver(apply)))
         """Reads that can follow the list by a moment (counts, sidebar), off this thread."""
 
     def compose(self) -> ComposeResult:
@@ -78,7 +78,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
             yield FeedList(id="feeds")
             with Vertical(id="middle"):
                 yield ArticleList(self.store, self.clock, id="articles")
-                yield Reader(self.settings, self.db_path, self.clock,
+                yield Reader(self.engine, self.clock,
                              auto_extract=self.auto_extract, cancel_event=self.cancel_event,
                              id="reader")
             yield EntitySidebar(id="entities")

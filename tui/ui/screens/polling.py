@@ -1,6 +1,6 @@
 """Background polling for the main screen: a thread worker with its own Store.
 
-The worker calls the blocking core ``poll()`` and reports each feed through messages;
+The worker calls the engine's blocking ``update()`` and reports each feed through messages;
 the UI thread never waits on the network. Cancellation (on quit) is a threading.Event
 the poller checks between feeds.
 """
@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
 
-from tui.config import Settings
-from tui.models import Feed, PollReport
-from tui.store import Store
+from tui.engine import Engine
+from tui.models import Feed, UpdateReport
 from tui.ui.messages import PollFinished, PollProgress, PollStarted
 from tui.ui.threads import Abandoned, run_abandonable
 
@@ -31,8 +29,7 @@ class PollingMixin:
     classes that are message pumps themselves.
     """
 
-    settings: Settings
-    db_path: Path
+    engine: Engine
     demo: bool
     cancel_event: threading.Event
     polling: bool = False
@@ -62,19 +59,16 @@ class PollingMixin:
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll(self, force: bool, feeds: list[Feed] | None) -> None:
         post = self.post_message  # type: ignore[attr-defined]
-        try:
-            from tui.feeds.poll import poll
-        except ImportError:
-            post(PollFinished(None, "polling is not available in this build"))
-            return
-        def run() -> PollReport:
-            with Store.open(self.db_path) as store:  # this thread's own connection
-                post(PollStarted(len(feeds) if feeds is not None else len(store.feeds())))
-                return poll(
-                    store, self.settings, feeds=feeds,
-                    force=force, on_progress=lambda outcome: post(PollProgress(outcome)),
-                    cancel=self.cancel_event,
-                )
+        engine = self.engine
+
+        def run() -> UpdateReport:
+            try:
+                post(PollStarted(len(feeds) if feeds is not None else len(engine.store.feeds())))
+                return engine.update(
+                    feeds, force=force, cancel=self.cancel_event,
+                    on_progress=lambda outcome: post(PollProgress(outcome)))
+            finally:
+                engine.release_thread_store()
 
         try:
             report = run_abandonable(run, self.cancel_event, name="sinowire-poll")

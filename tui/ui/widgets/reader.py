@@ -2,23 +2,20 @@
 
 Nothing here is clickable into an action: every string from a feed or a page is placed
 in ``Content`` as plain text (never markup), and the link is shown, not linked.
-Full text is fetched in a thread worker with its own Store connection and cached.
+Full text comes from ``Engine.full_text`` in a thread worker (fetch, extract, store, re-tag).
 """
 
 from __future__ import annotations
 
 import threading
-import time
-from pathlib import Path
 
 from textual import work
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.config import Settings
+from tui.engine import Engine
 from tui.models import ArticleDetail, Evidence
-from tui.store import Store
 from tui.text import clean_line, clean_text, safe_url
 from tui.ui.format import Clock, region_marker, relative_time, timestamp
 from tui.ui.messages import ArticleExtracted
@@ -32,15 +29,6 @@ EMPTY_HINT = Content.assemble(
     ("  enter opens the highlighted story · f fetches its full text · o opens it in the\n"
      "  browser · ? lists every key\n", "$text-muted"),
 )
-
-
-def body_text(detail: ArticleDetail) -> tuple[str, str]:
-    """The best body we have and where it came from: extracted, feed text or summary."""
-    if detail.extracted_text:
-        return detail.extracted_text, "full text"
-    if detail.content_text.strip():
-        return detail.content_text, "feed text"
-    return detail.summary, "summary"
 
 
 def needs_full_text(detail: ArticleDetail) -> bool:
@@ -121,7 +109,7 @@ def render_article(detail: ArticleDetail, now: float, status: str | None) -> Con
                                       (f"  [score {row.china_score:.2f}]", muted)))
     elif row.china:
         lines.append(Content.assemble(("Why China: ", "bold $text-error"), "tagged China"))
-    text, source = body_text(detail)
+    text, source = detail.body()
     note = status or source
     if detail.extract_error and not status:
         note = f"{source} (full text failed: {clean_line(detail.extract_error, 200)})"
@@ -138,13 +126,12 @@ class Reader(VerticalScroll, can_focus=True):
     Reader > #reader-text { width: 100%; }
     """
 
-    def __init__(self, settings: Settings, db_path: Path, clock: Clock, *,
+    def __init__(self, engine: Engine, clock: Clock, *,
                  auto_extract: bool, cancel_event: threading.Event,
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self._cancel = cancel_event
-        self._settings = settings
-        self._db_path = db_path
+        self._engine = engine
         self._clock = clock
         self.auto_extract = auto_extract
         self.detail: ArticleDetail | None = None
@@ -197,25 +184,15 @@ class Reader(VerticalScroll, can_focus=True):
         self.post_message(ArticleExtracted(article_id, error))
 
     def _fetch_and_cache(self, article_id: int, url: str) -> str | None:
-        """Blocking: fetch the page, extract, cache text or error; returns the error."""
-        error: str | None = None
-        text: str | None = None
+        """Blocking: the engine fetches, extracts, stores and re-tags; returns the error."""
         try:
-            from tui.html.extract import ExtractError, extract_url
-        except ImportError:
-            error = "full-text extraction is not available in this build"
-        else:
-            try:
-                text = extract_url(url, self._settings).text or None
-                if text is None:
-                    error = "the page had no readable text"
-            except ExtractError as exc:
-                error = str(exc) or "extraction failed"
-            except Exception as exc:  # a bug in extraction must not kill the app
-                error = f"extraction failed: {type(exc).__name__}"
-        with Store.open(self._db_path) as store:
-            store.save_extracted(article_id, text=text, error=error, now=int(time.time()))
-        return error
+            return self._engine.full_text(article_id).extract_error
+        except KeyError:
+            return "the story is no longer in the cache"
+        except Exception as exc:  # a bug in extraction must not kill the app
+            return f"extraction failed: {type(exc).__name__}"
+        finally:
+            self._engine.release_thread_store()
 
     def extracted(self, detail: ArticleDetail | None, error: str | None) -> None:
         """Called when a fetch finished: show the new body or the reason it failed."""

@@ -1,9 +1,10 @@
-"""``sinowire tag``: a JSON Lines filter for scripts. One output line per input, same order."""
+"""JSON records in and out of the engine: ``sinowire tag`` reads them, one out per line in."""
 
 from __future__ import annotations
 
 import json
-from typing import IO, Any
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from tui.config import Settings
 from tui.html.writer import html_to_text
@@ -42,20 +43,18 @@ def tag_record(tagger: Any, record: Any) -> dict[str, Any]:
     }
 
 
-def tag_stream(source: IO[str], sink: IO[str], settings: Settings | None = None) -> int:
+def tag_lines(lines: Iterable[str], settings: Settings) -> Iterator[dict[str, Any]]:
+    """Tag JSON Lines; a bad line gives an ``error`` record, never an exception."""
     from tui.tagging import Tagger
 
-    tagger = Tagger.from_settings(settings or Settings())
-    for number, line in enumerate(source, 1):
+    tagger = Tagger.from_settings(settings)
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         record: Any = None
         try:
             record = json.loads(line)
-            out = tag_record(tagger, record)
+            yield tag_record(tagger, record)
         except (ValueError, TypeError) as exc:
             ident = record.get("id") if isinstance(record, dict) else None
-            out = {"id": ident, "error": f"line {number}: {clean_line(str(exc), 200)}"}
-        sink.write(json.dumps(out, ensure_ascii=False) + "\n")
-        sink.flush()
-    return 0
+            yield {"id": ident, "error": f"line {number}: {clean_line(str(exc), 200)}"}

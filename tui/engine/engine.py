@@ -1,0 +1,282 @@
+"""The Engine: the one way anything updates the cache.
+
+The CLI's handlers, the app's workers, the demo seeder and the tests all come through here;
+nothing else wires fetch, parse, tag, store and retention together. Reads (lists, counts,
+search, entities) stay on the store, which the engine exposes per thread.
+
+CPU work on untrusted input (parsing, tagging, extraction) runs in one worker process per
+engine, started on first use and reused for every job, with a time and a memory limit per
+job. Store connections are per thread (SQLite's rule), opened on first use in each thread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from tui.config import Settings
+from tui.engine import jobs
+from tui.engine.update import Fetcher, ProgressCallback, feeds_to_update, fetch_and_store
+from tui.engine.worker import IsolatedRunner
+from tui.feeds.fetch import fetch
+from tui.models import Article, ArticleDetail, Feed, Tags, UpdateReport
+from tui.paths import Paths
+from tui.store import FeedExistsError, Store, StoreError
+from tui.store.errors import database_reason
+
+RetagProgress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: int
+    duplicates: int
+    skipped: tuple[str, ...]
+
+
+class Engine:
+    """Owns the settings, the database path, the worker process and per-thread stores."""
+
+    def __init__(self, settings: Settings, db_path: Path, *, demo: bool = False,
+                 paths: Paths | None = None, fetcher: Fetcher = fetch,
+                 clock: Callable[[], float] = time.time,
+                 on_first_open: Callable[[Store], object] | None = None,
+                 on_close: Callable[[], object] | None = None,
+                 worker: IsolatedRunner | None = None) -> None:
+        self.settings = settings
+        self.db_path = db_path
+        self.demo = demo
+        self.paths = paths
+        self._on_first_open = on_first_open
+        self._on_close = on_close
+        self.fetcher = fetcher
+        self.clock = clock
+        self._owns_worker = worker is None
+        """A worker passed in (tests share one across engines) is the caller's to close."""
+        self.worker = worker or IsolatedRunner(
+            memory_mb=settings.worker_memory_mb, initializer=jobs.init_worker,
+            initargs=(jobs.TagConfig.from_settings(settings),))
+        self._local = threading.local()
+        self._stores: list[Store] = []
+        self._stores_lock = threading.Lock()
+        self._updating = threading.Lock()
+
+    # -- the store ---------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The calling thread's store, opened on first use."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            store = Store.open(self.db_path)
+            self._local.store = store
+            with self._stores_lock:
+                self._stores.append(store)
+                first, self._on_first_open = self._on_first_open, None
+            if first is not None:
+                first(store)
+        return store
+
+    def use_store(self, store: Store) -> None:
+        """Use an already open store for the calling thread (the caller keeps closing it)."""
+        self._local.store = store
+
+    def release_thread_store(self) -> None:
+        """Close the calling thread's store: for short-lived threads (the app's workers)."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is not None:
+            self._local.store = None
+            with self._stores_lock:
+                if store in self._stores:
+                    self._stores.remove(store)
+            store.close()
+
+    def close(self) -> None:
+        """Stop the worker and close every thread's store."""
+        if self._owns_worker:
+            self.worker.close()
+        with self._stores_lock:
+            for store in self._stores:
+                store.close()
+            self._stores.clear()
+        self._local = threading.local()
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- updating ----------------------------------------------------------------------
+
+    def update(self, feeds: list[Feed] | None = None, *, force: bool = False,
+               on_progress: ProgressCallback | None = None,
+               cancel: threading.Event | None = None) -> UpdateReport:
+        """Poll due feeds (or ``feeds``; every feed with ``force``), store what changed, then
+        apply retention. The same for ``sinowire fetch`` and the app's poller."""
+        store = self.store
+        todo = feeds_to_update(store, feeds, force=force, now=int(self.clock()))
+        if not todo:
+            return UpdateReport()
+        cancel = cancel or threading.Event()
+        outcomes = fetch_and_store(store, self.settings, todo, runner=self.worker,
+                                   force=force, on_progress=on_progress, cancel=cancel,
+                                   fetcher=self.fetcher, clock=self.clock)
+        removed, problem = self.apply_retention()
+        return UpdateReport(outcomes=tuple(outcomes), cancelled=cancel.is_set(),
+                            removed=removed, retention_error=problem)
+
+    def apply_retention(self) -> tuple[int, str | None]:
+        """Remove what retention says; a busy or full database is reported, not raised (the
+        update's stories are stored; the next update tries again)."""
+        try:
+            return self.store.apply_retention(days=self.settings.retention_days,
+                                              per_feed=self.settings.retention_per_feed,
+                                              now=int(self.clock())), None
+        except sqlite3.Error as exc:
+            return 0, f"retention skipped: {database_reason(exc)}"
+
+    def full_text(self, article_id: int) -> ArticleDetail:
+        """Fetch the story's page, extract its text, store it, re-tag from it; the story.
+
+        A failure is stored too (the reason shows with the summary, and the page is not
+        fetched again on every open); raises KeyError for an unknown id.
+        """
+        from tui.html.extract import ExtractError, extract_url
+
+        store = self.store
+        detail = store.article(article_id)
+        if detail is None:
+            raise KeyError(article_id)
+        now = int(self.clock())
+        try:
+            if not detail.row.url:
+                raise ExtractError("the story has no link to fetch the full text from")
+            extracted = extract_url(detail.row.url, self.settings, runner=self.worker)
+        except ExtractError as exc:
+            store.save_extracted(article_id, text=None, error=str(exc) or "extraction failed",
+                                 now=now)
+        else:
+            text = extracted.text or None
+            tags = self._tag_full_text(detail, text) if text else None
+            store.save_extracted(article_id, text=text, error=None, now=now, tags=tags)
+        fresh = store.article(article_id)
+        assert fresh is not None
+        return fresh
+
+    def _tag_full_text(self, detail: ArticleDetail, text: str) -> Tags:
+        article = Article(guid=detail.guid, title=detail.row.title, summary=detail.summary,
+                          content_text=text)
+        [(_id, tags)] = self.worker.run(jobs.tag_batch, [(detail.row.id, article)],
+                                        frozenset({detail.row.id}),
+                                        timeout=self.settings.parse_timeout)
+        return tags
+
+    def retag(self, on_progress: RetagProgress | None = None, *,
+              workers: int | None = None) -> int:
+        """Re-tag the whole cache (after the gazetteer or config changed) on every core,
+        writing only articles whose tags changed; returns the number of articles tagged."""
+        import multiprocessing
+        import os
+        from collections import deque
+        from concurrent.futures import Future, ProcessPoolExecutor
+
+        store = self.store
+        total = store.count_all()
+        config = jobs.TagConfig.from_settings(self.settings)
+        count = workers or max(1, min(4, os.cpu_count() or 1))
+        done = 0
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+            pending: deque[Future[list[tuple[int, Tags]]]] = deque()
+
+            def write(future: Future[list[tuple[int, Tags]]]) -> None:
+                nonlocal done
+                tagged = future.result()
+                store.write_tags(tagged)
+                done += len(tagged)
+                if on_progress:
+                    on_progress(done, total)
+
+            for items, full_text_ids in store.taggable_batches():
+                pending.append(pool.submit(jobs.tag_batch_with, config, items, full_text_ids))
+                if len(pending) >= 2 * count:  # bounded memory on a big cache
+                    write(pending.popleft())
+            while pending:
+                write(pending.popleft())
+        return done
+
+    # -- feeds -------------------------------------------------------------------------
+
+    def import_opml(self, data: bytes) -> ImportReport:
+        """Subscribe to an OPML document's feeds (raises OpmlError for a bad document)."""
+        from tui.feeds.opml import parse_opml
+
+        result = parse_opml(data)
+        added = duplicates = 0
+        skipped = list(result.skipped)
+        for item in result.feeds:
+            try:
+                self.store.add_feed(item.url, item.title, item.lang)
+                added += 1
+            except FeedExistsError:
+                duplicates += 1
+            except StoreError as exc:
+                skipped.append(str(exc))
+        return ImportReport(added, duplicates, tuple(skipped))
+
+    def export_opml(self) -> bytes:
+        from tui.feeds.opml import OpmlFeed, export_opml
+
+        return export_opml(OpmlFeed(url=f.url, title=f.title, lang=f.lang)
+                           for f in self.store.feeds())
+
+    # -- tagging without a cache, and the demo -----------------------------------------
+
+    def tag_records(self, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """The ``sinowire tag`` filter: JSON Lines in, one tags record (or error) per line."""
+        from tui.engine.records import tag_lines
+
+        return tag_lines(lines, self.settings)
+
+    def seed_demo(self) -> int:
+        """Subscribe and load the bundled demo feeds through the same decide → write path."""
+        from tui.demo import DEMO_FEEDS, read_demo_feed
+        from tui.engine.decide import decide
+        from tui.feeds.parse import body_hash
+
+        store = self.store
+        now = int(self.clock())
+        total = 0
+        for demo in DEMO_FEEDS:
+            feed = store.feed_by_url(demo.url) or store.add_feed(demo.url, demo.title, demo.lang)
+            body = read_demo_feed(demo.filename)
+            parsed, tags = self.worker.run(jobs.parse_and_tag, body,
+                                           {"content-type": "application/rss+xml"}, demo.url,
+                                           timeout=max(60.0, self.settings.parse_timeout))
+            decision = decide(store.existing(feed.id),
+                              list(zip(parsed.articles, tags, strict=True)), now=now)
+            new_ids, _updated = store.write_feed(
+                feed.id, decision, now=now, next_due=DEMO_NEVER_DUE, feed_title=demo.title,
+                site_url=parsed.site_url, lang=demo.lang, body_hash=body_hash(body))
+            total += len(new_ids)
+        return total
+
+    def with_settings(self, **changes: Any) -> Engine:
+        """A second engine on the same cache with some settings changed (first-run fetch)."""
+        return Engine(replace(self.settings, **changes), self.db_path, demo=self.demo,
+                      paths=self.paths, fetcher=self.fetcher, clock=self.clock)
+
+
+DEMO_NEVER_DUE = 253402300799
+"""Demo feeds are never polled: due at 9999-12-31 23:59:59 UTC, the last time every
+platform can turn into a date (2**62 could not, and ``feeds list --json`` crashed)."""

@@ -1,0 +1,166 @@
+"""One update of the cache: due feeds → fetch → parse and tag (worker) → decide → write.
+
+Only the HTTP part runs in parallel (a few threads, one request per host at a time); parsing
+and tagging happen in the engine's worker process and writing on the calling thread, one
+transaction per feed, so SQLite never sees two writers from one update. Progress is
+reported per feed and a ``cancel`` event is honoured between feeds. The engine adds the
+stages that follow (retention) and is the only caller.
+"""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+from tui.config import Settings
+from tui.engine.decide import decide
+from tui.engine.jobs import parse_and_tag
+from tui.engine.worker import IsolatedMemoryError, IsolatedRunner, IsolatedTimeout
+from tui.feeds.fetch import fetch, make_session
+from tui.feeds.parse import ParseError, body_hash
+from tui.feeds.schedule import due_feeds, next_due_after_error, next_due_after_success
+from tui.models import Feed, FeedOutcome, FetchResult
+from tui.store import Store
+from tui.store.errors import database_reason
+
+Fetcher = Callable[..., FetchResult]
+ProgressCallback = Callable[[FeedOutcome], None]
+
+
+def feeds_to_update(store: Store, feeds: list[Feed] | None, *, force: bool,
+                    now: int) -> list[Feed]:
+    """The named feeds (re-read: a caller's copies may predate an earlier poll, and a stale
+    error count or ETag would reset the backoff or resend old validators), else the due ones."""
+    if feeds is not None:
+        return [fresh for fresh in (store.feed(f.id) for f in feeds) if fresh is not None]
+    return due_feeds(store.feeds(), now, force=force)
+
+
+def fetch_and_store(
+    store: Store,
+    settings: Settings,
+    todo: list[Feed],
+    *,
+    runner: IsolatedRunner,
+    force: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cancel: threading.Event,
+    fetcher: Fetcher = fetch,
+    clock: Callable[[], float] = time.time,
+) -> list[FeedOutcome]:
+    """Fetch ``todo`` in parallel and store each feed as its body arrives."""
+    stop_fetching = threading.Event()
+    fetched: queue.Queue[tuple[Feed, FetchResult]] = queue.Queue()
+    outcomes: list[FeedOutcome] = []
+
+    def fetch_host(group: list[Feed]) -> None:
+        session = make_session(settings)
+        try:
+            for feed in group:
+                if stop_fetching.is_set() or cancel.is_set():
+                    return
+                try:
+                    result = fetcher(feed.url, settings=settings, etag=feed.etag,
+                                     last_modified=feed.last_modified, session=session)
+                except Exception as exc:  # a fetcher bug must not kill the update
+                    result = FetchResult(status="error", url=feed.url, error=f"fetch failed: {exc}")
+                fetched.put((feed, result))
+        finally:
+            session.close()
+
+    by_host: dict[str, list[Feed]] = defaultdict(list)
+    for feed in todo:
+        by_host[(urlsplit(feed.url).hostname or "").lower()].append(feed)
+    pool = ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="fetch")
+    try:
+        for group in by_host.values():
+            pool.submit(fetch_host, group)
+        for index in range(1, len(todo) + 1):
+            if cancel.is_set():
+                break
+            got = _next_result(fetched, cancel)
+            if got is None:
+                break
+            feed, result = got
+            outcome = _store_result(store, settings, feed, result, runner=runner, force=force,
+                                    now=int(clock()), index=index, total=len(todo))
+            outcomes.append(outcome)
+            if on_progress:
+                on_progress(outcome)
+    finally:
+        stop_fetching.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+    return outcomes
+
+
+def _next_result(fetched: queue.Queue[tuple[Feed, FetchResult]],
+                 cancel: threading.Event) -> tuple[Feed, FetchResult] | None:
+    while True:
+        try:
+            return fetched.get(timeout=0.2)
+        except queue.Empty:
+            if cancel.is_set():
+                return None
+
+
+def _store_result(
+    store: Store, settings: Settings, feed: Feed, result: FetchResult, *,
+    runner: IsolatedRunner, force: bool, now: int, index: int, total: int,
+) -> FeedOutcome:
+    interval = settings.interval_for(feed.url)
+    started = time.monotonic()
+
+    def done(status: str, *, new_ids: tuple[int, ...] = (), updated: int = 0,
+             error: str | None = None) -> FeedOutcome:
+        return FeedOutcome(feed_id=feed.id, url=feed.url, index=index, total=total,
+                           status=status, new=len(new_ids), updated=updated, error=error,
+                           elapsed=result.elapsed + time.monotonic() - started,
+                           new_ids=new_ids)
+
+    def failed(error: str) -> FeedOutcome:
+        due = next_due_after_error(now, interval, feed.error_count, result.retry_after)
+        try:
+            store.record_fetch(feed.id, now=now, next_due=due, error=error)
+        except sqlite3.Error as exc:
+            error = f"{error} (and could not record it: {exc})"
+        return done("error", error=error)
+
+    try:
+        if result.status == "error":
+            return failed(result.error or "unknown error")
+        next_due = next_due_after_success(now, interval, result.retry_after)
+        digest = body_hash(result.body) if result.status == "ok" else None
+        if result.status == "not_modified" or (digest == feed.body_hash and not force):
+            store.record_fetch(feed.id, now=now, next_due=next_due, etag=result.etag,
+                               last_modified=result.last_modified)
+            return done("not_modified")
+        try:
+            parsed, tags = runner.run(parse_and_tag, result.body, result.headers,
+                                      result.final_url or feed.url,
+                                      timeout=settings.parse_timeout)
+        except ParseError as exc:
+            return failed(str(exc))
+        except IsolatedTimeout:
+            return failed(f"parsing took longer than {settings.parse_timeout:g} s; skipped")
+        except IsolatedMemoryError as exc:
+            return failed(f"parsing {exc}; skipped")
+        except Exception as exc:  # a parser crash on one feed must not end the whole update
+            return failed(f"could not parse the feed ({type(exc).__name__})")
+        decision = decide(store.existing(feed.id), list(zip(parsed.articles, tags, strict=True)),
+                          now=now)
+        new_ids, updated = store.write_feed(
+            feed.id, decision, now=now, next_due=next_due,
+            feed_title=parsed.title if not feed.title else "", site_url=parsed.site_url,
+            lang=parsed.lang or feed.lang, etag=result.etag,
+            last_modified=result.last_modified, body_hash=digest,
+        )
+        return done("ok", new_ids=tuple(new_ids), updated=updated)
+    except sqlite3.Error as exc:
+        # Nothing was recorded, so the feed stays due and the next update tries again.
+        return done("error", error=f"{database_reason(exc)}; will retry next poll")
