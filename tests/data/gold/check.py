@@ -18,8 +18,19 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TOPICS = {
-    "mining", "regulation", "enforcement", "token-sales", "exchanges", "nft", "cbdc",
-    "stablecoins", "defi", "markets", "security", "business", "technology",
+    "mining",
+    "regulation",
+    "enforcement",
+    "token-sales",
+    "exchanges",
+    "nft",
+    "cbdc",
+    "stablecoins",
+    "defi",
+    "markets",
+    "security",
+    "business",
+    "technology",
 }
 KINDS = {"flash", "report", "feature", "press", "opinion", "roundup"}
 SPLITS = {"train", "dev", "test"}
@@ -27,9 +38,20 @@ LANGS = {"en": {"latin"}, "zh": {"hans", "hant"}}
 REGIONS = {"CN", "HK", "MO", "TW"}
 ETYPES = {"ORG", "PERSON", "PLACE", "TICKER", "MONEY"}
 REQUIRED = {
-    "id": str, "split": str, "lang": str, "script": str, "kind": str, "outlet_style": str,
-    "title": str, "summary": str, "content": str, "china": bool, "regions": list,
-    "topics": list, "entities": list, "entities_complete": bool,
+    "id": str,
+    "split": str,
+    "lang": str,
+    "script": str,
+    "kind": str,
+    "outlet_style": str,
+    "title": str,
+    "summary": str,
+    "content": str,
+    "china": bool,
+    "regions": list,
+    "topics": list,
+    "entities": list,
+    "entities_complete": bool,
 }
 MONEY_RE = re.compile(r"^\d+(\.\d+)? [A-Z0-9]{2,10}$")
 FEATURE_MIN = {"en": 1500, "zh": 2500}  # words (en) / characters (zh)
@@ -133,7 +155,7 @@ def table(title: str, counter: Counter, by_split: dict) -> None:
     print(f"\n{title}")
     for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0]))):
         s = by_split[key]
-        print(f"  {str(key):24} {n:4}   train {s['train']:3} dev {s['dev']:3} test {s['test']:3}")
+        print(f"  {key!s:24} {n:4}   train {s['train']:3} dev {s['dev']:3} test {s['test']:3}")
 
 
 def main(argv: list[str] | None = None) -> int:
