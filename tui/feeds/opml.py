@@ -129,7 +129,8 @@ def export_opml(
             attrs["language"] = lang
         ET.SubElement(body, "outline", attrs)
     ET.indent(opml, space="  ")
-    return ET.tostring(opml, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(opml, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def _recode(data: bytes) -> bytes:
@@ -158,7 +159,9 @@ def _recode(data: bytes) -> bytes:
 
 def _parse_xml(data: bytes) -> ET.Element:
     try:
-        return DET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        root: ET.Element = DET.fromstring(data, forbid_dtd=False, forbid_entities=True,
+                                          forbid_external=True)
+        return root
     except DefusedXmlException as exc:
         raise OpmlError(
             "OPML refused: the file declares entities or external references "

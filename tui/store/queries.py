@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.models import TOPICS, ArticleDetail, ArticleRow, Entity, Evidence, Filter
 from tui.store.fts import build_query
@@ -98,7 +98,7 @@ def _list_source(flt: Filter, common_entity: bool = False
     return source, f"articles_fts MATCH ? AND {where}", [query, *params], "s.rowid DESC"
 
 
-def _row(values: tuple) -> ArticleRow:
+def _row(values: tuple[Any, ...]) -> ArticleRow:
     return ArticleRow(
         id=values[0],
         feed_id=values[1],
@@ -154,7 +154,7 @@ class QueryMixin:
         if mentions < 500:
             return False
         total = self.db.conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 1
-        return mentions * 50 > total
+        return bool(mentions * 50 > total)
 
     def count_articles(self, flt: Filter | None = None, *, cap: int | None = None) -> int:
         """How many articles match; with ``cap``, counting stops there (returns <= cap)."""
@@ -165,7 +165,7 @@ class QueryMixin:
         else:
             sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)"
             params = [*params, cap]
-        return self.db.conn.execute(sql, params).fetchone()[0]
+        return int(self.db.conn.execute(sql, params).fetchone()[0])
 
     def article_ids(self, flt: Filter | None = None, *, limit: int = 100_000) -> list[int]:
         source, where, params, order = _list_source(flt or Filter())

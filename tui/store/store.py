@@ -249,7 +249,7 @@ class Store(IngestMixin, QueryMixin):
                 conn.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM doomed)")
             conn.execute("DELETE FROM articles WHERE id IN (SELECT id FROM doomed)")
         conn.execute("DELETE FROM doomed")
-        return count
+        return int(count)
 
     def vacuum(self) -> None:
         """Merge the search index's segments, then give freed pages back to the disk."""
@@ -271,6 +271,6 @@ class Store(IngestMixin, QueryMixin):
         finally:
             if not was_open and self.db.conn.in_transaction:
                 self.db.conn.execute("ROLLBACK")
-        return ok
+        return bool(ok)
 
 
