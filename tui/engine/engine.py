@@ -64,7 +64,6 @@ class Engine:
         self._local = threading.local()
         self._stores: list[Store] = []
         self._stores_lock = threading.Lock()
-        self._updating = threading.Lock()
 
     # -- the store ---------------------------------------------------------------------
 
