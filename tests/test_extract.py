@@ -63,7 +63,9 @@ def test_extract_html_realistic_article():
     assert "HK regulator licenses two more exchanges" in result.title
     for paragraph in PARAGRAPHS:
         assert paragraph in result.text
-    assert "See the list (https://news.example/sfc-list)" in result.text
+    assert "See the list[1]" in result.body
+    assert result.text.endswith("\n\n[1]: https://news.example/sfc-list")
+    assert [(link.number, link.text) for link in result.links] == [(1, "See the list")]
     for junk in ("tracking", "evil", "color: red", "javascript", "steal"):
         assert junk not in result.text
 
@@ -138,7 +140,7 @@ def test_missing_content_type_is_sniffed(settings: Settings, runner):
 def test_plain_text_page_is_returned_as_text(httpserver: HTTPServer, settings: Settings):
     url = _serve(httpserver, b"Line one\r\n\r\nLine \x1b[2J two", "text/plain")
     result = extract_url(url, settings)
-    assert result == type(result)(title="", text="Line one\n\nLine [2J two")
+    assert result == type(result)(title="", body="Line one\n\nLine [2J two")
 
 
 @pytest.mark.parametrize(
