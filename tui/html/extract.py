@@ -34,7 +34,7 @@ from tui.feeds.fetch import fetch_page
 from tui.html.charset import decode_html
 from tui.html.links import Link, with_references
 from tui.html.prepare import prepare_page, restore_commas, tidy_article
-from tui.html.tree import parse, prepare
+from tui.html.tree import parse, prepare, text_of
 from tui.html.walls import page_clues, wall_reason
 from tui.html.writer import Rendered, render_html, render_tree
 from tui.text import clean_line, clean_text, safe_url, tidy_paragraphs
@@ -93,12 +93,12 @@ def extract_html(html: bytes | str, url: str) -> Extracted:
     except (ValueError, TypeError, AttributeError, LookupError) as exc:
         raise ExtractError(f"couldn't parse the page ({type(exc).__name__})") from None
     title = "" if title == "[no-title]" else clean_line(title)
-    rendered = _render_article(summary, title, base)
-    if len(rendered.body) < MIN_SUMMARY_CHARS:
+    rendered, before = _render_article(summary, title, base)
+    if len(before) < MIN_SUMMARY_CHARS:  # readability found nothing: the page's own text
         whole = render_html(page, base_url=base)
         if len(whole.body) > len(rendered.body):
             rendered = whole
-    reason = wall_reason(rendered.body, clues)
+    reason = wall_reason(rendered.body, clues, before)
     if reason:
         raise ExtractError(reason)
     if not rendered.body.strip():
@@ -106,15 +106,18 @@ def extract_html(html: bytes | str, url: str) -> Extracted:
     return Extracted(title=title, body=rendered.body, links=rendered.links)
 
 
-def _render_article(summary: str, title: str, base: str | None) -> Rendered:
+def _render_article(summary: str, title: str, base: str | None) -> tuple[Rendered, str]:
+    """The tidied article written as text, and its plain text before tidying."""
     article, _ = parse(prepare(summary))
     if article is None:
-        return Rendered("")
+        return Rendered(""), ""
+    before = text_of(article)
     tidy_article(article, title)
     try:
-        return render_tree(article, base_url=base)
+        return render_tree(article, base_url=base), before
     except Exception:  # a tree the writer cannot walk: write the markup instead
-        return render_html(lxml.html.tostring(article, encoding="unicode"), base_url=base)
+        markup = lxml.html.tostring(article, encoding="unicode")
+        return render_html(markup, base_url=base), before
 
 
 def extract_url(

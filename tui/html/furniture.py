@@ -21,6 +21,7 @@ BLOCKS = tags(
     "p div section aside header footer ul ol dl li table figure figcaption blockquote "
     "h1 h2 h3 h4 h5 h6 span small em strong b center font"
 )
+_INLINE = tags("span small em strong b font")  # a label inside a line: judge the line
 _RELATED = re.compile(
     r"^\s*(?:read (?:more|next|also)|related(?: (?:articles?|stories|posts|coverage|news|reading))?"
     r"|see also|also read|more (?:from|on|stories|for you)|more on this story|recommended"
@@ -37,7 +38,7 @@ _SHARE_WORDS = re.compile(
     re.I,
 )
 _BYLINE = re.compile(
-    r"^\s*(?:by\s+[A-Z\u00c0-\u024f][\w.'\u00c0-\u024f-]*(?:\s+[\w.'\u00c0-\u024f-]+){0,4}\s*"
+    r"^\s*(?:by\s+(?-i:[A-Z\u00c0-\u024f])[\w.'\u00c0-\u024f-]*(?:\s+[\w.'\u00c0-\u024f-]+){0,4}\s*"
     r"(?:[|,·-].*)?$|(?:written|edited|reported|reviewed) by\b|updated\b.*\b(?:utc|gmt|am|pm|ago)\b"
     r"|published\b.*\d|posted (?:on|by)\b|(?:记者|作者|编辑|责编|责任编辑|来源|文章来源|原标题|"
     r"发布时间|发布日期|发布于|时间|本文作者|撰文|编译|校对|审核)\s*[:：]?\s*\S{1,40}\s*$"
@@ -49,8 +50,10 @@ _DATE_ONLY = re.compile(
     r"\d{1,2} [A-Z][a-z]{2,8} \d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:[|·].{0,40})?$"
 )
 _NEWSLETTER = re.compile(
-    r"newsletter|sign up|subscribe|inbox|unsubscribe|get (?:the|our) .{0,30}(?:briefing|email|"
-    r"digest)|delivered to your|订阅|注册|登录后|扫码|二维码|关注(?:我们|公众号|微信)|公众号|"
+    r"newsletter|sign(?:ing)?[ -]up|subscribe|inbox|unsubscribe|"
+    r"get (?:the|our) .{0,30}(?:briefing|email|digest)|delivered to your|"
+    r"订阅|立即注册|免费注册|注册/登录|登录/注册|登录后|扫码|二维码|"
+    r"关注(?:我们|公众号|微信)|公众号|"
     r"下载app|下载客户端",
     re.I,
 )
@@ -79,6 +82,11 @@ _BOILERPLATE = re.compile(
     r"【?(?:打印|关闭|收藏|字体)|当前位置[:：]|您的位置|扫码|扫描二维码)",
     re.I,
 )
+_BOX_LABEL = re.compile(
+    r"^\s*(?:\d+\s*)?(?:comments?|responses?|replies|discussion|网友评论|评论|热门评论|最新评论|"
+    r"全部评论|留言|精彩评论)\s*[(（]?\d*[)）]?\s*$",
+    re.I,
+)
 _FOOTER_MARKS = re.compile(r"icp[备证]|公网安备|版权所有|copyright|all rights reserved", re.I)
 
 
@@ -97,7 +105,8 @@ def furniture_reason(el: lxml.html.HtmlElement, title: str = "") -> str | None:
         return "title repeated"
     if _AD_LABEL.match(text):
         return "advertisement label"
-    if size <= 400 and _RELATED.match(text) and (density >= 0.3 or size <= 40):
+    if (tag not in _INLINE and size <= 400 and _RELATED.match(text)
+            and (density >= 0.3 or size <= 40)):
         return "related links"
     if tag in ("ul", "ol", "table", "div", "section", "aside", "p", "li") and _links_box(
         el, size, density
@@ -107,9 +116,7 @@ def furniture_reason(el: lxml.html.HtmlElement, title: str = "") -> str | None:
         return "share bar"
     if size <= 120 and (_BYLINE.match(text) or _DATE_ONLY.match(text)):
         return "byline or dateline"
-    if size <= 300 and _NEWSLETTER.search(text) and (
-        el.find(".//input") is not None or el.find(".//button") is not None or size <= 200
-    ) and tag != "li":
+    if size <= 300 and tag != "li" and _newsletter(el, text):
         return "newsletter prompt"
     if size <= 120 and _CREDIT.match(text):
         return "figure credit"
@@ -118,6 +125,47 @@ def furniture_reason(el: lxml.html.HtmlElement, title: str = "") -> str | None:
     if size <= 300 and _FOOTER_MARKS.search(text):
         return "site footer"
     return None
+
+
+def headed_box_reason(el: lxml.html.HtmlElement) -> str | None:
+    """A box whose first line is a rail's label ("Related", "最新快讯", "网友评论"): all of it."""
+    children = [c for c in el if isinstance(c.tag, str)]
+    if len(children) < 2 or el.tag not in ("div", "section", "aside", "ul", "ol", "dl"):
+        return None
+    label = text_of(children[0])
+    if not label or len(label) > 30:
+        return None
+    if _RELATED.match(label) and len(_RELATED.match(label).group(0)) >= len(label) - 1:
+        return "box of related links"
+    if _BOX_LABEL.match(label):
+        return "comments"
+    return None
+
+
+def newsletter_box(form: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The small box around a sign-up form that pitches it (the form's pitch goes with it)."""
+    box = None
+    node = form.getparent()
+    for _ in range(3):
+        if node is None or node.tag in ("body", "html"):
+            break
+        text = text_of(node)
+        if len(text) > 400:
+            break
+        if _NEWSLETTER.search(text):
+            box = node
+        node = node.getparent()
+    return box
+
+
+def _newsletter(el: lxml.html.HtmlElement, text: str) -> bool:
+    """A sign-up prompt: a cue and a form control, two cues, or a cue that opens the block."""
+    cues = {m.lower() for m in _NEWSLETTER.findall(text)}
+    if not cues:
+        return False
+    if el.find(".//input") is not None or el.find(".//button") is not None:
+        return True
+    return len(cues) >= 2 or bool(_NEWSLETTER.match(text.lstrip()))
 
 
 def strip_credit(text: str) -> str:
@@ -148,4 +196,6 @@ def _norm(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
 
-__all__ = ["BLOCKS", "furniture_reason", "strip_credit"]
+__all__ = [
+    "BLOCKS", "furniture_reason", "headed_box_reason", "newsletter_box", "strip_credit",
+]

@@ -20,7 +20,13 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
-from tui.html.furniture import BLOCKS, furniture_reason, strip_credit
+from tui.html.furniture import (
+    BLOCKS,
+    furniture_reason,
+    headed_box_reason,
+    newsletter_box,
+    strip_credit,
+)
 from tui.html.tree import hidden, tags, text_of
 
 _STRUCTURAL_FURNITURE = frozenset({"nav", "aside", "footer", "form"})
@@ -37,6 +43,10 @@ def prepare_page(root: lxml.html.HtmlElement) -> str:
     """The page as markup for readability: furniture out, ``<br>`` bodies split, commas seen."""
     body = root.find("body")
     scope = body if body is not None else root
+    for form in list(scope.iter("form")):
+        box = newsletter_box(form)
+        if box is not None and _attached(box, scope):
+            box.drop_tree()
     for el in list(scope.iter()):
         if not isinstance(el.tag, str):
             continue
@@ -124,19 +134,30 @@ def _mark_commas(root: lxml.html.HtmlElement) -> None:
 def tidy_article(article: lxml.html.HtmlElement, title: str) -> list[tuple[str, str]]:
     """Remove furniture blocks from readability's article; returns (rule, text) removed.
 
-    Inner blocks are judged before the boxes around them, so a box loses its share bar
-    before anyone asks whether the box itself is furniture.
+    First, outermost first, boxes headed by a rail's label go whole (judging the heading
+    alone would leave its links behind). Then inner blocks are judged before the boxes
+    around them, so a box loses its share bar before anyone asks whether it is furniture.
+    No rule removes a block holding most of the article's text.
     """
     removed: list[tuple[str, str]] = []
+    total = len(text_of(article))
     blocks = [el for el in article.iter() if isinstance(el.tag, str)
               and el.tag.lower() in BLOCKS]
-    for el in reversed(blocks):
-        if not _attached(el, article) or el.tag.lower() in ("html", "body"):
-            continue
-        reason = furniture_reason(el, title)
+
+    def drop(el: lxml.html.HtmlElement, reason: str | None) -> None:
         if reason:
-            removed.append((reason, text_of(el)[:80]))
+            text = text_of(el)
+            if total > 200 and len(text) > 0.8 * total:
+                return
+            removed.append((reason, text[:80]))
             el.drop_tree()
+
+    for el in blocks:
+        if _attached(el, article) and el.tag.lower() not in ("html", "body"):
+            drop(el, headed_box_reason(el))
+    for el in reversed(blocks):
+        if _attached(el, article) and el.tag.lower() not in ("html", "body"):
+            drop(el, furniture_reason(el, title))
     for el in article.iter("figcaption", "p", "span", "div", "td"):
         if len(text_of(el)) <= 300:
             _strip_credit_text(el)

@@ -46,8 +46,12 @@ def page_clues(root: lxml.html.HtmlElement) -> tuple[str, bool]:
     return noscript, app_root
 
 
-def wall_reason(body: str, clues: tuple[str, bool]) -> str | None:
-    """A one-line reason when the extracted ``body`` is a wall rather than an article."""
+def wall_reason(body: str, clues: tuple[str, bool], before: str = "") -> str | None:
+    """A one-line reason when the extracted ``body`` is a wall rather than an article.
+
+    ``before`` is the article's text before furniture was removed: a subscribe box taken
+    out as furniture leaves a short teaser, and the box is what says it is a paywall.
+    """
     text = " ".join(body.split())
     if len(text) >= SHORT:
         return None
@@ -55,9 +59,10 @@ def wall_reason(body: str, clues: tuple[str, bool]) -> str | None:
     if len(text) < 200 and (_SCRIPT_NEEDED.search(noscript) or _SCRIPT_NEEDED.search(text)
                             or (app_root and len(text) < 25)):
         return "the page shows its text only with JavaScript; open it in the browser"
-    if len({m.lower() for m in _CONSENT.findall(text)}) >= 3:
+    said = [text] + ([" ".join(before.split())] if len(before) < 3 * SHORT else [])
+    if any(len({m.lower() for m in _CONSENT.findall(t)}) >= 3 for t in said):
         return "the page shows only a cookie-consent wall; open it in the browser"
-    if len({m.lower() for m in _PAYWALL.findall(text)}) >= 2:
+    if any(len({m.lower() for m in _PAYWALL.findall(t)}) >= 2 for t in said):
         return "the article is behind a paywall: the page has only a teaser"
     return None
 
