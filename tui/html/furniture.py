@@ -108,12 +108,12 @@ def furniture_reason(el: lxml.html.HtmlElement, title: str = "") -> str | None:
     if (tag not in _INLINE and size <= 400 and _RELATED.match(text)
             and (density >= 0.3 or size <= 40)):
         return "related links"
+    if size <= 120 and _only_share_words(text):
+        return "share bar"
     if tag in ("ul", "ol", "table", "div", "section", "aside", "p", "li") and _links_box(
         el, size, density
     ):
         return "box of links"
-    if size <= 120 and _only_share_words(text):
-        return "share bar"
     if size <= 120 and (_BYLINE.match(text) or _DATE_ONLY.match(text)):
         return "byline or dateline"
     if size <= 300 and tag != "li" and _newsletter(el, text):

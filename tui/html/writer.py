@@ -22,7 +22,7 @@ from tui.html.links import MAX_LINKS, Link, strip_tracking, with_references
 from tui.html.tree import DROP, HEADINGS, LINE, PARAGRAPH, hidden, parse, prepare, tags, text_of
 from tui.text import clean_line, clean_text, safe_url, tidy_paragraphs
 
-_WS = re.compile(r"[ \t\n\r\f\u00a0]+")
+_WS = re.compile(r"[ \t\n\r\f\u00a0\u3000]+")  # U+3000: Chinese paragraph indent
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*>")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _GENERIC_ALT = re.compile(
