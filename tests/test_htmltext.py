@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.html.clean import sanitize_html
-from tui.html.writer import html_to_text
+from tui.html.links import MAX_LINKS, Link, strip_tracking
+from tui.html.writer import html_to_text, render_html
 
 BASE = "https://news.example/2026/story.html"
 # What tui.text removes: C0 except TAB/LF, DEL, C1, bidi controls.
@@ -285,3 +287,89 @@ def test_garbage_bytes_as_str(data: bytes):
     value = data.decode("latin-1")
     assert not FORBIDDEN.search(html_to_text(value))
     assert not FORBIDDEN.search(sanitize_html(value))
+
+
+# --- links as references, tables, images -----------------------------------------------------
+
+
+def test_links_are_numbered_by_first_appearance_and_listed_at_the_end():
+    html = ('<p><a href="/a">one</a>, <a href="https://x.test/b">two</a> and '
+            '<a href="/a?utm_source=tw">one again</a>.</p><p><a href="#top">top</a> '
+            f'<a href="{BASE}#c">here</a> <a href="/a">again</a></p>')
+    rendered = render_html(html, base_url=BASE)
+    assert rendered.body == "one[1], two[2] and one again[1].\n\ntop here again[1]"
+    assert rendered.links == (Link(1, "one", "https://news.example/a"),
+                              Link(2, "two", "https://x.test/b"))
+    assert rendered.text.endswith("\n\n[1]: https://news.example/a\n[2]: https://x.test/b")
+
+
+def test_links_without_a_page_are_just_text():
+    """Titles and text for the tagger have no base URL: no markers, no list."""
+    assert html_to_text('<a href="https://x.test/a">Title</a>') == "Title"
+    assert html_to_text('<p><a href="https://x.test/a">A</a></p>', base_url=BASE,
+                        references=False) == "A"
+
+
+def test_reference_count_is_capped():
+    html = "".join(f'<a href="https://x.test/{n}">l{n}</a> ' for n in range(MAX_LINKS + 5))
+    rendered = render_html(html, base_url=BASE)
+    assert len(rendered.links) == MAX_LINKS
+    assert f"l{MAX_LINKS + 1} " in rendered.body + " "
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("https://x.test/a?utm_source=tw&utm_medium=social&id=3", "https://x.test/a?id=3"),
+    ("https://x.test/a?fbclid=IwAR3&gclid=Cj0&spm=a2c4g.1", "https://x.test/a"),
+    ("https://x.test/a.html?spm=1.2&page=2#frag", "https://x.test/a.html?page=2#frag"),
+    ("https://x.test/a?q=utm_source", "https://x.test/a?q=utm_source"),
+    ("https://x.test/a", "https://x.test/a"),
+])
+def test_tracking_parameters_are_stripped(url: str, shown: str):
+    assert strip_tracking(url) == shown
+
+
+@given(st.lists(st.tuples(
+    st.sampled_from(["utm_source", "utm_campaign", "fbclid", "gclid", "spm", "id", "page", "q"]),
+    st.text(alphabet="abc123", min_size=0, max_size=5)), max_size=8))
+def test_strip_tracking_keeps_every_other_parameter_in_order(params):
+    url = "https://x.test/p?" + "&".join(f"{k}={v}" for k, v in params)
+    query = parse_qsl(urlsplit(strip_tracking(url)).query, keep_blank_values=True)
+    assert query == [(k, v) for k, v in params if k in ("id", "page", "q")]
+
+
+def test_layout_tables_are_not_markdown_tables():
+    html = ("<table><tr><td><div><p>First paragraph of a page laid out in a table.</p></div>"
+            "</td><td><ul><li>menu</li></ul></td></tr><tr><td>x</td><td>y</td></tr></table>")
+    text = html_to_text(html)
+    assert "|" not in text and "First paragraph" in text
+
+
+def test_table_cells_are_escaped_and_rows_padded():
+    html = "<table><tr><th>a|b</th><th>c</th></tr><tr><td>1</td></tr></table>"
+    assert html_to_text(html) == "| a\\|b | c |\n| --- | --- |\n| 1 |  |"
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ('<img alt="A miner at work in Sichuan">', "[image: A miner at work in Sichuan]"),
+    ('<img alt="photo">', ""),
+    ('<img alt="IMG_2041.jpg">', ""),
+    ('<img alt="图片">', ""),
+    ('<a href="/"><img alt="Example News logo"></a>', ""),
+    ('<figure><img alt="Traders in Central"><figcaption>Traders in Central.</figcaption>'
+     "</figure>", "Traders in Central."),
+])
+def test_images_only_where_the_alt_says_something(html: str, expected: str):
+    assert html_to_text(html) == expected
+
+
+def test_sanitiser_and_writer_share_the_public_tree_helpers():
+    """clean.py uses tui.html.tree, not the writer's private names (one home for the rules)."""
+    import ast
+    from pathlib import Path
+
+    import tui.html.clean as clean
+
+    tree = ast.parse(Path(clean.__file__).read_text("utf-8"))
+    private = [alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+               for alias in node.names if alias.name.startswith("_")]
+    assert private == []
