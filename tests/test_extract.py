@@ -414,3 +414,29 @@ def test_cli_extract_prints_markdown_reference_links(httpserver: HTTPServer, tmp
     assert out.startswith("# HK regulator licenses two more exchanges\n\n")
     assert "The list[1]." in out
     assert out.rstrip().endswith(f"[1]: {httpserver.url_for('/sfc')}?id=2")
+
+
+# --- the benchmark corpus, as a regression floor ---------------------------------------------
+
+
+def test_benchmark_corpus_is_frozen_and_split_by_family():
+    from tests.benchmarks.bench_extract import load
+
+    pages = load()
+    scored = [p for p in pages if p.truth is not None]
+    assert len(scored) >= 150
+    assert sum(p.lang == "zh" for p in pages) / len(pages) >= 0.4
+    train = {p.family for p in pages if p.split == "train"}
+    test = {p.family for p in pages if p.split == "test"}
+    assert train and test and not train & test
+
+
+def test_benchmark_quick_floor():
+    """The quick corpus (every 8th page): F1 at or above 0.97 on both splits, walls refused."""
+    from tests.benchmarks.bench_extract import load, measure, sinowire
+
+    outcomes = measure(sinowire, load(quick=True))
+    for split in ("train", "test"):
+        scores = [o.f1 for o in outcomes if o.page.split == split and o.page.truth is not None]
+        assert sum(scores) / len(scores) >= 0.97, split
+    assert all(o.text is None for o in outcomes if o.page.truth is None)
