@@ -67,6 +67,7 @@ class ExtractError(Exception):
 def extract_html(html: bytes | str, url: str) -> Extracted:
     """Run readability on a page in this process (call it through a runner for hostile input)."""
     from readability import Document
+    from readability.htmls import get_title, shorten_title
     from readability.readability import Unparseable
 
     # readability logs its failures with tracebacks; on a terminal UI that is screen garbage.
@@ -84,9 +85,11 @@ def extract_html(html: bytes | str, url: str) -> Extracted:
         return Extracted(title="", body=rendered.body, links=rendered.links)
     clues = page_clues(root)
     try:
+        title = shorten_title(root) or get_title(root)  # on our tree: no second parse
+        if base:  # once here, rather than in each of readability's passes
+            root.make_links_absolute(base, resolve_base_href=True, handle_failures="discard")
         prepared = prepare_page(root)
-        document = Document(prepared, url=base)
-        title = document.short_title() or document.title()
+        document = Document(prepared)
         summary = restore_commas(document.summary(html_partial=True))
     except Unparseable:
         raise ExtractError("couldn't extract any text from the page") from None
