@@ -14,7 +14,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from tui.text import clean_text
+from tui.text import clean_line, clean_text
 
 INPUT_MAX = 10_000_000  # characters of markup we are willing to look at
 
@@ -34,6 +34,12 @@ PARAGRAPH = tags(
 )
 LINE = tags("dt dd tr caption legend thead tbody tfoot")
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_GENERIC_ALT = re.compile(
+    r"^(?:image|img|photo|picture|pic|graphic|icon|logo|thumbnail|banner|placeholder|"
+    r"图片|图|照片|配图|插图|头像)?\s*[\d_-]*$|\.(?:jpe?g|png|gif|webp|svg|avif)$", re.I
+)
+_LAYOUT_IN_TABLE = tags("table div ul ol dl h1 h2 h3 h4 h5 h6 blockquote pre form section "
+                        "article aside header footer nav figure")
 _CHAR_REF = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});?")
 
 
@@ -116,7 +122,40 @@ def text_of(el: lxml.html.HtmlElement) -> str:
     return " ".join("".join(parts).split())
 
 
+def data_table(table: lxml.html.HtmlElement) -> bool:
+    """A table of data (cells of text), not a page laid out with a table: shown as a table."""
+    rows = table_rows(table, limit=3)
+    if len(rows) < 2 or max(len(row) for row in rows) < 2:
+        return False
+    return not any(isinstance(el.tag, str) and el.tag.lower() in _LAYOUT_IN_TABLE
+                   for el in table.iterdescendants())
+
+
+def table_rows(table: lxml.html.HtmlElement, limit: int = 1000) -> list[list[str]]:
+    rows = []
+    for tr in table.iter("tr"):
+        cells = [clean_line(text_of(cell), 500) for cell in tr if cell.tag in ("td", "th")]
+        if any(cells):
+            rows.append(cells)
+            if len(rows) >= limit:
+                break
+    return rows
+
+
+def meaningful_alt(el: lxml.html.HtmlElement) -> str:
+    """An image's alt text when it says something the text around it does not."""
+    alt = clean_line(el.get("alt") or "", 200)
+    if not alt or _GENERIC_ALT.search(alt):
+        return ""
+    for ancestor in el.iterancestors():
+        if ancestor.tag == "figure" and ancestor.find(".//figcaption") is not None:
+            return ""  # the caption says it
+        if ancestor.tag == "a":
+            return ""  # a linked image: a logo, a thumbnail, an ad
+    return alt
+
+
 __all__ = [
-    "DROP", "HEADINGS", "INPUT_MAX", "LINE", "PARAGRAPH", "hidden", "nested_too_deep", "parse",
-    "prepare", "tags", "text_of",
+    "DROP", "HEADINGS", "INPUT_MAX", "LINE", "PARAGRAPH", "data_table", "hidden",
+    "meaningful_alt", "nested_too_deep", "parse", "prepare", "table_rows", "tags", "text_of",
 ]

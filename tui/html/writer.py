@@ -19,18 +19,23 @@ import lxml.html
 from lxml import etree
 
 from tui.html.links import MAX_LINKS, Link, strip_tracking, with_references
-from tui.html.tree import DROP, HEADINGS, LINE, PARAGRAPH, hidden, parse, prepare, tags, text_of
+from tui.html.tree import (
+    DROP,
+    HEADINGS,
+    LINE,
+    PARAGRAPH,
+    data_table,
+    hidden,
+    meaningful_alt,
+    parse,
+    prepare,
+    table_rows,
+)
 from tui.text import clean_line, clean_text, safe_url, tidy_paragraphs
 
 _WS = re.compile(r"[ \t\n\r\f\u00a0\u3000]+")  # U+3000: Chinese paragraph indent
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*>")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
-_GENERIC_ALT = re.compile(
-    r"^(?:image|img|photo|picture|pic|graphic|icon|logo|thumbnail|banner|placeholder|"
-    r"图片|图|照片|配图|插图|头像)?\s*[\d_-]*$|\.(?:jpe?g|png|gif|webp|svg|avif)$", re.I
-)
-_LAYOUT_IN_TABLE = tags("table div ul ol dl h1 h2 h3 h4 h5 h6 blockquote pre form section "
-                        "article aside header footer nav figure")
 
 
 class _Stop(Exception):
@@ -273,8 +278,8 @@ def _walk(root: lxml.html.HtmlElement, out: _Writer) -> None:
                     walker.skip_subtree()
                     skipped = el
                     continue
-                if tag.lower() == "table" and _data_table(el):
-                    out.table(_table_rows(el))
+                if tag.lower() == "table" and data_table(el):
+                    out.table(table_rows(el))
                     walker.skip_subtree()
                     skipped = el
                     continue
@@ -290,39 +295,6 @@ def _walk(root: lxml.html.HtmlElement, out: _Writer) -> None:
         pass
     if out.pre and out.pre_buf:
         out.fenced("".join(out.pre_buf))
-
-
-def _data_table(table: lxml.html.HtmlElement) -> bool:
-    """A table of data (cells of text), not a page laid out with a table: shown as a table."""
-    rows = _table_rows(table, limit=3)
-    if len(rows) < 2 or max(len(row) for row in rows) < 2:
-        return False
-    return not any(isinstance(el.tag, str) and el.tag.lower() in _LAYOUT_IN_TABLE
-                   for el in table.iterdescendants())
-
-
-def _table_rows(table: lxml.html.HtmlElement, limit: int = 1000) -> list[list[str]]:
-    rows = []
-    for tr in table.iter("tr"):
-        cells = [clean_line(text_of(cell), 500) for cell in tr if cell.tag in ("td", "th")]
-        if any(cells):
-            rows.append(cells)
-            if len(rows) >= limit:
-                break
-    return rows
-
-
-def _meaningful_alt(el: lxml.html.HtmlElement) -> str:
-    """An image's alt text when it says something the text around it does not."""
-    alt = clean_line(el.get("alt") or "", 200)
-    if not alt or _GENERIC_ALT.search(alt):
-        return ""
-    for ancestor in el.iterancestors():
-        if ancestor.tag == "figure" and ancestor.find(".//figcaption") is not None:
-            return ""  # the caption says it
-        if ancestor.tag == "a":
-            return ""  # a linked image: a logo, a thumbnail, an ad
-    return alt
 
 
 def _open(out: _Writer, el, tag: str) -> None:
@@ -359,7 +331,7 @@ def _open(out: _Writer, el, tag: str) -> None:
     elif tag == "a":
         out.open_link(None if out.pre or not out.references else el.get("href"))
     elif tag == "img":
-        alt = _meaningful_alt(el)
+        alt = meaningful_alt(el)
         if alt:
             out.text(f" [image: {alt}] ")
 

@@ -27,8 +27,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from families import FAMILIES, SHELLS  # noqa: E402
+from families import FAMILIES  # noqa: E402
 from prose import Article, make_article  # noqa: E402
+from shells import SHELLS  # noqa: E402
 
 PER_FAMILY = 14
 
