@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from tests.conftest_http import RawServer
+from tests.hostile.safety import bad_chars
 from tui.cli import main
 from tui.config import Settings
 from tui.engine.worker import IsolatedRunner
@@ -440,3 +441,26 @@ def test_benchmark_quick_floor():
         scores = [o.f1 for o in outcomes if o.page.split == split and o.page.truth is not None]
         assert sum(scores) / len(scores) >= 0.97, split
     assert all(o.text is None for o in outcomes if o.page.truth is None)
+
+
+_MARKUP = st.lists(st.one_of(
+    st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<br>", "<table><tr><td>", "</td></tr>",
+                     "<a href='/x?utm_source=1'>", "</a>", "<h1>", "</h1>", "<ul><li>",
+                     "<form><input>", "<aside>", "<nav>", "<figure><figcaption>", "<noscript>",
+                     "Advertisement", "相关阅读：", "Photo: AP", "，", "By Jane Doe"]),
+    st.text(max_size=40)), max_size=60)
+
+
+@given(_MARKUP)
+@hsettings(max_examples=80, deadline=None)
+def test_any_markup_gives_text_or_a_reason(parts: list[str]):
+    """Untrusted pages: extraction gives display-safe text or an ExtractError, nothing else."""
+    try:
+        result = extract_html("<html><body>" + "".join(parts), "https://x.test/a")
+    except ExtractError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    assert result.body.strip() and not bad_chars(result.text) and not bad_chars(result.title)
+    assert "，," not in result.body
+    for link in result.links:
+        assert link.url.startswith("https://x.test/") and "utm_" not in link.url

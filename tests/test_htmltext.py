@@ -373,3 +373,18 @@ def test_sanitiser_and_writer_share_the_public_tree_helpers():
     private = [alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
                for alias in node.names if alias.name.startswith("_")]
     assert private == []
+
+
+def test_feed_summaries_get_references_and_titles_do_not():
+    from tests.conftest import rss
+    from tui.feeds.parse import parse_feed
+
+    body = rss([{
+        "guid": "g1", "title": "SFC licenses two exchanges", "link": "https://example.test/a",
+        "description": '<p>The <a href="/list?utm_source=rss">SFC list</a> grew to eleven.</p>',
+    }])
+    article = parse_feed(body, {"content-type": "application/rss+xml"},
+                         "https://example.test/feed").articles[0]
+    assert article.summary == (
+        "The SFC list[1] grew to eleven.\n\n[1]: https://example.test/list")
+    assert article.title == "SFC licenses two exchanges"
