@@ -464,3 +464,11 @@ def test_any_markup_gives_text_or_a_reason(parts: list[str]):
     assert "，," not in result.body
     for link in result.links:
         assert link.url.startswith("https://x.test/") and "utm_" not in link.url
+
+
+def test_a_page_wrapped_in_one_form_is_still_read():
+    """ASP.NET sites wrap the whole page in a <form>: it is not a sign-up box."""
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = ("<html><body><form id='aspnetForm' action='/a.aspx'><input type=hidden name=v>"
+            f"<div class='nav'>Home</div><div id='content'>{body}</div></form></body></html>")
+    assert extract_html(page, "https://x.test/a.aspx").body.split("\n\n") == PARAGRAPHS

@@ -2,8 +2,10 @@
 
 Before (:func:`prepare_page`):
 
-- ``nav``, ``aside``, ``footer``, ``form`` and hidden elements never hold the story;
-  dropping them first stops a long related rail or comment form from outscoring it.
+- ``nav``, ``aside``, ``footer``, ``form`` and hidden elements do not hold the story;
+  dropping them first stops a long related rail or comment form from outscoring it. A
+  sign-up form takes the small box that pitches it along. One that holds most of the page's
+  text is kept (ASP.NET pages wrap the whole page in a ``form``).
 - Many Chinese CMSes write the body as one ``div`` of text split by ``<br>``. readability
   scores *paragraphs*, so such a body counts as one (or none, inside a table cell); each run
   between breaks becomes a ``<p>``.
@@ -47,19 +49,23 @@ def prepare_page(root: lxml.html.HtmlElement) -> str:
         box = newsletter_box(form)
         if box is not None and _attached(box, scope):
             box.drop_tree()
+    total = len(text_of(scope))
     for el in list(scope.iter()):
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.lower()
         if el is scope or el.getparent() is None:
             continue
-        if (tag in _STRUCTURAL_FURNITURE or el.get("role", "").lower() in _ROLES
-                or hidden(el, tag)):
+        if hidden(el, tag) or (_structural(el, tag) and len(text_of(el)) <= total / 2):
             el.drop_tree()
     for el in list(scope.iter("div", "td", "section", "article", "font", "span")):
         split_br_paragraphs(el)
     _mark_commas(root)
     return lxml.html.tostring(root, encoding="unicode")
+
+
+def _structural(el: lxml.html.HtmlElement, tag: str) -> bool:
+    return tag in _STRUCTURAL_FURNITURE or el.get("role", "").lower() in _ROLES
 
 
 def restore_commas(markup: str) -> str:
