@@ -20,13 +20,20 @@ from tui.text import clean_line, clean_text, safe_url
 _ALLOWED = tags("p br a b strong i em ul ol li h1 h2 h3 h4 h5 h6 blockquote pre code img")
 _BLOCKISH = (PARAGRAPH | LINE) - {"body", "html", "hr", "table", "thead", "tbody", "tfoot"}
 _CLEANER = Cleaner(
-    **dict.fromkeys(
-        tags(
-            "scripts javascript comments style inline_style links meta page_structure "
-            "processing_instructions embedded frames forms annoying_tags safe_attrs_only"
-        ),
-        True,
-    ),
+    scripts=True,
+    javascript=True,
+    comments=True,
+    style=True,
+    inline_style=True,
+    links=True,
+    meta=True,
+    page_structure=True,
+    processing_instructions=True,
+    embedded=True,
+    frames=True,
+    forms=True,
+    annoying_tags=True,
+    safe_attrs_only=True,
     remove_unknown_tags=False,
     allow_tags=_ALLOWED,
     kill_tags=DROP - {"head"},

@@ -135,7 +135,8 @@ def headed_box_reason(el: lxml.html.HtmlElement) -> str | None:
     label = text_of(children[0])
     if not label or len(label) > 30:
         return None
-    if _RELATED.match(label) and len(_RELATED.match(label).group(0)) >= len(label) - 1:
+    related = _RELATED.match(label)
+    if related and len(related.group(0)) >= len(label) - 1:
         return "box of related links"
     if _BOX_LABEL.match(label):
         return "comments"

@@ -61,7 +61,7 @@ def prepare_page(root: lxml.html.HtmlElement) -> str:
     for el in list(scope.iter("div", "td", "section", "article", "font", "span")):
         split_br_paragraphs(el)
     _mark_commas(root)
-    return lxml.html.tostring(root, encoding="unicode")
+    return str(lxml.html.tostring(root, encoding="unicode"))
 
 
 def _structural(el: lxml.html.HtmlElement, tag: str) -> bool:
@@ -82,8 +82,8 @@ def split_br_paragraphs(el: lxml.html.HtmlElement, min_breaks: int = 3) -> bool:
     children = list(el)
     if sum(1 for c in children if c.tag == "br") < min_breaks:
         return False
-    runs: list[list[object]] = [[]]  # text strings and inline elements
-    layout: list[object] = []  # finished paragraphs and block elements, in order
+    runs: list[list[str | lxml.html.HtmlElement]] = [[]]  # text and inline elements
+    layout: list[lxml.html.HtmlElement] = []  # finished paragraphs and blocks, in order
     if el.text:
         runs[-1].append(el.text)
 
@@ -179,7 +179,7 @@ def _strip_credit_text(el: lxml.html.HtmlElement) -> None:
 
 
 def _attached(el: etree._Element, root: etree._Element) -> bool:
-    node = el
+    node: etree._Element | None = el
     while node is not None:
         if node is root:
             return True

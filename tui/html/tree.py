@@ -81,14 +81,6 @@ def parse(source: str) -> tuple[lxml.html.HtmlElement | None, bool]:
     return root, too_deep
 
 
-def nested_too_deep(html: str) -> bool:
-    """True if libxml2 would cut this page off (over 256 levels): readability then sees nothing."""
-    try:
-        return parse(prepare(html))[1]
-    except Exception:
-        return False
-
-
 def hidden(el: lxml.html.HtmlElement, tag: str) -> bool:
     """Never shown: dropped tags, ``hidden``, ``aria-hidden="true"``, inline ``display:none``."""
     if tag.lower() in DROP or el.get("hidden") is not None:
@@ -157,5 +149,5 @@ def meaningful_alt(el: lxml.html.HtmlElement) -> str:
 
 __all__ = [
     "DROP", "HEADINGS", "INPUT_MAX", "LINE", "PARAGRAPH", "data_table", "hidden",
-    "meaningful_alt", "nested_too_deep", "parse", "prepare", "table_rows", "tags", "text_of",
+    "meaningful_alt", "parse", "prepare", "table_rows", "tags", "text_of",
 ]

@@ -297,7 +297,7 @@ def _walk(root: lxml.html.HtmlElement, out: _Writer) -> None:
         out.fenced("".join(out.pre_buf))
 
 
-def _open(out: _Writer, el, tag: str) -> None:
+def _open(out: _Writer, el: lxml.html.HtmlElement, tag: str) -> None:
     if tag in PARAGRAPH:
         out.brk(1 if out.lists else 2)
     elif tag in LINE:
