@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.html.clean import sanitize_html
-from tui.html.writer import html_to_text
+from tui.html.links import MAX_LINKS, Link, strip_tracking
+from tui.html.writer import html_to_text, render_html
 
 BASE = "https://news.example/2026/story.html"
 # What tui.text removes: C0 except TAB/LF, DEL, C1, bidi controls.
@@ -52,7 +54,7 @@ HOSTILE = (
         ("<p>Tom &amp; Jerry &lt;3 &eacute; &#20013;&#22269;</p>", "Tom & Jerry <3 é 中国"),
         (
             "<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>",
-            "a | b\n1 | 2",
+            "| a | b |\n| --- | --- |\n| 1 | 2 |",
         ),
         ("<p>  lots   of\n\n  space\t here </p>", "lots of space here"),
         ("<h2>Head<br>line</h2>", "## Head line"),
@@ -71,8 +73,8 @@ def test_links_are_shown_only_when_http():
     )
     text = html_to_text(html, base_url=BASE)
     assert text == (
-        "rel (https://news.example/relative/path) abs (https://x.test/a) js mail "
-        "https://x.test/same bare"
+        "rel[1] abs[2] js mail https://x.test/same[3] bare\n\n"
+        "[1]: https://news.example/relative/path\n[2]: https://x.test/a\n[3]: https://x.test/same"
     )
 
 
@@ -94,7 +96,7 @@ def test_hostile_html_to_text():
     text = html_to_text(HOSTILE, base_url=BASE)
     for bad in ("alert", "javascript", "evil", "frame text", "pw", "ns", "tpl", "<", "data:"):
         assert bad not in text.lower()
-    assert "Hi" in text and "click" in text and "[image: pic]" in text
+    assert "Hi" in text and "click" in text and "image" not in text  # "pic" says nothing
 
 
 def test_plain_text_is_just_cleaned():
@@ -285,3 +287,104 @@ def test_garbage_bytes_as_str(data: bytes):
     value = data.decode("latin-1")
     assert not FORBIDDEN.search(html_to_text(value))
     assert not FORBIDDEN.search(sanitize_html(value))
+
+
+# --- links as references, tables, images -----------------------------------------------------
+
+
+def test_links_are_numbered_by_first_appearance_and_listed_at_the_end():
+    html = ('<p><a href="/a">one</a>, <a href="https://x.test/b">two</a> and '
+            '<a href="/a?utm_source=tw">one again</a>.</p><p><a href="#top">top</a> '
+            f'<a href="{BASE}#c">here</a> <a href="/a">again</a></p>')
+    rendered = render_html(html, base_url=BASE)
+    assert rendered.body == "one[1], two[2] and one again[1].\n\ntop here again[1]"
+    assert rendered.links == (Link(1, "one", "https://news.example/a"),
+                              Link(2, "two", "https://x.test/b"))
+    assert rendered.text.endswith("\n\n[1]: https://news.example/a\n[2]: https://x.test/b")
+
+
+def test_links_without_a_page_are_just_text():
+    """Titles and text for the tagger have no base URL: no markers, no list."""
+    assert html_to_text('<a href="https://x.test/a">Title</a>') == "Title"
+    assert html_to_text('<p><a href="https://x.test/a">A</a></p>', base_url=BASE,
+                        references=False) == "A"
+
+
+def test_reference_count_is_capped():
+    html = "".join(f'<a href="https://x.test/{n}">l{n}</a> ' for n in range(MAX_LINKS + 5))
+    rendered = render_html(html, base_url=BASE)
+    assert len(rendered.links) == MAX_LINKS
+    assert f"l{MAX_LINKS + 1} " in rendered.body + " "
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("https://x.test/a?utm_source=tw&utm_medium=social&id=3", "https://x.test/a?id=3"),
+    ("https://x.test/a?fbclid=IwAR3&gclid=Cj0&spm=a2c4g.1", "https://x.test/a"),
+    ("https://x.test/a.html?spm=1.2&page=2#frag", "https://x.test/a.html?page=2#frag"),
+    ("https://x.test/a?q=utm_source", "https://x.test/a?q=utm_source"),
+    ("https://x.test/a", "https://x.test/a"),
+])
+def test_tracking_parameters_are_stripped(url: str, shown: str):
+    assert strip_tracking(url) == shown
+
+
+@given(st.lists(st.tuples(
+    st.sampled_from(["utm_source", "utm_campaign", "fbclid", "gclid", "spm", "id", "page", "q"]),
+    st.text(alphabet="abc123", min_size=0, max_size=5)), max_size=8))
+def test_strip_tracking_keeps_every_other_parameter_in_order(params):
+    url = "https://x.test/p?" + "&".join(f"{k}={v}" for k, v in params)
+    query = parse_qsl(urlsplit(strip_tracking(url)).query, keep_blank_values=True)
+    assert query == [(k, v) for k, v in params if k in ("id", "page", "q")]
+
+
+def test_layout_tables_are_not_markdown_tables():
+    html = ("<table><tr><td><div><p>First paragraph of a page laid out in a table.</p></div>"
+            "</td><td><ul><li>menu</li></ul></td></tr><tr><td>x</td><td>y</td></tr></table>")
+    text = html_to_text(html)
+    assert "|" not in text and "First paragraph" in text
+
+
+def test_table_cells_are_escaped_and_rows_padded():
+    html = "<table><tr><th>a|b</th><th>c</th></tr><tr><td>1</td></tr></table>"
+    assert html_to_text(html) == "| a\\|b | c |\n| --- | --- |\n| 1 |  |"
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ('<img alt="A miner at work in Sichuan">', "[image: A miner at work in Sichuan]"),
+    ('<img alt="photo">', ""),
+    ('<img alt="IMG_2041.jpg">', ""),
+    ('<img alt="图片">', ""),
+    ('<a href="/"><img alt="Example News logo"></a>', ""),
+    ('<figure><img alt="Traders in Central"><figcaption>Traders in Central.</figcaption>'
+     "</figure>", "Traders in Central."),
+])
+def test_images_only_where_the_alt_says_something(html: str, expected: str):
+    assert html_to_text(html) == expected
+
+
+def test_sanitiser_and_writer_share_the_public_tree_helpers():
+    """clean.py uses tui.html.tree, not the writer's private names (one home for the rules)."""
+    import ast
+    from pathlib import Path
+
+    import tui.html.clean as clean
+
+    tree = ast.parse(Path(clean.__file__).read_text("utf-8"))
+    private = [alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+               for alias in node.names if alias.name.startswith("_")]
+    assert private == []
+
+
+def test_feed_summaries_get_references_and_titles_do_not():
+    from tests.conftest import rss
+    from tui.feeds.parse import parse_feed
+
+    body = rss([{
+        "guid": "g1", "title": "SFC licenses two exchanges", "link": "https://example.test/a",
+        "description": '<p>The <a href="/list?utm_source=rss">SFC list</a> grew to eleven.</p>',
+    }])
+    article = parse_feed(body, {"content-type": "application/rss+xml"},
+                         "https://example.test/feed").articles[0]
+    assert article.summary == (
+        "The SFC list[1] grew to eleven.\n\n[1]: https://example.test/list")
+    assert article.title == "SFC licenses two exchanges"

@@ -9,7 +9,6 @@ take minutes; everything it returns is plain picklable data.
 from __future__ import annotations
 
 import calendar
-import codecs
 import hashlib
 import io
 import re
@@ -17,6 +16,7 @@ from typing import Any
 
 import feedparser
 
+from tui.html.charset import charset_param, codec_name
 from tui.html.clean import sanitize_html
 from tui.html.writer import html_to_text
 from tui.models import Article, ParsedFeed
@@ -86,8 +86,8 @@ def _content_type(content_type: str, body: bytes) -> str:
     CJK text practically never is); otherwise a declaration that names a real encoding is
     trusted over a header that contradicts it.
     """
-    mime, _, params = content_type.partition(";")
-    header = _codec_name(_charset_param(params))
+    mime = content_type.partition(";")[0]
+    header = codec_name(charset_param(content_type))
     if header is None or header.startswith(("utf-16", "utf-32")):
         return content_type
     chosen = None
@@ -97,29 +97,12 @@ def _content_type(content_type: str, body: bytes) -> str:
             chosen = "utf-8"
     except UnicodeDecodeError:
         match = _XML_ENCODING.match(body[:1024])
-        declared = _codec_name(match.group(1).decode("ascii")) if match else None
+        declared = codec_name(match.group(1).decode("ascii")) if match else None
         if declared and not declared.startswith(("utf-16", "utf-32", "utf-8")):
             chosen = declared
     if chosen is None or chosen == header:
         return content_type
     return f"{mime.strip()}; charset={chosen}"
-
-
-def _charset_param(params: str) -> str | None:
-    for param in params.split(";"):
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset":
-            return value.strip().strip("\"'")[:40] or None
-    return None
-
-
-def _codec_name(label: str | None) -> str | None:
-    if not label:
-        return None
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
 
 
 def _raise_if_unusable(parsed: Any, body: bytes) -> None:

@@ -3,7 +3,7 @@
 An allow-list, not a block-list: lxml_html_clean removes scripts, styles, frames and forms,
 then every element outside the subset is unwrapped and every attribute dropped except an
 absolute http(s) ``href`` and an image's ``alt``. Parsing and the hidden-element rules are
-shared with :mod:`tui.html.writer`.
+shared with :mod:`tui.html.writer` through :mod:`tui.html.tree`.
 """
 
 from __future__ import annotations
@@ -13,32 +13,30 @@ import html as htmllib
 import lxml.html
 from lxml_html_clean import Cleaner
 
-from tui.html.writer import (
-    _DROP,
-    _LINE,
-    _PARAGRAPH,
-    INPUT_MAX,
-    _hidden,
-    _parse,
-    _prepare,
-    _tags,
-    html_to_text,
-)
+from tui.html.tree import DROP, INPUT_MAX, LINE, PARAGRAPH, hidden, parse, prepare, tags
+from tui.html.writer import html_to_text
 from tui.text import clean_line, clean_text, safe_url
 
-_ALLOWED = _tags("p br a b strong i em ul ol li h1 h2 h3 h4 h5 h6 blockquote pre code img")
-_BLOCKISH = (_PARAGRAPH | _LINE) - {"body", "html", "hr", "table", "thead", "tbody", "tfoot"}
+_ALLOWED = tags("p br a b strong i em ul ol li h1 h2 h3 h4 h5 h6 blockquote pre code img")
+_BLOCKISH = (PARAGRAPH | LINE) - {"body", "html", "hr", "table", "thead", "tbody", "tfoot"}
 _CLEANER = Cleaner(
-    **dict.fromkeys(
-        _tags(
-            "scripts javascript comments style inline_style links meta page_structure "
-            "processing_instructions embedded frames forms annoying_tags safe_attrs_only"
-        ),
-        True,
-    ),
+    scripts=True,
+    javascript=True,
+    comments=True,
+    style=True,
+    inline_style=True,
+    links=True,
+    meta=True,
+    page_structure=True,
+    processing_instructions=True,
+    embedded=True,
+    frames=True,
+    forms=True,
+    annoying_tags=True,
+    safe_attrs_only=True,
     remove_unknown_tags=False,
     allow_tags=_ALLOWED,
-    kill_tags=_DROP - {"head"},
+    kill_tags=DROP - {"head"},
     safe_attrs=frozenset({"href", "alt"}),
     add_nofollow=False,
 )
@@ -63,10 +61,10 @@ def sanitize_html(html: str, *, base_url: str | None = None, max_len: int = 400_
 
 
 def _sanitize(html: str, base_url: str | None) -> str | None:
-    source = _prepare(html)
+    source = prepare(html)
     if "<" not in source:
         return _text_as_html(html_to_text(source))
-    root, too_deep = _parse(source)
+    root, too_deep = parse(source)
     if too_deep:
         return None
     if root is None:
@@ -78,7 +76,7 @@ def _sanitize(html: str, base_url: str | None) -> str | None:
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.lower()
-        if _hidden(el, tag):
+        if hidden(el, tag):
             el.drop_tree()
         elif tag in _BLOCKISH:
             el.tag = "p"  # keep the paragraph break the unwrapped block gave

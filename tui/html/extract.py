@@ -1,42 +1,63 @@
-"""Full text of an article page, extracted with readability-lxml on demand.
+"""Full text of an article page: readability-lxml at the core, with the page prepared for it.
 
 Article pages are untrusted and readability can take a minute on a hostile one (200k nested
-divs: 50 s), so extraction runs in an :class:`~tui.engine.worker.IsolatedRunner` child process with
-a wall-clock limit. Pages nested deeper than libxml2's 256 levels make readability return an
-empty summary; we notice and fall back to the text of the whole page. Only HTML is handed to
-readability: a PDF or an image is an error the UI can turn into "open it in the browser".
+divs: 50 s), so :func:`extract_url` runs extraction in an
+:class:`~tui.engine.worker.IsolatedRunner` child process with a wall-clock limit. Around
+readability (:mod:`tui.html.prepare` says why each step exists):
+
+1. the page is parsed once and prepared: navigation, asides, footers and forms go, a body
+   written as one ``<br>``-separated block becomes paragraphs, and full-width commas are
+   made visible to readability's comma-counting score;
+2. readability picks the article;
+3. furniture inside it (related lines, share bars, bylines, newsletter boxes, credits, ad
+   labels, a repeated title, link tables: :mod:`tui.html.furniture`) is removed;
+4. the text is written with links as numbered references (:mod:`tui.html.writer`);
+5. a page that is only a consent wall, a paywall or a JavaScript shell is refused in one
+   line (:mod:`tui.html.walls`) instead of shown as junk.
+
+Pages nested deeper than libxml2's 256 levels make readability return nothing; we notice and
+fall back to the text of the whole page. Only HTML is handed to readability: a PDF or an
+image is an error the UI can turn into "open it in the browser".
 """
 
 from __future__ import annotations
 
-import codecs
 import logging
-import re
 from dataclasses import dataclass
 
+import lxml.html
 import requests
 
 from tui.config import Settings
 from tui.engine.worker import IsolatedRunner, IsolatedTimeout
 from tui.feeds.fetch import fetch_page
-from tui.html.writer import html_to_text, nested_too_deep
+from tui.html.charset import decode_html
+from tui.html.links import Link, with_references
+from tui.html.prepare import prepare_page, restore_commas, tidy_article
+from tui.html.tree import parse, prepare, text_of
+from tui.html.walls import page_clues, wall_reason
+from tui.html.writer import Rendered, render_html, render_tree
 from tui.text import clean_line, clean_text, safe_url, tidy_paragraphs
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 MIN_SUMMARY_CHARS = 25  # readability's own min_text_length
-_META_CHARSET = re.compile(
-    rb"""<meta[^<>]{0,300}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{1,40})""", re.I
-)
-# Labels pages use for a narrower charset than they really are (WHATWG encoding standard).
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "iso8859-1": "cp1252", "ascii": "cp1252"}
 
 
 @dataclass(frozen=True)
 class Extracted:
-    """An extracted article: a one-line title and Markdown-ish text, both sanitised."""
+    """An extracted article: a one-line title, Markdown-ish body and its numbered links.
+
+    ``text`` is what a reader shows and stores: the body, then the reference list
+    (``[1]: https://…``). ``links`` keeps (number, text, url) for a link picker.
+    """
 
     title: str
-    text: str
+    body: str
+    links: tuple[Link, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return with_references(self.body, self.links)
 
 
 class ExtractError(Exception):
@@ -46,6 +67,7 @@ class ExtractError(Exception):
 def extract_html(html: bytes | str, url: str) -> Extracted:
     """Run readability on a page in this process (call it through a runner for hostile input)."""
     from readability import Document
+    from readability.htmls import get_title, shorten_title
     from readability.readability import Unparseable
 
     # readability logs its failures with tracebacks; on a terminal UI that is screen garbage.
@@ -54,23 +76,51 @@ def extract_html(html: bytes | str, url: str) -> Extracted:
     if not page.strip():
         raise ExtractError("couldn't extract any text from the page (it is empty)")
     base = safe_url(url)
+    source = prepare(page)
+    root, too_deep = parse(source) if "<" in source else (None, False)
+    if root is None or too_deep:
+        rendered = render_html(page, base_url=base)
+        if not rendered.body.strip():
+            raise ExtractError("couldn't extract any text from the page")
+        return Extracted(title="", body=rendered.body, links=rendered.links)
+    clues = page_clues(root)
     try:
-        document = Document(page, url=base)
-        summary = document.summary(html_partial=True)
-        title = document.short_title() or document.title()
+        title = shorten_title(root) or get_title(root)  # on our tree: no second parse
+        if base:  # once here, rather than in each of readability's passes
+            root.make_links_absolute(base, resolve_base_href=True, handle_failures="discard")
+        prepared = prepare_page(root)
+        document = Document(prepared)
+        summary = restore_commas(document.summary(html_partial=True))
     except Unparseable:
         raise ExtractError("couldn't extract any text from the page") from None
     except (ValueError, TypeError, AttributeError, LookupError) as exc:
         raise ExtractError(f"couldn't parse the page ({type(exc).__name__})") from None
-    text = html_to_text(summary, base_url=base)
-    if len(text) < MIN_SUMMARY_CHARS or nested_too_deep(page):
-        whole = html_to_text(page, base_url=base)
-        if len(whole) > len(text):
-            text = whole
-    if not text.strip():
-        raise ExtractError("couldn't extract any text from the page")
     title = "" if title == "[no-title]" else clean_line(title)
-    return Extracted(title=title, text=text)
+    rendered, before = _render_article(summary, title, base)
+    if len(before) < MIN_SUMMARY_CHARS:  # readability found nothing: the page's own text
+        whole = render_html(page, base_url=base)
+        if len(whole.body) > len(rendered.body):
+            rendered = whole
+    reason = wall_reason(rendered.body, clues, before)
+    if reason:
+        raise ExtractError(reason)
+    if not rendered.body.strip():
+        raise ExtractError("couldn't extract any text from the page")
+    return Extracted(title=title, body=rendered.body, links=rendered.links)
+
+
+def _render_article(summary: str, title: str, base: str | None) -> tuple[Rendered, str]:
+    """The tidied article written as text, and its plain text before tidying."""
+    article, _ = parse(prepare(summary))
+    if article is None:
+        return Rendered(""), ""
+    before = text_of(article)
+    tidy_article(article, title)
+    try:
+        return render_tree(article, base_url=base), before
+    except Exception:  # a tree the writer cannot walk: write the markup instead
+        markup = lxml.html.tostring(article, encoding="unicode")
+        return render_html(markup, base_url=base), before
 
 
 def extract_url(
@@ -96,7 +146,7 @@ def extract_url(
         text = tidy_paragraphs(clean_text(decode_html(result.body, content_type)))
         if not text:
             raise ExtractError("couldn't extract any text from the page (it is empty)")
-        return Extracted(title="", text=text)
+        return Extracted(title="", body=text)
     if mime not in HTML_TYPES and not (not mime and _looks_like_html(result.body)):
         shown = clean_line(mime, 80) or "unknown type"
         raise ExtractError(f"not an HTML page ({shown}); open it in the browser")
@@ -118,42 +168,6 @@ def extract_url(
     finally:
         if runner is None:
             active.close()
-
-
-def decode_html(body: bytes, content_type: str = "") -> str:
-    """Bytes → text: BOM, then the header's charset, then <meta charset>, then UTF-8."""
-    for bom, name in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if body.startswith(bom):
-            return body.decode(name, errors="replace")
-    charset = _charset_param(content_type)
-    if charset is None:
-        match = _META_CHARSET.search(body[:4096])
-        charset = match.group(1).decode("ascii") if match else None
-    return body.decode(_codec(charset), errors="replace")
-
-
-def _charset_param(content_type: str) -> str | None:
-    for param in content_type.split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip("\"'"):
-            return value.strip().strip("\"'")[:40]
-    return None
-
-
-def _codec(charset: str | None) -> str:
-    if not charset:
-        return "utf-8"
-    try:
-        name = codecs.lookup(charset).name
-    except LookupError:
-        return "utf-8"
-    if name in ("utf-7", "utf-16", "utf-32") or name.startswith(("utf-16-", "utf-32-")):
-        return "utf-8"  # never declared honestly on an HTML page without a BOM
-    return _SUPERSETS.get(name, name)
 
 
 def _looks_like_html(body: bytes) -> bool:

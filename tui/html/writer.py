@@ -13,33 +13,29 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
 
+from tui.html.links import MAX_LINKS, Link, strip_tracking, with_references
+from tui.html.tree import (
+    DROP,
+    HEADINGS,
+    LINE,
+    PARAGRAPH,
+    data_table,
+    hidden,
+    meaningful_alt,
+    parse,
+    prepare,
+    table_rows,
+)
 from tui.text import clean_line, clean_text, safe_url, tidy_paragraphs
 
-INPUT_MAX = 10_000_000  # characters of markup we are willing to look at
-
-
-def _tags(names: str) -> frozenset[str]:
-    return frozenset(names.split())
-
-
-_DROP = _tags(
-    "script style noscript iframe object embed template svg math head title canvas audio "
-    "video select textarea button input frame frameset applet map base meta link"
-)
-_PARAGRAPH = _tags(
-    "p div section article main header footer nav aside address figure figcaption details "
-    "summary dl table form fieldset center hr body html"
-)
-_LINE = _tags("dt dd tr caption legend thead tbody tfoot")
-_HEADINGS = {f"h{n}": n for n in range(1, 7)}
-_WS = re.compile(r"[ \t\n\r\f\u00a0]+")
+_WS = re.compile(r"[ \t\n\r\f\u00a0\u3000]+")  # U+3000: Chinese paragraph indent
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*>")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
-_CHAR_REF = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});?")
 
 
 class _Stop(Exception):
@@ -49,7 +45,14 @@ class _Stop(Exception):
 class _Writer:
     """Accumulates Markdown-ish text with collapsed whitespace, quote and list prefixes."""
 
-    def __init__(self, max_len: int) -> None:
+    def __init__(self, max_len: int, base_url: str | None = None,
+                 references: bool = False) -> None:
+        self.base_url = base_url
+        self.references = references
+        self.links: list[Link] = []
+        self.numbers: dict[str, int] = {}  # URL → its reference number
+        self.resolved: dict[str, str | None] = {}  # href as written → URL shown, or None
+        self.open_links: list[tuple[str | None, int]] = []  # (href, where its text starts)
         self.out: list[str] = []
         self.size = 0
         self.max_len = max_len
@@ -141,51 +144,95 @@ class _Writer:
         self._emit(prefix + "```")
         self.brk(2)
 
+    def table(self, rows: list[list[str]]) -> None:
+        """A data table as a Markdown table: the first row is the header."""
+        width = max(len(row) for row in rows)
+        lines = []
+        for number, row in enumerate(rows):
+            cells = [c.replace("|", "\\|") for c in row] + [""] * (width - len(row))
+            lines.append("| " + " | ".join(cells) + " |")
+            if number == 0:
+                lines.append("|" + " --- |" * width)
+        self.brk(2)
+        self._line_start_or_space()
+        prefix = self._prefix()
+        self._emit(("\n" + prefix).join(lines))
+        self.brk(2)
+
+    def open_link(self, href: str | None) -> None:
+        self.open_links.append((href, len(self.out)))
+
+    def close_link(self) -> None:
+        """After a link's text: its reference marker, numbered by first appearance of the URL."""
+        if not self.open_links:
+            return
+        href, mark = self.open_links.pop()
+        if not href or self.pre or not any(piece.strip() for piece in self.out[mark:]):
+            return
+        if href not in self.resolved:
+            url = safe_url(href, self.base_url)
+            keep = url is not None and not _same_page(url, self.base_url)
+            self.resolved[href] = strip_tracking(url) if keep and url else None
+        url = self.resolved[href]
+        if url is None:
+            return
+        number = self.numbers.get(url)
+        if number is None:
+            if len(self.links) >= MAX_LINKS:
+                return
+            number = self.numbers[url] = len(self.links) + 1
+            self.links.append(Link(number, clean_line("".join(self.out[mark:]), 300), url))
+        self._emit(f"[{number}]")
+        self.space = False
+
     def result(self) -> str:
         return "".join(self.out)
 
 
-def html_to_text(html: str, *, base_url: str | None = None, max_len: int = 200_000) -> str:
-    """Readable plain text (Markdown-ish) from untrusted HTML; never raises."""
+def _same_page(url: str, base_url: str | None) -> bool:
+    """An in-page anchor (``#section``) is not a reference worth listing."""
+    return bool(base_url) and url.split("#", 1)[0] == (base_url or "").split("#", 1)[0]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Text written from HTML: the body (with ``[n]`` markers) and its numbered links."""
+
+    body: str
+    links: tuple[Link, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The body followed by its Markdown reference list."""
+        return with_references(self.body, self.links)
+
+
+def html_to_text(
+    html: str, *, base_url: str | None = None, max_len: int = 200_000,
+    references: bool | None = None,
+) -> str:
+    """Readable plain text (Markdown-ish) from untrusted HTML; never raises.
+
+    Links become ``text[n]`` with a reference list at the end. By default that happens when
+    a ``base_url`` says which page the text belongs to (a feed entry's content, an article);
+    without one (a title, text for the tagger) links are just their text.
+    """
+    rendered = render_html(html, base_url=base_url, max_len=max_len,
+                           references=base_url is not None if references is None else references)
+    return rendered.text
+
+
+def render_html(
+    html: str, *, base_url: str | None = None, max_len: int = 200_000, references: bool = True
+) -> Rendered:
+    """Like :func:`html_to_text`, keeping the links apart for a caller that shows them."""
     try:
-        return _html_to_text(html, base_url, max_len)
+        return _html_to_text(html, base_url, max_len, references)
     except Exception:  # a reader must show *something*; fall back to stripping tags
         try:
-            return _finish(_flat_text(_prepare(html)), max_len)
+            return Rendered(_finish(_flat_text(prepare(html)), max_len))
         except Exception:
-            return ""
-
-
-def nested_too_deep(html: str) -> bool:
-    """True if libxml2 would cut this page off (over 256 levels): readability then sees nothing."""
-    try:
-        return _parse(_prepare(html))[1]
-    except Exception:
-        return False
-
-
-def _prepare(html: object) -> str:
-    if not isinstance(html, str):
-        html = "" if html is None else str(html)
-    html = html[:INPUT_MAX].replace("\r\n", "\n")
-    if "&#" in html:
-        html = _CHAR_REF.sub(_drop_control_ref, html)
-    return clean_text(html, INPUT_MAX)
-
-
-def _drop_control_ref(match: re.Match[str]) -> str:
-    """Remove ``&#27;``/``&#x9b;``-style references to control characters.
-
-    HTML parsers map C1 references to Windows-1252 glyphs (``&#x9b;`` becomes "›"); we drop
-    them instead, as we drop the raw characters, so the text reads the same either way.
-    """
-    ref = match.group(1)
-    try:
-        code = int(ref[1:], 16) if ref[0] in "xX" else int(ref)
-        char = chr(code)
-    except (ValueError, OverflowError):
-        return ""
-    return match.group(0) if clean_text(char) == char else ""
+            return Rendered("")
 
 
 def _finish(text: str, max_len: int) -> str:
@@ -194,80 +241,70 @@ def _finish(text: str, max_len: int) -> str:
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip("\n").rstrip()
 
 
-def _html_to_text(html: str, base_url: str | None, max_len: int) -> str:
-    source = _prepare(html)
+def _html_to_text(html: str, base_url: str | None, max_len: int, references: bool) -> Rendered:
+    source = prepare(html)
     if "<" not in source:
-        return tidy_paragraphs(clean_text(source, max_len))
-    root, too_deep = _parse(source)
-    text = "" if root is None else _walk(root, base_url, max_len)
+        return Rendered(tidy_paragraphs(clean_text(source, max_len)))
+    root, too_deep = parse(source)
+    rendered = Rendered("") if root is None else render_tree(
+        root, base_url=base_url, max_len=max_len, references=references)
     if too_deep:
         flat = _flat_text(source)
-        if len(flat) > len(text):
-            text = flat
-    return _finish(text, max_len)
+        if len(flat) > len(rendered.body):
+            return Rendered(_finish(flat, max_len))
+    return rendered
 
 
-def _parse(source: str) -> tuple[lxml.html.HtmlElement | None, bool]:
-    """Parse markup; also say whether libxml2 cut the document off for being too deep."""
-    parser = lxml.html.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
-    )
-    try:
-        root = lxml.html.document_fromstring(source.encode("utf-8", "replace"), parser=parser)
-    except (etree.ParserError, ValueError):
-        return None, False
-    too_deep = any("depth" in entry.message.lower() for entry in parser.error_log)
-    return root, too_deep
+def render_tree(
+    root: lxml.html.HtmlElement, *, base_url: str | None = None, max_len: int = 200_000,
+    references: bool = True,
+) -> Rendered:
+    """Write an already parsed (and possibly pruned) tree; may raise on a broken tree."""
+    out = _Writer(max_len, base_url if references else None, references)
+    _walk(root, out)
+    body = _finish(out.result(), max_len)
+    used = tuple(link for link in out.links if f"[{link.number}]" in body)
+    return Rendered(body, used)
 
 
-def _walk(root: lxml.html.HtmlElement, base_url: str | None, max_len: int) -> str:
-    out = _Writer(max_len)
-    links: list[tuple[str | None, int]] = []
-    cells: list[int] = []
+def _walk(root: lxml.html.HtmlElement, out: _Writer) -> None:
     walker = etree.iterwalk(root, events=("start", "end"))
     skipped = None
     try:
         for event, el in walker:
             tag = el.tag if isinstance(el.tag, str) else None
             if event == "start":
-                if tag is None or _hidden(el, tag):
+                if tag is None or hidden(el, tag):
                     walker.skip_subtree()
                     skipped = el
                     continue
-                _open(out, el, tag.lower(), base_url, links, cells)
+                if tag.lower() == "table" and data_table(el):
+                    out.table(table_rows(el))
+                    walker.skip_subtree()
+                    skipped = el
+                    continue
+                _open(out, el, tag.lower())
                 out.text(el.text)
             else:
                 if el is skipped:
                     skipped = None
                 elif tag is not None:
-                    _close(out, tag.lower(), links, cells)
+                    _close(out, tag.lower())
                 out.text(el.tail)
     except _Stop:
         pass
     if out.pre and out.pre_buf:
         out.fenced("".join(out.pre_buf))
-    return out.result()
 
 
-def _hidden(el: lxml.html.HtmlElement, tag: str) -> bool:
-    if tag.lower() in _DROP or el.get("hidden") is not None:
-        return True
-    if el.get("aria-hidden", "").lower() == "true":
-        return True
-    style = el.get("style")
-    return bool(style) and "display:none" in style.replace(" ", "").lower()
-
-
-def _open(out: _Writer, el, tag: str, base_url, links, cells) -> None:
-    if tag in _PARAGRAPH:
+def _open(out: _Writer, el: lxml.html.HtmlElement, tag: str) -> None:
+    if tag in PARAGRAPH:
         out.brk(1 if out.lists else 2)
-    elif tag in _LINE:
+    elif tag in LINE:
         out.brk(1)
-        if tag == "tr":
-            cells.append(0)
-    elif tag in _HEADINGS:
+    elif tag in HEADINGS:
         out.brk(2)
-        out.marker = "#" * _HEADINGS[tag] + " "
+        out.marker = "#" * HEADINGS[tag] + " "
         out.inline_break += 1
     elif tag in ("ul", "ol"):
         out.brk(1 if out.lists else 2)
@@ -290,28 +327,21 @@ def _open(out: _Writer, el, tag: str, base_url, links, cells) -> None:
     elif tag == "br":
         out.br()
     elif tag in ("td", "th"):
-        if cells:
-            if cells[-1]:
-                out.text(" | ")
-            cells[-1] += 1
-        out.inline_break += 1
+        out.text(" ")
     elif tag == "a":
-        href = None if out.pre else safe_url(el.get("href"), base_url)
-        links.append((href, len(out.out)))
+        out.open_link(None if out.pre or not out.references else el.get("href"))
     elif tag == "img":
-        alt = clean_line(el.get("alt") or "", 200)
+        alt = meaningful_alt(el)
         if alt:
             out.text(f" [image: {alt}] ")
 
 
-def _close(out: _Writer, tag: str, links, cells) -> None:
-    if tag in _PARAGRAPH:
+def _close(out: _Writer, tag: str) -> None:
+    if tag in PARAGRAPH:
         out.brk(1 if out.lists else 2)
-    elif tag in _LINE:
+    elif tag in LINE:
         out.brk(1)
-        if tag == "tr" and cells:
-            cells.pop()
-    elif tag in _HEADINGS:
+    elif tag in HEADINGS:
         out.marker = ""
         out.inline_break = max(out.inline_break - 1, 0)
         out.brk(2)
@@ -331,12 +361,9 @@ def _close(out: _Writer, tag: str, links, cells) -> None:
             body, out.pre_buf = "".join(out.pre_buf), []
             out.fenced(body)
     elif tag in ("td", "th"):
-        out.inline_break = max(out.inline_break - 1, 0)
-    elif tag == "a" and links:
-        href, mark = links.pop()
-        shown = "".join(out.out[mark:]).strip()
-        if href and shown and href not in shown:
-            out.text(f" ({href})")
+        out.text(" ")
+    elif tag == "a":
+        out.close_link()
 
 
 def _flat_text(source: str) -> str:
@@ -349,7 +376,7 @@ def _flat_text(source: str) -> str:
             pieces.append(htmllib.unescape(source[pos : match.start()]))
         pos = match.end()
         closing, name = match.group(1), match.group(2).lower()
-        if name in _DROP and not match.group(0).endswith("/>"):
+        if name in DROP and not match.group(0).endswith("/>"):
             if name in ("base", "meta", "link", "input", "frame"):
                 continue
             dropping = max(dropping - 1, 0) if closing else dropping + 1
@@ -358,8 +385,8 @@ def _flat_text(source: str) -> str:
             continue
         if name == "li" and not closing:
             pieces.append("\n- ")
-        elif name == "br" or name in _PARAGRAPH or name in _LINE or name in _HEADINGS:
-            pieces.append("\n\n" if name in _HEADINGS or name in ("p", "div") else "\n")
+        elif name == "br" or name in PARAGRAPH or name in LINE or name in HEADINGS:
+            pieces.append("\n\n" if name in HEADINGS or name in ("p", "div") else "\n")
         elif name in ("td", "th"):
             pieces.append(" ")
     if not dropping:
@@ -368,4 +395,4 @@ def _flat_text(source: str) -> str:
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines))
 
 
-__all__ = ["html_to_text", "nested_too_deep"]
+__all__ = ["Rendered", "html_to_text", "render_html", "render_tree"]
