@@ -109,16 +109,25 @@ class AlertMixin:
         """Record alerts for the matches not alerted before; returns the ones this call got.
 
         ``command=False`` (no command configured) marks the command channel done, so a
-        command set up later does not fire for old stories.
+        command set up later does not fire for old stories; so does an earlier alert of
+        the same story for another watch (the command runs once per story).
         """
         claimed: list[ClaimedAlert] = []
         self.__dict__.pop("_staged_candidates", None)
         with self._write_first():
             for article_id, story_key in matches:
+                # The command runs once per story: a second watch matching it only counts.
+                earlier = self.db.conn.execute(
+                    "SELECT watch FROM alerts WHERE story_key = ? AND watch != ? LIMIT 1",
+                    (story_key, watch),
+                ).fetchone()
+                pending = command and earlier is None
                 cursor = self.db.conn.execute(
                     "INSERT OR IGNORE INTO alerts (watch, story_key, article_id, sent_at, "
-                    "command_at) VALUES (?, ?, ?, ?, ?)",
-                    (watch, story_key, article_id, now, None if command else now),
+                    "command_at, channels) VALUES (?, ?, ?, ?, ?, ?)",
+                    (watch, story_key, article_id, now, None if pending else now,
+                     json.dumps({"command": f"run for watch {earlier[0]!r}"})
+                     if command and earlier else "{}"),
                 )
                 if cursor.rowcount == 1:
                     assert cursor.lastrowid is not None
@@ -159,6 +168,11 @@ class AlertMixin:
             if rows:
                 self.set_meta(LAST_BATCH_KEY, str(now))
         return sorted((ClaimedAlert(*row) for row in rows), key=lambda alert: alert.id)
+
+    def story_watches(self, story_key: str) -> list[str]:
+        """Every watch that has alerted on this story, first first."""
+        return [row[0] for row in self.db.conn.execute(
+            "SELECT watch FROM alerts WHERE story_key = ? ORDER BY id", (story_key,))]
 
     def pending_batch_count(self) -> int:
         return self.db.conn.execute(
