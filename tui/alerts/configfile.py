@@ -73,8 +73,8 @@ def add_watch_text(text: str, watch: Watch, source: str = "config.toml") -> str:
     existing = watches_from_document(data, source, text)
     if any(w.name.casefold() == watch.name.casefold() for w in existing):
         raise ConfigError(f"{source}: there is already a watch named {watch.name!r}")
-    validate_watch(_as_table(watch), where=f"watch {watch.name!r}",
-                   topics=_topics(data))
+    watch = validate_watch(_as_table(watch), where=f"watch {watch.name!r}",
+                           topics=_topics(data))
     body = text if not text or text.endswith("\n") else text + "\n"
     separator = "\n" if body.strip() else ""
     new_text = f"{body}{separator}{watch_toml(watch)}"
@@ -116,9 +116,14 @@ def remove_watch_text(text: str, name: str, source: str = "config.toml") -> str:
     return new_text
 
 
-def save_watch(path: Path, watch: Watch) -> None:
-    """Append ``watch`` to the config file at ``path`` (created if missing), atomically."""
-    _write(path, add_watch_text(_read(path) or "", watch, str(path)))
+def save_watch(path: Path, watch: Watch) -> Watch:
+    """Append ``watch`` to the config file at ``path`` (created if missing), atomically.
+
+    Returns the watch as it will be read back (validated, text cleaned).
+    """
+    text = add_watch_text(_read(path) or "", watch, str(path))
+    _write(path, text)
+    return watches_from_document(tomllib.loads(text), str(path))[-1]
 
 
 def delete_watch(path: Path, name: str) -> None:

@@ -85,12 +85,16 @@ class Watch:
     @classmethod
     def from_filter(cls, name: str, flt: Filter, *, feed_url: str | None = None,
                     alert: bool = True) -> Watch:
-        """The app's current filter saved as a watch (unread/starred are views, not kept)."""
+        """The app's current filter saved as a watch (unread/starred are views, not kept).
+
+        The filter's topics came from the app, so user topics are accepted here; writing
+        the watch to config.toml checks them against ``[tagging.topics]`` again.
+        """
         return validate_watch({
             "name": name, "china": flt.china, "regions": sorted(flt.regions),
             "topics": sorted(flt.topics), "entities": [flt.entity] if flt.entity else [],
             "search": flt.search, "feeds": [feed_url] if feed_url else [], "alert": alert,
-        }, where=f"watch {clean_line(name, NAME_MAX)!r}")
+        }, where=f"watch {clean_line(name, NAME_MAX)!r}", topics=(*TOPICS, *flt.topics))
 
 
 def _lookup(feed_ids: Mapping[str, int] | Callable[[str], int | None] | None

@@ -96,10 +96,16 @@ class AlertMixin:
         if staged == key:
             return
         conn = self.db.conn
+        was_open = conn.in_transaction
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS alert_candidates (id INTEGER PRIMARY KEY)")
         conn.execute("DELETE FROM temp.alert_candidates")
         conn.executemany("INSERT OR IGNORE INTO temp.alert_candidates (id) VALUES (?)",
                          ((int(i),) for i in article_ids))
+        if not was_open and conn.in_transaction:
+            # sqlite3 opened a deferred transaction for the temp-table writes; left open,
+            # the claim after it could not wait for another process's write lock and
+            # failed at once with "database is locked".
+            conn.commit()
         self.__dict__["_staged_candidates"] = key
 
     # ---- claiming and channel bookkeeping ------------------------------------------
