@@ -21,7 +21,7 @@ class Notifications(dbus.service.Object):
     counter = 0
 
     @dbus.service.method(INTERFACE, in_signature="susssasa{sv}i", out_signature="u")
-    def Notify(self, app_name, replaces_id, app_icon, summary, body, actions, hints,  # noqa: N802
+    def Notify(self, app_name, replaces_id, app_icon, summary, body, actions, hints,
                timeout):
         self.counter += 1
         with open(LOG, "a", encoding="utf-8") as log:
@@ -30,15 +30,15 @@ class Notifications(dbus.service.Object):
         return self.counter
 
     @dbus.service.method(INTERFACE, out_signature="as")
-    def GetCapabilities(self):  # noqa: N802
+    def GetCapabilities(self):
         return ["body", "body-markup"]
 
     @dbus.service.method(INTERFACE, out_signature="ssss")
-    def GetServerInformation(self):  # noqa: N802
+    def GetServerInformation(self):
         return ("fake", "sinowire-tests", "1.0", "1.2")
 
     @dbus.service.method(INTERFACE, in_signature="u")
-    def CloseNotification(self, notification_id):  # noqa: N802
+    def CloseNotification(self, notification_id):
         pass
 
 
