@@ -9,6 +9,7 @@ import stat
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,8 @@ class FeedServer:
             self.items.append({"guid": f"g{n}", "title": title,
                                "link": f"https://news.example/{n}",
                                "description": f"<p>{title}</p>",
-                               "date": f"2026-11-{1 + n % 27:02d}T08:00:00"})
+                               "date": (datetime.now(UTC) - timedelta(minutes=1000 - n))
+                               .strftime("%Y-%m-%dT%H:%M:%S")})
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def store_titles(store: Store, titles: list[str], feed_title: str = "<i>Evil</i>
     store.save_articles(
         feed.id,
         [Article(guid=f"h{start + n}", title=title, url=f"https://evil.example/{start + n}",
-                 published=1_790_000_000 + n) for n, title in enumerate(titles)],
+                 published=int(time.time()) - 60 + n) for n, title in enumerate(titles)],
         tagger=hk_tagger, now=int(time.time()), next_due=0, feed_title=feed_title)
     return store.article_ids_after(before)
 

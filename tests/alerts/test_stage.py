@@ -59,7 +59,8 @@ def test_a_watch_per_filter_kind(store: Store, feed_server: FeedServer,
         Watch("stablecoins", topics=("stablecoins",)),
         Watch("cbdc-or-mining", topics=("cbdc", "mining")),
         Watch("hkma", entities=("HKMA",)),
-        Watch("search-zh-en", search="e-CNY"),
+        Watch("search", search="e-CNY"),
+        Watch("search-or", search="licences OR Texas OR 牌照"),
         Watch("other-feed", feeds=(other.url,)),
         Watch("hk-and-search", regions=("HK",), search="licences"),
         Watch("quiet", regions=("HK",), alert=False),
@@ -74,7 +75,8 @@ def test_a_watch_per_filter_kind(store: Store, feed_server: FeedServer,
         "stablecoins": {TITLES["hk"]},
         "cbdc-or-mining": {TITLES["ecny"], TITLES["mining"]},
         "hkma": {TITLES["hk"]},
-        "search-zh-en": {TITLES["ecny"]},
+        "search": {TITLES["ecny"]},
+        "search-or": {TITLES["hk"], TITLES["mining"]},
         "other-feed": {"Ethereum core devs publish the Prague timeline"},
         "hk-and-search": {TITLES["hk"]},
     }
@@ -286,3 +288,23 @@ def test_no_new_ids_no_alerts(store: Store, count: int) -> None:
     report = run_alerts(store, [], [Watch("hk", regions=("HK",))] * count, quiet(),
                         channels=no_channels())
     assert report.alerts == () and report.summary() == "alerts: none"
+
+
+def test_old_entries_in_a_new_feed_do_not_alert(store: Store, httpserver,  # type: ignore[no-untyped-def]
+                                                runner: IsolatedRunner) -> None:
+    """Subscribing stores a feed's backlog: new to the cache, but not news."""
+    from tests.conftest import rss
+
+    old = {"guid": "old", "title": "Hong Kong licensing, a month ago", "link": "https://o/1",
+           "date": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() - 30 * 86400))}
+    fresh = {"guid": "new", "title": "Hong Kong licensing, today", "link": "https://o/2",
+             "date": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() - 3600))}
+    httpserver.expect_request("/backlog.xml").respond_with_data(
+        rss([old, fresh]), content_type="application/rss+xml")
+    store.add_feed(httpserver.url_for("/backlog.xml"))
+    ids = update(store, runner)
+    watch = [Watch("hk", regions=("HK",))]
+    report = run_alerts(store, ids, watch, quiet(), channels=no_channels())
+    assert alerted_titles(store, report) == {"hk": {"Hong Kong licensing, today"}}
+    report = run_alerts(store, ids, watch, quiet(max_age_hours=0), channels=no_channels())
+    assert alerted_titles(store, report) == {"hk": {"Hong Kong licensing, a month ago"}}

@@ -14,14 +14,17 @@ from tui.alerts.watch import did_you_mean
 from tui.config import ConfigError
 
 NOTIFY_KEYS = ("desktop", "command", "command_timeout", "terminal", "terminal_protocol",
-               "min_interval")
+               "min_interval", "max_age_hours")
 PROTOCOLS = ("auto", "osc9", "osc777", "osc99")
 
 
 @dataclass(frozen=True)
 class NotifySettings:
     """Channels for alerts. ``min_interval`` (seconds) rate-limits the batched channels
-    (desktop, terminal, toast): matches arriving sooner wait and join the next batch."""
+    (desktop, terminal, toast): matches arriving sooner wait and join the next batch.
+    ``max_age_hours`` keeps a feed's backlog quiet: a newly subscribed feed (or a first
+    fetch) stores weeks of old entries, which are new to the cache but not news; 0 turns
+    the limit off."""
 
     desktop: bool = True
     command: tuple[str, ...] | None = None
@@ -29,6 +32,7 @@ class NotifySettings:
     terminal: bool = False
     terminal_protocol: str = "auto"
     min_interval: float = 60.0
+    max_age_hours: float = 48.0
 
     @property
     def command_budget(self) -> float:
@@ -59,6 +63,8 @@ def parse_notify(raw: Any, source: str) -> NotifySettings:
         values["command_timeout"] = _seconds(raw, "command_timeout", where, 0.1, 600)
     if "min_interval" in raw:
         values["min_interval"] = _seconds(raw, "min_interval", where, 0, 86400)
+    if "max_age_hours" in raw:
+        values["max_age_hours"] = _seconds(raw, "max_age_hours", where, 0, 24 * 365)
     if "terminal_protocol" in raw:
         protocol = raw["terminal_protocol"]
         if protocol not in PROTOCOLS:
@@ -85,5 +91,6 @@ def _command(value: Any, where: str) -> tuple[str, ...] | None:
 def _seconds(raw: dict[str, Any], key: str, where: str, low: float, high: float) -> float:
     value = raw[key]
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise ConfigError(f"{where}: {key} must be a number of seconds from {low} to {high}")
+        unit = "hours" if key.endswith("hours") else "seconds"
+        raise ConfigError(f"{where}: {key} must be a number of {unit} from {low} to {high}")
     return float(value)

@@ -86,6 +86,7 @@ def run_alerts(store: Store, new_article_ids: Iterable[int], watches: Sequence[W
     claimed: list[ClaimedAlert] = []
     problems: list[str] = []
     lookup = _feed_lookup(store)
+    oldest = int(stamp - notify.max_age_hours * 3600) if notify.max_age_hours else None
     for watch in watches:
         if not watch.alert:
             continue
@@ -93,7 +94,7 @@ def run_alerts(store: Store, new_article_ids: Iterable[int], watches: Sequence[W
         if not filters:
             problems.append(f"watch {watch.name!r}: none of its feeds is subscribed")
             continue
-        matches = store.match_articles(filters, ids)
+        matches = store.match_articles(filters, ids, published_after=oldest)
         claimed += store.claim_alerts(watch.name, matches, now=stamp,
                                       command=notify.command is not None)
     commands = _run_command(store, notify, channels, stamp, since) if notify.command else []

@@ -22,6 +22,7 @@ from tui.text import clean_line, safe_url
 
 NAME_MAX = 60
 WATCH_KEYS = ("name", "china", "regions", "topics", "entities", "search", "feeds", "alert")
+_OR = re.compile(r"\s+OR\s+")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*watch[ \t]*\]\][ \t]*(#.*)?$", re.MULTILINE)
 
@@ -41,11 +42,12 @@ class Watch:
 
     def to_filters(self, feed_ids: Mapping[str, int] | Callable[[str], int | None] | None = None
                    ) -> list[Filter]:
-        """Filters whose union is this watch (one per feed × entity).
+        """Filters whose union is this watch (one per feed × entity × search alternative).
 
-        ``Filter`` holds one feed and one entity; a watch may name several of each, so it
-        becomes their cartesian product. Feed URLs are turned into ids by ``feed_ids``; a
-        feed that is not subscribed matches nothing (an empty list when none is).
+        ``Filter`` holds one feed, one entity and one search; a watch may name several of
+        each, so it becomes their cartesian product. Feed URLs are turned into ids by
+        ``feed_ids``; a feed that is not subscribed matches nothing (an empty list when
+        none is).
         """
         lookup = _lookup(feed_ids)
         ids: list[int | None] = [None]
@@ -54,12 +56,18 @@ class Watch:
             if not ids:
                 return []
         entities: list[str | None] = list(self.entities) or [None]
+        searches = self.search_alternatives() or [""]
         base = Filter(china=self.china, regions=frozenset(self.regions),
-                      topics=frozenset(self.topics), search=self.search)
+                      topics=frozenset(self.topics))
         return [
-            Filter(**{**base.__dict__, "feed_id": feed_id, "entity": entity})
-            for feed_id, entity in itertools.product(ids, entities)
+            Filter(**{**base.__dict__, "feed_id": feed_id, "entity": entity, "search": text})
+            for feed_id, entity, text in itertools.product(ids, entities, searches)
         ]
+
+    def search_alternatives(self) -> list[str]:
+        """``牌照 OR licence`` → ["牌照", "licence"]: the list search ANDs its words, so a
+        watch's ``OR`` (upper case, as in FTS5 and web search) becomes a union."""
+        return [part.strip() for part in _OR.split(self.search) if part.strip()]
 
     def to_filter(self, feed_ids: Mapping[str, int] | Callable[[str], int | None] | None = None
                   ) -> Filter:

@@ -71,17 +71,20 @@ class AlertMixin:
             params.extend(more)
         return "(" + " OR ".join(clauses) + ")", params
 
-    def match_articles(self, filters: Sequence[Filter], article_ids: Sequence[int]
-                       ) -> list[tuple[int, str]]:
+    def match_articles(self, filters: Sequence[Filter], article_ids: Sequence[int], *,
+                       published_after: int | None = None) -> list[tuple[int, str]]:
         """(article id, story key) of the given articles matching ``filters``.
 
         One per story (its lowest article id), oldest first: five outlets carrying one
-        story in one update are one alert.
+        story in one update are one alert. ``published_after`` leaves old entries out.
         """
         if not filters or not article_ids:
             return []
         self._stage_candidates(article_ids)
         where, params = self.watch_where(filters)
+        if published_after is not None:
+            where += " AND a.published >= ?"
+            params.append(published_after)
         rows = self.db.conn.execute(
             f"SELECT min(a.id), {self._story_key_sql()} AS story FROM articles a "
             f"WHERE a.id IN (SELECT id FROM temp.alert_candidates) AND {where} "
@@ -91,22 +94,22 @@ class AlertMixin:
         return [(article_id, story) for article_id, story in rows]
 
     def _stage_candidates(self, article_ids: Sequence[int]) -> None:
-        staged = self.__dict__.get("_staged_candidates")
-        key = (len(article_ids), hash(tuple(article_ids)))
-        if staged == key:
+        """Put the ids in a temp table, once per distinct list (every watch reuses it)."""
+        payload = json.dumps([int(i) for i in article_ids])
+        if self.__dict__.get("_staged_candidates") == payload:
             return
         conn = self.db.conn
         was_open = conn.in_transaction
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS alert_candidates (id INTEGER PRIMARY KEY)")
         conn.execute("DELETE FROM temp.alert_candidates")
-        conn.executemany("INSERT OR IGNORE INTO temp.alert_candidates (id) VALUES (?)",
-                         ((int(i),) for i in article_ids))
+        conn.execute("INSERT OR IGNORE INTO temp.alert_candidates (id) "
+                     "SELECT value FROM json_each(?)", (payload,))
         if not was_open and conn.in_transaction:
             # sqlite3 opened a deferred transaction for the temp-table writes; left open,
             # the claim after it could not wait for another process's write lock and
             # failed at once with "database is locked".
             conn.commit()
-        self.__dict__["_staged_candidates"] = key
+        self.__dict__["_staged_candidates"] = payload
 
     # ---- claiming and channel bookkeeping ------------------------------------------
 
@@ -118,27 +121,31 @@ class AlertMixin:
         command set up later does not fire for old stories; so does an earlier alert of
         the same story for another watch (the command runs once per story).
         """
-        claimed: list[ClaimedAlert] = []
-        self.__dict__.pop("_staged_candidates", None)
+        if not matches:
+            return []
+        earlier = ("(SELECT e.watch FROM alerts e WHERE "
+                   "e.story_key = json_extract(c.value, '$[1]') AND e.watch != :watch LIMIT 1)")
         with self._write_first():
-            for article_id, story_key in matches:
-                # The command runs once per story: a second watch matching it only counts.
-                earlier = self.db.conn.execute(
-                    "SELECT watch FROM alerts WHERE story_key = ? AND watch != ? LIMIT 1",
-                    (story_key, watch),
-                ).fetchone()
-                pending = command and earlier is None
-                cursor = self.db.conn.execute(
-                    "INSERT OR IGNORE INTO alerts (watch, story_key, article_id, sent_at, "
-                    "command_at, channels) VALUES (?, ?, ?, ?, ?, ?)",
-                    (watch, story_key, article_id, now, None if pending else now,
-                     json.dumps({"command": f"run for watch {earlier[0]!r}"})
-                     if command and earlier else "{}"),
-                )
-                if cursor.rowcount == 1:
-                    assert cursor.lastrowid is not None
-                    claimed.append(ClaimedAlert(cursor.lastrowid, watch, story_key, article_id))
-        return claimed
+            before = self.db.conn.execute("SELECT coalesce(max(id), 0) FROM alerts").fetchone()[0]
+            # One statement for the batch. The command runs once per story: a second
+            # watch matching a story already alerted elsewhere only counts.
+            self.db.conn.execute(
+                "INSERT OR IGNORE INTO alerts (watch, story_key, article_id, sent_at, "
+                "command_at, channels) "
+                "SELECT :watch, json_extract(c.value, '$[1]'), json_extract(c.value, '$[0]'), "
+                ":now, "
+                f"CASE WHEN :command AND {earlier} IS NULL THEN NULL ELSE :now END, "
+                f"CASE WHEN :command AND {earlier} IS NOT NULL THEN "
+                f"json_object('command', 'run for watch ' || {earlier}) ELSE '{{}}' END "
+                "FROM json_each(:matches) c ORDER BY c.key",
+                {"watch": watch, "now": now, "command": int(command),
+                 "matches": json.dumps([[int(a), str(k)] for a, k in matches])},
+            )
+            rows = self.db.conn.execute(
+                "SELECT id, watch, story_key, article_id FROM alerts WHERE id > ? "
+                "AND watch = ? ORDER BY id", (before, watch),
+            ).fetchall()
+        return [ClaimedAlert(*row) for row in rows]
 
     def take_command_alert(self, *, now: int, since: int) -> ClaimedAlert | None:
         """The oldest alert still waiting for the command, taken (so no one else runs it)."""
