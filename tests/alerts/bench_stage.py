@@ -4,8 +4,8 @@
     python -m tests.alerts.bench_stage           # the same on top of 50,000 older articles
 
 Measured: matching + claiming + the batched message, with no command (the stage's own
-cost), then a second run over the same ids (nothing new: the cost of an update after the
-first), then the per-story cost of a trivial command.
+cost), then a second run over the same ids (everything already alerted), a typical poll
+(2 new entries per feed), then the per-story cost of a trivial command.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ NOW = 1_790_050_000
 WORDS = (
     "exchange", "licence", "stablecoin", "mining", "pilot", "token", "market", "regulator",
     "court", "fund", "bridge", "wallet", "hack", "upgrade", "listing", "牌照", "香港",
-    "数字人民币", "矿机",
+    "数字人民币", "矿机", *(f"w{n}" for n in range(300)),
 )
 WATCHES = [
     Watch("china", china=True),
@@ -91,7 +91,13 @@ def main() -> None:
             repeats.append(time.perf_counter() - started)
             assert again.alerts == ()
         print(f"same ids again (all alerted): median {statistics.median(repeats) * 1000:.0f} ms")
-        more = fill(store, 10, 5, 20_000, rng)
+        typical = fill(store, 100, 2, 20_000, rng)
+        started = time.perf_counter()
+        poll_report = run_alerts(store, typical, WATCHES, notify, channels=channels, now=NOW)
+        print(f"a typical poll ({len(typical)} new ids): "
+              f"{(time.perf_counter() - started) * 1000:.0f} ms, "
+              f"{len(poll_report.alerts)} alerts")
+        more = fill(store, 10, 5, 30_000, rng)
         command = NotifySettings(desktop=False, min_interval=0, command=("true",))
         started = time.perf_counter()
         ran = run_alerts(store, more, WATCHES, command, channels=channels, now=NOW)
@@ -99,7 +105,6 @@ def main() -> None:
         runs = max(1, len(ran.commands))
         print(f"command `true` for {len(ran.commands)} stories: {spent * 1000:.0f} ms "
               f"({spent / runs * 1000:.1f} ms per story)")
-
 
 if __name__ == "__main__":
     main()
