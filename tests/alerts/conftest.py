@@ -114,6 +114,7 @@ def fake_notify_send(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         f"open({str(log)!r}, 'a', encoding='utf-8').write(json.dumps(sys.argv[1:]) + '\\n')\n"
     ))
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/fake-bus")
     return log
 
 

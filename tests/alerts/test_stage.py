@@ -277,10 +277,21 @@ def test_desktop_missing_is_reported(store: Store, feed_server: FeedServer,
     channels = default_channels(notify, env={"PATH": "/nonexistent"})
     report = run_alerts(store, update(store, runner), [Watch("hk", regions=("HK",))], notify,
                         channels=channels)
-    assert [(d.channel, d.status) for d in report.deliveries] == [("desktop", "missing")]
+    assert [(d.channel, d.status) for d in report.deliveries] == [("desktop", "unavailable")]
+    assert report.failures == ()  # a machine without a desktop is not an error
     assert report.toast == TITLES["hk"]
     off = default_channels(NotifySettings(desktop=False), env={"PATH": "/nonexistent"})
     assert off.desktop is None and off.desktop_missing == ""
+
+
+def test_no_session_bus_means_no_desktop(fake_notify_send: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.alerts.channels import default_channels
+
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    channels = default_channels(NotifySettings())
+    assert channels.desktop is None and "no desktop session" in channels.desktop_missing
 
 
 @pytest.mark.parametrize("count", [0, 1])
@@ -308,3 +319,21 @@ def test_old_entries_in_a_new_feed_do_not_alert(store: Store, httpserver,  # typ
     assert alerted_titles(store, report) == {"hk": {"Hong Kong licensing, today"}}
     report = run_alerts(store, ids, watch, quiet(max_age_hours=0), channels=no_channels())
     assert alerted_titles(store, report) == {"hk": {"Hong Kong licensing, a month ago"}}
+
+
+def test_pruned_alerts_and_removed_articles(store: Store, feed_server: FeedServer,
+                                            runner: IsolatedRunner,
+                                            recorder: tuple[list[str], Path]) -> None:
+    argv, out = recorder
+    store.add_feed(feed_server.url)
+    feed_server.add(TITLES["hk"])
+    ids = update(store, runner)
+    watch = [Watch("hk", regions=("HK",))]
+    # Claimed in an update whose command budget ran out, then retention removed the article.
+    store.claim_alerts("hk", store.match_articles(watch[0].to_filters(), ids),
+                       now=int(time.time()), command=True)
+    store.db.execute("DELETE FROM articles WHERE id = ?", (ids[0],))
+    report = run_alerts(store, [], watch, quiet(command=tuple(argv)), channels=no_channels())
+    assert [r.delivery.status for r in report.commands] == ["skipped"] and received(out) == []
+    assert store.prune_alerts(before=int(time.time()) + 1) == 1
+    assert store.watch_alert_stats() == {}

@@ -28,7 +28,8 @@ DESKTOP_TIMEOUT = 5.0
 
 @dataclass(frozen=True)
 class Delivery:
-    """What one channel did: status is ok, failed, timeout, missing, off or deferred."""
+    """What one channel did: ok, failed, timeout, missing (the command's program),
+    skipped, or unavailable (this machine has no desktop notifications: not a failure)."""
 
     channel: str
     status: str
@@ -113,6 +114,14 @@ def terminal_escape(title: str, body: str, protocol: str, env: Mapping[str, str]
     return tmux_wrap(sequence) if env.get("TMUX") else sequence
 
 
+def has_session_bus(env: Mapping[str, str]) -> bool:
+    """Is there a D-Bus session to reach a notification daemon? (cron usually has none)"""
+    if env.get("DBUS_SESSION_BUS_ADDRESS"):
+        return True
+    runtime = env.get("XDG_RUNTIME_DIR")
+    return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
+
+
 @dataclass
 class Channels:
     """Where alerts go this update; tests and the app pass their own."""
@@ -132,10 +141,12 @@ def default_channels(notify: NotifySettings, *, terminal: IO[str] | None = None,
     missing = ""
     if notify.desktop:
         program = shutil.which("notify-send", path=environment.get("PATH"))
-        if program:
-            desktop = notify_send(program)
-        else:
+        if not program:
             missing = "notify-send not found on PATH (install libnotify-bin)"
+        elif not has_session_bus(environment):
+            missing = "no desktop session (DBUS_SESSION_BUS_ADDRESS is not set)"
+        else:
+            desktop = notify_send(program)
     stream = None
     if notify.terminal:
         stream = terminal if terminal is not None else (

@@ -58,7 +58,7 @@ class AlertReport:
                  f"{run.delivery.detail}" for run in self.commands
                  if run.delivery.status != "ok"]
         lines += [f"alert {d.channel}: {d.status}: {d.detail}" for d in self.deliveries
-                  if d.status not in ("ok", "off")]
+                  if d.status not in ("ok", "off", "unavailable")]
         return (*self.problems, *lines)
 
     def summary(self) -> str:
@@ -178,7 +178,7 @@ def _batch(store: Store, notify: NotifySettings, channels: Channels, now: int,
     if channels.desktop is not None:
         deliveries.append(channels.desktop(title, lines))
     elif notify.desktop:
-        deliveries.append(Delivery("desktop", "missing", channels.desktop_missing))
+        deliveries.append(Delivery("desktop", "unavailable", channels.desktop_missing))
     if channels.terminal is not None:
         deliveries.append(_terminal(channels, notify, title, lines, stories))
     ids = [alert.id for alert in taken]

@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from tui.alerts import Watch, delete_watch, load_watch_config, save_watch
+from tui.alerts.summary import WatchSummary, watch_summaries
 from tui.cli.output import iso
 from tui.config import ConfigError
 from tui.engine.context import Context
@@ -57,15 +58,14 @@ def cmd_watches(context: Context, args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"sinowire: {exc}", file=sys.stderr)
         return 2
-    stats = context.store.watch_alert_stats()
-    for watch in watches:
-        record = watch_record(context, watch, stats.get(watch.name))
+    for summary in watch_summaries(context.store, watches):
+        record = watch_record(summary)
         if args.json:
             print(json.dumps(record, ensure_ascii=False))
         else:
             last = record["last_match"] or "never"
-            flag = "" if watch.alert else "  (no alerts)"
-            print(f"{watch.name:20} {record['unread']:>5} unread  last {last:20}  "
+            flag = "" if summary.watch.alert else "  (no alerts)"
+            print(f"{summary.watch.name:20} {record['unread']:>5} unread  last {last:20}  "
                   f"{record['query_text']}{flag}")
     if not watches and not args.json:
         print(f"no watches; add one with `sinowire watches add NAME --region HK` or a "
@@ -73,21 +73,19 @@ def cmd_watches(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def watch_record(context: Context, watch: Watch, stats: tuple[int, int] | None
-                 ) -> dict[str, Any]:
+def watch_record(summary: WatchSummary) -> dict[str, Any]:
     """What ``watches --json`` prints for one watch."""
-    store = context.store
-    filters = watch.to_filters({feed.url: feed.id for feed in store.feeds()})
+    watch = summary.watch
     return {
         "name": watch.name,
         "query": {key: list(value) if isinstance(value, tuple) else value
                   for key, value in watch.__dict__.items() if key not in ("name", "alert")},
         "query_text": watch.query(),
         "alert": watch.alert,
-        "unread": store.watch_unread(filters),
-        "last_match": iso(store.watch_last_match(filters)),
-        "alerts": stats[0] if stats else 0,
-        "last_alert": iso(stats[1]) if stats else None,
+        "unread": summary.unread,
+        "last_match": iso(summary.last_match),
+        "alerts": summary.alerts,
+        "last_alert": iso(summary.last_alert),
     }
 
 

@@ -255,6 +255,13 @@ class AlertMixin:
             )
         }
 
+    def prune_alerts(self, *, before: int) -> int:
+        """Forget alerts sent before ``before`` (for retention; a year is plenty: the
+        articles are gone and their tombstones keep them from coming back)."""
+        with self._write_first():
+            return self.db.conn.execute(
+                "DELETE FROM alerts WHERE sent_at < ?", (before,)).rowcount
+
     def max_article_id(self) -> int:
         """For callers without a list of new ids: note this before an update…"""
         return self.db.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
