@@ -196,6 +196,9 @@ def batch_message(store: Store, alerts: Sequence[ClaimedAlert]) -> tuple[str, li
         watch, count = next(iter(per_watch.items()))
         title = (f"sinowire: new story for {plain(watch, 60)}" if count == 1
                  else f"sinowire: {count} new stories for {plain(watch, 60)}")
+    elif len(stories) == 1:
+        names = ", ".join(plain(w, 60) for w in list(per_watch)[:3])
+        title = f"sinowire: new story for {names}" + (", …" if len(per_watch) > 3 else "")
     else:
         names = ", ".join(f"{plain(w, 60)} {n}" for w, n in per_watch.most_common(3))
         more = len(per_watch) - 3
