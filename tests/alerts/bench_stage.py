@@ -20,6 +20,7 @@ from pathlib import Path
 from tui.alerts import NotifySettings, Watch
 from tui.alerts.channels import Channels
 from tui.alerts.stage import run_alerts
+from tui.alerts.summary import watch_summaries
 from tui.models import Article, Entity, Tags
 from tui.store import Store
 
@@ -97,6 +98,11 @@ def main() -> None:
         print(f"a typical poll ({len(typical)} new ids): "
               f"{(time.perf_counter() - started) * 1000:.0f} ms, "
               f"{len(poll_report.alerts)} alerts")
+        started = time.perf_counter()
+        summaries = watch_summaries(store, WATCHES)
+        print(f"watch_summaries (feed pane counts) for {len(summaries)} watches: "
+              f"{(time.perf_counter() - started) * 1000:.0f} ms; unread "
+              f"{[s.unread for s in summaries]}")
         more = fill(store, 10, 5, 30_000, rng)
         command = NotifySettings(desktop=False, min_interval=0, command=("true",))
         started = time.perf_counter()
