@@ -337,3 +337,25 @@ def test_pruned_alerts_and_removed_articles(store: Store, feed_server: FeedServe
     assert [r.delivery.status for r in report.commands] == ["skipped"] and received(out) == []
     assert store.prune_alerts(before=int(time.time()) + 1) == 1
     assert store.watch_alert_stats() == {}
+
+
+def test_a_locked_database_is_reported_not_raised(store: Store, feed_server: FeedServer,
+                                                  runner: IsolatedRunner) -> None:
+    """Another process holding the write lock past the busy timeout: the update goes on."""
+    store.add_feed(feed_server.url)
+    feed_server.add(TITLES["hk"])
+    ids = update(store, runner)
+    assert store.path is not None
+    other = Store.open(store.path)
+    store.db.conn.execute("PRAGMA busy_timeout = 50")
+    other.db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        report = run_alerts(store, ids, [Watch("hk", regions=("HK",))], quiet(),
+                            channels=no_channels())
+    finally:
+        other.db.conn.execute("ROLLBACK")
+        other.close()
+    assert report.alerts == () and any("locked" in p for p in report.failures)
+    again = run_alerts(store, ids, [Watch("hk", regions=("HK",))], quiet(),
+                       channels=no_channels())
+    assert len(again.alerts) == 1  # nothing was lost: the next update alerts

@@ -10,6 +10,7 @@ hong-kong"), at most one per ``min_interval``: what arrives sooner waits for the
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -23,6 +24,7 @@ from tui.alerts.sanitize import plain
 from tui.alerts.watch import Watch
 from tui.store import Store
 from tui.store.alerts import ClaimedAlert
+from tui.text import safe_url
 
 PENDING_DAYS = 1  # an alert not delivered within a day is dropped, not sent late
 TITLES_SHOWN = 3
@@ -94,11 +96,20 @@ def run_alerts(store: Store, new_article_ids: Iterable[int], watches: Sequence[W
         if not filters:
             problems.append(f"watch {watch.name!r}: none of its feeds is subscribed")
             continue
-        matches = store.match_articles(filters, ids, published_after=oldest)
-        claimed += store.claim_alerts(watch.name, matches, now=stamp,
-                                      command=notify.command is not None)
-    commands = _run_command(store, notify, channels, stamp, since) if notify.command else []
-    report = _batch(store, notify, channels, stamp, since)
+        try:
+            matches = store.match_articles(filters, ids, published_after=oldest)
+            claimed += store.claim_alerts(watch.name, matches, now=stamp,
+                                          command=notify.command is not None)
+        except sqlite3.Error as exc:  # busy past the timeout, disk full: the update goes on
+            problems.append(f"watch {watch.name!r}: {exc}")
+    commands: list[CommandRun] = []
+    report: dict[str, Any] = {}
+    try:
+        if notify.command:
+            _run_command(store, notify, channels, stamp, since, commands)
+        report = _batch(store, notify, channels, stamp, since)
+    except sqlite3.Error as exc:
+        problems.append(f"alerts: {exc}")
     return AlertReport(
         alerts=tuple(claimed), commands=tuple(commands), problems=tuple(problems),
         marks=dict(Counter(alert.watch for alert in claimed)),
@@ -119,7 +130,7 @@ def story_json(store: Store, alert: ClaimedAlert) -> dict[str, Any] | None:
     return {
         "id": row.id,
         "title": plain(row.title, 500),
-        "url": row.url,
+        "url": safe_url(row.url),
         "feed": plain(row.feed_title, 200),
         "published": _iso(row.published),
         "china": row.china,
@@ -139,10 +150,9 @@ def _iso(stamp: int | None) -> str | None:
 
 
 def _run_command(store: Store, notify: NotifySettings, channels: Channels, now: int,
-                 since: int) -> list[CommandRun]:
+                 since: int, runs: list[CommandRun]) -> None:
     """Once per story, oldest first, within the time budget; the rest wait."""
     assert notify.command is not None
-    runs: list[CommandRun] = []
     deadline = time.monotonic() + notify.command_budget
     while time.monotonic() < deadline:
         alert = store.take_command_alert(now=now, since=since)
@@ -157,7 +167,6 @@ def _run_command(store: Store, notify: NotifySettings, channels: Channels, now: 
         store.record_alert_channel([alert.id], "command", _result(delivery))
         runs.append(CommandRun(alert.watch, alert.article_id,
                                payload["title"] if payload else "", delivery))
-    return runs
 
 
 def _result(delivery: Delivery) -> str:
