@@ -186,8 +186,9 @@ def m002_masks_covering_index_contentless_fts(db: Database) -> None:
 def m003_alerts(db: Database) -> None:
     """Alerts sent for watches: one row per (watch, story), so a story alerts once ever.
 
-    The command runs once per story even when several watches match it (``alerts_story``
-    finds the earlier row).
+    The command runs once per story even when several watches match it: the unique index
+    leads with the story so the earlier row is found by it. The two partial indexes hold
+    only rows a channel has not taken yet, so finding them stays cheap as alerts pile up.
     No foreign key to articles: retention may delete the article, and the row must stay
     so the story never alerts again. ``command_at``/``batch_at`` stay NULL until the
     command and the batched channels (desktop, terminal, toast) have taken the row, so an
@@ -205,10 +206,8 @@ def m003_alerts(db: Database) -> None:
             command_at INTEGER,
             batch_at INTEGER,
             channels TEXT NOT NULL DEFAULT '{}',
-            UNIQUE (watch, story_key)
+            UNIQUE (story_key, watch)
         );
-        CREATE INDEX alerts_watch_recent ON alerts (watch, sent_at DESC);
-        CREATE INDEX alerts_story ON alerts (story_key);
         CREATE INDEX alerts_command_pending ON alerts (id) WHERE command_at IS NULL;
         CREATE INDEX alerts_batch_pending ON alerts (id) WHERE batch_at IS NULL
         """,
