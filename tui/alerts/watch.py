@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tui.alerts.entities import canonical_entity
 from tui.config import ConfigError
 from tui.models import REGIONS, TOPICS, Filter
 from tui.text import clean_line, safe_url
@@ -55,7 +56,8 @@ class Watch:
             ids = [i for i in (lookup(url) for url in self.feeds) if i is not None]
             if not ids:
                 return []
-        entities: list[str | None] = list(self.entities) or [None]
+        entities: list[str | None] = list(
+            dict.fromkeys(canonical_entity(name) for name in self.entities)) or [None]
         searches = self.search_alternatives() or [""]
         base = Filter(china=self.china, regions=frozenset(self.regions),
                       topics=frozenset(self.topics))
