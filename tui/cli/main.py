@@ -27,6 +27,8 @@ from tui.cli.output import (
     outcome_json,
     summary_line,
 )
+from tui.cli.watches import NoSuchWatch, cmd_watches, watch_rows
+from tui.cli.watches import register as register_watches
 from tui.config import ConfigError
 from tui.engine import Engine, open_engine
 from tui.models import REGIONS, TOPICS, Feed, FeedOutcome, Filter
@@ -82,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--topic", action="append", choices=TOPICS, default=[],
                      help="repeatable; any of")
     lst.add_argument("--entity", metavar="NAME")
+    lst.add_argument("--watch", metavar="NAME", help="a watch from config.toml")
     lst.add_argument("--limit", type=int, default=50)
     lst.add_argument("--json", action="store_true", help="JSON Lines output")
 
@@ -96,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="print an article page's text as Markdown")
     extract.add_argument("url")
     commands.add_parser("config", help="write an example config.toml if there is none")
+    register_watches(commands)
     return parser
 
 
@@ -112,6 +116,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NoSuchFeed as exc:
         print(f"sinowire: no such feed: {exc}", file=sys.stderr)
         return 1
+    except NoSuchWatch as exc:
+        print(f"sinowire: no such watch: {exc}", file=sys.stderr)
+        return 1
+    except ConfigError as exc:  # config.toml read by a command (watches)
+        print(f"sinowire: config error: {exc}", file=sys.stderr)
+        return 2
     except (StoreError, OSError) as exc:
         print(f"sinowire: {exc}", file=sys.stderr)
         return 2
@@ -266,7 +276,11 @@ def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
     flt = Filter(feed_id=feed_id, china=args.china, regions=frozenset(args.region),
                  topics=frozenset(args.topic), entity=args.entity, search=args.search,
                  unread=args.unread, starred=args.starred)
-    for row in store.list_articles(flt, limit=max(1, args.limit)):
+    if args.watch:
+        rows = watch_rows(context, args.watch, flt, max(1, args.limit))
+    else:
+        rows = store.list_articles(flt, limit=max(1, args.limit))
+    for row in rows:
         if args.json:
             entities = store.article_entities(row.id)
             print(json.dumps(article_json(row, entities), ensure_ascii=False))
@@ -342,4 +356,5 @@ COMMANDS = {
     "retag": cmd_retag,
     "extract": cmd_extract,
     "config": cmd_config,
+    "watches": cmd_watches,
 }

@@ -65,6 +65,10 @@ def _prepare(db: Database, path: Path | str) -> None:
         migrations.apply(db)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # Migrations write every page they touch into the WAL, which is only reset at
+        # 1000 frames: give that space back now (on a nearly full disk it decided whether
+        # the first writes after an upgrade fit).
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _hint(path: Path | str) -> str:

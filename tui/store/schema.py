@@ -182,4 +182,36 @@ def m002_masks_covering_index_contentless_fts(db: Database) -> None:
     search_index.rebuild(db.conn)
 
 
+@migrations()
+def m003_alerts(db: Database) -> None:
+    """Alerts sent for watches: one row per (watch, story), so a story alerts once ever.
+
+    The command runs once per story even when several watches match it: the unique index
+    leads with the story so the earlier row is found by it. The two partial indexes hold
+    only rows a channel has not taken yet, so finding them stays cheap as alerts pile up.
+    No foreign key to articles: retention may delete the article, and the row must stay
+    so the story never alerts again. ``command_at``/``batch_at`` stay NULL until the
+    command and the batched channels (desktop, terminal, toast) have taken the row, so an
+    update that runs out of time or is rate-limited leaves them for the next one.
+    """
+    run_statements(
+        db,
+        """
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            watch TEXT NOT NULL,
+            story_key TEXT NOT NULL,
+            article_id INTEGER NOT NULL,
+            sent_at INTEGER NOT NULL,
+            command_at INTEGER,
+            batch_at INTEGER,
+            channels TEXT NOT NULL DEFAULT '{}',
+            UNIQUE (story_key, watch)
+        );
+        CREATE INDEX alerts_command_pending ON alerts (id) WHERE command_at IS NULL;
+        CREATE INDEX alerts_batch_pending ON alerts (id) WHERE batch_at IS NULL
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from tui.models import Feed
 from tui.store import search_index
+from tui.store.alerts import AlertMixin
 from tui.store.database import StoreError, open_database
 from tui.store.ingest import IngestMixin
 from tui.store.queries import QueryMixin
@@ -33,7 +34,7 @@ class FeedExistsError(StoreError):
     pass
 
 
-class Store(IngestMixin, QueryMixin):
+class Store(IngestMixin, QueryMixin, AlertMixin):
     """One thread's handle on the database. Create one per thread; close when done."""
 
     def __init__(self, db: Database, path: Path | None = None, notice: str | None = None):
