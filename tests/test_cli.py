@@ -99,7 +99,8 @@ def test_fetch_then_list(quiet_home: Path, httpserver: HTTPServer) -> None:
     assert json.loads(again[-1])["feeds"] == 0  # nothing due yet
     forced = sinowire(quiet_home, "fetch", "--force", "--json").stdout.splitlines()
     assert json.loads(forced[-1]) | {"seconds": 0} == {"summary": True, "feeds": 2, "new": 0,
-                                                      "errors": 1, "removed": 0, "seconds": 0}
+                                                      "errors": 1, "removed": 0, "alerts": 0,
+                                                      "seconds": 0}
 
 
 def test_opml_round_trip_and_hostile_import(quiet_home: Path, tmp_path: Path) -> None:

@@ -168,7 +168,7 @@ def _describe_toml_error(exc: tomllib.TOMLDecodeError) -> str:
 def settings_from_dict(data: dict[str, Any]) -> Settings:
     """Validate a parsed TOML document into Settings; ConfigError names the bad key."""
     known = {"poll", "http", "retention", "china", "feeds", "tagging", "keys", "subscribe",
-             "limits"}
+             "limits", "watch", "notify"}  # the last two: tui.alerts reads and checks them
     for key in data:
         if key not in known:
             raise ConfigError(f"unknown section or key [{key}] (known: {', '.join(sorted(known))})")

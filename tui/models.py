@@ -7,6 +7,10 @@ Times are UTC epoch seconds (``int``); conversion to text happens at the edges.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.alerts.stage import AlertReport
 
 TOPICS: tuple[str, ...] = (
     "mining",
@@ -217,6 +221,7 @@ class UpdateReport:
     cancelled: bool = False
     removed: int = 0
     retention_error: str | None = None
+    alerts: AlertReport | None = None
 
     @property
     def new_ids(self) -> tuple[int, ...]:

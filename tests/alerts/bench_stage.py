@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.engine_helpers import save_articles
 from tui.alerts import NotifySettings, Watch
 from tui.alerts.channels import Channels
 from tui.alerts.stage import run_alerts
@@ -62,7 +63,7 @@ def fill(store: Store, feeds: int, per_feed: int, start: int, rng: random.Random
                     published=1_790_000_000 + start + i)
             for i in range(per_feed)
         ]
-        store.save_articles(feed.id, articles, tagger=tagger, now=1_790_000_000, next_due=0)
+        save_articles(store, feed.id, articles, tagger=tagger, now=1_790_000_000, next_due=0)
     return store.article_ids_after(before)
 
 

@@ -18,24 +18,11 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.conftest import rss
-from tui import config
+from tests.engine_helpers import poll
 from tui.config import Settings
 from tui.engine.jobs import make_tagger
 from tui.engine.worker import IsolatedRunner
-from tui.feeds.poll import poll
 from tui.store import Store
-
-
-@pytest.fixture(autouse=True)
-def settings_accept_watch_sections(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until the settings schema owns ``[[watch]]`` and ``[notify]``, the old loader
-    refuses them as unknown sections; let it skip them (load_watch_config reads them)."""
-    original = config.settings_from_dict
-
-    def without_alert_sections(data: dict[str, Any]) -> Settings:
-        return original({k: v for k, v in data.items() if k not in ("watch", "notify")})
-
-    monkeypatch.setattr(config, "settings_from_dict", without_alert_sections)
 
 
 @pytest.fixture(scope="module")

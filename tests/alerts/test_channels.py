@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.alerts.conftest import received, wait_for
+from tests.engine_helpers import save_articles
 from tui.alerts import NotifySettings, Watch
 from tui.alerts.channels import Channels, default_channels, notify_send, terminal_escape
 from tui.alerts.sanitize import desktop_body, terminal_text
@@ -52,7 +53,7 @@ def store_titles(store: Store, titles: list[str], feed_title: str = "<i>Evil</i>
         "https://evil.example/feed")
     before = store.max_article_id()
     start = store.max_article_id()
-    store.save_articles(
+    save_articles(store,
         feed.id,
         [Article(guid=f"h{start + n}", title=title, url=f"https://evil.example/{start + n}",
                  published=int(time.time()) - 60 + n) for n, title in enumerate(titles)],

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from tests.engine_helpers import save_articles
 from tui.alerts import Watch, parse_notify, parse_watches
 from tui.alerts.watch import WATCH_KEYS
 from tui.config import ConfigError
@@ -77,7 +78,7 @@ def corpus_store() -> Iterator[tuple[Store, list[int], dict[str, int]]]:
         for number in range(2):
             feed = store.add_feed(f"https://feed{number}.example/rss")
             urls[feed.url] = feed.id
-            store.save_articles(feed.id, [
+            save_articles(store, feed.id, [
                 Article(guid=f"{number}-{i}", title=t, summary=t, url=f"{feed.url}/{i}",
                         published=int(time.time()) - 60 * i)
                 for i, t in enumerate(CORPUS[number::2])

@@ -226,3 +226,36 @@ def test_tag_records_filter(tmp_path: Path) -> None:
     assert "error" in out[1] and "line 2" in out[1]["error"]
     assert len(out) == 2
     assert not (tmp_path / "t.db").exists()  # tagging needs no cache
+
+
+def test_update_alerts_once_per_story_for_the_app_poll_and_a_cron_fetch(
+        tmp_path: Path, httpserver: HTTPServer) -> None:
+    """The alert stage runs inside Engine.update: the app's poll and `sinowire fetch` on the
+    same cache tell the command about each new matching story once, ever."""
+    import sys
+
+    from tui.alerts.notify import NotifySettings
+    from tui.alerts.watch import Watch
+
+    now = time.time()
+    items = dated_items(now, [0.01, 0.02], prefix="hk")
+    items[0]["title"] = "Hong Kong SFC licenses two exchanges"
+    items[1]["title"] = "Bitcoin price steady"
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(items), content_type="application/rss+xml")
+    log = tmp_path / "received.jsonl"
+    script = tmp_path / "record.py"
+    script.write_text("import sys\nopen(sys.argv[1], 'a').write(sys.stdin.read() + '\\n')\n")
+    notify = NotifySettings(desktop=False, command=(sys.executable, str(script), str(log)))
+    watch = Watch(name="hong-kong", regions=("HK",))
+    db = tmp_path / "c.db"
+    for _ in range(2):  # the app's poll, then a cron fetch forcing every feed again
+        with Engine(FAST, db, watches=[watch], notify=notify) as engine:
+            if not engine.store.feeds():
+                engine.store.add_feed(httpserver.url_for("/feed.xml"))
+            engine.store.db.conn.execute("UPDATE articles SET title = title || ' (edited)'")
+            engine.store.db.conn.commit()
+            engine.update(force=True)
+    received = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    assert [r["title"] for r in received] == ["Hong Kong SFC licenses two exchanges"]
+    assert received[0]["watch"] == "hong-kong" and "HK" in received[0]["regions"]

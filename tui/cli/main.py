@@ -262,9 +262,14 @@ def cmd_fetch(engine: Engine, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"summary": True, "feeds": len(result.outcomes), "new": result.new,
                           "errors": result.errors, "removed": result.removed,
+                          "alerts": len(result.alerts.alerts) if result.alerts else 0,
                           "seconds": round(elapsed, 3)}))
     else:
         print(summary_line(result, elapsed))
+        if result.alerts:
+            print(result.alerts.summary())
+    for failure in result.alerts.failures if result.alerts else ():
+        print(f"sinowire: {failure}", file=sys.stderr)
     return 0
 
 
@@ -277,7 +282,7 @@ def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
                  topics=frozenset(args.topic), entity=args.entity, search=args.search,
                  unread=args.unread, starred=args.starred)
     if args.watch:
-        rows = watch_rows(context, args.watch, flt, max(1, args.limit))
+        rows = watch_rows(engine, args.watch, flt, max(1, args.limit))
     else:
         rows = store.list_articles(flt, limit=max(1, args.limit))
     for row in rows:

@@ -15,7 +15,7 @@ from tui.alerts import Watch, delete_watch, load_watch_config, save_watch
 from tui.alerts.summary import WatchSummary, watch_summaries
 from tui.cli.output import iso
 from tui.config import ConfigError
-from tui.engine.context import Context
+from tui.engine import Engine
 from tui.models import REGIONS, ArticleRow, Filter
 
 
@@ -40,7 +40,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     remove.add_argument("name")
 
 
-def cmd_watches(context: Context, args: argparse.Namespace) -> int:
+def cmd_watches(context: Engine, args: argparse.Namespace) -> int:
     path = context.paths.config_file
     try:
         if args.watches_command == "add":
@@ -89,7 +89,7 @@ def watch_record(summary: WatchSummary) -> dict[str, Any]:
     }
 
 
-def watch_rows(context: Context, name: str, also: Filter, limit: int) -> list[ArticleRow]:
+def watch_rows(context: Engine, name: str, also: Filter, limit: int) -> list[ArticleRow]:
     """``list --watch NAME``: the watch's articles, narrowed by the other list options."""
     watches, _notify = load_watch_config(context.paths.config_file)
     found = next((w for w in watches if w.name.casefold() == name.casefold()), None)

@@ -14,11 +14,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tui.alerts.notify import NotifySettings
 from tui.config import Settings
 from tui.engine import jobs
 from tui.engine.update import Fetcher, ProgressCallback, feeds_to_update, fetch_and_store
@@ -28,6 +29,11 @@ from tui.models import Article, ArticleDetail, Feed, Tags, UpdateReport
 from tui.paths import Paths
 from tui.store import FeedExistsError, Store, StoreError
 from tui.store.errors import database_reason
+
+if TYPE_CHECKING:
+    from tui.alerts.channels import Channels
+    from tui.alerts.stage import AlertReport
+    from tui.alerts.watch import Watch
 
 RetagProgress = Callable[[int, int], None]
 
@@ -47,11 +53,16 @@ class Engine:
                  clock: Callable[[], float] = time.time,
                  on_first_open: Callable[[Store], object] | None = None,
                  on_close: Callable[[], object] | None = None,
-                 worker: IsolatedRunner | None = None) -> None:
+                 worker: IsolatedRunner | None = None,
+                 watches: Sequence[Watch] = (), notify: NotifySettings | None = None,
+                 alert_channels: Channels | None = None) -> None:
         self.settings = settings
         self.db_path = db_path
         self.demo = demo
         self.paths = paths
+        self.watches = tuple(watches)
+        self.notify = notify or NotifySettings()
+        self.alert_channels = alert_channels
         self._on_first_open = on_first_open
         self._on_close = on_close
         self.fetcher = fetcher
@@ -130,17 +141,31 @@ class Engine:
         outcomes = fetch_and_store(store, self.settings, todo, runner=self.worker,
                                    force=force, on_progress=on_progress, cancel=cancel,
                                    fetcher=self.fetcher, clock=self.clock)
+        new_ids = [i for outcome in outcomes for i in outcome.new_ids]
+        alerts = self.alert(new_ids)
         removed, problem = self.apply_retention()
         return UpdateReport(outcomes=tuple(outcomes), cancelled=cancel.is_set(),
-                            removed=removed, retention_error=problem)
+                            removed=removed, retention_error=problem, alerts=alerts)
+
+    def alert(self, new_ids: Sequence[int]) -> AlertReport | None:
+        """Tell the user about new stories that match an alerting watch (once per story)."""
+        if not new_ids or not any(watch.alert for watch in self.watches):
+            return None
+        from tui.alerts.stage import run_alerts
+
+        return run_alerts(self.store, new_ids, self.watches, self.notify,
+                          channels=self.alert_channels, now=self.clock())
 
     def apply_retention(self) -> tuple[int, str | None]:
         """Remove what retention says; a busy or full database is reported, not raised (the
         update's stories are stored; the next update tries again)."""
+        now = int(self.clock())
         try:
-            return self.store.apply_retention(days=self.settings.retention_days,
-                                              per_feed=self.settings.retention_per_feed,
-                                              now=int(self.clock())), None
+            removed = self.store.apply_retention(days=self.settings.retention_days,
+                                                 per_feed=self.settings.retention_per_feed,
+                                                 now=now)
+            self.store.prune_alerts(before=now - 365 * 86400)
+            return removed, None
         except sqlite3.Error as exc:
             return 0, f"retention skipped: {database_reason(exc)}"
 
@@ -273,7 +298,9 @@ class Engine:
     def with_settings(self, **changes: Any) -> Engine:
         """A second engine on the same cache with some settings changed (first-run fetch)."""
         return Engine(replace(self.settings, **changes), self.db_path, demo=self.demo,
-                      paths=self.paths, fetcher=self.fetcher, clock=self.clock)
+                      paths=self.paths, fetcher=self.fetcher, clock=self.clock,
+                      watches=self.watches, notify=self.notify,
+                      alert_channels=self.alert_channels)
 
 
 DEMO_NEVER_DUE = 253402300799

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from tui.alerts.configfile import load_watch_config
 from tui.config import DEFAULT_FEEDS, EXAMPLE_CONFIG, Settings, load_settings
 from tui.engine.engine import Engine
 from tui.paths import resolve_paths
@@ -35,11 +36,13 @@ def open_engine(home: str | None = None, *, demo: bool = False) -> Engine:
         return engine
     paths = resolve_paths(home)
     settings = load_settings(paths.config_file)
+    watches, notify = load_watch_config(paths.config_file)
 
     def first_open(store: Store) -> None:
         subscribe_defaults(store, settings)
 
-    return Engine(settings, paths.database, paths=paths, on_first_open=first_open)
+    return Engine(settings, paths.database, paths=paths, on_first_open=first_open,
+                  watches=watches, notify=notify)
 
 
 def subscribe_defaults(store: Store, settings: Settings) -> int:
