@@ -1,0 +1,148 @@
+"""The incremental grouper: each new report joins the best story within the window or starts one.
+
+Candidates come only from an index of blocking keys (shared entities, names, amounts, shingle
+bands) limited to the window, never from a scan of it. The index is a protocol so the same
+grouper runs in memory (``sinowire cluster``, the benchmark) and on the store (ingest).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from tui.stories.score import Evidence, compare
+from tui.stories.signals import Signals
+
+DEFAULT_WINDOW_HOURS = 72
+KEY_CAP = 200  # a key carried by more reports than this in the window is too common to block on
+MEMBERS_CAP = 40
+MERGE_MARGIN = 0.0  # how far past the bar a second story must be for the report to merge them  # the newest members of a candidate story that a report is compared with
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Where a report went and why: ``matched`` is the report it was found most like."""
+
+    ref: Any
+    story: int
+    evidence: Evidence | None = None
+    matched: Any = None
+    merged: tuple[int, ...] = ()  # stories this report showed to be the same one, folded in
+
+    @property
+    def joined(self) -> bool:
+        return self.evidence is not None
+
+
+class Index(Protocol):
+    def lookup(
+        self, keys: Iterable[str], published: int | None, window: int, cap: int
+    ) -> tuple[dict[str, int], dict[int, list[Signals]]]:
+        """(reports per key in the window, candidate story → its members' signals)."""
+        ...
+
+    def assign(self, signals: Signals, story: int | None, evidence: Evidence | None,
+               matched: Any) -> int:
+        """Record the report in ``story`` (a new story when None); return the story id."""
+        ...
+
+    def merge(self, keep: int, others: Iterable[int]) -> None:
+        """Fold ``others`` into ``keep`` (a report showed they are one story)."""
+        ...
+
+
+class MemoryIndex:
+    """An in-memory index for streams and measurements."""
+
+    def __init__(self) -> None:
+        self.postings: dict[str, list[tuple[int | None, Any]]] = defaultdict(list)
+        self.signals: dict[Any, Signals] = {}
+        self.story_of: dict[Any, int] = {}
+        self.members: dict[int, list[Any]] = defaultdict(list)
+        self._next = 1
+
+    def lookup(
+        self, keys: Iterable[str], published: int | None, window: int, cap: int
+    ) -> tuple[dict[str, int], dict[int, list[Signals]]]:
+        counts: dict[str, int] = {}
+        found: set[Any] = set()
+        for key in keys:
+            hits = [ref for when, ref in self.postings.get(key, ())
+                    if published is None or when is None or abs(when - published) <= window]
+            counts[key] = len(hits)
+            if len(hits) <= cap:
+                found.update(hits)
+        stories: dict[int, list[Signals]] = {}
+        for ref in found:
+            story = self.story_of[ref]
+            if story not in stories:
+                members = self.members[story][-MEMBERS_CAP:]
+                stories[story] = [self.signals[m] for m in members]
+        return counts, stories
+
+    def assign(self, signals: Signals, story: int | None, evidence: Evidence | None,
+               matched: Any) -> int:
+        if story is None:
+            story = self._next
+            self._next += 1
+        self.signals[signals.ref] = signals
+        self.story_of[signals.ref] = story
+        self.members[story].append(signals.ref)
+        for key in signals.blocking_keys():
+            self.postings[key].append((signals.published, signals.ref))
+        return story
+
+    def merge(self, keep: int, others: Iterable[int]) -> None:
+        for other in others:
+            for ref in self.members.pop(other, []):
+                self.story_of[ref] = keep
+                self.members[keep].append(ref)
+        self.members[keep].sort(key=lambda ref: self.signals[ref].published or 0)
+
+
+class Grouper:
+    """Puts reports into stories one at a time, in the order given (oldest first is best)."""
+
+    def __init__(self, index: Index, window_hours: float = DEFAULT_WINDOW_HOURS) -> None:
+        self.index = index
+        self.window = int(window_hours * 3600)
+
+    def matches(self, signals: Signals) -> list[tuple[float, int, Evidence, Any]]:
+        """Every story this report belongs to, best first: (margin, story, evidence, match)."""
+        counts, stories = self.index.lookup(
+            signals.blocking_keys(), signals.published, self.window, KEY_CAP
+        )
+
+        def df(key: str) -> int:
+            return counts.get(key, 1) + 1
+
+        found: list[tuple[float, int, Evidence, Any]] = []
+        for story, members in stories.items():
+            best: tuple[float, int, Evidence, Any] | None = None
+            for member in members:
+                if (signals.published is not None and member.published is not None
+                        and abs(signals.published - member.published) > self.window):
+                    continue
+                evidence = compare(signals, member, df)
+                margin = evidence.score - evidence.threshold
+                if evidence.same and (best is None or margin > best[0]):
+                    best = (margin, story, evidence, member.ref)
+            if best is not None:
+                found.append(best)
+        found.sort(key=lambda item: (-item[0], item[1]))
+        return found
+
+    def add(self, signals: Signals) -> Decision:
+        found = self.matches(signals)
+        if not found:
+            story = self.index.assign(signals, None, None, None)
+            return Decision(signals.ref, story, None, None)
+        _, story, evidence, matched = found[0]
+        # A report that clearly belongs to two stories shows they are one (single link).
+        others = tuple(item[1] for item in found[1:] if item[0] >= MERGE_MARGIN)
+        if others:
+            self.index.merge(story, others)
+        self.index.assign(signals, story, evidence, matched)
+        return Decision(signals.ref, story, evidence, matched, others)

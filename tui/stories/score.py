@@ -1,0 +1,159 @@
+"""The explainable rule: are two reports one story? The answer carries its evidence.
+
+A score adds up what two reports share, each kind of key with its own weight, discounted for
+keys common in the window (a ticker like BTC is in half the news), plus the shingle similarity.
+Two reports that quote different amounts in the same currency are probably the same kind of
+event on another occasion, so that counts against them. The bar rises with the hours apart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tui.stories.shingles import similarity
+from tui.stories.signals import Signals
+
+WEIGHTS = {"e": 1.0, "n": 0.9, "t": 0.4, "p": 0.15, "$": 1.6, "#": 0.4, "d": 0.3}
+SIM_WEIGHT = 4.0
+COVERAGE = 1.5  # times the share of the sparser report's entities, names and amounts also shared
+NEAR_COPY = 0.6  # estimated Jaccard of the leads' shingles at or above which reports are copies
+REWRITE = 0.3  # similarity that counts as specific evidence on its own (a rewrite of the lead)
+THRESHOLD = 2.0  # score needed at 0 h apart
+PER_DAY = 0.6  # added to the threshold per day apart
+NO_DATE = 0.8  # added when either report has no date: content alone must be stronger
+CONFLICT = 1.2  # different amounts in the same currency, none shared
+STRONG = frozenset("en$")  # at least one of these must be shared (or the leads be copies)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why two reports are (or are not) one story."""
+
+    score: float
+    threshold: float
+    similarity: float
+    hours_apart: float | None
+    shared: tuple[str, ...]
+    conflict: bool = False
+
+    @property
+    def same(self) -> bool:
+        return self.score >= self.threshold
+
+    def line(self) -> str:
+        """One human line: 'shared Binance, $30 million; similarity 0.42; 3 h apart'."""
+        parts = []
+        names = [describe_key(k) for k in self.shared if k[0] not in "b#d"]
+        if names:
+            parts.append("shared " + ", ".join(names[:6]))
+        if self.similarity >= 0.05:
+            parts.append(f"similarity {self.similarity:.2f}")
+        if self.hours_apart is not None:
+            parts.append(f"{self.hours_apart:.0f} h apart")
+        if self.conflict:
+            parts.append("different amounts")
+        return "; ".join(parts) or "no shared evidence"
+
+    def to_json(self) -> dict[str, object]:
+        return {"score": round(self.score, 3), "threshold": round(self.threshold, 3),
+                "similarity": round(self.similarity, 3), "hours_apart":
+                None if self.hours_apart is None else round(self.hours_apart, 1),
+                "shared": [describe_key(k) for k in self.shared if k[0] != "b"],
+                "conflict": self.conflict}
+
+
+def describe_key(key: str) -> str:
+    """A key as a reader would say it: 'e:binance' → 'binance', '$:USD:3e+07' → '$30 million'."""
+    kind, _, rest = key.partition(":")
+    if kind == "$":
+        currency, _, value = rest.partition(":")
+        return _money(currency, float(value))
+    if kind == "#":
+        return f"{float(rest):g}"
+    if kind == "d":
+        return rest
+    return rest
+
+
+def _money(currency: str, value: float) -> str:
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if value >= scale:
+            text = f"{value / scale:.3g} {word}"
+            break
+    else:
+        text = f"{value:,.0f}"
+    return f"${text}" if currency == "USD" else f"{text} {currency}"
+
+
+def key_weight(key: str, df: int) -> float:
+    """Kind weight, discounted for keys many reports in the window carry."""
+    base = WEIGHTS.get(key[0], 0.0)
+    return base / (1.0 + math.log1p(max(df - 1, 0) / 4.0))
+
+
+def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None) -> Evidence:
+    """Score two reports; ``df`` says how many reports in the window carry a key."""
+    shared = tuple(sorted(a.keys & b.keys))
+    sim = similarity(a.sig, b.sig)
+    score = SIM_WEIGHT * sim
+    strong = sim >= REWRITE
+    for key in shared:
+        if key[0] == "b":
+            continue
+        score += key_weight(key, df(key) if df else 1)
+        strong = strong or key[0] in STRONG
+    score += COVERAGE * coverage(a, b, df)
+    conflict = _conflict(a, b)
+    if conflict:
+        score -= CONFLICT
+    hours = None
+    threshold = THRESHOLD
+    if a.published is not None and b.published is not None:
+        hours = abs(a.published - b.published) / 3600
+        threshold += PER_DAY * hours / 24
+    else:
+        threshold += NO_DATE
+    if not strong:
+        score = min(score, threshold - 0.01)
+    if sim >= NEAR_COPY and not conflict:
+        score = max(score, threshold)
+    return Evidence(score, threshold, sim, hours, shared, conflict)
+
+
+def coverage(a: Signals, b: Signals, df: Callable[[str], int] | None = None) -> float:
+    """How much of the sparser report's specific evidence (e, n, $ keys) the other one shares."""
+    def total(keys: frozenset[str]) -> float:
+        return sum(key_weight(k, df(k) if df else 1) for k in keys if k[0] in STRONG)
+
+    smaller = min(total(a.keys), total(b.keys))
+    if smaller <= 0:
+        return 0.0
+    return total(a.keys & b.keys) / smaller
+
+
+def _conflict(a: Signals, b: Signals) -> bool:
+    """Each report's largest amount in a shared currency is missing from the other.
+
+    The largest amount is usually the headline one (the sum stolen, minted, raised); two
+    reports whose headline sums disagree are the same kind of event on different occasions.
+    """
+    mine = _largest(a)
+    theirs = _largest(b)
+    for currency in mine.keys() & theirs.keys():
+        if mine[currency] not in b.keys and theirs[currency] not in a.keys:
+            return True
+    return False
+
+
+def _largest(signals: Signals) -> dict[str, str]:
+    best: dict[str, tuple[float, str]] = {}
+    for key in signals.keys:
+        if key[0] != "$":
+            continue
+        _, currency, value = key.split(":", 2)
+        amount = float(value)
+        if currency not in best or amount > best[currency][0]:
+            best[currency] = (amount, key)
+    return {currency: key for currency, (_, key) in best.items()}

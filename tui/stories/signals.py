@@ -1,0 +1,139 @@
+"""What one article brings to grouping: canonical entities, names, amounts, dates, a signature.
+
+Entities come from the tagger (its gazetteer maps 币安/Binance and 中国人民银行/PBoC to one
+canonical name), so as the tagger improves, grouping improves with it. Everything else is
+computed here from the text. Every signal is a short string key with a kind prefix; the keys
+that are specific enough to find candidates ("blocking keys") are a subset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.stories.amounts import amounts, dates, money_entity
+from tui.stories.shingles import band_keys, detect_lang, shingles, signature
+
+# Kinds: e entity (ORG/PERSON), t ticker, p place, n a Latin proper name the gazetteer does not
+# know (Velora, PantherTrade, AETH: Chinese reports keep them in Latin letters), $ money,
+# # number, d a mentioned date, b a shingle band.
+BLOCKING_KINDS = frozenset("etn$b")
+LEAD_CHARS = 400
+TEXT_CHARS = 3000
+_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*)(?![A-Za-z0-9])")
+_NAME_STOP = frozenset(
+    """a an the and or but of in on at to for from by with as is are was were be been it its
+    this that these those after before over under into about up down out new more most first
+    second third last next why how what when who where which while than then there here says
+    said say will would can could may might should must not no yes all any some one two three
+    four five six seven eight nine ten his her their our we you they he she i us uk eu
+    analysts analyst report reports according data on-chain chain crypto cryptocurrency
+    exchange exchanges token tokens stablecoin stablecoins bank banks market markets price
+    investors investor company firm group fund funds monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october
+    november december q1 q2 q3 q4 ceo cto coo cfo ipo etf etfs spot hack hacks exploit
+    inc ltd limited co corp chinese hong kong""".split()
+)
+# Entities that name a whole field or country rather than an event's actors.
+_WEAK_ENTITIES = frozenset({"china", "chinese crypto policy terms", "chinese government"})
+
+
+@dataclass(frozen=True)
+class Signals:
+    """One article's grouping signals. ``ref`` is the caller's id (article id or record id)."""
+
+    ref: Any
+    published: int | None
+    lang: str
+    title: str
+    keys: frozenset[str]
+    sig: tuple[int, ...] = field(repr=False)
+
+    def blocking_keys(self) -> list[str]:
+        return sorted(k for k in self.keys if k[0] in BLOCKING_KINDS and _specific(k))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"p": self.published, "l": self.lang, "t": self.title,
+                "k": sorted(self.keys), "s": list(self.sig)}
+
+    @classmethod
+    def from_json(cls, ref: Any, data: dict[str, Any]) -> Signals:
+        return cls(ref, data["p"], data["l"], data["t"], frozenset(data["k"]), tuple(data["s"]))
+
+
+def _specific(key: str) -> bool:
+    """Numbers are blocking keys only when they are rare-looking (three significant figures)."""
+    if key[0] != "#":
+        return True
+    digits = key.split(":", 1)[1].split("e")[0].replace(".", "").strip("0")
+    return len(digits) >= 3
+
+
+def entity_keys(entities: Iterable[tuple[str, str]]) -> set[str]:
+    """Keys for (canonical name, type) pairs as the tagger gives them."""
+    keys: set[str] = set()
+    for name, kind in entities:
+        low = name.casefold()
+        if low in _WEAK_ENTITIES:
+            keys.add(f"p:{low}")
+        elif kind in ("ORG", "PERSON"):
+            keys.add(f"e:{low}")
+        elif kind == "TICKER":
+            keys.add(f"t:{low}")
+        elif kind == "PLACE":
+            keys.add(f"p:{low}")
+        elif kind == "MONEY":
+            money = money_entity(name)
+            if money:
+                keys.add(f"$:{money}")
+    return keys
+
+
+def name_keys(text: str, known: set[str]) -> set[str]:
+    """Capitalised Latin tokens that are not common words nor part of a known entity's name."""
+    found = set()
+    for m in _NAME.finditer(text):
+        token = m.group(1).casefold()
+        if len(token) < 3 or token in _NAME_STOP or token in known or token.isdigit():
+            continue
+        found.add(f"n:{token}")
+    return found
+
+
+def signals_from_parts(
+    ref: Any,
+    title: str,
+    summary: str,
+    content: str,
+    published: int | None,
+    lang: str | None,
+    entities: Iterable[tuple[str, str]],
+) -> Signals:
+    """Signals from an article's text and the tagger's entities (canonical name, type)."""
+    title = title or ""
+    lead = f"{title}\n{summary or ''}"[:LEAD_CHARS]
+    text = f"{title}\n{summary or ''}\n{content or ''}"[:TEXT_CHARS]
+    lang = lang if lang in ("en", "zh") else detect_lang(text)
+    keys = entity_keys(entities)
+    known = {word for key in keys if key[0] in "etp" for word in re.split(r"[\s.'’-]+", key[2:])}
+    keys |= name_keys(text, known)
+    money, numbers = amounts(text)
+    keys |= {f"$:{m}" for m in money}
+    keys |= {f"#:{n.split(':', 1)[1]}" for n in numbers}
+    keys |= dates(text)
+    sig = signature(shingles(lead))
+    keys |= set(band_keys(sig))
+    return Signals(ref, published, lang, title, frozenset(keys), sig)
+
+
+def signals_from_record(record: dict[str, Any], tagger: Any, published: int | None) -> Signals:
+    """Signals for a JSON record {id, title, summary, content, lang}, tagging it with ``tagger``."""
+    title = record.get("title") or ""
+    summary = record.get("summary") or ""
+    content = record.get("content") or ""
+    tags = tagger.tag(title, summary, content, record.get("lang"))
+    entities = [(e.name, e.type) for e in tags.entities]
+    return signals_from_parts(record.get("id"), title, summary, content, published,
+                              record.get("lang"), entities)
