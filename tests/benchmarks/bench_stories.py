@@ -141,7 +141,8 @@ def cost(n: int) -> list[tuple[str, str]]:
 
 
 def table(title: str, result: dict[str, dict[str, float]]) -> None:
-    print(f"\n### {title}\n\n| pairs | precision | recall | F1 | gold pairs |\n|---|---|---|---|---|")
+    print(f"\n### {title}\n")
+    print("| pairs | precision | recall | F1 | gold pairs |\n|---|---|---|---|---|")
     for name in ("all", "cross", "en-en", "zh-zh", "en-zh"):
         if name in result:
             s = result[name]

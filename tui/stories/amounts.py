@@ -49,9 +49,10 @@ _ZH_MONEY = re.compile(
     r"枚BTC|枚ETH|枚以太坊|枚以太币|枚以太幣|枚USDT|枚USDC|枚TRX|枚HYPE|USDT|USDC|TRX|元)?"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_MONTHS = {m: i for i, m in enumerate(
+_MONTH_NAMES = (
     "january february march april may june july august september october november december"
-    .split(), 1)}
+)
+_MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES.split(), 1)}
 _EN_DATE = re.compile(
     r"\b(?P<m>january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\s+(?P<d>\d{1,2})\b", re.IGNORECASE)

@@ -17,8 +17,8 @@ from tui.stories.signals import Signals
 
 DEFAULT_WINDOW_HOURS = 72
 KEY_CAP = 200  # a key carried by more reports than this in the window is too common to block on
-MEMBERS_CAP = 40
-MERGE_MARGIN = 0.0  # how far past the bar a second story must be for the report to merge them  # the newest members of a candidate story that a report is compared with
+MEMBERS_CAP = 40  # the newest members of a candidate story a report is compared with
+MERGE_MARGIN = 0.5  # how far past the bar a second story must be for a report to merge them
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Index(Protocol):
     def lookup(
         self, keys: Iterable[str], published: int | None, window: int, cap: int
     ) -> tuple[dict[str, int], dict[int, list[Signals]]]:
-        """(reports per key in the window, candidate story → its members' signals)."""
+        """(reports per key in the window, candidate story → its members that share a key)."""
         ...
 
     def assign(self, signals: Signals, story: int | None, evidence: Evidence | None,
@@ -74,12 +74,13 @@ class MemoryIndex:
             counts[key] = len(hits)
             if len(hits) <= cap:
                 found.update(hits)
-        stories: dict[int, list[Signals]] = {}
+        stories: dict[int, list[Signals]] = defaultdict(list)
         for ref in found:
-            story = self.story_of[ref]
-            if story not in stories:
-                members = self.members[story][-MEMBERS_CAP:]
-                stories[story] = [self.signals[m] for m in members]
+            stories[self.story_of[ref]].append(self.signals[ref])
+        for members in stories.values():
+            if len(members) > MEMBERS_CAP:
+                members.sort(key=lambda m: m.published or 0)
+                del members[:-MEMBERS_CAP]
         return counts, stories
 
     def assign(self, signals: Signals, story: int | None, evidence: Evidence | None,
@@ -119,13 +120,14 @@ class Grouper:
             return counts.get(key, 1) + 1
 
         found: list[tuple[float, int, Evidence, Any]] = []
+        memo: dict[str, float] = {}
         for story, members in stories.items():
             best: tuple[float, int, Evidence, Any] | None = None
             for member in members:
                 if (signals.published is not None and member.published is not None
                         and abs(signals.published - member.published) > self.window):
                     continue
-                evidence = compare(signals, member, df)
+                evidence = compare(signals, member, df, memo)
                 margin = evidence.score - evidence.threshold
                 if evidence.same and (best is None or margin > best[0]):
                     best = (margin, story, evidence, member.ref)

@@ -93,18 +93,32 @@ def key_weight(key: str, df: int) -> float:
     return base / (1.0 + math.log1p(max(df - 1, 0) / 4.0))
 
 
-def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None) -> Evidence:
-    """Score two reports; ``df`` says how many reports in the window carry a key."""
-    shared = tuple(sorted(a.keys & b.keys))
+def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
+            memo: dict[str, float] | None = None) -> Evidence:
+    """Score two reports; ``df`` says how many reports in the window carry a key.
+
+    ``memo`` caches key weights across the comparisons of one report with its candidates.
+    """
+    memo = {} if memo is None else memo
+
+    def weigh(key: str) -> float:
+        weight = memo.get(key)
+        if weight is None:
+            weight = memo[key] = key_weight(key, df(key) if df else 1)
+        return weight
+
+    common = a.keys & b.keys
+    shared = tuple(sorted(common))
     sim = similarity(a.sig, b.sig)
     score = SIM_WEIGHT * sim
     strong = sim >= REWRITE
     for key in shared:
-        if key[0] == "b":
-            continue
-        score += key_weight(key, df(key) if df else 1)
-        strong = strong or key[0] in STRONG
-    score += COVERAGE * coverage(a, b, df)
+        if key[0] != "b":
+            score += weigh(key)
+            strong = strong or key[0] in STRONG
+    smaller = min(sum(weigh(k) for k in a.strong), sum(weigh(k) for k in b.strong))
+    if smaller > 0:
+        score += COVERAGE * sum(weigh(k) for k in common if k[0] in STRONG) / smaller
     conflict = _conflict(a, b)
     if conflict:
         score -= CONFLICT
@@ -122,38 +136,15 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None) -> E
     return Evidence(score, threshold, sim, hours, shared, conflict)
 
 
-def coverage(a: Signals, b: Signals, df: Callable[[str], int] | None = None) -> float:
-    """How much of the sparser report's specific evidence (e, n, $ keys) the other one shares."""
-    def total(keys: frozenset[str]) -> float:
-        return sum(key_weight(k, df(k) if df else 1) for k in keys if k[0] in STRONG)
-
-    smaller = min(total(a.keys), total(b.keys))
-    if smaller <= 0:
-        return 0.0
-    return total(a.keys & b.keys) / smaller
-
-
 def _conflict(a: Signals, b: Signals) -> bool:
     """Each report's largest amount in a shared currency is missing from the other.
 
     The largest amount is usually the headline one (the sum stolen, minted, raised); two
     reports whose headline sums disagree are the same kind of event on different occasions.
     """
-    mine = _largest(a)
-    theirs = _largest(b)
+    mine = a.largest
+    theirs = b.largest
     for currency in mine.keys() & theirs.keys():
         if mine[currency] not in b.keys and theirs[currency] not in a.keys:
             return True
     return False
-
-
-def _largest(signals: Signals) -> dict[str, str]:
-    best: dict[str, tuple[float, str]] = {}
-    for key in signals.keys:
-        if key[0] != "$":
-            continue
-        _, currency, value = key.split(":", 2)
-        amount = float(value)
-        if currency not in best or amount > best[currency][0]:
-            best[currency] = (amount, key)
-    return {currency: key for currency, (_, key) in best.items()}

@@ -25,15 +25,19 @@ def is_cjk(ch: str) -> bool:
     return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
 def detect_lang(text: str) -> str:
-    """'zh' when CJK ideographs are at least a fifth of the letters, else 'en'."""
-    letters = cjk = 0
-    for ch in text[:2000]:
-        if ch.isalpha():
-            letters += 1
-            if is_cjk(ch):
-                cjk += 1
-    return "zh" if letters and cjk * 5 >= letters else "en"
+    """'zh' when CJK ideographs are at least a fifth of the letters, else 'en'.
+
+    A Chinese report keeps Latin names (OKX, Tether, USDT); a fifth is enough to tell.
+    """
+    head = text[:2000]
+    cjk = len(_CJK.findall(head))
+    latin = len(_LATIN.findall(head))
+    return "zh" if cjk and cjk * 5 >= cjk + latin else "en"
 
 
 def _simplifier() -> Callable[[str], str]:
@@ -53,11 +57,10 @@ def normalise(text: str) -> str:
     return _DROP.sub("", _TO_SIMPLIFIED(unicodedata.normalize("NFKC", text)).casefold())
 
 
-def shingles(text: str, n: int | None = None) -> set[str]:
+def shingles(text: str, lang: str | None = None) -> set[str]:
     """Character n-grams of the normalised text: 2-grams for Chinese, 4-grams otherwise."""
     flat = normalise(text)
-    if n is None:
-        n = 2 if detect_lang(text) == "zh" else 4
+    n = 2 if (lang or detect_lang(text)) == "zh" else 4
     if len(flat) <= n:
         return {flat} if flat else set()
     return {flat[i : i + n] for i in range(len(flat) - n + 1)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from tui.stories.amounts import amounts, dates, money_entity
@@ -23,7 +24,7 @@ BLOCKING_KINDS = frozenset("etn$b")
 LEAD_CHARS = 400
 TEXT_CHARS = 3000
 _NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*)(?![A-Za-z0-9])")
-_NAME_STOP = frozenset(
+_STOP_WORDS = (
     """a an the and or but of in on at to for from by with as is are was were be been it its
     this that these those after before over under into about up down out new more most first
     second third last next why how what when who where which while than then there here says
@@ -34,8 +35,9 @@ _NAME_STOP = frozenset(
     investors investor company firm group fund funds monday tuesday wednesday thursday friday
     saturday sunday january february march april may june july august september october
     november december q1 q2 q3 q4 ceo cto coo cfo ipo etf etfs spot hack hacks exploit
-    inc ltd limited co corp chinese hong kong""".split()
+    inc ltd limited co corp chinese hong kong"""
 )
+_NAME_STOP = frozenset(_STOP_WORDS.split())
 # Entities that name a whole field or country rather than an event's actors.
 _WEAK_ENTITIES = frozenset({"china", "chinese crypto policy terms", "chinese government"})
 
@@ -50,6 +52,22 @@ class Signals:
     title: str
     keys: frozenset[str]
     sig: tuple[int, ...] = field(repr=False)
+
+    @cached_property
+    def strong(self) -> frozenset[str]:
+        """The specific keys: entities, names, amounts."""
+        return frozenset(k for k in self.keys if k[0] in "en$")
+
+    @cached_property
+    def largest(self) -> dict[str, str]:
+        """Per currency, the key of the largest amount (usually the headline one)."""
+        best: dict[str, tuple[float, str]] = {}
+        for key in self.keys:
+            if key[0] == "$":
+                _, currency, value = key.split(":", 2)
+                if currency not in best or float(value) > best[currency][0]:
+                    best[currency] = (float(value), key)
+        return {currency: key for currency, (_, key) in best.items()}
 
     def blocking_keys(self) -> list[str]:
         return sorted(k for k in self.keys if k[0] in BLOCKING_KINDS and _specific(k))
@@ -123,7 +141,7 @@ def signals_from_parts(
     keys |= {f"$:{m}" for m in money}
     keys |= {f"#:{n.split(':', 1)[1]}" for n in numbers}
     keys |= dates(text)
-    sig = signature(shingles(lead))
+    sig = signature(shingles(lead, lang))
     keys |= set(band_keys(sig))
     return Signals(ref, published, lang, title, frozenset(keys), sig)
 
