@@ -182,4 +182,57 @@ def m002_masks_covering_index_contentless_fts(db: Database) -> None:
     search_index.rebuild(db.conn)
 
 
+@migrations()
+def m003_stories(db: Database) -> None:
+    """Stories: each article belongs to at most one; blocking keys make grouping a lookup.
+
+    - ``stories``: one row per story, with what the list needs (times, title, size, langs);
+    - ``articles.story_id`` (indexed) and a partial index of articles not yet grouped;
+    - ``story_signals``: each grouped article's signals and the evidence it joined with;
+    - ``story_keys``: (key, published) → article, so candidates are an index range scan;
+    - a trigger keeps all of it consistent when retention or unsubscribing deletes articles.
+    """
+    run_statements(
+        db,
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            first_seen INTEGER NOT NULL,
+            last_published INTEGER NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            lang TEXT,
+            langs TEXT NOT NULL DEFAULT '',
+            size INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX stories_recent ON stories (last_published DESC, id DESC);
+        ALTER TABLE articles ADD COLUMN story_id INTEGER;
+        CREATE INDEX articles_story ON articles (story_id, published);
+        CREATE INDEX articles_ungrouped ON articles (published, id) WHERE story_id IS NULL;
+        CREATE TABLE story_signals (
+            article_id INTEGER PRIMARY KEY,
+            published INTEGER,
+            data TEXT NOT NULL,
+            evidence TEXT,
+            matched INTEGER
+        );
+        CREATE TABLE story_keys (
+            key TEXT NOT NULL,
+            published INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            PRIMARY KEY (key, published, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX story_keys_article ON story_keys (article_id)
+        """,
+    )
+    # One statement with semicolons inside, so not through run_statements.
+    db.conn.execute(
+        "CREATE TRIGGER articles_leave_story AFTER DELETE ON articles BEGIN "
+        "DELETE FROM story_keys WHERE article_id = old.id; "
+        "DELETE FROM story_signals WHERE article_id = old.id; "
+        "UPDATE stories SET size = size - 1 WHERE id = old.story_id; "
+        "DELETE FROM stories WHERE id = old.story_id AND size <= 0; "
+        "END"
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)

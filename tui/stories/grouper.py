@@ -18,7 +18,7 @@ from tui.stories.signals import Signals
 DEFAULT_WINDOW_HOURS = 72
 KEY_CAP = 200  # a key carried by more reports than this in the window is too common to block on
 MEMBERS_CAP = 40  # the newest members of a candidate story a report is compared with
-MERGE_MARGIN = 0.5  # how far past the bar a second story must be for a report to merge them
+MERGE_MARGIN = 2.0  # how far past the bar a second story must be for a report to merge them
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ SIM_WEIGHT = 4.0
 COVERAGE = 1.5  # times the share of the sparser report's entities, names and amounts also shared
 NEAR_COPY = 0.6  # estimated Jaccard of the leads' shingles at or above which reports are copies
 REWRITE = 0.3  # similarity that counts as specific evidence on its own (a rewrite of the lead)
-THRESHOLD = 2.0  # score needed at 0 h apart
+THRESHOLD = 1.8  # score needed at 0 h apart
 PER_DAY = 0.6  # added to the threshold per day apart
 NO_DATE = 0.8  # added when either report has no date: content alone must be stronger
 CONFLICT = 1.2  # different amounts in the same currency, none shared
@@ -71,7 +71,7 @@ def describe_key(key: str) -> str:
         currency, _, value = rest.partition(":")
         return _money(currency, float(value))
     if kind == "#":
-        return f"{float(rest):g}"
+        return f"{float(rest):,.10g}"
     if kind == "d":
         return rest
     return rest

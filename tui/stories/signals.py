@@ -9,7 +9,7 @@ that are specific enough to find candidates ("blocking keys") are a subset.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -38,6 +38,7 @@ _STOP_WORDS = (
     inc ltd limited co corp chinese hong kong"""
 )
 _NAME_STOP = frozenset(_STOP_WORDS.split())
+_CONNECTOR = re.compile(r"\s+(?:(?:and|of|the|for|&)\s+)*")
 # Entities that name a whole field or country rather than an event's actors.
 _WEAK_ENTITIES = frozenset({"china", "chinese crypto policy terms", "chinese government"})
 
@@ -109,12 +110,48 @@ def entity_keys(entities: Iterable[tuple[str, str]]) -> set[str]:
     return keys
 
 
-def name_keys(text: str, known: set[str]) -> set[str]:
-    """Capitalised Latin tokens that are not common words nor part of a known entity's name."""
+def _default_canonical() -> Callable[[str], str]:
+    from tui.tagging import default_tagger
+
+    return default_tagger().canonical
+
+
+def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None = None
+              ) -> set[str]:
+    """Capitalised Latin tokens that are not common words nor part of a known name.
+
+    A run of capitalised words that the gazetteer knows as an alias ("Securities and Futures
+    Commission" is the SFC) is already counted as its entity, so its words are left out.
+    """
+    canonical = canonical or _default_canonical()
+    tokens = [(m.start(), m.end(), m.group(1)) for m in _NAME.finditer(text)]
+    skip: set[int] = set()
+    run: list[int] = []
+
+    def close_run() -> None:
+        for i in range(len(run)):
+            for j in range(len(run), i, -1):
+                span = text[tokens[run[i]][0] : tokens[run[j - 1]][1]]
+                if canonical(span) != span:
+                    skip.update(run[i:j])
+                    break
+        run.clear()
+
+    for index, (start, _, _) in enumerate(tokens):
+        if run:
+            gap = text[tokens[run[-1]][1] : start]
+            if not _CONNECTOR.fullmatch(gap):
+                close_run()
+        run.append(index)
+        if len(run) >= 6:
+            close_run()
+    close_run()
     found = set()
-    for m in _NAME.finditer(text):
-        token = m.group(1).casefold()
-        if len(token) < 3 or token in _NAME_STOP or token in known or token.isdigit():
+    for index, (_, _, word) in enumerate(tokens):
+        token = word.casefold()
+        if index in skip or len(token) < 3 or token in _NAME_STOP or token in known:
+            continue
+        if token.isdigit():
             continue
         found.add(f"n:{token}")
     return found
@@ -128,15 +165,20 @@ def signals_from_parts(
     published: int | None,
     lang: str | None,
     entities: Iterable[tuple[str, str]],
+    canonical: Callable[[str], str] | None = None,
 ) -> Signals:
-    """Signals from an article's text and the tagger's entities (canonical name, type)."""
+    """Signals from an article's text and the tagger's entities (canonical name, type).
+
+    ``canonical`` maps a known alias to its canonical name (``Tagger.canonical``); by
+    default the default tagger's.
+    """
     title = title or ""
     lead = f"{title}\n{summary or ''}"[:LEAD_CHARS]
     text = f"{title}\n{summary or ''}\n{content or ''}"[:TEXT_CHARS]
     lang = lang if lang in ("en", "zh") else detect_lang(text)
     keys = entity_keys(entities)
     known = {word for key in keys if key[0] in "etp" for word in re.split(r"[\s.'’-]+", key[2:])}
-    keys |= name_keys(text, known)
+    keys |= name_keys(text, known, canonical)
     money, numbers = amounts(text)
     keys |= {f"$:{m}" for m in money}
     keys |= {f"#:{n.split(':', 1)[1]}" for n in numbers}
@@ -154,4 +196,4 @@ def signals_from_record(record: dict[str, Any], tagger: Any, published: int | No
     tags = tagger.tag(title, summary, content, record.get("lang"))
     entities = [(e.name, e.type) for e in tags.entities]
     return signals_from_parts(record.get("id"), title, summary, content, published,
-                              record.get("lang"), entities)
+                              record.get("lang"), entities, tagger.canonical)

@@ -1,0 +1,259 @@
+"""Stories in the store: blocking-key lookups, assignments with evidence, story lists.
+
+Only SQL lives here; the grouping rule is :mod:`tui.stories`. Candidates for a new article are
+an index range scan of ``story_keys`` per key, within the window, never a scan of the window.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+_CHUNK = 500  # SQLite's default limit on host parameters is far above this
+
+
+@dataclass(frozen=True)
+class StoryReport:
+    """One article of a story, as a list of its reports shows it."""
+
+    article_id: int
+    title: str
+    outlet: str
+    url: str | None
+    published: int
+    lang: str | None
+    china: bool
+    regions: tuple[str, ...]
+    topics: tuple[str, ...]
+    read: bool
+    evidence: dict[str, Any] | None  # how it joined the story (None for the first report)
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    id: int
+    first_seen: int
+    last_published: int
+    title: str
+    lang: str | None
+    langs: tuple[str, ...]
+    size: int
+    reports: tuple[StoryReport, ...] = ()
+
+    @property
+    def china(self) -> bool:
+        return any(r.china for r in self.reports)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for report in self.reports:
+            for topic in report.topics:
+                seen.setdefault(topic)
+        return tuple(seen)
+
+
+class StoryMixin:
+    db: Database
+
+    # ---- grouping at ingest ------------------------------------------------------
+
+    def ungrouped_ids(self, limit: int | None = None) -> list[int]:
+        """Articles not in a story yet, oldest first (the order grouping wants)."""
+        sql = "SELECT id FROM articles WHERE story_id IS NULL ORDER BY published, id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [row[0] for row in self.db.conn.execute(sql)]
+
+    def grouping_inputs(self, article_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """What grouping reads of each article: text, time, language, tagger entities."""
+        conn = self.db.conn
+        out: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for row in conn.execute(
+                "SELECT a.id, a.title, b.summary, b.content_text, a.published, "
+                "coalesce(a.lang, f.lang) FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                f"LEFT JOIN bodies b ON b.article_id = a.id WHERE a.id IN ({marks})", chunk
+            ):
+                out[row[0]] = {"id": row[0], "title": row[1], "summary": row[2] or "",
+                               "content": row[3] or "", "published": row[4], "lang": row[5],
+                               "entities": []}
+            for article_id, name, kind in conn.execute(
+                "SELECT ae.article_id, e.name, e.type FROM article_entities ae "
+                f"JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id IN ({marks})",
+                chunk,
+            ):
+                out[article_id]["entities"].append((name, kind))
+        return [out[i] for i in article_ids if i in out]
+
+    def story_lookup(
+        self, keys: Iterable[str], published: int, window: int, cap: int
+    ) -> tuple[dict[str, int], dict[int, list[tuple[int, str]]]]:
+        """(articles per key in the window, story → [(article id, signals JSON)])."""
+        conn = self.db.conn
+        counts: dict[str, int] = {}
+        found: set[int] = set()
+        for key in keys:
+            hits = [row[0] for row in conn.execute(
+                "SELECT article_id FROM story_keys WHERE key = ? AND published BETWEEN ? AND ? "
+                "LIMIT ?", (key, published - window, published + window, cap + 1))]
+            counts[key] = len(hits)
+            if len(hits) <= cap:
+                found.update(hits)
+        stories: dict[int, list[tuple[int, str]]] = {}
+        for chunk in _chunks(sorted(found)):
+            marks = ",".join("?" * len(chunk))
+            for article_id, story_id, data in conn.execute(
+                "SELECT s.article_id, a.story_id, s.data FROM story_signals s "
+                f"JOIN articles a ON a.id = s.article_id WHERE s.article_id IN ({marks}) "
+                "AND a.story_id IS NOT NULL", chunk
+            ):
+                stories.setdefault(story_id, []).append((article_id, data))
+        return counts, stories
+
+    def story_assign(
+        self,
+        article_id: int,
+        story_id: int | None,
+        *,
+        published: int,
+        title: str,
+        lang: str | None,
+        data: str,
+        keys: Iterable[str],
+        evidence: str | None,
+        matched: int | None,
+    ) -> int:
+        """Put an article in a story (a new one when ``story_id`` is None); return its id."""
+        conn = self.db.conn
+        if story_id is None:
+            cursor = conn.execute(
+                "INSERT INTO stories (first_seen, last_published, title, lang, langs, size) "
+                "VALUES (?, ?, ?, ?, ?, 0)", (published, published, title, lang, lang or ""))
+            story_id = cursor.lastrowid
+            assert story_id is not None
+        old = conn.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
+        conn.execute(
+            "INSERT OR REPLACE INTO story_signals (article_id, published, data, evidence, matched) "
+            "VALUES (?, ?, ?, ?, ?)", (article_id, published, data, evidence, matched))
+        conn.execute("DELETE FROM story_keys WHERE article_id = ?", (article_id,))
+        conn.executemany(
+            "INSERT OR IGNORE INTO story_keys (key, published, article_id) VALUES (?, ?, ?)",
+            [(key, published, article_id) for key in keys])
+        self._refresh_story(story_id)
+        if old and old[0] is not None and old[0] != story_id:
+            self._refresh_story(old[0])
+        return story_id
+
+    def story_merge(self, keep: int, others: Iterable[int]) -> None:
+        """Fold stories into ``keep`` (a new report showed they are one)."""
+        others = [o for o in others if o != keep]
+        for other in others:
+            self.db.conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?",
+                                 (keep, other))
+            self.db.conn.execute("DELETE FROM stories WHERE id = ?", (other,))
+        self._refresh_story(keep)
+
+    def _refresh_story(self, story_id: int) -> None:
+        conn = self.db.conn
+        first, last, size = conn.execute(
+            "SELECT min(published), max(published), count(*) FROM articles WHERE story_id = ?",
+            (story_id,)).fetchone()
+        if not size:
+            conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            return
+        langs = sorted({row[0] for row in conn.execute(
+            "SELECT json_extract(s.data, '$.l') FROM articles a "
+            "JOIN story_signals s ON s.article_id = a.id WHERE a.story_id = ?", (story_id,))
+            if row[0]})
+        title, lang = conn.execute(
+            "SELECT a.title, json_extract(s.data, '$.l') FROM articles a "
+            "LEFT JOIN story_signals s ON s.article_id = a.id WHERE a.story_id = ? "
+            "ORDER BY a.published, a.id LIMIT 1", (story_id,)).fetchone()
+        conn.execute(
+            "UPDATE stories SET first_seen = ?, last_published = ?, size = ?, langs = ?, "
+            "title = ?, lang = ? WHERE id = ?",
+            (first, last, size, " ".join(langs), title, lang, story_id))
+
+    def reset_stories(self) -> None:
+        """Forget every story (regroup from scratch follows)."""
+        conn = self.db.conn
+        for table in ("story_keys", "story_signals", "stories"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute("UPDATE articles SET story_id = NULL WHERE story_id IS NOT NULL")
+
+    # ---- reading stories ---------------------------------------------------------
+
+    def stories_since(self, since: int, *, china: bool = False, topics: Iterable[str] = (),
+                      limit: int = 200) -> list[StoryRow]:
+        """Stories with a report published at or after ``since``, newest first, with reports."""
+        where = ["last_published >= ?"]
+        params: list[Any] = [since]
+        if china:
+            where.append("EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id "
+                         "AND a.china = 1)")
+        topic_list = list(topics)
+        if topic_list:
+            marks = ",".join("?" * len(topic_list))
+            where.append("EXISTS (SELECT 1 FROM articles a JOIN article_topics t "
+                         "ON t.article_id = a.id WHERE a.story_id = stories.id "
+                         f"AND t.topic IN ({marks}))")
+            params.extend(topic_list)
+        rows = self.db.conn.execute(
+            "SELECT id, first_seen, last_published, title, lang, langs, size FROM stories "
+            f"WHERE {' AND '.join(where)} ORDER BY last_published DESC, id DESC LIMIT ?",
+            (*params, int(limit))).fetchall()
+        return self._with_reports(rows)
+
+    def story(self, story_id: int) -> StoryRow | None:
+        rows = self.db.conn.execute(
+            "SELECT id, first_seen, last_published, title, lang, langs, size FROM stories "
+            "WHERE id = ?", (story_id,)).fetchall()
+        found = self._with_reports(rows)
+        return found[0] if found else None
+
+    def story_of(self, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """article id → (story id, story size), for articles in a story."""
+        out: dict[int, tuple[int, int]] = {}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for article_id, story_id, size in self.db.conn.execute(
+                "SELECT a.id, a.story_id, s.size FROM articles a JOIN stories s "
+                f"ON s.id = a.story_id WHERE a.id IN ({marks})", chunk
+            ):
+                out[article_id] = (story_id, size)
+        return out
+
+    def _with_reports(self, rows: list[tuple]) -> list[StoryRow]:
+        if not rows:
+            return []
+        reports: dict[int, list[StoryReport]] = {row[0]: [] for row in rows}
+        for chunk in _chunks(list(reports)):
+            marks = ",".join("?" * len(chunk))
+            for (story_id, article_id, title, outlet, url, published, lang, china, regions,
+                 topics, read, evidence) in self.db.conn.execute(
+                "SELECT a.story_id, a.id, a.title, f.title, a.url, a.published, "
+                "coalesce(json_extract(s.data, '$.l'), a.lang, f.lang), a.china, a.regions, "
+                "a.topics, a.read, s.evidence FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                "LEFT JOIN story_signals s ON s.article_id = a.id "
+                f"WHERE a.story_id IN ({marks}) ORDER BY a.published, a.id", chunk
+            ):
+                reports[story_id].append(StoryReport(
+                    article_id, title, outlet, url, published, lang, bool(china),
+                    tuple(regions.split()), tuple(topics.split()), bool(read),
+                    json.loads(evidence) if evidence else None))
+        return [StoryRow(row[0], row[1], row[2], row[3], row[4], tuple(row[5].split()),
+                         row[6], tuple(reports[row[0]])) for row in rows]
+
+
+def _chunks(items: Sequence[int]) -> Iterable[list[int]]:
+    items = list(items)
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
