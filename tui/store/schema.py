@@ -187,7 +187,7 @@ def m003_stories(db: Database) -> None:
     """Stories: each article belongs to at most one; blocking keys make grouping a lookup.
 
     - ``stories``: one row per story, with what the list needs (times, title, size, langs);
-    - ``articles.story_id`` (indexed) and a partial index of articles not yet grouped;
+    - ``articles.story_id``, indexed with published (also finds the articles not grouped yet);
     - ``story_signals``: each grouped article's signals and the evidence it joined with;
     - ``story_keys``: (key, published) → article, so candidates are an index range scan;
     - a trigger keeps all of it consistent when retention or unsubscribing deletes articles.
@@ -207,7 +207,6 @@ def m003_stories(db: Database) -> None:
         CREATE INDEX stories_recent ON stories (last_published DESC, id DESC);
         ALTER TABLE articles ADD COLUMN story_id INTEGER;
         CREATE INDEX articles_story ON articles (story_id, published);
-        CREATE INDEX articles_ungrouped ON articles (published, id) WHERE story_id IS NULL;
         CREATE TABLE story_signals (
             article_id INTEGER PRIMARY KEY,
             published INTEGER,
