@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui import __version__
+from tui.cli import stories as story_cli
 from tui.cli.output import (
     ProgressLine,
     article_json,
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="print an article page's text as Markdown")
     extract.add_argument("url")
     commands.add_parser("config", help="write an example config.toml if there is none")
+    story_cli.add_parsers(commands)
     return parser
 
 
@@ -94,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "tag":
         return cmd_tag(args)
+    if args.command == "cluster":
+        return story_cli.cmd_cluster(args)
     try:
         context = open_context(args.home, demo=args.demo)
     except ConfigError as exc:
@@ -285,10 +289,15 @@ def cmd_list(context: Context, args: argparse.Namespace) -> int:
     flt = Filter(feed_id=feed_id, china=args.china, regions=frozenset(args.region),
                  topics=frozenset(args.topic), entity=args.entity, search=args.search,
                  unread=args.unread, starred=args.starred)
-    for row in store.list_articles(flt, limit=max(1, args.limit)):
+    if args.json:
+        story_cli.ensure_grouped(context)
+    rows = store.list_articles(flt, limit=max(1, args.limit))
+    stories = store.story_of([row.id for row in rows]) if args.json else {}
+    for row in rows:
         if args.json:
             entities = store.article_entities(row.id)
-            print(json.dumps(article_json(row, entities), ensure_ascii=False))
+            print(json.dumps(article_json(row, entities, stories.get(row.id)),
+                             ensure_ascii=False))
         else:
             print(format_article_line(row))
     return 0
@@ -349,4 +358,5 @@ COMMANDS = {
     "retag": cmd_retag,
     "extract": cmd_extract,
     "config": cmd_config,
+    **story_cli.COMMANDS,
 }

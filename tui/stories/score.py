@@ -24,7 +24,11 @@ THRESHOLD = 1.8  # score needed at 0 h apart
 PER_DAY = 0.6  # added to the threshold per day apart
 NO_DATE = 0.8  # added when either report has no date: content alone must be stronger
 CONFLICT = 1.2  # different amounts in the same currency, none shared
-STRONG = frozenset("en$")  # at least one of these must be shared (or the leads be copies)
+STRONG = frozenset("en$")  # the specific kinds: entities, names, amounts
+SUPPORT = 1.5  # pieces of evidence needed: 1 per entity, name, amount or rewritten lead,
+HALF = frozenset("tp#d")  # ... and a half for a ticker, place, number or date
+RUSH_HOURS = 12.0  # reports of one event come in a rush; later ones need more evidence
+LATE_SUPPORT = 0.5
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class Evidence:
     def line(self) -> str:
         """One human line: 'shared Binance, $30 million; similarity 0.42; 3 h apart'."""
         parts = []
-        names = [describe_key(k) for k in self.shared if k[0] not in "b#d"]
+        names = [describe_key(k) for k in self.shared if k[0] not in "b#dh"]
         if names:
             parts.append("shared " + ", ".join(names[:6]))
         if self.similarity >= 0.05:
@@ -60,7 +64,7 @@ class Evidence:
         return {"score": round(self.score, 3), "threshold": round(self.threshold, 3),
                 "similarity": round(self.similarity, 3), "hours_apart":
                 None if self.hours_apart is None else round(self.hours_apart, 1),
-                "shared": [describe_key(k) for k in self.shared if k[0] != "b"],
+                "shared": [describe_key(k) for k in self.shared if k[0] not in "bh"],
                 "conflict": self.conflict}
 
 
@@ -111,11 +115,14 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
     shared = tuple(sorted(common))
     sim = similarity(a.sig, b.sig)
     score = SIM_WEIGHT * sim
-    strong = sim >= REWRITE
+    support = float(sim >= REWRITE)
     for key in shared:
         if key[0] != "b":
             score += weigh(key)
-            strong = strong or key[0] in STRONG
+            if key[0] in STRONG:
+                support += 1.0
+            elif key[0] in HALF:
+                support += 0.5
     smaller = min(sum(weigh(k) for k in a.strong), sum(weigh(k) for k in b.strong))
     if smaller > 0:
         score += COVERAGE * sum(weigh(k) for k in common if k[0] in STRONG) / smaller
@@ -129,7 +136,8 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
         threshold += PER_DAY * hours / 24
     else:
         threshold += NO_DATE
-    if not strong:
+    needed = SUPPORT + (LATE_SUPPORT if hours is None or hours > RUSH_HOURS else 0.0)
+    if support < needed:  # one shared name alone: the same actor, not yet the same event
         score = min(score, threshold - 0.01)
     if sim >= NEAR_COPY and not conflict:
         score = max(score, threshold)

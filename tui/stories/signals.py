@@ -35,7 +35,7 @@ _STOP_WORDS = (
     investors investor company firm group fund funds monday tuesday wednesday thursday friday
     saturday sunday january february march april may june july august september october
     november december q1 q2 q3 q4 ceo cto coo cfo ipo etf etfs spot hack hacks exploit
-    inc ltd limited co corp chinese hong kong"""
+    inc ltd limited co corp chinese hong kong utc gmt defi web3 nft nfts"""
 )
 _NAME_STOP = frozenset(_STOP_WORDS.split())
 _CONNECTOR = re.compile(r"\s+(?:(?:and|of|the|for|&)\s+)*")
@@ -61,13 +61,14 @@ class Signals:
 
     @cached_property
     def largest(self) -> dict[str, str]:
-        """Per currency, the key of the largest amount (usually the headline one)."""
+        """Per currency, the headline amount's key: the largest in the title, else overall."""
+        headline = any(k[0] == "h" for k in self.keys)
         best: dict[str, tuple[float, str]] = {}
         for key in self.keys:
-            if key[0] == "$":
+            if key[0] == ("h" if headline else "$"):
                 _, currency, value = key.split(":", 2)
                 if currency not in best or float(value) > best[currency][0]:
-                    best[currency] = (float(value), key)
+                    best[currency] = (float(value), "$" + key[1:])
         return {currency: key for currency, (_, key) in best.items()}
 
     def blocking_keys(self) -> list[str]:
@@ -177,10 +178,13 @@ def signals_from_parts(
     text = f"{title}\n{summary or ''}\n{content or ''}"[:TEXT_CHARS]
     lang = lang if lang in ("en", "zh") else detect_lang(text)
     keys = entity_keys(entities)
-    known = {word for key in keys if key[0] in "etp" for word in re.split(r"[\s.'’-]+", key[2:])}
+    # A one-word entity (Binance, OKX) is its own key; the words of a longer name the tagger
+    # guessed ("Harborline Finance") stay names, since a Chinese report may keep one word.
+    known = {key[2:] for key in keys if key[0] in "etp"}
     keys |= name_keys(text, known, canonical)
     money, numbers = amounts(text)
     keys |= {f"$:{m}" for m in money}
+    keys |= {f"h:{m}" for m in amounts(title)[0]}  # headline amounts: different ones conflict
     keys |= {f"#:{n.split(':', 1)[1]}" for n in numbers}
     keys |= dates(text)
     sig = signature(shingles(lead, lang))
