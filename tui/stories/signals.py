@@ -38,7 +38,7 @@ _STOP_WORDS = (
     inc ltd limited co corp chinese hong kong utc gmt defi web3 nft nfts"""
 )
 _NAME_STOP = frozenset(_STOP_WORDS.split())
-_CONNECTOR = re.compile(r"\s+(?:(?:and|of|the|for|&)\s+)*")
+_CONNECTOR = re.compile(r"(?:['’]s)?\s+(?:(?:and|of|the|for|&)\s+)*")
 # Entities that name a whole field or country rather than an event's actors.
 _WEAK_ENTITIES = frozenset({"china", "chinese crypto policy terms", "chinese government"})
 
