@@ -181,3 +181,13 @@ def test_links_only_for_http_urls() -> None:
     assert "javascript:" not in page
     assert "[Outlet](" not in to_markdown(_brief("t", url="javascript:alert(1)"))
     assert escape("https://x.test/1") in to_html(_brief("t"))
+
+
+def test_lead_sentence_in_both_languages() -> None:
+    from tui.stories.brief import lead_sentence
+
+    first = "甘孜州公安局通报，当地关停12处点位。"
+    assert lead_sentence(first + "丰水期结束后。") == first
+    english = "The U.S. firm said 3.5 million."
+    assert lead_sentence(english + " More.") == english
+    assert lead_sentence("x" * 500).endswith("…")

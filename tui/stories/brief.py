@@ -17,7 +17,11 @@ from tui.models import TOPICS
 from tui.text import clean_line, safe_url
 
 OTHER = "other"
-_SENTENCE = re.compile(r"(.+?[.!?。！？])(?:\s|$)", re.S)
+# A sentence ends at 。！？, or at .!? before a capital or the end, but not after an initial
+# or a short title ("U.S.", "Mr."), which would cut "The U.S. firm…" after two words.
+_SENTENCE = re.compile(
+    r"(.+?(?:(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bNo)[.!?]"
+    r"(?=\s+[\"“‘'A-Z0-9\u3400-\u9fff]|\s*$)|[。！？]))", re.S)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_LEADING = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))")
 _ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
@@ -130,6 +134,8 @@ def build_brief(store: Any, since: int, until: int, *, china: bool = False,
     rows = [r for r in store.stories_since(since, china=china, topics=topics, limit=limit)
             if r.reports]
     until = max([until, *(r.last_published for r in rows)])
+    if rows:  # "--since 100000h" means "everything": show the period the stories span
+        since = max(since, min(r.first_seen for r in rows))
     buckets: dict[tuple[bool, str], list[BriefStory]] = {}
     for row in rows:
         buckets.setdefault((row.china, _topic(row)), []).append(_story(store, row, lang))

@@ -72,7 +72,8 @@ def _story(story: BriefStory) -> str:
         parts.append(f'<p class="meta"><b>Entities</b> {_text(", ".join(story.entities))}</p>')
     if story.why:
         parts.append(f'<p class="meta"><b>Why one story</b> {_text(story.why)}</p>')
-    parts.append(f'<p class="meta">{len(story.sources)} reports · '
+    count = len(story.sources)
+    parts.append(f'<p class="meta">{count} report{"s" if count != 1 else ""} · '
                  f'{_text("/".join(story.langs))} · latest {when(story.last_published)}</p>')
     parts.append("</article>")
     return "".join(parts)
