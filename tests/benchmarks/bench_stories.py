@@ -142,6 +142,45 @@ def cost(n: int) -> list[tuple[str, str]]:
             ("tag + signals per report", f"{(tagged - started) / n * 1e3:.3f} ms")]
 
 
+def store_cost(n: int) -> list[tuple[str, str]]:
+    """Ingest n reports into a real SQLite file, then group them and regroup them."""
+    import tempfile
+
+    from tui.models import Article
+    from tui.store import Store
+    from tui.stories.stage import group_new, regroup
+
+    tagger = Tagger()
+    rows = stream(n, random.Random(11))
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "bench.db") as store:
+        feeds: dict[str, int] = {}
+        batches: dict[str, list[Article]] = defaultdict(list)
+        for row in rows:
+            outlet = row["outlet"]
+            if outlet not in feeds:
+                feeds[outlet] = store.add_feed(f"https://f{len(feeds)}.example.test/rss",
+                                               outlet, row["lang"]).id
+            batches[outlet].append(Article(
+                guid=row["id"], title=row["title"], summary=row["summary"],
+                content_text=row["content"], url=f"https://x.test/{row['id']}",
+                published=row["published"], lang=row["lang"]))
+        started = time.perf_counter()
+        for outlet, articles in batches.items():
+            for start in range(0, len(articles), 20):  # a feed's batch per poll
+                store.save_articles(
+                    feeds[outlet], articles[start:start + 20], now=2_000_000_000,
+                    next_due=0, tagger=lambda a: tagger.tag(a.title, a.summary,
+                                                            a.content_text, a.lang))
+        ingest = time.perf_counter() - started
+        grouped = group_new(store, None).seconds
+        again = regroup(store).seconds
+        kept = regroup(store, signals=False).seconds
+    return [(f"ingest {n:,} reports (tag + store)", f"{ingest:.2f} s"),
+            ("grouping them at ingest", f"{grouped:.2f} s ({grouped / ingest:.0%} of ingest)"),
+            (f"regroup {n:,} from text", f"{again:.2f} s → 100k ≈ {again / n * 1e5:.0f} s"),
+            (f"regroup {n:,} on stored signals", f"{kept:.2f} s → 100k ≈ {kept / n * 1e5:.0f} s")]
+
+
 def table(title: str, result: dict[str, dict[str, float]]) -> None:
     print(f"\n### {title}\n")
     print("| pairs | precision | recall | F1 | gold pairs |\n|---|---|---|---|---|")
@@ -180,7 +219,7 @@ def run(split: str | None, *, quick: bool, show_errors: bool = False,
           f"{tag_s / len(everything) * 1e3:.3f} ms/report "
           f"(grouping = {group_s / tag_s:.0%} of tagging)")
     print("\n### Cost\n\n| what | value |\n|---|---|")
-    for what, value in cost(2_000 if quick else 10_000):
+    for what, value in cost(2_000 if quick else 10_000) + store_cost(1_000 if quick else 10_000):
         print(f"| {what} | {value} |")
 
 

@@ -46,6 +46,8 @@ def add_parsers(commands: Any) -> None:
 
     regroup = commands.add_parser("regroup", help="rebuild every story (after a rule change)")
     regroup.add_argument("--window", type=float, default=None, metavar="HOURS")
+    regroup.add_argument("--keep-signals", action="store_true",
+                         help="reuse stored signals (after a change to the scoring rule only)")
 
     brief = commands.add_parser("brief", help="the period's stories as a Markdown or HTML brief")
     _filters(brief, default_since="24h")
@@ -218,7 +220,8 @@ def cmd_regroup(context: Any, args: argparse.Namespace) -> int:
         else:
             print(f"regrouped {done}/{total}", file=sys.stderr, flush=True)
 
-    result = regroup(context.store, window_hours(context, args), progress=report)
+    result = regroup(context.store, window_hours(context, args), progress=report,
+                     signals=not args.keep_signals)
     progress.finish()
     print(f"regrouped {result.grouped} articles into {result.new_stories - result.merged} "
           f"stories in {result.seconds:.1f} s")

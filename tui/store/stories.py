@@ -70,6 +70,15 @@ class StoryMixin:
             sql += f" LIMIT {int(limit)}"
         return [row[0] for row in self.db.conn.execute(sql)]
 
+    def by_published(self, article_ids: Sequence[int]) -> list[int]:
+        """The given articles, oldest first."""
+        found: list[tuple[int, int]] = []
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            found += self.db.conn.execute(
+                f"SELECT published, id FROM articles WHERE id IN ({marks})", chunk).fetchall()
+        return [article_id for _, article_id in sorted(found)]
+
     def grouping_inputs(self, article_ids: Sequence[int]) -> list[dict[str, Any]]:
         """What grouping reads of each article: text, time, language, tagger entities."""
         conn = self.db.conn
@@ -94,28 +103,48 @@ class StoryMixin:
 
     def story_lookup(
         self, keys: Iterable[str], published: int, window: int, cap: int
-    ) -> tuple[dict[str, int], dict[int, list[tuple[int, str]]]]:
-        """(articles per key in the window, story → [(article id, signals JSON)])."""
-        conn = self.db.conn
-        counts: dict[str, int] = {}
-        found: set[int] = set()
-        for key in keys:
-            hits = [row[0] for row in conn.execute(
-                "SELECT article_id FROM story_keys WHERE key = ? AND published BETWEEN ? AND ? "
-                "LIMIT ?", (key, published - window, published + window, cap + 1))]
-            counts[key] = len(hits)
-            if len(hits) <= cap:
-                found.update(hits)
-        stories: dict[int, list[tuple[int, str]]] = {}
-        for chunk in _chunks(sorted(found)):
+    ) -> tuple[dict[str, int], dict[int, list[tuple[int, int]]]]:
+        """(articles per key in the window, story → [(article id, keys shared)]).
+
+        One indexed query for all keys: ``key IN (…)`` with the window on ``published`` is
+        a range scan of ``story_keys`` per key.
+        """
+        keys = list(keys)
+        counts: dict[str, int] = dict.fromkeys(keys, 0)
+        if not keys:
+            return counts, {}
+        hits: dict[str, list[int]] = {key: [] for key in keys}
+        marks = ",".join("?" * len(keys))
+        for key, article_id in self.db.conn.execute(
+            f"SELECT key, article_id FROM story_keys WHERE key IN ({marks}) "
+            "AND published BETWEEN ? AND ?", (*keys, published - window, published + window)
+        ):
+            hits[key].append(article_id)
+        shared: dict[int, int] = {}
+        for key, found in hits.items():
+            counts[key] = len(found)
+            if len(found) <= cap:
+                for article_id in found:
+                    shared[article_id] = shared.get(article_id, 0) + 1
+        stories: dict[int, list[tuple[int, int]]] = {}
+        for chunk in _chunks(sorted(shared)):
             marks = ",".join("?" * len(chunk))
-            for article_id, story_id, data in conn.execute(
-                "SELECT s.article_id, a.story_id, s.data FROM story_signals s "
-                f"JOIN articles a ON a.id = s.article_id WHERE s.article_id IN ({marks}) "
-                "AND a.story_id IS NOT NULL", chunk
+            for article_id, story_id in self.db.conn.execute(
+                f"SELECT id, story_id FROM articles WHERE id IN ({marks}) "
+                "AND story_id IS NOT NULL", chunk
             ):
-                stories.setdefault(story_id, []).append((article_id, data))
+                stories.setdefault(story_id, []).append((article_id, shared[article_id]))
         return counts, stories
+
+    def story_signals(self, article_ids: Sequence[int]) -> dict[int, str]:
+        """article id → its stored signals (JSON)."""
+        out: dict[int, str] = {}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.conn.execute(
+                f"SELECT article_id, data FROM story_signals WHERE article_id IN ({marks})",
+                chunk))
+        return out
 
     def story_assign(
         self,
@@ -138,6 +167,7 @@ class StoryMixin:
                 "VALUES (?, ?, ?, ?, ?, 0)", (published, published, title, lang, lang or ""))
             story_id = cursor.lastrowid
             assert story_id is not None
+            conn.execute("UPDATE stories SET langs = '' WHERE id = ?", (story_id,))
         old = conn.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
         conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
         conn.execute(
@@ -147,9 +177,21 @@ class StoryMixin:
         conn.executemany(
             "INSERT OR IGNORE INTO story_keys (key, published, article_id) VALUES (?, ?, ?)",
             [(key, published, article_id) for key in keys])
-        self._refresh_story(story_id)
-        if old and old[0] is not None and old[0] != story_id:
-            self._refresh_story(old[0])
+        if old and old[0] is not None:  # re-placed: recount both stories from their articles
+            self._refresh_story(story_id)
+            if old[0] != story_id:
+                self._refresh_story(old[0])
+            return story_id
+        # The common case, one statement: a new report joins (or starts) a story.
+        conn.execute(
+            "UPDATE stories SET size = size + 1, "
+            "title = CASE WHEN size = 0 OR ? < first_seen THEN ? ELSE title END, "
+            "lang = CASE WHEN size = 0 OR ? < first_seen THEN ? ELSE lang END, "
+            "first_seen = min(first_seen, ?), last_published = max(last_published, ?), "
+            "langs = CASE WHEN ? = '' OR instr(' ' || langs || ' ', ' ' || ? || ' ') > 0 "
+            "THEN langs ELSE trim(langs || ' ' || ?) END WHERE id = ?",
+            (published, title, published, lang, published, published, lang or "", lang or "",
+             lang or "", story_id))
         return story_id
 
     def story_merge(self, keep: int, others: Iterable[int]) -> None:
@@ -182,10 +224,11 @@ class StoryMixin:
             "title = ?, lang = ? WHERE id = ?",
             (first, last, size, " ".join(langs), title, lang, story_id))
 
-    def reset_stories(self) -> None:
-        """Forget every story (regroup from scratch follows)."""
+    def reset_stories(self, *, keep_signals: bool = False) -> None:
+        """Forget every story (regroup from scratch follows); signals too unless kept."""
         conn = self.db.conn
-        for table in ("story_keys", "story_signals", "stories"):
+        for table in ("story_keys", "stories") if keep_signals else (
+                "story_keys", "story_signals", "stories"):
             conn.execute(f"DELETE FROM {table}")
         conn.execute("UPDATE articles SET story_id = NULL WHERE story_id IS NOT NULL")
 
@@ -249,7 +292,7 @@ class StoryMixin:
                     article_id, title, outlet, url, published, lang, bool(china),
                     tuple(regions.split()), tuple(topics.split()), bool(read),
                     json.loads(evidence) if evidence else None))
-        return [StoryRow(row[0], row[1], row[2], row[3], row[4], tuple(row[5].split()),
+        return [StoryRow(row[0], row[1], row[2], row[3], row[4], tuple(sorted(row[5].split())),
                          row[6], tuple(reports[row[0]])) for row in rows]
 
 

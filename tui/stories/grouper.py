@@ -17,7 +17,7 @@ from tui.stories.signals import Signals
 
 DEFAULT_WINDOW_HOURS = 72
 KEY_CAP = 200  # a key carried by more reports than this in the window is too common to block on
-MEMBERS_CAP = 40  # the newest members of a candidate story a report is compared with
+COMPARE_CAP = 12  # the reports sharing the most keys that a new report is scored against
 MERGE_MARGIN = 2.0  # how far past the bar a second story must be for a report to merge them
 
 
@@ -67,20 +67,20 @@ class MemoryIndex:
         self, keys: Iterable[str], published: int | None, window: int, cap: int
     ) -> tuple[dict[str, int], dict[int, list[Signals]]]:
         counts: dict[str, int] = {}
-        found: set[Any] = set()
+        shared: dict[Any, int] = defaultdict(int)
         for key in keys:
             hits = [ref for when, ref in self.postings.get(key, ())
                     if published is None or when is None or abs(when - published) <= window]
             counts[key] = len(hits)
             if len(hits) <= cap:
-                found.update(hits)
+                for ref in hits:
+                    shared[ref] += 1
+        ranked = sorted(shared, key=lambda ref: (-shared[ref],
+                                               -(self.signals[ref].published or 0)))
+        ranked = ranked[:COMPARE_CAP]
         stories: dict[int, list[Signals]] = defaultdict(list)
-        for ref in found:
+        for ref in ranked:
             stories[self.story_of[ref]].append(self.signals[ref])
-        for members in stories.values():
-            if len(members) > MEMBERS_CAP:
-                members.sort(key=lambda m: m.published or 0)
-                del members[:-MEMBERS_CAP]
         return counts, stories
 
     def assign(self, signals: Signals, story: int | None, evidence: Evidence | None,

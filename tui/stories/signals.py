@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from tui.stories.amounts import amounts, dates, money_entity
@@ -111,10 +111,21 @@ def entity_keys(entities: Iterable[tuple[str, str]]) -> set[str]:
     return keys
 
 
-def _default_canonical() -> Callable[[str], str]:
-    from tui.tagging import default_tagger
+_MEMO: dict[Callable[[str], str], Callable[[str], str]] = {}
 
-    return default_tagger().canonical
+
+def _memoised(canonical: Callable[[str], str] | None) -> Callable[[str], str]:
+    """``canonical`` with a cache: the same names recur in every report about them."""
+    if canonical is None:
+        from tui.tagging import default_tagger
+
+        canonical = default_tagger().canonical
+    cached = _MEMO.get(canonical)
+    if cached is None:
+        if len(_MEMO) > 8:
+            _MEMO.clear()
+        cached = _MEMO[canonical] = lru_cache(maxsize=65536)(canonical)
+    return cached
 
 
 def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None = None
@@ -124,7 +135,7 @@ def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None
     A run of capitalised words that the gazetteer knows as an alias ("Securities and Futures
     Commission" is the SFC) is already counted as its entity, so its words are left out.
     """
-    canonical = canonical or _default_canonical()
+    canonical = _memoised(canonical)
     tokens = [(m.start(), m.end(), m.group(1)) for m in _NAME.finditer(text)]
     skip: set[int] = set()
     run: list[int] = []
