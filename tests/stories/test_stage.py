@@ -110,6 +110,14 @@ def test_regroup_rebuilds_the_same_stories(tmp_path: Path, rows: list[dict]) -> 
         assert seen[-1] == (len(some), len(some))
         partition = lambda m: sorted(sorted(k for k in m if m[k] == v) for v in set(m.values()))  # noqa: E731
         assert partition(before) == partition(after)
+        kept = regroup(store, signals=False)
+        assert kept.grouped == len(some)
+        assert partition(_story_of(store)) == partition(before)
+        listed = store.stories_since(0)
+        assert sum(s.size for s in listed) == len(some)
+        assert all(r.evidence and r.evidence["line"] for s in listed for r in s.reports[1:])
+        # Grouping stays incremental after a bulk regroup: keys and signals were written.
+        assert store.db.conn.execute("SELECT count(*) FROM story_keys").fetchone()[0] > 0
 
 
 def test_retention_keeps_stories_consistent(tmp_path: Path, rows: list[dict]) -> None:

@@ -70,6 +70,9 @@ class StoryMixin:
             sql += f" LIMIT {int(limit)}"
         return [row[0] for row in self.db.conn.execute(sql)]
 
+    def all_article_ids(self) -> list[int]:
+        return [row[0] for row in self.db.conn.execute("SELECT id FROM articles")]
+
     def by_published(self, article_ids: Sequence[int]) -> list[int]:
         """The given articles, oldest first."""
         found: list[tuple[int, int]] = []
@@ -223,6 +226,36 @@ class StoryMixin:
             "UPDATE stories SET first_seen = ?, last_published = ?, size = ?, langs = ?, "
             "title = ?, lang = ? WHERE id = ?",
             (first, last, size, " ".join(langs), title, lang, story_id))
+
+    def write_stories(
+        self,
+        stories: Sequence[tuple[int, int, int, str, str | None, str, int]],
+        members: Sequence[tuple[int, int, str | None, int | None]],
+        keys: Iterable[tuple[str, int, int]],
+        signals: Sequence[tuple[int, int, str]] = (),
+    ) -> None:
+        """Bulk write of a whole regroup (after :meth:`reset_stories`), in the caller's txn.
+
+        ``stories``: (id, first_seen, last_published, title, lang, langs, size); ``members``:
+        (article id, story id, evidence JSON, matched); ``keys``: (key, published, article);
+        ``signals``: (article id, published, JSON) for articles whose signals were recomputed.
+        """
+        conn = self.db.conn
+        conn.executemany(
+            "INSERT INTO stories (id, first_seen, last_published, title, lang, langs, size) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", stories)
+        conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
+                         [(story, article) for article, story, _, _ in members])
+        conn.executemany(
+            "INSERT OR REPLACE INTO story_signals (article_id, published, data) "
+            "VALUES (?, ?, ?)", signals)
+        conn.executemany("UPDATE story_signals SET evidence = ?, matched = ? "
+                         "WHERE article_id = ?",
+                         [(evidence, matched, article)
+                          for article, _, evidence, matched in members])
+        conn.executemany(
+            "INSERT OR IGNORE INTO story_keys (key, published, article_id) VALUES (?, ?, ?)",
+            keys)
 
     def reset_stories(self, *, keep_signals: bool = False) -> None:
         """Forget every story (regroup from scratch follows); signals too unless kept."""

@@ -54,13 +54,19 @@ class Index(Protocol):
 
 
 class MemoryIndex:
-    """An in-memory index for streams and measurements."""
+    """An in-memory index for streams, measurements and bulk regroups.
+
+    ``meta`` (published, ref, title, lang) and ``keys_of`` outlive :meth:`prune`, which drops
+    what only candidates need (postings, signals) once it is older than the window.
+    """
 
     def __init__(self) -> None:
         self.postings: dict[str, list[tuple[int | None, Any]]] = defaultdict(list)
         self.signals: dict[Any, Signals] = {}
         self.story_of: dict[Any, int] = {}
         self.members: dict[int, list[Any]] = defaultdict(list)
+        self.meta: dict[Any, tuple[int, Any, str, str | None]] = {}
+        self.keys_of: dict[Any, list[str]] = {}
         self._next = 1
 
     def lookup(
@@ -91,16 +97,32 @@ class MemoryIndex:
         self.signals[signals.ref] = signals
         self.story_of[signals.ref] = story
         self.members[story].append(signals.ref)
-        for key in signals.blocking_keys():
+        keys = signals.blocking_keys()
+        self.meta[signals.ref] = (signals.published or 0, signals.ref, signals.title,
+                                  signals.lang)
+        self.keys_of[signals.ref] = keys
+        for key in keys:
             self.postings[key].append((signals.published, signals.ref))
         return story
+
+    def prune(self, before: int) -> None:
+        """Forget candidates published before ``before`` (they can no longer match)."""
+        for key in list(self.postings):
+            kept = [p for p in self.postings[key] if p[0] is None or p[0] >= before]
+            if kept:
+                self.postings[key] = kept
+            else:
+                del self.postings[key]
+        for ref in [r for r, s in self.signals.items()
+                    if s.published is not None and s.published < before]:
+            del self.signals[ref]
 
     def merge(self, keep: int, others: Iterable[int]) -> None:
         for other in others:
             for ref in self.members.pop(other, []):
                 self.story_of[ref] = keep
                 self.members[keep].append(ref)
-        self.members[keep].sort(key=lambda ref: self.signals[ref].published or 0)
+        self.members[keep].sort(key=lambda ref: self.meta[ref][0])
 
 
 class Grouper:
@@ -117,7 +139,7 @@ class Grouper:
         )
 
         def df(key: str) -> int:
-            return counts.get(key, 1) + 1
+            return counts.get(key, 0) + 1
 
         found: list[tuple[float, int, Evidence, Any]] = []
         memo: dict[str, float] = {}

@@ -20,7 +20,7 @@ SIM_WEIGHT = 4.0
 COVERAGE = 1.5  # times the share of the sparser report's entities, names and amounts also shared
 NEAR_COPY = 0.6  # estimated Jaccard of the leads' shingles at or above which reports are copies
 REWRITE = 0.3  # similarity that counts as specific evidence on its own (a rewrite of the lead)
-THRESHOLD = 1.8  # score needed at 0 h apart
+THRESHOLD = 1.7  # score needed at 0 h apart
 PER_DAY = 0.6  # added to the threshold per day apart
 NO_DATE = 0.8  # added when either report has no date: content alone must be stronger
 CONFLICT = 1.2  # different amounts in the same currency, none shared
@@ -123,9 +123,18 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
                 support += 1.0
             elif key[0] in HALF:
                 support += 0.5
-    smaller = min(sum(weigh(k) for k in a.strong), sum(weigh(k) for k in b.strong))
+    # The sparser side's specific evidence: the new report's with the window's counts (the
+    # same for every candidate, so memoised); the candidate's at base weight, its shared
+    # keys at the window's weight.
+    mine = memo.get("\0strong")
+    if mine is None:
+        mine = memo["\0strong"] = sum(weigh(k) for k in a.strong)
+    both = [k for k in common if k[0] in STRONG]
+    shared_weight = sum(weigh(k) for k in both)
+    theirs = b.base_strong - sum(WEIGHTS[k[0]] for k in both) + shared_weight
+    smaller = min(mine, theirs)
     if smaller > 0:
-        score += COVERAGE * sum(weigh(k) for k in common if k[0] in STRONG) / smaller
+        score += COVERAGE * shared_weight / smaller
     conflict = _conflict(a, b)
     if conflict:
         score -= CONFLICT

@@ -60,6 +60,13 @@ class Signals:
         return frozenset(k for k in self.keys if k[0] in "en$")
 
     @cached_property
+    def base_strong(self) -> float:
+        """The specific keys' weight before any discount for common keys."""
+        from tui.stories.score import WEIGHTS
+
+        return sum(WEIGHTS[k[0]] for k in self.strong)
+
+    @cached_property
     def largest(self) -> dict[str, str]:
         """Per currency, the headline amount's key: the largest in the title, else overall."""
         headline = any(k[0] == "h" for k in self.keys)
