@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from tests.benchmarks import bench_app, bench_fetch, bench_store  # noqa: E402
 from tests.benchmarks.measure import print_table  # noqa: E402
 
-SECTIONS = ("fetch", "ingest", "queries", "cli", "size", "retag", "app")
+SECTIONS = ("fetch", "ingest", "queries", "cli", "size", "retag", "app", "stories")
 
 
 def main() -> int:
@@ -72,6 +72,10 @@ def main() -> int:
             {"empty cache": empty, f"{articles:,} articles": cache}, probes))
         print_table("Key to screen", bench_app.key_latency(cache, f"{articles // 1000}k",
                                                            2 if args.quick else 10))
+    if "stories" in chosen:
+        from tests.benchmarks import bench_stories
+
+        bench_stories.run(None, quick=args.quick)
     return 0
 
 
