@@ -17,7 +17,8 @@ from tui.stories.signals import Signals
 
 DEFAULT_WINDOW_HOURS = 72
 KEY_CAP = 200  # a key carried by more reports than this in the window is too common to block on
-COMPARE_CAP = 12  # the reports sharing the most keys that a new report is scored against
+PRUNE_AT = 64  # a key's postings longer than this are pruned of reports far behind
+COMPARE_CAP = 6  # the reports sharing the most keys that a new report is scored against
 MERGE_MARGIN = 2.0  # how far past the bar a second story must be for a report to merge them
 
 
@@ -75,7 +76,12 @@ class MemoryIndex:
         counts: dict[str, int] = {}
         shared: dict[Any, int] = defaultdict(int)
         for key in keys:
-            hits = [ref for when, ref in self.postings.get(key, ())
+            postings = self.postings.get(key, ())
+            if published is not None and len(postings) > PRUNE_AT:
+                # Input comes mostly oldest first: drop what is far behind, once in a while.
+                postings = self.postings[key] = [
+                    p for p in postings if p[0] is None or p[0] >= published - 2 * window]
+            hits = [ref for when, ref in postings
                     if published is None or when is None or abs(when - published) <= window]
             counts[key] = len(hits)
             if len(hits) <= cap:

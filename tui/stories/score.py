@@ -113,7 +113,7 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
 
     common = a.keys & b.keys
     shared = tuple(sorted(common))
-    sim = similarity(a.sig, b.sig)
+    sim = similarity(a.sig, b.sig, a.empty, b.empty)
     score = SIM_WEIGHT * sim
     support = float(sim >= REWRITE)
     for key in shared:

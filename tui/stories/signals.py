@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from tui.stories.amounts import amounts, dates, money_entity
-from tui.stories.shingles import band_keys, detect_lang, shingles, signature
+from tui.stories.shingles import band_keys, detect_lang, empty_mask, shingles, signature
 
 # Kinds: e entity (ORG/PERSON), t ticker, p place, n a Latin proper name the gazetteer does not
 # know (Velora, PantherTrade, AETH: Chinese reports keep them in Latin letters), $ money,
@@ -58,6 +58,11 @@ class Signals:
     def strong(self) -> frozenset[str]:
         """The specific keys: entities, names, amounts."""
         return frozenset(k for k in self.keys if k[0] in "en$")
+
+    @cached_property
+    def empty(self) -> int:
+        """The signature's empty bins as a bit mask (for a fast similarity)."""
+        return empty_mask(self.sig)
 
     @cached_property
     def base_strong(self) -> float:
