@@ -194,13 +194,13 @@ def cmd_stories(context: Any, args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(story_json(row), ensure_ascii=False))
             continue
-        when = datetime.fromtimestamp(row.last_published).strftime("%m-%d %H:%M")
+        when = datetime.fromtimestamp(row.last_published, UTC).strftime("%m-%d %H:%M")
         more = f"+{row.size - 1}" if row.size > 1 else "  "
         china = "[CN]" if row.china else "    "
         print(f"{row.id:>6} {when} {more:>4} {'/'.join(row.langs):5} {china} "
               f"{clean_line(row.title, 200)}")
         for report in row.reports:
-            stamp = datetime.fromtimestamp(report.published).strftime("%m-%d %H:%M")
+            stamp = datetime.fromtimestamp(report.published, UTC).strftime("%m-%d %H:%M")
             print(f"         {stamp} {report.lang or '--':2} "
                   f"{fit(clean_line(report.outlet, 40), 16)} {clean_line(report.title, 160)}")
     return 0
