@@ -179,8 +179,11 @@ def when(stamp: int) -> str:
     return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+_TOPIC_NAMES = {"cbdc": "CBDC", "nft": "NFTs", "defi": "DeFi", "token-sales": "Token sales"}
+
+
 def section_title(section: Section) -> str:
-    name = section.topic.replace("-", " ").capitalize() if section.topic != OTHER else "Other"
+    name = _TOPIC_NAMES.get(section.topic) or section.topic.replace("-", " ").capitalize()
     return f"China · {name}" if section.china else name
 
 
