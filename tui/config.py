@@ -74,6 +74,7 @@ class Settings:
     max_page_bytes: int = 5 * 1024 * 1024
     parse_timeout: float = 20.0
     worker_memory_mb: int = 512
+    story_window_hours: float = 72.0
     china_regions: frozenset[str] = frozenset({"CN", "HK", "MO"})
     user_entities: tuple[UserEntity, ...] = ()
     user_topics: dict[str, tuple[str, ...]] = field(default_factory=dict)

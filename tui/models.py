@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.alerts.stage import AlertReport
+    from tui.stories.stage import GroupReport
 
 TOPICS: tuple[str, ...] = (
     "mining",
@@ -222,6 +223,7 @@ class UpdateReport:
     removed: int = 0
     retention_error: str | None = None
     alerts: AlertReport | None = None
+    stories: GroupReport | None = None
 
     @property
     def new_ids(self) -> tuple[int, ...]:

@@ -119,12 +119,11 @@ def test_command_gets_exactly_the_new_matching_stories_once_across_fetches(
 def test_one_alert_per_story_when_grouping_gives_articles_a_story(
         store: Store, feed_server: FeedServer, runner: IsolatedRunner,
         recorder: tuple[list[str], Path]) -> None:
-    """Stories land on another branch; the stage reads ``story_id`` when it exists."""
+    """The stage keys alerts by ``story_id``: a later report of the same story is quiet."""
     argv, out = recorder
-    store.db.conn.execute("ALTER TABLE articles ADD COLUMN story_id INTEGER")
     feed_server.add(TITLES["hk"], "Hong Kong regulator HKMA licenses stablecoin issuers")
     store.add_feed(feed_server.url)
-    store2 = Store.open(store.path)  # a fresh handle sees the new column
+    store2 = Store.open(store.path)
     ids = update(store2, runner)
     store2.db.execute("UPDATE articles SET story_id = 7")
     watches = [Watch("hong-kong", regions=("HK",))]

@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT))
 from tests.benchmarks import bench_app, bench_extract, bench_fetch, bench_store  # noqa: E402
 from tests.benchmarks.measure import print_table  # noqa: E402
 
-SECTIONS = ("fetch", "ingest", "queries", "cli", "size", "retag", "app", "extract")
+SECTIONS = ("fetch", "ingest", "queries", "cli", "size", "retag", "app", "extract",
+            "stories")
 
 
 def main() -> int:
@@ -74,6 +75,10 @@ def main() -> int:
                                                            2 if args.quick else 10))
     if "extract" in chosen:
         bench_extract.report(quick=args.quick)
+    if "stories" in chosen:
+        from tests.benchmarks import bench_stories
+
+        bench_stories.run(None, quick=args.quick)
     return 0
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui import __version__
+from tui.cli import stories as story_cli
 from tui.cli.output import (
     ProgressLine,
     article_detail_json,
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("url")
     commands.add_parser("config", help="write an example config.toml if there is none")
     register_watches(commands)
+    story_cli.add_parsers(commands)
     return parser
 
 
@@ -281,14 +283,18 @@ def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
     flt = Filter(feed_id=feed_id, china=args.china, regions=frozenset(args.region),
                  topics=frozenset(args.topic), entity=args.entity, search=args.search,
                  unread=args.unread, starred=args.starred)
+    if args.json:
+        story_cli.ensure_grouped(engine)
     if args.watch:
         rows = watch_rows(engine, args.watch, flt, max(1, args.limit))
     else:
         rows = store.list_articles(flt, limit=max(1, args.limit))
+    stories = store.story_of([row.id for row in rows]) if args.json else {}
     for row in rows:
         if args.json:
             entities = store.article_entities(row.id)
-            print(json.dumps(article_json(row, entities), ensure_ascii=False))
+            print(json.dumps(article_json(row, entities, stories.get(row.id)),
+                             ensure_ascii=False))
         else:
             print(format_article_line(row))
     return 0
@@ -362,4 +368,5 @@ COMMANDS = {
     "extract": cmd_extract,
     "config": cmd_config,
     "watches": cmd_watches,
+    **story_cli.COMMANDS,
 }

@@ -41,7 +41,9 @@ def describe_feed(feed: Feed, unread: int = 0) -> str:
     return f"[{feed.id:>3}] {lang:2} {unread:>5} unread  {title}  <{feed.url}>  {state}"
 
 
-def article_json(row: ArticleRow, entities: list[Entity]) -> dict[str, Any]:
+def article_json(row: ArticleRow, entities: list[Entity],
+                 story: tuple[int, int] | None = None) -> dict[str, Any]:
+    """``story`` is (story id, number of reports in it) when the article is in one."""
     return {
         "id": row.id,
         "feed": row.feed_title,
@@ -57,6 +59,8 @@ def article_json(row: ArticleRow, entities: list[Entity]) -> dict[str, Any]:
         "regions": list(row.regions),
         "topics": list(row.topics),
         "entities": [{"name": e.name, "type": e.type, "count": e.count} for e in entities],
+        "story": story[0] if story else None,
+        "sources": story[1] if story else 1,
     }
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tui.alerts.channels import Channels
     from tui.alerts.stage import AlertReport
     from tui.alerts.watch import Watch
+    from tui.stories.stage import GroupReport
 
 RetagProgress = Callable[[int, int], None]
 
@@ -142,10 +143,27 @@ class Engine:
                                    force=force, on_progress=on_progress, cancel=cancel,
                                    fetcher=self.fetcher, clock=self.clock)
         new_ids = [i for outcome in outcomes for i in outcome.new_ids]
+        stories = self.group()
         alerts = self.alert(new_ids)
         removed, problem = self.apply_retention()
         return UpdateReport(outcomes=tuple(outcomes), cancelled=cancel.is_set(),
-                            removed=removed, retention_error=problem, alerts=alerts)
+                            removed=removed, retention_error=problem, alerts=alerts,
+                            stories=stories)
+
+    def group(self, article_ids: Sequence[int] | None = None) -> GroupReport:
+        """Put new articles (or ``article_ids``, re-placed) into stories: the same event from
+        several outlets and languages becomes one story, each join with its evidence."""
+        from tui.stories.stage import group_new
+
+        return group_new(self.store, article_ids, self.settings.story_window_hours)
+
+    def regroup(self, on_progress: RetagProgress | None = None, *, signals: bool = True,
+                window_hours: float | None = None) -> GroupReport:
+        """Forget every story and group the whole cache again (after a rule change)."""
+        from tui.stories.stage import regroup
+
+        return regroup(self.store, window_hours or self.settings.story_window_hours,
+                       progress=on_progress, signals=signals)
 
     def alert(self, new_ids: Sequence[int]) -> AlertReport | None:
         """Tell the user about new stories that match an alerting watch (once per story)."""
@@ -193,6 +211,8 @@ class Engine:
             text = extracted.text or None
             tags = self._tag_full_text(detail, text) if text else None
             store.save_extracted(article_id, text=text, error=None, now=now, tags=tags)
+            if tags is not None:
+                self.group([article_id])  # the full text may tie it to another story
         fresh = store.article(article_id)
         assert fresh is not None
         return fresh

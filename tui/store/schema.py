@@ -183,7 +183,13 @@ def m002_masks_covering_index_contentless_fts(db: Database) -> None:
 
 
 @migrations()
-def m003_alerts(db: Database) -> None:
+def m003_alerts_and_stories(db: Database) -> None:
+    """Schema 3: alerts for watches, stories (the same event across outlets)."""
+    _alerts(db)
+    _stories(db)
+
+
+def _alerts(db: Database) -> None:
     """Alerts sent for watches: one row per (watch, story), so a story alerts once ever.
 
     The command runs once per story even when several watches match it: the unique index
@@ -211,6 +217,57 @@ def m003_alerts(db: Database) -> None:
         CREATE INDEX alerts_command_pending ON alerts (id) WHERE command_at IS NULL;
         CREATE INDEX alerts_batch_pending ON alerts (id) WHERE batch_at IS NULL
         """,
+    )
+
+
+def _stories(db: Database) -> None:
+    """Stories: each article belongs to at most one; blocking keys make grouping a lookup.
+
+    - ``stories``: one row per story, with what the list needs (times, title, size, langs);
+    - ``articles.story_id``, indexed with published (also finds the articles not grouped yet);
+    - ``story_signals``: each grouped article's signals and the evidence it joined with;
+    - ``story_keys``: (key, published) → article, so candidates are an index range scan;
+    - a trigger keeps all of it consistent when retention or unsubscribing deletes articles.
+    """
+    run_statements(
+        db,
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            first_seen INTEGER NOT NULL,
+            last_published INTEGER NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            lang TEXT,
+            langs TEXT NOT NULL DEFAULT '',
+            size INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX stories_recent ON stories (last_published DESC, id DESC);
+        ALTER TABLE articles ADD COLUMN story_id INTEGER;
+        CREATE INDEX articles_story ON articles (story_id, published);
+        CREATE TABLE story_signals (
+            article_id INTEGER PRIMARY KEY,
+            published INTEGER,
+            data TEXT NOT NULL,
+            evidence TEXT,
+            matched INTEGER
+        );
+        CREATE TABLE story_keys (
+            key TEXT NOT NULL,
+            published INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            PRIMARY KEY (key, published, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX story_keys_article ON story_keys (article_id)
+        """,
+    )
+    # One statement with semicolons inside, so not through run_statements.
+    db.conn.execute(
+        "CREATE TRIGGER articles_leave_story AFTER DELETE ON articles BEGIN "
+        "DELETE FROM story_keys WHERE article_id = old.id; "
+        "DELETE FROM story_signals WHERE article_id = old.id; "
+        "UPDATE stories SET size = size - 1 WHERE id = old.story_id; "
+        "DELETE FROM stories WHERE id = old.story_id AND size <= 0; "
+        "END"
     )
 
 

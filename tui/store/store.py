@@ -22,6 +22,7 @@ from tui.store.alerts import AlertMixin
 from tui.store.database import StoreError, open_database
 from tui.store.ingest import IngestMixin
 from tui.store.queries import QueryMixin
+from tui.store.stories import StoryMixin
 from tui.text import clean_line, safe_url
 
 _FEED_COLUMNS = (
@@ -34,7 +35,7 @@ class FeedExistsError(StoreError):
     pass
 
 
-class Store(IngestMixin, QueryMixin, AlertMixin):
+class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin):
     """One thread's handle on the database. Create one per thread; close when done."""
 
     def __init__(self, db: Database, path: Path | None = None, notice: str | None = None):

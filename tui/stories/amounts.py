@@ -1,0 +1,130 @@
+"""Amounts, counts and dates normalised across languages: `15亿美元` = `$1.5 billion`.
+
+The tagger's MONEY entities keep each language's own units ("3000万美元", "$30 million"), which
+is right for display but cannot be compared. Here every amount becomes a key of a currency and a
+value rounded to three significant figures ("USD:3e+07"), the same from either language. Plain
+numbers (46 arrests, 13 platforms, 648,210 BTC held) and mentioned dates ("November 10",
+"11月10日") become weaker keys of their own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_EN_SCALE = {
+    "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6,
+    "mn": 1e6, "mln": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3,
+}
+_ZH_SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
+_PREFIX_CUR = {
+    "us$": "USD", "$": "USD", "hk$": "HKD", "a$": "AUD", "s$": "SGD", "c$": "CAD", "nt$": "TWD",
+    "€": "EUR", "£": "GBP", "rmb": "CNY", "cny": "CNY", "usd": "USD", "hkd": "HKD",
+}
+_SUFFIX_CUR = {
+    "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "cny": "CNY", "usdt": "USDT", "usdc": "USDC",
+    "btc": "BTC", "bitcoin": "BTC", "bitcoins": "BTC", "eth": "ETH", "ether": "ETH",
+    "dollars": "USD", "hong kong dollars": "HKD", "trx": "TRX", "hype": "HYPE",
+}
+_ZH_CUR = {
+    "美元": "USD", "美金": "USD", "港元": "HKD", "港币": "HKD", "澳元": "AUD", "新台币": "TWD",
+    "元人民币": "CNY", "人民币": "CNY", "元": "CNY", "欧元": "EUR", "枚比特币": "BTC",
+    "个比特币": "BTC", "枚BTC": "BTC", "枚ETH": "ETH", "枚以太坊": "ETH", "枚以太币": "ETH",
+    "萬美元": "USD", "枚USDT": "USDT", "USDT": "USDT", "枚USDC": "USDC", "USDC": "USDC",
+    "枚TRX": "TRX", "TRX": "TRX", "枚HYPE": "HYPE", "枚以太幣": "ETH", "枚比特幣": "BTC",
+    "港幣": "HKD", "美金元": "USD",
+}
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_EN_MONEY = re.compile(
+    rf"(?P<pre>US\$|HK\$|A\$|S\$|C\$|NT\$|\$|€|£|(?:RMB|CNY|USD|HKD)\s?)?(?P<num>{_NUM})"
+    r"(?:\s?(?P<mult>trillion|billion|million|thousand|bn|mn|mln|tn|[mbk])(?![A-Za-z]))?"
+    r"(?:\s?(?P<suf>hong kong dollars|yuan|renminbi|RMB|CNY|USDT|USDC|BTC|ETH|bitcoins?|ether|"
+    r"dollars|TRX|HYPE)(?![A-Za-z]))?",
+    re.IGNORECASE,
+)
+_ZH_NUM = r"\d[\d,]*(?:\.\d+)?"
+_ZH_MONEY = re.compile(
+    rf"(?P<num>{_ZH_NUM})(?P<mult>万亿|亿|万|萬|千)?"
+    r"(?P<cur>元人民币|人民币|美元|美金|港元|港币|港幣|澳元|欧元|新台币|枚比特币|枚比特幣|个比特币|"
+    r"枚BTC|枚ETH|枚以太坊|枚以太币|枚以太幣|枚USDT|枚USDC|枚TRX|枚HYPE|USDT|USDC|TRX|元)?"
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+_MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES.split(), 1)}
+_EN_DATE = re.compile(
+    r"\b(?P<m>january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\s+(?P<d>\d{1,2})\b", re.IGNORECASE)
+_ZH_DATE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")
+
+
+def _key(currency: str, value: float) -> str:
+    return f"{currency}:{float(f'{value:.3g}'):g}"
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def amounts(text: str) -> tuple[set[str], set[str]]:
+    """(money keys, plain-number keys) found in ``text``, in either language."""
+    text = unicodedata.normalize("NFKC", text)
+    money: set[str] = set()
+    numbers: set[str] = set()
+    for m in _EN_MONEY.finditer(text):
+        start = m.start()
+        if start and (text[start - 1].isalnum() and not _is_cjk(text[start - 1])):
+            continue
+        value = _number(m.group("num"))
+        if value is None:
+            continue
+        mult = (m.group("mult") or "").lower()
+        if mult in ("b", "m", "k") and m.group("mult") not in ("b", "m", "k", "B", "M", "K"):
+            mult = ""
+        value *= _EN_SCALE.get(mult, 1)
+        pre = (m.group("pre") or "").strip().lower()
+        suf = (m.group("suf") or "").lower()
+        currency = _PREFIX_CUR.get(pre) or _SUFFIX_CUR.get(suf)
+        if currency:
+            money.add(_key(currency, value))
+        elif not _YEAR.fullmatch(m.group("num")) and (value >= 10 or "." in m.group("num")):
+            numbers.add(_key("N", value))
+    if not text.isascii():
+        for m in _ZH_MONEY.finditer(text):
+            value = _number(m.group("num"))
+            if value is None:
+                continue
+            mult = m.group("mult") or ""
+            value *= _ZH_SCALE.get(mult.replace("萬", "万"), 1)
+            cur = m.group("cur")
+            if cur:
+                money.add(_key(_ZH_CUR[cur], value))
+            elif mult:
+                numbers.add(_key("N", value))
+    # A money value is also a number ("10亿枚USDT" / "1 billion USDT" may be read either way).
+    numbers |= {_key("N", float(k.split(":", 1)[1])) for k in money}
+    return money, numbers
+
+
+def money_entity(name: str) -> str | None:
+    """The key of one tagger MONEY entity ('$30 million', '3000万美元'), if it reads as one."""
+    found, _ = amounts(name)
+    return next(iter(sorted(found)), None)
+
+
+def dates(text: str) -> set[str]:
+    """Month-day mentions as 'd:MM-DD' ('November 10' and '11月10日' agree)."""
+    found = set()
+    for m in _EN_DATE.finditer(text):
+        found.add(f"d:{_MONTHS[m.group('m').lower()]:02d}-{int(m.group('d')):02d}")
+    for m in _ZH_DATE.finditer(text):
+        found.add(f"d:{int(m.group('m')):02d}-{int(m.group('d')):02d}")
+    return found
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"

@@ -1,0 +1,167 @@
+"""The explainable rule: are two reports one story? The answer carries its evidence.
+
+A score adds up what two reports share, each kind of key with its own weight, discounted for
+keys common in the window (a ticker like BTC is in half the news), plus the shingle similarity.
+Two reports that quote different amounts in the same currency are probably the same kind of
+event on another occasion, so that counts against them. The bar rises with the hours apart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tui.stories.shingles import similarity
+from tui.stories.signals import Signals
+
+WEIGHTS = {"e": 1.0, "n": 0.9, "t": 0.4, "p": 0.15, "$": 1.6, "#": 0.4, "d": 0.3}
+SIM_WEIGHT = 4.0
+COVERAGE = 1.5  # times the share of the sparser report's entities, names and amounts also shared
+NEAR_COPY = 0.6  # estimated Jaccard of the leads' shingles at or above which reports are copies
+REWRITE = 0.3  # similarity that counts as specific evidence on its own (a rewrite of the lead)
+THRESHOLD = 1.7  # score needed at 0 h apart
+PER_DAY = 0.6  # added to the threshold per day apart
+NO_DATE = 0.8  # added when either report has no date: content alone must be stronger
+CONFLICT = 1.2  # different amounts in the same currency, none shared
+STRONG = frozenset("en$")  # the specific kinds: entities, names, amounts
+SUPPORT = 1.5  # pieces of evidence needed: 1 per entity, name, amount or rewritten lead,
+HALF = frozenset("tp#d")  # ... and a half for a ticker, place, number or date
+RUSH_HOURS = 12.0  # reports of one event come in a rush; later ones need more evidence
+LATE_SUPPORT = 0.5
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why two reports are (or are not) one story."""
+
+    score: float
+    threshold: float
+    similarity: float
+    hours_apart: float | None
+    shared: tuple[str, ...]
+    conflict: bool = False
+
+    @property
+    def same(self) -> bool:
+        return self.score >= self.threshold
+
+    def line(self) -> str:
+        """One human line: 'shared Binance, $30 million; similarity 0.42; 3 h apart'."""
+        parts = []
+        names = [describe_key(k) for k in self.shared if k[0] not in "b#dh"]
+        if names:
+            parts.append("shared " + ", ".join(names[:6]))
+        if self.similarity >= 0.05:
+            parts.append(f"similarity {self.similarity:.2f}")
+        if self.hours_apart is not None:
+            parts.append(f"{self.hours_apart:.0f} h apart")
+        if self.conflict:
+            parts.append("different amounts")
+        return "; ".join(parts) or "no shared evidence"
+
+    def to_json(self) -> dict[str, object]:
+        return {"score": round(self.score, 3), "threshold": round(self.threshold, 3),
+                "similarity": round(self.similarity, 3), "hours_apart":
+                None if self.hours_apart is None else round(self.hours_apart, 1),
+                "shared": [describe_key(k) for k in self.shared if k[0] not in "bh"],
+                "conflict": self.conflict}
+
+
+def describe_key(key: str) -> str:
+    """A key as a reader would say it: 'e:binance' → 'binance', '$:USD:3e+07' → '$30 million'."""
+    kind, _, rest = key.partition(":")
+    if kind == "$":
+        currency, _, value = rest.partition(":")
+        return _money(currency, float(value))
+    if kind == "#":
+        return f"{float(rest):,.10g}"
+    if kind == "d":
+        return rest
+    return rest
+
+
+def _money(currency: str, value: float) -> str:
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if value >= scale:
+            text = f"{value / scale:.3g} {word}"
+            break
+    else:
+        text = f"{value:,.0f}"
+    return f"${text}" if currency == "USD" else f"{text} {currency}"
+
+
+def key_weight(key: str, df: int) -> float:
+    """Kind weight, discounted for keys many reports in the window carry."""
+    base = WEIGHTS.get(key[0], 0.0)
+    return base / (1.0 + math.log1p(max(df - 1, 0) / 4.0))
+
+
+def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
+            memo: dict[str, float] | None = None) -> Evidence:
+    """Score two reports; ``df`` says how many reports in the window carry a key.
+
+    ``memo`` caches key weights across the comparisons of one report with its candidates.
+    """
+    memo = {} if memo is None else memo
+
+    def weigh(key: str) -> float:
+        weight = memo.get(key)
+        if weight is None:
+            weight = memo[key] = key_weight(key, df(key) if df else 1)
+        return weight
+
+    common = a.keys & b.keys
+    shared = tuple(sorted(common))
+    sim = similarity(a.sig, b.sig, a.empty, b.empty)
+    score = SIM_WEIGHT * sim
+    support = float(sim >= REWRITE)
+    for key in shared:
+        if key[0] != "b":
+            score += weigh(key)
+            if key[0] in STRONG:
+                support += 1.0
+            elif key[0] in HALF:
+                support += 0.5
+    # The sparser side's specific evidence: the new report's with the window's counts (the
+    # same for every candidate, so memoised); the candidate's at base weight, its shared
+    # keys at the window's weight.
+    mine = memo.get("\0strong")
+    if mine is None:
+        mine = memo["\0strong"] = sum(weigh(k) for k in a.strong)
+    both = [k for k in common if k[0] in STRONG]
+    shared_weight = sum(weigh(k) for k in both)
+    theirs = b.base_strong - sum(WEIGHTS[k[0]] for k in both) + shared_weight
+    smaller = min(mine, theirs)
+    if smaller > 0:
+        score += COVERAGE * shared_weight / smaller
+    conflict = _conflict(a, b)
+    if conflict:
+        score -= CONFLICT
+    hours = None
+    threshold = THRESHOLD
+    if a.published is not None and b.published is not None:
+        hours = abs(a.published - b.published) / 3600
+        threshold += PER_DAY * hours / 24
+    else:
+        threshold += NO_DATE
+    needed = SUPPORT + (LATE_SUPPORT if hours is None or hours > RUSH_HOURS else 0.0)
+    if support < needed:  # one shared name alone: the same actor, not yet the same event
+        score = min(score, threshold - 0.01)
+    if sim >= NEAR_COPY and not conflict:
+        score = max(score, threshold)
+    return Evidence(score, threshold, sim, hours, shared, conflict)
+
+
+def _conflict(a: Signals, b: Signals) -> bool:
+    """Each report's largest amount in a shared currency is missing from the other.
+
+    The largest amount is usually the headline one (the sum stolen, minted, raised); two
+    reports whose headline sums disagree are the same kind of event on different occasions.
+    """
+    mine = a.largest
+    theirs = b.largest
+    for currency in mine.keys() & theirs.keys():
+        if mine[currency] not in b.keys and theirs[currency] not in a.keys:
+            return True
+    return False

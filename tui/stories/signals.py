@@ -1,0 +1,226 @@
+"""What one article brings to grouping: canonical entities, names, amounts, dates, a signature.
+
+Entities come from the tagger (its gazetteer maps 币安/Binance and 中国人民银行/PBoC to one
+canonical name), so as the tagger improves, grouping improves with it. Everything else is
+computed here from the text. Every signal is a short string key with a kind prefix; the keys
+that are specific enough to find candidates ("blocking keys") are a subset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Any
+
+from tui.stories.amounts import amounts, dates, money_entity
+from tui.stories.shingles import band_keys, detect_lang, empty_mask, shingles, signature
+
+# Kinds: e entity (ORG/PERSON), t ticker, p place, n a Latin proper name the gazetteer does not
+# know (Velora, PantherTrade, AETH: Chinese reports keep them in Latin letters), $ money,
+# # number, d a mentioned date, b a shingle band.
+BLOCKING_KINDS = frozenset("etn$b")
+LEAD_CHARS = 400
+TEXT_CHARS = 3000
+_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*)(?![A-Za-z0-9])")
+_STOP_WORDS = (
+    """a an the and or but of in on at to for from by with as is are was were be been it its
+    this that these those after before over under into about up down out new more most first
+    second third last next why how what when who where which while than then there here says
+    said say will would can could may might should must not no yes all any some one two three
+    four five six seven eight nine ten his her their our we you they he she i us uk eu
+    analysts analyst report reports according data on-chain chain crypto cryptocurrency
+    exchange exchanges token tokens stablecoin stablecoins bank banks market markets price
+    investors investor company firm group fund funds monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october
+    november december q1 q2 q3 q4 ceo cto coo cfo ipo etf etfs spot hack hacks exploit
+    inc ltd limited co corp chinese hong kong utc gmt defi web3 nft nfts"""
+)
+_NAME_STOP = frozenset(_STOP_WORDS.split())
+_CONNECTOR = re.compile(r"(?:['’]s)?\s+(?:(?:and|of|the|for|&)\s+)*")
+# Entities that name a whole field or country rather than an event's actors.
+_WEAK_ENTITIES = frozenset({"china", "chinese crypto policy terms", "chinese government"})
+
+
+@dataclass(frozen=True)
+class Signals:
+    """One article's grouping signals. ``ref`` is the caller's id (article id or record id)."""
+
+    ref: Any
+    published: int | None
+    lang: str
+    title: str
+    keys: frozenset[str]
+    sig: tuple[int, ...] = field(repr=False)
+
+    @cached_property
+    def strong(self) -> frozenset[str]:
+        """The specific keys: entities, names, amounts."""
+        return frozenset(k for k in self.keys if k[0] in "en$")
+
+    @cached_property
+    def empty(self) -> int:
+        """The signature's empty bins as a bit mask (for a fast similarity)."""
+        return empty_mask(self.sig)
+
+    @cached_property
+    def base_strong(self) -> float:
+        """The specific keys' weight before any discount for common keys."""
+        from tui.stories.score import WEIGHTS
+
+        return sum(WEIGHTS[k[0]] for k in self.strong)
+
+    @cached_property
+    def largest(self) -> dict[str, str]:
+        """Per currency, the headline amount's key: the largest in the title, else overall."""
+        headline = any(k[0] == "h" for k in self.keys)
+        best: dict[str, tuple[float, str]] = {}
+        for key in self.keys:
+            if key[0] == ("h" if headline else "$"):
+                _, currency, value = key.split(":", 2)
+                if currency not in best or float(value) > best[currency][0]:
+                    best[currency] = (float(value), "$" + key[1:])
+        return {currency: key for currency, (_, key) in best.items()}
+
+    def blocking_keys(self) -> list[str]:
+        return sorted(k for k in self.keys if k[0] in BLOCKING_KINDS and _specific(k))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"p": self.published, "l": self.lang, "t": self.title,
+                "k": sorted(self.keys), "s": list(self.sig)}
+
+    @classmethod
+    def from_json(cls, ref: Any, data: dict[str, Any]) -> Signals:
+        return cls(ref, data["p"], data["l"], data["t"], frozenset(data["k"]), tuple(data["s"]))
+
+
+def _specific(key: str) -> bool:
+    """Numbers are blocking keys only when they are rare-looking (three significant figures)."""
+    if key[0] != "#":
+        return True
+    digits = key.split(":", 1)[1].split("e")[0].replace(".", "").strip("0")
+    return len(digits) >= 3
+
+
+def entity_keys(entities: Iterable[tuple[str, str]]) -> set[str]:
+    """Keys for (canonical name, type) pairs as the tagger gives them."""
+    keys: set[str] = set()
+    for name, kind in entities:
+        low = name.casefold()
+        if low in _WEAK_ENTITIES:
+            keys.add(f"p:{low}")
+        elif kind in ("ORG", "PERSON"):
+            keys.add(f"e:{low}")
+        elif kind == "TICKER":
+            keys.add(f"t:{low}")
+        elif kind == "PLACE":
+            keys.add(f"p:{low}")
+        elif kind == "MONEY":
+            money = money_entity(name)
+            if money:
+                keys.add(f"$:{money}")
+    return keys
+
+
+_MEMO: dict[Callable[[str], str], Callable[[str], str]] = {}
+
+
+def _memoised(canonical: Callable[[str], str] | None) -> Callable[[str], str]:
+    """``canonical`` with a cache: the same names recur in every report about them."""
+    if canonical is None:
+        from tui.tagging import default_tagger
+
+        canonical = default_tagger().canonical
+    cached = _MEMO.get(canonical)
+    if cached is None:
+        if len(_MEMO) > 8:
+            _MEMO.clear()
+        cached = _MEMO[canonical] = lru_cache(maxsize=65536)(canonical)
+    return cached
+
+
+def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None = None
+              ) -> set[str]:
+    """Capitalised Latin tokens that are not common words nor part of a known name.
+
+    A run of capitalised words that the gazetteer knows as an alias ("Securities and Futures
+    Commission" is the SFC) is already counted as its entity, so its words are left out.
+    """
+    canonical = _memoised(canonical)
+    tokens = [(m.start(), m.end(), m.group(1)) for m in _NAME.finditer(text)]
+    skip: set[int] = set()
+    run: list[int] = []
+
+    def close_run() -> None:
+        for i in range(len(run)):
+            for j in range(len(run), i, -1):
+                span = text[tokens[run[i]][0] : tokens[run[j - 1]][1]]
+                if canonical(span) != span:
+                    skip.update(run[i:j])
+                    break
+        run.clear()
+
+    for index, (start, _, _) in enumerate(tokens):
+        if run:
+            gap = text[tokens[run[-1]][1] : start]
+            if not _CONNECTOR.fullmatch(gap):
+                close_run()
+        run.append(index)
+        if len(run) >= 6:
+            close_run()
+    close_run()
+    found = set()
+    for index, (_, _, word) in enumerate(tokens):
+        token = word.casefold()
+        if index in skip or len(token) < 3 or token in _NAME_STOP or token in known:
+            continue
+        if token.isdigit():
+            continue
+        found.add(f"n:{token}")
+    return found
+
+
+def signals_from_parts(
+    ref: Any,
+    title: str,
+    summary: str,
+    content: str,
+    published: int | None,
+    lang: str | None,
+    entities: Iterable[tuple[str, str]],
+    canonical: Callable[[str], str] | None = None,
+) -> Signals:
+    """Signals from an article's text and the tagger's entities (canonical name, type).
+
+    ``canonical`` maps a known alias to its canonical name (``Tagger.canonical``); by
+    default the default tagger's.
+    """
+    title = title or ""
+    lead = f"{title}\n{summary or ''}"[:LEAD_CHARS]
+    text = f"{title}\n{summary or ''}\n{content or ''}"[:TEXT_CHARS]
+    lang = lang if lang in ("en", "zh") else detect_lang(text)
+    keys = entity_keys(entities)
+    # A one-word entity (Binance, OKX) is its own key; the words of a longer name the tagger
+    # guessed ("Harborline Finance") stay names, since a Chinese report may keep one word.
+    known = {key[2:] for key in keys if key[0] in "etp"}
+    keys |= name_keys(text, known, canonical)
+    money, numbers = amounts(text)
+    keys |= {f"$:{m}" for m in money}
+    keys |= {f"h:{m}" for m in amounts(title)[0]}  # headline amounts: different ones conflict
+    keys |= {f"#:{n.split(':', 1)[1]}" for n in numbers}
+    keys |= dates(text)
+    sig = signature(shingles(lead, lang))
+    keys |= set(band_keys(sig))
+    return Signals(ref, published, lang, title, frozenset(keys), sig)
+
+
+def signals_from_record(record: dict[str, Any], tagger: Any, published: int | None) -> Signals:
+    """Signals for a JSON record {id, title, summary, content, lang}, tagging it with ``tagger``."""
+    title = record.get("title") or ""
+    summary = record.get("summary") or ""
+    content = record.get("content") or ""
+    tags = tagger.tag(title, summary, content, record.get("lang"))
+    entities = [(e.name, e.type) for e in tags.entities]
+    return signals_from_parts(record.get("id"), title, summary, content, published,
+                              record.get("lang"), entities, tagger.canonical)
