@@ -5,15 +5,20 @@ decompressed size of every read, so a gzip bomb costs one 64 KiB chunk of memory
 and we can stop it at the size cap (reference/untrusted-input.md F9). Per-read timeouts do
 not bound a server that drips one byte at a time (F10), so each fetch also has an overall
 deadline: it is checked between chunks, and a watchdog shuts the socket when it passes, which
-also stops a drip inside the status line or headers. Redirects are followed by hand so the
-scheme is checked on every hop. Nothing here raises for network or HTTP trouble: every
-failure becomes ``FetchResult(status="error", error=<short human reason>)``.
+also stops a drip inside the status line or headers and in a close-delimited body (the
+watchdog owns the socket itself, :mod:`tui.feeds.deadline`). Redirects are followed by hand
+so the scheme is checked on every hop, and every address connected to passes the address
+policy of :mod:`tui.feeds.addresses` (no metadata or link-local addresses, no redirect from
+a public address into the machine or the LAN). Nothing here raises for network or HTTP
+trouble: every failure becomes ``FetchResult(status="error", error=<short human reason>)``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import http
+import http.client
 import socket
 import ssl
 import time
@@ -27,6 +32,7 @@ from urllib3.connection import HTTPConnection
 from urllib3.exceptions import NameResolutionError
 
 from tui.config import Settings
+from tui.feeds.addresses import AddressRefused, Hops, Network, parse_ip
 from tui.feeds.deadline import Watch, WatchedAdapter, current
 from tui.models import FetchResult
 from tui.text import clean_line, safe_url
@@ -79,17 +85,24 @@ def fetch(
     max_bytes: int | None = None,
     accept: str = FEED_ACCEPT,
     session: requests.Session | None = None,
+    network: Network | None = None,
+    origin: str | None = None,
 ) -> FetchResult:
     """GET ``url`` with caps, deadline and conditional headers; never raises for I/O trouble.
 
     Returns status "ok" (body is the decoded body), "not_modified" (304) or "error".
+    ``origin``: the URL this one came from (a feed, for an article link); its address sets
+    the scope the fetch must stay in. Without it, ``url`` itself is the user's choice.
+    ``network`` replaces DNS and connect (tests).
     """
     started = time.monotonic()
     own_session = session is None
     active = make_session(settings) if session is None else session
     watch = Watch(settings.deadline)
-    previous = getattr(current, "watch", None)
+    previous = getattr(current, "watch", None), getattr(current, "hops", None)
     current.watch = watch
+    hops = Hops(network) if network is not None else Hops()
+    current.hops = hops
     job = _Job(
         url=url,
         settings=settings,
@@ -100,33 +113,71 @@ def fetch(
         accept=accept,
         watch=watch,
         started=started,
+        hops=hops,
     )
     try:
+        if origin is not None:
+            _scope_from(hops, origin, settings)
         result = _fetch(job)
     except _Failure as failure:
         result = _error(url, failure.reason, started, failure.http_status)
     except Exception as exc:  # the poller must never die because of one feed
-        reason = _timeout_reason(settings) if watch.expired else _describe(exc, settings)
+        refused = _refusal(exc)
+        if refused is not None:
+            reason = refused
+        elif watch.expired:
+            reason = _timeout_reason(settings)
+        else:
+            reason = _describe(exc, settings)
         result = _error(url, reason, started)
     finally:
         watch.cancel()
-        current.watch = previous
+        current.watch, current.hops = previous
         if own_session:
             active.close()
     return result
 
 
 def fetch_page(
-    url: str, settings: Settings, session: requests.Session | None = None
+    url: str,
+    settings: Settings,
+    session: requests.Session | None = None,
+    *,
+    origin: str | None = None,
+    network: Network | None = None,
 ) -> FetchResult:
-    """Fetch an article page: HTML Accept header and the (smaller) page size cap."""
+    """Fetch an article page: HTML Accept header and the (smaller) page size cap.
+
+    Pass the feed's URL as ``origin`` for a link found in a feed, so a public feed cannot
+    point the reader at the machine or the LAN.
+    """
     return fetch(
         url,
         settings=settings,
         max_bytes=settings.max_page_bytes,
         accept=PAGE_ACCEPT,
         session=session,
+        network=network,
+        origin=origin,
     )
+
+
+def _scope_from(hops: Hops, origin: str, settings: Settings) -> None:
+    """Set the fetch's scope from the address of ``origin`` (public if in any doubt)."""
+    parts = urlsplit(origin)
+    try:
+        addresses = hops.resolve(parts.hostname or "", parts.port or 80,
+                                 settings.connect_timeout)
+        hops.admit(addresses[0])
+    except (AddressRefused, OSError, IndexError, ValueError):
+        hops.scope = "public"
+
+
+def _refusal(exc: BaseException) -> str | None:
+    for err in _chain(exc):
+        if isinstance(err, AddressRefused):
+            return str(err)
+    return None
 
 
 @dataclass
@@ -142,6 +193,7 @@ class _Job:
     accept: str
     watch: Watch
     started: float
+    hops: Hops
 
     @property
     def expired(self) -> bool:
@@ -162,6 +214,7 @@ def _fetch(job: _Job) -> FetchResult:
         remaining = job.started + settings.deadline - time.monotonic()
         if remaining <= 0 or job.watch.expired:
             raise _Failure(_timeout_reason(settings))
+        _check_literal(job.hops, current)
         timeout = (min(settings.connect_timeout, remaining), min(settings.read_timeout, remaining))
         response = job.session.get(
             current,
@@ -179,6 +232,20 @@ def _fetch(job: _Job) -> FetchResult:
         finally:
             response.close()
     raise _Failure("too many redirects")
+
+
+def _check_literal(hops: Hops, url: str) -> None:
+    """An address spelled in the URL is judged before any DNS or proxy sees it."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        raise _Failure(f"invalid URL: {_show(url)}") from None
+    literal = parse_ip(host)
+    if literal is not None:
+        try:
+            hops.admit(literal)
+        except AddressRefused as exc:
+            raise _Failure(str(exc)) from None
 
 
 def _redirect_target(session: requests.Session, response: requests.Response, current: str) -> str:
@@ -242,6 +309,9 @@ def _read_body(job: _Job, response: requests.Response) -> bytes:
     conn = getattr(response.raw, "connection", None)
     if isinstance(conn, HTTPConnection):
         job.watch.add(conn)  # covers sessions not made by make_session (body phase only)
+    sock = _response_socket(response)
+    if sock is not None:
+        job.watch.add_socket(sock)  # a close-delimited body holds the only reference
     timed_out = _Failure(_timeout_reason(job.settings), response.status_code)
     chunks: list[bytes] = []
     total = 0
@@ -260,6 +330,16 @@ def _read_body(job: _Job, response: requests.Response) -> bytes:
     if job.watch.expired:
         raise timed_out  # the watchdog may have cut the stream so it looks like a clean end
     return b"".join(chunks)
+
+
+def _response_socket(response: requests.Response) -> socket.socket | None:
+    """The socket a response reads from, dug out of http.client's buffered reader."""
+    with contextlib.suppress(AttributeError):
+        raw = response.raw._fp.fp.raw  # HTTPResponse → BufferedReader → SocketIO
+        sock = getattr(raw, "_sock", None)
+        if isinstance(sock, socket.socket):
+            return sock
+    return None
 
 
 # --- describing things ---------------------------------------------------------------------
@@ -319,6 +399,12 @@ def _describe(exc: BaseException, settings: Settings) -> str:
         return "invalid URL"
     chain = list(_chain(exc))
     text = " ".join(str(e) for e in chain)
+    for err in chain:
+        if isinstance(err, http.client.LineTooLong):
+            what = clean_line(str(err).rsplit("reading ", 1)[-1], 40) or "line"
+            return f"the server sent an over-long {what} (over 64 KB): not a usable HTTP response"
+    if "got more than" in text and "headers" in text:
+        return "the server sent too many response headers (over 100): not a usable HTTP response"
     if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text:
         return "connection refused"
     if any(isinstance(e, NameResolutionError | socket.gaierror) for e in chain):
