@@ -125,8 +125,8 @@ def fetch(
         refused = _refusal(exc)
         if refused is not None:
             reason = refused
-        elif watch.expired:
-            reason = _timeout_reason(settings)
+        elif watch.expired or time.monotonic() - started >= settings.deadline - 0.05:
+            reason = _timeout_reason(settings)  # a per-read timeout cut to the deadline
         else:
             reason = _describe(exc, settings)
         result = _error(url, reason, started)
