@@ -84,7 +84,9 @@ def test_the_same_feed_without_a_subset_is_read(encoding: tuple[str, bytes, str 
     body = bom + text.encode(codec)
     content_type = f"application/xml; charset={declared or codec}"
     assert not declares_entities(body, content_type)
-    if codec == "cp037" or (not bom and codec.startswith("utf-32")):
+    undetectable = not bom and (codec.startswith("utf-32") or
+                                (declared is None and codec.startswith("utf-16")))
+    if codec == "cp037" or undetectable:
         return  # whether feedparser reads these is its business; we only must not refuse
     # No charset here: feedparser misreads big-endian UTF-16 served as "charset=utf-16"
     # (it is not refused by us, it is just unreadable; seen on main too).
