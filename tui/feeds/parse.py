@@ -13,6 +13,7 @@ import codecs
 import hashlib
 import io
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -218,15 +219,40 @@ def _text_field(container: Any, key: str) -> str:
 def _timestamp(entry: Any, *names: str) -> int | None:
     for name in names:
         # dict.get: FeedParserDict.get would map updated→published with a warning.
-        value = dict.get(entry, f"{name}_parsed")
-        if value:
-            try:
-                stamp = calendar.timegm(value)
-            except (OverflowError, ValueError, TypeError, IndexError):
-                continue
-            if stamp >= _EARLIEST:
-                return int(stamp)
+        fields = _date_fields(dict.get(entry, f"{name}_parsed"))
+        if fields is None:
+            continue
+        try:
+            stamp = calendar.timegm(fields)
+        except (OverflowError, ValueError):
+            continue
+        if stamp >= _EARLIEST:
+            return int(stamp)
     return None
+
+
+# (low, high) for year, month, day, hour, minute, second (leap seconds), weekday, yearday, DST
+_DATE_RANGES = ((1, 9999), (1, 12), (1, 31), (0, 23), (0, 59), (0, 61), (0, 6), (0, 366),
+                (-1, 1))
+
+
+def _date_fields(value: object) -> tuple[int, ...] | None:
+    """A struct_time or a 9-tuple of in-range ints, else None ("no date").
+
+    feedparser gives struct_time; anything else reaching here is a malformed entry, and
+    what calendar.timegm raises for it differs between Python versions (issue 17).
+    """
+    if isinstance(value, time.struct_time):
+        fields = tuple(value)[:9]
+    elif isinstance(value, tuple | list) and len(value) == 9:
+        fields = tuple(value)
+    else:
+        return None
+    if not all(type(n) is int for n in fields):
+        return None
+    if not all(low <= n <= high for n, (low, high) in zip(fields, _DATE_RANGES, strict=True)):
+        return None
+    return fields
 
 
 def _best_content(entry: Any) -> str:
