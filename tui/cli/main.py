@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui import __version__
+from tui.cli import db as db_commands
 from tui.cli.output import (
     ProgressLine,
     article_json,
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="print an article page's text as Markdown")
     extract.add_argument("url")
     commands.add_parser("config", help="write an example config.toml if there is none")
+    db_commands.add_parser(commands)
     return parser
 
 
@@ -101,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         handler = COMMANDS.get(args.command, cmd_app)
+        if args.command not in _NO_STORE:
+            _announce_damage(context, fetching=args.command == "fetch")
         return handler(context, args)
     except NoSuchFeed as exc:
         print(f"sinowire: no such feed: {exc}", file=sys.stderr)
@@ -118,6 +122,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         context.close()
+
+
+_NO_STORE = frozenset({"paths", "config", "db"})
+
+
+def _announce_damage(context: Context, *, fetching: bool) -> None:
+    """A damaged, set-aside or restored cache is said on stderr, every time it is so."""
+    store = context.store
+    if store.notice:
+        print(f"sinowire: {store.notice}", file=sys.stderr)
+    if fetching:
+        store.refuse_if_damaged()  # no network round for a cache that cannot be written
 
 
 class NoSuchFeed(Exception):
@@ -217,14 +233,17 @@ def _import_opml(context: Context, file: Path) -> int:
         print(f"sinowire: {file}: {exc}", file=sys.stderr)
         return 2
     added = duplicates = 0
-    for item in result.feeds:
-        try:
-            context.store.add_feed(item.url, item.title, item.lang)
-            added += 1
-        except FeedExistsError:
-            duplicates += 1
-        except StoreError as exc:
-            print(f"skipped: {exc}", file=sys.stderr)
+    with context.store.batch_feed_changes():  # feeds.opml written once, not per feed
+        for item in result.feeds:
+            try:
+                context.store.add_feed(item.url, item.title, item.lang)
+                added += 1
+            except FeedExistsError:
+                duplicates += 1
+            except StoreError as exc:
+                if context.store.damaged is not None:
+                    raise
+                print(f"skipped: {exc}", file=sys.stderr)
     for reason in result.skipped:
         print(f"skipped: {reason}", file=sys.stderr)
     print(f"imported {added} feeds; {duplicates} already subscribed; "
@@ -349,4 +368,5 @@ COMMANDS = {
     "retag": cmd_retag,
     "extract": cmd_extract,
     "config": cmd_config,
+    "db": db_commands.run,
 }
