@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.store import search_index
+from tui.store import pagescan, search_index
 from tui.store.database import (
     GuardedConnection,
     connect,
@@ -100,8 +100,8 @@ def recover(source: Path, cache: Path, *, use_cli: bool | None = None) -> Recove
     if not source.exists():
         raise RecoveryError(f"{source} does not exist")
     tool = shutil.which("sqlite3") if use_cli is not False else None
-    if use_cli and tool is None:
-        raise RecoveryError("the sqlite3 command is not installed")
+    if use_cli and not cli_recover_works():
+        raise RecoveryError("the sqlite3 command is not installed or its .recover fails")
     with tempfile.TemporaryDirectory(prefix="sinowire-recover-", dir=cache.parent) as work:
         folder = Path(work)
         salvage, method = source, "row-by-row copy"
@@ -111,6 +111,10 @@ def recover(source: Path, cache: Path, *, use_cli: bool | None = None) -> Recove
                 salvage, method = salvaged, "SQLite .recover"
         built = folder / "new.db"
         counts = _copy_into(salvage, built)
+        if not counts.get("feeds") and not counts.get("articles"):
+            built.unlink(missing_ok=True)
+            counts = _copy_into(source, built, scan_pages=True)
+            method = "page scan (the schema was unreadable)"
         if not counts.get("feeds") and not counts.get("articles"):
             raise RecoveryError(f"nothing readable in {source}: no feeds or articles found; "
                                 "the cache was left as it is")
@@ -132,11 +136,15 @@ def _read_only(path: Path) -> sqlite3.Connection:
 
 
 def _salvage_with_cli(tool: str, source: Path, target: Path) -> Path | None:
-    """``sqlite3 SOURCE .recover | sqlite3 TARGET``; None if the tool got nothing out."""
+    """``sqlite3 SOURCE .recover | sqlite3 TARGET``; None if the tool got nothing out.
+
+    Some builds ship a ``.recover`` that fails on every file ("SQL logic error": no
+    sqlite_dbpage table compiled in); then the row-by-row copy does the work.
+    """
     try:
         dump = subprocess.run([tool, "-readonly", str(source), ".recover"],
                               capture_output=True, timeout=600, check=False)
-        if not dump.stdout.strip():
+        if dump.returncode != 0 or b"INSERT" not in dump.stdout:
             return None
         subprocess.run([tool, str(target)], input=dump.stdout, capture_output=True,
                        timeout=600, check=False)
@@ -145,18 +153,36 @@ def _salvage_with_cli(tool: str, source: Path, target: Path) -> Path | None:
     return target if target.exists() else None
 
 
-def _copy_into(salvage: Path, built: Path) -> dict[str, int]:
+def cli_recover_works() -> bool:
+    """Whether this machine's sqlite3 command has a working ``.recover``."""
+    tool = shutil.which("sqlite3")
+    if tool is None:
+        return False
+    with tempfile.TemporaryDirectory() as work:
+        probe = Path(work) / "probe.db"
+        with contextlib.closing(sqlite3.connect(probe)) as conn:
+            conn.execute("CREATE TABLE t (a)")
+            conn.execute("INSERT INTO t VALUES (1)")
+            conn.commit()
+        return _salvage_with_cli(tool, probe, Path(work) / "out.db") is not None
+
+
+def _copy_into(salvage: Path, built: Path, *, scan_pages: bool = False) -> dict[str, int]:
     db = connect(built)
     target = db.conn
+    target.commit()
     counts: dict[str, int] = {}
     try:
-        with contextlib.closing(_read_only(salvage)) as source:
-            target.execute("PRAGMA foreign_keys = OFF")
-            wanted = _tables(target)
-            present = set(_tables(source))
-            for table in wanted:
-                if table in present:
-                    counts[table] = _copy_table(source, target, table)
+        target.execute("PRAGMA foreign_keys = OFF")
+        if scan_pages:
+            counts = _copy_scanned(salvage, target)
+        else:
+            with contextlib.closing(_read_only(salvage)) as source:
+                wanted = _tables(target)
+                present = set(_tables(source))
+                for table in wanted:
+                    if table in present:
+                        counts[table] = _copy_table(source, target, table)
         search_index.rebuild(target)
         target.commit()
         target.execute("PRAGMA foreign_keys = ON")
@@ -165,6 +191,52 @@ def _copy_into(salvage: Path, built: Path) -> dict[str, int]:
             target.path = ""
         target.close()
     return counts
+
+
+_TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (int, float)}
+
+
+def _copy_scanned(damaged: Path, target: sqlite3.Connection) -> dict[str, int]:
+    """Rows read off the pages, each put in the one known table whose shape it fits."""
+    shapes = []
+    for table in ("meta", "feeds", "entities", "articles", "bodies"):
+        info = list(target.execute(f'PRAGMA table_info("{table}")'))
+        optional = 0  # trailing columns added later with a default may be absent
+        for column in reversed(info):
+            if column[4] is None:
+                break
+            optional += 1
+        shapes.append((table, info, len(info) - optional))
+    counts = dict.fromkeys((t for t, _, _ in shapes), 0)
+    for rowid, values in pagescan.scan_rows(damaged):
+        fits = [(t, info) for t, info, least in shapes
+                if least <= len(values) <= len(info) and _fits(info, values)]
+        if len(fits) != 1:
+            continue
+        table, info = fits[0]
+        row = list(values)
+        if info[0][5] and info[0][2].upper() == "INTEGER" and row[0] is None:
+            row[0] = rowid  # an INTEGER PRIMARY KEY is stored as NULL: it is the rowid
+        names = ", ".join(f'"{c[1]}"' for c in info[:len(row)])
+        marks = ", ".join("?" for _ in row)
+        try:
+            counts[table] += target.execute(
+                f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})', row).rowcount
+        except sqlite3.DatabaseError:
+            continue
+    return counts
+
+
+def _fits(info: list[tuple], values: list[object]) -> bool:
+    for index, (column, value) in enumerate(zip(info, values, strict=False)):
+        declared, not_null = column[2].upper(), column[3]
+        if value is None:
+            if not_null and not (index == 0 and column[5]):
+                return False
+            continue
+        if not isinstance(value, _TYPES.get(declared, (object,))) or isinstance(value, bool):
+            return False
+    return True
 
 
 def _tables(conn: sqlite3.Connection) -> list[str]:
