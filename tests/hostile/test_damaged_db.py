@@ -154,7 +154,7 @@ def test_damage_found_at_run_time_stops_writes_once_and_recover_keeps_state(
     # The next run says so at once and does not go to the network at all.
     hits = len(httpserver.log)
     code, out, err = cli(capsys, "fetch", "--force")
-    assert code == 2 and "is damaged" in err
+    assert code == 2 and err.count("is damaged") == 1
     assert len(httpserver.log) == hits
     code, out, err = cli(capsys, "list", "--limit", "5")
     assert "is damaged" in err  # reading goes on (what is readable), but the user is told
@@ -187,7 +187,7 @@ def test_recover_both_ways_keeps_what_is_readable(
     db = home / "sinowire.db"
     overwrite_pages(db, share=0.15, seed=3)
     report = recover(db, db, use_cli=use_cli)
-    assert report.method == ("SQLite .recover" if use_cli else "row-by-row copy")
+    assert report.method.startswith("SQLite .recover" if use_cli else "row-by-row copy")
     assert report.counts["feeds"] == FEEDS
     assert 0 < report.counts["articles"] <= cache["articles"]  # type: ignore[operator]
     assert report.kept is not None and report.kept.exists()

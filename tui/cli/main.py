@@ -130,10 +130,10 @@ _NO_STORE = frozenset({"paths", "config", "db"})
 def _announce_damage(context: Context, *, fetching: bool) -> None:
     """A damaged, set-aside or restored cache is said on stderr, every time it is so."""
     store = context.store
-    if store.notice:
-        print(f"sinowire: {store.notice}", file=sys.stderr)
     if fetching:
         store.refuse_if_damaged()  # no network round for a cache that cannot be written
+    if store.notice:
+        print(f"sinowire: {store.notice}", file=sys.stderr)
 
 
 class NoSuchFeed(Exception):

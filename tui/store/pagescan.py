@@ -78,7 +78,10 @@ def scan_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
         return
     usable = page_size - data[20]
     pages = len(data) // page_size
+    free = _freelist(data, page_size, pages)
     for number in range(1, pages + 1):
+        if number in free:
+            continue  # freed pages hold rows that were deleted: never bring those back
         start = (number - 1) * page_size
         page = data[start:start + page_size]
         header = 100 if number == 1 else 0
@@ -92,6 +95,20 @@ def scan_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
                 yield _cell(data, page, pointer, usable, page_size)
             except (ValueError, IndexError, struct.error):
                 continue
+
+
+def _freelist(data: bytes, page_size: int, pages: int) -> set[int]:
+    free: set[int] = set()
+    trunk = int.from_bytes(data[32:36], "big")
+    while 0 < trunk <= pages and trunk not in free:
+        free.add(trunk)
+        start = (trunk - 1) * page_size
+        count = min(int.from_bytes(data[start + 4:start + 8], "big"), page_size // 4 - 2)
+        for index in range(count):
+            at = start + 8 + 4 * index
+            free.add(int.from_bytes(data[at:at + 4], "big"))
+        trunk = int.from_bytes(data[start:start + 4], "big")
+    return free
 
 
 def _cell(data: bytes, page: bytes, pointer: int, usable: int,

@@ -110,11 +110,9 @@ def recover(source: Path, cache: Path, *, use_cli: bool | None = None) -> Recove
             if salvaged is not None:
                 salvage, method = salvaged, "SQLite .recover"
         built = folder / "new.db"
-        counts = _copy_into(salvage, built)
-        if not counts.get("feeds") and not counts.get("articles"):
-            built.unlink(missing_ok=True)
-            counts = _copy_into(source, built, scan_pages=True)
-            method = "page scan (the schema was unreadable)"
+        counts, scanned = _copy_into(salvage, built, damaged=source)
+        if scanned:
+            method += " + page scan"
         if not counts.get("feeds") and not counts.get("articles"):
             raise RecoveryError(f"nothing readable in {source}: no feeds or articles found; "
                                 "the cache was left as it is")
@@ -167,22 +165,31 @@ def cli_recover_works() -> bool:
         return _salvage_with_cli(tool, probe, Path(work) / "out.db") is not None
 
 
-def _copy_into(salvage: Path, built: Path, *, scan_pages: bool = False) -> dict[str, int]:
+def _copy_into(salvage: Path, built: Path, *, damaged: Path) -> tuple[dict[str, int], bool]:
+    """Copy table by table; tables that could not be read whole are topped up by a page
+    scan of the damaged file (rows already copied win)."""
     db = connect(built)
     target = db.conn
     target.commit()
     counts: dict[str, int] = {}
+    faults: list[str] = []
     try:
         target.execute("PRAGMA foreign_keys = OFF")
-        if scan_pages:
-            counts = _copy_scanned(salvage, target)
-        else:
+        try:
             with contextlib.closing(_read_only(salvage)) as source:
-                wanted = _tables(target)
+                source.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 present = set(_tables(source))
-                for table in wanted:
+                for table in _tables(target):
                     if table in present:
-                        counts[table] = _copy_table(source, target, table)
+                        counts[table] = _copy_table(source, target, table, faults)
+                    else:
+                        faults.append(table)
+        except sqlite3.DatabaseError:
+            faults = _tables(target)  # even the schema is unreadable
+        scanned = bool(set(faults) & set(SCANNED))
+        if scanned:
+            for table, extra in _copy_scanned(damaged, target, set(faults)).items():
+                counts[table] = counts.get(table, 0) + extra
         search_index.rebuild(target)
         target.commit()
         target.execute("PRAGMA foreign_keys = ON")
@@ -190,16 +197,20 @@ def _copy_into(salvage: Path, built: Path, *, scan_pages: bool = False) -> dict[
         if isinstance(target, GuardedConnection):
             target.path = ""
         target.close()
-    return counts
+    return counts, scanned
 
 
 _TYPES = {"TEXT": (str,), "INTEGER": (int,), "REAL": (int, float)}
 
 
-def _copy_scanned(damaged: Path, target: sqlite3.Connection) -> dict[str, int]:
+SCANNED = ("meta", "feeds", "entities", "articles", "bodies")
+
+
+def _copy_scanned(damaged: Path, target: sqlite3.Connection,
+                  wanted: set[str]) -> dict[str, int]:
     """Rows read off the pages, each put in the one known table whose shape it fits."""
     shapes = []
-    for table in ("meta", "feeds", "entities", "articles", "bodies"):
+    for table in SCANNED:
         info = list(target.execute(f'PRAGMA table_info("{table}")'))
         optional = 0  # trailing columns added later with a default may be absent
         for column in reversed(info):
@@ -207,13 +218,15 @@ def _copy_scanned(damaged: Path, target: sqlite3.Connection) -> dict[str, int]:
                 break
             optional += 1
         shapes.append((table, info, len(info) - optional))
-    counts = dict.fromkeys((t for t, _, _ in shapes), 0)
+    counts = dict.fromkeys(wanted & set(SCANNED), 0)
     for rowid, values in pagescan.scan_rows(damaged):
         fits = [(t, info) for t, info, least in shapes
                 if least <= len(values) <= len(info) and _fits(info, values)]
         if len(fits) != 1:
             continue
         table, info = fits[0]
+        if table not in wanted:
+            continue
         row = list(values)
         if info[0][5] and info[0][2].upper() == "INTEGER" and row[0] is None:
             row[0] = rowid  # an INTEGER PRIMARY KEY is stored as NULL: it is the rowid
@@ -256,7 +269,8 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
         return []
 
 
-def _copy_table(source: sqlite3.Connection, target: sqlite3.Connection, table: str) -> int:
+def _copy_table(source: sqlite3.Connection, target: sqlite3.Connection, table: str,
+                faults: list[str]) -> int:
     columns = [c for c in _columns(target, table) if c in set(_columns(source, table))]
     if not columns:
         return 0
@@ -264,7 +278,7 @@ def _copy_table(source: sqlite3.Connection, target: sqlite3.Connection, table: s
     insert = (f'INSERT OR IGNORE INTO "{table}" ({names}) '
               f'VALUES ({", ".join("?" for _ in columns)})')
     copied = 0
-    for rows in _readable_rows(source, table, names):
+    for rows in _readable_rows(source, table, names, faults):
         for row in rows:
             try:
                 copied += target.execute(insert, row).rowcount
@@ -273,12 +287,16 @@ def _copy_table(source: sqlite3.Connection, target: sqlite3.Connection, table: s
     return copied
 
 
-def _readable_rows(conn: sqlite3.Connection, table: str, names: str) -> Iterator[list[tuple]]:
-    """Batches of rows in rowid order, stepping over the ones that cannot be read."""
+def _readable_rows(conn: sqlite3.Connection, table: str, names: str,
+                   faults: list[str]) -> Iterator[list[tuple]]:
+    """Batches of rows in rowid order, stepping over the ones that cannot be read.
+
+    A table where anything could not be read is named in ``faults``.
+    """
     try:
         conn.execute(f'SELECT rowid FROM "{table}" LIMIT 0')
     except sqlite3.DatabaseError:
-        yield from _whole_table(conn, table, names)  # WITHOUT ROWID: one scan, up to a fault
+        yield from _whole_table(conn, table, names, faults)  # WITHOUT ROWID: one scan
         return
     last, step, skips = -(2**63), 1, 0
     query = f'SELECT rowid, {names} FROM "{table}" WHERE rowid > ? ORDER BY rowid LIMIT ?'
@@ -290,6 +308,8 @@ def _readable_rows(conn: sqlite3.Connection, table: str, names: str) -> Iterator
                 rows = conn.execute(query, (last, 1)).fetchall()
             except sqlite3.DatabaseError:
                 skips += 1
+                if table not in faults:
+                    faults.append(table)
                 last = min(last + step, 2**63 - 2) if last >= 0 else max(last, 0)
                 step *= 4
                 continue
@@ -300,7 +320,8 @@ def _readable_rows(conn: sqlite3.Connection, table: str, names: str) -> Iterator
         yield [row[1:] for row in rows]
 
 
-def _whole_table(conn: sqlite3.Connection, table: str, names: str) -> Iterator[list[tuple]]:
+def _whole_table(conn: sqlite3.Connection, table: str, names: str,
+                 faults: list[str]) -> Iterator[list[tuple]]:
     rows: list[tuple] = []
     try:
         for row in conn.execute(f'SELECT {names} FROM "{table}"'):
@@ -309,6 +330,6 @@ def _whole_table(conn: sqlite3.Connection, table: str, names: str) -> Iterator[l
                 yield rows
                 rows = []
     except sqlite3.DatabaseError:
-        pass
+        faults.append(table)
     if rows:
         yield rows
