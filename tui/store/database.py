@@ -79,7 +79,16 @@ class _GuardedCursor(sqlite3.Cursor):
         return self.connection.guard(super().fetchall)
 
     def __next__(self) -> Any:
-        return self.connection.guard(super().__next__)
+        try:  # inline, not through guard(): this runs once per row
+            return super().__next__()
+        except sqlite3.DatabaseError as exc:
+            error = exc
+            self.connection.guard(lambda: _reraise(error))
+            raise
+
+
+def _reraise(exc: BaseException) -> Any:
+    raise exc
 
 
 class GuardedConnection(sqlite3.Connection):
