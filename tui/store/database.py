@@ -111,8 +111,17 @@ class GuardedConnection(sqlite3.Connection):
         return self.guard(lambda: super(GuardedConnection, self).executescript(script))
 
     def refuse_if_damaged(self, sql: str) -> None:
-        if self.damaged is not None and not sql.lstrip()[:8].upper().startswith(_READS):
-            raise DatabaseDamaged(damage_advice(self.path))
+        if self.damaged is None and (not self.path or self.in_transaction):
+            return
+        if sql.lstrip()[:8].upper().startswith(_READS):
+            return
+        if self.damaged is None:
+            # Another connection (the poller's, a cron fetch) may have found the damage:
+            # its marker is looked for once per transaction, before the first write.
+            if not os.path.exists(marker_for(self.path)):
+                return
+            self.damaged = "marked damaged by another connection"
+        raise DatabaseDamaged(damage_advice(self.path))
 
     def guard(self, call: Callable[[], T]) -> T:
         try:
