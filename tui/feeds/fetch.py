@@ -16,26 +16,33 @@ trouble: every failure becomes ``FetchResult(status="error", error=<short human 
 from __future__ import annotations
 
 import contextlib
-import email.utils
-import http
-import http.client
 import socket
-import ssl
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from urllib3.connection import HTTPConnection
-from urllib3.exceptions import NameResolutionError
 
 from tui.config import Settings
 from tui.feeds.addresses import AddressRefused, Hops, Network, parse_ip
 from tui.feeds.deadline import Watch, WatchedAdapter, current
+from tui.feeds.headers import MAX_RETRY_AFTER
+from tui.feeds.headers import cache_hint as _cache_hint
+from tui.feeds.headers import header_safe as _header_safe
+from tui.feeds.headers import header_value as _header_value
+from tui.feeds.headers import headers as _headers
+from tui.feeds.headers import parse_retry_after as _parse_retry_after
+from tui.feeds.reasons import Failure as _Failure
+from tui.feeds.reasons import chain as _chain
+from tui.feeds.reasons import describe as _describe
+from tui.feeds.reasons import show as _show
+from tui.feeds.reasons import size as _size
+from tui.feeds.reasons import status_reason as _status_reason
+from tui.feeds.reasons import timeout_reason as _timeout_reason
 from tui.models import FetchResult
-from tui.text import clean_line, safe_url
+from tui.text import safe_url
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
@@ -43,22 +50,10 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5, */*;q=0.3"
 MAX_REDIRECTS = 5
-MAX_RETRY_AFTER = 7 * 24 * 3600
 CHUNK = 65536
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 # Only encodings whose decoders urllib3 bounds per read; brotli/zstd are not advertised.
 ACCEPT_ENCODING = "gzip, deflate"
-# Headers that describe the wire, not the decoded body we hand back.
-_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-
-
-class _Failure(Exception):
-    """Internal: a fetch that ended in an error we can describe in a few words."""
-
-    def __init__(self, reason: str, http_status: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.http_status = http_status
 
 
 def make_session(settings: Settings) -> requests.Session:
@@ -355,171 +350,4 @@ def _error(url: str, reason: str, started: float, http_status: int | None = None
     )
 
 
-def _status_reason(status: int) -> str:
-    try:
-        phrase = http.HTTPStatus(status).phrase
-    except ValueError:
-        phrase = ""
-    reason = f"HTTP {status} {phrase}".rstrip()
-    if status == 410:
-        reason += " — the feed was removed; consider unsubscribing"
-    return reason
-
-
-def _timeout_reason(settings: Settings) -> str:
-    return f"timed out after {settings.deadline:g} s"
-
-
-def _size(cap: int) -> str:
-    if cap >= 1024 * 1024:
-        return f"{round(cap / (1024 * 1024), 1):g} MB"
-    return f"{round(cap / 1024, 1):g} KB"
-
-
-def _show(value: str) -> str:
-    """An untrusted URL made safe to echo in an error message."""
-    return clean_line(value, 200)
-
-
-def _describe(exc: BaseException, settings: Settings) -> str:
-    """A few words for the user from a requests/urllib3/socket exception."""
-    if isinstance(exc, _Failure):
-        return exc.reason
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return f"connection timed out after {settings.connect_timeout:g} s"
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return f"timed out (no data for {settings.read_timeout:g} s)"
-    if isinstance(exc, requests.exceptions.SSLError):
-        return _tls_reason(exc)
-    if isinstance(exc, requests.exceptions.ContentDecodingError):
-        return "couldn't decode the response (bad gzip/deflate data)"
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return "truncated response"
-    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema):
-        return "invalid URL"
-    chain = list(_chain(exc))
-    text = " ".join(str(e) for e in chain)
-    for err in chain:
-        if isinstance(err, http.client.LineTooLong):
-            what = clean_line(str(err).rsplit("reading ", 1)[-1], 40) or "line"
-            return f"the server sent an over-long {what} (over 64 KB): not a usable HTTP response"
-    if "got more than" in text and "headers" in text:
-        return "the server sent too many response headers (over 100): not a usable HTTP response"
-    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text:
-        return "connection refused"
-    if any(isinstance(e, NameResolutionError | socket.gaierror) for e in chain):
-        return "host not found (DNS lookup failed)"
-    if any(isinstance(e, ConnectionResetError) for e in chain):
-        return "connection reset by the server"
-    if "RemoteDisconnected" in text or "without response" in text:
-        return "the server closed the connection without a response"
-    if any(isinstance(e, TimeoutError | socket.timeout) for e in chain) or "timed out" in text:
-        return f"timed out (no data for {settings.read_timeout:g} s)"
-    if "unreachable" in text.lower():
-        return "network unreachable"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return "connection failed"
-    return f"request failed ({type(exc).__name__})"
-
-
-def _tls_reason(exc: BaseException) -> str:
-    for err in _chain(exc):
-        if isinstance(err, ssl.SSLCertVerificationError):
-            detail = err.verify_message or err.reason or "unknown reason"
-            return f"TLS certificate verification failed: {clean_line(detail, 120)}"
-    text = str(exc)
-    if "CERTIFICATE_VERIFY_FAILED" in text:
-        detail = text.split("certificate verify failed:", 1)[-1].split(")", 1)[0].strip()
-        return f"TLS certificate verification failed: {clean_line(detail, 120)}"
-    return f"TLS error: {clean_line(text, 120)}"
-
-
-def _chain(exc: BaseException) -> Any:
-    """The exception, its causes and urllib3's ``reason`` attributes, without loops."""
-    seen: set[int] = set()
-    todo: list[BaseException] = [exc]
-    while todo and len(seen) < 20:
-        err = todo.pop()
-        if id(err) in seen:
-            continue
-        seen.add(id(err))
-        yield err
-        for nxt in (err.__cause__, err.__context__, getattr(err, "reason", None), *err.args):
-            if isinstance(nxt, BaseException):
-                todo.append(nxt)
-
-
-def _header_safe(value: str) -> bool:
-    return all(" " <= ch != "\x7f" for ch in value) and len(value) < 1000
-
-
-def _header_value(response: requests.Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    if value is None or not _header_safe(value):
-        return None
-    return value
-
-
-def _headers(response: requests.Response) -> dict[str, str]:
-    return {
-        key.lower(): clean_line(value, 2000)
-        for key, value in response.headers.items()
-        if key.lower() not in _WIRE_HEADERS
-    }
-
-
-def _clamp(seconds: float) -> float:
-    return float(min(max(seconds, 0.0), MAX_RETRY_AFTER))
-
-
-def _parse_http_date(value: str) -> datetime | None:
-    try:
-        when = email.utils.parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when
-
-
-def _parse_retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds or an HTTP-date, clamped to 0..7 days; None if absent/bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return _clamp(float(value[:12]))
-    when = _parse_http_date(value)
-    if when is None:
-        return None
-    return _clamp((when - datetime.now(UTC)).total_seconds())
-
-
-def _cache_hint(response: requests.Response) -> float | None:
-    """Seconds until the response goes stale (Cache-Control max-age, else Expires)."""
-    control = response.headers.get("cache-control", "").lower()
-    directives = [part.strip() for part in control.split(",")]
-    if any(d in ("no-cache", "no-store") for d in directives):
-        return None
-    for directive in directives:
-        name, _, raw = directive.partition("=")
-        if name.strip() == "max-age":
-            raw = raw.strip().strip('"')
-            if raw.isdigit():
-                age = response.headers.get("age", "").strip()
-                used = int(age[:12]) if age.isdigit() else 0
-                return _clamp(int(raw[:12]) - used)
-            return None
-    expires = response.headers.get("expires")
-    if expires:
-        when = _parse_http_date(expires)
-        if when is None:
-            return None
-        now = _parse_http_date(response.headers.get("date", "")) or datetime.now(UTC)
-        return _clamp((when - now).total_seconds())
-    return None
-
-
-__all__ = ["FEED_ACCEPT", "PAGE_ACCEPT", "fetch", "fetch_page", "make_session"]
+__all__ = ["FEED_ACCEPT", "MAX_RETRY_AFTER", "PAGE_ACCEPT", "fetch", "fetch_page", "make_session"]
