@@ -115,7 +115,7 @@ class _WatchedMixin:
         """Resolve, check the address against the policy, connect, and hand it to the watch."""
         hops: Hops = getattr(current, "hops", None) or Hops()
         if getattr(self, "proxy", None) is not None:
-            sock = super()._new_conn()  # type: ignore[misc]  # the user's proxy; not a hop
+            sock: socket.socket = super()._new_conn()  # type: ignore[misc]  # the proxy
         else:
             sock = self._open_checked(hops)
         self._sinowire_sock = sock
@@ -125,22 +125,20 @@ class _WatchedMixin:
         return sock
 
     def _open_checked(self, hops: Hops) -> socket.socket:
-        host: str = self._dns_host  # type: ignore[attr-defined]
-        port: int = self.port  # type: ignore[attr-defined]
-        timeout = self.timeout  # type: ignore[attr-defined]
-        timeout = timeout if isinstance(timeout, int | float) else None
+        conn: Any = self  # always an urllib3 HTTPConnection: the mixin is only used with one
+        host: str = conn._dns_host
+        port: int = conn.port
+        timeout = conn.timeout if isinstance(conn.timeout, int | float) else None
         try:
             sock, ip = hops.open(host, port, timeout)
         except socket.gaierror as exc:
-            raise NameResolutionError(host, self, exc) from exc  # type: ignore[arg-type]
+            raise NameResolutionError(host, conn, exc) from exc
         except TimeoutError as exc:
             raise ConnectTimeoutError(
-                self, f"Connection to {host} timed out. (connect timeout={timeout})"
+                conn, f"Connection to {host} timed out. (connect timeout={timeout})"
             ) from exc
         except OSError as exc:
-            raise NewConnectionError(  # type: ignore[arg-type]
-                self, f"Failed to establish a new connection: {exc}"
-            ) from exc
+            raise NewConnectionError(conn, f"Failed to establish a new connection: {exc}") from exc
         self._sinowire_ip = ip
         for option in getattr(self, "socket_options", None) or ():
             with contextlib.suppress(OSError):

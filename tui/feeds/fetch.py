@@ -330,7 +330,8 @@ def _read_body(job: _Job, response: requests.Response) -> bytes:
 def _response_socket(response: requests.Response) -> socket.socket | None:
     """The socket a response reads from, dug out of http.client's buffered reader."""
     with contextlib.suppress(AttributeError):
-        raw = response.raw._fp.fp.raw  # HTTPResponse → BufferedReader → SocketIO
+        wire: Any = response.raw
+        raw = wire._fp.fp.raw  # urllib3 response → http.client's → BufferedReader → SocketIO
         sock = getattr(raw, "_sock", None)
         if isinstance(sock, socket.socket):
             return sock

@@ -97,16 +97,16 @@ class GuardedConnection(sqlite3.Connection):
     path: str = ""
     damaged: str | None = None
 
-    def cursor(self, factory: Any = _GuardedCursor) -> Any:  # type: ignore[override]
+    def cursor(self, factory: Any = _GuardedCursor) -> Any:
         return super().cursor(factory)
 
-    def execute(self, sql: str, parameters: Any = (), /) -> Any:  # type: ignore[override]
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
         return self.cursor().execute(sql, parameters)
 
-    def executemany(self, sql: str, parameters: Any, /) -> Any:  # type: ignore[override]
+    def executemany(self, sql: str, parameters: Any, /) -> Any:
         return self.cursor().executemany(sql, parameters)
 
-    def executescript(self, script: str, /) -> Any:  # type: ignore[override]
+    def executescript(self, script: str, /) -> Any:
         self.refuse_if_damaged("SCRIPT")
         return self.guard(lambda: super(GuardedConnection, self).executescript(script))
 

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tui.store import pagescan, search_index
 from tui.store.database import (
@@ -240,7 +241,7 @@ def _copy_scanned(damaged: Path, target: sqlite3.Connection,
     return counts
 
 
-def _fits(info: list[tuple], values: list[object]) -> bool:
+def _fits(info: list[tuple[Any, ...]], values: list[object]) -> bool:
     for index, (column, value) in enumerate(zip(info, values, strict=False)):
         declared, not_null = column[2].upper(), column[3]
         if value is None:
@@ -288,7 +289,7 @@ def _copy_table(source: sqlite3.Connection, target: sqlite3.Connection, table: s
 
 
 def _readable_rows(conn: sqlite3.Connection, table: str, names: str,
-                   faults: list[str]) -> Iterator[list[tuple]]:
+                   faults: list[str]) -> Iterator[list[tuple[Any, ...]]]:
     """Batches of rows in rowid order, stepping over the ones that cannot be read.
 
     A table where anything could not be read is named in ``faults``.
@@ -321,8 +322,8 @@ def _readable_rows(conn: sqlite3.Connection, table: str, names: str,
 
 
 def _whole_table(conn: sqlite3.Connection, table: str, names: str,
-                 faults: list[str]) -> Iterator[list[tuple]]:
-    rows: list[tuple] = []
+                 faults: list[str]) -> Iterator[list[tuple[Any, ...]]]:
+    rows: list[tuple[Any, ...]] = []
     try:
         for row in conn.execute(f'SELECT {names} FROM "{table}"'):
             rows.append(row)
