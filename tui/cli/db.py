@@ -29,8 +29,8 @@ def add_parser(commands: Any) -> None:
 
 
 def run(context: Any, args: argparse.Namespace) -> int:
-    """The handler for ``sinowire db …`` (context: tui.engine.context.Context)."""
-    cache: Path = context.paths.database
+    """The handler for ``sinowire db …``; ``context`` is the CLI's Context or Engine."""
+    cache: Path = getattr(context, "db_path", None) or context.paths.database
     if args.db_command == "check":
         return _check(cache)
     return _recover(cache, args.file or cache, use_cli=False if args.no_sqlite3 else None)
