@@ -14,6 +14,7 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "sinowire"
+SUBSCRIPTIONS_NAME = "feeds.opml"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,11 @@ class Paths:
     @property
     def database(self) -> Path:
         return self.data_dir / "sinowire.db"
+
+    @property
+    def subscriptions_file(self) -> Path:
+        """The feed list kept outside the cache (rewritten on every change; see store)."""
+        return self.config_dir / SUBSCRIPTIONS_NAME
 
     def ensure(self) -> None:
         """Create the folders; raises OSError with a clear path if that is impossible."""
@@ -54,3 +60,15 @@ def resolve_paths(home: str | os.PathLike[str] | None = None) -> Paths:
         data_dir=Path(platformdirs.user_data_dir(APP_NAME)),
         cache_dir=Path(platformdirs.user_cache_dir(APP_NAME)),
     )
+
+
+def subscriptions_file_for(database: Path) -> Path:
+    """feeds.opml beside config.toml for the cache at ``database``.
+
+    With a home folder (``--home``, ``SINOWIRE_HOME``, tests) config and cache share it;
+    only the platform's default cache keeps its config elsewhere.
+    """
+    platform = Path(platformdirs.user_data_dir(APP_NAME)) / "sinowire.db"
+    if Path(database).resolve() == platform.resolve():
+        return Path(platformdirs.user_config_dir(APP_NAME)) / SUBSCRIPTIONS_NAME
+    return Path(database).parent / SUBSCRIPTIONS_NAME

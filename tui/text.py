@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from itertools import chain
 from urllib.parse import urljoin, urlsplit
 
 # C0 except TAB and LF, DEL, C1, and the bidi embedding/override/isolate controls
@@ -17,6 +19,18 @@ from urllib.parse import urljoin, urlsplit
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
+# Invisible characters that hide text or smuggle it past a reader's eye: Unicode tag
+# characters (an invisible copy of ASCII), zero-width space, word joiner and the invisible
+# operators, the Mongolian vowel separator, Hangul fillers (render as blank glyphs), soft
+# hyphen, the deprecated format controls and the musical-notation format characters.
+# ZWJ/ZWNJ stay: Persian, the Indic scripts and emoji sequences need them.
+_INVISIBLE = re.compile(
+    "[\u00ad\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060-\u2064\u206a-\u206f\u3164"
+    "\uffa0\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
+)
+MAX_MARKS = 4
+"""Combining marks kept per base character: enough for Vietnamese, Hebrew cantillation
+and Indic clusters; a "Zalgo" tower of hundreds is cut (it also slows every renderer)."""
 _LINE_SEPARATORS = re.compile("[\r\u2028\u2029\x85]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
@@ -36,10 +50,45 @@ def clean_text(value: object, max_len: int = TEXT_MAX) -> str:
         text = text[: max_len * 4]
     text = _LINE_SEPARATORS.sub("\n", text)
     text = _UNSAFE.sub("", text)
-    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    if not text.isascii():
+        text = cap_marks(text)  # before NFC: its reordering is quadratic in a run
+        text = unicodedata.normalize("NFC", text)
     if len(text) > max_len:
         text = text[: max_len - 1].rstrip() + "…"
     return text
+
+
+@cache
+def _mark_table() -> dict[int, str]:
+    """Every combining mark → U+0300 (built once, on the first non-ASCII text)."""
+    # Nothing combines below U+0300 or between the CJK planes and the variation selectors.
+    return {
+        code: "\u0300"
+        for code in chain(range(0x300, 0x30000), range(0xE0100, 0xE01F0))
+        if unicodedata.category(chr(code)) in ("Mn", "Me")
+    }
+
+
+_MARK_RUN = re.compile(f"\u0300{{{MAX_MARKS + 1},}}")
+
+
+def cap_marks(text: str) -> str:
+    """Keep at most MAX_MARKS combining marks in a row; linear time.
+
+    The marks are first mapped one-to-one onto a single mark (positions are kept), so
+    finding runs is one simple regex instead of a character class of thousands.
+    """
+    runs = list(_MARK_RUN.finditer(text.translate(_mark_table())))
+    if not runs:
+        return text
+    pieces: list[str] = []
+    kept = 0
+    for run in runs:
+        pieces.append(text[kept:run.start() + MAX_MARKS])
+        kept = run.end()
+    pieces.append(text[kept:])
+    return "".join(pieces)
 
 
 def clean_line(value: object, max_len: int = TITLE_MAX) -> str:

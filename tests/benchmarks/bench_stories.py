@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.engine_helpers import save_articles
+from tests.engine_helpers import save_articles  # noqa: E402
 from tui.stories import Grouper, MemoryIndex, signals_from_parts  # noqa: E402
 from tui.tagging import Tagger  # noqa: E402
 

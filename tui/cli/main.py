@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui import __version__
+from tui.cli import db as db_commands
 from tui.cli import stories as story_cli
 from tui.cli.output import (
     ProgressLine,
@@ -102,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("config", help="write an example config.toml if there is none")
     register_watches(commands)
     story_cli.add_parsers(commands)
+    db_commands.add_parser(commands)
     return parser
 
 
@@ -114,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         handler = COMMANDS.get(args.command, cmd_app)
+        if args.command not in _NO_STORE:
+            _announce_damage(engine, fetching=args.command == "fetch")
         return handler(engine, args)
     except NoSuchFeed as exc:
         print(f"sinowire: no such feed: {exc}", file=sys.stderr)
@@ -135,6 +139,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         engine.close()
+
+
+_NO_STORE = frozenset({"paths", "config", "db", "tag", "cluster"})
+
+
+def _announce_damage(engine: Engine, *, fetching: bool) -> None:
+    """A damaged, set-aside or restored cache is said on stderr, every time it is so."""
+    store = engine.store
+    if fetching:
+        store.refuse_if_damaged()  # no network round for a cache that cannot be written
+    if store.notice:
+        print(f"sinowire: {store.notice}", file=sys.stderr)
 
 
 class NoSuchFeed(Exception):
@@ -369,4 +385,5 @@ COMMANDS = {
     "config": cmd_config,
     "watches": cmd_watches,
     **story_cli.COMMANDS,
+    "db": db_commands.run,
 }

@@ -95,8 +95,8 @@ def _stamp(value: Any) -> int | None:
 def cluster_stream(source: IO[str], sink: IO[str], settings: Any = None, *,
                    window: float | None = None, explain: bool = False) -> int:
     """Read every record, group them (oldest first), print {id, story} in input order."""
-    from tui.engine.records import _plain
     from tui.config import Settings
+    from tui.engine.records import _plain
     from tui.stories import Grouper, MemoryIndex, signals_from_parts
     from tui.stories.grouper import DEFAULT_WINDOW_HOURS
     from tui.tagging import Tagger

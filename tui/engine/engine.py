@@ -268,14 +268,18 @@ class Engine:
         result = parse_opml(data)
         added = duplicates = 0
         skipped = list(result.skipped)
-        for item in result.feeds:
-            try:
-                self.store.add_feed(item.url, item.title, item.lang)
-                added += 1
-            except FeedExistsError:
-                duplicates += 1
-            except StoreError as exc:
-                skipped.append(str(exc))
+        store = self.store
+        with store.batch_feed_changes():  # feeds.opml written once, not per feed
+            for item in result.feeds:
+                try:
+                    store.add_feed(item.url, item.title, item.lang)
+                    added += 1
+                except FeedExistsError:
+                    duplicates += 1
+                except StoreError as exc:
+                    if store.damaged is not None:
+                        raise  # a damaged cache is one error, not a skip per outline
+                    skipped.append(str(exc))
         return ImportReport(added, duplicates, tuple(skipped))
 
     def export_opml(self) -> bytes:

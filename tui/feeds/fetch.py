@@ -5,31 +5,44 @@ decompressed size of every read, so a gzip bomb costs one 64 KiB chunk of memory
 and we can stop it at the size cap (reference/untrusted-input.md F9). Per-read timeouts do
 not bound a server that drips one byte at a time (F10), so each fetch also has an overall
 deadline: it is checked between chunks, and a watchdog shuts the socket when it passes, which
-also stops a drip inside the status line or headers. Redirects are followed by hand so the
-scheme is checked on every hop. Nothing here raises for network or HTTP trouble: every
-failure becomes ``FetchResult(status="error", error=<short human reason>)``.
+also stops a drip inside the status line or headers and in a close-delimited body (the
+watchdog owns the socket itself, :mod:`tui.feeds.deadline`). Redirects are followed by hand
+so the scheme is checked on every hop, and every address connected to passes the address
+policy of :mod:`tui.feeds.addresses` (no metadata or link-local addresses, no redirect from
+a public address into the machine or the LAN). Nothing here raises for network or HTTP
+trouble: every failure becomes ``FetchResult(status="error", error=<short human reason>)``.
 """
 
 from __future__ import annotations
 
-import email.utils
-import http
+import contextlib
 import socket
-import ssl
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from urllib3.connection import HTTPConnection
-from urllib3.exceptions import NameResolutionError
 
 from tui.config import Settings
+from tui.feeds.addresses import AddressRefused, Hops, Network, parse_ip
 from tui.feeds.deadline import Watch, WatchedAdapter, current
+from tui.feeds.headers import MAX_RETRY_AFTER
+from tui.feeds.headers import cache_hint as _cache_hint
+from tui.feeds.headers import header_safe as _header_safe
+from tui.feeds.headers import header_value as _header_value
+from tui.feeds.headers import headers as _headers
+from tui.feeds.headers import parse_retry_after as _parse_retry_after
+from tui.feeds.reasons import Failure as _Failure
+from tui.feeds.reasons import chain as _chain
+from tui.feeds.reasons import describe as _describe
+from tui.feeds.reasons import show as _show
+from tui.feeds.reasons import size as _size
+from tui.feeds.reasons import status_reason as _status_reason
+from tui.feeds.reasons import timeout_reason as _timeout_reason
 from tui.models import FetchResult
-from tui.text import clean_line, safe_url
+from tui.text import safe_url
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
@@ -37,22 +50,10 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5, */*;q=0.3"
 MAX_REDIRECTS = 5
-MAX_RETRY_AFTER = 7 * 24 * 3600
 CHUNK = 65536
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 # Only encodings whose decoders urllib3 bounds per read; brotli/zstd are not advertised.
 ACCEPT_ENCODING = "gzip, deflate"
-# Headers that describe the wire, not the decoded body we hand back.
-_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-
-
-class _Failure(Exception):
-    """Internal: a fetch that ended in an error we can describe in a few words."""
-
-    def __init__(self, reason: str, http_status: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.http_status = http_status
 
 
 def make_session(settings: Settings) -> requests.Session:
@@ -79,17 +80,24 @@ def fetch(
     max_bytes: int | None = None,
     accept: str = FEED_ACCEPT,
     session: requests.Session | None = None,
+    network: Network | None = None,
+    origin: str | None = None,
 ) -> FetchResult:
     """GET ``url`` with caps, deadline and conditional headers; never raises for I/O trouble.
 
     Returns status "ok" (body is the decoded body), "not_modified" (304) or "error".
+    ``origin``: the URL this one came from (a feed, for an article link); its address sets
+    the scope the fetch must stay in. Without it, ``url`` itself is the user's choice.
+    ``network`` replaces DNS and connect (tests).
     """
     started = time.monotonic()
     own_session = session is None
     active = make_session(settings) if session is None else session
     watch = Watch(settings.deadline)
-    previous = getattr(current, "watch", None)
+    previous = getattr(current, "watch", None), getattr(current, "hops", None)
     current.watch = watch
+    hops = Hops(network) if network is not None else Hops()
+    current.hops = hops
     job = _Job(
         url=url,
         settings=settings,
@@ -100,33 +108,71 @@ def fetch(
         accept=accept,
         watch=watch,
         started=started,
+        hops=hops,
     )
     try:
+        if origin is not None:
+            _scope_from(hops, origin, settings)
         result = _fetch(job)
     except _Failure as failure:
         result = _error(url, failure.reason, started, failure.http_status)
     except Exception as exc:  # the poller must never die because of one feed
-        reason = _timeout_reason(settings) if watch.expired else _describe(exc, settings)
+        refused = _refusal(exc)
+        if refused is not None:
+            reason = refused
+        elif watch.expired or time.monotonic() - started >= settings.deadline - 0.05:
+            reason = _timeout_reason(settings)  # a per-read timeout cut to the deadline
+        else:
+            reason = _describe(exc, settings)
         result = _error(url, reason, started)
     finally:
         watch.cancel()
-        current.watch = previous
+        current.watch, current.hops = previous
         if own_session:
             active.close()
     return result
 
 
 def fetch_page(
-    url: str, settings: Settings, session: requests.Session | None = None
+    url: str,
+    settings: Settings,
+    session: requests.Session | None = None,
+    *,
+    origin: str | None = None,
+    network: Network | None = None,
 ) -> FetchResult:
-    """Fetch an article page: HTML Accept header and the (smaller) page size cap."""
+    """Fetch an article page: HTML Accept header and the (smaller) page size cap.
+
+    Pass the feed's URL as ``origin`` for a link found in a feed, so a public feed cannot
+    point the reader at the machine or the LAN.
+    """
     return fetch(
         url,
         settings=settings,
         max_bytes=settings.max_page_bytes,
         accept=PAGE_ACCEPT,
         session=session,
+        network=network,
+        origin=origin,
     )
+
+
+def _scope_from(hops: Hops, origin: str, settings: Settings) -> None:
+    """Set the fetch's scope from the address of ``origin`` (public if in any doubt)."""
+    parts = urlsplit(origin)
+    try:
+        addresses = hops.resolve(parts.hostname or "", parts.port or 80,
+                                 settings.connect_timeout)
+        hops.admit(addresses[0])
+    except (AddressRefused, OSError, IndexError, ValueError):
+        hops.scope = "public"
+
+
+def _refusal(exc: BaseException) -> str | None:
+    for err in _chain(exc):
+        if isinstance(err, AddressRefused):
+            return str(err)
+    return None
 
 
 @dataclass
@@ -142,6 +188,7 @@ class _Job:
     accept: str
     watch: Watch
     started: float
+    hops: Hops
 
     @property
     def expired(self) -> bool:
@@ -162,6 +209,7 @@ def _fetch(job: _Job) -> FetchResult:
         remaining = job.started + settings.deadline - time.monotonic()
         if remaining <= 0 or job.watch.expired:
             raise _Failure(_timeout_reason(settings))
+        _check_literal(job.hops, current)
         timeout = (min(settings.connect_timeout, remaining), min(settings.read_timeout, remaining))
         response = job.session.get(
             current,
@@ -179,6 +227,20 @@ def _fetch(job: _Job) -> FetchResult:
         finally:
             response.close()
     raise _Failure("too many redirects")
+
+
+def _check_literal(hops: Hops, url: str) -> None:
+    """An address spelled in the URL is judged before any DNS or proxy sees it."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        raise _Failure(f"invalid URL: {_show(url)}") from None
+    literal = parse_ip(host)
+    if literal is not None:
+        try:
+            hops.admit(literal)
+        except AddressRefused as exc:
+            raise _Failure(str(exc)) from None
 
 
 def _redirect_target(session: requests.Session, response: requests.Response, current: str) -> str:
@@ -242,6 +304,9 @@ def _read_body(job: _Job, response: requests.Response) -> bytes:
     conn = getattr(response.raw, "connection", None)
     if isinstance(conn, HTTPConnection):
         job.watch.add(conn)  # covers sessions not made by make_session (body phase only)
+    sock = _response_socket(response)
+    if sock is not None:
+        job.watch.add_socket(sock)  # a close-delimited body holds the only reference
     timed_out = _Failure(_timeout_reason(job.settings), response.status_code)
     chunks: list[bytes] = []
     total = 0
@@ -262,6 +327,17 @@ def _read_body(job: _Job, response: requests.Response) -> bytes:
     return b"".join(chunks)
 
 
+def _response_socket(response: requests.Response) -> socket.socket | None:
+    """The socket a response reads from, dug out of http.client's buffered reader."""
+    with contextlib.suppress(AttributeError):
+        wire: Any = response.raw
+        raw = wire._fp.fp.raw  # urllib3 response → http.client's → BufferedReader → SocketIO
+        sock = getattr(raw, "_sock", None)
+        if isinstance(sock, socket.socket):
+            return sock
+    return None
+
+
 # --- describing things ---------------------------------------------------------------------
 
 
@@ -275,165 +351,4 @@ def _error(url: str, reason: str, started: float, http_status: int | None = None
     )
 
 
-def _status_reason(status: int) -> str:
-    try:
-        phrase = http.HTTPStatus(status).phrase
-    except ValueError:
-        phrase = ""
-    reason = f"HTTP {status} {phrase}".rstrip()
-    if status == 410:
-        reason += " — the feed was removed; consider unsubscribing"
-    return reason
-
-
-def _timeout_reason(settings: Settings) -> str:
-    return f"timed out after {settings.deadline:g} s"
-
-
-def _size(cap: int) -> str:
-    if cap >= 1024 * 1024:
-        return f"{round(cap / (1024 * 1024), 1):g} MB"
-    return f"{round(cap / 1024, 1):g} KB"
-
-
-def _show(value: str) -> str:
-    """An untrusted URL made safe to echo in an error message."""
-    return clean_line(value, 200)
-
-
-def _describe(exc: BaseException, settings: Settings) -> str:
-    """A few words for the user from a requests/urllib3/socket exception."""
-    if isinstance(exc, _Failure):
-        return exc.reason
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return f"connection timed out after {settings.connect_timeout:g} s"
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return f"timed out (no data for {settings.read_timeout:g} s)"
-    if isinstance(exc, requests.exceptions.SSLError):
-        return _tls_reason(exc)
-    if isinstance(exc, requests.exceptions.ContentDecodingError):
-        return "couldn't decode the response (bad gzip/deflate data)"
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return "truncated response"
-    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema):
-        return "invalid URL"
-    chain = list(_chain(exc))
-    text = " ".join(str(e) for e in chain)
-    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text:
-        return "connection refused"
-    if any(isinstance(e, NameResolutionError | socket.gaierror) for e in chain):
-        return "host not found (DNS lookup failed)"
-    if any(isinstance(e, ConnectionResetError) for e in chain):
-        return "connection reset by the server"
-    if "RemoteDisconnected" in text or "without response" in text:
-        return "the server closed the connection without a response"
-    if any(isinstance(e, TimeoutError | socket.timeout) for e in chain) or "timed out" in text:
-        return f"timed out (no data for {settings.read_timeout:g} s)"
-    if "unreachable" in text.lower():
-        return "network unreachable"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return "connection failed"
-    return f"request failed ({type(exc).__name__})"
-
-
-def _tls_reason(exc: BaseException) -> str:
-    for err in _chain(exc):
-        if isinstance(err, ssl.SSLCertVerificationError):
-            detail = err.verify_message or err.reason or "unknown reason"
-            return f"TLS certificate verification failed: {clean_line(detail, 120)}"
-    text = str(exc)
-    if "CERTIFICATE_VERIFY_FAILED" in text:
-        detail = text.split("certificate verify failed:", 1)[-1].split(")", 1)[0].strip()
-        return f"TLS certificate verification failed: {clean_line(detail, 120)}"
-    return f"TLS error: {clean_line(text, 120)}"
-
-
-def _chain(exc: BaseException) -> Any:
-    """The exception, its causes and urllib3's ``reason`` attributes, without loops."""
-    seen: set[int] = set()
-    todo: list[BaseException] = [exc]
-    while todo and len(seen) < 20:
-        err = todo.pop()
-        if id(err) in seen:
-            continue
-        seen.add(id(err))
-        yield err
-        for nxt in (err.__cause__, err.__context__, getattr(err, "reason", None), *err.args):
-            if isinstance(nxt, BaseException):
-                todo.append(nxt)
-
-
-def _header_safe(value: str) -> bool:
-    return all(" " <= ch != "\x7f" for ch in value) and len(value) < 1000
-
-
-def _header_value(response: requests.Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    if value is None or not _header_safe(value):
-        return None
-    return value
-
-
-def _headers(response: requests.Response) -> dict[str, str]:
-    return {
-        key.lower(): clean_line(value, 2000)
-        for key, value in response.headers.items()
-        if key.lower() not in _WIRE_HEADERS
-    }
-
-
-def _clamp(seconds: float) -> float:
-    return float(min(max(seconds, 0.0), MAX_RETRY_AFTER))
-
-
-def _parse_http_date(value: str) -> datetime | None:
-    try:
-        when = email.utils.parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when
-
-
-def _parse_retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds or an HTTP-date, clamped to 0..7 days; None if absent/bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return _clamp(float(value[:12]))
-    when = _parse_http_date(value)
-    if when is None:
-        return None
-    return _clamp((when - datetime.now(UTC)).total_seconds())
-
-
-def _cache_hint(response: requests.Response) -> float | None:
-    """Seconds until the response goes stale (Cache-Control max-age, else Expires)."""
-    control = response.headers.get("cache-control", "").lower()
-    directives = [part.strip() for part in control.split(",")]
-    if any(d in ("no-cache", "no-store") for d in directives):
-        return None
-    for directive in directives:
-        name, _, raw = directive.partition("=")
-        if name.strip() == "max-age":
-            raw = raw.strip().strip('"')
-            if raw.isdigit():
-                age = response.headers.get("age", "").strip()
-                used = int(age[:12]) if age.isdigit() else 0
-                return _clamp(int(raw[:12]) - used)
-            return None
-    expires = response.headers.get("expires")
-    if expires:
-        when = _parse_http_date(expires)
-        if when is None:
-            return None
-        now = _parse_http_date(response.headers.get("date", "")) or datetime.now(UTC)
-        return _clamp((when - now).total_seconds())
-    return None
-
-
-__all__ = ["FEED_ACCEPT", "PAGE_ACCEPT", "fetch", "fetch_page", "make_session"]
+__all__ = ["FEED_ACCEPT", "MAX_RETRY_AFTER", "PAGE_ACCEPT", "fetch", "fetch_page", "make_session"]

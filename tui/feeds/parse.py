@@ -12,6 +12,8 @@ import calendar
 import hashlib
 import io
 import re
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import feedparser
@@ -24,7 +26,15 @@ from tui.text import SUMMARY_MAX, TEXT_MAX, clean_line, clean_text, guess_lang, 
 
 MAX_ENTRIES = 1000
 GUID_MAX = 1000
-_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+# A document type declaration with an internal subset ("<!DOCTYPE x [ … ]>") is where entity
+# declarations live; a quoted system id may hide a ">" or "[" and is skipped whole.
+_INTERNAL_SUBSET = re.compile(
+    r"""<!DOCTYPE(?:[^>\["']|"[^"]*"|'[^']*')*\[|<!ENTITY""", re.IGNORECASE
+)
+_WIDE_CODECS = (("utf-16-le", 2), ("utf-16-be", 2), ("utf-32-le", 4), ("utf-32-be", 4))
+_PROBE = "<!DOCTYPE x [<!ENTITY"
+_PROBE_ASCII = _PROBE.encode("ascii")
+_EBCDIC_XML = b"\x4c\x6f\xa7\x94"  # "<?xm" in EBCDIC, which feedparser recognises
 # Parser errors that mean the document stopped early: a cut-off download, not a quirk.
 _TRUNCATION = ("no element found", "unclosed token", "junk after document element")
 _EARLIEST = calendar.timegm((1990, 1, 1, 0, 0, 0))
@@ -41,7 +51,7 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
     """Parse a feed document. Raises ParseError; never deletes or keeps anything itself."""
     if not body.strip():
         raise ParseError("empty response: not a feed")
-    if _ENTITY_DECL.search(body[:65536]):
+    if declares_entities(body, headers.get("content-type", "")):
         raise ParseError("refused: the feed declares XML entities (possible entity attack)")
     response_headers = {
         "content-type": _content_type(headers.get("content-type", "application/xml"), body),
@@ -75,6 +85,46 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
         articles=tuple(articles),
         warning=warning,
     )
+
+
+def declares_entities(body: bytes, content_type: str = "") -> bool:
+    """True if any reading of ``body`` has a DOCTYPE internal subset or an ENTITY declaration.
+
+    Checked on decoded text, anywhere in the document: as ASCII-compatible bytes (UTF-8, the
+    ISO and CJK encodings all keep markup in ASCII), in UTF-16/32 of either byte order and
+    alignment when the bytes hold a NUL (markup in those always does), in EBCDIC, and in
+    whatever charset the header or the XML declaration names. A parser could pick any of
+    these, so each is refused; an entity-free feed costs one regex scan per reading.
+    """
+    return any(_INTERNAL_SUBSET.search(view) for view in _readings(body, content_type))
+
+
+def _readings(body: bytes, content_type: str) -> Iterator[str]:
+    """The texts a parser could make of ``body``, cheapest first (consumed lazily)."""
+    yield body.decode("latin-1")
+    if b"\x00" in body:
+        # Markup in UTF-16 always has a NUL byte; in UTF-32 always three in a row, which
+        # UTF-16 XML never has (it would be U+0000), so garbage decodes are skipped.
+        wide = b"\x00\x00\x00" in body
+        for codec, width in _WIDE_CODECS:
+            if width == 4 and not wide:
+                continue
+            for shift in range(width):
+                yield body[shift:].decode(codec, errors="ignore")
+    named = {codec_name(charset_param(content_type))}
+    match = _XML_ENCODING.match(body[:1024])
+    if match:
+        named.add(codec_name(match.group(1).decode("ascii")))
+    if body.lstrip()[:4] == _EBCDIC_XML:
+        named.add("cp037")
+    for codec in sorted(name for name in named if name):
+        try:
+            if _PROBE.encode(codec, errors="ignore") == _PROBE_ASCII:
+                continue  # ASCII-compatible: the first reading already covered it
+            text = body.decode(codec, errors="ignore")
+        except (LookupError, ValueError, UnicodeError):
+            continue
+        yield text
 
 
 def _content_type(content_type: str, body: bytes) -> str:
@@ -152,15 +202,40 @@ def _text_field(container: Any, key: str) -> str:
 def _timestamp(entry: Any, *names: str) -> int | None:
     for name in names:
         # dict.get: FeedParserDict.get would map updated→published with a warning.
-        value = dict.get(entry, f"{name}_parsed")
-        if value:
-            try:
-                stamp = calendar.timegm(value)
-            except (OverflowError, ValueError, TypeError, IndexError):
-                continue
-            if stamp >= _EARLIEST:
-                return int(stamp)
+        fields = _date_fields(dict.get(entry, f"{name}_parsed"))
+        if fields is None:
+            continue
+        try:
+            stamp = calendar.timegm(fields)
+        except (OverflowError, ValueError):
+            continue
+        if stamp >= _EARLIEST:
+            return int(stamp)
     return None
+
+
+# (low, high) for year, month, day, hour, minute, second (leap seconds), weekday, yearday, DST
+_DATE_RANGES = ((1, 9999), (1, 12), (1, 31), (0, 23), (0, 59), (0, 61), (0, 6), (0, 366),
+                (-1, 1))
+
+
+def _date_fields(value: object) -> tuple[int, ...] | None:
+    """A struct_time or a 9-tuple of in-range ints, else None ("no date").
+
+    feedparser gives struct_time; anything else reaching here is a malformed entry, and
+    what calendar.timegm raises for it differs between Python versions (issue 17).
+    """
+    if isinstance(value, time.struct_time):
+        fields = tuple(value)[:9]
+    elif isinstance(value, tuple | list) and len(value) == 9:
+        fields = tuple(value)
+    else:
+        return None
+    if not all(type(n) is int for n in fields):
+        return None
+    if not all(low <= n <= high for n, (low, high) in zip(fields, _DATE_RANGES, strict=True)):
+        return None
+    return fields
 
 
 def _best_content(entry: Any) -> str:

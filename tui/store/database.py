@@ -2,14 +2,24 @@
 
 One connection per thread (sqlite3 refuses cross-thread use); WAL so the app can read
 while ``sinowire fetch`` writes; a busy timeout so a second writer waits instead of failing.
+
+Damage is never silent and never retried in a loop. A file that is not a database (or is
+cut short) is moved aside at open and a notice says where. Damage found later, by any
+statement (SQLITE_CORRUPT, "malformed"), marks the connection and the file (a
+``sinowire.db.damaged`` marker beside it): from then on every write is refused at once
+with :class:`DatabaseDamaged`, which names ``sinowire db check`` / ``db recover``, and
+every later open reads the marker and refuses writes the same way until a recovery.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -24,10 +34,119 @@ class NewerSchemaError(StoreError):
     pass
 
 
+class DatabaseDamaged(StoreError):
+    """The cache file is damaged; nothing more is written to it. Not an sqlite3.Error, so
+    code that retries database errors (the poller) stops instead of trying again."""
+
+
+T = TypeVar("T")
+# Statements still allowed on a damaged cache: reads, and ending a transaction without
+# committing it (so an error path can always clean up).
+_READS = ("SELECT", "WITH", "PRAGMA", "EXPLAIN", "ROLLBACK", "RELEASE")
+
+
+def marker_for(path: Path | str) -> Path:
+    """The file that says "this cache was found damaged" (read by every later open)."""
+    return Path(f"{path}.damaged")
+
+
+def damage_advice(path: Path | str) -> str:
+    return (f"the cache {path} is damaged; sinowire stopped writing to it. Run "
+            f"`sinowire db check` to see what is wrong and `sinowire db recover` to build a "
+            f"new cache from everything still readable (feeds, read and starred are kept; "
+            f"the damaged file is kept too)")
+
+
+class _GuardedCursor(sqlite3.Cursor):
+    connection: GuardedConnection
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _GuardedCursor:
+        self.connection.refuse_if_damaged(sql)
+        return self.connection.guard(lambda: super(_GuardedCursor, self).execute(sql, parameters))
+
+    def executemany(self, sql: str, seq: Any, /) -> _GuardedCursor:
+        self.connection.refuse_if_damaged(sql)
+        return self.connection.guard(lambda: super(_GuardedCursor, self).executemany(sql, seq))
+
+    def fetchone(self) -> Any:
+        return self.connection.guard(super().fetchone)
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        call = super().fetchmany
+        return self.connection.guard(lambda: call() if size is None else call(size))
+
+    def fetchall(self) -> list[Any]:
+        return self.connection.guard(super().fetchall)
+
+    def __next__(self) -> Any:
+        try:  # inline, not through guard(): this runs once per row
+            return super().__next__()
+        except sqlite3.DatabaseError as exc:
+            error = exc
+            self.connection.guard(lambda: _reraise(error))
+            raise
+
+
+def _reraise(exc: BaseException) -> Any:
+    raise exc
+
+
+class GuardedConnection(sqlite3.Connection):
+    """A connection that notices damage on any statement and then refuses to write."""
+
+    path: str = ""
+    damaged: str | None = None
+
+    def cursor(self, factory: Any = _GuardedCursor) -> Any:
+        return super().cursor(factory)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any:
+        return self.cursor().executemany(sql, parameters)
+
+    def executescript(self, script: str, /) -> Any:
+        self.refuse_if_damaged("SCRIPT")
+        return self.guard(lambda: super(GuardedConnection, self).executescript(script))
+
+    def refuse_if_damaged(self, sql: str) -> None:
+        if self.damaged is None and (not self.path or self.in_transaction):
+            return
+        if sql.lstrip()[:8].upper().startswith(_READS):
+            return
+        if self.damaged is None:
+            # Another connection (the poller's, a cron fetch) may have found the damage:
+            # its marker is looked for once per transaction, before the first write.
+            if not os.path.exists(marker_for(self.path)):
+                return
+            self.damaged = "marked damaged by another connection"
+        raise DatabaseDamaged(damage_advice(self.path))
+
+    def guard(self, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except sqlite3.DatabaseError as exc:
+            if not is_corrupt_error(exc) or not self.path:
+                raise
+            self.mark_damaged(str(exc))
+            raise DatabaseDamaged(f"{damage_advice(self.path)} (SQLite said: {exc})") from exc
+
+    def mark_damaged(self, reason: str) -> None:
+        first = self.damaged is None
+        self.damaged = reason
+        if first:
+            with contextlib.suppress(OSError):
+                marker = marker_for(self.path)
+                if not marker.exists():
+                    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+                    marker.write_text(f"{stamp} {reason}\n", encoding="utf-8")
+
+
 def connect(path: Path | str, *, busy_timeout: float = 10.0) -> Database:
     """Open (creating and migrating if needed) the database at ``path``."""
     try:
-        conn = sqlite3.connect(str(path), timeout=busy_timeout)
+        conn = sqlite3.connect(str(path), timeout=busy_timeout, factory=GuardedConnection)
     except sqlite3.OperationalError as exc:
         raise StoreError(f"cannot open database {path}: {exc}{_hint(path)}") from exc
     db = Database(conn)
@@ -36,6 +155,13 @@ def connect(path: Path | str, *, busy_timeout: float = 10.0) -> Database:
     except (sqlite3.DatabaseError, StoreError):
         conn.close()
         raise
+    assert isinstance(conn, GuardedConnection)
+    conn.path = str(path)  # from here on, damage is noticed (not during the open's own checks)
+    marker = marker_for(path)
+    if marker.exists():
+        with contextlib.suppress(OSError):
+            conn.damaged = marker.read_text(encoding="utf-8", errors="replace").strip()[:300]
+        conn.damaged = conn.damaged or "marked damaged"
     return db
 
 
@@ -88,10 +214,14 @@ def is_corrupt_error(exc: BaseException) -> bool:
     )
 
 
-def move_aside(path: Path) -> Path:
-    """Rename a damaged database (and its WAL files) so a fresh one can be made; never delete."""
+def move_aside(path: Path, label: str = "corrupt") -> Path:
+    """Rename a database (and its WAL files) so a fresh one can be made; never delete."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    target = path.with_name(f"{path.name}.{label}-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.{label}-{stamp}-{counter}")
     path.rename(target)
     for suffix in ("-wal", "-shm"):
         side = path.with_name(path.name + suffix)
@@ -105,11 +235,24 @@ def open_database(path: Path, *, busy_timeout: float = 10.0) -> tuple[Database, 
     try:
         db = connect(path, busy_timeout=busy_timeout)
         db.conn.execute("SELECT count(*) FROM feeds").fetchone()
-        return db, None
-    except sqlite3.DatabaseError as exc:
-        if not is_corrupt_error(exc):
+    except (sqlite3.DatabaseError, DatabaseDamaged) as exc:
+        if isinstance(exc, sqlite3.DatabaseError) and not is_corrupt_error(exc):
             raise StoreError(f"cannot open database {path}: {exc}{_hint(path)}") from exc
+        reason = str(exc.__cause__ or exc) if isinstance(exc, DatabaseDamaged) else str(exc)
+        with contextlib.suppress(NameError, sqlite3.Error):
+            db.conn.close()
         moved = move_aside(path)
+        marker_for(path).unlink(missing_ok=True)
         db = connect(path, busy_timeout=busy_timeout)
-        notice = f"the database was damaged ({exc}); it was moved to {moved} and a new one started"
+        notice = (f"the cache {path} was damaged ({reason}); it was moved to {moved} and a "
+                  f"new, empty cache was started. Read and starred marks are in the moved "
+                  f"file: `sinowire db recover {moved}` brings back what is still readable")
         return db, notice
+    conn = db.conn
+    if isinstance(conn, GuardedConnection) and conn.damaged is not None:
+        return db, damage_advice(path) + f" (found: {clean_reason(conn.damaged)})"
+    return db, None
+
+
+def clean_reason(text: str) -> str:
+    return " ".join(text.split())[:200]

@@ -17,13 +17,17 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from tui.models import Feed
-from tui.store import search_index
+from tui.paths import subscriptions_file_for
+from tui.store import search_index, subscriptions
 from tui.store.alerts import AlertMixin
-from tui.store.database import StoreError, open_database
+from tui.store.database import DatabaseDamaged, GuardedConnection, StoreError, open_database
 from tui.store.ingest import IngestMixin
 from tui.store.queries import QueryMixin
 from tui.store.stories import StoryMixin
 from tui.text import clean_line, safe_url
+
+# Set by tui.engine.context once the defaults were offered; a restored list counts as that.
+_DEFAULTS_KEY = "default_feeds_subscribed"
 
 _FEED_COLUMNS = (
     "id, url, title, lang, site_url, added, etag, last_modified, last_attempt, last_success, "
@@ -38,20 +42,82 @@ class FeedExistsError(StoreError):
 class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin):
     """One thread's handle on the database. Create one per thread; close when done."""
 
-    def __init__(self, db: Database, path: Path | None = None, notice: str | None = None):
+    def __init__(self, db: Database, path: Path | None = None, notice: str | None = None,
+                 subscriptions_file: Path | None = None):
         self.db = db
         self.path = path
-        self.notice = notice  # set when a damaged database was moved aside
+        self.notice = notice  # set when the cache is damaged, was moved aside or restored
+        self.subscriptions_file = subscriptions_file
+        """feeds.opml: rewritten on every change to the feed list (None: not kept)."""
         self._entity_ids: dict[tuple[str, str], int] = {}
+        self._batch_depth = 0
+        self._feeds_changed = False
 
     @classmethod
-    def open(cls, path: Path, *, busy_timeout: float = 10.0) -> Store:
+    def open(cls, path: Path, *, busy_timeout: float = 10.0,
+             subscriptions_file: Path | None = None) -> Store:
+        """Open the cache; a new one gets the subscriptions back from feeds.opml."""
         db, notice = open_database(path, busy_timeout=busy_timeout)
-        return cls(db, path, notice)
+        store = cls(db, path, notice, subscriptions_file or subscriptions_file_for(path))
+        store._sync_subscriptions()
+        return store
+
+    @property
+    def damaged(self) -> str | None:
+        """Why writing stopped (the cache was found damaged), else None."""
+        conn = self.db.conn
+        return conn.damaged if isinstance(conn, GuardedConnection) else None
+
+    def refuse_if_damaged(self) -> None:
+        if self.damaged is not None and self.path is not None:
+            from tui.store.database import damage_advice
+
+            raise DatabaseDamaged(damage_advice(self.path))
+
+    def _sync_subscriptions(self) -> None:
+        """A new cache takes the list from feeds.opml; an old one writes it if missing."""
+        file = self.subscriptions_file
+        if file is None or self.damaged is not None:
+            return
+        fresh = self.get_meta(_DEFAULTS_KEY) is None and not self.feeds()
+        if not fresh:
+            if not file.exists():
+                subscriptions.save(file, self.feeds())
+            return
+        saved = subscriptions.load(file)
+        if saved is None:
+            return
+        added = 0
+        with self.batch_feed_changes():
+            for item in saved:
+                with contextlib.suppress(StoreError):
+                    self.add_feed(item.url, item.title, item.lang)
+                    added += 1
+            self.set_meta(_DEFAULTS_KEY, "1")
+        restored = f"{added} subscription{'' if added == 1 else 's'} restored from {file}"
+        self.notice = f"{self.notice}. {restored}" if self.notice else restored
+
+    @contextlib.contextmanager
+    def batch_feed_changes(self) -> Iterator[None]:
+        """Write feeds.opml once at the end instead of after every add (an import)."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if self._batch_depth == 0 and self._feeds_changed:
+                self._feeds_changed = False
+                self._save_subscriptions()
+
+    def _save_subscriptions(self) -> None:
+        if self._batch_depth:
+            self._feeds_changed = True
+        elif self.subscriptions_file is not None:
+            subscriptions.save(self.subscriptions_file, self.feeds())
 
     def close(self) -> None:
         # Keeps the query planner's statistics fresh; cheap, and skipped if busy.
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(sqlite3.Error, StoreError):
             self.db.conn.execute("PRAGMA optimize")
         self.db.conn.close()
 
@@ -112,6 +178,7 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin):
         )
         feed = self.feed_by_url(checked)
         assert feed is not None
+        self._save_subscriptions()
         return feed
 
     @contextlib.contextmanager
@@ -157,6 +224,7 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin):
         feed = self.feed(feed_id)
         if feed is None:
             raise StoreError(f"no such feed: {feed_id}")
+        self._save_subscriptions()
         return feed
 
     def remove_feed(self, feed_id: int) -> None:
@@ -165,6 +233,7 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin):
             self._delete_articles("feed_id = ?", (feed_id,))
             self.db.conn.execute("DELETE FROM tombstones WHERE feed_id = ?", (feed_id,))
             self.db.conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+        self._save_subscriptions()
 
     def record_fetch(
         self,
