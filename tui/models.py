@@ -97,9 +97,21 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Entity:
+    """A named thing in an article; ``mentions`` are the surface forms the text used."""
+
     name: str
     type: str  # one of ENTITY_TYPES
     count: int = 1
+    mentions: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class TopicEvidence:
+    """Why a topic was tagged: its salience score and the (term, field) pairs behind it."""
+
+    topic: str
+    score: float
+    terms: tuple[tuple[str, str], ...] = ()  # (term as written, "title" | "lead" | "body")
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,7 @@ class Tags:
     evidence: tuple[Evidence, ...] = ()
     topics: frozenset[str] = frozenset()
     entities: tuple[Entity, ...] = ()
+    topic_evidence: tuple[TopicEvidence, ...] = ()
 
 
 @dataclass(frozen=True)
