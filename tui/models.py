@@ -123,6 +123,7 @@ class Tags:
     topics: frozenset[str] = frozenset()
     entities: tuple[Entity, ...] = ()
     topic_evidence: tuple[TopicEvidence, ...] = ()
+    input_hash: str = field(default="", compare=False)  # rules version + inputs (retag skip)
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ class ArticleDetail:
     evidence: tuple[Evidence, ...]
     entities: tuple[Entity, ...]
     guid: str = ""
+    topic_evidence: tuple[TopicEvidence, ...] = ()
 
 
 @dataclass(frozen=True)

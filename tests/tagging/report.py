@@ -163,7 +163,8 @@ def score_item(tagger: Tagger, item: dict[str, Any], report: Report, tags: Tags)
         report.regions[region].add(region in gold_regions, region in tags.regions)
     if gold_regions != set(tags.regions):
         report.errors.append(
-            f"{ident} regions gold={sorted(gold_regions)} got={sorted(tags.regions)} {item['title']}"
+            f"{ident} regions gold={sorted(gold_regions)} got={sorted(tags.regions)} "
+            f"{item['title']}"
         )
     gold_topics = set(item["topics"])
     for topic in TOPICS:

@@ -59,7 +59,8 @@ def test_multi_label(tagger: Tagger) -> None:
         "SEC sues exchange over unregistered stablecoin",
         "The regulator said the crypto exchange violated securities law.",
     )
-    assert {"enforcement", "exchanges", "stablecoins"} <= tags.topics
+    assert {"enforcement", "stablecoins"} <= tags.topics  # up to three salient topics
+    assert len(tags.topics) <= 3
 
 
 @pytest.mark.parametrize(

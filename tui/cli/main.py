@@ -288,7 +288,8 @@ def cmd_list(context: Context, args: argparse.Namespace) -> int:
     for row in store.list_articles(flt, limit=max(1, args.limit)):
         if args.json:
             entities = store.article_entities(row.id)
-            print(json.dumps(article_json(row, entities), ensure_ascii=False))
+            why = store.topic_evidence(row.id)
+            print(json.dumps(article_json(row, entities, why), ensure_ascii=False))
         else:
             print(format_article_line(row))
     return 0

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from tui.models import ArticleRow, Entity, Feed, FeedOutcome, PollReport
+from tui.models import ArticleRow, Entity, Feed, FeedOutcome, PollReport, TopicEvidence
 from tui.text import clean_line
 
 
@@ -41,7 +42,17 @@ def describe_feed(feed: Feed, unread: int = 0) -> str:
     return f"[{feed.id:>3}] {lang:2} {unread:>5} unread  {title}  <{feed.url}>  {state}"
 
 
-def article_json(row: ArticleRow, entities: list[Entity]) -> dict[str, Any]:
+def topic_evidence_json(evidence: Iterable[TopicEvidence]) -> dict[str, Any]:
+    """``{"mining": {"score": 0.93, "terms": [{"term": "hashrate", "field": "title"}]}}``."""
+    return {
+        t.topic: {"score": t.score, "terms": [{"term": a, "field": b} for a, b in t.terms]}
+        for t in evidence
+    }
+
+
+def article_json(
+    row: ArticleRow, entities: list[Entity], topic_evidence: Iterable[TopicEvidence] = ()
+) -> dict[str, Any]:
     return {
         "id": row.id,
         "feed": row.feed_title,
@@ -56,6 +67,7 @@ def article_json(row: ArticleRow, entities: list[Entity]) -> dict[str, Any]:
         "china_score": row.china_score,
         "regions": list(row.regions),
         "topics": list(row.topics),
+        "topic_evidence": topic_evidence_json(topic_evidence),
         "entities": [{"name": e.name, "type": e.type, "count": e.count} for e in entities],
     }
 

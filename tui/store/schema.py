@@ -182,4 +182,20 @@ def m002_masks_covering_index_contentless_fts(db: Database) -> None:
     search_index.rebuild(db.conn)
 
 
+@migrations()
+def m003_topic_evidence_tag_hash(db: Database) -> None:
+    """Why each topic was tagged (JSON), and the hash of the tag inputs + rules version.
+
+    ``tag_hash`` lets a retag skip an article whose text and rules did not change; ''
+    (the default) never matches, so old rows are retagged once.
+    """
+    run_statements(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN topic_evidence TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE articles ADD COLUMN tag_hash TEXT NOT NULL DEFAULT ''
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tui.models import Entity, Tags
-from tui.tagging import names, topics
+from tui.tagging import names, topics, version
 from tui.tagging.china import score_china
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
 from tui.tagging.matcher import ENTITY, Matcher
@@ -50,6 +50,7 @@ class Tagger:
         china_regions: Iterable[str] = DEFAULT_CHINA_REGIONS,
     ) -> None:
         gaz = builtin_gazetteer()
+        user_entities = tuple(user_entities)
         user = tuple(_user_entry(u) for u in user_entities)
         # User entries come first: on a shared alias the user's reading wins.
         self.entries: tuple[Entry, ...] = user + gaz.entries
@@ -70,6 +71,7 @@ class Tagger:
         matcher.build()
         self._matcher = matcher
         self._canonical = self._canonical_index()
+        self.rules_version = version.rules_version(user_entities, user_topics, china_regions)
 
     @classmethod
     def from_settings(cls, settings: Any) -> Tagger:
@@ -102,9 +104,27 @@ class Tagger:
         ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
         hits = self._resolver.resolve(doc, ent_spans)
         china = score_china(doc, hits, self.china_regions)
-        topic_set = topics.score_topics(doc, topic_spans, hits)
+        topic_set, topic_evidence = topics.score_topics(doc, topic_spans, hits)
         entities = self._entities(doc, hits, cues)
-        return Tags(china.china, china.score, china.regions, china.evidence, topic_set, entities)
+        return Tags(
+            china.china, china.score, china.regions, china.evidence, topic_set, entities,
+            topic_evidence, self.input_hash(title, summary, content, lang),
+        )
+
+    def input_hash(
+        self, title: str, summary: str = "", content: str = "", lang: str | None = None
+    ) -> str:
+        """What :attr:`Tags.input_hash` will be for these inputs (retag compares it)."""
+        return version.input_hash(self.rules_version, title, summary, content, lang)
+
+    def topic_features(
+        self, title: str, summary: str = "", content: str = ""
+    ) -> dict[str, tuple[float, ...]]:
+        """The salience features of every topic the text touches (for training the model)."""
+        doc = self._doc(title, summary, content)
+        ent_spans, topic_spans, _ = self._matcher.scan(doc.low, doc.simp)
+        hits = self._resolver.resolve(doc, ent_spans)
+        return {k: v[0] for k, v in topics.features(doc, topic_spans, hits).items()}
 
     def _doc(self, title: str, summary: str, content: str) -> Doc:
         title = nfkc(strip_html(title or "")).replace("\n", " ")
