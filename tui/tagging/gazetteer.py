@@ -27,6 +27,7 @@ GAZETTEER_FILES: tuple[str, ...] = (
     "global_people",
     "coins",
     "sources",
+    "world_places",  # generated: tests/tagging/build_places.py
 )
 ENTRY_TYPES = frozenset({"ORG", "PERSON", "PLACE", "TICKER", "MONEY", "SOURCE"})
 DEFAULT_HINT = 0.6  # an entity's topic hint: tags a topic from the title, or with one more term

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tui.models import Entity, Tags
-from tui.tagging import names, topics, version
+from tui.tagging import names, topics, traps, version
 from tui.tagging.china import score_china
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
 from tui.tagging.matcher import ENTITY, Matcher
@@ -102,7 +102,7 @@ class Tagger:
         """
         doc = self._doc(title, summary, content)
         ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
-        hits = self._resolver.resolve(doc, ent_spans)
+        hits = traps.drop_nicknames(doc, self._resolver.resolve(doc, ent_spans))
         china = score_china(doc, hits, self.china_regions)
         topic_set, topic_evidence = topics.score_topics(doc, topic_spans, hits)
         entities = self._entities(doc, hits, cues)
