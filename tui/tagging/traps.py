@@ -33,8 +33,9 @@ _DATELINE_AFTER = re.compile(
     r"|^\d{1,2}月\d{1,2}日电"
 )
 _NICKNAME_AFTER = re.compile(
-    r"^[\"'”’」』》)\]]{0,2}\s?(?:\(\w{2,20}\)\s?)?(?:的\s?)?(?:upgrade|hard fork|hardfork|fork|network upgrade|mainnet upgrade|"
-    r"testnet|升级|升級|硬分叉|分叉|主网升级|测试网|测试网升级)"
+    r"^[\"'”’」』》)\]]{0,2}\s?(?:\(\w{2,20}\)\s?)?(?:的\s?)?"
+    r"(?:upgrade|hard fork|hardfork|fork|network upgrade|mainnet upgrade|testnet|"
+    r"升级|升級|硬分叉|分叉|主网升级|测试网|测试网升级)"
 )
 _NICKNAME_BEFORE = re.compile(
     r"(?:代号|代號|名为|称为|命名为|codenamed|code-named|dubbed|named|called|nicknamed)\s?"
@@ -101,9 +102,9 @@ def factor(doc: Doc, hit: Hit, prev: Hit | None) -> float:
     surface = shown[hit.start : hit.end]
     after = shown[hit.end : hit.end + 40]
     if entry.type == "PLACE":
-        if (surface.isupper() and len(surface) > 3) or surface[0] in "北上深广香澳":
-            if _DATELINE_AFTER.match(after):
-                return DATELINE_FACTOR
+        capital = (surface.isupper() and len(surface) > 3) or surface[0] in "北上深广香澳"
+        if capital and _DATELINE_AFTER.match(after):
+            return DATELINE_FACTOR
         if _NAME_PART_AFTER.match(after):
             value *= NAME_PART_FACTOR
     if entry.type == "MONEY" and hit.start >= doc.title_len:
