@@ -193,21 +193,58 @@ def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None
     return start, cue_end, " ".join(tokens) + " " + text[cue_start:cue_end]
 
 
+def _specific(name: str) -> str:
+    """What is left of a Chinese name once its generic words are taken out."""
+    for word in lexicon().zh_generic:
+        if word in name:
+            name = name.replace(word, "")
+    return name
+
+
+_INDEFINITE = re.compile(r"一家|一所|一批|一个|这家|那家|该|某|多家|数家|几家|旗下|其|此")
+ZH_NAME_MAX = 12
+
+
 def _zh_org(
     doc: Doc, cue_start: int, cue_end: int, taken: bytearray
 ) -> tuple[int, int, str] | None:
+    """The name before a Chinese organisation suffix, walking back to a clear boundary.
+
+    A known place on the way is part of the name (埃塞俄比亚电力公司, 国网四川省电力公司);
+    no boundary within reach, an indefinite description (一家能源技术公司, 旗下子公司) or a
+    name of generic words only (电力公司, 区块链分析公司) yields nothing.
+    """
     text = doc.simp
     lex = lexicon()
     start = cue_start
-    while start > 0 and cue_start - start < 8:
+    bounded = False
+    while start > 0 and cue_start - start < ZH_NAME_MAX:
         ch = text[start - 1]
-        if taken[start - 1] == 1:
+        mark = taken[start - 1]
+        if mark == 1:
             return None  # the tail of a known organisation's full name (嘉楠耘智信息科技有限公司)
-        if ch in lex.zh_stop or taken[start - 1] or not ch.isalnum():
+        if mark == 2:  # a known place: part of the name, then keep walking
+            while start > 0 and taken[start - 1] == 2:
+                start -= 1
+            continue
+        if ch in lex.zh_stop or not ch.isalnum() or ch.isascii():
+            bounded = True
             break
         start -= 1
-    name = lexicon().zh_generic_prefix.sub("", text[start:cue_start])
+    if start == 0:
+        bounded = True
+    span = text[start:cue_start]
+    if not bounded or _INDEFINITE.search(span):
+        return None
+    place_end = max((i + 1 for i in range(start, cue_start) if taken[i] == 2), default=start)
+    tail = text[place_end:cue_start].lstrip("省市区县")
+    if place_end > start and len(_specific(tail)) >= 2:
+        span = tail  # 深圳市星火链科技有限公司 → 星火链科技有限公司: the place is an address
+    name = lex.zh_generic_prefix.sub("", span)
     if len(name) < 2 or name in lex.zh_generic:
         return None
+    has_place = any(taken[cue_start - len(name) : cue_start])
+    if len(_specific(name)) < 2 and not has_place:
+        return None  # 电力公司, 区块链分析公司: a description, not a name
     begin = cue_start - len(name)
     return begin, cue_end, doc.shown[begin:cue_end]

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tui.models import Entity, Tags
-from tui.tagging import names, topics, traps, version
+from tui.tagging import govbodies, names, topics, traps, version
 from tui.tagging.china import score_china
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
 from tui.tagging.matcher import ENTITY, Matcher
@@ -19,6 +19,7 @@ from tui.tagging.resolve import Doc, Resolver
 DEFAULT_CHINA_REGIONS = frozenset({"CN", "HK", "MO"})
 _CASHTAG = re.compile(r"\$([A-Za-z][A-Za-z0-9]{1,9})\b")  # "$" first: the engine skips fast
 SHOWN_TYPES = frozenset({"ORG", "PERSON", "PLACE", "TICKER", "MONEY"})
+ENTITY_SHOWN = frozenset({"ORG", "PERSON", "PLACE", "TICKER"})  # amounts come from money.py
 
 
 def _user_entry(user: Any) -> Entry:
@@ -103,6 +104,7 @@ class Tagger:
         doc = self._doc(title, summary, content)
         ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
         hits = traps.drop_nicknames(doc, self._resolver.resolve(doc, ent_spans))
+        hits = govbodies.merge(hits, govbodies.find(doc, hits))
         china = score_china(doc, hits, self.china_regions)
         topic_set, topic_evidence = topics.score_topics(doc, topic_spans, hits)
         entities = self._entities(doc, hits, cues)
@@ -139,15 +141,24 @@ class Tagger:
 
     def _entities(self, doc: Doc, hits: list, cues: list) -> tuple[Entity, ...]:
         counts: Counter[tuple[str, str]] = Counter()
+        mentions: dict[tuple[str, str], list[str]] = {}
+        shown = doc.shown
+
+        def count(key: tuple[str, str], surface: str) -> None:
+            counts[key] += 1
+            forms = mentions.setdefault(key, [])
+            if surface not in forms and len(forms) < 8:
+                forms.append(surface)
+
         taken = bytearray(len(doc.shown))
         for hit in hits:  # 1 marks organisations and people, 2 places (names may follow a place)
             mark = b"\x02" if hit.entry.type == "PLACE" else b"\x01"
             taken[hit.start : hit.end] = mark * (hit.end - hit.start)
-            if hit.entry.type in SHOWN_TYPES:
-                counts[(hit.entry.name, hit.entry.type)] += 1
+            if hit.entry.type in ENTITY_SHOWN:  # currencies are units, not amounts: not listed
+                count((hit.entry.name, hit.entry.type), shown[hit.start : hit.end])
         for start, end, name, kind in names.find_names(doc, cues, taken):
             if not any(taken[start:end]):
-                counts[(name, kind)] += 1
+                count((name, kind), shown[start:end])
                 taken[start:end] = b"\x01" * (end - start)
         if "$" in doc.shown:
             shown = doc.shown
@@ -158,8 +169,10 @@ class Tagger:
                 symbol = m.group(1).upper()
                 index = self._tickers.get(symbol)
                 name = self.entries[index].name if index is not None else symbol
-                counts[(name, "TICKER")] += 1
-        for _, _, amount in find_money(doc.shown):
-            counts[(amount, "MONEY")] += 1
+                count((name, "TICKER"), m.group())
+        for start, end, amount in find_money(shown):
+            count((amount, "MONEY"), shown[start:end])
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
-        return tuple(Entity(name, kind, count) for (name, kind), count in ordered)
+        return tuple(
+            Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
+        )
