@@ -65,10 +65,8 @@ def find(doc: Doc, hits: list[Hit]) -> list[Body]:
         if hit.start < reach or hit.entry.type != "PLACE" or hit.entry.region != "CN":
             continue
         first = doc.simp[hit.start : hit.start + 1]
-        if first.isascii():
-            m = _EN.match(doc.shown, hit.end)
-        else:
-            m = _ZH.match(doc.simp, hit.end)
+        pattern, text = (_EN, doc.shown) if first.isascii() else (_ZH, doc.simp)
+        m = pattern.match(text, hit.end)
         if m is None:
             continue
         end = m.end()
