@@ -72,6 +72,7 @@ class Tagger:
         matcher.build()
         self._matcher = matcher
         self._canonical = self._canonical_index()
+        self._symbols = frozenset(s for s in self._tickers if len(s) >= 2 and s.isalnum())
         self.rules_version = version.rules_version(user_entities, user_topics, china_regions)
 
     @classmethod
@@ -170,7 +171,7 @@ class Tagger:
                 index = self._tickers.get(symbol)
                 name = self.entries[index].name if index is not None else symbol
                 count((name, "TICKER"), m.group())
-        for start, end, amount in find_money(shown):
+        for start, end, amount in find_money(shown, self._symbols):
             count((amount, "MONEY"), shown[start:end])
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
         return tuple(
