@@ -68,7 +68,8 @@ HAN_STOP = {"东方", "和平", "中山", "新民", "建国", "太平", "安宁"
             "福安", "文登", "开平", "宣城", "海城", "凯里", "大同市政", "仁川"}
 # Latin names that are also words or first names in an English news story
 LATIN_STOP = {"Chad", "Jersey", "Sark", "Gulf", "Salem", "Natal", "Pest", "Kota", "Saga", "Mie",
-              "Teni", "Viana", "Budta", "Queens", "Takeo", "Aihara", "Evaton", "Kikolo", "Cali", "Aba",
+              "Teni", "Viana", "Budta", "Queens", "Takeo", "Aihara", "Evaton", "Kikolo", "Cali",
+              "Aba",
               "Nara", "Bannu", "Pimpri", "Rohini", "Narela", "Abobo", "Touba", "Pikine",
               "Victoria", "Mobile", "Split", "Nice", "Reading", "Phoenix", "Aurora", "Bath",
               "Orange", "Lincoln", "Jackson", "Madison", "Cleveland", "Columbus",
@@ -166,6 +167,8 @@ def main() -> int:
         region = GREATER_CHINA.get(city["countrycode"])
         weight = 1.5 if region == "CN" else 1 if region else 0
         han = _han(list(city.get("alternatenames") or []))
+        if not local:  # 德里 inside 罗德里戈: short Han names of foreign cities are too loose
+            han = [h for h in han if len(h) >= 3]
         short = re.sub(r" (?:District|Qu|Shi|Xian)$", "", plain)
         add(plain, region, weight, [plain, name, short, *han])
     header = (

@@ -24,7 +24,7 @@ from tui.tagging import Tagger, topics
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "tui" / "tagging" / "data" / "topic_model.json"
 L2 = 0.02
-STEPS = 4000
+STEPS = 2500
 RATE = 1.5
 
 Row = tuple[str, tuple[float, ...], int, str]  # topic, features, label, item id
@@ -43,26 +43,36 @@ def rows(tagger: Tagger, items: list[dict]) -> list[Row]:
     return out
 
 
-def fit(data: list[Row]) -> tuple[list[float], dict[str, float]]:
+def fit(
+    data: list[Row], l2_delta: float = 0.05
+) -> tuple[list[float], dict[str, float], dict[str, list[float]]]:
+    """Shared weights, a bias per topic and per-topic deltas (kept small by a stronger L2)."""
     k = len(topics.FEATURES)
     w = [0.0] * k
     b = dict.fromkeys(TOPICS, 0.0)
+    dl = {t: [0.0] * k for t in TOPICS}
     n = len(data)
     for _ in range(STEPS):
         gw = [0.0] * k
         gb = dict.fromkeys(TOPICS, 0.0)
+        gd = {t: [0.0] * k for t in TOPICS}
         for slug, x, y, _ in data:
-            z = b[slug] + sum(wi * xi for wi, xi in zip(w, x, strict=True))
+            ds = dl[slug]
+            z = b[slug] + sum((wi + di) * xi for wi, di, xi in zip(w, ds, x, strict=True))
             p = 1.0 / (1.0 + math.exp(-max(-30, min(30, z))))
             d = p - y
+            g = gd[slug]
             for i in range(k):
                 gw[i] += d * x[i]
+                g[i] += d * x[i]
             gb[slug] += d
         for i in range(k):
             w[i] -= RATE * (gw[i] / n + L2 * w[i])
         for slug in TOPICS:
             b[slug] -= RATE * (gb[slug] / n + L2 * 0.1 * b[slug]) * 3
-    return w, b
+            for i in range(k):
+                dl[slug][i] -= RATE * 3 * (gd[slug][i] / n + l2_delta * dl[slug][i])
+    return w, b, dl
 
 
 def micro_f1(data: list[Row], items: list[dict], model: topics.Model) -> tuple[float, float, float]:
@@ -94,14 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     dev = [i for i in items if i.get("split") == "dev"]
     tagger = Tagger()
     train_rows, dev_rows = rows(tagger, train), rows(tagger, dev)
-    w, b = fit(train_rows)
+    w, b, dl = fit(train_rows)
+    deltas = {k: tuple(v) for k, v in dl.items()}
     best = (0.0, 0.5)
     for step in range(20, 81):
         threshold = step / 100
-        f1 = micro_f1(train_rows, train, topics.Model(tuple(w), b, threshold))[2]
+        f1 = micro_f1(train_rows, train, topics.Model(tuple(w), b, threshold, deltas=deltas))[2]
         if f1 > best[0]:
             best = (f1, threshold)
-    model = topics.Model(tuple(w), b, best[1])
+    model = topics.Model(tuple(w), b, best[1], deltas=deltas)
     print(f"threshold {best[1]:.2f}")
     print("weights", dict(zip(topics.FEATURES, (round(x, 3) for x in w), strict=True)))
     print("bias", {k: round(v, 2) for k, v in b.items()})
@@ -114,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             "features": list(topics.FEATURES),
             "weights": [round(x, 4) for x in w],
             "bias": {k: round(v, 4) for k, v in b.items()},
+            "deltas": {k: [round(x, 4) for x in v] for k, v in dl.items()},
             "threshold": best[1],
             "max_topics": topics.MAX_TOPICS,
             "trained_on": {"train_items": len(train)},

@@ -40,6 +40,11 @@ class Lexicon:
     zh_generic: tuple[str, ...]
     zh_stop: frozenset[str]
     zh_generic_prefix: re.Pattern[str]
+    of_heads: tuple[str, ...] = ()
+    zh_roles: tuple[str, ...] = ()
+    zh_after: tuple[str, ...] = ()
+    zh_surnames: frozenset[str] = frozenset()
+    zh_compound: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +64,11 @@ def lexicon() -> Lexicon:
         generic,
         frozenset(data["zh_stop"]),
         re.compile(f"^(?:{prefix})+"),
+        tuple(data["of_heads"]),
+        tuple(data["zh_roles"]),
+        tuple(data["zh_after"]),
+        frozenset(data["zh_surnames"].strip()),
+        tuple(data["zh_compound_surnames"]),
     )
 
 
@@ -80,6 +90,12 @@ def register(matcher: Matcher) -> None:
             matcher.add(word, CUE, (kind, word), case_sensitive=True)
     for word in lex.zh_org_suffixes:
         matcher.add(word, CUE, ("zh_org", word))
+    for word in lex.of_heads:
+        matcher.add(word, CUE, ("of", word), case_sensitive=True)
+    for word in lex.zh_roles:
+        matcher.add(word, CUE, ("zh_role", word), case_sensitive=True)
+    for word in lex.zh_after:
+        matcher.add(word, CUE, ("zh_said", word))
 
 
 def _person_ok(tokens: list[str]) -> bool:
@@ -87,7 +103,13 @@ def _person_ok(tokens: list[str]) -> bool:
         2 <= len(tokens) <= 3
         and not tokens[-1].endswith(".")
         and not any(t.rstrip(".") in lexicon().stop for t in tokens)
+        and tokens[-1] not in _org_words()
     )
+
+
+@lru_cache(maxsize=1)
+def _org_words() -> frozenset[str]:
+    return frozenset(w for s in lexicon().org_suffixes for w in s.split())
 
 
 def _tokens_before(
@@ -138,6 +160,11 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
     """(start, end, name, type) for names found at cues; ``taken`` marks gazetteer spans."""
     text = doc.shown
     seen_zh: set[int] = set()
+    if not doc.low.isascii():
+        for m in _FOREIGN_NAME.finditer(doc.simp):
+            found = _foreign_name(doc, m)
+            if found:
+                yield (*found, "PERSON")
     for start, end, payloads in cues:
         for _, (kind, _word) in payloads:
             if kind == "org":
@@ -163,6 +190,23 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 found = _zh_org(doc, start, end, taken)
                 if found:
                     yield (*found, "ORG")
+            elif kind == "of":
+                found = _of_org(text, start, end)
+                if found:
+                    yield (*found, "ORG")
+            elif kind == "zh_role":
+                found = _zh_person_after(doc, end, taken)
+                if found:
+                    yield (*found, "PERSON")
+            elif kind == "zh_said":
+                found = _zh_person_before(doc, start, taken)
+                if found:
+                    yield (*found, "PERSON")
+    if not doc.low.isascii():
+        lex = lexicon()
+        for m in _ANONYMISED.finditer(doc.simp):
+            if m.group(1) in lex.zh_surnames and _zh_boundary(doc, m.start(), taken):
+                yield m.start(), m.end(), doc.shown[m.start() : m.end()], "PERSON"
 
 
 def _appositive(text: str, cue_start: int) -> tuple[int, int, str] | None:
@@ -248,3 +292,122 @@ def _zh_org(
         return None  # 电力公司, 区块链分析公司: a description, not a name
     begin = cue_start - len(name)
     return begin, cue_end, doc.shown[begin:cue_end]
+
+
+_OF_TAIL = re.compile(
+    r" of (?:the )?((?:[A-Z][\w'’-]*|and|for|&)(?: (?:[A-Z][\w'’-]*|and|for|&|of|the)){0,6})"
+)
+_FOREIGN_NAME = re.compile(r"([\u4e00-\u9fff]{1,6})·([\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})?)")
+_ANONYMISED = re.compile(r"([\u4e00-\u9fff])某某?")
+_ZH_TITLES = ("总统", "总理", "议员", "部长", "官员", "董事", "大使", "法官", "行长", "主席",
+              "创始人", "首席执行官", "总裁", "经理", "教授", "分析师", "研究员", "律师", "警官")
+_ZH_FOLLOW = re.compile(r"^(?:[,.:;!?()、。，：；“”‘’\s]|在|于|的|和|与|及|等|也|则|曾|已|将|对|向|说|称|表示|指出|认为|透露|介绍|先生|女士|$)")
+
+
+def _of_org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None:
+    """"Bank of Thailand", "Central Bank of the United Arab Emirates"."""
+    if cue_start > 0 and text[cue_start - 1].isalnum():
+        return None
+    m = _OF_TAIL.match(text, cue_end)
+    if not m:
+        return None
+    words = m.group(1).split(" ")
+    if "and" in words:  # "… of New York and McGill University": two names, keep the first
+        at = words.index("and")
+        rest = words[at + 1 :]
+        if len(rest) > 2 or any(w in _org_words() or w in lexicon().of_heads for w in rest):
+            words = words[:at]
+    while words and words[-1] in ("and", "for", "&", "of", "the"):
+        words.pop()
+    if not words or (words[0] in lexicon().stop and words[0] not in ("China", "England")):
+        if not words or words[0] in ("The", "A", "An", "This", "That", "Its", "Their"):
+            return None
+    end = m.start(1) + len(" ".join(words))
+    return cue_start, end, text[cue_start:end]
+
+
+def _zh_boundary(doc: Doc, start: int, taken: bytearray) -> bool:
+    """True when a Chinese name may start at ``start`` (after punctuation, a role or a name)."""
+    if start == 0:
+        return True
+    ch = doc.simp[start - 1]
+    if not ("\u4e00" <= ch <= "\u9fff") or ch in lexicon().zh_stop or taken[start - 1]:
+        return True
+    head = doc.simp[max(0, start - 5) : start]
+    return any(head.endswith(t) for t in _ZH_TITLES) or any(
+        head.endswith(r) for r in lexicon().zh_roles
+    )
+
+
+def _surname_ok(name: str) -> bool:
+    lex = lexicon()
+    if any(name.startswith(c) and len(name) >= len(c) + 1 for c in lex.zh_compound):
+        return True
+    return name[:1] in lex.zh_surnames
+
+
+def _cjk(text: str) -> bool:
+    return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _zh_person_before(doc: Doc, cue_start: int, taken: bytearray) -> tuple[int, int, str] | None:
+    """孔中春表示, 欧阳女士: a surname and one or two characters right before the cue."""
+    text = doc.simp
+    cue = text[cue_start : cue_start + 2]
+    for size in (3, 2, 4):
+        start = cue_start - size
+        if start < 0:
+            continue
+        name = text[start:cue_start]
+        if not _cjk(name) or any(taken[start:cue_start]) or not _surname_ok(name):
+            continue
+        if size == 4 and not any(name.startswith(c) for c in lexicon().zh_compound):
+            continue
+        if _zh_boundary(doc, start, taken):
+            if cue in ("先生", "女士") and size == 2 and name[:1] in lexicon().zh_surnames:
+                return start, cue_start + 2, doc.shown[start : cue_start + 2]  # 李先生
+            return start, cue_start, doc.shown[start:cue_start]
+    return None
+
+
+def _zh_person_after(doc: Doc, cue_end: int, taken: bytearray) -> tuple[int, int, str] | None:
+    """创始人孔中春, 警官王某: a surname and one or two characters right after a role."""
+    text = doc.simp
+    for size in (3, 2, 4):
+        end = cue_end + size
+        name = text[cue_end:end]
+        if len(name) < size or not _cjk(name) or any(taken[cue_end:end]):
+            continue
+        if not _surname_ok(name):
+            return None
+        if size == 4 and not any(name.startswith(c) for c in lexicon().zh_compound):
+            continue
+        if _ZH_FOLLOW.match(text[end : end + 2]):
+            return cue_end, end, doc.shown[cue_end:end]
+    return None
+
+
+def _foreign_name(doc: Doc, m: re.Match[str]) -> tuple[int, int, str] | None:
+    """罗德里戈·巴斯克斯: a transliterated name; a title before it is not part of it."""
+    first = m.group(1)
+    start = m.start(1)
+    for title in sorted((*_ZH_TITLES, *lexicon().zh_roles), key=len, reverse=True):
+        at = first.rfind(title)
+        if at >= 0:
+            start += at + len(title)
+            first = first[at + len(title) :]
+            break
+    if len(first) > 4:
+        start += len(first) - 4
+    if not first:
+        return None
+    end = m.end()
+    tail = doc.simp[m.start(2) : end]
+    lex = lexicon()
+    for i, ch in enumerate(tail):
+        if ch in lex.zh_stop or any(tail.startswith(w, i) for w in lex.zh_after):
+            end = m.start(2) + i
+            break
+    if end - m.start(2) < 1:
+        return None
+    return start, end, doc.shown[start:end]

@@ -152,15 +152,34 @@ class Tagger:
                 forms.append(surface)
 
         taken = bytearray(len(doc.shown))
+        placed: list[tuple[int, int, tuple[str, str]]] = []
         for hit in hits:  # 1 marks organisations and people, 2 places (names may follow a place)
             mark = b"\x02" if hit.entry.type == "PLACE" else b"\x01"
             taken[hit.start : hit.end] = mark * (hit.end - hit.start)
             if hit.entry.type in ENTITY_SHOWN:  # currencies are units, not amounts: not listed
-                count((hit.entry.name, hit.entry.type), shown[hit.start : hit.end])
+                key = (hit.entry.name, hit.entry.type)
+                count(key, shown[hit.start : hit.end])
+                placed.append((hit.start, hit.end, key))
         for start, end, name, kind in names.find_names(doc, cues, taken):
-            if not any(taken[start:end]):
-                count((name, kind), shown[start:end])
-                taken[start:end] = b"\x01" * (end - start)
+            if any(taken[start:end]):
+                # a longer name around known ones ("Bank of Thailand", "Federal Reserve Bank of
+                # New York") wins if it starts and ends outside them
+                if kind != "ORG":
+                    continue
+                over = [p for p in placed if p[0] < end and start < p[1]]
+                inside = [p for p in over if start <= p[0] and p[1] <= end]
+                covered = sum(p[1] - p[0] for p in inside)
+                marked = sum(1 for i in range(start, end) if taken[i])
+                if not inside or len(inside) != len(over) or covered != marked:
+                    continue
+                if covered >= end - start:
+                    continue  # nothing beyond what the gazetteer already names
+                for p in inside:
+                    counts[p[2]] -= 1
+                    if counts[p[2]] <= 0:
+                        del counts[p[2]]
+            count((name, kind), shown[start:end])
+            taken[start:end] = b"\x01" * (end - start)
         if "$" in doc.shown:
             shown = doc.shown
             for m in _CASHTAG.finditer(shown):

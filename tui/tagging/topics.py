@@ -89,12 +89,16 @@ class Model:
     bias: dict[str, float]
     threshold: float
     max_topics: int = MAX_TOPICS
+    deltas: dict[str, tuple[float, ...]] = field(default_factory=dict)  # per-topic adjustments
 
     def probability(self, slug: str, values: tuple[float, ...]) -> float:
         default = sum(self.bias.values()) / len(self.bias) if self.bias else 0.0
         z = self.bias.get(slug, default) + sum(
             w * v for w, v in zip(self.weights, values, strict=True)
         )
+        delta = self.deltas.get(slug)
+        if delta is not None:
+            z += sum(d * v for d, v in zip(delta, values, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -109,6 +113,7 @@ def builtin_model() -> Model:
         {k: float(v) for k, v in data["bias"].items()},
         float(data["threshold"]),
         int(data.get("max_topics", MAX_TOPICS)),
+        {k: tuple(float(x) for x in v) for k, v in data.get("deltas", {}).items()},
     )
 
 
