@@ -297,11 +297,16 @@ def _zh_org(
 _OF_TAIL = re.compile(
     r" of (?:the )?((?:[A-Z][\w'’-]*|and|for|&)(?: (?:[A-Z][\w'’-]*|and|for|&|of|the)){0,6})"
 )
-_FOREIGN_NAME = re.compile(r"([\u4e00-\u9fff]{1,6})·([\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})?)")
+_FOREIGN_NAME = re.compile(
+    r"([\u4e00-\u9fff]{1,6})·([\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})?)"
+)
 _ANONYMISED = re.compile(r"([\u4e00-\u9fff])某某?")
 _ZH_TITLES = ("总统", "总理", "议员", "部长", "官员", "董事", "大使", "法官", "行长", "主席",
               "创始人", "首席执行官", "总裁", "经理", "教授", "分析师", "研究员", "律师", "警官")
-_ZH_FOLLOW = re.compile(r"^(?:[,.:;!?()、。，：；“”‘’\s]|在|于|的|和|与|及|等|也|则|曾|已|将|对|向|说|称|表示|指出|认为|透露|介绍|先生|女士|$)")
+_ZH_FOLLOW = re.compile(
+    r"^(?:[,.:;!?()、。，：；“”‘’\s]|在|于|的|和|与|及|等|也|则|曾|已|将|对|向|说|称|表示|指出|"
+    r"认为|透露|介绍|先生|女士|$)"
+)
 
 
 def _of_org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None:
@@ -319,9 +324,8 @@ def _of_org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | N
             words = words[:at]
     while words and words[-1] in ("and", "for", "&", "of", "the"):
         words.pop()
-    if not words or (words[0] in lexicon().stop and words[0] not in ("China", "England")):
-        if not words or words[0] in ("The", "A", "An", "This", "That", "Its", "Their"):
-            return None
+    if not words or words[0] in ("The", "A", "An", "This", "That", "Its", "Their"):
+        return None
     end = m.start(1) + len(" ".join(words))
     return cue_start, end, text[cue_start:end]
 
