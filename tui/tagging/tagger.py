@@ -156,8 +156,9 @@ class Tagger:
         for hit in hits:  # 1 marks organisations and people, 2 places (names may follow a place)
             mark = b"\x02" if hit.entry.type == "PLACE" else b"\x01"
             taken[hit.start : hit.end] = mark * (hit.end - hit.start)
-            if hit.entry.type in ENTITY_SHOWN:  # currencies are units, not amounts: not listed
-                key = (hit.entry.name, hit.entry.type)
+            kind = "ORG" if hit.entry.type == "SOURCE" else hit.entry.type  # media are ORGs
+            if kind in ENTITY_SHOWN:  # currencies are units, not amounts: not listed
+                key = (hit.entry.name, kind)
                 count(key, shown[hit.start : hit.end])
                 placed.append((hit.start, hit.end, key))
         for start, end, name, kind in names.find_names(doc, cues, taken):
