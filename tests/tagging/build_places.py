@@ -65,7 +65,10 @@ US_SHORT = {"California": ["加州"], "Texas": ["得州", "得克萨斯"], "Flor
             "Wyoming": ["怀俄明"], "New York": ["纽约州"]}
 # Han names that are everyday words or people's names, not places, in a news story
 HAN_STOP = {"东方", "和平", "中山", "新民", "建国", "太平", "安宁", "长安", "吉安", "永安",
-            "福安", "文登", "开平", "宣城", "海城", "凯里", "大同市政", "仁川"}
+            "福安", "文登", "开平", "宣城", "海城", "凯里", "大同市政", "仁川", "胜利", "联合",
+            "民主", "光明", "青年", "长征", "奋斗", "园林", "荔枝", "新城", "城中", "东城", "东海",
+            "河东", "中和", "太和", "新安", "市桥", "永定", "同仁", "城厢", "关口", "百城", "万城",
+            "新桥", "台城", "南村", "桥头", "石龙", "天福", "华城", "白沙", "大沙", "平山", "巴山"}
 # Latin names that are also words or first names in an English news story
 LATIN_STOP = {"Chad", "Jersey", "Sark", "Gulf", "Salem", "Natal", "Pest", "Kota", "Saga", "Mie",
               "Teni", "Viana", "Budta", "Queens", "Takeo", "Aihara", "Evaton", "Kikolo", "Cali",
@@ -158,6 +161,7 @@ def main() -> int:
         local = city["countrycode"] in GREATER_CHINA
         floor = CITY_POPULATION_GREATER_CHINA if local else CITY_POPULATION
         big = city["population"] >= floor
+        big_city = city["population"] >= CITY_POPULATION
         if not (big or name in capitals or name in hubs) or name in done:
             continue
         plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -167,8 +171,8 @@ def main() -> int:
         region = GREATER_CHINA.get(city["countrycode"])
         weight = 1.5 if region == "CN" else 1 if region else 0
         han = _han(list(city.get("alternatenames") or []))
-        if not local:  # 德里 inside 罗德里戈: short Han names of foreign cities are too loose
-            han = [h for h in han if len(h) >= 3]
+        if not local or not big_city:  # 德里 inside 罗德里戈, 联合 the word: two Han characters
+            han = [h for h in han if len(h) >= 3]  # are a name only for a big mainland city
         short = re.sub(r" (?:District|Qu|Shi|Xian)$", "", plain)
         add(plain, region, weight, [plain, name, short, *han])
     header = (

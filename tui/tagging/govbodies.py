@@ -45,6 +45,7 @@ _EN = re.compile(
     r"(?:\s(?:Municipal|Provincial|City|District|County))?\s"
     rf"(?:{_EN_BODIES})\b"
 )
+_GENERIC = re.compile(r" (?:police|court)$")
 _ZH_PREFIX = re.compile(r"(?:国网|国家电网|中共)$")
 _ENFORCEMENT = re.compile(r"公安|法院|检察|police|Police|Court|court|Procuratorate|Security")
 
@@ -86,8 +87,9 @@ def as_hits(bodies: list[Body], base: int) -> list[Hit]:
     for body in bodies:
         index = names.setdefault(body.name, base - len(names))
         topic = "enforcement" if _ENFORCEMENT.search(body.name) else "regulation"
+        generic = _GENERIC.search(body.name) is not None  # "Hangzhou police": evidence only
         entry = Entry(body.name, "ORG", "CN", WEIGHT, (Alias(body.name),), ((topic, 0.6),),
-                      source_file="govbodies")
+                      source_file="govbodies", shown=not generic)
         hits.append(Hit(body.start, body.end, entry, entry.aliases[0], index))
     return hits
 

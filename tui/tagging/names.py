@@ -45,6 +45,7 @@ class Lexicon:
     zh_after: tuple[str, ...] = ()
     zh_surnames: frozenset[str] = frozenset()
     zh_compound: tuple[str, ...] = ()
+    zh_translit: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -69,11 +70,14 @@ def lexicon() -> Lexicon:
         tuple(data["zh_after"]),
         frozenset(data["zh_surnames"].strip()),
         tuple(data["zh_compound_surnames"]),
+        frozenset(data["zh_translit"].strip()),
     )
 
 
 _PERSON_TOKEN = re.compile(r"[A-Z](?:[a-z]+|[a-z]*[A-Z][a-z]+)(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.")
-_ORG_TOKEN = re.compile(r"[A-Z][A-Za-z0-9&'’.-]*|\d+[A-Za-z][A-Za-z0-9]*")
+_ORG_TOKEN = re.compile(
+    r"(?:[A-Z][A-Za-z0-9&'’-]*(?:\.[A-Za-z0-9&'’-]+)*\.?(?<![a-z]{3}\.))|\d+[A-Za-z][A-Za-z0-9]*"
+)  # "Crypto.com", "U.S." and "Inc." but not "Upbit." at the end of a sentence
 _TRAILING = ",;:)\"'’”"
 
 
@@ -226,8 +230,16 @@ def _appositive(text: str, cue_start: int) -> tuple[int, int, str] | None:
     return base + begin, base + begin + len(name), name
 
 
+_CONTINUES = re.compile(r" (?:[A-Z][a-z]+\b|of [A-Z])")  # used with match(text, pos)
+_GLUED = re.compile(r"(?:\band|&|\bof|\bfor)\s$")
+
+
 def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None:
+    if _CONTINUES.match(text, cue_end):
+        return None  # "Korea Financial Intelligence Unit": the name goes on past the cue
     start, tokens = _tokens_before(text, cue_start, _ORG_TOKEN)
+    if tokens and _GLUED.search(text[max(0, start - 6) : start]):
+        return None  # "… Inspection and Coordination Bureau": only a fragment is in reach
     stop = lexicon().stop
     while tokens and tokens[0] in stop:
         start += len(tokens[0]) + 1
@@ -301,6 +313,7 @@ _FOREIGN_NAME = re.compile(
     r"([\u4e00-\u9fff]{1,6})·([\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})?)"
 )
 _ANONYMISED = re.compile(r"([\u4e00-\u9fff])某某?")
+_MEASURE = frozenset("名位个些家该此其这那每某各")
 _ZH_TITLES = ("总统", "总理", "议员", "部长", "官员", "董事", "大使", "法官", "行长", "主席",
               "创始人", "首席执行官", "总裁", "经理", "教授", "分析师", "研究员", "律师", "警官")
 _ZH_FOLLOW = re.compile(
@@ -335,6 +348,8 @@ def _zh_boundary(doc: Doc, start: int, taken: bytearray) -> bool:
     if start == 0:
         return True
     ch = doc.simp[start - 1]
+    if ch in _MEASURE:
+        return False  # 一名商人, 该公司: a common noun follows a measure word
     if not ("\u4e00" <= ch <= "\u9fff") or ch in lexicon().zh_stop or taken[start - 1]:
         return True
     head = doc.simp[max(0, start - 5) : start]
@@ -392,26 +407,17 @@ def _zh_person_after(doc: Doc, cue_end: int, taken: bytearray) -> tuple[int, int
 
 
 def _foreign_name(doc: Doc, m: re.Match[str]) -> tuple[int, int, str] | None:
-    """罗德里戈·巴斯克斯: a transliterated name; a title before it is not part of it."""
-    first = m.group(1)
-    start = m.start(1)
-    for title in sorted((*_ZH_TITLES, *lexicon().zh_roles), key=len, reverse=True):
-        at = first.rfind(title)
-        if at >= 0:
-            start += at + len(title)
-            first = first[at + len(title) :]
-            break
-    if len(first) > 4:
-        start += len(first) - 4
-    if not first:
-        return None
-    end = m.end()
-    tail = doc.simp[m.start(2) : end]
-    lex = lexicon()
-    for i, ch in enumerate(tail):
-        if ch in lex.zh_stop or any(tail.startswith(w, i) for w in lex.zh_after):
-            end = m.start(2) + i
-            break
-    if end - m.start(2) < 1:
+    """罗德里戈·巴斯克斯: a transliterated name, as far as transliteration characters go."""
+    letters = lexicon().zh_translit
+    text = doc.simp
+    start = m.end(1)
+    while start > m.start(1) and text[start - 1] in letters and m.end(1) - start < 5:
+        start -= 1
+    end = m.start(2)
+    while end < len(text) and (text[end] in letters or text[end] in "·-") and end - m.start(2) < 10:
+        end += 1
+    while end > m.start(2) and text[end - 1] in "·-":
+        end -= 1
+    if start == m.end(1) or end == m.start(2):
         return None
     return start, end, doc.shown[start:end]

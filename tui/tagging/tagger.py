@@ -157,7 +157,7 @@ class Tagger:
             mark = b"\x02" if hit.entry.type == "PLACE" else b"\x01"
             taken[hit.start : hit.end] = mark * (hit.end - hit.start)
             kind = "ORG" if hit.entry.type == "SOURCE" else hit.entry.type  # media are ORGs
-            if kind in ENTITY_SHOWN:  # currencies are units, not amounts: not listed
+            if kind in ENTITY_SHOWN and hit.entry.shown:  # currencies are units: not listed
                 key = (hit.entry.name, kind)
                 count(key, shown[hit.start : hit.end])
                 placed.append((hit.start, hit.end, key))
