@@ -136,9 +136,10 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     shown = doc.shown
     factors = [1.0] * len(hits)
     taiwan = traps.taiwan_reading(doc, hits)
+    cause = traps.has_cause(doc)
     prev: Hit | None = None
     for i, hit in enumerate(hits):
-        f = traps.factor(doc, hit, prev)
+        f = traps.factor(doc, hit, prev, cause)
         if traps.in_list(doc, hit, prev):
             f *= traps.LIST_FACTOR
             if factors[i - 1] > traps.LIST_FACTOR:

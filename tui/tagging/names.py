@@ -208,7 +208,7 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                     yield (*found, "PERSON")
     if not doc.low.isascii():
         lex = lexicon()
-        for m in _ANONYMISED.finditer(doc.simp):
+        for m in (_ANONYMISED.finditer(doc.simp) if "某" in doc.simp else ()):
             if m.group(1) in lex.zh_surnames and _zh_boundary(doc, m.start(), taken):
                 yield m.start(), m.end(), doc.shown[m.start() : m.end()], "PERSON"
 
@@ -353,20 +353,27 @@ def _zh_boundary(doc: Doc, start: int, taken: bytearray) -> bool:
     if not ("\u4e00" <= ch <= "\u9fff") or ch in lexicon().zh_stop or taken[start - 1]:
         return True
     head = doc.simp[max(0, start - 5) : start]
-    return any(head.endswith(t) for t in _ZH_TITLES) or any(
-        head.endswith(r) for r in lexicon().zh_roles
-    )
+    titles = _title_set()
+    return any(head[-k:] in titles for k in range(1, 6))
+
+
+@lru_cache(maxsize=1)
+def _title_set() -> frozenset[str]:
+    return frozenset((*_ZH_TITLES, *lexicon().zh_roles))
 
 
 def _surname_ok(name: str) -> bool:
     lex = lexicon()
-    if any(name.startswith(c) and len(name) >= len(c) + 1 for c in lex.zh_compound):
+    if name[:1] in lex.zh_surnames:
         return True
-    return name[:1] in lex.zh_surnames
+    return len(name) >= 3 and name[:2] in lex.zh_compound
+
+
+_ALL_CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def _cjk(text: str) -> bool:
-    return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return _ALL_CJK.fullmatch(text) is not None
 
 
 def _zh_person_before(doc: Doc, cue_start: int, taken: bytearray) -> tuple[int, int, str] | None:

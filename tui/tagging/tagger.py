@@ -170,7 +170,7 @@ class Tagger:
                 over = [p for p in placed if p[0] < end and start < p[1]]
                 inside = [p for p in over if start <= p[0] and p[1] <= end]
                 covered = sum(p[1] - p[0] for p in inside)
-                marked = sum(1 for i in range(start, end) if taken[i])
+                marked = (end - start) - taken[start:end].count(0)
                 if not inside or len(inside) != len(over) or covered != marked:
                     continue
                 if covered >= end - start:

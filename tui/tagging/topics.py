@@ -148,7 +148,7 @@ def _units(text: str, start: int, end: int) -> float:
     part = text[start:end]
     if part.isascii():
         return float(len(part))
-    cjk = sum(1 for ch in part if "\u3400" <= ch <= "\u9fff")
+    cjk = (len(part.encode("utf-8")) - len(part)) / 2  # CJK characters take 3 bytes in UTF-8
     return len(part) - cjk + CJK_UNIT * cjk
 
 

@@ -52,6 +52,7 @@ _CAUSE = re.compile(
 )
 _LIST_GAP = re.compile(r"^\s?(?:、|,|/|及|和|与|或|and|or|,\s?and|,\s?or)\s?$")
 _SENTENCE = re.compile(r"[.!?。！？\n]")
+_MARKS = ".!?。！？\n"
 GREATER_CHINA = frozenset({"CN", "HK", "MO", "TW"})
 
 
@@ -77,8 +78,7 @@ def _sentence(doc: Doc, start: int, end: int) -> str:
     low = doc.low
     left = max(0, start - 200)
     head = low[left:start]
-    marks = [m.end() for m in _SENTENCE.finditer(head)]
-    begin = left + (marks[-1] if marks else 0)
+    begin = left + max(head.rfind(c) for c in _MARKS) + 1
     tail = low[end : end + 200]
     stop = _SENTENCE.search(tail)
     return low[begin : end + (stop.start() if stop else len(tail))]
@@ -94,7 +94,12 @@ def in_list(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
     return len(gap) <= 7 and _LIST_GAP.match(gap) is not None
 
 
-def factor(doc: Doc, hit: Hit, prev: Hit | None) -> float:
+def has_cause(doc: Doc) -> bool:
+    """True when the story names tariffs or a trade war anywhere (one search per story)."""
+    return _CAUSE.search(doc.low) is not None
+
+
+def factor(doc: Doc, hit: Hit, prev: Hit | None, cause: bool = True) -> float:
     """How much of its China value one hit keeps in its context (1.0 = all)."""
     entry = hit.entry
     shown = doc.shown
@@ -109,7 +114,9 @@ def factor(doc: Doc, hit: Hit, prev: Hit | None) -> float:
             value *= NAME_PART_FACTOR
     if entry.type == "MONEY" and hit.start >= doc.title_len:
         value *= CURRENCY_FACTOR
-    if entry.region in GREATER_CHINA and _CAUSE.search(_sentence(doc, hit.start, hit.end)):
+    if cause and entry.region in GREATER_CHINA and _CAUSE.search(
+        _sentence(doc, hit.start, hit.end)
+    ):
         value *= CAUSE_FACTOR
     return value
 
