@@ -85,7 +85,7 @@ def _han(names: list[str]) -> list[str]:
     seen: list[str] = []
     for name in names:
         forms = [name]
-        if len(name) >= 4 and name[-1] in "都府县州市省":
+        if len(name) >= 3 and name[-1] in "都府县州市省":
             forms.append(name[:-1])  # 东京都 → 东京, 佛罗里达州 → 佛罗里达
         for form in forms:
             if HAN.match(form) and form not in HAN_STOP and form not in seen:
@@ -171,8 +171,12 @@ def main() -> int:
         region = GREATER_CHINA.get(city["countrycode"])
         weight = 1.5 if region == "CN" else 1 if region else 0
         han = _han(list(city.get("alternatenames") or []))
-        if not local or not big_city:  # 德里 inside 罗德里戈, 联合 the word: two Han characters
-            han = [h for h in han if len(h) >= 3]  # are a name only for a big mainland city
+        # 联合 the word, 德里 inside 罗德里戈: two Han characters are a name only for a big city
+        famous = city["population"] >= 1_000_000 or name in capitals
+        if not (big_city if local else famous):
+            han = [h for h in han if len(h) >= 3]
+        if local:  # 盐城市, 昌吉州: the name with its level, as Chinese text writes it
+            han += [h + "市" for h in han if len(h) == 2 and not h.endswith("市")][:1]
         short = re.sub(r" (?:District|Qu|Shi|Xian)$", "", plain)
         add(plain, region, weight, [plain, name, short, *han])
     header = (

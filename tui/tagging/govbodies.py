@@ -50,6 +50,30 @@ _ZH_PREFIX = re.compile(r"(?:国网|国家电网|中共)$")
 _ENFORCEMENT = re.compile(r"公安|法院|检察|police|Police|Court|court|Procuratorate|Security")
 
 
+_DISTRICT = re.compile(r"(?:市|州)?([\u4e00-\u9fff]{2,3}?(?:新区|区|县))(?![块域间别分])")
+_DISTRICT_STOP = re.compile(r"^(?:地区|园区|社区|景区|城区|市区|郊区|辖区|片区|山区|湾区|新区|自贸区|试验区)$")
+PLACE_WEIGHT = 1.5
+
+
+def districts(doc: Doc, hits: list[Hit], base: int = -5000) -> list[Hit]:
+    """Districts and counties right after a mainland city: 深圳市罗湖区, 昌吉州呼图壁县."""
+    out: list[Hit] = []
+    names: dict[str, int] = {}
+    for hit in hits:
+        if hit.entry.type != "PLACE" or hit.entry.region != "CN":
+            continue
+        if doc.simp[hit.start : hit.start + 1].isascii():
+            continue
+        m = _DISTRICT.match(doc.simp, hit.end)
+        if m is None or _DISTRICT_STOP.match(m.group(1)):
+            continue
+        name = doc.shown[m.start(1) : m.end(1)]
+        index = names.setdefault(name, base - len(names))
+        entry = Entry(name, "PLACE", "CN", PLACE_WEIGHT, (Alias(name),), source_file="govbodies")
+        out.append(Hit(m.start(1), m.end(1), entry, entry.aliases[0], index))
+    return out
+
+
 @dataclass(frozen=True)
 class Body:
     start: int

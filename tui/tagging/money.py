@@ -155,7 +155,7 @@ def _words(value: float) -> str:
             return f"{text} {name}"
     if value == int(value):
         return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
 def render(value: float, code: str) -> str:

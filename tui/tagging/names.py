@@ -209,7 +209,7 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
     if not doc.low.isascii():
         lex = lexicon()
         for m in (_ANONYMISED.finditer(doc.simp) if "某" in doc.simp else ()):
-            if m.group(1) in lex.zh_surnames and _zh_boundary(doc, m.start(), taken):
+            if m.group(1) in lex.zh_surnames and not taken[m.start()]:  # 郑某某 is a name
                 yield m.start(), m.end(), doc.shown[m.start() : m.end()], "PERSON"
 
 
@@ -411,6 +411,16 @@ def _zh_person_after(doc: Doc, cue_end: int, taken: bytearray) -> tuple[int, int
         if _ZH_FOLLOW.match(text[end : end + 2]):
             return cue_end, end, doc.shown[cue_end:end]
     return None
+
+
+def foreign_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Where transliterated names (罗德里戈·巴斯克斯) are in the text."""
+    spans = []
+    for m in _FOREIGN_NAME.finditer(doc.simp):
+        found = _foreign_name(doc, m)
+        if found:
+            spans.append((found[0], found[1]))
+    return spans
 
 
 def _foreign_name(doc: Doc, m: re.Match[str]) -> tuple[int, int, str] | None:

@@ -106,6 +106,17 @@ class Tagger:
         ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
         hits = traps.drop_nicknames(doc, self._resolver.resolve(doc, ent_spans))
         hits = govbodies.merge(hits, govbodies.find(doc, hits))
+        if "·" in doc.simp:  # 德里 inside 罗德里戈·巴斯克斯 is no place
+            spans = names.foreign_spans(doc)
+            hits = [h for h in hits if not any(s <= h.start < e for s, e in spans)]
+        if not doc.low.isascii():
+            extra = govbodies.districts(doc, hits)
+            if extra:
+                taken = {(h.start, h.end) for h in hits}
+                hits = sorted(
+                    [*hits, *(h for h in extra if (h.start, h.end) not in taken)],
+                    key=lambda h: h.start,
+                )
         china = score_china(doc, hits, self.china_regions)
         topic_set, topic_evidence = topics.score_topics(doc, topic_spans, hits)
         entities = self._entities(doc, hits, cues)
