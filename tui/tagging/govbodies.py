@@ -51,7 +51,9 @@ _ENFORCEMENT = re.compile(r"公安|法院|检察|police|Police|Court|court|Procu
 
 
 _DISTRICT = re.compile(r"(?:市|州)?([\u4e00-\u9fff]{2,3}?(?:新区|区|县))(?![块域间别分])")
-_DISTRICT_STOP = re.compile(r"^(?:地区|园区|社区|景区|城区|市区|郊区|辖区|片区|山区|湾区|新区|自贸区|试验区)$")
+_DISTRICT_STOP = re.compile(
+    r"^(?:地区|园区|社区|景区|城区|市区|郊区|辖区|片区|山区|湾区|新区|自贸区|试验区)$"
+)
 PLACE_WEIGHT = 1.5
 
 
