@@ -133,3 +133,10 @@ def test_cli_tag_outputs_topic_evidence(tmp_path: Path, capsys, monkeypatch) -> 
     assert "mining" in out["topic_evidence"]
     assert out["topic_evidence"]["mining"]["terms"][0]["field"] in ("title", "lead", "body")
     assert all("mentions" in e for e in out["entities"])
+
+
+def test_pinyin_and_characters_are_one_person(tagger: Tagger) -> None:
+    tags = tagger.tag("观察", "分析师孔中春（Kong Zhongchun）表示，市场仍将震荡。")
+    person = next(e for e in tags.entities if e.type == "PERSON")
+    assert person.name == "孔中春" and "Kong Zhongchun" in person.mentions
+    assert tagger.canonical("Kong Zhongchun") == "Kong Zhongchun"  # no alias: matched by mention

@@ -13,7 +13,14 @@ from tui.tagging.china import score_china
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
 from tui.tagging.matcher import ENTITY, Matcher
 from tui.tagging.money import find_money
-from tui.tagging.normalize import BODY_CAP, lower_aligned, nfkc, strip_html, to_simplified
+from tui.tagging.normalize import (
+    BODY_CAP,
+    has_cjk,
+    lower_aligned,
+    nfkc,
+    strip_html,
+    to_simplified,
+)
 from tui.tagging.resolve import Doc, Resolver
 
 DEFAULT_CHINA_REGIONS = frozenset({"CN", "HK", "MO"})
@@ -156,8 +163,12 @@ class Tagger:
         mentions: dict[tuple[str, str], list[str]] = {}
         shown = doc.shown
 
-        def count(key: tuple[str, str], surface: str) -> None:
+        ends: dict[tuple[str, str], list[int]] = {}
+
+        def count(key: tuple[str, str], surface: str, end: int = -1) -> None:
             counts[key] += 1
+            if key[1] == "PERSON":
+                ends.setdefault(key, []).append(end)
             forms = mentions.setdefault(key, [])
             if surface not in forms and len(forms) < 8:
                 forms.append(surface)
@@ -170,7 +181,7 @@ class Tagger:
             kind = "ORG" if hit.entry.type == "SOURCE" else hit.entry.type  # media are ORGs
             if kind in ENTITY_SHOWN and hit.entry.shown:  # currencies are units: not listed
                 key = (hit.entry.name, kind)
-                count(key, shown[hit.start : hit.end])
+                count(key, shown[hit.start : hit.end], hit.end)
                 placed.append((hit.start, hit.end, key))
         for start, end, name, kind in names.find_names(doc, cues, taken):
             if any(taken[start:end]):
@@ -190,7 +201,7 @@ class Tagger:
                     counts[p[2]] -= 1
                     if counts[p[2]] <= 0:
                         del counts[p[2]]
-            count((name, kind), shown[start:end])
+            count((name, kind), shown[start:end], end)
             taken[start:end] = b"\x01" * (end - start)
         if "$" in doc.shown:
             shown = doc.shown
@@ -204,7 +215,39 @@ class Tagger:
                 count((name, "TICKER"), m.group())
         for start, end, amount in find_money(shown, self._symbols):
             count((amount, "MONEY"), shown[start:end])
+        if ends:
+            _merge_scripts(shown, counts, mentions, ends)
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
         return tuple(
             Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
         )
+
+
+_PAREN = re.compile(r"\s?[(（]\s?([^()（）,，;；]{2,30}?)\s?[)）]")
+
+
+def _merge_scripts(
+    shown: str,
+    counts: Counter[tuple[str, str]],
+    mentions: dict[tuple[str, str], list[str]],
+    ends: dict[tuple[str, str], list[int]],
+) -> None:
+    """One person however written: "Kong Zhongchun (孔中春)" and "孔中春（Kong Zhongchun）"."""
+    for key, positions in list(ends.items()):
+        if key not in counts:
+            continue
+        for end in positions:
+            m = _PAREN.match(shown, end) if end >= 0 else None
+            if m is None:
+                continue
+            inner = m.group(1).strip()
+            if has_cjk(inner) == has_cjk(key[0]):
+                continue  # same script: an aside, not the other spelling
+            other = (inner, "PERSON")
+            if other in counts and other != key:
+                counts[key] += counts.pop(other)
+                for form in mentions.pop(other, []):
+                    if form not in mentions[key]:
+                        mentions[key].append(form)
+            elif inner not in mentions[key]:
+                mentions[key].append(inner)
