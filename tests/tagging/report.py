@@ -142,7 +142,7 @@ def _predicted_keys(tagger: Tagger, tags: Tags) -> list[set[tuple[str, Any]]]:
     out = []
     for e in tags.entities:
         keys = {_key(tagger, e.name, e.type)}
-        for mention in e.mentions:
+        for mention in getattr(e, "mentions", ()):
             keys.add(_key(tagger, mention, e.type))
         out.append(keys)
     return out

@@ -137,6 +137,7 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     factors = [1.0] * len(hits)
     taiwan = traps.taiwan_reading(doc, hits)
     cause = traps.has_cause(doc)
+    foreign_named: set[str] = set()  # 新加坡金管局 … 金管局: later short forms are the same body
     prev: Hit | None = None
     for i, hit in enumerate(hits):
         f = traps.factor(doc, hit, prev, cause)
@@ -144,9 +145,11 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
             f *= traps.LIST_FACTOR
             if factors[i - 1] > traps.LIST_FACTOR:
                 factors[i - 1] *= traps.LIST_FACTOR  # the first item of the list too
-        if traps.foreign_owner(doc, hit, prev) or (
-            taiwan and doc.simp[hit.start : hit.end] in traps.SHARED_NAMES
-        ):
+        surface = doc.simp[hit.start : hit.end]
+        if traps.foreign_owner(doc, hit, prev):
+            foreign_named.add(surface)
+            f = 0.0
+        elif surface in foreign_named or (taiwan and surface in traps.SHARED_NAMES):
             f = 0.0
         factors[i] = f
         prev = hit

@@ -257,6 +257,12 @@ def _specific(name: str) -> str:
     return name
 
 
+# words that make the run before 银行/交易所/公司 a clause, not a name (改变商业银行, 获得银行)
+_VERBISH = re.compile(
+    r"^[改削获保不普没有影委作事促提但实更性只要合计须则即如若虽并还又仍再均都仅可能会应我你他她它"
+    r"对让使被把从向在于与及]|获得|改变|削弱|保持|促使|符合|分析|接近|委托|影响|没有|不同|普通|更多|"
+    r"实际|只要|合计|需要|成为|进入|通过|包括|其中|以及|或者|还是|属于|类似|这些|那些"
+)
 _INDEFINITE = re.compile(r"一家|一所|一批|一个|这家|那家|该|某|多家|数家|几家|旗下|其|此")
 ZH_NAME_MAX = 12
 
@@ -290,7 +296,7 @@ def _zh_org(
     if start == 0:
         bounded = True
     span = text[start:cue_start]
-    if not bounded or _INDEFINITE.search(span):
+    if not bounded or _INDEFINITE.search(span) or _VERBISH.search(span):
         return None
     place_end = max((i + 1 for i in range(start, cue_start) if taken[i] == 2), default=start)
     tail = text[place_end:cue_start].lstrip("省市区县")

@@ -44,7 +44,8 @@ _NICKNAME_BEFORE = re.compile(
 _NAME_PART_AFTER = re.compile(
     r"^(?:\s(?:Pool|Capital|Labs|Mining|Ventures|Fund|Partners|Digital|Blockchain|Hashrate|"
     r"Hash|Power|Technologies|Tech)\b"
-    r"|[\u4e00-\u9fff]{0,2}(?:算力|矿池|资本|创投|实验室))"
+    r"|[\u4e00-\u9fff]{0,2}(?:算力|矿池|矿业|资本|创投|实验室)"
+    r"|[\u4e00-\u9fff]{0,4}[」』”\"])"
 )
 _CAUSE = re.compile(
     r"tariff|trade war|trade tension|trade talks|export control|sanction|关税|贸易战|贸易摩擦|"
