@@ -140,6 +140,9 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     foreign_named: set[str] = set()  # 新加坡金管局 … 金管局: later short forms are the same body
     prev: Hit | None = None
     for i, hit in enumerate(hits):
+        if hit.weight == 0:  # global names: no China value, only context for the next hit
+            prev = hit
+            continue
         f = traps.factor(doc, hit, prev, cause)
         if traps.in_list(doc, hit, prev):
             f *= traps.LIST_FACTOR

@@ -130,10 +130,9 @@ MAINLAND_MARKS = frozenset({"China", "People's Bank of China", "Beijing", "e-CNY
 
 def taiwan_reading(doc: Doc, hits: list[Hit]) -> bool:
     """True when shared short names in this story should be read as Taiwan's."""
-    if not doc.traditional:
+    if not any(h.entry.region == "TW" and h.weight > 0 for h in hits):
         return False
-    tw = any(h.entry.region == "TW" and h.weight > 0 for h in hits)
-    if not tw:
+    if not doc.traditional:  # the costlier check second
         return False
     for i, h in enumerate(hits):
         if h.entry.name in MAINLAND_MARKS and doc.simp[h.start : h.end] not in SHARED_NAMES:
