@@ -164,7 +164,7 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
     """(start, end, name, type) for names found at cues; ``taken`` marks gazetteer spans."""
     text = doc.shown
     seen_zh: set[int] = set()
-    if not doc.low.isascii():
+    if "·" in doc.simp:
         for m in _FOREIGN_NAME.finditer(doc.simp):
             found = _foreign_name(doc, m)
             if found:
@@ -385,6 +385,8 @@ def _cjk(text: str) -> bool:
 def _zh_person_before(doc: Doc, cue_start: int, taken: bytearray) -> tuple[int, int, str] | None:
     """孔中春表示, 欧阳女士: a surname and one or two characters right before the cue."""
     text = doc.simp
+    if cue_start < 2 or taken[cue_start - 1] or not "\u4e00" <= text[cue_start - 1] <= "\u9fff":
+        return None
     cue = text[cue_start : cue_start + 2]
     for size in (3, 2, 4):
         start = cue_start - size
@@ -421,7 +423,9 @@ def _zh_person_after(doc: Doc, cue_end: int, taken: bytearray) -> tuple[int, int
 
 def foreign_spans(doc: Doc) -> list[tuple[int, int]]:
     """Where transliterated names (罗德里戈·巴斯克斯) are in the text."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if "·" not in doc.simp:
+        return spans
     for m in _FOREIGN_NAME.finditer(doc.simp):
         found = _foreign_name(doc, m)
         if found:

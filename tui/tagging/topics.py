@@ -55,6 +55,7 @@ REPEAT_CAP = 3  # one term counts at most this many times per field
 LEAD_UNITS = 300  # the lead: the first ~300 Latin characters of the body (120 CJK)
 CJK_UNIT = 2.5  # one CJK character carries about as much as 2.5 Latin ones
 MAX_TOPICS = 3
+MIN_RAW = 1.5
 MAX_TERMS = 6
 FEATURES = ("title", "lead", "body", "density", "terms", "share", "top", "strong", "hint")
 
@@ -205,6 +206,8 @@ def features(
     top = max(raw.values(), default=0.0)
     out = {}
     for slug, acc in accs.items():
+        if raw[slug] < MIN_RAW:
+            continue  # a lone hint or one weak body word: never salient, not worth scoring
         body_total = acc.lead + acc.body
         values = (
             min(acc.title, 6.0) / 2.0,
