@@ -140,3 +140,16 @@ def test_pinyin_and_characters_are_one_person(tagger: Tagger) -> None:
     person = next(e for e in tags.entities if e.type == "PERSON")
     assert person.name == "孔中春" and "Kong Zhongchun" in person.mentions
     assert tagger.canonical("Kong Zhongchun") == "Kong Zhongchun"  # no alias: matched by mention
+
+
+def test_store_keeps_topic_evidence_and_tag_hash(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Through the real CLI and SQLite file: list --json gives the stored topic evidence."""
+    assert cli.main(["--home", str(tmp_path), "--demo", "list", "--json", "--limit", "60"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows and all("topic_evidence" in r for r in rows)
+    with_topics = [r for r in rows if r["topics"]]
+    assert with_topics
+    for row in with_topics:
+        assert set(row["topic_evidence"]) == set(row["topics"])
+        for why in row["topic_evidence"].values():
+            assert why["terms"] and {t["field"] for t in why["terms"]} <= {"title", "lead", "body"}

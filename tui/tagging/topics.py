@@ -190,8 +190,14 @@ def _collect(doc: Doc, spans: list[Span], hits: list[Hit]) -> tuple[dict[str, _A
             if factor > best.get(hit.index, (0.0, hit))[0]:
                 best[hit.index] = (factor, hit)
     for factor, hit in best.values():
+        where = "title" if hit.start < title_len else "lead" if hit.start < lead_end else "body"
+        surface = shown[hit.start : hit.end]
         for slug, weight in hit.entry.topics:
-            accs[slug].hint += weight * factor
+            acc = accs[slug]
+            acc.hint += weight * factor
+            key = surface.lower()
+            if key not in acc.terms:  # the entity is evidence too: "Why mining: Bitmain (title)"
+                acc.terms[key] = (weight * factor, surface, where)
     return accs, _units(low, body_start, n)
 
 
