@@ -182,6 +182,9 @@ class Tagger:
             if kind in ENTITY_SHOWN and hit.entry.shown:  # currencies are units: not listed
                 key = (hit.entry.name, kind)
                 count(key, shown[hit.start : hit.end], hit.end)
+                longer = _longer_form(shown, hit.start, hit.end, kind)
+                if longer and longer not in mentions[key]:
+                    mentions[key].append(longer)  # "HashKey集团", "迈克尔·塞勒" as written
                 placed.append((hit.start, hit.end, key))
         for start, end, name, kind in names.find_names(doc, cues, taken):
             if any(taken[start:end]):
@@ -251,3 +254,23 @@ def _merge_scripts(
                         mentions[key].append(form)
             elif inner not in mentions[key]:
                 mentions[key].append(inner)
+
+
+_ORG_TAIL = re.compile(
+    r"(?:集团|公司|科技|控股|交易所|基金会|实验室|集團|控股|交易所|基金會|實驗室)"
+    r"|\s(?:Group|Holdings|Exchange|Inc\.?|Ltd\.?|Limited|Foundation|Labs)\b"
+)
+_GIVEN = re.compile(r"[\u4e00-\u9fff]{1,5}·$")
+
+
+def _longer_form(shown: str, start: int, end: int, kind: str) -> str | None:
+    """The fuller name the text wrote around a known one, kept as a mention."""
+    if kind == "ORG":
+        m = _ORG_TAIL.match(shown, end)
+        if m:
+            return shown[start : m.end()]
+    elif kind == "PERSON" and start > 0 and shown[start - 1] == "·":
+        m = _GIVEN.search(shown, max(0, start - 6), start)
+        if m:
+            return shown[m.start() : end]
+    return None
