@@ -257,10 +257,11 @@ def render_table(groups: dict[str, Report]) -> str:
         if r is None or not r.items:
             continue
         t = r.topic_micro
+        precision = f"{r.entity_precision:5.3f}" if r.predicted_total else "    -"
         lines.append(
             f"{name:<10} {r.items:>4}  {r.china.precision:7.3f} {r.china.recall:5.3f} "
             f"{r.china.f1:5.3f}  {r.region_micro.f1:5.3f}  {t.precision:5.3f} {t.recall:5.3f} "
-            f"{t.f1:5.3f}  {r.entity_recall:5.3f} {r.entity_precision:5.3f}"
+            f"{t.f1:5.3f}  {r.entity_recall:5.3f} {precision}"
         )
     splits = [s for s in SPLITS if s in groups]
     lines.append("")
