@@ -102,9 +102,21 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Entity:
+    """A named thing in an article; ``mentions`` are the surface forms the text used."""
+
     name: str
     type: str  # one of ENTITY_TYPES
     count: int = 1
+    mentions: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class TopicEvidence:
+    """Why a topic was tagged: its salience score and the (term, field) pairs behind it."""
+
+    topic: str
+    score: float
+    terms: tuple[tuple[str, str], ...] = ()  # (term as written, "title" | "lead" | "body")
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,8 @@ class Tags:
     evidence: tuple[Evidence, ...] = ()
     topics: frozenset[str] = frozenset()
     entities: tuple[Entity, ...] = ()
+    topic_evidence: tuple[TopicEvidence, ...] = ()
+    input_hash: str = field(default="", compare=False)  # rules version + inputs (retag skip)
 
 
 @dataclass(frozen=True)
@@ -188,6 +202,7 @@ class ArticleDetail:
     evidence: tuple[Evidence, ...]
     entities: tuple[Entity, ...]
     guid: str = ""
+    topic_evidence: tuple[TopicEvidence, ...] = ()
 
     def body(self) -> tuple[str, str]:
         """The best text we have and where it came from: full text, feed text or summary."""

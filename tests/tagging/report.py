@@ -1,10 +1,17 @@
-"""Precision/recall/F1 of the tagger on a labelled JSONL set (default: tests/data/labelled.jsonl).
+"""How well the tagger does on the labelled sets, per split and per language.
 
-    python -m tests.tagging.report [FILE] [--errors]
+    python -m tests.tagging.report [FILE ...] [--errors] [--split dev] [--by-topic]
 
-Each line: {"id","title","summary","lang","china","regions","topics","entities":[{"name","type"}]}.
-Entity recall compares canonical names: a gold name is mapped through the gazetteer's aliases
-("PBOC" → "People's Bank of China") and matched case-insensitively against predicted names.
+With no FILE: the old dev set (tests/data/labelled.jsonl, counted as split "train") plus every
+``tests/data/gold/*.jsonl`` that exists (format in the gold writers' GOLD.md: split, lang,
+title, summary, content, china, regions, topics, entities, entities_complete, trap).
+
+Printed per group (all, each split, each split × language): China P/R/F1, region micro-F1,
+topic micro P/R/F1, entity recall, and entity precision on items whose ``entities_complete``
+is true. A gold entity is found when a predicted entity has the same canonical name (both
+mapped through the gazetteer's aliases: Binance = 币安, PBOC = People's Bank of China) or
+lists the gold name among its mentions; a money amount is found when value and currency agree
+("1500000000 USD" = "$1.5 billion" = "15亿美元").
 """
 
 from __future__ import annotations
@@ -13,14 +20,19 @@ import argparse
 import json
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.models import REGIONS, TOPICS
+from tui.models import REGIONS, TOPICS, Tags
 from tui.tagging import Tagger
+from tui.tagging.money import money_key
 
-DEFAULT_SET = Path(__file__).resolve().parents[1] / "data" / "labelled.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "data"
+DEFAULT_SET = DATA / "labelled.jsonl"
+GOLD_DIR = DATA / "gold"
+SPLITS = ("train", "dev", "test")
 
 
 @dataclass
@@ -36,6 +48,11 @@ class Counts:
             self.fp += 1
         elif gold:
             self.fn += 1
+
+    def merge(self, other: Counts) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
 
     @property
     def precision(self) -> float:
@@ -53,6 +70,7 @@ class Counts:
 
 @dataclass
 class Report:
+    items: int = 0
     china: Counts = field(default_factory=Counts)
     regions: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     topics: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
@@ -61,69 +79,144 @@ class Report:
     entity_by_type: dict[str, list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )
+    predicted_ok: int = 0  # on entities_complete items only
+    predicted_total: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
     def topic_micro(self) -> Counts:
         total = Counts()
         for c in self.topics.values():
-            total.tp += c.tp
-            total.fp += c.fp
-            total.fn += c.fn
+            total.merge(c)
+        return total
+
+    @property
+    def region_micro(self) -> Counts:
+        total = Counts()
+        for c in self.regions.values():
+            total.merge(c)
         return total
 
     @property
     def entity_recall(self) -> float:
         return self.entity_found / self.entity_total if self.entity_total else 1.0
 
+    @property
+    def entity_precision(self) -> float:
+        return self.predicted_ok / self.predicted_total if self.predicted_total else 1.0
 
-def load(path: Path) -> list[dict[str, Any]]:
-    return [
-        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+
+def load(path: Path, default_split: str = "train") -> list[dict[str, Any]]:
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            item.setdefault("split", default_split)
+            item.setdefault("content", "")
+            items.append(item)
+    return items
+
+
+def gold_files() -> list[Path]:
+    return sorted(GOLD_DIR.glob("*.jsonl")) if GOLD_DIR.is_dir() else []
+
+
+def load_all(paths: Iterable[Path] | None = None) -> list[dict[str, Any]]:
+    """The old dev set (as train) and every gold file, or just ``paths``."""
+    chosen = list(paths) if paths else [DEFAULT_SET, *gold_files()]
+    items: list[dict[str, Any]] = []
+    for path in chosen:
+        items.extend(load(path))
+    return items
+
+
+def _key(tagger: Tagger, name: str, kind: str) -> tuple[str, Any]:
+    if kind == "MONEY":
+        key = money_key(name)
+        if key is not None:
+            return ("MONEY", key)
+    return ("NAME", tagger.canonical(name).casefold())
+
+
+def _predicted_keys(tagger: Tagger, tags: Tags) -> list[set[tuple[str, Any]]]:
+    out = []
+    for e in tags.entities:
+        keys = {_key(tagger, e.name, e.type)}
+        for mention in getattr(e, "mentions", ()):
+            keys.add(_key(tagger, mention, e.type))
+        out.append(keys)
+    return out
+
+
+def score_item(tagger: Tagger, item: dict[str, Any], report: Report, tags: Tags) -> None:
+    ident = item["id"]
+    report.items += 1
+    report.china.add(item["china"], tags.china)
+    if item["china"] != tags.china:
+        why = ", ".join(f"{e.term}:{e.weight}" for e in tags.evidence[:5])
+        report.errors.append(
+            f"{ident} china gold={item['china']} score={tags.china_score} "
+            f"[{why}] {item['title']}"
+        )
+    gold_regions = set(item["regions"])
+    for region in REGIONS:
+        report.regions[region].add(region in gold_regions, region in tags.regions)
+    if gold_regions != set(tags.regions):
+        report.errors.append(
+            f"{ident} regions gold={sorted(gold_regions)} got={sorted(tags.regions)} "
+            f"{item['title']}"
+        )
+    gold_topics = set(item["topics"])
+    for topic in TOPICS:
+        report.topics[topic].add(topic in gold_topics, topic in tags.topics)
+    if gold_topics != set(tags.topics):
+        report.errors.append(
+            f"{ident} topics missing={sorted(gold_topics - tags.topics)} "
+            f"extra={sorted(tags.topics - gold_topics)} {item['title']}"
+        )
+    predicted = _predicted_keys(tagger, tags)
+    all_predicted = set().union(*predicted) if predicted else set()
+    gold_keys = []
+    for gold in item["entities"]:
+        key = _key(tagger, gold["name"], gold["type"])
+        gold_keys.append(key)
+        hit = key in all_predicted
+        report.entity_total += 1
+        report.entity_found += hit
+        counts = report.entity_by_type[gold["type"]]
+        counts[0] += hit
+        counts[1] += 1
+        if not hit:
+            report.errors.append(f"{ident} entity missed {gold['name']} ({gold['type']})")
+    if item.get("entities_complete"):
+        gold_set = set(gold_keys)
+        for entity, keys in zip(tags.entities, predicted, strict=True):
+            ok = bool(keys & gold_set)
+            report.predicted_total += 1
+            report.predicted_ok += ok
+            if not ok:
+                report.errors.append(f"{ident} entity extra {entity.name} ({entity.type})")
 
 
 def evaluate(items: list[dict[str, Any]], tagger: Tagger | None = None) -> Report:
+    """One report over all ``items``."""
+    return evaluate_groups(items, tagger)["all"]
+
+
+def evaluate_groups(
+    items: list[dict[str, Any]], tagger: Tagger | None = None
+) -> dict[str, Report]:
+    """Reports for "all", each split, each language and each split/language."""
     tagger = tagger or Tagger()
-    report = Report()
+    groups: dict[str, Report] = defaultdict(Report)
     for item in items:
-        tags = tagger.tag(item["title"], item.get("summary", ""), lang=item.get("lang"))
-        ident = item["id"]
-        report.china.add(item["china"], tags.china)
-        if item["china"] != tags.china:
-            why = ", ".join(f"{e.term}:{e.weight}" for e in tags.evidence[:5])
-            report.errors.append(
-                f"{ident} china gold={item['china']} score={tags.china_score} "
-                f"[{why}] {item['title']}"
-            )
-        gold_regions = set(item["regions"])
-        for region in REGIONS:
-            report.regions[region].add(region in gold_regions, region in tags.regions)
-        if gold_regions != set(tags.regions):
-            report.errors.append(
-                f"{ident} regions gold={sorted(gold_regions)} "
-                f"got={sorted(tags.regions)} {item['title']}"
-            )
-        gold_topics = set(item["topics"])
-        for topic in TOPICS:
-            report.topics[topic].add(topic in gold_topics, topic in tags.topics)
-        if gold_topics != set(tags.topics):
-            report.errors.append(
-                f"{ident} topics missing={sorted(gold_topics - tags.topics)} "
-                f"extra={sorted(tags.topics - gold_topics)} {item['title']}"
-            )
-        predicted = {tagger.canonical(e.name).casefold() for e in tags.entities}
-        for gold in item["entities"]:
-            name = tagger.canonical(gold["name"]).casefold()
-            hit = name in predicted
-            report.entity_total += 1
-            report.entity_found += hit
-            counts = report.entity_by_type[gold["type"]]
-            counts[0] += hit
-            counts[1] += 1
-            if not hit:
-                report.errors.append(f"{ident} entity missed {gold['name']} ({gold['type']})")
-    return report
+        tags = tagger.tag(
+            item["title"], item.get("summary", ""), item.get("content", ""), item.get("lang")
+        )
+        split, lang = item.get("split", "train"), item.get("lang", "?")
+        for name in ("all", split, lang, f"{split}/{lang}"):
+            score_item(tagger, item, groups[name], tags)
+    return groups
 
 
 def _row(name: str, c: Counts) -> str:
@@ -133,31 +226,74 @@ def _row(name: str, c: Counts) -> str:
     )
 
 
-def render(report: Report, items: int) -> str:
-    lines = [f"{items} labelled items", "China:", _row("china", report.china), "Regions:"]
+def render(report: Report, items: int | None = None) -> str:
+    """The detailed view of one report."""
+    lines = [f"{items or report.items} labelled items", "China:", _row("china", report.china)]
+    lines.append("Regions:")
     lines += [_row(r, report.regions[r]) for r in REGIONS]
     lines.append("Topics:")
     lines += [_row(t, report.topics[t]) for t in TOPICS]
     lines.append(_row("micro", report.topic_micro))
     lines.append(
         f"Entities: recall {report.entity_recall:.3f} ({report.entity_found}/{report.entity_total})"
+        f"  precision {report.entity_precision:.3f}"
+        f" ({report.predicted_ok}/{report.predicted_total}, complete items)"
     )
     for kind, (found, total) in sorted(report.entity_by_type.items()):
         lines.append(f"  {kind:<13} {found}/{total}")
     return "\n".join(lines)
 
 
+def render_table(groups: dict[str, Report]) -> str:
+    """One line per group, then topic F1 per split: the overview the issue asks for."""
+    order = ["all", *SPLITS, "en", "zh"] + [f"{s}/{lang}" for s in SPLITS for lang in ("en", "zh")]
+    head = (
+        f"{'group':<10} {'n':>4}  {'China P':>7} {'R':>5} {'F1':>5}  {'regF1':>5}  "
+        f"{'topP':>5} {'topR':>5} {'topF1':>5}  {'entR':>5} {'entP':>5}"
+    )
+    lines = [head]
+    for name in order:
+        r = groups.get(name)
+        if r is None or not r.items:
+            continue
+        t = r.topic_micro
+        precision = f"{r.entity_precision:5.3f}" if r.predicted_total else "    -"
+        lines.append(
+            f"{name:<10} {r.items:>4}  {r.china.precision:7.3f} {r.china.recall:5.3f} "
+            f"{r.china.f1:5.3f}  {r.region_micro.f1:5.3f}  {t.precision:5.3f} {t.recall:5.3f} "
+            f"{t.f1:5.3f}  {r.entity_recall:5.3f} {precision}"
+        )
+    splits = [s for s in SPLITS if s in groups]
+    lines.append("")
+    lines.append("topic F1 " + " ".join(f"{s:>14}" for s in splits) + "   (P/R in the detail)")
+    for topic in TOPICS:
+        cells = []
+        for s in splits:
+            c = groups[s].topics[topic]
+            cells.append(f"{c.f1:5.3f} ({c.tp + c.fn:>3})")
+        lines.append(f"  {topic:<12}" + " ".join(f"{c:>14}" for c in cells))
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_SET)
-    parser.add_argument("--errors", action="store_true", help="list every disagreement")
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--errors", action="store_true", help="list disagreements")
+    parser.add_argument("--split", default=None, help="detail and errors for one group only")
     args = parser.parse_args(argv)
-    items = load(args.file)
-    report = evaluate(items)
-    print(render(report, len(items)))
-    if args.errors:
-        print("\nDisagreements:")
-        print("\n".join(report.errors))
+    items = load_all(args.files)
+    groups = evaluate_groups(items)
+    print(render_table(groups))
+    detail = args.split or "all"
+    if detail in groups:
+        print(f"\n[{detail}]")
+        print(render(groups[detail]))
+        if args.errors:
+            if detail == "test":
+                print("\n(test errors are not listed: the test split is for reporting only)")
+            else:
+                print("\nDisagreements:")
+                print("\n".join(groups[detail].errors))
     return 0
 
 

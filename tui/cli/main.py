@@ -309,7 +309,8 @@ def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
     for row in rows:
         if args.json:
             entities = store.article_entities(row.id)
-            print(json.dumps(article_json(row, entities, stories.get(row.id)),
+            why = store.topic_evidence(row.id)
+            print(json.dumps(article_json(row, entities, why, stories.get(row.id)),
                              ensure_ascii=False))
         else:
             print(format_article_line(row))

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from tui.models import ArticleDetail, ArticleRow, Entity, Feed, FeedOutcome, UpdateReport
+from tui.models import (
+    ArticleDetail,
+    ArticleRow,
+    Entity,
+    Feed,
+    FeedOutcome,
+    TopicEvidence,
+    UpdateReport,
+)
 from tui.text import clean_line
 
 
@@ -41,8 +50,18 @@ def describe_feed(feed: Feed, unread: int = 0) -> str:
     return f"[{feed.id:>3}] {lang:2} {unread:>5} unread  {title}  <{feed.url}>  {state}"
 
 
-def article_json(row: ArticleRow, entities: list[Entity],
-                 story: tuple[int, int] | None = None) -> dict[str, Any]:
+def topic_evidence_json(evidence: Iterable[TopicEvidence]) -> dict[str, Any]:
+    """``{"mining": {"score": 0.93, "terms": [{"term": "hashrate", "field": "title"}]}}``."""
+    return {
+        t.topic: {"score": t.score, "terms": [{"term": a, "field": b} for a, b in t.terms]}
+        for t in evidence
+    }
+
+
+def article_json(
+    row: ArticleRow, entities: list[Entity], topic_evidence: Iterable[TopicEvidence] = (),
+    story: tuple[int, int] | None = None,
+) -> dict[str, Any]:
     """``story`` is (story id, number of reports in it) when the article is in one."""
     return {
         "id": row.id,
@@ -58,6 +77,7 @@ def article_json(row: ArticleRow, entities: list[Entity],
         "china_score": row.china_score,
         "regions": list(row.regions),
         "topics": list(row.topics),
+        "topic_evidence": topic_evidence_json(topic_evidence),
         "entities": [{"name": e.name, "type": e.type, "count": e.count} for e in entities],
         "story": story[0] if story else None,
         "sources": story[1] if story else 1,
@@ -66,7 +86,7 @@ def article_json(row: ArticleRow, entities: list[Entity],
 
 def article_detail_json(detail: ArticleDetail) -> dict[str, Any]:
     """``list --json``'s fields plus the text shown and the China evidence."""
-    record = article_json(detail.row, list(detail.entities))
+    record = article_json(detail.row, list(detail.entities), detail.topic_evidence)
     text, source = detail.body()
     record.update({
         "content": text,

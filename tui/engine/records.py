@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from tui.cli.output import topic_evidence_json
 from tui.config import Settings
 from tui.html.writer import html_to_text
 from tui.text import clean_line, clean_text
@@ -38,8 +39,9 @@ def tag_record(tagger: Any, record: Any) -> dict[str, Any]:
         "evidence": [{"term": e.term, "entity": e.entity, "field": e.field}
                      for e in tags.evidence],
         "topics": sorted(tags.topics),
-        "entities": [{"name": e.name, "type": e.type, "count": e.count}
-                     for e in tags.entities],
+        "topic_evidence": topic_evidence_json(tags.topic_evidence),
+        "entities": [{"name": e.name, "type": e.type, "count": e.count,
+                      "mentions": list(e.mentions)} for e in tags.entities],
     }
 
 

@@ -156,6 +156,10 @@ class IngestMixin:
             "VALUES (?, ?, ?)",
             [(self._entity_id(e.name, e.type), article_id, e.count) for e in tags.entities],
         )
+        conn.execute(
+            "UPDATE articles SET topic_evidence = ?, tag_hash = ? WHERE id = ?",
+            (topic_evidence_json(tags), tags.input_hash, article_id),
+        )
 
     def _entity_id(self, name: str, kind: str) -> int:
         key = (name, kind)
@@ -272,6 +276,14 @@ def _sane_time(value: int | None, now: int) -> int:
     if value is None or value > now + FUTURE_SLACK or value < 0:
         return now
     return value
+
+
+def topic_evidence_json(tags: Tags) -> str:
+    """``[[topic, score, [[term, field], …]], …]``: why each topic applies."""
+    return json.dumps(
+        [[t.topic, t.score, [list(pair) for pair in t.terms]] for t in tags.topic_evidence],
+        ensure_ascii=False,
+    )
 
 
 def _tag_columns(tags: Tags) -> tuple[object, ...]:

@@ -14,7 +14,15 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from tui.models import TOPICS, ArticleDetail, ArticleRow, Entity, Evidence, Filter
+from tui.models import (
+    TOPICS,
+    ArticleDetail,
+    ArticleRow,
+    Entity,
+    Evidence,
+    Filter,
+    TopicEvidence,
+)
 from tui.store.fts import build_query
 from tui.store.masks import REGION_BITS, TOPIC_BITS, region_mask, topic_mask
 
@@ -211,7 +219,22 @@ class QueryMixin:
             evidence=evidence,
             entities=tuple(self.article_entities(article_id)),
             guid=guid,
+            topic_evidence=self.topic_evidence(article_id),
         )
+
+    def topic_evidence(self, article_id: int) -> tuple[TopicEvidence, ...]:
+        """Why each topic of the article applies (stored by the tagger as JSON)."""
+        row = self.db.conn.execute(
+            "SELECT topic_evidence FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        try:
+            data = json.loads(row[0]) if row and row[0] else []
+            return tuple(
+                TopicEvidence(t[0], float(t[1]), tuple((str(a), str(b)) for a, b in t[2]))
+                for t in data
+            )
+        except (ValueError, TypeError, IndexError):
+            return ()
 
     def article_entities(self, article_id: int) -> list[Entity]:
         return [

@@ -184,9 +184,11 @@ def m002_masks_covering_index_contentless_fts(db: Database) -> None:
 
 @migrations()
 def m003_alerts_and_stories(db: Database) -> None:
-    """Schema 3: alerts for watches, stories (the same event across outlets)."""
+    """Schema 3: alerts for watches, stories (the same event across outlets), topic
+    evidence and the tag-input hash."""
     _alerts(db)
     _stories(db)
+    _topic_evidence_tag_hash(db)
 
 
 def _alerts(db: Database) -> None:
@@ -268,6 +270,21 @@ def _stories(db: Database) -> None:
         "UPDATE stories SET size = size - 1 WHERE id = old.story_id; "
         "DELETE FROM stories WHERE id = old.story_id AND size <= 0; "
         "END"
+    )
+
+
+def _topic_evidence_tag_hash(db: Database) -> None:
+    """Why each topic was tagged (JSON), and the hash of the tag inputs + rules version.
+
+    ``tag_hash`` lets a retag skip an article whose text and rules did not change; ''
+    (the default) never matches, so old rows are retagged once.
+    """
+    run_statements(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN topic_evidence TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE articles ADD COLUMN tag_hash TEXT NOT NULL DEFAULT ''
+        """,
     )
 
 

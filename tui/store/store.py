@@ -26,7 +26,7 @@ from tui.store.queries import QueryMixin
 from tui.store.stories import StoryMixin
 from tui.text import clean_line, safe_url
 
-# Set by tui.engine.context once the defaults were offered; a restored list counts as that.
+# Set by tui.engine.factory once the defaults were offered; a restored list counts as that.
 _DEFAULTS_KEY = "default_feeds_subscribed"
 
 _FEED_COLUMNS = (

@@ -7,6 +7,7 @@ Explainable rules, no model downloads, no I/O at tag time::
     tags = tagger.tag(title, summary, content, lang)      # -> tui.models.Tags
     tag(title, summary="", content="", lang=None)           # cached default Tagger
     Tagger.from_settings(settings)                          # from tui.config.Settings
+    rules_version(...), tagger.input_hash(...)              # what a retag can skip
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from functools import lru_cache
 
 from tui.models import Tags
 from tui.tagging.tagger import Tagger
+from tui.tagging.version import input_hash, rules_version
 
-__all__ = ["Tagger", "default_tagger", "tag"]
+__all__ = ["Tagger", "default_tagger", "input_hash", "rules_version", "tag"]
 
 
 @lru_cache(maxsize=1)

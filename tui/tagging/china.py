@@ -10,6 +10,14 @@ Each accepted gazetteer hit contributes ``weight × position factor``:
 - when the title names a place outside Greater China and no China evidence, the story is
   anchored elsewhere and every body hit counts 0.6 as much.
 
+Traps (see :mod:`tui.tagging.traps`): datelines, brand names, tariff sentences, currencies
+and lists of regions weigh little; a body named after another country (韩国央行) counts
+nothing; a bare 央行 counts only when something else in the story is Chinese. Firms and
+people with Chinese roots (``china_companies.tsv``, ``china_people.tsv``) are capped together
+at 2.5: a China story needs an angle beyond them (a place, a state body, the yuan…). A title
+anchored in Taiwan or abroad weakens Greater China body hits, and when the title is anchored
+in one of HK/MO/TW another Greater China region needs twice the evidence to be tagged.
+
 Per entity the best mention counts fully and up to three more add half each. Weak entities
 (offshore firms with Chinese roots: Binance, OKX, TRON, Justin Sun…) are capped together at
 1.5, so they never make a China story on their own. The raw score maps to 0–1 as
@@ -25,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from tui.models import Evidence
+from tui.tagging import traps
 from tui.tagging.resolve import Doc, Hit
 
 THRESHOLD = 3.0
@@ -37,12 +46,17 @@ WEAK_CAP = 1.5
 REGION_MIN = 2.0
 ANCHOR_FACTOR = 0.6
 MAX_EVIDENCE = 12
+CORPORATE_FILES = frozenset({"china_companies.tsv", "china_people.tsv"})
+CORPORATE_CAP = 2.5
+ANGLE_MIN = 1.0
+GENERIC_REFS = frozenset({"央行", "the central bank", "central bank"})
 
 _BACKGROUND_BEFORE = re.compile(
     r"\b(?:since|ever since|back in|years ago|previously|formerly|once|historically|unlike|"
     r"similar to|like|such as|including|fled|left|exodus from|moved out of|relocated from|"
     r"founded in|founded by|born in|native|based in|headquartered in|former|ex)\b"
-    r"|此前|自从|早在|曾经|曾在|以前|之前|前身|(?<!来)自$"
+    r"|此前|自从|早在|曾经|曾在|以前|之前|前身|(?<!来)自$|出生于|生于|出生在|籍贯|老家|毕业于|"
+    r"曾任|曾就职于|早年|创立于|创办于|(?:19|20)\d\d年(?:在|于)"
 )
 _BACKGROUND_AFTER = re.compile(
     r"^(?:'s|’s)?\s?(?:(?:19|20)\d\d|earlier|former|previous|past)\b"
@@ -81,17 +95,35 @@ def position_factor(doc: Doc, hit: Hit) -> float:
 
 
 def _anchored_elsewhere(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> bool:
-    """True when the title names a foreign place ("US", "Texas") and nothing Chinese."""
+    """True when the title names a foreign place ("US", "Texas") or Taiwan, nothing Chinese."""
     foreign = False
     for hit in hits:
         if hit.start >= doc.title_len:
             break
         entry = hit.entry
+        if entry.region == "TW" and hit.weight > 0 and "TW" not in china_regions:
+            foreign = True
+            continue
         if hit.weight > 0 and (entry.region is None or entry.region in china_regions):
             return False
         if entry.type == "PLACE" and entry.region is None:
             foreign = True
     return foreign
+
+
+def _foreign_title(doc: Doc, hits: list[Hit]) -> bool:
+    """True when the title names a place outside Greater China (Kazakhstan, Texas)."""
+    return any(
+        h.start < doc.title_len and h.entry.type == "PLACE" and h.entry.region is None
+        for h in hits
+    )
+
+
+def _title_region(doc: Doc, hits: list[Hit]) -> str | None:
+    """The one Greater China region the title names, if it names exactly one."""
+    found = {h.entry.region for h in hits if h.start < doc.title_len and h.weight > 0}
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
 
 
 def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> ChinaResult:
@@ -102,11 +134,46 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     meta: dict[int, Hit] = {}
     title_len = doc.title_len
     shown = doc.shown
-    for hit in hits:
-        weight = hit.weight
-        if weight == 0 or hit.entry.type == "SOURCE":
+    factors = [1.0] * len(hits)
+    taiwan = traps.taiwan_reading(doc, hits)
+    cause = traps.has_cause(doc)
+    foreign_named: set[str] = set()  # 新加坡金管局 … 金管局: later short forms are the same body
+    prev: Hit | None = None
+    for i, hit in enumerate(hits):
+        if hit.weight == 0:  # global names: no China value, only context for the next hit
+            prev = hit
             continue
-        value = weight * position_factor(doc, hit)
+        f = traps.factor(doc, hit, prev, cause)
+        if traps.in_list(doc, hit, prev):
+            f *= traps.LIST_FACTOR
+            if factors[i - 1] > traps.LIST_FACTOR:
+                factors[i - 1] *= traps.LIST_FACTOR  # the first item of the list too
+        surface = doc.simp[hit.start : hit.end]
+        if traps.foreign_owner(doc, hit, prev):
+            foreign_named.add(surface)
+            f = 0.0
+        elif surface in foreign_named or (taiwan and surface in traps.SHARED_NAMES):
+            f = 0.0
+        factors[i] = f
+        prev = hit
+    chinese_elsewhere = any(
+        h.entry.region is not None
+        and h.entry.region in china_regions
+        and h.weight >= WEAK_BELOW
+        and shown[h.start : h.end] not in GENERIC_REFS
+        and factors[i] > 0.5
+        for i, h in enumerate(hits)
+    )
+    corporate_keys: set[int] = set()
+    for i, hit in enumerate(hits):
+        weight = hit.weight
+        if weight == 0 or hit.entry.type == "SOURCE" or factors[i] == 0:
+            continue
+        if shown[hit.start : hit.end].lower() in GENERIC_REFS and not chinese_elsewhere:
+            continue  # a bare 央行 in a story about the ECB or the Bank of Korea
+        if hit.entry.source_file in CORPORATE_FILES:
+            corporate_keys.add(hit.index)
+        value = weight * position_factor(doc, hit) * factors[i]
         if anchored and hit.start >= title_len:
             value *= ANCHOR_FACTOR
         per_entity[hit.index].append(value)
@@ -116,7 +183,7 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
         old = evidence.get(key)
         if old is None or old[0] < value:
             evidence[key] = (value, term, hit)
-    raw = weak = 0.0
+    raw = weak = corporate = 0.0
     by_region: dict[str, float] = defaultdict(float)
     for index, values in per_entity.items():
         values.sort(reverse=True)
@@ -129,11 +196,25 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
             continue
         if 0 < entry.weight < WEAK_BELOW:
             weak += total
+        elif index in corporate_keys:
+            corporate += total
         else:
             raw += total
-    raw += min(weak, WEAK_CAP)
-    regions = frozenset(r for r, v in by_region.items() if v >= REGION_MIN)
-    china = raw >= THRESHOLD and bool(regions & china_regions)
+    angle = raw
+    if _foreign_title(doc, hits):  # a Chinese firm acting abroad needs a China angle
+        raw += min(weak, WEAK_CAP) + min(corporate, CORPORATE_CAP)
+    else:
+        raw += min(weak, WEAK_CAP) + corporate
+        angle = max(angle, corporate)
+    home = _title_region(doc, hits)
+    regions = frozenset(
+        r
+        for r, v in by_region.items()
+        if v >= (REGION_MIN * 2 if home is not None and home != r and home != "CN" else REGION_MIN)
+    )
+    china = raw >= THRESHOLD and angle >= ANGLE_MIN and bool(regions & china_regions)
+    if not china:  # a region tag of the China filter means a China story
+        regions = regions - china_regions
     score = raw / (raw + THRESHOLD) if raw > 0 else 0.0
     ordered = sorted(evidence.items(), key=lambda kv: (-kv[1][0], kv[0][2] != "title", kv[1][1]))
     kept = tuple(

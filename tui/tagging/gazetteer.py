@@ -27,6 +27,7 @@ GAZETTEER_FILES: tuple[str, ...] = (
     "global_people",
     "coins",
     "sources",
+    "world_places",  # generated: tests/tagging/build_places.py
 )
 ENTRY_TYPES = frozenset({"ORG", "PERSON", "PLACE", "TICKER", "MONEY", "SOURCE"})
 DEFAULT_HINT = 0.6  # an entity's topic hint: tags a topic from the title, or with one more term
@@ -57,6 +58,7 @@ class Entry:
     topics: tuple[tuple[str, float], ...] = ()
     anti: str | None = None
     source_file: str = ""
+    shown: bool = True  # False: evidence only ("term" flag: concepts, not named entities)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,7 @@ def parse_line(line: str, where: str) -> Entry:
             ctx = flag[4:]
         elif flag.startswith("anti="):
             anti = flag[5:]
-        elif flag != "cs":
+        elif flag not in ("cs", "term"):
             raise GazetteerError(f"{where}: unknown flag {flag!r}")
     parsed_topics = []
     if topics != "-":
@@ -144,6 +146,7 @@ def parse_line(line: str, where: str) -> Entry:
         tuple(parsed_topics),
         anti,
         where.partition(":")[0],
+        "term" not in flag_set,
     )
 
 

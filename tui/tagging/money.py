@@ -1,9 +1,10 @@
-"""Money amounts in English and Chinese, normalised to one readable canonical form.
+"""Money amounts in English and Chinese, normalised to one value and one currency.
 
-"$80m", "$80 million" and "US$80 million" are all "$80 million"; "RMB 100 million" and
-"100 million renminbi" are "100 million yuan"; HK$ stays HK$ (never read as US$). Chinese
-amounts keep their own units ("10亿元", "3000万美元", "19.4万枚比特币") with 人民币 → 元,
-港币 → 港元. "¥" is ambiguous (JPY or CNY) and is kept as written.
+One amount is one entity however it is written: "$80m", "$80 million", "US$80 million" and
+"8000万美元" are all "$80 million"; "RMB 100 million", "100 million renminbi" and "1亿元" are
+"100 million yuan"; "6.1亿美元" is "$610 million"; "19.4万枚比特币" is "194,000 BTC". HK$
+stays HK$ (never read as US$). "¥" is ambiguous (JPY or CNY) and is kept as "¥".
+:func:`money_key` turns any of these forms (and "1500000000 USD") into (value, currency).
 """
 
 from __future__ import annotations
@@ -15,19 +16,32 @@ from collections.abc import Iterator
 # patterns: a currency mark before it, a multiplier and/or a currency word after it. Big
 # alternations at the start of a pattern would be tried at every position of the text.
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-_PREFIX = re.compile(r"(?:US\$|HK\$|S\$|A\$|C\$|NT\$|\$|€|£|¥|(?:RMB|CNY|HKD|USD|EUR|GBP|SGD)\s?)$")
+_PREFIX = re.compile(
+    r"(?:US\$|HK\$|S\$|A\$|C\$|NT\$|R\$|\$|€|£|¥|₩|₹|"
+    r"(?:RMB|CNY|HKD|USD|EUR|GBP|SGD|JPY|KRW|AED|CHF|BRL|INR|TWD|MOP|AUD|CAD)\s?)$"
+)
+_CODES = frozenset({"JPY", "KRW", "AED", "CHF", "BRL", "INR", "TWD", "MOP", "AUD", "CAD"})
+# currency words after an amount that are not in the older tables below
+_WORD_CODE = {"yen": "JPY", "won": "KRW", "rupee": "INR", "rupees": "INR", "reais": "BRL",
+              "real": "BRL", "dirham": "AED", "dirhams": "AED", "pataca": "MOP",
+              "patacas": "MOP", "swiss francs": "CHF", "francs": "CHF",
+              "new taiwan dollars": "TWD", "taiwan dollars": "TWD", "singapore dollars": "SGD"}
+_TOKEN_AFTER = re.compile(r"\s?([A-Z][A-Z0-9]{1,9})\b")
 _MULT = re.compile(r"\s?(trillion|billion|million|thousand|bn|mn|tn|mln|[mbkMBKT])\b")
 _SUFFIX_CUR = re.compile(
-    r"\s?(yuan|renminbi|RMB|CNY|CNH|HKD|USD|USDT|USDC|BTC|ETH|bitcoins?|ether|dollars?|euros?|"
-    r"pounds|Hong Kong dollars|US dollars)\b"
+    r"\s?(yuan|renminbi|RMB|CNY|CNH|HKD|USD|USDT|USDC|BTC|ETH|bitcoins?|ether|"
+    r"new Taiwan dollars|New Taiwan dollars|Taiwan dollars|Singapore dollars|Swiss francs|"
+    r"dollars?|euros?|pounds|Hong Kong dollars|US dollars|yen|won|rupees?|reais|dirhams?|"
+    r"patacas?|francs)\b"
 )
 _VALID_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # Chinese: a number (digits or Chinese numerals: the pattern starts with a character class,
 # which the regex engine skips to quickly), an optional 万/亿, then the currency unit.
 _MONEY_ZH = re.compile(
     r"(?P<num>[\d零一二两三四五六七八九十百千][\d,.零一二两三四五六七八九十百千]*)(?P<mult>万亿|亿|万|千)?"
-    r"(?P<cur>元人民币|人民币|美元|美金|港元|港币|澳门元|新台币|枚比特币|个比特币|枚BTC|枚ETH|"
-    r"枚以太坊|个以太坊|枚以太币|USDT|USDC|元(?!宇宙|旦|素|老|首|年|月))"
+    r"\s?(?P<cur>元人民币|人民币|美元|美金|港元|港币|澳门元|澳门币|新台币|台币|枚比特币|个比特币|"
+    r"枚以太坊|个以太坊|枚以太币|欧元|英镑|日元|日圆|韩元|澳元|加元|新加坡元|新元|瑞士法郎|卢比|"
+    r"迪拉姆|雷亚尔|(?:枚|个)[A-Z][A-Z0-9]{1,9}|USDT|USDC|元(?!宇宙|旦|素|老|首|年|月))"
 )
 _ZH_VALID = re.compile(
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+"
@@ -102,23 +116,68 @@ _ZH_CUR = {
 }
 
 
-def _amount(num: str, mult: str | None) -> str:
-    """'3.5','bn' → '3.5 billion'; '1,200,000',None → '1.2 million'; '500','k' → '500,000'."""
-    value = float(num.replace(",", ""))
-    word = _MULT_WORDS.get(mult.lower()) if mult else None
-    if word:
-        value *= _SCALE[word]
+_CODE_OF_MARK = {"$": "USD", "HK$": "HKD", "S$": "SGD", "A$": "AUD", "C$": "CAD",
+                 "NT$": "TWD", "€": "EUR", "£": "GBP", "¥": "¥", "R$": "BRL", "₩": "KRW",
+                 "₹": "INR"}
+_MARK_OF_CODE = {v: k for k, v in _CODE_OF_MARK.items()}
+_SUFFIX_CODE = {" yuan": "CNY", " USDT": "USDT", " USDC": "USDC", " BTC": "BTC", " ETH": "ETH"}
+_CODE_SUFFIX = {v: k for k, v in _SUFFIX_CODE.items()} | {"MOP": " MOP"}
+_ZH_CODE = {"元": "CNY", "美元": "USD", "港元": "HKD", "澳门元": "MOP", "澳门币": "MOP",
+            "新台币": "TWD", "台币": "TWD", "枚比特币": "BTC", "枚以太坊": "ETH", "USDT": "USDT",
+            "USDC": "USDC", "欧元": "EUR", "英镑": "GBP", "日元": "JPY", "日圆": "JPY",
+            "韩元": "KRW", "澳元": "AUD", "加元": "CAD", "新加坡元": "SGD", "新元": "SGD",
+            "瑞士法郎": "CHF", "卢比": "INR", "迪拉姆": "AED", "雷亚尔": "BRL"}
+_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+_ZH_MULT = {"": 1, "千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12}
+
+
+def _zh_number(num: str) -> float:
+    """'两千' → 2000, '十五' → 15, '1.5' → 1.5."""
+    if num[0].isdigit():
+        return float(num)
+    total = digit = 0
+    for ch in num:
+        if ch in _ZH_DIGITS:
+            digit = _ZH_DIGITS[ch]
+        else:
+            total += (digit or 1) * _ZH_UNITS[ch]
+            digit = 0
+    return float(total + digit)
+
+
+def _words(value: float) -> str:
+    """1.2e6 → '1.2 million'; 194000 → '194,000'; 2.5 → '2.5'."""
     for name in ("trillion", "billion", "million"):
         if value >= _SCALE[name]:
             text = f"{value / _SCALE[name]:.3f}".rstrip("0").rstrip(".")
             return f"{text} {name}"
     if value == int(value):
         return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
-def find_money(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, canonical) for each amount in ``text`` (NFKC-normalised already)."""
+def render(value: float, code: str) -> str:
+    """The canonical name of an amount: '$610 million', '1 billion yuan', '194,000 BTC'."""
+    if code in _MARK_OF_CODE:
+        return f"{_MARK_OF_CODE[code]}{_words(value)}"
+    return f"{_words(value)}{_CODE_SUFFIX.get(code, ' ' + code)}"
+
+
+def _scaled(num: str, mult: str | None) -> float:
+    value = float(num.replace(",", ""))
+    word = _MULT_WORDS.get(mult.lower()) if mult else None
+    return value * _SCALE[word] if word else value
+
+
+def find_amounts(
+    text: str, tokens: frozenset[str] = frozenset()
+) -> Iterator[tuple[int, int, float, str]]:
+    """(start, end, value, currency code) for each amount in ``text`` (NFKC already).
+
+    ``tokens``: ticker symbols that make an amount too ("193,000 SOL", "10 billion BLAST").
+    """
     for m in _NUMBER.finditer(text):
         start, end = m.start(), m.end()
         num = m.group().rstrip(",")
@@ -132,21 +191,32 @@ def find_money(text: str) -> Iterator[tuple[int, int, str]]:
         mult_match = _MULT.match(text, end)
         mult = mult_match.group(1) if mult_match else None
         after = mult_match.end() if mult_match else end
-        amount = _amount(num, mult)
+        value = _scaled(num, mult)
         if prefix:
             cur = prefix.group().strip()
             if cur in ("RMB", "CNY"):
-                yield begin, after, f"{amount} yuan"
+                code = "CNY"
+            elif cur in _CODES:
+                code = cur
             else:
-                yield begin, after, f"{_PREFIX_MARKS[cur]}{amount}"
+                code = _CODE_OF_MARK[_PREFIX_MARKS.get(cur, cur)]
+            yield begin, after, value, code
             continue
         suffix = _SUFFIX_CUR.match(text, after)
         if suffix:
             cur = suffix.group(1).lower()
             if cur in _SUFFIX:
-                yield start, suffix.end(), f"{amount}{_SUFFIX[cur]}"
+                code = _SUFFIX_CODE[_SUFFIX[cur]]
+            elif cur in _WORD_CODE:
+                code = _WORD_CODE[cur]
             else:
-                yield start, suffix.end(), f"{_PREFIX_SUFFIX.get(cur, '$')}{amount}"
+                code = _CODE_OF_MARK[_PREFIX_SUFFIX.get(cur, "$")]
+            yield start, suffix.end(), value, code
+            continue
+        if tokens:
+            token = _TOKEN_AFTER.match(text, after)
+            if token and token.group(1) in tokens:
+                yield start, token.end(), value, token.group(1)
     if not text.isascii():
         for m in _MONEY_ZH.finditer(text):
             num = m.group("num").rstrip(",.")
@@ -155,6 +225,28 @@ def find_money(text: str) -> Iterator[tuple[int, int, str]]:
             mult = m.group("mult") or ""
             if not mult and not num[0].isdigit():
                 continue  # 一元 inside 统一元… : Chinese numerals need a unit like 万/亿
-            num = num.replace(",", "")
             cur = _ZH_CUR.get(m.group("cur"), m.group("cur"))
-            yield m.start(), m.end(), f"{num}{mult}{cur}"
+            value = _zh_number(num.replace(",", "")) * _ZH_MULT[mult]
+            code = _ZH_CODE.get(cur) or cur[1:]  # 枚SOL → SOL
+            yield m.start(), m.end(), value, code
+
+
+def find_money(
+    text: str, tokens: frozenset[str] = frozenset()
+) -> Iterator[tuple[int, int, str]]:
+    """(start, end, canonical name) for each amount in ``text``."""
+    for start, end, value, code in find_amounts(text, tokens):
+        yield start, end, render(value, code)
+
+
+_PLAIN = re.compile(r"^\s*([\d,]+(?:\.\d+)?)\s*([A-Z][A-Z0-9]{1,9})\s*$")
+
+
+def money_key(name: str) -> tuple[float, str] | None:
+    """(value, currency) for a canonical name, a gold label ("1500000000 USD") or raw text."""
+    plain = _PLAIN.match(name)
+    if plain:
+        return round(float(plain.group(1).replace(",", "")), 2), plain.group(2).upper()
+    for _, _, value, code in find_amounts(name, frozenset(name.split()[-1:])):
+        return round(value, 2), code
+    return None

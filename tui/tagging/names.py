@@ -16,54 +16,29 @@ skipped: the gazetteer already knows what it is.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
+from tui.tagging.lexicon import lexicon
 from tui.tagging.matcher import CUE, Matcher, Span
+from tui.tagging.names_zh import (
+    _ANONYMISED,
+    _FOREIGN_NAME,
+    _foreign_name,
+    _zh_org,
+    _zh_person_after,
+    _zh_person_before,
+    foreign_spans,
+)
 from tui.tagging.resolve import Doc
 
-
-@dataclass(frozen=True)
-class Lexicon:
-    """The word lists of ``data/names.toml``."""
-
-    org_suffixes: tuple[str, ...]
-    roles: tuple[str, ...]
-    speech_after_name: tuple[str, ...]
-    speech_before_name: tuple[str, ...]
-    stop: frozenset[str]
-    appositive_filler: frozenset[str]
-    zh_org_suffixes: tuple[str, ...]
-    zh_generic: tuple[str, ...]
-    zh_stop: frozenset[str]
-    zh_generic_prefix: re.Pattern[str]
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    raw = files("tui.tagging").joinpath("data/names.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(raw)
-    generic = tuple(data["zh_generic"])
-    prefix = "|".join(sorted(map(re.escape, generic), key=len, reverse=True))
-    return Lexicon(
-        tuple(data["org_suffixes"]),
-        tuple(data["roles"]),
-        tuple(data["speech_after_name"]),
-        tuple(data["speech_before_name"]),
-        frozenset(data["stop"]),
-        frozenset(data["appositive_filler"]),
-        tuple(data["zh_org_suffixes"]),
-        generic,
-        frozenset(data["zh_stop"]),
-        re.compile(f"^(?:{prefix})+"),
-    )
+__all__ = ["find_names", "foreign_spans", "lexicon", "register"]
 
 
 _PERSON_TOKEN = re.compile(r"[A-Z](?:[a-z]+|[a-z]*[A-Z][a-z]+)(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.")
-_ORG_TOKEN = re.compile(r"[A-Z][A-Za-z0-9&'’.-]*|\d+[A-Za-z][A-Za-z0-9]*")
+_ORG_TOKEN = re.compile(
+    r"(?:[A-Z][A-Za-z0-9&'’-]*(?:\.[A-Za-z0-9&'’-]+)*\.?(?<![a-z]{3}\.))|\d+[A-Za-z][A-Za-z0-9]*"
+)  # "Crypto.com", "U.S." and "Inc." but not "Upbit." at the end of a sentence
 _TRAILING = ",;:)\"'’”"
 
 
@@ -80,6 +55,12 @@ def register(matcher: Matcher) -> None:
             matcher.add(word, CUE, (kind, word), case_sensitive=True)
     for word in lex.zh_org_suffixes:
         matcher.add(word, CUE, ("zh_org", word))
+    for word in lex.of_heads:
+        matcher.add(word, CUE, ("of", word), case_sensitive=True)
+    for word in lex.zh_roles:
+        matcher.add(word, CUE, ("zh_role", word), case_sensitive=True)
+    for word in lex.zh_after:
+        matcher.add(word, CUE, ("zh_said", word))
 
 
 def _person_ok(tokens: list[str]) -> bool:
@@ -87,7 +68,13 @@ def _person_ok(tokens: list[str]) -> bool:
         2 <= len(tokens) <= 3
         and not tokens[-1].endswith(".")
         and not any(t.rstrip(".") in lexicon().stop for t in tokens)
+        and tokens[-1] not in _org_words()
     )
+
+
+@lru_cache(maxsize=1)
+def _org_words() -> frozenset[str]:
+    return frozenset(w for s in lexicon().org_suffixes for w in s.split())
 
 
 def _tokens_before(
@@ -138,6 +125,11 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
     """(start, end, name, type) for names found at cues; ``taken`` marks gazetteer spans."""
     text = doc.shown
     seen_zh: set[int] = set()
+    if "·" in doc.simp:
+        for m in _FOREIGN_NAME.finditer(doc.simp):
+            found = _foreign_name(doc, m)
+            if found:
+                yield (*found, "PERSON")
     for start, end, payloads in cues:
         for _, (kind, _word) in payloads:
             if kind == "org":
@@ -163,6 +155,23 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 found = _zh_org(doc, start, end, taken)
                 if found:
                     yield (*found, "ORG")
+            elif kind == "of":
+                found = _of_org(text, start, end)
+                if found:
+                    yield (*found, "ORG")
+            elif kind == "zh_role":
+                found = _zh_person_after(doc, end, taken)
+                if found:
+                    yield (*found, "PERSON")
+            elif kind == "zh_said":
+                found = _zh_person_before(doc, start, taken)
+                if found:
+                    yield (*found, "PERSON")
+    if not doc.low.isascii():
+        lex = lexicon()
+        for m in (_ANONYMISED.finditer(doc.simp) if "某" in doc.simp else ()):
+            if m.group(1) in lex.zh_surnames and not taken[m.start()]:  # 郑某某 is a name
+                yield m.start(), m.end(), doc.shown[m.start() : m.end()], "PERSON"
 
 
 def _appositive(text: str, cue_start: int) -> tuple[int, int, str] | None:
@@ -182,8 +191,16 @@ def _appositive(text: str, cue_start: int) -> tuple[int, int, str] | None:
     return base + begin, base + begin + len(name), name
 
 
+_CONTINUES = re.compile(r" (?:[A-Z][a-z]+\b|of [A-Z])")  # used with match(text, pos)
+_GLUED = re.compile(r"(?:\band|&|\bof|\bfor)\s$")
+
+
 def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None:
+    if _CONTINUES.match(text, cue_end):
+        return None  # "Korea Financial Intelligence Unit": the name goes on past the cue
     start, tokens = _tokens_before(text, cue_start, _ORG_TOKEN)
+    if tokens and _GLUED.search(text[max(0, start - 6) : start]):
+        return None  # "… Inspection and Coordination Bureau": only a fragment is in reach
     stop = lexicon().stop
     while tokens and tokens[0] in stop:
         start += len(tokens[0]) + 1
@@ -193,21 +210,27 @@ def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None
     return start, cue_end, " ".join(tokens) + " " + text[cue_start:cue_end]
 
 
-def _zh_org(
-    doc: Doc, cue_start: int, cue_end: int, taken: bytearray
-) -> tuple[int, int, str] | None:
-    text = doc.simp
-    lex = lexicon()
-    start = cue_start
-    while start > 0 and cue_start - start < 8:
-        ch = text[start - 1]
-        if taken[start - 1] == 1:
-            return None  # the tail of a known organisation's full name (嘉楠耘智信息科技有限公司)
-        if ch in lex.zh_stop or taken[start - 1] or not ch.isalnum():
-            break
-        start -= 1
-    name = lexicon().zh_generic_prefix.sub("", text[start:cue_start])
-    if len(name) < 2 or name in lex.zh_generic:
+_OF_TAIL = re.compile(
+    r" of (?:the )?((?:[A-Z][\w'’-]*|and|for|&)(?: (?:[A-Z][\w'’-]*|and|for|&|of|the)){0,6})"
+)
+
+
+def _of_org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None:
+    """"Bank of Thailand", "Central Bank of the United Arab Emirates"."""
+    if cue_start > 0 and text[cue_start - 1].isalnum():
         return None
-    begin = cue_start - len(name)
-    return begin, cue_end, doc.shown[begin:cue_end]
+    m = _OF_TAIL.match(text, cue_end)
+    if not m:
+        return None
+    words = m.group(1).split(" ")
+    if "and" in words:  # "… of New York and McGill University": two names, keep the first
+        at = words.index("and")
+        rest = words[at + 1 :]
+        if len(rest) > 2 or any(w in _org_words() or w in lexicon().of_heads for w in rest):
+            words = words[:at]
+    while words and words[-1] in ("and", "for", "&", "of", "the"):
+        words.pop()
+    if not words or words[0] in ("The", "A", "An", "This", "That", "Its", "Their"):
+        return None
+    end = m.start(1) + len(" ".join(words))
+    return cue_start, end, text[cue_start:end]

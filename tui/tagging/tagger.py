@@ -8,17 +8,25 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tui.models import Entity, Tags
-from tui.tagging import names, topics
+from tui.tagging import govbodies, names, topics, traps, version
 from tui.tagging.china import score_china
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
 from tui.tagging.matcher import ENTITY, Matcher
 from tui.tagging.money import find_money
-from tui.tagging.normalize import BODY_CAP, lower_aligned, nfkc, strip_html, to_simplified
+from tui.tagging.normalize import (
+    BODY_CAP,
+    has_cjk,
+    lower_aligned,
+    nfkc,
+    strip_html,
+    to_simplified,
+)
 from tui.tagging.resolve import Doc, Resolver
 
 DEFAULT_CHINA_REGIONS = frozenset({"CN", "HK", "MO"})
 _CASHTAG = re.compile(r"\$([A-Za-z][A-Za-z0-9]{1,9})\b")  # "$" first: the engine skips fast
 SHOWN_TYPES = frozenset({"ORG", "PERSON", "PLACE", "TICKER", "MONEY"})
+ENTITY_SHOWN = frozenset({"ORG", "PERSON", "PLACE", "TICKER"})  # amounts come from money.py
 
 
 def _user_entry(user: Any) -> Entry:
@@ -50,6 +58,7 @@ class Tagger:
         china_regions: Iterable[str] = DEFAULT_CHINA_REGIONS,
     ) -> None:
         gaz = builtin_gazetteer()
+        user_entities = tuple(user_entities)
         user = tuple(_user_entry(u) for u in user_entities)
         # User entries come first: on a shared alias the user's reading wins.
         self.entries: tuple[Entry, ...] = user + gaz.entries
@@ -70,6 +79,8 @@ class Tagger:
         matcher.build()
         self._matcher = matcher
         self._canonical = self._canonical_index()
+        self._symbols = frozenset(s for s in self._tickers if len(s) >= 2 and s.isalnum())
+        self.rules_version = version.rules_version(user_entities, user_topics, china_regions)
 
     @classmethod
     def from_settings(cls, settings: Any) -> Tagger:
@@ -100,11 +111,41 @@ class Tagger:
         """
         doc = self._doc(title, summary, content)
         ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
-        hits = self._resolver.resolve(doc, ent_spans)
+        hits = traps.drop_nicknames(doc, self._resolver.resolve(doc, ent_spans))
+        hits = govbodies.merge(hits, govbodies.find(doc, hits))
+        if "·" in doc.simp:  # 德里 inside 罗德里戈·巴斯克斯 is no place
+            spans = names.foreign_spans(doc)
+            hits = [h for h in hits if not any(s <= h.start < e for s, e in spans)]
+        if not doc.low.isascii():
+            extra = govbodies.districts(doc, hits)
+            if extra:
+                taken = {(h.start, h.end) for h in hits}
+                hits = sorted(
+                    [*hits, *(h for h in extra if (h.start, h.end) not in taken)],
+                    key=lambda h: h.start,
+                )
         china = score_china(doc, hits, self.china_regions)
-        topic_set = topics.score_topics(doc, topic_spans, hits)
+        topic_set, topic_evidence = topics.score_topics(doc, topic_spans, hits)
         entities = self._entities(doc, hits, cues)
-        return Tags(china.china, china.score, china.regions, china.evidence, topic_set, entities)
+        return Tags(
+            china.china, china.score, china.regions, china.evidence, topic_set, entities,
+            topic_evidence, self.input_hash(title, summary, content, lang),
+        )
+
+    def input_hash(
+        self, title: str, summary: str = "", content: str = "", lang: str | None = None
+    ) -> str:
+        """What :attr:`Tags.input_hash` will be for these inputs (retag compares it)."""
+        return version.input_hash(self.rules_version, title, summary, content, lang)
+
+    def topic_features(
+        self, title: str, summary: str = "", content: str = ""
+    ) -> dict[str, tuple[float, ...]]:
+        """The salience features of every topic the text touches (for training the model)."""
+        doc = self._doc(title, summary, content)
+        ent_spans, topic_spans, _ = self._matcher.scan(doc.low, doc.simp)
+        hits = self._resolver.resolve(doc, ent_spans)
+        return {k: v[0] for k, v in topics.features(doc, topic_spans, hits).items()}
 
     def _doc(self, title: str, summary: str, content: str) -> Doc:
         title = nfkc(strip_html(title or "")).replace("\n", " ")
@@ -119,16 +160,52 @@ class Tagger:
 
     def _entities(self, doc: Doc, hits: list, cues: list) -> tuple[Entity, ...]:
         counts: Counter[tuple[str, str]] = Counter()
+        mentions: dict[tuple[str, str], list[str]] = {}
+        shown = doc.shown
+
+        ends: dict[tuple[str, str], list[int]] = {}
+
+        def count(key: tuple[str, str], surface: str, end: int = -1) -> None:
+            counts[key] += 1
+            if key[1] == "PERSON":
+                ends.setdefault(key, []).append(end)
+            forms = mentions.setdefault(key, [])
+            if surface not in forms and len(forms) < 8:
+                forms.append(surface)
+
         taken = bytearray(len(doc.shown))
+        placed: list[tuple[int, int, tuple[str, str]]] = []
         for hit in hits:  # 1 marks organisations and people, 2 places (names may follow a place)
             mark = b"\x02" if hit.entry.type == "PLACE" else b"\x01"
             taken[hit.start : hit.end] = mark * (hit.end - hit.start)
-            if hit.entry.type in SHOWN_TYPES:
-                counts[(hit.entry.name, hit.entry.type)] += 1
+            kind = "ORG" if hit.entry.type == "SOURCE" else hit.entry.type  # media are ORGs
+            if kind in ENTITY_SHOWN and hit.entry.shown:  # currencies are units: not listed
+                key = (hit.entry.name, kind)
+                count(key, shown[hit.start : hit.end], hit.end)
+                longer = _longer_form(shown, hit.start, hit.end, kind)
+                if longer and longer not in mentions[key]:
+                    mentions[key].append(longer)  # "HashKey集团", "迈克尔·塞勒" as written
+                placed.append((hit.start, hit.end, key))
         for start, end, name, kind in names.find_names(doc, cues, taken):
-            if not any(taken[start:end]):
-                counts[(name, kind)] += 1
-                taken[start:end] = b"\x01" * (end - start)
+            if any(taken[start:end]):
+                # a longer name around known ones ("Bank of Thailand", "Federal Reserve Bank of
+                # New York") wins if it starts and ends outside them
+                if kind != "ORG":
+                    continue
+                over = [p for p in placed if p[0] < end and start < p[1]]
+                inside = [p for p in over if start <= p[0] and p[1] <= end]
+                covered = sum(p[1] - p[0] for p in inside)
+                marked = (end - start) - taken[start:end].count(0)
+                if not inside or len(inside) != len(over) or covered != marked:
+                    continue
+                if covered >= end - start:
+                    continue  # nothing beyond what the gazetteer already names
+                for p in inside:
+                    counts[p[2]] -= 1
+                    if counts[p[2]] <= 0:
+                        del counts[p[2]]
+            count((name, kind), shown[start:end], end)
+            taken[start:end] = b"\x01" * (end - start)
         if "$" in doc.shown:
             shown = doc.shown
             for m in _CASHTAG.finditer(shown):
@@ -138,8 +215,62 @@ class Tagger:
                 symbol = m.group(1).upper()
                 index = self._tickers.get(symbol)
                 name = self.entries[index].name if index is not None else symbol
-                counts[(name, "TICKER")] += 1
-        for _, _, amount in find_money(doc.shown):
-            counts[(amount, "MONEY")] += 1
+                count((name, "TICKER"), m.group())
+        for start, end, amount in find_money(shown, self._symbols):
+            count((amount, "MONEY"), shown[start:end])
+        if ends:
+            _merge_scripts(shown, counts, mentions, ends)
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
-        return tuple(Entity(name, kind, count) for (name, kind), count in ordered)
+        return tuple(
+            Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
+        )
+
+
+_PAREN = re.compile(r"\s?[(（]\s?([^()（）,，;；]{2,30}?)\s?[)）]")
+
+
+def _merge_scripts(
+    shown: str,
+    counts: Counter[tuple[str, str]],
+    mentions: dict[tuple[str, str], list[str]],
+    ends: dict[tuple[str, str], list[int]],
+) -> None:
+    """One person however written: "Kong Zhongchun (孔中春)" and "孔中春（Kong Zhongchun）"."""
+    for key, positions in list(ends.items()):
+        if key not in counts:
+            continue
+        for end in positions:
+            m = _PAREN.match(shown, end) if end >= 0 else None
+            if m is None:
+                continue
+            inner = m.group(1).strip()
+            if has_cjk(inner) == has_cjk(key[0]):
+                continue  # same script: an aside, not the other spelling
+            other = (inner, "PERSON")
+            if other in counts and other != key:
+                counts[key] += counts.pop(other)
+                for form in mentions.pop(other, []):
+                    if form not in mentions[key]:
+                        mentions[key].append(form)
+            elif inner not in mentions[key]:
+                mentions[key].append(inner)
+
+
+_ORG_TAIL = re.compile(
+    r"(?:集团|公司|科技|控股|交易所|基金会|实验室|集團|控股|交易所|基金會|實驗室)"
+    r"|\s(?:Group|Holdings|Exchange|Inc\.?|Ltd\.?|Limited|Foundation|Labs)\b"
+)
+_GIVEN = re.compile(r"[\u4e00-\u9fff]{1,5}·$")
+
+
+def _longer_form(shown: str, start: int, end: int, kind: str) -> str | None:
+    """The fuller name the text wrote around a known one, kept as a mention."""
+    if kind == "ORG":
+        m = _ORG_TAIL.match(shown, end)
+        if m:
+            return shown[start : m.end()]
+    elif kind == "PERSON" and start > 0 and shown[start - 1] == "·":
+        m = _GIVEN.search(shown, max(0, start - 6), start)
+        if m:
+            return shown[m.start() : end]
+    return None

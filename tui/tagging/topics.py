@@ -16,23 +16,33 @@ Definitions (one line each; the README copies these):
 - business: companies as businesses: funding, acquisitions, earnings, hires, layoffs.
 - technology: how the systems work and change: upgrades, forks, mainnets, layer 2s.
 
-Rules live in ``data/topics.toml``: strong terms score 2, weak terms 1, hints 0.5, a title
-hit counts 2.5×, a topic needs 2. Exclusion phrases are longer terms that swallow the include
-term inside them ("data mining", "life hack", "mint condition"). Gazetteer entities add hints
-(Bitmain → mining, Coinbase → exchanges) once per article. User topics from config add strong
-terms to a built-in slug or define a new one.
+How a topic is chosen (salience, not mere mention). Terms live in ``data/topics.toml``
+(strong 2, weak 1, hint 0.5; exclusion phrases swallow the terms inside them: "data mining",
+"life hack", "mint condition"); gazetteer entities add hints (Bitmain → mining). For each
+topic that any term touches, :func:`features` measures *where* and *how much* the story is
+about it: the weight of its terms in the title, in the lead and in the rest of the body, how
+dense they are per length of text, how many distinct terms, and its share of the story's
+strongest topic. A small logistic model over those features (weights trained at build time
+on the labelled train split by ``tests/tagging/train_topics.py`` and shipped as
+``data/topic_model.json``) gives each topic a probability; topics above the threshold (also
+chosen on train) apply, at most three, strongest first. Each applied topic carries its
+evidence: the terms and the fields they were found in. User topics from config add strong
+terms to a built-in slug or define a new one (scored with the average bias).
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
-from tui.models import TOPICS
+from tui.models import TOPICS, TopicEvidence
 from tui.tagging.matcher import TOPIC, Matcher, Span
 from tui.tagging.resolve import Doc, Hit
 
@@ -41,8 +51,13 @@ WEAK = 1.0
 HINT = 0.5
 USER = 2.0
 TITLE_FACTOR = 2.5
-THRESHOLD = 2.0
 REPEAT_CAP = 3  # one term counts at most this many times per field
+LEAD_UNITS = 300  # the lead: the first ~300 Latin characters of the body (120 CJK)
+CJK_UNIT = 2.5  # one CJK character carries about as much as 2.5 Latin ones
+MAX_TOPICS = 3
+MIN_RAW = 1.5
+MAX_TERMS = 6
+FEATURES = ("title", "lead", "body", "density", "terms", "share", "top", "strong", "hint")
 
 _PLURAL = re.compile(r"^(.*?)\((\w+)\)$")
 
@@ -67,6 +82,42 @@ def builtin_rules() -> dict[str, dict[str, tuple[str, ...]]]:
     return rules
 
 
+@dataclass(frozen=True)
+class Model:
+    """Shared feature weights, a bias per topic, the threshold and the top-k cap."""
+
+    weights: tuple[float, ...]
+    bias: dict[str, float]
+    threshold: float
+    max_topics: int = MAX_TOPICS
+    deltas: dict[str, tuple[float, ...]] = field(default_factory=dict)  # per-topic adjustments
+
+    def probability(self, slug: str, values: tuple[float, ...]) -> float:
+        default = sum(self.bias.values()) / len(self.bias) if self.bias else 0.0
+        z = self.bias.get(slug, default) + sum(
+            w * v for w, v in zip(self.weights, values, strict=True)
+        )
+        delta = self.deltas.get(slug)
+        if delta is not None:
+            z += sum(d * v for d, v in zip(delta, values, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@lru_cache(maxsize=1)
+def builtin_model() -> Model:
+    raw = files("tui.tagging").joinpath("data/topic_model.json").read_text(encoding="utf-8")
+    data = json.loads(raw)
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError("topic_model.json: features differ from topics.FEATURES; retrain")
+    return Model(
+        tuple(float(w) for w in data["weights"]),
+        {k: float(v) for k, v in data["bias"].items()},
+        float(data["threshold"]),
+        int(data.get("max_topics", MAX_TOPICS)),
+        {k: tuple(float(x) for x in v) for k, v in data.get("deltas", {}).items()},
+    )
+
+
 def register(matcher: Matcher, user_topics: Mapping[str, Iterable[str]]) -> None:
     """Add every topic term (built-in and user) to the shared matcher."""
     for slug, table in builtin_rules().items():
@@ -83,23 +134,55 @@ def register(matcher: Matcher, user_topics: Mapping[str, Iterable[str]]) -> None
             matcher.add(term, TOPIC, (slug, USER))
 
 
-def score_topics(doc: Doc, spans: list[Span], hits: list[Hit]) -> frozenset[str]:
-    """Topics whose title-weighted score reaches the threshold."""
-    scores: dict[str, float] = defaultdict(float)
-    repeats: dict[tuple[str, str, bool], int] = defaultdict(int)
-    title_len = doc.title_len
-    low = doc.low
+@dataclass
+class _Acc:
+    title: float = 0.0
+    lead: float = 0.0
+    body: float = 0.0
+    hint: float = 0.0
+    strong: bool = False
+    terms: dict[str, tuple[float, str, str]] = field(default_factory=dict)  # key -> best hit
+
+
+def _units(text: str, start: int, end: int) -> float:
+    """Length of text[start:end] in Latin-character units (CJK counts 2.5 each)."""
+    part = text[start:end]
+    if part.isascii():
+        return float(len(part))
+    cjk = (len(part.encode("utf-8")) - len(part)) / 2  # CJK characters take 3 bytes in UTF-8
+    return len(part) - cjk + CJK_UNIT * cjk
+
+
+def _collect(doc: Doc, spans: list[Span], hits: list[Hit]) -> tuple[dict[str, _Acc], float]:
+    accs: dict[str, _Acc] = defaultdict(_Acc)
+    repeats: dict[tuple[str, str, str], int] = defaultdict(int)
+    title_len, body_start = doc.title_len, doc.body_start
+    low, shown = doc.low, doc.shown
+    n = len(low)
+    lead_end = body_start
+    budget = LEAD_UNITS
+    step = 40
+    while lead_end < n and budget > 0:  # walk forward until the lead's budget is spent
+        nxt = min(n, lead_end + step)
+        budget -= _units(low, lead_end, nxt)
+        lead_end = nxt
     for start, end, payloads in spans:
-        in_title = start < title_len
-        factor = TITLE_FACTOR if in_title else 1.0
+        where = "title" if start < title_len else "lead" if start < lead_end else "body"
         term = low[start:end]
         for _, (slug, weight) in payloads:
             if slug is None:
                 continue
-            key = (slug, term, in_title)
+            key = (slug, term, where)
             repeats[key] += 1
-            if repeats[key] <= REPEAT_CAP:
-                scores[slug] += weight * factor
+            if repeats[key] > REPEAT_CAP:
+                continue
+            acc = accs[slug]
+            setattr(acc, where, getattr(acc, where) + weight)
+            acc.strong = acc.strong or weight >= STRONG
+            old = acc.terms.get(term)
+            rank = weight * (TITLE_FACTOR if where == "title" else 1.0)
+            if old is None or old[0] < rank:
+                acc.terms[term] = (rank, shown[start:end], where)
     best: dict[int, tuple[float, Hit]] = {}  # each entity hints once, at its best position
     for hit in hits:
         if hit.entry.topics:
@@ -107,6 +190,61 @@ def score_topics(doc: Doc, spans: list[Span], hits: list[Hit]) -> frozenset[str]
             if factor > best.get(hit.index, (0.0, hit))[0]:
                 best[hit.index] = (factor, hit)
     for factor, hit in best.values():
+        where = "title" if hit.start < title_len else "lead" if hit.start < lead_end else "body"
+        surface = shown[hit.start : hit.end]
         for slug, weight in hit.entry.topics:
-            scores[slug] += weight * factor
-    return frozenset(slug for slug, value in scores.items() if value >= THRESHOLD)
+            acc = accs[slug]
+            acc.hint += weight * factor
+            key = surface.lower()
+            if key not in acc.terms:  # the entity is evidence too: "Why mining: Bitmain (title)"
+                acc.terms[key] = (weight * factor, surface, where)
+    return accs, _units(low, body_start, n)
+
+
+def features(
+    doc: Doc, spans: list[Span], hits: list[Hit]
+) -> dict[str, tuple[tuple[float, ...], _Acc]]:
+    """Salience features of every topic the text touches (see :data:`FEATURES`)."""
+    accs, body_units = _collect(doc, spans, hits)
+    raw = {
+        slug: TITLE_FACTOR * a.title + a.lead * 1.5 + a.body + a.hint for slug, a in accs.items()
+    }
+    top = max(raw.values(), default=0.0)
+    out = {}
+    for slug, acc in accs.items():
+        if raw[slug] < MIN_RAW:
+            continue  # a lone hint or one weak body word: never salient, not worth scoring
+        body_total = acc.lead + acc.body
+        values = (
+            min(acc.title, 6.0) / 2.0,
+            min(acc.lead, 6.0) / 2.0,
+            math.log1p(acc.body),
+            min(body_total / (1.0 + body_units / 400.0), 6.0) / 2.0,
+            math.log1p(len(acc.terms)),
+            # share of the strongest topic and being the strongest count only as much as the
+            # topic's own evidence: a lone weak term is the top topic of nothing
+            (raw[slug] / top if top > 0 else 0.0) * min(raw[slug], 4.0) / 4.0,
+            (1.0 if raw[slug] >= top > 0 else 0.0) * min(raw[slug], 4.0) / 4.0,
+            1.0 if acc.strong else 0.0,
+            min(acc.hint, 3.0),
+        )
+        out[slug] = (values, acc)
+    return out
+
+
+def score_topics(
+    doc: Doc, spans: list[Span], hits: list[Hit], model: Model | None = None
+) -> tuple[frozenset[str], tuple[TopicEvidence, ...]]:
+    """Topics whose salience probability reaches the threshold, with their evidence."""
+    model = model or builtin_model()
+    scored = []
+    for slug, (values, acc) in features(doc, spans, hits).items():
+        p = model.probability(slug, values)
+        if p >= model.threshold:
+            scored.append((p, slug, acc))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    evidence = []
+    for p, slug, acc in scored[: model.max_topics]:
+        terms = sorted(acc.terms.values(), key=lambda t: (-t[0], t[1]))[:MAX_TERMS]
+        evidence.append(TopicEvidence(slug, round(p, 3), tuple((t[1], t[2]) for t in terms)))
+    return frozenset(e.topic for e in evidence), tuple(evidence)

@@ -56,6 +56,17 @@ def why_china(evidence: tuple[Evidence, ...], limit: int = 12) -> str:
     return " · ".join(parts) + (f" · {more} more" if more > 0 else "")
 
 
+def why_topic(terms: tuple[tuple[str, str], ...], limit: int = 6) -> str:
+    """``hashrate, rigs (title) · 算力 (lead)``: the terms grouped by the field they came from."""
+    by_field: dict[str, list[str]] = {}
+    for term, where in terms[:limit]:
+        words = by_field.setdefault(where, [])
+        word = clean_line(term, 40)
+        if word not in words:
+            words.append(word)
+    return " · ".join(f"{', '.join(words)} ({where})" for where, words in by_field.items())
+
+
 def render_body(text: str) -> Content:
     """Markdown-ish plain text (``# `` headings, ``- `` lists) as styled, inert Content."""
     parts: list[Content] = []
@@ -109,6 +120,9 @@ def render_article(detail: ArticleDetail, now: float, status: str | None) -> Con
                                       (f"  [score {row.china_score:.2f}]", muted)))
     elif row.china:
         lines.append(Content.assemble(("Why China: ", "bold $text-error"), "tagged China"))
+    for why in detail.topic_evidence:
+        lines.append(Content.assemble((f"Why {clean_line(why.topic, 30)}: ", muted),
+                                      why_topic(why.terms)))
     text, source = detail.body()
     note = status or source
     if detail.extract_error and not status:

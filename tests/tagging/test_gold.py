@@ -1,0 +1,51 @@
+"""Quality floors on the gold set (tests/data/gold/*.jsonl), per split.
+
+Train (the old dev set counts as train) and dev must hold their floors; the frozen test split
+is reported (printed with ``-s``) and held only to a loose floor, never tuned on. The floors
+sit a little under the measured figures (see CHANGELOG / the issue note): a drop below them is
+a regression. Skipped when the gold files are not in this checkout.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tagging.report import Report, evaluate_groups, gold_files, load_all, render_table
+from tui.tagging import Tagger
+
+# split: (China F1, region micro-F1, topic micro-F1, entity recall, entity precision)
+FLOORS = {
+    "train": (0.93, 0.92, 0.77, 0.78, 0.82),
+    "dev": (0.90, 0.88, 0.72, 0.70, 0.80),
+    "test": (0.85, 0.82, 0.65, 0.68, 0.76),  # loose: reported, not tuned on
+}
+
+pytestmark = pytest.mark.skipif(not gold_files(), reason="no gold files in this checkout")
+
+
+@pytest.fixture(scope="module")
+def groups(tagger: Tagger) -> dict[str, Report]:
+    groups = evaluate_groups(load_all(), tagger)
+    print("\n" + render_table(groups))
+    return groups
+
+
+@pytest.mark.parametrize("split", sorted(FLOORS))
+def test_floors(groups: dict[str, Report], split: str) -> None:
+    report = groups.get(split)
+    if report is None or report.items < 20:
+        pytest.skip(f"too few {split} items")
+    china, region, topic, recall, precision = FLOORS[split]
+    assert report.china.f1 >= china, report.china
+    assert report.region_micro.f1 >= region, report.region_micro
+    assert report.topic_micro.f1 >= topic, report.topic_micro
+    assert report.entity_recall >= recall, report.entity_recall
+    assert report.entity_precision >= precision, report.entity_precision
+
+
+def test_gold_shape() -> None:
+    items = load_all(gold_files())
+    assert len({i["id"] for i in items}) == len(items)
+    for item in items:
+        assert item["split"] in ("train", "dev", "test")
+        assert item["china"] == bool(set(item["regions"]) & {"CN", "HK", "MO"}), item["id"]

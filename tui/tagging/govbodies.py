@@ -1,0 +1,131 @@
+"""Chinese government bodies below the national level, found by pattern and linked to a place.
+
+A known mainland place (from the gazetteer: provinces, cities, GeoNames cities) followed by an
+administrative level and a body makes one organisation: 营口市公安局, 四川省发展和改革委员会,
+北京市朝阳区公安分局, 深圳市地方金融监督管理局, 杭州市中级人民法院, 上海市委网信办; in English
+"Yingkou Public Security Bureau", "Sichuan Provincial Development and Reform Commission",
+"Shenzhen Intermediate People's Court", "Hangzhou police". Each is a strong, implicit China
+signal (a story about a public security bureau is a China story even if it never says China)
+and an entity in the sidebar, named as the text writes it, with region CN.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tui.tagging.gazetteer import Alias, Entry
+from tui.tagging.resolve import Doc, Hit
+
+WEIGHT = 3.0
+_ZH_BODIES = (
+    "发展和改革委员会|发展改革委员会|发展改革委|发改委|公安分局|公安局|分局|网信办|网络安全和信息化委员会办公室|"
+    "互联网信息办公室|能源局|地方金融监督管理局|地方金融管理局|金融监督管理局|金融监管局|金融工作局|"
+    "金融办|地方金融监管局|高级人民法院|中级人民法院|人民法院|互联网法院|人民检察院|检察院|"
+    "市场监督管理局|市场监管局|税务局|经济和信息化厅|经信委|工业和信息化厅|工信厅|人民政府|政府|"
+    "财政局|财政厅|商务局|商务厅|科技局|大数据局|数据局|国资委|电力公司|供电公司|公安厅|法院"
+)
+_ZH = re.compile(
+    r"(?:省|市|自治区|自治州|县|区|州)?"
+    r"(?:[\u4e00-\u9fff]{2,3}(?:市|区|县|新区))?"
+    r"(?:省委|市委|区委|县委|委)?"
+    rf"(?:{_ZH_BODIES})"
+    r"(?:[\u4e00-\u9fff]{2,3}分局)?"
+)
+_EN_BODIES = (
+    r"Public Security Bureau|Public Security Department|Development and Reform Commission|"
+    r"Energy Administration|Energy Bureau|Local Financial Regulatory Bureau|Financial Regulatory "
+    r"Bureau|Financial Supervision Bureau|Financial Regulatory Administration|Intermediate "
+    r"People's Court|Higher People's Court|People's Court|Internet Court|People's Procuratorate|"
+    r"Procuratorate|Cyberspace Administration|Administration for Market Regulation|Market "
+    r"Supervision Administration|Tax Bureau|Finance Bureau|Municipal Government|Provincial "
+    r"Government|[Pp]olice|[Cc]ourt"
+)
+_EN = re.compile(
+    r"(?:\s(?:Municipal|Provincial|City|District|County))?\s"
+    rf"(?:{_EN_BODIES})\b"
+)
+_GENERIC = re.compile(r" (?:police|court)$")
+_ZH_PREFIX = re.compile(r"(?:国网|国家电网|中共)$")
+_ENFORCEMENT = re.compile(r"公安|法院|检察|police|Police|Court|court|Procuratorate|Security")
+
+
+_DISTRICT = re.compile(r"(?:市|州)?([\u4e00-\u9fff]{2,3}?(?:新区|区|县))(?![块域间别分])")
+_DISTRICT_STOP = re.compile(
+    r"^(?:地区|园区|社区|景区|城区|市区|郊区|辖区|片区|山区|湾区|新区|自贸区|试验区)$"
+)
+PLACE_WEIGHT = 1.5
+
+
+def districts(doc: Doc, hits: list[Hit], base: int = -5000) -> list[Hit]:
+    """Districts and counties right after a mainland city: 深圳市罗湖区, 昌吉州呼图壁县."""
+    out: list[Hit] = []
+    names: dict[str, int] = {}
+    for hit in hits:
+        if hit.entry.type != "PLACE" or hit.entry.region != "CN":
+            continue
+        if doc.simp[hit.start : hit.start + 1].isascii():
+            continue
+        m = _DISTRICT.match(doc.simp, hit.end)
+        if m is None or _DISTRICT_STOP.match(m.group(1)):
+            continue
+        name = doc.shown[m.start(1) : m.end(1)]
+        index = names.setdefault(name, base - len(names))
+        entry = Entry(name, "PLACE", "CN", PLACE_WEIGHT, (Alias(name),), source_file="govbodies")
+        out.append(Hit(m.start(1), m.end(1), entry, entry.aliases[0], index))
+    return out
+
+
+@dataclass(frozen=True)
+class Body:
+    start: int
+    end: int
+    name: str
+    place: str
+
+
+def find(doc: Doc, hits: list[Hit]) -> list[Body]:
+    """Bodies that start at a known mainland place, leftmost first, not overlapping."""
+    out: list[Body] = []
+    reach = -1
+    for hit in hits:
+        if hit.start < reach or hit.entry.type != "PLACE" or hit.entry.region != "CN":
+            continue
+        first = doc.simp[hit.start : hit.start + 1]
+        pattern, text = (_EN, doc.shown) if first.isascii() else (_ZH, doc.simp)
+        m = pattern.match(text, hit.end)
+        if m is None:
+            continue
+        end = m.end()
+        start = hit.start
+        prefix = _ZH_PREFIX.search(doc.simp, max(0, start - 4), start)
+        if prefix is not None and not first.isascii():
+            start = prefix.start()  # 国网四川省电力公司, 中共北京市委网信办
+        out.append(Body(start, end, doc.shown[start:end], hit.entry.name))
+        reach = end
+    return out
+
+
+def as_hits(bodies: list[Body], base: int) -> list[Hit]:
+    """Synthetic gazetteer hits (strong CN evidence) for the bodies; ``base`` numbers them."""
+    hits = []
+    names: dict[str, int] = {}
+    for body in bodies:
+        index = names.setdefault(body.name, base - len(names))
+        topic = "enforcement" if _ENFORCEMENT.search(body.name) else "regulation"
+        generic = _GENERIC.search(body.name) is not None  # "Hangzhou police": evidence only
+        entry = Entry(body.name, "ORG", "CN", WEIGHT, (Alias(body.name),), ((topic, 0.6),),
+                      source_file="govbodies", shown=not generic)
+        hits.append(Hit(body.start, body.end, entry, entry.aliases[0], index))
+    return hits
+
+
+def merge(hits: list[Hit], bodies: list[Body], base: int = -10) -> list[Hit]:
+    """Hits with the bodies added and the gazetteer hits inside a body dropped."""
+    if not bodies:
+        return hits
+    spans = [(b.start, b.end) for b in bodies]
+    kept = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in spans)]
+    kept.extend(as_hits(bodies, base))
+    kept.sort(key=lambda h: h.start)
+    return kept

@@ -1,0 +1,194 @@
+"""Chinese names outside the gazetteer: organisations before a suffix, people by cue words.
+
+- organisations: the name before 公司 / 集团 / 交易所 / 银行 …, walking back to a clear boundary
+  (a known place on the way is part of it: 埃塞俄比亚电力公司); indefinite or generic
+  descriptions (一家能源技术公司, 电力公司) and clauses (改变商业银行) yield nothing;
+- people: a surname and one or two characters after a role (分析师孔中春) or before speech
+  (孔中春表示, 欧阳女士); transliterated names (罗德里戈·巴斯克斯) as far as transliteration
+  characters go; anonymised names (郑某某).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from tui.tagging.lexicon import lexicon
+from tui.tagging.resolve import Doc
+
+
+def _specific(name: str) -> str:
+    """What is left of a Chinese name once its generic words are taken out."""
+    for word in lexicon().zh_generic:
+        if word in name:
+            name = name.replace(word, "")
+    return name
+
+
+# words that make the run before 银行/交易所/公司 a clause, not a name (改变商业银行, 获得银行)
+_VERBISH = re.compile(
+    r"^[改削获保不普没有影委作事促提但实更性只要合计须则即如若虽并还又仍再均都仅可能会应我你他她它"
+    r"对让使被把从向在于与及]|获得|改变|削弱|保持|促使|符合|分析|接近|委托|影响|没有|不同|普通|更多|"
+    r"实际|只要|合计|需要|成为|进入|通过|包括|其中|以及|或者|还是|属于|类似|这些|那些"
+)
+_INDEFINITE = re.compile(r"一家|一所|一批|一个|这家|那家|该|某|多家|数家|几家|旗下|其|此")
+ZH_NAME_MAX = 12
+
+
+def _zh_org(
+    doc: Doc, cue_start: int, cue_end: int, taken: bytearray
+) -> tuple[int, int, str] | None:
+    """The name before a Chinese organisation suffix, walking back to a clear boundary.
+
+    A known place on the way is part of the name (埃塞俄比亚电力公司, 国网四川省电力公司);
+    no boundary within reach, an indefinite description (一家能源技术公司, 旗下子公司) or a
+    name of generic words only (电力公司, 区块链分析公司) yields nothing.
+    """
+    text = doc.simp
+    lex = lexicon()
+    start = cue_start
+    bounded = False
+    while start > 0 and cue_start - start < ZH_NAME_MAX:
+        ch = text[start - 1]
+        mark = taken[start - 1]
+        if mark == 1:
+            return None  # the tail of a known organisation's full name (嘉楠耘智信息科技有限公司)
+        if mark == 2:  # a known place: part of the name, then keep walking
+            while start > 0 and taken[start - 1] == 2:
+                start -= 1
+            continue
+        if ch in lex.zh_stop or not ch.isalnum() or ch.isascii():
+            bounded = True
+            break
+        start -= 1
+    if start == 0:
+        bounded = True
+    span = text[start:cue_start]
+    if not bounded or _INDEFINITE.search(span) or _VERBISH.search(span):
+        return None
+    place_end = max((i + 1 for i in range(start, cue_start) if taken[i] == 2), default=start)
+    tail = text[place_end:cue_start].lstrip("省市区县")
+    if place_end > start and len(_specific(tail)) >= 2:
+        span = tail  # 深圳市星火链科技有限公司 → 星火链科技有限公司: the place is an address
+    name = lex.zh_generic_prefix.sub("", span)
+    if len(name) < 2 or name in lex.zh_generic:
+        return None
+    has_place = any(taken[cue_start - len(name) : cue_start])
+    if len(_specific(name)) < 2 and not has_place:
+        return None  # 电力公司, 区块链分析公司: a description, not a name
+    begin = cue_start - len(name)
+    return begin, cue_end, doc.shown[begin:cue_end]
+
+
+_FOREIGN_NAME = re.compile(
+    r"([\u4e00-\u9fff]{1,6})·([\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})?)"
+)
+_ANONYMISED = re.compile(r"([\u4e00-\u9fff])某某?")
+_MEASURE = frozenset("名位个些家该此其这那每某各")
+_ZH_TITLES = ("总统", "总理", "议员", "部长", "官员", "董事", "大使", "法官", "行长", "主席",
+              "创始人", "首席执行官", "总裁", "经理", "教授", "分析师", "研究员", "律师", "警官")
+_ZH_FOLLOW = re.compile(
+    r"^(?:[,.:;!?()、。，：；“”‘’\s]|在|于|的|和|与|及|等|也|则|曾|已|将|对|向|说|称|表示|指出|"
+    r"认为|透露|介绍|先生|女士|$)"
+)
+
+
+def _zh_boundary(doc: Doc, start: int, taken: bytearray) -> bool:
+    """True when a Chinese name may start at ``start`` (after punctuation, a role or a name)."""
+    if start == 0:
+        return True
+    ch = doc.simp[start - 1]
+    if ch in _MEASURE:
+        return False  # 一名商人, 该公司: a common noun follows a measure word
+    if not ("\u4e00" <= ch <= "\u9fff") or ch in lexicon().zh_stop or taken[start - 1]:
+        return True
+    head = doc.simp[max(0, start - 5) : start]
+    titles = _title_set()
+    return any(head[-k:] in titles for k in range(1, 6))
+
+
+@lru_cache(maxsize=1)
+def _title_set() -> frozenset[str]:
+    return frozenset((*_ZH_TITLES, *lexicon().zh_roles))
+
+
+def _surname_ok(name: str) -> bool:
+    lex = lexicon()
+    if name[:1] in lex.zh_surnames:
+        return True
+    return len(name) >= 3 and name[:2] in lex.zh_compound
+
+
+_ALL_CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _cjk(text: str) -> bool:
+    return _ALL_CJK.fullmatch(text) is not None
+
+
+def _zh_person_before(doc: Doc, cue_start: int, taken: bytearray) -> tuple[int, int, str] | None:
+    """孔中春表示, 欧阳女士: a surname and one or two characters right before the cue."""
+    text = doc.simp
+    if cue_start < 2 or taken[cue_start - 1] or not "\u4e00" <= text[cue_start - 1] <= "\u9fff":
+        return None
+    cue = text[cue_start : cue_start + 2]
+    for size in (3, 2, 4):
+        start = cue_start - size
+        if start < 0:
+            continue
+        name = text[start:cue_start]
+        if not _cjk(name) or any(taken[start:cue_start]) or not _surname_ok(name):
+            continue
+        if size == 4 and not any(name.startswith(c) for c in lexicon().zh_compound):
+            continue
+        if _zh_boundary(doc, start, taken):
+            if cue in ("先生", "女士") and size == 2 and name[:1] in lexicon().zh_surnames:
+                return start, cue_start + 2, doc.shown[start : cue_start + 2]  # 李先生
+            return start, cue_start, doc.shown[start:cue_start]
+    return None
+
+
+def _zh_person_after(doc: Doc, cue_end: int, taken: bytearray) -> tuple[int, int, str] | None:
+    """创始人孔中春, 警官王某: a surname and one or two characters right after a role."""
+    text = doc.simp
+    for size in (3, 2, 4):
+        end = cue_end + size
+        name = text[cue_end:end]
+        if len(name) < size or not _cjk(name) or any(taken[cue_end:end]):
+            continue
+        if not _surname_ok(name):
+            return None
+        if size == 4 and not any(name.startswith(c) for c in lexicon().zh_compound):
+            continue
+        if _ZH_FOLLOW.match(text[end : end + 2]):
+            return cue_end, end, doc.shown[cue_end:end]
+    return None
+
+
+def foreign_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Where transliterated names (罗德里戈·巴斯克斯) are in the text."""
+    spans: list[tuple[int, int]] = []
+    if "·" not in doc.simp:
+        return spans
+    for m in _FOREIGN_NAME.finditer(doc.simp):
+        found = _foreign_name(doc, m)
+        if found:
+            spans.append((found[0], found[1]))
+    return spans
+
+
+def _foreign_name(doc: Doc, m: re.Match[str]) -> tuple[int, int, str] | None:
+    """罗德里戈·巴斯克斯: a transliterated name, as far as transliteration characters go."""
+    letters = lexicon().zh_translit
+    text = doc.simp
+    start = m.end(1)
+    while start > m.start(1) and text[start - 1] in letters and m.end(1) - start < 5:
+        start -= 1
+    end = m.start(2)
+    while end < len(text) and (text[end] in letters or text[end] in "·-") and end - m.start(2) < 10:
+        end += 1
+    while end > m.start(2) and text[end - 1] in "·-":
+        end -= 1
+    if start == m.end(1) or end == m.start(2):
+        return None
+    return start, end, doc.shown[start:end]

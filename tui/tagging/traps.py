@@ -1,0 +1,150 @@
+"""Contexts that make a China term say little about the story: each rule is a class of trap.
+
+- a dateline ("BEIJING (Reuters) -", "北京12月1日电") says where a reporter sat, not what the
+  story is about;
+- a place that is part of a name ("长城算力", "Shanghai Capital", "Beijing Pool") is a brand;
+- a place followed by "upgrade", "hard fork", 升级, 硬分叉 is an upgrade's nickname, not a
+  place at all (Ethereum's 上海升级, a chain's 「澳門」硬分叉): those hits are dropped;
+- China named in a sentence about tariffs or a trade war is a distant cause of a market move;
+- a currency named in the body (yuan, 港元) is a unit, often one of a list;
+- a term in a list of Greater China regions ("大陸、香港或澳門", "mainland China, Hong Kong
+  and Macau") is a comparison, not the subject;
+- a body named after another country ("韩国央行", "欧洲央行") is that country's.
+
+:func:`drop_nicknames` runs before scoring and entity listing; :func:`factor` multiplies one
+hit's China value (see :mod:`tui.tagging.china`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tui.tagging.resolve import Doc, Hit
+
+DATELINE_FACTOR = 0.1
+NAME_PART_FACTOR = 0.2
+CAUSE_FACTOR = 0.3
+CURRENCY_FACTOR = 0.4
+LIST_FACTOR = 0.4
+
+_DATELINE_AFTER = re.compile(
+    r"^(?:,?\s?(?:[A-Z][a-z]{2,8}\.?\s\d{1,2})?\s?\((?:[A-Za-z .]{2,20})\)\s?[-—–]"
+    r"|,\s?[A-Z][a-z]{2,8}\.?\s\d{1,2}\s?[-—–]|\s?[-—–]\s)"
+    r"|^\d{1,2}月\d{1,2}日电"
+)
+_NICKNAME_AFTER = re.compile(
+    r"^[\"'”’」』》)\]]{0,2}\s?(?:\(\w{2,20}\)\s?)?(?:的\s?)?"
+    r"(?:upgrade|hard fork|hardfork|fork|network upgrade|mainnet upgrade|testnet|"
+    r"升级|升級|硬分叉|分叉|主网升级|测试网|测试网升级)"
+)
+_NICKNAME_BEFORE = re.compile(
+    r"(?:代号|代號|名为|称为|命名为|codenamed|code-named|dubbed|named|called|nicknamed)\s?"
+    r"[\"'“‘「『《(\[]?$"
+)
+_NAME_PART_AFTER = re.compile(
+    r"^(?:\s(?:Pool|Capital|Labs|Mining|Ventures|Fund|Partners|Digital|Blockchain|Hashrate|"
+    r"Hash|Power|Technologies|Tech)\b"
+    r"|[\u4e00-\u9fff]{0,2}(?:算力|矿池|矿业|资本|创投|实验室)"
+    r"|[\u4e00-\u9fff]{0,4}[」』”\"])"
+)
+_CAUSE = re.compile(
+    r"tariff|trade war|trade tension|trade talks|export control|sanction|关税|贸易战|贸易摩擦|"
+    r"贸易紧张|出口管制"
+)
+_LIST_GAP = re.compile(r"^\s?(?:、|,|/|及|和|与|或|and|or|,\s?and|,\s?or)\s?$")
+_SENTENCE = re.compile(r"[.!?。！？\n]")
+_MARKS = ".!?。！？\n"
+GREATER_CHINA = frozenset({"CN", "HK", "MO", "TW"})
+
+
+def drop_nicknames(doc: Doc, hits: list[Hit]) -> list[Hit]:
+    """Hits minus places used as an upgrade's or a fork's nickname."""
+    kept = []
+    low = doc.low
+    for hit in hits:
+        if hit.entry.type == "PLACE":
+            after = low[hit.end : hit.end + 18]
+            if _NICKNAME_AFTER.match(after):
+                continue
+            before = low[max(0, hit.start - 14) : hit.start]
+            if _NICKNAME_BEFORE.search(before):
+                continue
+            if before.endswith("(") and _NICKNAME_BEFORE.search(low[: hit.start - 1][-30:]):
+                continue
+        kept.append(hit)
+    return kept
+
+
+def _sentence(doc: Doc, start: int, end: int) -> str:
+    low = doc.low
+    left = max(0, start - 200)
+    head = low[left:start]
+    begin = left + max(head.rfind(c) for c in _MARKS) + 1
+    tail = low[end : end + 200]
+    stop = _SENTENCE.search(tail)
+    return low[begin : end + (stop.start() if stop else len(tail))]
+
+
+def in_list(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
+    """True when ``hit`` follows ``prev`` (another Greater China region) in a list."""
+    if prev is None or prev.entry.region == hit.entry.region:
+        return False
+    if prev.entry.region not in GREATER_CHINA or hit.entry.region not in GREATER_CHINA:
+        return False
+    gap = doc.low[prev.end : hit.start]
+    return len(gap) <= 7 and _LIST_GAP.match(gap) is not None
+
+
+def has_cause(doc: Doc) -> bool:
+    """True when the story names tariffs or a trade war anywhere (one search per story)."""
+    return _CAUSE.search(doc.low) is not None
+
+
+def factor(doc: Doc, hit: Hit, prev: Hit | None, cause: bool = True) -> float:
+    """How much of its China value one hit keeps in its context (1.0 = all)."""
+    entry = hit.entry
+    shown = doc.shown
+    value = 1.0
+    surface = shown[hit.start : hit.end]
+    after = shown[hit.end : hit.end + 40]
+    if entry.type == "PLACE":
+        capital = (surface.isupper() and len(surface) > 3) or surface[0] in "北上深广香澳"
+        if capital and _DATELINE_AFTER.match(after):
+            return DATELINE_FACTOR
+        if _NAME_PART_AFTER.match(after):
+            value *= NAME_PART_FACTOR
+    if entry.type == "MONEY" and hit.start >= doc.title_len:
+        value *= CURRENCY_FACTOR
+    if cause and entry.region in GREATER_CHINA and _CAUSE.search(
+        _sentence(doc, hit.start, hit.end)
+    ):
+        value *= CAUSE_FACTOR
+    return value
+
+
+# Bodies every Chinese-speaking jurisdiction has under the same short name: in a story in
+# Traditional characters that names Taiwan and nothing unmistakably mainland, they are Taiwan's.
+SHARED_NAMES = frozenset({"央行", "外汇局", "财政部", "国税局", "商务部", "证监会", "法务部"})
+MAINLAND_MARKS = frozenset({"China", "People's Bank of China", "Beijing", "e-CNY"})
+
+
+def taiwan_reading(doc: Doc, hits: list[Hit]) -> bool:
+    """True when shared short names in this story should be read as Taiwan's."""
+    if not any(h.entry.region == "TW" and h.weight > 0 for h in hits):
+        return False
+    if not doc.traditional:  # the costlier check second
+        return False
+    for i, h in enumerate(hits):
+        if h.entry.name in MAINLAND_MARKS and doc.simp[h.start : h.end] not in SHARED_NAMES:
+            prev = hits[i - 1] if i else None
+            nxt = hits[i + 1] if i + 1 < len(hits) else None
+            if not (in_list(doc, h, prev) or (nxt is not None and in_list(doc, nxt, h))):
+                return False
+    return True
+
+
+def foreign_owner(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
+    """True for a body named after another country: 韩国央行, 欧洲央行, 日本财政部."""
+    if prev is None or prev.entry.type != "PLACE" or prev.entry.region in GREATER_CHINA:
+        return False
+    return hit.entry.type == "ORG" and 0 <= hit.start - prev.end <= 1

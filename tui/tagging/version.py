@@ -1,0 +1,54 @@
+"""What a stored tag depends on, as hashes: so a retag can skip articles that would not change.
+
+``rules_version`` digests everything the tagger's output depends on besides the article: the
+shipped data files, the tagging code and the user's tagging configuration. ``input_hash``
+adds one article's text. A stored article whose hash equals the one computed now would be
+tagged exactly as it is stored, so ``sinowire retag`` can skip it without tagging it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+
+@lru_cache(maxsize=1)
+def _builtin_digest() -> str:
+    """The digest of the shipped data and code (read once per process)."""
+    digest = hashlib.sha1()
+    root = files("tui.tagging")
+    for folder in (root, root.joinpath("data")):
+        for item in sorted(folder.iterdir(), key=lambda p: p.name):
+            if item.is_file() and item.name.endswith((".py", ".tsv", ".toml", ".json")):
+                digest.update(item.name.encode())
+                digest.update(item.read_bytes())
+    return digest.hexdigest()
+
+
+def rules_version(
+    user_entities: Iterable[Any] = (),
+    user_topics: Mapping[str, Iterable[str]] | None = None,
+    china_regions: Iterable[str] = ("CN", "HK", "MO"),
+) -> str:
+    """A short digest of the rules: shipped data and code plus the user's tagging config."""
+    config = json.dumps(
+        [
+            [repr(u) for u in user_entities],
+            sorted((k, list(v)) for k, v in (user_topics or {}).items()),
+            sorted(china_regions),
+        ],
+        ensure_ascii=False,
+    )
+    return hashlib.sha1((_builtin_digest() + config).encode("utf-8")).hexdigest()[:16]
+
+
+def input_hash(
+    version: str, title: str, summary: str = "", content: str = "", lang: str | None = None
+) -> str:
+    """The digest of one tagging call's inputs under rules ``version``."""
+    payload = json.dumps([version, title, summary, content, lang], ensure_ascii=False)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
