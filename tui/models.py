@@ -24,6 +24,8 @@ TOPICS: tuple[str, ...] = (
     "technology",
 )
 REGIONS: tuple[str, ...] = ("CN", "HK", "MO", "TW")
+# What "China" covers unless the user's [china] regions says otherwise; Taiwan is its own tag.
+CHINA_DEFAULT: frozenset[str] = frozenset({"CN", "HK", "MO"})
 ENTITY_TYPES: tuple[str, ...] = ("ORG", "PERSON", "PLACE", "TICKER", "MONEY")
 
 
