@@ -55,6 +55,20 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class FeedHealth:
+    """Whether a feed still publishes: its newest stored item and the stale verdict.
+
+    A feed that answers fine but whose newest item is older than ``[poll] stale_days``
+    (or that has been read successfully and holds nothing) has probably died.
+    """
+
+    feed_id: int
+    newest_item: int | None
+    articles: int
+    stale: bool
+
+
+@dataclass(frozen=True)
 class Article:
     """A normalised, sanitised feed entry, ready to be tagged and stored.
 

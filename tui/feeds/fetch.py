@@ -17,7 +17,7 @@ import http
 import socket
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -79,8 +79,11 @@ def fetch(
     max_bytes: int | None = None,
     accept: str = FEED_ACCEPT,
     session: requests.Session | None = None,
+    headers: dict[str, str] | None = None,
 ) -> FetchResult:
     """GET ``url`` with caps, deadline and conditional headers; never raises for I/O trouble.
+
+    ``headers`` are a feed's extra request headers (``[feeds."URL"] headers``).
 
     Returns status "ok" (body is the decoded body), "not_modified" (304) or "error".
     """
@@ -100,6 +103,7 @@ def fetch(
         accept=accept,
         watch=watch,
         started=started,
+        extra_headers=dict(headers or {}),
     )
     try:
         result = _fetch(job)
@@ -142,6 +146,7 @@ class _Job:
     accept: str
     watch: Watch
     started: float
+    extra_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def expired(self) -> bool:
@@ -151,7 +156,7 @@ class _Job:
 def _fetch(job: _Job) -> FetchResult:
     if safe_url(job.url) is None:
         raise _Failure(f"not an http(s) URL: {_show(job.url)}")
-    headers = {"Accept": job.accept}
+    headers = {"Accept": job.accept, **job.extra_headers}
     if job.etag and _header_safe(job.etag):
         headers["If-None-Match"] = job.etag
     if job.last_modified and _header_safe(job.last_modified):
