@@ -172,7 +172,7 @@ def test_fetch_reads_every_working_shape_and_names_every_broken_one(
 def test_feeds_list_marks_the_dead_feed_stale(
         home: Path, outlets: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     run(home, capsys, "fetch")
-    code, out, _ = run(home, capsys, "feeds", "list", "--json")
+    _, out, _ = run(home, capsys, "feeds", "list", "--json")
     feeds = {f["url"]: f for f in map(json.loads, out.splitlines())}
     dead = feeds[outlets["dead"]]
     assert dead["stale"] is True and dead["newest_item"] is not None
@@ -181,8 +181,8 @@ def test_feeds_list_marks_the_dead_feed_stale(
     for name in ("wu", "chaincatcher", "odaily", "coindesk"):
         assert feeds[outlets[name]]["stale"] is False
     assert feeds[outlets["blockbeats"]]["stale"] is False  # never read: nothing to judge
-    code, out, _ = run(home, capsys, "feeds", "list")
-    assert "stale (newest item" in next(l for l in out.splitlines() if outlets["dead"] in l)
+    _, out, _ = run(home, capsys, "feeds", "list")
+    assert "stale (newest item" in next(row for row in out.splitlines() if outlets["dead"] in row)
 
 
 def test_stale_days_is_configurable(
@@ -253,7 +253,7 @@ def test_an_old_user_is_told_once_and_nothing_changes_until_asked(
 def test_a_new_user_gets_the_current_defaults_and_no_notice(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "new"
-    code, out, _ = run(home, capsys, "feeds", "list", "--json")
+    _, out, _ = run(home, capsys, "feeds", "list", "--json")
     urls = [json.loads(line)["url"] for line in out.splitlines()]
     assert urls == [d.url for d in DEFAULT_FEEDS]
     _, out, _ = run(home, capsys, "feeds", "update-defaults")
