@@ -14,6 +14,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
+import requests
+
 from tui.engine import Engine
 from tui.feeds.fetch import make_session
 from tui.feeds.parse import ParseError, parse_feed
@@ -86,7 +88,7 @@ def check_feed(engine: Engine, feed: Feed, *, now: float) -> FeedCheck:
 
 
 def _conditional(engine: Engine, feed: Feed, etag: str | None, last_modified: str | None,
-                 session: object) -> str:
+                 session: requests.Session) -> str:
     if not etag and not last_modified:
         return "no"
     again = engine.fetcher(feed.url, settings=engine.settings, etag=etag,
