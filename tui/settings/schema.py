@@ -97,7 +97,10 @@ TABLE_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
     "keys": (("BINDING_ID", "new key for a binding, e.g. china_only = \"C\""),),
 }
 
-TABLES: tuple[str, ...] = (*dict.fromkeys(k.table for k in KEYS), "feeds", "tagging", "keys")
+# Tables another module reads and checks itself (tui.alerts: [[watch]] and [notify]).
+EXTERNAL_TABLES: tuple[str, ...] = ("watch", "notify")
+TABLES: tuple[str, ...] = (*dict.fromkeys(k.table for k in KEYS), "feeds", "tagging", "keys",
+                           *EXTERNAL_TABLES)
 FEED_KEYS: tuple[str, ...] = tuple(key for key, _ in TABLE_KEYS['feeds."URL"'])
 ENTITY_KEYS: tuple[str, ...] = tuple(key for key, _ in TABLE_KEYS["[tagging.entities]"])
 TAGGING_KEYS: tuple[str, ...] = ("entities", "topics")
