@@ -19,7 +19,7 @@ import requests
 from tui.engine import Engine
 from tui.feeds.fetch import make_session
 from tui.feeds.parse import ParseError, parse_feed
-from tui.models import Feed
+from tui.models import Feed, FetchResult
 from tui.settings.defaults import retired_for
 
 
@@ -44,47 +44,50 @@ def check_feed(engine: Engine, feed: Feed, *, now: float) -> FeedCheck:
     settings = engine.settings
     session = make_session(settings)
     retired = retired_for(feed.url)
-    note = retired.reason if retired else None
     started = time.monotonic()
+    error: str | None = None
+    items, newest, conditional = 0, None, "unknown"
     try:
-        result = engine.fetcher(feed.url, settings=settings, session=session,
-                                headers=settings.headers_for(feed.url))
-        base = {"id": feed.id, "url": feed.url, "title": feed.display_title,
-                "http_status": result.http_status, "bytes": len(result.body), "retired": note}
-        if result.status != "ok":
-            return FeedCheck(**base, status="error", error=result.error or result.status,
-                             items=0, newest_item_days=None, conditional_get="unknown",
-                             seconds=round(time.monotonic() - started, 3))
         try:
-            parsed = engine.worker.run(parse_feed, result.body, result.headers,
-                                       result.final_url or feed.url,
-                                       timeout=settings.parse_timeout)
-        except ParseError as exc:
-            error: str | None = str(exc)
-            items, newest = 0, None
-        except Exception as exc:  # a worker timeout or crash is this feed's problem only
-            error, items, newest = f"could not parse the feed ({type(exc).__name__})", 0, None
+            result = engine.fetcher(feed.url, settings=settings, session=session,
+                                    headers=settings.headers_for(feed.url))
+        except Exception as exc:  # as in an update: a fetcher bug is this feed's error
+            result = FetchResult(status="error", url=feed.url, error=f"fetch failed: {exc}")
+        if result.status != "ok":
+            error = result.error or result.status
         else:
-            error = None
-            items = len(parsed.articles)
-            stamps = [a.published or a.updated for a in parsed.articles
-                      if a.published or a.updated]
-            newest = max(stamps) if stamps else None
-        conditional = _conditional(engine, feed, result.etag, result.last_modified, session)
-        age = None if newest is None else round(max(0.0, now - newest) / 86400, 1)
-        if error:
-            status = "error"
-        elif items == 0:
-            status = "empty"
-        elif age is not None and age > settings.stale_days:
-            status = "stale"
-        else:
-            status = "ok"
-        return FeedCheck(**base, status=status, error=error, items=items,
-                         newest_item_days=age, conditional_get=conditional,
-                         seconds=round(time.monotonic() - started, 3))
+            error, items, newest = _parse(engine, feed, result)
+            conditional = _conditional(engine, feed, result.etag, result.last_modified, session)
     finally:
         session.close()
+    age = None if newest is None else round(max(0.0, now - newest) / 86400, 1)
+    if error:
+        status = "error"
+    elif items == 0:
+        status = "empty"
+    elif age is not None and age > settings.stale_days:
+        status = "stale"
+    else:
+        status = "ok"
+    return FeedCheck(id=feed.id, url=feed.url, title=feed.display_title, status=status,
+                     http_status=result.http_status, error=error, items=items,
+                     newest_item_days=age, bytes=len(result.body), conditional_get=conditional,
+                     seconds=round(time.monotonic() - started, 3),
+                     retired=retired.reason if retired else None)
+
+
+def _parse(engine: Engine, feed: Feed, result: FetchResult) -> tuple[str | None, int, int | None]:
+    """(error, item count, newest item time) from parsing in the engine's worker."""
+    try:
+        parsed = engine.worker.run(parse_feed, result.body, result.headers,
+                                   result.final_url or feed.url,
+                                   timeout=engine.settings.parse_timeout)
+    except ParseError as exc:
+        return str(exc), 0, None
+    except Exception as exc:  # a worker timeout or crash is this feed's problem only
+        return f"could not parse the feed ({type(exc).__name__})", 0, None
+    stamps = [stamp for a in parsed.articles if (stamp := a.published or a.updated)]
+    return None, len(parsed.articles), max(stamps) if stamps else None
 
 
 def _conditional(engine: Engine, feed: Feed, etag: str | None, last_modified: str | None,

@@ -24,8 +24,12 @@ def section(text: str, name: str) -> str | None:
 
 def regenerate(text: str) -> str:
     for name, make in SECTIONS.items():
-        text = re.sub(rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)",
-                      lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), text,
+        block = make()
+
+        def fill(match: re.Match[str], block: str = block) -> str:
+            return match.group(1) + block + "\n" + match.group(2)
+
+        text = re.sub(rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)", fill, text,
                       flags=re.S)
     return text
 
