@@ -16,12 +16,16 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tui.cli import main
 from tui.config import DEFAULT_FEEDS, RETIRED, Settings
 from tui.engine.factory import DEFAULTS_KEY, OFFERED_KEY
+from tui.feeds.parse import ParseError, parse_feed
 from tui.settings.defaults import LEGACY_DEFAULT_URLS, readme_feed_list
 from tui.store import Store
 
@@ -282,3 +286,36 @@ def test_the_default_set_is_sound() -> None:
 def test_readme_lists_the_defaults_as_the_code_does() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert readme_feed_list() in readme, "run: python -m tui.settings.docs"
+
+
+# --- what a dead endpoint answers, as classes of input -----------------------------------
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                     lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
+
+
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(document=st.dictionaries(st.text(max_size=8), _JSON, max_size=5) | st.lists(_JSON,
+                                                                                   max_size=5))
+def test_any_json_api_answer_is_an_error_that_says_json(document: object) -> None:
+    body = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    with pytest.raises(ParseError, match="JSON"):
+        parse_feed(body, {"content-type": "application/json"}, "https://api.test/v2/rss")
+
+
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(text=st.text(alphabet=st.characters(blacklist_characters="<>&", blacklist_categories=(
+    "Cs", "Cc")), max_size=200), doctype=st.booleans())
+def test_any_html_app_shell_is_an_error_that_says_html(text: str, doctype: bool) -> None:
+    page = ("<!DOCTYPE html>" if doctype else "") + (
+        f"<html><head><title>{text[:20]}</title></head><body><div id=app>{text}</div>"
+        "</body></html>")
+    with pytest.raises(ParseError, match="HTML"):
+        parse_feed(page.encode("utf-8"), {"content-type": "text/html"}, "https://x.test/rss")
+
+
+@given(blank=st.text(alphabet=" \t\r\n", max_size=50))
+def test_an_empty_or_blank_answer_is_an_error_that_says_empty(blank: str) -> None:
+    with pytest.raises(ParseError, match="empty"):
+        parse_feed(blank.encode(), {}, "https://x.test/rss")
