@@ -29,6 +29,8 @@ TOPICS: tuple[str, ...] = (
     "technology",
 )
 REGIONS: tuple[str, ...] = ("CN", "HK", "MO", "TW")
+# What "China" covers unless the user's [china] regions says otherwise; Taiwan is its own tag.
+CHINA_DEFAULT: frozenset[str] = frozenset({"CN", "HK", "MO"})
 ENTITY_TYPES: tuple[str, ...] = ("ORG", "PERSON", "PLACE", "TICKER", "MONEY")
 
 
@@ -55,6 +57,20 @@ class Feed:
     @property
     def display_title(self) -> str:
         return self.title or self.url
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """Whether a feed still publishes: its newest stored item and the stale verdict.
+
+    A feed that answers fine but whose newest item is older than ``[poll] stale_days``
+    (or that has been read successfully and holds nothing) has probably died.
+    """
+
+    feed_id: int
+    newest_item: int | None
+    articles: int
+    stale: bool
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,12 @@ def cli(home: Path, *args: str) -> int:
     ("[http]\ndeadline = -1\n", "http.deadline"),
     ("\xff\xfe[poll]", "not UTF-8"),
     ('[feeds."javascript:alert(1)"]\ninterval_minutes = 60\n', "not an http(s) URL"),
+    ("[poll]\nintervall_minutes = 5\n",
+     "line 2: unknown key 'intervall_minutes' in [poll]; did you mean 'interval_minutes'?"),
+    ('[feeds."https://a.test/"]\nheaders = { Host = "b.test" }\n',
+     "line 2: feeds.\"https://a.test/\".headers: 'Host'"),
+    ("[tagging]\n[[tagging.entities]]\nname = 'X'\nchina_wieght = 3\n",
+     "line 4: unknown key 'china_wieght'"),
 ])
 @pytest.mark.parametrize("command", [["list"], ["fetch"], ["feeds", "list"], ["config"]])
 def test_47_malformed_config_is_one_clear_line_and_the_file_is_untouched(

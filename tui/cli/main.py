@@ -33,7 +33,7 @@ from tui.cli.watches import NoSuchWatch, cmd_watches, watch_rows
 from tui.cli.watches import register as register_watches
 from tui.config import ConfigError
 from tui.engine import Engine, open_engine
-from tui.models import REGIONS, TOPICS, Feed, FeedOutcome, Filter
+from tui.models import CHINA_DEFAULT, REGIONS, TOPICS, Feed, FeedOutcome, Filter
 from tui.store import Store, StoreError
 from tui.store.errors import database_reason
 
@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     exp = feed_commands.add_parser("export", help="write subscriptions as OPML 2.0")
     exp.add_argument("file", nargs="?", type=Path, help="output file (default: stdout)")
+    check = feed_commands.add_parser(
+        "check", help="fetch every feed once and report its health (nothing is stored)")
+    check.add_argument("--feed", metavar="URL|ID", help="check only this feed")
+    check.add_argument("--json", action="store_true", help="JSON Lines output")
+    feed_commands.add_parser(
+        "update-defaults", help="apply the changes to the default feeds (moves, removals)")
 
     fetch = commands.add_parser("fetch", help="poll due feeds now")
     fetch.add_argument("--force", action="store_true", help="poll every feed, ignoring schedule")
@@ -81,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--search", metavar="Q", default="")
     lst.add_argument("--unread", action="store_true")
     lst.add_argument("--starred", action="store_true")
-    lst.add_argument("--china", action="store_true", help="China-related only (CN+HK+MO)")
+    lst.add_argument("--china", action="store_true", help="China-related only ("
+                     + "+".join(sorted(CHINA_DEFAULT)) + " unless [china] regions says otherwise)")
     lst.add_argument("--region", action="append", choices=REGIONS, default=[])
     lst.add_argument("--topic", action="append", choices=TOPICS, default=[],
                      help="repeatable; any of")
@@ -165,9 +172,14 @@ def _feed(store: Store, reference: str) -> Feed:
 
 
 def cmd_app(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.engine.factory import defaults_notice, mark_defaults_told
     from tui.ui import run_app
 
     notice = engine.store.notice
+    changed = None if engine.demo else defaults_notice(engine.store)
+    if changed is not None:
+        notice = f"{notice} · {changed}" if notice else changed
+        mark_defaults_told(engine.store)
     if not engine.demo and engine.store.count_articles() == 0 and engine.store.feeds():
         demo_engine, notice = _first_run(engine)
         if demo_engine is not None:
@@ -213,11 +225,13 @@ def cmd_feeds(engine: Engine, args: argparse.Namespace) -> int:
     action = args.feeds_command
     if action == "list":
         counts = store.unread_counts()
+        health = store.feed_health(stale_days=engine.settings.stale_days, now=int(time.time()))
         for feed in store.feeds():
+            unread, state = counts.get(feed.id, 0), health.get(feed.id)
             if args.json:
-                print(json.dumps(feed_json(feed, counts.get(feed.id, 0)), ensure_ascii=False))
+                print(json.dumps(feed_json(feed, unread, state), ensure_ascii=False))
             else:
-                print(describe_feed(feed, counts.get(feed.id, 0)))
+                print(describe_feed(feed, unread, state))
         return 0
     if action == "add":
         feed = store.add_feed(args.url, args.title, args.lang)
@@ -235,6 +249,16 @@ def cmd_feeds(engine: Engine, args: argparse.Namespace) -> int:
         return 0
     if action == "import":
         return _import_opml(engine, args.file)
+    if action == "check":
+        from tui.cli.feeds_check import cmd_feeds_check
+
+        return cmd_feeds_check(engine, args.json, [_feed(store, args.feed)] if args.feed else None)
+    if action == "update-defaults":
+        from tui.engine.factory import update_defaults
+
+        done = update_defaults(store)
+        print("\n".join(done) if done else "the default feeds are up to date")
+        return 0
     return _export_opml(engine, args.file)
 
 
@@ -288,7 +312,24 @@ def cmd_fetch(engine: Engine, args: argparse.Namespace) -> int:
             print(result.alerts.summary())
     for failure in result.alerts.failures if result.alerts else ():
         print(f"sinowire: {failure}", file=sys.stderr)
+    _tell_defaults_changed(engine, json_output=args.json)
     return 0
+
+
+def _tell_defaults_changed(engine: Engine, *, json_output: bool) -> None:
+    """Once per retired default: say it was dropped or replaced (nothing is changed)."""
+    from tui.engine.factory import defaults_notice, mark_defaults_told
+
+    if engine.demo:
+        return
+    notice = defaults_notice(engine.store)
+    if notice is None:
+        return
+    if json_output:
+        print(json.dumps({"notice": notice}, ensure_ascii=False))
+    else:
+        print(notice)
+    mark_defaults_told(engine.store)
 
 
 def cmd_list(engine: Engine, args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from tui.models import (
     ArticleRow,
     Entity,
     Feed,
+    FeedHealth,
     FeedOutcome,
     TopicEvidence,
     UpdateReport,
@@ -27,7 +28,7 @@ def iso(stamp: int | None) -> str | None:
     return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def feed_json(feed: Feed, unread: int = 0) -> dict[str, Any]:
+def feed_json(feed: Feed, unread: int = 0, health: FeedHealth | None = None) -> dict[str, Any]:
     return {
         "id": feed.id,
         "url": feed.url,
@@ -39,12 +40,16 @@ def feed_json(feed: Feed, unread: int = 0) -> dict[str, Any]:
         "last_error": feed.last_error,
         "error_count": feed.error_count,
         "next_due": iso(feed.next_due) if feed.next_due else None,
+        "stale": health.stale if health else False,
+        "newest_item": iso(health.newest_item) if health else None,
     }
 
 
-def describe_feed(feed: Feed, unread: int = 0) -> str:
+def describe_feed(feed: Feed, unread: int = 0, health: FeedHealth | None = None) -> str:
     state = f"error: {feed.last_error}" if feed.last_error else (
         f"ok {iso(feed.last_success)}" if feed.last_success else "never fetched")
+    if health is not None and health.stale:
+        state += f" · stale (newest item {iso(health.newest_item) or 'none'})"
     lang = feed.lang or "--"
     title = feed.display_title
     return f"[{feed.id:>3}] {lang:2} {unread:>5} unread  {title}  <{feed.url}>  {state}"

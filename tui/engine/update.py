@@ -67,7 +67,8 @@ def fetch_and_store(
                     return
                 try:
                     result = fetcher(feed.url, settings=settings, etag=feed.etag,
-                                     last_modified=feed.last_modified, session=session)
+                                     last_modified=feed.last_modified, session=session,
+                                     headers=settings.headers_for(feed.url))
                 except Exception as exc:  # a fetcher bug must not kill the update
                     result = FetchResult(status="error", url=feed.url, error=f"fetch failed: {exc}")
                 fetched.put((feed, result))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -82,8 +82,11 @@ def fetch(
     session: requests.Session | None = None,
     network: Network | None = None,
     origin: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> FetchResult:
     """GET ``url`` with caps, deadline and conditional headers; never raises for I/O trouble.
+
+    ``headers`` are a feed's extra request headers (``[feeds."URL"] headers``).
 
     Returns status "ok" (body is the decoded body), "not_modified" (304) or "error".
     ``origin``: the URL this one came from (a feed, for an article link); its address sets
@@ -109,6 +112,7 @@ def fetch(
         watch=watch,
         started=started,
         hops=hops,
+        extra_headers=dict(headers or {}),
     )
     try:
         if origin is not None:
@@ -189,6 +193,7 @@ class _Job:
     watch: Watch
     started: float
     hops: Hops
+    extra_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def expired(self) -> bool:
@@ -198,7 +203,7 @@ class _Job:
 def _fetch(job: _Job) -> FetchResult:
     if safe_url(job.url) is None:
         raise _Failure(f"not an http(s) URL: {_show(job.url)}")
-    headers = {"Accept": job.accept}
+    headers = {"Accept": job.accept, **job.extra_headers}
     if job.etag and _header_safe(job.etag):
         headers["If-None-Match"] = job.etag
     if job.last_modified and _header_safe(job.last_modified):

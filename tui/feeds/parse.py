@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import html
 import io
 import re
 import time
@@ -37,6 +38,8 @@ _PROBE_ASCII = _PROBE.encode("ascii")
 _EBCDIC_XML = b"\x4c\x6f\xa7\x94"  # "<?xm" in EBCDIC, which feedparser recognises
 # Parser errors that mean the document stopped early: a cut-off download, not a quirk.
 _TRUNCATION = ("no element found", "unclosed token", "junk after document element")
+# An entity left in text after parsing: the feed escaped it twice (Odaily does).
+_LEFTOVER_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|nbsp|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
 _EARLIEST = calendar.timegm((1990, 1, 1, 0, 0, 0))
 _XML_ENCODING = re.compile(
     rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']"""
@@ -199,6 +202,10 @@ def _text_field(container: Any, key: str) -> str:
     return value
 
 
+def _undo_double_escape(text: str) -> str:
+    return html.unescape(text) if _LEFTOVER_ENTITY.search(text) else text
+
+
 def _timestamp(entry: Any, *names: str) -> int | None:
     for name in names:
         # dict.get: FeedParserDict.get would map updated→published with a warning.
@@ -265,10 +272,13 @@ def _plain_or_html(value: str, detail: Any, base_url: str | None, max_len: int) 
 def normalise_entry(entry: Any, *, base_url: str, feed_lang: str | None = None) -> Article | None:
     """One feedparser entry → Article (None if it has nothing to show)."""
     link = safe_url(entry.get("link"), base_url)
-    title = clean_line(_text_field(entry, "title"), 500)
+    title = clean_line(_undo_double_escape(_text_field(entry, "title")), 500)
     summary_raw = entry.get("summary") if isinstance(entry.get("summary"), str) else ""
     summary = _plain_or_html(summary_raw, entry.get("summary_detail"), link or base_url,
                              SUMMARY_MAX * 4)
+    if _LEFTOVER_ENTITY.search(summary):
+        summary = html_to_text(html.unescape(summary), base_url=link or base_url,
+                               max_len=SUMMARY_MAX * 4)
     content_raw = _best_content(entry)
     content_html = sanitize_html(content_raw, base_url=link or base_url) if content_raw else ""
     content_text = (

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from tui.models import Feed
+from tui.models import Feed, FeedHealth
 from tui.paths import subscriptions_file_for
 from tui.store import search_index, subscriptions
 from tui.store.alerts import AlertMixin
@@ -155,6 +155,22 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin):
             f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = ?", (url,)
         ).fetchone()
         return Feed(*row) if row else None
+
+    def feed_health(self, *, stale_days: int, now: int) -> dict[int, FeedHealth]:
+        """Newest item and stale verdict per feed (for ``feeds list`` and the feed pane).
+
+        Never-fetched feeds are not stale: there is nothing to judge yet.
+        """
+        newest = {feed_id: (top, count) for feed_id, top, count in self.db.conn.execute(
+            "SELECT feed_id, max(published), count(*) FROM articles GROUP BY feed_id")}
+        cutoff = now - stale_days * 86400
+        health = {}
+        for feed_id, last_success in self.db.conn.execute(
+                "SELECT id, last_success FROM feeds"):
+            top, count = newest.get(feed_id, (None, 0))
+            stale = last_success is not None and (top is None or top < cutoff)
+            health[feed_id] = FeedHealth(feed_id, top, count, stale)
+        return health
 
     def find_feed(self, url_or_id: str) -> Feed | None:
         """A feed by URL, or by numeric id when given digits."""

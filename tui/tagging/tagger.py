@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from tui.models import Entity, Tags
+from tui.models import CHINA_DEFAULT, Entity, Tags
 from tui.tagging import govbodies, names, topics, traps, version
 from tui.tagging.china import score_china
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
@@ -23,7 +23,7 @@ from tui.tagging.normalize import (
 )
 from tui.tagging.resolve import Doc, Resolver
 
-DEFAULT_CHINA_REGIONS = frozenset({"CN", "HK", "MO"})
+DEFAULT_CHINA_REGIONS = CHINA_DEFAULT
 _CASHTAG = re.compile(r"\$([A-Za-z][A-Za-z0-9]{1,9})\b")  # "$" first: the engine skips fast
 SHOWN_TYPES = frozenset({"ORG", "PERSON", "PLACE", "TICKER", "MONEY"})
 ENTITY_SHOWN = frozenset({"ORG", "PERSON", "PLACE", "TICKER"})  # amounts come from money.py
