@@ -147,15 +147,24 @@ def cjk_ratio(text: str) -> float:
     return cjk / letters if letters else 0.0
 
 
+CJK_RANGES: tuple[tuple[int, int], ...] = (
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0x3400, 0x4DBF),  # extension A
+    (0xF900, 0xFAFF),  # compatibility ideographs
+    (0x20000, 0x2FA1F),  # the supplementary planes' extensions
+    (0x3040, 0x30FF),  # kana, so Japanese is split and detected the same way
+)
+"""The one definition of "CJK" here: scripts written without spaces between words. The
+search index spaces them, language guessing counts them, the taggers and the grouper
+treat them as characters rather than words."""
+
+CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES)
+"""The same ranges for a regular expression's character class: ``f"[{CJK_CLASS}]"``."""
+
+
 def is_cjk(ch: str) -> bool:
     code = ord(ch)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x2FA1F
-        or 0x3040 <= code <= 0x30FF  # kana, so Japanese is split the same way
-    )
+    return any(low <= code <= high for low, high in CJK_RANGES)
 
 
 def guess_lang(text: str) -> str:

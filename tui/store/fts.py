@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 
-from tui.text import is_cjk
+from tui.text import CJK_CLASS, is_cjk
 
-_CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 # What unicode61 treats as token characters: letters, digits (and marks). Everything
 # else separates tokens, so we split on it too.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from tui.text import is_cjk
+
 _EN_SCALE = {
     "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6,
     "mn": 1e6, "mln": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3,
@@ -126,5 +128,4 @@ def dates(text: str) -> set[str]:
     return found
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff"
+_is_cjk = is_cjk

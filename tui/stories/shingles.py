@@ -14,6 +14,8 @@ import unicodedata
 import zlib
 from collections.abc import Callable
 
+from tui.text import CJK_CLASS
+
 BINS = 32
 BANDS = 8  # 8 bands of 4 bins: a pair at Jaccard 0.5 shares a band with p ≈ 0.41, at 0.7 ≈ 0.87
 ROWS = BINS // BANDS
@@ -21,12 +23,7 @@ EMPTY = 0xFFFFFFFF
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
-def is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
-
-
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(f"[{CJK_CLASS}]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 

@@ -14,6 +14,8 @@ import unicodedata
 from functools import lru_cache
 from importlib.resources import files
 
+from tui.text import CJK_CLASS
+
 # Block-level tags become a space so words on either side stay apart; inline tags vanish so
 # "<b>Bit</b>main" still reads "Bitmain".
 _DROP_BLOCKS = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.I | re.S)
@@ -103,7 +105,7 @@ def traditional_share(text: str) -> float:
     return len(_trad_re().findall(text)) / cjk
 
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK = re.compile(f"[{CJK_CLASS}]")
 
 
 def has_cjk(text: str) -> bool:
