@@ -20,6 +20,7 @@ from tui.store import Store
 TITLES = {
     "hk": "HKMA grants first stablecoin issuer licences in Hong Kong",
     "ecny": "PBoC expands e-CNY pilot to more cities",
+    # A Chinese-founded firm in a story about another place: mining, but not China.
     "mining": "Bitmain ships new mining rigs to Texas",
     "eth": "Ethereum developers schedule upgrade",
     "tw": "Taiwan FSC tightens crypto exchange rules",
@@ -71,7 +72,7 @@ def test_a_watch_per_filter_kind(store: Store, feed_server: FeedServer,
     report = run_alerts(store, ids, watches, quiet(), channels=no_channels())
     got = alerted_titles(store, report)
     assert got == {
-        "china": {TITLES["hk"], TITLES["ecny"], TITLES["mining"]},
+        "china": {TITLES["hk"], TITLES["ecny"]},
         "hong-kong": {TITLES["hk"]},
         "taiwan": {TITLES["tw"]},
         "stablecoins": {TITLES["hk"]},
