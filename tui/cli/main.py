@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from tui import __version__
 from tui.cli.output import (
+    LIST_HEADER,
+    LIST_LEGEND,
     ProgressLine,
     article_detail_json,
     article_json,
@@ -38,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sinowire",
         description="A terminal news reader for crypto news, built to follow China.",
+        epilog="With no COMMAND, sinowire opens the app (the terminal reader).",
     )
     parser.add_argument("--version", action="version", version=f"sinowire {__version__}")
     parser.add_argument("--home", metavar="DIR", help="keep config, data and cache in DIR")
@@ -46,24 +50,24 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     paths = commands.add_parser("paths", help="show where sinowire keeps its files")
-    paths.add_argument("--json", action="store_true")
+    paths.add_argument("--json", action="store_true", help="one JSON object")
 
     feeds = commands.add_parser("feeds", help="list, add, remove, import or export feeds")
     feed_commands = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
     feeds_list = feed_commands.add_parser("list", help="list subscriptions and their state")
     feeds_list.add_argument("--json", action="store_true", help="JSON Lines output")
     add = feed_commands.add_parser("add", help="subscribe to a feed URL")
-    add.add_argument("url")
-    add.add_argument("--title", default="")
+    add.add_argument("url", help="the feed's http(s) URL (RSS or Atom)")
+    add.add_argument("--title", default="", help="name to show instead of the feed's own")
     add.add_argument("--lang", default=None, help="language code, e.g. en or zh")
     remove = feed_commands.add_parser("remove", help="unsubscribe (by URL or id)")
-    remove.add_argument("feed", metavar="URL|ID")
+    remove.add_argument("feed", metavar="URL|ID", help="the feed's URL or its id (feeds list)")
     move = feed_commands.add_parser(
         "move", help="change a feed's URL, keeping its articles and read/starred state")
-    move.add_argument("feed", metavar="URL|ID")
-    move.add_argument("new_url", metavar="NEW_URL")
+    move.add_argument("feed", metavar="URL|ID", help="the feed's URL or its id (feeds list)")
+    move.add_argument("new_url", metavar="NEW_URL", help="where the feed lives now")
     imp = feed_commands.add_parser("import", help="subscribe to the feeds in an OPML file")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, help="an OPML file")
     exp = feed_commands.add_parser("export", help="write subscriptions as OPML 2.0")
     exp.add_argument("file", nargs="?", type=Path, help="output file (default: stdout)")
 
@@ -73,20 +77,26 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--json", action="store_true", help="JSON Lines: one per feed + summary")
 
     lst = commands.add_parser("list", help="list cached articles, newest first")
-    lst.add_argument("--feed", metavar="URL|ID")
-    lst.add_argument("--search", metavar="Q", default="")
-    lst.add_argument("--unread", action="store_true")
-    lst.add_argument("--starred", action="store_true")
+    lst.add_argument("--feed", metavar="URL|ID", help="only this feed's stories")
+    lst.add_argument("--search", metavar="Q", default="",
+                     help="full-text search of titles and text (EN and 中文); newest first")
+    lst.add_argument("--relevance", action="store_true",
+                     help="with --search: best matches first instead of newest first")
+    lst.add_argument("--unread", action="store_true", help="only unread stories")
+    lst.add_argument("--starred", action="store_true", help="only starred stories")
     lst.add_argument("--china", action="store_true", help="China-related only (CN+HK+MO)")
-    lst.add_argument("--region", action="append", choices=REGIONS, default=[])
-    lst.add_argument("--topic", action="append", choices=TOPICS, default=[],
-                     help="repeatable; any of")
-    lst.add_argument("--entity", metavar="NAME")
-    lst.add_argument("--limit", type=int, default=50)
-    lst.add_argument("--json", action="store_true", help="JSON Lines output")
+    lst.add_argument("--region", action="append", type=str.upper, choices=REGIONS, default=[],
+                     help="repeatable, any of: %(choices)s (any case)")
+    lst.add_argument("--topic", action="append", type=str.lower, choices=TOPICS, default=[],
+                     metavar="TOPIC",
+                     help="repeatable, any of: %(choices)s (any case)")
+    lst.add_argument("--entity", metavar="NAME", help="only stories mentioning this entity")
+    lst.add_argument("--limit", type=int, default=50, metavar="N",
+                     help="at most N stories (default %(default)s)")
+    lst.add_argument("--json", action="store_true", help="JSON Lines output, one per story")
 
     article = commands.add_parser("article", help="print one stored story")
-    article.add_argument("id", type=int, metavar="ID")
+    article.add_argument("id", type=int, metavar="ID", help="the story's id (see list)")
     article.add_argument("--full-text", action="store_true",
                          help="fetch and extract the story's page first (re-tags from it)")
     article.add_argument("--json", action="store_true", help="one JSON object")
@@ -94,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("tag", help="tag JSON Lines from stdin (id, title, summary, content)")
     commands.add_parser("retag", help="re-tag the whole cache (after gazetteer/config changes)")
     extract = commands.add_parser("extract", help="print an article page's text as Markdown")
-    extract.add_argument("url")
+    extract.add_argument("url", help="the page's http(s) URL")
     commands.add_parser("config", help="write an example config.toml if there is none")
     return parser
 
@@ -121,8 +131,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sinowire: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _broken_pipe()
     finally:
         engine.close()
+
+
+def _broken_pipe() -> int:
+    """The reader of our output went away (``| head``): stop quietly, as Unix tools do.
+
+    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (in-process tests)
+        pass
+    return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by the pipe
 
 
 class NoSuchFeed(Exception):
@@ -266,12 +291,17 @@ def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
     flt = Filter(feed_id=feed_id, china=args.china, regions=frozenset(args.region),
                  topics=frozenset(args.topic), entity=args.entity, search=args.search,
                  unread=args.unread, starred=args.starred)
-    for row in store.list_articles(flt, limit=max(1, args.limit)):
+    rows = store.list_articles(flt, limit=max(1, args.limit), relevance=args.relevance)
+    if not args.json:
+        print(LIST_HEADER)
+    for row in rows:
         if args.json:
             entities = store.article_entities(row.id)
             print(json.dumps(article_json(row, entities), ensure_ascii=False))
         else:
             print(format_article_line(row))
+    if not args.json:
+        print(LIST_LEGEND)
     return 0
 
 
