@@ -166,7 +166,7 @@ def cmd_app(engine: Engine, args: argparse.Namespace) -> int:
 
     notice = engine.store.notice
     if not engine.demo and engine.store.count_articles() == 0 and engine.store.feeds():
-        demo_engine, notice = _first_run(engine)
+        demo_engine, notice = _first_run(engine, args.home)
         if demo_engine is not None:
             engine.close()
             engine = demo_engine
@@ -176,7 +176,7 @@ def cmd_app(engine: Engine, args: argparse.Namespace) -> int:
         engine.close()
 
 
-def _first_run(engine: Engine) -> tuple[Engine | None, str | None]:
+def _first_run(engine: Engine, home: str | None) -> tuple[Engine | None, str | None]:
     """Empty cache: fetch once before the UI; offline, fall back to the demo data."""
     print("sinowire: first run, fetching feeds… (Ctrl-C to skip)", file=sys.stderr)
     quick = engine.with_settings(connect_timeout=4.0, deadline=15.0)
@@ -191,7 +191,7 @@ def _first_run(engine: Engine) -> tuple[Engine | None, str | None]:
     if engine.store.count_articles() > 0:
         return None, None
     reason = "no feed could be reached" if report and report.errors else "no articles yet"
-    demo = open_engine(demo=True)
+    demo = open_engine(home, demo=True)  # the user's [keys] (from this home) still apply
     return demo, f"{reason}: showing the bundled DEMO data. Your cache: {engine.db_path}"
 
 

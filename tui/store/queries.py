@@ -173,8 +173,9 @@ class QueryMixin:
             params = [*params, cap]
         return self.db.conn.execute(sql, params).fetchone()[0]
 
-    def article_ids(self, flt: Filter | None = None, *, limit: int = 100_000) -> list[int]:
-        source, where, params, order = _list_source(flt or Filter())
+    def article_ids(self, flt: Filter | None = None, *, limit: int = 100_000,
+                    relevance: bool = False) -> list[int]:
+        source, where, params, order = _list_source(flt or Filter(), relevance=relevance)
         return [
             r[0]
             for r in self.db.conn.execute(

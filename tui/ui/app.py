@@ -64,11 +64,13 @@ class SinowireApp(App[None]):
     def on_mount(self) -> None:
         self.call_after_refresh(self.idle_gc.start)  # full collections wait for idle
         self.set_interval(CHECK_SECONDS, self.idle_gc.tick)
-        known, unknown = keymap(self.settings.keys)
+        known, refused = keymap(self.settings.keys)
+        self.user_keys = known
+        """The remapping in force (what the help screen and the hints show)."""
         self.set_keymap(known)
-        if unknown:
-            self.notify(f"Unknown key binding ids in config [keys]: {', '.join(unknown)}",
-                        severity="warning", markup=False)
+        if refused:
+            self.notify(f"config [keys] refused: {'; '.join(refused)}",
+                        severity="warning", timeout=15, markup=False)
         if self.notice:
             self.notify(self.notice, severity="warning", timeout=12, markup=False)
         screen = self.screen

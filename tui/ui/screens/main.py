@@ -25,8 +25,9 @@ from tui.engine import Engine
 from tui.models import REGIONS, TOPICS, Entity, Feed, Filter
 from tui.store import Store
 from tui.ui.background import Background
+from tui.ui.filter_state import FilterState
 from tui.ui.format import Clock
-from tui.ui.keys import SCREEN_KEYS, bindings
+from tui.ui.keys import BY_ID, SCREEN_KEYS, bindings
 from tui.ui.messages import ArticleExtracted, Deliver
 from tui.ui.screens.article_actions import ArticleActionsMixin
 from tui.ui.screens.feed_actions import FeedActionsMixin
@@ -39,6 +40,9 @@ from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.status_line import StatusLine
 
 NARROW = 110  # below this width the feed pane and the sidebar start hidden
+MIN_LIST = 50  # the list keeps at least this many columns (titles stay readable)
+FEEDS_WIDTH = 24  # as in app.tcss
+SIDEBAR_WIDTH = 28
 
 
 class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[None]):
@@ -48,6 +52,8 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     flt: reactive[Filter] = reactive(Filter, init=False)
     """What the list shows; watch_flt pushes it into the panes."""
+    relevance: reactive[bool] = reactive(False, init=False)
+    """Search results best match first (b) instead of newest first."""
 
     def __init__(self, engine: Engine, store: Store, clock: Clock, *,
                  auto_extract: bool, cancel_event: threading.Event) -> None:
@@ -60,12 +66,14 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.demo = engine.demo
         self.auto_extract = auto_extract
         self.cancel_event = cancel_event
-        self.history: list[Filter] = []
+        self.filters = FilterState()
+        """The filter, its undo stack and which of its fields escape clears next."""
         self.open_id: int | None = None
         self._search_base: Filter | None = None
         self._search_pushed = False
         self._panes_by_user = False
         self._sidebar_popped = False
+        self._feeds_popped = False
         self._counts: Counts | None = None
         self.background = Background(self.db_path, lambda apply: self.post_message(Deliver(apply)))
         """Reads that can follow the list by a moment (counts, sidebar), off this thread."""
@@ -120,6 +128,21 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
             wide = event.size.width >= NARROW
             self.query_one("#feeds").display = wide
             self.query_one("#entities").display = wide
+        self._fit_panes(keep="#feeds")
+
+    def _fit_panes(self, keep: str) -> None:
+        """Side panes never squeeze the list below MIN_LIST columns: the other one
+        (not ``keep``, the pane just asked for) gives way."""
+        width = self.size.width
+        feeds, sidebar = self.query_one("#feeds"), self.query_one("#entities")
+        other = sidebar if keep == "#feeds" else feeds
+        mine = feeds if keep == "#feeds" else sidebar
+        used = (FEEDS_WIDTH if feeds.display else 0) + (SIDEBAR_WIDTH if sidebar.display else 0)
+        if width - used < MIN_LIST and other.display:
+            other.display = False
+            used -= FEEDS_WIDTH if other is feeds else SIDEBAR_WIDTH
+        if width - used < MIN_LIST and mine.display:
+            mine.display = False
 
     def data_changed(self) -> None:
         """The store changed underneath (poll, extraction): refresh, keeping the cursor."""
@@ -146,7 +169,8 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         feed = self.store.feed(flt.feed_id) if flt.feed_id is not None else None
         self.query_one("#filter-bar", FilterBar).show(
             flt, feed.display_title if feed else None, self.articles.count,
-            capped=self.articles.capped)
+            capped=self.articles.capped, relevance=self.relevance,
+            keys=self.user_keys)
 
     def _show_counts(self, counts: Counts) -> None:
         feeds, unread, totals = counts
@@ -176,16 +200,13 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
     # ---- filters -----------------------------------------------------------------
 
     def apply_filter(self, new: Filter, *, push: bool = True) -> None:
-        """Show ``new``; the old filter goes on the undo stack (esc pops it)."""
-        if new == self.flt:
-            return
-        if push:
-            self.history.append(self.flt)
-        self.flt = new
+        """Show ``new``; the old filter goes on the undo stack (undo pops it)."""
+        if self.filters.apply(new, push=push):
+            self.flt = new
 
     def watch_flt(self, flt: Filter) -> None:
         """The filter is the screen's state: every change flows down into the panes."""
-        self.articles.set_filter(flt)
+        self.articles.set_filter(flt, keep_id=self.open_id)
         self.refresh_chrome(counts=False)
         if self._counts is not None:  # the feed pane marks the chosen view
             self.query_one("#feeds", FeedList).show_feeds(*self._counts, self._selected())
@@ -201,23 +222,40 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.apply_filter(Filter())
 
     def action_clear_last(self) -> None:
+        """Escape, as its label says: leave the box or side pane, close the open story,
+        else turn off the newest filter that is on."""
         if self.query_one("#search", SearchBox).has_focus:
             self._close_search(keep=False)
         elif isinstance(self.focused, FeedList | EntitySidebar):
             self._back_to_list()  # esc leaves a side pane first
-        elif self.history:
-            self.flt = self.history.pop()
         elif self.open_id is not None:
             self.open_id = None
             self.reader.show(None)
+            self.articles.focus()
             self.refresh_chrome(counts=False)
+        elif self.filters.clear_last() is not None:
+            self.flt = self.filters.current
+
+    def action_undo(self) -> None:
+        if self.filters.undo():
+            self.flt = self.filters.current
+        else:
+            self.notify("Nothing to undo.")
+
+    def action_toggle_relevance(self) -> None:
+        self.relevance = not self.relevance
+        self.articles.set_filter(self.flt, keep_id=self.open_id, relevance=self.relevance)
+        self._show_filter_bar()
+        if not self.flt.search.strip():
+            order = "best match first" if self.relevance else "newest first"
+            self.notify(f"Searches will list {order}.")
 
     def action_pick_topics(self) -> None:
         from tui.ui.screens.topics import PickerScreen  # dialogs load when first used
 
         names = list(TOPICS) + sorted(t for t in self.settings.user_topics if t not in TOPICS)
         picker = PickerScreen("Topics (any of)", names, self.flt.topics,
-                              apply_key=self._key_for("topics"))
+                              apply_key=self._key_for("topics"), keys=self.user_keys)
         self.app.push_screen(
             picker, lambda chosen: self._picked("topics", chosen))
         flt = self.flt  # the counts (a scan of the filtered list) follow the open picker
@@ -228,17 +266,21 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         from tui.ui.screens.topics import PickerScreen
 
         picker = PickerScreen("Regions (any of; TW is never folded into China)", list(REGIONS),
-                              self.flt.regions, apply_key=self._key_for("regions"))
+                              self.flt.regions, apply_key=self._key_for("regions"),
+                              keys=self.user_keys)
         self.app.push_screen(picker, lambda chosen: self._picked("regions", chosen))
         flt = self.flt
         self.background.submit("picker", lambda store: {
             r: store.count_articles(replace(flt, regions=frozenset({r}))) for r in REGIONS
         }, picker.show_counts)
 
-    def _key_for(self, binding_id: str) -> str:
-        from tui.ui.keys import BY_ID
+    @property
+    def user_keys(self) -> dict[str, str]:
+        """The remapping in force (checked by the app; refused entries left out)."""
+        return dict(getattr(self.app, "user_keys", {}))
 
-        return self.settings.keys.get(binding_id, BY_ID[binding_id].keys).split(",")[0]
+    def _key_for(self, binding_id: str) -> str:
+        return self.user_keys.get(binding_id, BY_ID[binding_id].keys).split(",")[0]
 
     def _picked(self, field: str, chosen: frozenset[str] | None) -> None:
         if chosen is not None:
@@ -300,11 +342,10 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     def _close_search(self, *, keep: bool) -> None:
         box = self.query_one("#search", SearchBox)
-        base = self._search_base
         self._search_base = None
         box.remove_class("-active")
-        if not keep and base is not None and self.flt.search != base.search:
-            self.apply_filter(replace(self.flt, search=base.search))
+        if not keep and self.flt.search:  # "esc to clear" clears, it does not restore
+            self.apply_filter(replace(self.flt, search=""), push=not self._search_pushed)
         self.articles.focus()
 
     # ---- the open article ----------------------------------------------------------
@@ -356,28 +397,38 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         # On a narrow terminal the sidebar pops up for the pick and hides again after.
         self._sidebar_popped = not sidebar.display
         sidebar.display = True
+        feeds = self.query_one("#feeds")
+        if self._sidebar_popped and feeds.display and self.size.width - FEEDS_WIDTH \
+                - SIDEBAR_WIDTH < MIN_LIST:
+            self._feeds_popped = True  # back when the pick is done
+            feeds.display = False
         sidebar.focus()
 
     def _back_to_list(self) -> None:
         if self._sidebar_popped:
             self._sidebar_popped = False
             self.query_one("#entities").display = False
+            if self._feeds_popped:
+                self.query_one("#feeds").display = True
+        self._feeds_popped = False
         self.articles.focus()
 
     def action_toggle_feeds(self) -> None:
         self._panes_by_user = True
         feeds = self.query_one("#feeds")
         feeds.display = not feeds.display
+        self._fit_panes(keep="#feeds")
 
     def action_toggle_sidebar(self) -> None:
         self._panes_by_user = True
         sidebar = self.query_one("#entities")
         sidebar.display = not sidebar.display
+        self._fit_panes(keep="#entities")
 
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.settings.keys))
+        self.app.push_screen(HelpScreen(self.user_keys))
 
 
 

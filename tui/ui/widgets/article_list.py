@@ -38,6 +38,36 @@ SOURCE_WIDTH = 14
 MAX_CHIPS = 3
 
 
+def source_width(width: int) -> int:
+    """The feed name's column: wider on wide lists, never more than a sixth."""
+    if width < 80:
+        return 10
+    return max(SOURCE_WIDTH, min(22, width // 6))
+
+
+def chip_labels(topics: tuple[str, ...], filtered: frozenset[str], title_len: int,
+                room: int) -> list[str]:
+    """Topic chips that fit beside the whole title: the filtered-by topics first, then
+    the rest, and ``+N`` for those that do not fit (never silently dropped)."""
+    ordered = [t for t in topics if t in filtered] + [t for t in topics if t not in filtered]
+    if not ordered:
+        return []
+    # The title gets the width; chips get what is left (a filtered topic always shows).
+    free = room - min(title_len, max(20, room - 12))
+    shown: list[str] = []
+    for index, topic in enumerate(ordered):
+        rest = len(ordered) - index - 1
+        more = len(f" +{rest}") if rest else 0
+        if sum(len(c) + 1 for c in shown) + len(topic) + 1 + more > free and not (
+                not shown and topic in filtered):
+            break
+        shown.append(topic)
+        if len(shown) == MAX_CHIPS:
+            break
+    hidden = len(ordered) - len(shown)
+    return shown + ([f"+{hidden}"] if hidden else [])
+
+
 class ArticleList(ScrollView, can_focus=True):
     """Virtual list of articles for one Filter, with a cursor kept by article id."""
 
@@ -97,6 +127,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor_id: int | None = None
         """The article under the cursor, remembered: rows may shift under a live poll."""
         self._strips: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
+        self.relevance = False
+        """Search results best match first (else newest first, like every list)."""
 
     # ---- data ----------------------------------------------------------------------
 
@@ -104,26 +136,32 @@ class ArticleList(ScrollView, can_focus=True):
     def filter(self) -> Filter:
         return self._filter
 
-    def set_filter(self, flt: Filter) -> None:
-        """Show another filter, staying on the current article if it is still listed."""
-        changed = flt != self._filter
-        if changed:
-            self._cap = SEARCH_CAP
-        self._filter = flt
-        if changed and flt.search.strip():
-            self._show_search()
-        else:
+    def set_filter(self, flt: Filter, *, keep_id: int | None = None,
+                   relevance: bool | None = None) -> None:
+        """Show another filter (or order): the top of the list, cursor on the first row,
+        unless ``keep_id`` (the open story) is still listed, then the cursor stays on it."""
+        changed = flt != self._filter or (relevance is not None and relevance != self.relevance)
+        if relevance is not None:
+            self.relevance = relevance
+        if not changed:
             self.reload(keep_id=self.cursor_id)
+            return
+        self._cap = SEARCH_CAP
+        self._filter = flt
+        if flt.search.strip():
+            self._show_search(keep_id)
+        else:
+            self.reload(keep_id=keep_id, else_top=True)
 
-    def _show_search(self) -> None:
-        """A new search: results newest first, the cursor on its story only if that is on
-        the first page (each keystroke is a new search: one count and one page, no more)."""
+    def _show_search(self, keep_id: int | None) -> None:
+        """A new search: the cursor on the open story only if that is on the first page
+        (each keystroke is a new search: one count and one page, no more)."""
         self._pages.clear()
         self._recount()
         self._set_virtual_size()
         first = self.row_at(0)
         page = self._pages.get(0, []) if first is not None else []
-        index = next((i for i, row in enumerate(page) if row.id == self.cursor_id), None)
+        index = next((i for i, row in enumerate(page) if row.id == keep_id), None)
         if index is None:
             self.scroll_to(y=0, animate=False)
         self.move_to(index or 0, announce=index is None)
@@ -153,12 +191,18 @@ class ArticleList(ScrollView, can_focus=True):
         else:
             self.count, self.capped = self._count(self._filter, self._cap)
 
-    def reload(self, keep_id: int | None = None) -> None:
-        """Re-count and drop cached pages; keep the cursor on ``keep_id`` if it is listed."""
+    def reload(self, keep_id: int | None = None, *, else_top: bool = False) -> None:
+        """Re-count and drop cached pages; keep the cursor on ``keep_id`` if it is listed
+        (else on the same row, or with ``else_top`` on the first row, scrolled to the top)."""
         old_cursor = self.cursor
         self._pages.clear()
         self._recount()
         index = self._find(keep_id, old_cursor) if keep_id is not None else None
+        if index is None and else_top:
+            self._set_virtual_size()
+            self.scroll_to(y=0, animate=False)
+            self.move_to(0, announce=True)
+            return
         if index is not None and index >= self.count:  # rows arrived while we looked
             self._recount()
         self._set_virtual_size()
@@ -177,7 +221,7 @@ class ArticleList(ScrollView, can_focus=True):
         # New stories arrive at the top, so the article usually moved down a little.
         # (A search's ids come from the full-text index: look less far for them.)
         window = 1000 if self._filter.search.strip() else max(hint + 2000, 5000)
-        ids = self._store.article_ids(self._filter, limit=window)
+        ids = self._store.article_ids(self._filter, limit=window, **self._order())
         try:
             index = ids.index(article_id)
         except ValueError:
@@ -192,6 +236,10 @@ class ArticleList(ScrollView, can_focus=True):
                     return candidate
         return index
 
+    def _order(self) -> dict[str, bool]:
+        """The store's ordering keyword, only when it is not the default (newest first)."""
+        return {"relevance": True} if self.relevance and self._filter.search.strip() else {}
+
     def row_at(self, index: int) -> ArticleRow | None:
         if index < 0 or index >= self.count:
             return None
@@ -199,7 +247,7 @@ class ArticleList(ScrollView, can_focus=True):
         page = self._pages.get(page_no)
         if page is None:
             page = self._store.list_articles(
-                self._filter, limit=PAGE_SIZE, offset=page_no * PAGE_SIZE
+                self._filter, limit=PAGE_SIZE, offset=page_no * PAGE_SIZE, **self._order()
             )
             self._pages[page_no] = page
             while len(self._pages) > CACHED_PAGES:
@@ -364,18 +412,14 @@ class ArticleList(ScrollView, can_focus=True):
                     style("article-list--dim"))
         line.append(region_marker(row.regions).ljust(5) + " ", style("article-list--region"))
         source = Text(clean_line(row.feed_title, 80), style=style("article-list--dim"))
-        source.truncate(SOURCE_WIDTH if width >= 80 else 10, overflow="ellipsis", pad=True)
+        source.truncate(source_width(width), overflow="ellipsis", pad=True)
         line.append_text(source)
         line.append(" ")
         title = Text(clean_line(row.title, 300))
-        # Topic chips give way to the title: drop them until the title has room.
-        wanted = min(title.cell_len, 40)
-        topics = list(row.topics[:MAX_CHIPS])
-        while topics and width - line.cell_len - sum(len(t) + 1 for t in topics) < wanted:
-            topics.pop()
         chips = Text(no_wrap=True, end="")
-        for topic in topics:
-            chips.append(" " + topic, style("article-list--chip"))
+        for chip in chip_labels(row.topics, self._filter.topics, title.cell_len,
+                                width - line.cell_len):
+            chips.append(" " + chip, style("article-list--chip"))
         title_width = max(1, width - line.cell_len - chips.cell_len)
         title.truncate(title_width, overflow="ellipsis", pad=True)
         line.append_text(title)
