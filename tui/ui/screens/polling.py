@@ -61,7 +61,8 @@ class PollingMixin:
         self._poll(force, feeds)
         return True
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False,
+          description="Polling feeds")
     def _poll(self, force: bool, feeds: list[Feed] | None) -> None:
         post = self.post_message  # type: ignore[attr-defined]
         engine = self.engine

@@ -219,7 +219,8 @@ class Reader(VerticalScroll, can_focus=True):
         self._extract(detail.row.id, url)
         return True
 
-    @work(thread=True, exclusive=True, group="extract", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="extract", exit_on_error=False,
+          description="Fetching the full text")
     def _extract(self, article_id: int, url: str) -> None:
         try:
             error = run_abandonable(lambda: self._fetch_and_cache(article_id, url),
