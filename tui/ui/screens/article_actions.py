@@ -147,6 +147,9 @@ class ArticleActionsMixin:
         self.app.push_screen(LinkPicker(links, getattr(self.app, "user_keys", {})))
 
     def action_toggle_evidence(self) -> None:
+        if self.open_id is None:
+            self.notify("Open a story first (enter): w shows or folds its Why-China evidence.")
+            return
         self.reader.toggle_evidence()
 
     def action_full_text(self) -> None:

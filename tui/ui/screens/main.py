@@ -15,8 +15,7 @@ from dataclasses import replace
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
@@ -36,13 +35,9 @@ from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.entity_sidebar import EntitySidebar
 from tui.ui.widgets.feed_list import FeedList
 from tui.ui.widgets.filter_bar import FilterBar, SearchBox
+from tui.ui.widgets.panes import Panes
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.status_line import StatusLine
-
-NARROW = 110  # below this width the feed pane and the sidebar start hidden
-MIN_LIST = 50  # the list keeps at least this many columns (titles stay readable)
-FEEDS_WIDTH = 24  # as in app.tcss
-SIDEBAR_WIDTH = 28
 
 
 class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[None]):
@@ -71,9 +66,6 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.open_id: int | None = None
         self._search_base: Filter | None = None
         self._search_pushed = False
-        self._panes_by_user = False
-        self._sidebar_popped = False
-        self._feeds_popped = False
         self._counts: Counts | None = None
         self.background = Background(self.db_path, lambda apply: self.post_message(Deliver(apply)))
         """Reads that can follow the list by a moment (counts, sidebar), off this thread."""
@@ -82,7 +74,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         yield Header()
         yield FilterBar(id="filter-bar")
         yield SearchBox(id="search")
-        with Horizontal(id="panes"):
+        with Panes(id="panes"):
             yield FeedList(id="feeds")
             with Vertical(id="middle"):
                 yield ArticleList(self.store, self.clock, id="articles")
@@ -122,27 +114,6 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     def on_deliver(self, event: Deliver) -> None:
         event.apply()
-
-    def on_resize(self, event: Resize) -> None:
-        if not self._panes_by_user:
-            wide = event.size.width >= NARROW
-            self.query_one("#feeds").display = wide
-            self.query_one("#entities").display = wide
-        self._fit_panes(keep="#feeds")
-
-    def _fit_panes(self, keep: str) -> None:
-        """Side panes never squeeze the list below MIN_LIST columns: the other one
-        (not ``keep``, the pane just asked for) gives way."""
-        width = self.size.width
-        feeds, sidebar = self.query_one("#feeds"), self.query_one("#entities")
-        other = sidebar if keep == "#feeds" else feeds
-        mine = feeds if keep == "#feeds" else sidebar
-        used = (FEEDS_WIDTH if feeds.display else 0) + (SIDEBAR_WIDTH if sidebar.display else 0)
-        if width - used < MIN_LIST and other.display:
-            other.display = False
-            used -= FEEDS_WIDTH if other is feeds else SIDEBAR_WIDTH
-        if width - used < MIN_LIST and mine.display:
-            mine.display = False
 
     def data_changed(self) -> None:
         """The store changed underneath (poll, extraction): refresh, keeping the cursor."""
@@ -393,37 +364,18 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.start_poll(force=True)
 
     def action_focus_entities(self) -> None:
-        sidebar = self.query_one("#entities", EntitySidebar)
-        # On a narrow terminal the sidebar pops up for the pick and hides again after.
-        self._sidebar_popped = not sidebar.display
-        sidebar.display = True
-        feeds = self.query_one("#feeds")
-        if self._sidebar_popped and feeds.display and self.size.width - FEEDS_WIDTH \
-                - SIDEBAR_WIDTH < MIN_LIST:
-            self._feeds_popped = True  # back when the pick is done
-            feeds.display = False
-        sidebar.focus()
+        self.query_one(Panes).pop_sidebar()  # on a narrow terminal: for this pick only
+        self.query_one("#entities", EntitySidebar).focus()
 
     def _back_to_list(self) -> None:
-        if self._sidebar_popped:
-            self._sidebar_popped = False
-            self.query_one("#entities").display = False
-            if self._feeds_popped:
-                self.query_one("#feeds").display = True
-        self._feeds_popped = False
+        self.query_one(Panes).restore()
         self.articles.focus()
 
     def action_toggle_feeds(self) -> None:
-        self._panes_by_user = True
-        feeds = self.query_one("#feeds")
-        feeds.display = not feeds.display
-        self._fit_panes(keep="#feeds")
+        self.query_one(Panes).toggle("feeds")
 
     def action_toggle_sidebar(self) -> None:
-        self._panes_by_user = True
-        sidebar = self.query_one("#entities")
-        sidebar.display = not sidebar.display
-        self._fit_panes(keep="#entities")
+        self.query_one(Panes).toggle("entities")
 
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 
+from rich.cells import cell_len, set_cell_size
 from textual import work
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -119,9 +120,9 @@ def render_article(detail: ArticleDetail, now: float, status: str | None, *,
         score = f"  [score {row.china_score:.2f}]"
         evidence = why_china(detail.evidence)
         if evidence_width is not None:
-            room = evidence_width - len(label) - len(score) - len(" … (w more)")
-            if len(evidence) > room:
-                evidence = evidence[:max(10, room)].rstrip() + " … (w more)"
+            room = evidence_width - cell_len(label + score + " … (w more)")
+            if cell_len(evidence) > room:  # cut by terminal cells: CJK takes two
+                evidence = set_cell_size(evidence, max(10, room)).rstrip() + " … (w more)"
         lines.append(Content.assemble((label, "bold $text-error" if row.china else muted),
                                       evidence, (score, muted)))
     elif row.china:
