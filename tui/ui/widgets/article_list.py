@@ -302,7 +302,7 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
         age = relative_time(self._clock(), row.published)
-        key = (row, width, selected, selected and self.has_focus, age)
+        key = (row, width, selected, selected and self.has_focus, age, self._filter.topics)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._strips[key] = self._row_strip(row, width, selected)

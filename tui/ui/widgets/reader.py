@@ -86,8 +86,8 @@ def render_body(text: str) -> Content:
 
 def render_article(detail: ArticleDetail, now: float, status: str | None, *,
                    evidence_width: int | None = None) -> Content:
-    """The whole reader text for one article; with ``evidence_width`` the Why-China
-    evidence is cut to one line of that width (w expands it)."""
+    """The whole reader text for one article; with ``evidence_width`` (small terminals)
+    the link and the Why-China evidence are cut to one line of that width (w expands)."""
     row = detail.row
     muted = "$text-muted"
     meta = [clean_line(row.feed_title, 120)]
@@ -101,7 +101,10 @@ def render_article(detail: ArticleDetail, now: float, status: str | None, *,
     ]
     if row.url:
         # Shown, not linked: "o" opens it after checking the scheme.
-        lines.append(Content.assemble(("link: ", muted), clean_line(row.url, 500)))
+        link = clean_line(row.url, 500)
+        if evidence_width is not None and cell_len(link) > evidence_width - 6:
+            link = set_cell_size(link, max(10, evidence_width - 16)) + "… (l, y)"
+        lines.append(Content.assemble(("link: ", muted), link))
     tags: list[str | tuple[str, str]] = []
     if row.topics:
         tags.append(("topics: ", muted))
