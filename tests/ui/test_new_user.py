@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import webbrowser
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 from textual.widgets import OptionList
+from textual.worker import WorkerFailed
 
 from tests.ui.conftest import AppFactory, run, settle
 from tests.ui.sample_data import ROWS, total
@@ -267,5 +269,26 @@ def test_12_hostile_and_chinese_stories_render_inert(stories_db: Path,
             await pilot.press("j", "enter")
             assert "中国人民银行" in reader_text(app)
             assert articles(app).count == total() + 3
+
+    run(scenario())
+
+
+def test_worker_failures_are_reported_in_one_place(sample_db: Path, app_for: AppFactory,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.ui.screens.main import MainScreen
+
+    def broken(self: MainScreen) -> None:
+        raise RuntimeError("boom")
+
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.run_worker(lambda: broken(screen(app)), thread=True, exit_on_error=False,
+                           description="Testing")
+            with contextlib.suppress(WorkerFailed):
+                await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert any("Testing failed: RuntimeError: boom" in n.message
+                       for n in app._notifications)
 
     run(scenario())

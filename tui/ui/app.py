@@ -17,6 +17,7 @@ from typing import Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from tui.engine import Engine
 from tui.store import Store
@@ -87,6 +88,15 @@ class SinowireApp(App[None]):
                 if spec.palette:
                     yield SystemCommand(spec.label, spec.help,
                                         partial(screen.run_action, spec.action))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker's unexpected failure surfaces here, once: they run with
+        ``exit_on_error=False`` so a failed fetch never takes the app down."""
+        if event.state == WorkerState.ERROR:
+            worker = event.worker
+            what = worker.description or worker.name or "background work"
+            self.notify(f"{what} failed: {type(worker.error).__name__}: {worker.error}",
+                        severity="error", markup=False)
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         """Every way out (q, ctrl+q, palette) first tells background work to stop."""

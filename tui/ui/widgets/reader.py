@@ -123,8 +123,9 @@ def render_article(detail: ArticleDetail, now: float, status: str | None, *,
         score = f"  [score {row.china_score:.2f}]"
         evidence = why_china(detail.evidence)
         if evidence_width is not None:
-            room = evidence_width - cell_len(label + score + " … (w more)")
+            room = evidence_width - cell_len(label + score)
             if cell_len(evidence) > room:  # cut by terminal cells: CJK takes two
+                room -= cell_len(" … (w more)")
                 evidence = set_cell_size(evidence, max(10, room)).rstrip() + " … (w more)"
         lines.append(Content.assemble((label, "bold $text-error" if row.china else muted),
                                       evidence, (score, muted)))
