@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import subprocess
 import sys
@@ -75,6 +76,20 @@ def test_help_texts(capsys: pytest.CaptureFixture[str]) -> None:
         return missing
 
     assert undocumented(build_parser(), "sinowire") == []
+
+
+class ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_broken_pipe_in_process(capsys: pytest.CaptureFixture[str],
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    main(["--demo", "paths"])  # the demo home exists before stdout goes away
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["--demo", "list", "--json"]) == 141
+    assert capsys.readouterr().err == ""
 
 
 def test_broken_pipe_is_quiet(tmp_path: Path) -> None:

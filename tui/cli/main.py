@@ -119,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler = COMMANDS.get(args.command, cmd_app)
         return handler(engine, args)
+    except BrokenPipeError:  # before OSError, which it is
+        return _broken_pipe()
     except NoSuchFeed as exc:
         print(f"sinowire: no such feed: {exc}", file=sys.stderr)
         return 1
@@ -131,8 +133,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sinowire: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return _broken_pipe()
     finally:
         engine.close()
 
