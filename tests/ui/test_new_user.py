@@ -292,3 +292,15 @@ def test_worker_failures_are_reported_in_one_place(sample_db: Path, app_for: App
                        for n in app._notifications)
 
     run(scenario())
+
+
+def test_remove_feed_outside_the_feed_pane_says_where(sample_db: Path,
+                                                      app_for: AppFactory) -> None:
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.press("D")
+            assert any("feed pane" in n.message for n in app._notifications)
+            assert app.screen is screen(app)  # no question asked: nothing was highlighted
+
+    run(scenario())

@@ -60,6 +60,11 @@ class FeedActionsMixin:
         status.feed = event.feed
         status.render_status()
 
+    def action_remove_feed(self) -> None:
+        """D pressed outside the feed pane (the pane's own binding handles it there)."""
+        self.notify("D removes the feed highlighted in the feed pane: go there with "
+                    "shift+tab (or [ to show it), highlight a feed, then press D.")
+
     def on_feed_list_remove_requested(self, event: FeedList.RemoveRequested) -> None:
         feed = event.feed
         question = Content.assemble(

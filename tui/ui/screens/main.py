@@ -26,7 +26,7 @@ from tui.store import Store
 from tui.ui.background import Background
 from tui.ui.filter_state import FilterState
 from tui.ui.format import Clock
-from tui.ui.keys import BY_ID, SCREEN_KEYS, bindings
+from tui.ui.keys import BY_ID, FEED_KEYS, SCREEN_KEYS, bindings
 from tui.ui.messages import ArticleExtracted, Deliver
 from tui.ui.screens.article_actions import ArticleActionsMixin
 from tui.ui.screens.feed_actions import FeedActionsMixin
@@ -43,7 +43,8 @@ from tui.ui.widgets.status_line import StatusLine
 class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[None]):
     """Feeds | list over reader | entities, with the filter bar and the status line."""
 
-    BINDINGS = bindings(SCREEN_KEYS)
+    BINDINGS = bindings(SCREEN_KEYS + tuple(replace(k, show=False) for k in FEED_KEYS))
+    """Screen-wide keys; D outside the feed pane says where to use it."""
 
     flt: reactive[Filter] = reactive(Filter, init=False)
     """What the list shows; watch_flt pushes it into the panes."""
