@@ -43,13 +43,13 @@ def help_text(overrides: dict[str, str]) -> Content:
         for spec in specs:
             keys = display_keys(overrides.get(spec.id, spec.keys))
             lines.append(Content.assemble(
-                (f"  {keys:<16}", "bold $text-secondary"), spec.help,
+                (f"  {keys:<12}", "bold $text-secondary"), spec.help,
                 "  ", (f"[{spec.id}]", "$text-muted"),
             ))
         lines.append(Content(""))
     lines.append(Content.styled("Everywhere", "bold"))
     for keys, what in EXTRA:
-        lines.append(Content.assemble((f"  {keys:<16}", "bold $text-secondary"), what))
+        lines.append(Content.assemble((f"  {keys:<12}", "bold $text-secondary"), what))
     lines.append(Content(""))
     lines.append(Content.styled(
         "Remap any key in config.toml under [keys], e.g. china_only = \"C\" (the id is shown "

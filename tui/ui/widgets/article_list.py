@@ -320,7 +320,7 @@ class ArticleList(ScrollView, can_focus=True):
         if self._filter.is_empty():
             message = "  No stories yet. They appear here as feeds are polled (r polls now)."
         else:
-            message = "  No stories match these filters. x clears them, esc undoes the last."
+            message = "  No stories match these filters. esc clears the last, x all, z undoes."
         text = Text(message, style=self.get_component_rich_style("article-list--dim",
                                                                  partial=True))
         return self._strip(text, width, self.rich_style)
