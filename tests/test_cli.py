@@ -90,7 +90,8 @@ def test_fetch_then_list(quiet_home: Path, httpserver: HTTPServer) -> None:
     assert [r["published"] for r in rows] == sorted((r["published"] for r in rows), reverse=True)
     found = sinowire(quiet_home, "list", "--search", "story 2", "--json").stdout.splitlines()
     assert len(found) >= 1
-    assert sinowire(quiet_home, "list", "--limit", "2").stdout.count("\n") == 2
+    listed = sinowire(quiet_home, "list", "--limit", "2").stdout
+    assert listed.count("\n") == 2 + 2  # with the header and the legend
     feeds = [json.loads(line) for line in
              sinowire(quiet_home, "feeds", "list", "--json").stdout.splitlines()]
     failing = next(f for f in feeds if f["url"].endswith("/b.xml"))

@@ -84,7 +84,7 @@ def test_a_watch_per_filter_kind(store: Store, feed_server: FeedServer,
         "other-feed": {"Ethereum core devs publish the Prague timeline"},
         "hk-and-search": {TITLES["hk"]},
     }
-    assert report.marks["china"] == 3
+    assert report.marks["china"] == 2
     assert any("unsubscribed" in problem for problem in report.problems)
 
 

@@ -81,3 +81,34 @@ async def settle(pilot: Any) -> None:
             break
         await asyncio.sleep(0.005)
     await pilot.pause()
+
+
+@pytest.fixture
+def stories_db(tmp_path: Path) -> Path:
+    """The sample data plus a story with references, one with hostile markup, one Chinese."""
+    from tests.ui.sample_data import seed_stories
+
+    path = tmp_path / "stories.db"
+    with Store.open(path) as store:
+        seed_sample(store)
+        seed_stories(store)
+    return path
+
+
+@pytest.fixture
+def failing_db(tmp_path: Path) -> Path:
+    """The sample data where every feed's last fetch failed."""
+    from tests.ui.sample_data import fail_every_feed
+
+    path = tmp_path / "failing.db"
+    with Store.open(path) as store:
+        seed_sample(store)
+        fail_every_feed(store)
+    return path
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    path = tmp_path / "empty.db"
+    Store.open(path).close()
+    return path

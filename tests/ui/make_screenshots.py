@@ -29,7 +29,9 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("article", (160, 45), ["c", "j", "enter"]),
     ("topics", (160, 45), ["t"]),
     ("help", (160, 45), ["question_mark"]),
-    ("small-80x24", (80, 24), ["enter"]),
+    ("small-80x24", (80, 24), []),
+    ("story-80x24", (80, 24), ["j", "enter"]),
+    ("links", (160, 45), ["enter", "l"]),
 ]
 
 

@@ -92,3 +92,42 @@ def seed_sample(store: Store, now: int = FIXED_NOW) -> None:
 
 def total() -> int:
     return len(ROWS) + FILLER
+
+
+REFERENCES_BODY = (
+    "The regulator said[1] that exchanges must register[2], citing the 2024 rules.\n\n"
+    "Links\n\n[1]: https://regulator.example/notice?utm_source=feed&utm_medium=rss\n"
+    "[2] https://regulator.example/register \"Register\"\n")
+HOSTILE_TITLE = "[bold red]Fake[/] \x1b[31mred\x1b[0m <script>alert(1)</script> [link=x]y[/link]"
+CHINESE_TITLE = "中国人民银行：继续打击虚拟货币交易炒作，防范金融风险"
+CHINESE_BODY = ("中国人民银行表示，将继续保持高压态势，打击虚拟货币交易炒作[1]。\n\n"
+                "[1]: https://pbc.example/zh/notice\n")
+
+
+def seed_stories(store: Store, now: int = FIXED_NOW) -> dict[str, int]:
+    """Three newest stories for the reading tests: references, hostile markup, Chinese."""
+    feed = store.add_feed("https://extra.example/rss", "Extra Desk", now=now).id
+    stories = [
+        Article(guid="refs", title="Regulator sets registration deadline",
+                url="https://extra.example/refs", summary=REFERENCES_BODY, published=now - 60),
+        Article(guid="hostile", title=HOSTILE_TITLE, url="javascript:alert(1)",
+                summary="[b]bold?[/b] \x1b]52;c;AAAA\x07 <img src=x onerror=alert(1)>",
+                published=now - 90),
+        Article(guid="zh", title=CHINESE_TITLE, url="https://pbc.example/zh",
+                summary=CHINESE_BODY, published=now - 100),
+    ]
+    tags = Tags(**CHINA, regions=frozenset({"CN"}), topics=frozenset({"regulation"}),
+                evidence=(Evidence("中国人民银行", "People's Bank of China", "title", "CN", 3.0),))
+    save_articles(store, feed, stories, tagger=lambda a: tags, now=now, next_due=now)
+    return _ids(store)
+
+
+def _ids(store: Store) -> dict[str, int]:
+    rows = store.list_articles(limit=3)
+    return {"refs": rows[0].id, "hostile": rows[1].id, "zh": rows[2].id}
+
+
+def fail_every_feed(store: Store, now: int = FIXED_NOW) -> None:
+    for n, feed in enumerate(store.feeds()):
+        reason = ("HTTP 404 Not Found", "timed out after 15 s", "not a feed (text/html)")[n % 3]
+        store.record_fetch(feed.id, now=now, next_due=now + 3600, error=reason)

@@ -132,7 +132,7 @@ def test_failing_feed_is_marked_with_reason_and_next_poll(
     async def scenario() -> None:
         app = app_for(sample_db)
         async with app.run_test(size=(140, 40)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             feeds = app.query_one("#feeds", FeedList)
             index = feeds.get_option_index(f"feed-{feed.id}")
             prompt = feeds.get_option_at_index(index).prompt

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -66,3 +67,31 @@ def test_small_terminal(snap_compare: SnapCompare, sample_db: Path,
 def test_demo_label(snap_compare: SnapCompare, sample_db: Path, app_for: AppFactory) -> None:
     app = app_for(sample_db, demo=True)
     assert snap_compare(app, terminal_size=(120, 30), run_before=no_blink)
+
+
+# Every screen and dialog at the two sizes that matter (issue 11): (name, db, keys).
+SCREENS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("main", "sample_db", ()),
+    ("story", "sample_db", ("j", "j", "enter")),
+    ("story_evidence_toggled", "sample_db", ("j", "j", "enter", "w")),
+    ("topic_picker", "sample_db", ("c", "t")),
+    ("region_picker", "sample_db", ("g",)),
+    ("help", "sample_db", ("question_mark",)),
+    ("confirm_mark_all_read", "sample_db", ("a",)),
+    ("add_feed", "sample_db", ("n",)),
+    ("search", "sample_db", ("slash", "B", "i", "t")),
+    ("link_picker", "stories_db", ("enter", "l")),
+    ("empty_cache", "empty_db", ()),
+    ("all_feeds_failing", "failing_db", ()),
+    ("chinese_story", "stories_db", ("j", "j", "enter")),
+    ("hostile_story", "stories_db", ("j", "enter")),
+]
+
+
+@pytest.mark.parametrize("size", [(160, 45), (80, 24)], ids=["160x45", "80x24"])
+@pytest.mark.parametrize(("name", "db", "pressed"), SCREENS, ids=[s[0] for s in SCREENS])
+def test_screen(snap_compare: SnapCompare, request: pytest.FixtureRequest,
+                app_for: AppFactory, name: str, db: str, pressed: tuple[str, ...],
+                size: tuple[int, int]) -> None:
+    path: Path = request.getfixturevalue(db)
+    assert snap_compare(app_for(path), terminal_size=size, run_before=keys(*pressed))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -19,6 +20,8 @@ from tui import __version__
 from tui.cli import db as db_commands
 from tui.cli import stories as story_cli
 from tui.cli.output import (
+    LIST_HEADER,
+    LIST_LEGEND,
     ProgressLine,
     article_detail_json,
     article_json,
@@ -42,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sinowire",
         description="A terminal news reader for crypto news, built to follow China.",
+        epilog="With no COMMAND, sinowire opens the app (the terminal reader).",
     )
     parser.add_argument("--version", action="version", version=f"sinowire {__version__}")
     parser.add_argument("--home", metavar="DIR", help="keep config, data and cache in DIR")
@@ -50,24 +54,24 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     paths = commands.add_parser("paths", help="show where sinowire keeps its files")
-    paths.add_argument("--json", action="store_true")
+    paths.add_argument("--json", action="store_true", help="one JSON object")
 
     feeds = commands.add_parser("feeds", help="list, add, remove, import or export feeds")
     feed_commands = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
     feeds_list = feed_commands.add_parser("list", help="list subscriptions and their state")
     feeds_list.add_argument("--json", action="store_true", help="JSON Lines output")
     add = feed_commands.add_parser("add", help="subscribe to a feed URL")
-    add.add_argument("url")
-    add.add_argument("--title", default="")
+    add.add_argument("url", help="the feed's http(s) URL (RSS or Atom)")
+    add.add_argument("--title", default="", help="name to show instead of the feed's own")
     add.add_argument("--lang", default=None, help="language code, e.g. en or zh")
     remove = feed_commands.add_parser("remove", help="unsubscribe (by URL or id)")
-    remove.add_argument("feed", metavar="URL|ID")
+    remove.add_argument("feed", metavar="URL|ID", help="the feed's URL or its id (feeds list)")
     move = feed_commands.add_parser(
         "move", help="change a feed's URL, keeping its articles and read/starred state")
-    move.add_argument("feed", metavar="URL|ID")
-    move.add_argument("new_url", metavar="NEW_URL")
+    move.add_argument("feed", metavar="URL|ID", help="the feed's URL or its id (feeds list)")
+    move.add_argument("new_url", metavar="NEW_URL", help="where the feed lives now")
     imp = feed_commands.add_parser("import", help="subscribe to the feeds in an OPML file")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, help="an OPML file")
     exp = feed_commands.add_parser("export", help="write subscriptions as OPML 2.0")
     exp.add_argument("file", nargs="?", type=Path, help="output file (default: stdout)")
     check = feed_commands.add_parser(
@@ -83,22 +87,28 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--json", action="store_true", help="JSON Lines: one per feed + summary")
 
     lst = commands.add_parser("list", help="list cached articles, newest first")
-    lst.add_argument("--feed", metavar="URL|ID")
-    lst.add_argument("--search", metavar="Q", default="")
-    lst.add_argument("--unread", action="store_true")
-    lst.add_argument("--starred", action="store_true")
+    lst.add_argument("--feed", metavar="URL|ID", help="only this feed's stories")
+    lst.add_argument("--search", metavar="Q", default="",
+                     help="full-text search of titles and text (EN and 中文); newest first")
+    lst.add_argument("--relevance", action="store_true",
+                     help="with --search: best matches first instead of newest first")
+    lst.add_argument("--unread", action="store_true", help="only unread stories")
+    lst.add_argument("--starred", action="store_true", help="only starred stories")
     lst.add_argument("--china", action="store_true", help="China-related only ("
                      + "+".join(sorted(CHINA_DEFAULT)) + " unless [china] regions says otherwise)")
-    lst.add_argument("--region", action="append", choices=REGIONS, default=[])
-    lst.add_argument("--topic", action="append", choices=TOPICS, default=[],
-                     help="repeatable; any of")
-    lst.add_argument("--entity", metavar="NAME")
-    lst.add_argument("--watch", metavar="NAME", help="a watch from config.toml")
-    lst.add_argument("--limit", type=int, default=50)
-    lst.add_argument("--json", action="store_true", help="JSON Lines output")
+    lst.add_argument("--region", action="append", type=str.upper, choices=REGIONS, default=[],
+                     help="repeatable, any of: %(choices)s (any case)")
+    lst.add_argument("--topic", action="append", type=str.lower, choices=TOPICS, default=[],
+                     metavar="TOPIC",
+                     help="repeatable, any of: %(choices)s (any case)")
+    lst.add_argument("--entity", metavar="NAME", help="only stories mentioning this entity")
+    lst.add_argument("--watch", metavar="NAME", help="only stories matching this watch")
+    lst.add_argument("--limit", type=int, default=50, metavar="N",
+                     help="at most N stories (default %(default)s)")
+    lst.add_argument("--json", action="store_true", help="JSON Lines output, one per story")
 
     article = commands.add_parser("article", help="print one stored story")
-    article.add_argument("id", type=int, metavar="ID")
+    article.add_argument("id", type=int, metavar="ID", help="the story's id (see list)")
     article.add_argument("--full-text", action="store_true",
                          help="fetch and extract the story's page first (re-tags from it)")
     article.add_argument("--json", action="store_true", help="one JSON object")
@@ -106,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("tag", help="tag JSON Lines from stdin (id, title, summary, content)")
     commands.add_parser("retag", help="re-tag the whole cache (after gazetteer/config changes)")
     extract = commands.add_parser("extract", help="print an article page's text as Markdown")
-    extract.add_argument("url")
+    extract.add_argument("url", help="the page's http(s) URL")
     commands.add_parser("config", help="write an example config.toml if there is none")
     register_watches(commands)
     story_cli.add_parsers(commands)
@@ -126,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command not in _NO_STORE:
             _announce_damage(engine, fetching=args.command == "fetch")
         return handler(engine, args)
+    except BrokenPipeError:  # before OSError, which it is
+        return _broken_pipe()
     except NoSuchFeed as exc:
         print(f"sinowire: no such feed: {exc}", file=sys.stderr)
         return 1
@@ -160,6 +172,19 @@ def _announce_damage(engine: Engine, *, fetching: bool) -> None:
         print(f"sinowire: {store.notice}", file=sys.stderr)
 
 
+def _broken_pipe() -> int:
+    """The reader of our output went away (``| head``): stop quietly, as Unix tools do.
+
+    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (in-process tests)
+        pass
+    return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by the pipe
+
+
 class NoSuchFeed(Exception):
     """A feed named on the command line (URL or id) that is not subscribed."""
 
@@ -181,7 +206,7 @@ def cmd_app(engine: Engine, args: argparse.Namespace) -> int:
         notice = f"{notice} · {changed}" if notice else changed
         mark_defaults_told(engine.store)
     if not engine.demo and engine.store.count_articles() == 0 and engine.store.feeds():
-        demo_engine, notice = _first_run(engine)
+        demo_engine, notice = _first_run(engine, args.home)
         if demo_engine is not None:
             engine.close()
             engine = demo_engine
@@ -191,7 +216,7 @@ def cmd_app(engine: Engine, args: argparse.Namespace) -> int:
         engine.close()
 
 
-def _first_run(engine: Engine) -> tuple[Engine | None, str | None]:
+def _first_run(engine: Engine, home: str | None) -> tuple[Engine | None, str | None]:
     """Empty cache: fetch once before the UI; offline, fall back to the demo data."""
     print("sinowire: first run, fetching feeds… (Ctrl-C to skip)", file=sys.stderr)
     quick = engine.with_settings(connect_timeout=4.0, deadline=15.0)
@@ -206,7 +231,7 @@ def _first_run(engine: Engine) -> tuple[Engine | None, str | None]:
     if engine.store.count_articles() > 0:
         return None, None
     reason = "no feed could be reached" if report and report.errors else "no articles yet"
-    demo = open_engine(demo=True)
+    demo = open_engine(home, demo=True)  # the user's [keys] (from this home) still apply
     return demo, f"{reason}: showing the bundled DEMO data. Your cache: {engine.db_path}"
 
 
@@ -345,8 +370,10 @@ def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
     if args.watch:
         rows = watch_rows(engine, args.watch, flt, max(1, args.limit))
     else:
-        rows = store.list_articles(flt, limit=max(1, args.limit))
+        rows = store.list_articles(flt, limit=max(1, args.limit), relevance=args.relevance)
     stories = store.story_of([row.id for row in rows]) if args.json else {}
+    if not args.json:
+        print(LIST_HEADER)
     for row in rows:
         if args.json:
             entities = store.article_entities(row.id)
@@ -355,6 +382,8 @@ def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
                              ensure_ascii=False))
         else:
             print(format_article_line(row))
+    if not args.json:
+        print(LIST_LEGEND)
     return 0
 
 

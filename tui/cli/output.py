@@ -138,9 +138,14 @@ def fit(text: str, width: int) -> str:
     return "".join(out) + " " * (width - used)
 
 
+LIST_HEADER = f"  {'ID':>6} {'PUBLISHED (UTC)':16} {'FEED':18} {'REGION':8} TITLE"
+LIST_LEGEND = "(N = unread, * = starred)"
+
+
 def format_article_line(row: ArticleRow) -> str:
+    """One story under :data:`LIST_HEADER`: mark, id, date with year, feed, region, title."""
     mark = "*" if row.starred else ("N" if not row.read else " ")
-    when = datetime.fromtimestamp(row.published, UTC).strftime("%m-%d %H:%M")
+    when = datetime.fromtimestamp(row.published, UTC).strftime("%Y-%m-%d %H:%M")
     region = ",".join(row.regions) if row.regions else ""
     china = f"[{region}]" if region else ""
     source = fit(clean_line(row.feed_title, 40), 18)

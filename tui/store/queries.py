@@ -94,16 +94,21 @@ def filter_sql(flt: Filter, *, with_search: bool = True,
     return where, params
 
 
-def _list_source(flt: Filter, common_entity: bool = False
+def _list_source(flt: Filter, common_entity: bool = False, relevance: bool = False
                  ) -> tuple[str, str, list[object], str]:
-    """FROM, WHERE, parameters and ORDER BY for the list: FTS-driven when searching."""
+    """FROM, WHERE, parameters and ORDER BY for the list: FTS-driven when searching.
+
+    Search results are newest first like every other list; ``relevance`` ranks them by
+    the index's bm25 instead (best match first, newest first among equals).
+    """
     query = build_query(flt.search) if flt.search.strip() else None
     if query is None:
         where, params = filter_sql(flt, common_entity=common_entity)
         return "articles a", where, params, "a.published DESC, a.id DESC"
     where, params = filter_sql(flt, with_search=False, common_entity=common_entity)
     source = "articles_fts s JOIN articles a ON a.id = s.rowid"
-    return source, f"articles_fts MATCH ? AND {where}", [query, *params], "s.rowid DESC"
+    order = "s.rank, a.published DESC, a.id DESC" if relevance else "a.published DESC, a.id DESC"
+    return source, f"articles_fts MATCH ? AND {where}", [query, *params], order
 
 
 def _row(values: tuple[Any, ...]) -> ArticleRow:
@@ -128,10 +133,11 @@ class QueryMixin:
     db: Database
 
     def list_articles(self, flt: Filter | None = None, *, limit: int = 50,
-                      offset: int = 0) -> list[ArticleRow]:
-        """A page of the list: newest first (by arrival when searching)."""
+                      offset: int = 0, relevance: bool = False) -> list[ArticleRow]:
+        """A page of the list: newest first (``relevance``: best search match first)."""
         flt = flt or Filter()
-        source, where, params, order = _list_source(flt, self._entity_is_common(flt))
+        source, where, params, order = _list_source(flt, self._entity_is_common(flt),
+                                                    relevance)
         rows = self.db.conn.execute(
             f"SELECT {_ROW_COLUMNS} FROM {source} JOIN feeds f ON f.id = a.feed_id "
             f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
@@ -175,8 +181,9 @@ class QueryMixin:
             params = [*params, cap]
         return int(self.db.conn.execute(sql, params).fetchone()[0])
 
-    def article_ids(self, flt: Filter | None = None, *, limit: int = 100_000) -> list[int]:
-        source, where, params, order = _list_source(flt or Filter())
+    def article_ids(self, flt: Filter | None = None, *, limit: int = 100_000,
+                    relevance: bool = False) -> list[int]:
+        source, where, params, order = _list_source(flt or Filter(), relevance=relevance)
         return [
             r[0]
             for r in self.db.conn.execute(

@@ -17,6 +17,7 @@ from typing import Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from tui.engine import Engine
 from tui.store import Store
@@ -64,11 +65,13 @@ class SinowireApp(App[None]):
     def on_mount(self) -> None:
         self.call_after_refresh(self.idle_gc.start)  # full collections wait for idle
         self.set_interval(CHECK_SECONDS, self.idle_gc.tick)
-        known, unknown = keymap(self.settings.keys)
+        known, refused = keymap(self.settings.keys)
+        self.user_keys = known
+        """The remapping in force (what the help screen and the hints show)."""
         self.set_keymap(known)
-        if unknown:
-            self.notify(f"Unknown key binding ids in config [keys]: {', '.join(unknown)}",
-                        severity="warning", markup=False)
+        if refused:
+            self.notify(f"config [keys] refused: {'; '.join(refused)}",
+                        severity="warning", timeout=15, markup=False)
         if self.notice:
             self.notify(self.notice, severity="warning", timeout=12, markup=False)
         screen = self.screen
@@ -85,6 +88,15 @@ class SinowireApp(App[None]):
                 if spec.palette:
                     yield SystemCommand(spec.label, spec.help,
                                         partial(screen.run_action, spec.action))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker's unexpected failure surfaces here, once: they run with
+        ``exit_on_error=False`` so a failed fetch never takes the app down."""
+        if event.state == WorkerState.ERROR:
+            worker = event.worker
+            what = worker.description or worker.name or "background work"
+            self.notify(f"{what} failed: {type(worker.error).__name__}: {worker.error}",
+                        severity="error", markup=False)
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         """Every way out (q, ctrl+q, palette) first tells background work to stop."""

@@ -6,9 +6,11 @@ config.toml maps a binding id to new keys and is applied with ``App.set_keymap``
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from textual.binding import Binding
+from textual.keys import REPLACED_KEYS, Keys, _get_unicode_name_from_key
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,12 @@ SCREEN_KEYS: tuple[KeySpec, ...] = (
     KeySpec("unread_only", "u", "toggle_unread", "Unread", "Show only unread stories"),
     KeySpec("search", "slash", "search", "Search", "Search titles and text (EN and 中文)"),
     KeySpec("entities", "e", "focus_entities", "Entities", "Focus the entity sidebar"),
-    KeySpec("clear_last", "escape", "clear_last", "Back", "Undo the last filter change",
+    KeySpec("clear_last", "escape", "clear_last", "Back",
+            "Leave the box or pane, close the story, else clear the last filter that is on",
             show=False),
+    KeySpec("undo", "z", "undo", "Undo", "Undo the last filter change", show=False),
+    KeySpec("relevance", "b", "toggle_relevance", "Relevance",
+            "Search results: best match first instead of newest first", show=False),
     KeySpec("clear_all", "x", "clear_filters", "Clear", "Clear every filter"),
     KeySpec("toggle_read", "m", "toggle_read", "Read", "Mark the current story read/unread"),
     KeySpec("mark_visible_read", "a", "mark_visible_read", "All read",
@@ -42,6 +48,12 @@ SCREEN_KEYS: tuple[KeySpec, ...] = (
     KeySpec("star", "s", "toggle_star", "Star", "Star or unstar the current story"),
     KeySpec("open_browser", "o", "open_browser", "Browser",
             "Open the current story in the web browser (http/https only)"),
+    KeySpec("copy_link", "y", "copy_link", "Copy link",
+            "Copy the current story's link to the clipboard", show=False),
+    KeySpec("links", "l", "pick_link", "Links",
+            "Pick one of the story's links (its own, its source, its references)"),
+    KeySpec("evidence", "w", "toggle_evidence", "Why China",
+            "Expand or collapse the reader's Why-China evidence", show=False),
     KeySpec("full_text", "f", "full_text", "Full text", "Fetch the full text of the story"),
     KeySpec("refresh", "r", "refresh", "Refresh", "Poll every feed now"),
     KeySpec("next_story", "J", "open_next", "Next", "Open the next story", show=False),
@@ -70,6 +82,9 @@ LIST_KEYS: tuple[KeySpec, ...] = (
     KeySpec("open_article", "enter", "open", "Open", "Open the story in the reader",
             show=False, palette=False),
 )
+PANE_KEYS: tuple[KeySpec, ...] = LIST_KEYS[:2]
+"""j/k (down/up) in the feed pane, the reader and the sidebar too: the same ids, so one
+remap moves them everywhere."""
 FEED_KEYS: tuple[KeySpec, ...] = (
     KeySpec("remove_feed", "delete,D", "remove_feed", "Remove feed",
             "Unsubscribe from the highlighted feed (asks first)", palette=False),
@@ -77,7 +92,17 @@ FEED_KEYS: tuple[KeySpec, ...] = (
 APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("quit", "q", "quit", "Quit", "Quit sinowire", palette=False),
 )
-ALL_KEYS: tuple[KeySpec, ...] = SCREEN_KEYS + LIST_KEYS + FEED_KEYS + APP_KEYS
+DIALOG_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("picker_apply", "a", "apply", "Apply", "Pickers: apply the choice"),
+    KeySpec("picker_clear", "x", "clear", "Clear", "Pickers: clear every choice"),
+    KeySpec("picker_cancel", "escape", "cancel", "Cancel", "Pickers: close, changing nothing"),
+    KeySpec("link_copy", "y", "copy", "Copy", "Link picker: copy the highlighted link"),
+    KeySpec("link_close", "escape", "close", "Close", "Link picker: close"),
+    KeySpec("confirm_yes", "y", "answer(True)", "Yes", "Questions: answer yes"),
+    KeySpec("confirm_no", "n,escape", "answer(False)", "No", "Questions: answer no"),
+)
+"""Keys inside dialogs; they only clash with each other (a dialog hides the screen's)."""
+ALL_KEYS: tuple[KeySpec, ...] = SCREEN_KEYS + LIST_KEYS + FEED_KEYS + APP_KEYS + DIALOG_KEYS
 BY_ID: dict[str, KeySpec] = {spec.id: spec for spec in ALL_KEYS}
 
 
@@ -90,11 +115,67 @@ def bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
     ]
 
 
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+_KEY_NAMES = frozenset(k.value for k in Keys) | frozenset(
+    {"space", "enter", "tab", "escape", "backspace", "delete", "insert", "home", "end",
+     "pageup", "pagedown", "up", "down", "left", "right"}
+    | {f"f{n}" for n in range(1, 25)})
+
+
+def valid_key(key: str) -> bool:
+    """Is ``key`` (``"j"``, ``"ctrl+d"``, ``"slash"``) a key a terminal can send?"""
+    *mods, name = key.strip().split("+")
+    if not name or any(m not in MODIFIERS for m in mods) or len(set(mods)) != len(mods):
+        return False
+    if len(name) == 1:
+        return name.isprintable() and not name.isspace()
+    if name in _KEY_NAMES:
+        return True
+    unicode_name = _get_unicode_name_from_key(REPLACED_KEYS.get(name, name))
+    try:  # Textual names punctuation by its Unicode name: slash, question_mark…
+        return len(unicodedata.lookup(unicode_name.replace("_", " "))) == 1
+    except KeyError:
+        return False
+
+
+def _groups(spec_id: str) -> tuple[str, ...]:
+    """Which key scope a binding can collide in: each dialog apart from the main screen."""
+    if BY_ID[spec_id] in DIALOG_KEYS:
+        return ("dialog", spec_id.split("_")[0])
+    return ("screen",)
+
+
 def keymap(overrides: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Split ``settings.keys`` into a usable keymap and the ids nobody knows (to report)."""
-    known = {k: v for k, v in overrides.items() if k in BY_ID}
-    unknown = sorted(k for k in overrides if k not in BY_ID)
-    return known, unknown
+    """Check ``settings.keys``: the usable keymap and one line per refused entry.
+
+    Refused: unknown ids, keys no terminal sends, and keys another binding in the same
+    scope already answers to (which would leave one of them unreachable).
+    """
+    problems = [f"unknown binding id {k!r}" for k in sorted(overrides) if k not in BY_ID]
+    known: dict[str, str] = {}
+    for spec_id, keys in overrides.items():
+        if spec_id not in BY_ID:
+            continue
+        names = [k.strip() for k in str(keys).split(",") if k.strip()]
+        bad = [k for k in names if not valid_key(k)]
+        if not names or bad:
+            problems.append(f"{spec_id} = {keys!r}: not a key ({', '.join(bad) or 'empty'})")
+            continue
+        known[spec_id] = ",".join(names)
+    # Clashes: checked against the keys everything else will really have.
+    for spec_id in list(known):
+        taken = {
+            key: other.id for other in ALL_KEYS
+            if other.id != spec_id and _groups(other.id) == _groups(spec_id)
+            for key in effective_keys(other, known).split(",")
+        }
+        clash = [(k, taken[k]) for k in known[spec_id].split(",") if k in taken]
+        if clash:
+            key, other = clash[0]
+            problems.append(f"{spec_id} = {known[spec_id]!r}: {key} is already "
+                            f"{BY_ID[other].label} ({other}); kept {BY_ID[spec_id].keys}")
+            del known[spec_id]
+    return known, problems
 
 
 _DISPLAY = {

@@ -15,10 +15,43 @@ from textual.content import Content
 from tui.models import Filter
 from tui.store import Store
 from tui.text import clean_line, safe_url
+from tui.ui.keys import BY_ID, display_keys
 
 if TYPE_CHECKING:
     from tui.ui.widgets.article_list import ArticleList
     from tui.ui.widgets.reader import Reader
+
+
+BROWSER_FAILED = "No browser could be started for {url}. Press {key} to copy the link."
+
+
+def open_link(widget: Any, url: str) -> bool:
+    """Open ``url`` (already checked to be http/https) and say what really happened.
+
+    ``webbrowser.open`` returns False when no browser could be started (a server, a bare
+    container): then say so and offer the copy key instead of claiming success.
+    """
+    # webbrowser passes the URL as one argv element to the browser; no shell involved.
+    try:
+        opened = webbrowser.open(url)
+    except Exception:  # a broken browser setting must not take the app down
+        opened = False
+    shown = clean_line(url, 100)
+    if opened:
+        widget.notify(f"Opened {shown} in the browser", markup=False)
+    else:
+        keys = getattr(widget.app, "user_keys", {})
+        key = display_keys(keys.get("copy_link", BY_ID["copy_link"].keys).split(",")[0])
+        widget.notify(BROWSER_FAILED.format(url=shown, key=key), severity="warning",
+                      timeout=10, markup=False)
+    return opened
+
+
+def copy_link(widget: Any, url: str) -> None:
+    """Copy through the terminal (OSC 52, which Textual sends): works over ssh too."""
+    widget.app.copy_to_clipboard(url)
+    widget.notify(f"Copied {clean_line(url, 100)} (if your terminal allows the clipboard)",
+                  markup=False)
 
 
 class ArticleActionsMixin:
@@ -87,9 +120,37 @@ class ArticleActionsMixin:
             self.notify(f"Not opening {clean_line(row.url or 'an empty link', 100)}: only "
                         "http(s) links are opened.", severity="warning", markup=False)
             return
-        # webbrowser passes the URL as one argv element to the browser; no shell involved.
-        webbrowser.open(url)
-        self.notify(f"Opened {clean_line(url, 100)}", markup=False)
+        open_link(self, url)
+
+    def action_copy_link(self) -> None:
+        row = self.articles.current_row
+        if row is None or not row.url:
+            self.notify("This story has no link to copy.")
+            return
+        copy_link(self, row.url)
+
+    def action_pick_link(self) -> None:
+        from tui.ui.screens.links import LinkPicker, story_links  # loads when first used
+
+        row = self.articles.current_row
+        if self.open_id is not None:
+            detail = self.store.article(self.open_id)
+        else:
+            detail = self.store.article(row.id) if row is not None else None
+        if detail is None:
+            return
+        feed = self.store.feed(detail.row.feed_id)
+        links = story_links(detail, feed)
+        if not links:
+            self.notify("This story has no links.")
+            return
+        self.app.push_screen(LinkPicker(links, getattr(self.app, "user_keys", {})))
+
+    def action_toggle_evidence(self) -> None:
+        if self.open_id is None:
+            self.notify("Open a story first (enter): w shows or folds its Why-China evidence.")
+            return
+        self.reader.toggle_evidence()
 
     def action_full_text(self) -> None:
         if self.open_id is None:

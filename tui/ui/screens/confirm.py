@@ -6,20 +6,20 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.ui.keys import DIALOG_KEYS, bindings
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with True (y / the confirm button) or False (n / esc / cancel)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm_yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        tuple(s for s in DIALOG_KEYS if s.id.startswith("confirm_")))
 
     def __init__(self, question: Content, confirm_label: str = "Yes") -> None:
         super().__init__()

@@ -18,6 +18,9 @@ from tui.ui.widgets.feed_list import FeedList
 from tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from tui.ui.filter_state import FilterState
+
+if TYPE_CHECKING:
     from tui.ui.widgets.reader import Reader
 
 
@@ -27,7 +30,7 @@ class FeedActionsMixin:
     store: Store
     demo: bool
     flt: Filter
-    history: list[Filter]
+    filters: FilterState
     open_id: int | None
     reader: Reader
     app: Any
@@ -57,6 +60,11 @@ class FeedActionsMixin:
         status.feed = event.feed
         status.render_status()
 
+    def action_remove_feed(self) -> None:
+        """D pressed outside the feed pane (the pane's own binding handles it there)."""
+        self.notify("D removes the feed highlighted in the feed pane: go there with "
+                    "shift+tab (or [ to show it), highlight a feed, then press D.")
+
     def on_feed_list_remove_requested(self, event: FeedList.RemoveRequested) -> None:
         feed = event.feed
         question = Content.assemble(
@@ -74,7 +82,7 @@ class FeedActionsMixin:
     def _remove(self, feed: Feed) -> None:
         self.store.remove_feed(feed.id)
         self.query_one("#status", StatusLine).feed = None
-        self.history = [f for f in self.history if f.feed_id != feed.id]
+        self.filters.history = [f for f in self.filters.history if f.feed_id != feed.id]
         if self.flt.feed_id == feed.id:
             self.apply_filter(replace(self.flt, feed_id=None), push=False)
         if self.open_id is not None and self.store.article_row(self.open_id) is None:

@@ -11,7 +11,15 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.ui.keys import APP_KEYS, FEED_KEYS, LIST_KEYS, SCREEN_KEYS, KeySpec, display_keys
+from tui.ui.keys import (
+    APP_KEYS,
+    DIALOG_KEYS,
+    FEED_KEYS,
+    LIST_KEYS,
+    SCREEN_KEYS,
+    KeySpec,
+    display_keys,
+)
 
 EXTRA = (
     ("tab / shift+tab", "Move between panes (feeds, list, reader, entities)"),
@@ -21,12 +29,13 @@ EXTRA = (
 
 
 def help_text(overrides: dict[str, str]) -> Content:
-    """The key table as Content; ``overrides`` is ``settings.keys`` (id -> keys)."""
+    """The key table as Content; ``overrides`` is the keymap in force (id -> keys)."""
     lines: list[Content] = [Content.styled("sinowire keys", "bold $accent"), Content("")]
     groups: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
         ("Filters and actions", SCREEN_KEYS),
-        ("Article list", LIST_KEYS),
+        ("Article list (down/up also move in the feed pane, reader and sidebar)", LIST_KEYS),
         ("Feed pane", FEED_KEYS),
+        ("Dialogs", DIALOG_KEYS),
         ("App", APP_KEYS),
     )
     for title, specs in groups:
@@ -34,13 +43,13 @@ def help_text(overrides: dict[str, str]) -> Content:
         for spec in specs:
             keys = display_keys(overrides.get(spec.id, spec.keys))
             lines.append(Content.assemble(
-                (f"  {keys:<16}", "bold $text-secondary"), spec.help,
+                (f"  {keys:<12}", "bold $text-secondary"), spec.help,
                 "  ", (f"[{spec.id}]", "$text-muted"),
             ))
         lines.append(Content(""))
     lines.append(Content.styled("Everywhere", "bold"))
     for keys, what in EXTRA:
-        lines.append(Content.assemble((f"  {keys:<16}", "bold $text-secondary"), what))
+        lines.append(Content.assemble((f"  {keys:<12}", "bold $text-secondary"), what))
     lines.append(Content(""))
     lines.append(Content.styled(
         "Remap any key in config.toml under [keys], e.g. china_only = \"C\" (the id is shown "

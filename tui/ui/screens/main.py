@@ -15,8 +15,7 @@ from dataclasses import replace
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
@@ -25,8 +24,9 @@ from tui.engine import Engine
 from tui.models import REGIONS, TOPICS, Entity, Feed, Filter
 from tui.store import Store
 from tui.ui.background import Background
+from tui.ui.filter_state import FilterState
 from tui.ui.format import Clock
-from tui.ui.keys import SCREEN_KEYS, bindings
+from tui.ui.keys import BY_ID, FEED_KEYS, SCREEN_KEYS, bindings
 from tui.ui.messages import ArticleExtracted, Deliver
 from tui.ui.screens.article_actions import ArticleActionsMixin
 from tui.ui.screens.feed_actions import FeedActionsMixin
@@ -35,19 +35,21 @@ from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.entity_sidebar import EntitySidebar
 from tui.ui.widgets.feed_list import FeedList
 from tui.ui.widgets.filter_bar import FilterBar, SearchBox
+from tui.ui.widgets.panes import Panes
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.status_line import StatusLine
-
-NARROW = 110  # below this width the feed pane and the sidebar start hidden
 
 
 class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[None]):
     """Feeds | list over reader | entities, with the filter bar and the status line."""
 
-    BINDINGS = bindings(SCREEN_KEYS)
+    BINDINGS = bindings(SCREEN_KEYS + tuple(replace(k, show=False) for k in FEED_KEYS))
+    """Screen-wide keys; D outside the feed pane says where to use it."""
 
     flt: reactive[Filter] = reactive(Filter, init=False)
     """What the list shows; watch_flt pushes it into the panes."""
+    relevance: reactive[bool] = reactive(False, init=False)
+    """Search results best match first (b) instead of newest first."""
 
     def __init__(self, engine: Engine, store: Store, clock: Clock, *,
                  auto_extract: bool, cancel_event: threading.Event) -> None:
@@ -60,12 +62,11 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.demo = engine.demo
         self.auto_extract = auto_extract
         self.cancel_event = cancel_event
-        self.history: list[Filter] = []
+        self.filters = FilterState()
+        """The filter, its undo stack and which of its fields escape clears next."""
         self.open_id: int | None = None
         self._search_base: Filter | None = None
         self._search_pushed = False
-        self._panes_by_user = False
-        self._sidebar_popped = False
         self._counts: Counts | None = None
         self.background = Background(self.db_path, lambda apply: self.post_message(Deliver(apply)))
         """Reads that can follow the list by a moment (counts, sidebar), off this thread."""
@@ -74,7 +75,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         yield Header()
         yield FilterBar(id="filter-bar")
         yield SearchBox(id="search")
-        with Horizontal(id="panes"):
+        with Panes(id="panes"):
             yield FeedList(id="feeds")
             with Vertical(id="middle"):
                 yield ArticleList(self.store, self.clock, id="articles")
@@ -115,12 +116,6 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
     def on_deliver(self, event: Deliver) -> None:
         event.apply()
 
-    def on_resize(self, event: Resize) -> None:
-        if not self._panes_by_user:
-            wide = event.size.width >= NARROW
-            self.query_one("#feeds").display = wide
-            self.query_one("#entities").display = wide
-
     def data_changed(self) -> None:
         """The store changed underneath (poll, extraction): refresh, keeping the cursor."""
         self.articles.reload(keep_id=self.articles.cursor_id)
@@ -146,7 +141,8 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         feed = self.store.feed(flt.feed_id) if flt.feed_id is not None else None
         self.query_one("#filter-bar", FilterBar).show(
             flt, feed.display_title if feed else None, self.articles.count,
-            capped=self.articles.capped)
+            capped=self.articles.capped, relevance=self.relevance,
+            keys=self.user_keys)
 
     def _show_counts(self, counts: Counts) -> None:
         feeds, unread, totals = counts
@@ -176,16 +172,13 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
     # ---- filters -----------------------------------------------------------------
 
     def apply_filter(self, new: Filter, *, push: bool = True) -> None:
-        """Show ``new``; the old filter goes on the undo stack (esc pops it)."""
-        if new == self.flt:
-            return
-        if push:
-            self.history.append(self.flt)
-        self.flt = new
+        """Show ``new``; the old filter goes on the undo stack (undo pops it)."""
+        if self.filters.apply(new, push=push):
+            self.flt = new
 
     def watch_flt(self, flt: Filter) -> None:
         """The filter is the screen's state: every change flows down into the panes."""
-        self.articles.set_filter(flt)
+        self.articles.set_filter(flt, keep_id=self.open_id)
         self.refresh_chrome(counts=False)
         if self._counts is not None:  # the feed pane marks the chosen view
             self.query_one("#feeds", FeedList).show_feeds(*self._counts, self._selected())
@@ -201,23 +194,40 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.apply_filter(Filter())
 
     def action_clear_last(self) -> None:
+        """Escape, as its label says: leave the box or side pane, close the open story,
+        else turn off the newest filter that is on."""
         if self.query_one("#search", SearchBox).has_focus:
             self._close_search(keep=False)
         elif isinstance(self.focused, FeedList | EntitySidebar):
             self._back_to_list()  # esc leaves a side pane first
-        elif self.history:
-            self.flt = self.history.pop()
         elif self.open_id is not None:
             self.open_id = None
             self.reader.show(None)
+            self.articles.focus()
             self.refresh_chrome(counts=False)
+        elif self.filters.clear_last() is not None:
+            self.flt = self.filters.current
+
+    def action_undo(self) -> None:
+        if self.filters.undo():
+            self.flt = self.filters.current
+        else:
+            self.notify("Nothing to undo.")
+
+    def action_toggle_relevance(self) -> None:
+        self.relevance = not self.relevance
+        self.articles.set_filter(self.flt, keep_id=self.open_id, relevance=self.relevance)
+        self._show_filter_bar()
+        if not self.flt.search.strip():
+            order = "best match first" if self.relevance else "newest first"
+            self.notify(f"Searches will list {order}.")
 
     def action_pick_topics(self) -> None:
         from tui.ui.screens.topics import PickerScreen  # dialogs load when first used
 
         names = list(TOPICS) + sorted(t for t in self.settings.user_topics if t not in TOPICS)
         picker = PickerScreen("Topics (any of)", names, self.flt.topics,
-                              apply_key=self._key_for("topics"))
+                              apply_key=self._key_for("topics"), keys=self.user_keys)
         self.app.push_screen(
             picker, lambda chosen: self._picked("topics", chosen))
         flt = self.flt  # the counts (a scan of the filtered list) follow the open picker
@@ -228,17 +238,21 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         from tui.ui.screens.topics import PickerScreen
 
         picker = PickerScreen("Regions (any of; TW is never folded into China)", list(REGIONS),
-                              self.flt.regions, apply_key=self._key_for("regions"))
+                              self.flt.regions, apply_key=self._key_for("regions"),
+                              keys=self.user_keys)
         self.app.push_screen(picker, lambda chosen: self._picked("regions", chosen))
         flt = self.flt
         self.background.submit("picker", lambda store: {
             r: store.count_articles(replace(flt, regions=frozenset({r}))) for r in REGIONS
         }, picker.show_counts)
 
-    def _key_for(self, binding_id: str) -> str:
-        from tui.ui.keys import BY_ID
+    @property
+    def user_keys(self) -> dict[str, str]:
+        """The remapping in force (checked by the app; refused entries left out)."""
+        return dict(getattr(self.app, "user_keys", {}))
 
-        return self.settings.keys.get(binding_id, BY_ID[binding_id].keys).split(",")[0]
+    def _key_for(self, binding_id: str) -> str:
+        return self.user_keys.get(binding_id, BY_ID[binding_id].keys).split(",")[0]
 
     def _picked(self, field: str, chosen: frozenset[str] | None) -> None:
         if chosen is not None:
@@ -300,11 +314,10 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     def _close_search(self, *, keep: bool) -> None:
         box = self.query_one("#search", SearchBox)
-        base = self._search_base
         self._search_base = None
         box.remove_class("-active")
-        if not keep and base is not None and self.flt.search != base.search:
-            self.apply_filter(replace(self.flt, search=base.search))
+        if not keep and self.flt.search:  # "esc to clear" clears, it does not restore
+            self.apply_filter(replace(self.flt, search=""), push=not self._search_pushed)
         self.articles.focus()
 
     # ---- the open article ----------------------------------------------------------
@@ -352,32 +365,23 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.start_poll(force=True)
 
     def action_focus_entities(self) -> None:
-        sidebar = self.query_one("#entities", EntitySidebar)
-        # On a narrow terminal the sidebar pops up for the pick and hides again after.
-        self._sidebar_popped = not sidebar.display
-        sidebar.display = True
-        sidebar.focus()
+        self.query_one(Panes).pop_sidebar()  # on a narrow terminal: for this pick only
+        self.query_one("#entities", EntitySidebar).focus()
 
     def _back_to_list(self) -> None:
-        if self._sidebar_popped:
-            self._sidebar_popped = False
-            self.query_one("#entities").display = False
+        self.query_one(Panes).restore()
         self.articles.focus()
 
     def action_toggle_feeds(self) -> None:
-        self._panes_by_user = True
-        feeds = self.query_one("#feeds")
-        feeds.display = not feeds.display
+        self.query_one(Panes).toggle("feeds")
 
     def action_toggle_sidebar(self) -> None:
-        self._panes_by_user = True
-        sidebar = self.query_one("#entities")
-        sidebar.display = not sidebar.display
+        self.query_one(Panes).toggle("entities")
 
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.settings.keys))
+        self.app.push_screen(HelpScreen(self.user_keys))
 
 
 

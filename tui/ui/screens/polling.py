@@ -53,10 +53,16 @@ class PollingMixin:
             return False
         self.polling = True
         self._poll_done = 0
+        self._poll_quiet = quiet
+        if not quiet:
+            count = len(feeds) if feeds is not None else len(self.store.feeds())  # type: ignore[attr-defined]
+            self.notify(f"Polling {count} feed{'' if count == 1 else 's'}…",  # type: ignore[attr-defined]
+                        timeout=3)
         self._poll(force, feeds)
         return True
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False,
+          description="Polling feeds")
     def _poll(self, force: bool, feeds: list[Feed] | None) -> None:
         post = self.post_message  # type: ignore[attr-defined]
         engine = self.engine
@@ -109,5 +115,19 @@ class PollingMixin:
             status.last_poll = int(self.clock())
         if event.error:
             self.notify(event.error, severity="error", markup=False)  # type: ignore[attr-defined]
+        elif event.report is not None and not getattr(self, "_poll_quiet", False):
+            self.notify(poll_summary(event.report),  # type: ignore[attr-defined]
+                        severity="warning" if event.report.errors else "information")
         self.data_changed()
+
+
+def poll_summary(report: UpdateReport) -> str:
+    """``12 new · 2 feeds failing`` (or ``nothing new``): the result of one poll."""
+    parts = [f"{report.new} new" if report.new else "nothing new"]
+    if report.errors:
+        s = "" if report.errors == 1 else "s"
+        parts.append(f"{report.errors} feed{s} failing (marked ! in the feed pane)")
+    if report.cancelled:
+        parts.append("stopped early")
+    return "Polled: " + " · ".join(parts)
 

@@ -10,26 +10,27 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from tui.ui.keys import BY_ID, DIALOG_KEYS, bindings, display_keys
+
 
 class PickerScreen(ModalScreen[frozenset[str] | None]):
     """Dismisses with the chosen values (apply) or None (cancel)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="picker_cancel"),
-        Binding("a", "apply", "Apply", id="picker_apply"),
-        Binding("x", "clear", "Clear", id="picker_clear"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        tuple(s for s in DIALOG_KEYS if s.id.startswith("picker_")))
 
     def __init__(self, title: str, values: list[str], chosen: frozenset[str],
-                 apply_key: str = "", counts: dict[str, int] | None = None) -> None:
+                 apply_key: str = "", counts: dict[str, int] | None = None,
+                 keys: dict[str, str] | None = None) -> None:
         super().__init__()
+        self._keys = keys or {}
         self._title = title
         self._values = values
         self._counts = counts
@@ -44,12 +45,18 @@ class PickerScreen(ModalScreen[frozenset[str] | None]):
                   for value in self._values],
                 id="choices",
             )
-            yield Static(Content.styled(
-                "space/enter toggle · a apply · x clear · esc cancel", "$text-muted"))
+            yield Static(Content.styled(self._hint(), "$text-muted"), classes="picker-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="primary", id="apply")
                 yield Button("Clear", id="clear")
                 yield Button("Cancel", id="cancel")
+
+    def _hint(self) -> str:
+        def key(spec_id: str) -> str:
+            return display_keys(self._keys.get(spec_id, BY_ID[spec_id].keys))
+
+        return (f"space/enter toggle · {key('picker_apply')} apply · "
+                f"{key('picker_clear')} clear · {key('picker_cancel')} cancel")
 
     def _prompt(self, value: str) -> Content:
         count = "…" if self._counts is None else str(self._counts.get(value, 0))
@@ -64,7 +71,14 @@ class PickerScreen(ModalScreen[frozenset[str] | None]):
         for index, value in enumerate(self._values):
             choices.replace_option_prompt_at_index(index, self._prompt(value))
 
+    def on_resize(self) -> None:
+        """Fit any terminal: the list gives way (it scrolls), the keys and buttons stay."""
+        chrome = 12  # border, padding, title, hint and buttons
+        self.query_one("#choices").styles.max_height = max(3, int(self.size.height * 0.9)
+                                                           - chrome)
+
     def on_mount(self) -> None:
+        self.on_resize()
         choices = self.query_one("#choices", SelectionList)
         choices.focus()
         if choices.option_count:

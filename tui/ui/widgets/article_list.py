@@ -29,13 +29,43 @@ from tui.store import Store
 from tui.text import clean_line
 from tui.ui.format import Clock, region_marker, relative_time
 from tui.ui.keys import LIST_KEYS, bindings
+from tui.ui.pager import CACHED_PAGES, PAGE_SIZE, SEARCH_CAP, Pager
 
-PAGE_SIZE = 100
+__all__ = ["CACHED_PAGES", "PAGE_SIZE", "SEARCH_CAP", "ArticleList"]
+
 CACHED_STRIPS = 400  # rendered rows kept: scrolling and toggling a filter back reuse them
-SEARCH_CAP = 5_000
-CACHED_PAGES = 12
 SOURCE_WIDTH = 14
 MAX_CHIPS = 3
+
+
+def source_width(width: int) -> int:
+    """The feed name's column: wider on wide lists, never more than a sixth."""
+    if width < 80:
+        return 10
+    return max(SOURCE_WIDTH, min(22, width // 6))
+
+
+def chip_labels(topics: tuple[str, ...], filtered: frozenset[str], title_len: int,
+                room: int) -> list[str]:
+    """Topic chips that fit beside the whole title: the filtered-by topics first, then
+    the rest, and ``+N`` for those that do not fit (never silently dropped)."""
+    ordered = [t for t in topics if t in filtered] + [t for t in topics if t not in filtered]
+    if not ordered:
+        return []
+    # The title gets the width; chips get what is left (a filtered topic always shows).
+    free = room - min(title_len, max(20, room - 12))
+    shown: list[str] = []
+    for index, topic in enumerate(ordered):
+        rest = len(ordered) - index - 1
+        more = len(f" +{rest}") if rest else 0
+        if sum(len(c) + 1 for c in shown) + len(topic) + 1 + more > free and not (
+                not shown and topic in filtered):
+            break
+        shown.append(topic)
+        if len(shown) == MAX_CHIPS:
+            break
+    hidden = len(ordered) - len(shown)
+    return shown + ([f"+{hidden}"] if hidden else [])
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -84,84 +114,78 @@ class ArticleList(ScrollView, can_focus=True):
 
     def __init__(self, store: Store, clock: Clock, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._store = store
         self._clock = clock
-        self._filter = Filter()
-        self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
-        self.count = 0
-        self.capped = False
-        """True when ``count`` is a cap (more stories match): the header says "5,000+"."""
-        self._cap: int | None = SEARCH_CAP
-        self._counted: tuple[Filter, int, bool] | None = None
+        self.pager = Pager(store)
+        """The rows, their cached pages and the count: the list's Textual-free model."""
         self.cursor = 0
         self.cursor_id: int | None = None
         """The article under the cursor, remembered: rows may shift under a live poll."""
         self._strips: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
 
-    # ---- data ----------------------------------------------------------------------
+    # ---- data (the pager's) ----------------------------------------------------------
 
     @property
     def filter(self) -> Filter:
-        return self._filter
+        return self.pager.filter
 
-    def set_filter(self, flt: Filter) -> None:
-        """Show another filter, staying on the current article if it is still listed."""
-        changed = flt != self._filter
-        if changed:
-            self._cap = SEARCH_CAP
-        self._filter = flt
-        if changed and flt.search.strip():
-            self._show_search()
-        else:
+    @property
+    def _filter(self) -> Filter:
+        return self.pager.filter
+
+    @property
+    def count(self) -> int:
+        return self.pager.count
+
+    @property
+    def capped(self) -> bool:
+        return self.pager.capped
+
+    @property
+    def relevance(self) -> bool:
+        return self.pager.relevance
+
+    @property
+    def _pages(self) -> OrderedDict[int, list[ArticleRow]]:
+        return self.pager.pages
+
+    def set_filter(self, flt: Filter, *, keep_id: int | None = None,
+                   relevance: bool | None = None) -> None:
+        """Show another filter (or order): the top of the list, cursor on the first row,
+        unless ``keep_id`` (the open story) is still listed, then the cursor stays on it."""
+        if not self.pager.show(flt, relevance):
             self.reload(keep_id=self.cursor_id)
+        elif flt.search.strip():
+            self._show_search(keep_id)
+        else:
+            self.reload(keep_id=keep_id, else_top=True)
 
-    def _show_search(self) -> None:
-        """A new search: results newest first, the cursor on its story only if that is on
-        the first page (each keystroke is a new search: one count and one page, no more)."""
-        self._pages.clear()
-        self._recount()
+    def _show_search(self, keep_id: int | None) -> None:
+        """A new search: the cursor on the open story only if that is on the first page
+        (each keystroke is a new search: one count and one page, no more)."""
+        self.pager.recount()
         self._set_virtual_size()
-        first = self.row_at(0)
-        page = self._pages.get(0, []) if first is not None else []
-        index = next((i for i, row in enumerate(page) if row.id == self.cursor_id), None)
+        index = self.pager.first_page_index(keep_id)
         if index is None:
             self.scroll_to(y=0, animate=False)
         self.move_to(index or 0, announce=index is None)
 
     def precount(self, flt: Filter) -> None:
-        """Count ``flt`` ahead of :meth:`set_filter` (which then reuses it).
+        """Count ``flt`` ahead of :meth:`set_filter`; raises for a search FTS rejects."""
+        self.pager.precount(flt)
 
-        Raises ``sqlite3.OperationalError`` for a search the full-text index rejects, so
-        the search box can say so without a separate validity query.
-        """
-        self._counted = (flt, *self._count(flt, SEARCH_CAP))
-
-    def _count(self, flt: Filter, cap: int | None) -> tuple[int, bool]:
-        """(count, capped): capped only with a search, where counting every match is slow."""
-        if cap is None or not flt.search.strip():
-            return self._store.count_articles(flt), False
-        try:
-            count = self._store.count_articles(flt, cap=cap)  # type: ignore[call-arg]
-        except TypeError:  # a store without capped counts
-            return self._store.count_articles(flt), False
-        return count, count >= cap
-
-    def _recount(self) -> None:
-        counted, self._counted = self._counted, None
-        if counted is not None and counted[0] == self._filter and self._cap == SEARCH_CAP:
-            self.count, self.capped = counted[1], counted[2]
-        else:
-            self.count, self.capped = self._count(self._filter, self._cap)
-
-    def reload(self, keep_id: int | None = None) -> None:
-        """Re-count and drop cached pages; keep the cursor on ``keep_id`` if it is listed."""
+    def reload(self, keep_id: int | None = None, *, else_top: bool = False) -> None:
+        """Re-count and drop cached pages; keep the cursor on ``keep_id`` if it is listed
+        (else on the same row, or with ``else_top`` on the first row, scrolled to the top)."""
         old_cursor = self.cursor
-        self._pages.clear()
-        self._recount()
-        index = self._find(keep_id, old_cursor) if keep_id is not None else None
+        self.pager.recount()
+        index = self.pager.find(keep_id, old_cursor) if keep_id is not None else None
         if index is not None and index >= self.count:  # rows arrived while we looked
-            self._recount()
+            self.pager.recount()
         self._set_virtual_size()
+        if index is None and else_top:
+            self.scroll_to(y=0, animate=False)
+            self.move_to(0, announce=True)
+            return
         height = self.scrollable_content_region.height
         at_top_and_visible = self.scroll_y == 0 and index is not None and index < height
         if index is not None and index != old_cursor and not at_top_and_visible:
@@ -170,52 +194,13 @@ class ArticleList(ScrollView, can_focus=True):
             self.scroll_to(y=max(0, self.scroll_y + index - old_cursor), animate=False)
         self.move_to(old_cursor if index is None else index, announce=index is None)
 
-    def _find(self, article_id: int, hint: int) -> int | None:
-        row = self.row_at(hint)
-        if row is not None and row.id == article_id:
-            return hint
-        # New stories arrive at the top, so the article usually moved down a little.
-        # (A search's ids come from the full-text index: look less far for them.)
-        window = 1000 if self._filter.search.strip() else max(hint + 2000, 5000)
-        ids = self._store.article_ids(self._filter, limit=window)
-        try:
-            index = ids.index(article_id)
-        except ValueError:
-            return None
-        # The poller may have written between these reads: confirm the index against the
-        # pages the list will actually show (loaded now), looking a little either side.
-        self._pages.clear()
-        for offset in range(0, 51):
-            for candidate in (index + offset, index - offset):
-                row = self.row_at(candidate)
-                if row is not None and row.id == article_id:
-                    return candidate
-        return index
-
     def row_at(self, index: int) -> ArticleRow | None:
-        if index < 0 or index >= self.count:
-            return None
-        page_no, offset = divmod(index, PAGE_SIZE)
-        page = self._pages.get(page_no)
-        if page is None:
-            page = self._store.list_articles(
-                self._filter, limit=PAGE_SIZE, offset=page_no * PAGE_SIZE
-            )
-            self._pages[page_no] = page
-            while len(self._pages) > CACHED_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_no)
-        return page[offset] if offset < len(page) else None
+        return self.pager.row_at(index)
 
     def update_row(self, row: ArticleRow) -> None:
         """Replace a cached row (after read/star changes) without re-querying the list."""
-        for page in self._pages.values():
-            for i, cached in enumerate(page):
-                if cached.id == row.id:
-                    page[i] = row
-                    self.refresh()
-                    return
+        if self.pager.update_row(row):
+            self.refresh()
 
     @property
     def current_row(self) -> ArticleRow | None:
@@ -230,7 +215,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def move_to(self, index: int, *, announce: bool = True) -> None:
         before = self.cursor_id
-        self.cursor = max(0, min(index, self.count - 1)) if self.count else 0
+        self.cursor = self.pager.clamp(index)
         self.cursor_id = self.current_id
         height = self.scrollable_content_region.height or 1
         if self.cursor < self.scroll_y:
@@ -259,24 +244,17 @@ class ArticleList(ScrollView, can_focus=True):
         self.move_to(0)
 
     def action_last(self) -> None:
-        if self.capped:  # the user asked for the real end: count it all once
-            self._cap = None
-            self._recount()
+        if self.pager.count_all():  # the user asked for the real end: count it all once
             self._set_virtual_size()
             self.post_message(self.Recounted())
         self.move_to(self.count - 1)
 
     def _extend_if_near_end(self) -> None:
         """Within a page of a capped end: count on to four times as far."""
-        if not self.capped or self._cap is None:
-            return
         bottom = max(self.cursor, int(self.scroll_y) + self.scrollable_content_region.height)
-        if bottom < self.count - PAGE_SIZE:
-            return
-        self._cap *= 4
-        self._recount()
-        self._set_virtual_size()
-        self.post_message(self.Recounted())
+        if self.pager.extend(bottom):
+            self._set_virtual_size()
+            self.post_message(self.Recounted())
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -324,7 +302,7 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
         age = relative_time(self._clock(), row.published)
-        key = (row, width, selected, selected and self.has_focus, age)
+        key = (row, width, selected, selected and self.has_focus, age, self._filter.topics)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._strips[key] = self._row_strip(row, width, selected)
@@ -342,7 +320,7 @@ class ArticleList(ScrollView, can_focus=True):
         if self._filter.is_empty():
             message = "  No stories yet. They appear here as feeds are polled (r polls now)."
         else:
-            message = "  No stories match these filters. x clears them, esc undoes the last."
+            message = "  No stories match these filters. esc clears the last, x all, z undoes."
         text = Text(message, style=self.get_component_rich_style("article-list--dim",
                                                                  partial=True))
         return self._strip(text, width, self.rich_style)
@@ -364,18 +342,14 @@ class ArticleList(ScrollView, can_focus=True):
                     style("article-list--dim"))
         line.append(region_marker(row.regions).ljust(5) + " ", style("article-list--region"))
         source = Text(clean_line(row.feed_title, 80), style=style("article-list--dim"))
-        source.truncate(SOURCE_WIDTH if width >= 80 else 10, overflow="ellipsis", pad=True)
+        source.truncate(source_width(width), overflow="ellipsis", pad=True)
         line.append_text(source)
         line.append(" ")
         title = Text(clean_line(row.title, 300))
-        # Topic chips give way to the title: drop them until the title has room.
-        wanted = min(title.cell_len, 40)
-        topics = list(row.topics[:MAX_CHIPS])
-        while topics and width - line.cell_len - sum(len(t) + 1 for t in topics) < wanted:
-            topics.pop()
         chips = Text(no_wrap=True, end="")
-        for topic in topics:
-            chips.append(" " + topic, style("article-list--chip"))
+        for chip in chip_labels(row.topics, self._filter.topics, title.cell_len,
+                                width - line.cell_len):
+            chips.append(" " + chip, style("article-list--chip"))
         title_width = max(1, width - line.cell_len - chips.cell_len)
         title.truncate(title_width, overflow="ellipsis", pad=True)
         line.append_text(title)

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from tui.models import ENTITY_TYPES, Entity
 from tui.text import clean_line
+from tui.ui.keys import PANE_KEYS, bindings
 from tui.ui.widgets.options import Shape, update_options
 
 TYPE_LABELS = {
@@ -29,6 +30,8 @@ TYPE_LABELS = {
 
 class EntitySidebar(OptionList):
     """Entities grouped by type with counts; enter or click filters the list by one."""
+
+    BINDINGS = bindings(PANE_KEYS)
 
     @dataclass
     class Chosen(Message):
@@ -73,6 +76,11 @@ class EntitySidebar(OptionList):
         if not options:
             options.append(Option(Content.styled("no entities", "$text-muted"), disabled=True))
         self._shape = update_options(self, options, self._shape)
+
+    def on_focus(self) -> None:
+        """A pane that gets focus shows where enter would act: highlight a row."""
+        if self.highlighted is None:
+            self.action_first()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -17,16 +17,21 @@ from textual.widgets.option_list import Option
 
 from tui.models import Feed
 from tui.text import clean_line
-from tui.ui.keys import FEED_KEYS, bindings
+from tui.ui.keys import FEED_KEYS, PANE_KEYS, bindings
 from tui.ui.widgets.options import Shape, update_options
 
 VIRTUAL = (("all", "All"), ("unread", "Unread"), ("china", "China"), ("starred", "Starred"))
 
 
+def failure_reason(error: str) -> str:
+    """A failing feed's reason, short enough for the pane (the status line has it all)."""
+    return clean_line(error, 40)
+
+
 class FeedList(OptionList):
     """Feed pane; posts Chosen (a virtual feed key or a feed id) and Highlighted."""
 
-    BINDINGS = bindings(FEED_KEYS)
+    BINDINGS = bindings(FEED_KEYS + PANE_KEYS)
 
     @dataclass
     class Chosen(Message):
@@ -50,6 +55,7 @@ class FeedList(OptionList):
         self._feeds: list[Feed] = []
         self._shown: tuple[object, ...] | None = None
         self._shape: Shape | None = None
+        self._selected = "all"
 
     def show_feeds(self, feeds: list[Feed], unread: dict[int, int], totals: dict[str, int],
                    selected: str) -> None:
@@ -59,6 +65,7 @@ class FeedList(OptionList):
             return
         self._shown = shown
         self._feeds = feeds
+        self._selected = selected
         keep = self.highlighted
         options: list[Option | None] = []
         for key, label in VIRTUAL:
@@ -67,11 +74,13 @@ class FeedList(OptionList):
         options.append(None)
         for feed in feeds:
             count = unread.get(feed.id, 0)
-            options.append(
-                Option(self._prompt(clean_line(feed.display_title, 60), count,
-                                    bool(feed.last_error), selected == f"feed-{feed.id}"),
-                       id=f"feed-{feed.id}")
-            )
+            prompt = self._prompt(clean_line(feed.display_title, 60), count,
+                                  bool(feed.last_error), selected == f"feed-{feed.id}")
+            if feed.last_error:  # explained where it is seen: a second, dimmed line
+                prompt = Content.assemble(prompt, "\n",
+                                          ("      " + failure_reason(feed.last_error),
+                                           "$text-error 70%"))
+            options.append(Option(prompt, id=f"feed-{feed.id}"))
         shape = self._shape
         self._shape = update_options(self, options, shape)
         if self._shape != shape and keep is not None and keep < self.option_count:
@@ -95,6 +104,14 @@ class FeedList(OptionList):
     def highlighted_feed(self) -> Feed | None:
         option = self.highlighted_option
         return self.feed_for(option.id if option else None)
+
+    def on_focus(self) -> None:
+        """A pane that gets focus shows where enter would act: highlight a row."""
+        if self.highlighted is None:
+            try:  # the view the list shows, else the top
+                self.highlighted = self.get_option_index(self._selected)
+            except Exception:
+                self.action_first()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -10,11 +10,16 @@ from textual.widgets import Input, Static
 
 from tui.models import Filter
 from tui.text import clean_line
+from tui.ui.keys import BY_ID, display_keys
 
 
 def describe(flt: Filter, feed_title: str | None, count: int, *,
-             capped: bool = False) -> Content:
+             capped: bool = False, relevance: bool = False,
+             keys: dict[str, str] | None = None) -> Content:
     """One line: ``China · topics: mining · search: "…" · entity: Bitmain · unread``."""
+    def key(spec_id: str) -> str:
+        return display_keys((keys or {}).get(spec_id, BY_ID[spec_id].keys).split(",")[0])
+
     parts: list[Content] = []
     if feed_title is not None:
         parts.append(Content.assemble(("feed: ", "$text-muted"), clean_line(feed_title, 60)))
@@ -27,8 +32,12 @@ def describe(flt: Filter, feed_title: str | None, count: int, *,
         parts.append(Content.assemble(("topics: ", "$text-muted"),
                                       (", ".join(sorted(flt.topics)), "$text-secondary")))
     if flt.search.strip():
+        order = "best match first" if relevance else "newest first"
+        other = "newest" if relevance else "relevance"
         parts.append(Content.assemble(("search: ", "$text-muted"),
-                                      (f"“{clean_line(flt.search, 60)}”", "bold")))
+                                      (f"“{clean_line(flt.search, 60)}”", "bold"),
+                                      (f" {order} ({key('relevance')}: {other})",
+                                       "$text-muted")))
     if flt.entity:
         parts.append(Content.assemble(("entity: ", "$text-muted"),
                                       (clean_line(flt.entity, 60), "bold $accent")))
@@ -40,7 +49,8 @@ def describe(flt: Filter, feed_title: str | None, count: int, *,
         " All stories ", "reverse $text-muted")
     body = Content(" · ").join(parts)
     stories = f"{count:,}{'+' if capped else ''} stor{'y' if count == 1 else 'ies'}"
-    hint = "(esc undo · x clear)" if parts else ""
+    hint = (f"({key('clear_last')} clears the last · {key('undo')} undo · "
+            f"{key('clear_all')} clears all)") if parts else ""
     return Content.assemble(label, " ", body, "  ", (stories, "$text-muted"), "  ",
                             (hint, "$text-muted"))
 
@@ -51,11 +61,13 @@ class FilterBar(Static):
     _shown: tuple[object, ...] | None = None
 
     def show(self, flt: Filter, feed_title: str | None, count: int, *,
-             capped: bool = False) -> None:
-        shown = (flt, feed_title, count, capped)
+             capped: bool = False, relevance: bool = False,
+             keys: dict[str, str] | None = None) -> None:
+        shown = (flt, feed_title, count, capped, relevance, tuple(sorted((keys or {}).items())))
         if shown != self._shown:  # one line, fixed height: a repaint, never a layout
             self._shown = shown
-            self.update(describe(flt, feed_title, count, capped=capped), layout=False)
+            self.update(describe(flt, feed_title, count, capped=capped, relevance=relevance,
+                                 keys=keys), layout=False)
 
 
 class SearchBox(Input):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 
+from rich.cells import cell_len, set_cell_size
 from textual import work
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -18,16 +19,20 @@ from tui.engine import Engine
 from tui.models import ArticleDetail, Evidence
 from tui.text import clean_line, clean_text, safe_url
 from tui.ui.format import Clock, region_marker, relative_time, timestamp
+from tui.ui.keys import PANE_KEYS, bindings
 from tui.ui.messages import ArticleExtracted
+from tui.ui.references import split_references
 from tui.ui.threads import Abandoned, run_abandonable
 
 # A feed body shorter than this is "only a summary": fetch the page automatically.
 SHORT_BODY = 600
 
 EMPTY_HINT = Content.assemble(
-    ("\n  No story open.\n\n", "bold"),
-    ("  enter opens the highlighted story · f fetches its full text · o opens it in the\n"
-     "  browser · ? lists every key\n", "$text-muted"),
+    ("\nNo story open.\n\n", "bold"),
+    ("enter  opens the highlighted story\n"
+     "f      fetches its full text\n"
+     "o      opens it in the browser · l picks a link\n"
+     "?      lists every key\n", "$text-muted"),
 )
 
 
@@ -68,9 +73,11 @@ def why_topic(terms: tuple[tuple[str, str], ...], limit: int = 6) -> str:
 
 
 def render_body(text: str) -> Content:
-    """Markdown-ish plain text (``# `` headings, ``- `` lists) as styled, inert Content."""
+    """Markdown-ish plain text (``# `` headings, ``- `` lists) as styled, inert Content;
+    a trailing reference list (``[3]: https://…``) is shown dimmed under "Links"."""
     parts: list[Content] = []
-    for raw in clean_text(text).split("\n"):
+    body, refs = split_references(clean_text(text))
+    for raw in body.split("\n"):
         line = raw.rstrip()
         if line.startswith("#"):
             heading = line.lstrip("#").strip()
@@ -81,11 +88,17 @@ def render_body(text: str) -> Content:
             parts.append(Content.styled(line, "italic $text-muted"))
         else:
             parts.append(Content(line))
+    if refs:
+        parts += [Content(""), Content.styled("Links (l opens one)", "bold $text-muted")]
+        parts += [Content.styled(f"[{r.number}] {clean_line(r.url, 300)}", "$text-muted")
+                  for r in refs]
     return Content("\n").join(parts)
 
 
-def render_article(detail: ArticleDetail, now: float, status: str | None) -> Content:
-    """The whole reader text for one article."""
+def render_article(detail: ArticleDetail, now: float, status: str | None, *,
+                   evidence_width: int | None = None) -> Content:
+    """The whole reader text for one article; with ``evidence_width`` (small terminals)
+    the link and the Why-China evidence are cut to one line of that width (w expands)."""
     row = detail.row
     muted = "$text-muted"
     meta = [clean_line(row.feed_title, 120)]
@@ -99,7 +112,10 @@ def render_article(detail: ArticleDetail, now: float, status: str | None) -> Con
     ]
     if row.url:
         # Shown, not linked: "o" opens it after checking the scheme.
-        lines.append(Content.assemble(("link: ", muted), clean_line(row.url, 500)))
+        link = clean_line(row.url, 500)
+        if evidence_width is not None and cell_len(link) > evidence_width - 6:
+            link = set_cell_size(link, max(10, evidence_width - 16)) + "… (l, y)"
+        lines.append(Content.assemble(("link: ", muted), link))
     tags: list[str | tuple[str, str]] = []
     if row.topics:
         tags.append(("topics: ", muted))
@@ -115,9 +131,15 @@ def render_article(detail: ArticleDetail, now: float, status: str | None) -> Con
         lines.append(Content.assemble(*tags))
     if detail.evidence:
         label = "Why China: " if row.china else "China mentions (below the threshold): "
+        score = f"  [score {row.china_score:.2f}]"
+        evidence = why_china(detail.evidence)
+        if evidence_width is not None:
+            room = evidence_width - cell_len(label + score)
+            if cell_len(evidence) > room:  # cut by terminal cells: CJK takes two
+                room -= cell_len(" … (w more)")
+                evidence = set_cell_size(evidence, max(10, room)).rstrip() + " … (w more)"
         lines.append(Content.assemble((label, "bold $text-error" if row.china else muted),
-                                      why_china(detail.evidence),
-                                      (f"  [score {row.china_score:.2f}]", muted)))
+                                      evidence, (score, muted)))
     elif row.china:
         lines.append(Content.assemble(("Why China: ", "bold $text-error"), "tagged China"))
     for why in detail.topic_evidence:
@@ -135,6 +157,8 @@ def render_article(detail: ArticleDetail, now: float, status: str | None) -> Con
 class Reader(VerticalScroll, can_focus=True):
     """Shows one ArticleDetail; fetches its full text on request or when only a summary."""
 
+    BINDINGS = bindings(PANE_KEYS)
+
     DEFAULT_CSS = """
     Reader { padding: 0 1; }
     Reader > #reader-text { width: 100%; }
@@ -150,6 +174,9 @@ class Reader(VerticalScroll, can_focus=True):
         self.auto_extract = auto_extract
         self.detail: ArticleDetail | None = None
         self.status: str | None = None
+        self.evidence_open: bool | None = None
+        """The Why-China block in full or cut to one line (w toggles); None: in full
+        when the terminal has room (30+ rows), one line on small ones."""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(EMPTY_HINT, id="reader-text")
@@ -171,7 +198,30 @@ class Reader(VerticalScroll, can_focus=True):
         if self.detail is None:
             text.update(EMPTY_HINT)
         else:
-            text.update(render_article(self.detail, self._clock(), self.status))
+            width = None if self.evidence_shown_open else max(20, self.size.width - 2)
+            text.update(render_article(self.detail, self._clock(), self.status,
+                                       evidence_width=width))
+
+    @property
+    def evidence_shown_open(self) -> bool:
+        if self.evidence_open is None:
+            return self.app.size.height >= 30
+        return self.evidence_open
+
+    def toggle_evidence(self) -> None:
+        self.evidence_open = not self.evidence_shown_open
+        self._refresh_text()
+
+    def on_resize(self) -> None:
+        if self.detail is not None and not self.evidence_shown_open:
+            self._refresh_text()
+
+    def action_cursor_down(self) -> None:
+        """j/k scroll the reader (the same binding ids as the list's)."""
+        self.scroll_down(animate=False)
+
+    def action_cursor_up(self) -> None:
+        self.scroll_up(animate=False)
 
     def fetch_full_text(self) -> bool:
         """Start fetching the open article's page; False (and a reason) if impossible."""
@@ -188,7 +238,8 @@ class Reader(VerticalScroll, can_focus=True):
         self._extract(detail.row.id, url)
         return True
 
-    @work(thread=True, exclusive=True, group="extract", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="extract", exit_on_error=False,
+          description="Fetching the full text")
     def _extract(self, article_id: int, url: str) -> None:
         try:
             error = run_abandonable(lambda: self._fetch_and_cache(article_id, url),

@@ -1,0 +1,165 @@
+"""The article list's model: a filter's rows in cached pages, with a capped count (no Textual).
+
+The list widget is a virtual view: it asks for the rows it paints and the pager fetches
+only the pages they fall in, keeping the newest few. With a search the count is capped
+(a common word matches most of the cache and counting every match costs more than
+showing them): the list is "5,000+" long and the cap grows four times whenever the view
+comes within a page of its end. Finding a story again after the data changed is here too.
+
+It lives in ``tui/ui`` (not the core) because its page size and caps are tuned for a
+screen; it imports no Textual, so it has plain unit tests (tests/ui/test_pager.py).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import OrderedDict
+from typing import Any
+
+from tui.models import ArticleRow, Filter
+
+PAGE_SIZE = 100
+SEARCH_CAP = 5_000
+CACHED_PAGES = 12
+
+
+class Pager:
+    """Rows of one filter (and order) from a Store, a page at a time."""
+
+    def __init__(self, store: Any, *, page_size: int = PAGE_SIZE,
+                 cached_pages: int = CACHED_PAGES, search_cap: int = SEARCH_CAP) -> None:
+        self.store = store
+        self.page_size = page_size
+        self.cached_pages = cached_pages
+        self.search_cap = search_cap
+        self.filter = Filter()
+        self.relevance = False
+        """Search results best match first (else newest first, like every list)."""
+        self.count = 0
+        self.capped = False
+        """True when ``count`` is a cap (more stories match): the header says "5,000+"."""
+        self.cap: int | None = search_cap
+        self.pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
+        self._counted: tuple[Filter, int, bool] | None = None
+
+    def show(self, flt: Filter, relevance: bool | None = None) -> bool:
+        """Switch to ``flt`` (and order); True if that changed what is listed."""
+        changed = flt != self.filter or (relevance is not None and relevance != self.relevance)
+        if relevance is not None:
+            self.relevance = relevance
+        if changed:
+            self.cap = self.search_cap
+            self.filter = flt
+        return changed
+
+    def _order(self) -> dict[str, bool]:
+        """The store's ordering keyword, only when it is not the default (newest first)."""
+        return {"relevance": True} if self.relevance and self.filter.search.strip() else {}
+
+    # ---- counting ------------------------------------------------------------------
+
+    def precount(self, flt: Filter) -> None:
+        """Count ``flt`` ahead of :meth:`show` (the next :meth:`recount` reuses it).
+
+        Raises ``sqlite3.OperationalError`` for a search the full-text index rejects, so
+        the search box can say so without a separate validity query.
+        """
+        self._counted = (flt, *self._count(flt, self.search_cap))
+
+    def _count(self, flt: Filter, cap: int | None) -> tuple[int, bool]:
+        """(count, capped): capped only with a search, where counting every match is slow."""
+        if cap is None or not flt.search.strip():
+            return self.store.count_articles(flt), False
+        try:
+            count = self.store.count_articles(flt, cap=cap)
+        except TypeError:  # a store without capped counts
+            return self.store.count_articles(flt), False
+        return count, count >= cap
+
+    def recount(self) -> None:
+        """Drop the cached pages and count the filter again."""
+        self.pages.clear()
+        counted, self._counted = self._counted, None
+        if counted is not None and counted[0] == self.filter and self.cap == self.search_cap:
+            self.count, self.capped = counted[1], counted[2]
+        else:
+            self.count, self.capped = self._count(self.filter, self.cap)
+
+    def extend(self, bottom: int) -> bool:
+        """Within a page of a capped end (``bottom``: the lowest row in view): count on to
+        four times as far. True if the count grew."""
+        if not self.capped or self.cap is None or bottom < self.count - self.page_size:
+            return False
+        self.cap *= 4
+        self.recount()
+        return True
+
+    def count_all(self) -> bool:
+        """Count every match once (the user asked for the end); True if it was capped."""
+        if not self.capped:
+            return False
+        self.cap = None
+        self.recount()
+        return True
+
+    # ---- rows ----------------------------------------------------------------------
+
+    def clamp(self, index: int) -> int:
+        return max(0, min(index, self.count - 1)) if self.count else 0
+
+    def row_at(self, index: int) -> ArticleRow | None:
+        if index < 0 or index >= self.count:
+            return None
+        page_no, offset = divmod(index, self.page_size)
+        page = self.pages.get(page_no)
+        if page is None:
+            page = self.store.list_articles(self.filter, limit=self.page_size,
+                                            offset=page_no * self.page_size, **self._order())
+            self.pages[page_no] = page
+            while len(self.pages) > self.cached_pages:
+                self.pages.popitem(last=False)
+        else:
+            self.pages.move_to_end(page_no)
+        return page[offset] if offset < len(page) else None
+
+    def first_page_index(self, article_id: int | None) -> int | None:
+        """Where ``article_id`` is on the first page, if it is there (a search's cheap look)."""
+        if article_id is None or self.row_at(0) is None:
+            return None
+        page = self.pages.get(0, [])
+        return next((i for i, row in enumerate(page) if row.id == article_id), None)
+
+    def find(self, article_id: int, hint: int) -> int | None:
+        """The row of ``article_id`` now (``hint``: where it was), or None if not listed."""
+        row = self.row_at(hint)
+        if row is not None and row.id == article_id:
+            return hint
+        # New stories arrive at the top, so the article usually moved down a little.
+        # (A search's ids come from the full-text index: look less far for them.)
+        window = 1000 if self.filter.search.strip() else max(hint + 2000, 5000)
+        try:
+            ids = self.store.article_ids(self.filter, limit=window, **self._order())
+        except sqlite3.OperationalError:
+            return None
+        try:
+            index = ids.index(article_id)
+        except ValueError:
+            return None
+        # The poller may have written between these reads: confirm the index against the
+        # pages the list will actually show (loaded now), looking a little either side.
+        self.pages.clear()
+        for offset in range(0, 51):
+            for candidate in (index + offset, index - offset):
+                row = self.row_at(candidate)
+                if row is not None and row.id == article_id:
+                    return candidate
+        return index
+
+    def update_row(self, row: ArticleRow) -> bool:
+        """Replace a cached row (after read/star changes); True if it was cached."""
+        for page in self.pages.values():
+            for i, cached in enumerate(page):
+                if cached.id == row.id:
+                    page[i] = row
+                    return True
+        return False
