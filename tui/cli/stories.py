@@ -36,22 +36,25 @@ def add_parsers(commands: Any) -> None:
     cluster = commands.add_parser(
         "cluster", help="group JSON Lines from stdin into stories (id, title, summary, "
         "content, published, lang, url) → {id, story}")
-    cluster.add_argument("--window", type=float, default=None, metavar="HOURS")
+    cluster.add_argument("--window", type=float, default=None, metavar="HOURS",
+                         help="reports at most this far apart can be one story (default 72)")
     cluster.add_argument("--explain", action="store_true", help="add why each report joined")
 
     stories = commands.add_parser("stories", help="list stories with their reports")
     _filters(stories, default_since="24h")
-    stories.add_argument("--limit", type=int, default=100)
+    stories.add_argument("--limit", type=int, default=100, help="at most N stories")
     stories.add_argument("--json", action="store_true", help="JSON Lines, one per story")
 
     regroup = commands.add_parser("regroup", help="rebuild every story (after a rule change)")
-    regroup.add_argument("--window", type=float, default=None, metavar="HOURS")
+    regroup.add_argument("--window", type=float, default=None, metavar="HOURS",
+                         help="reports at most this far apart can be one story")
     regroup.add_argument("--keep-signals", action="store_true",
                          help="reuse stored signals (after a change to the scoring rule only)")
 
     brief = commands.add_parser("brief", help="the period's stories as a Markdown or HTML brief")
     _filters(brief, default_since="24h")
-    brief.add_argument("--format", choices=("md", "html"), default="md")
+    brief.add_argument("--format", choices=("md", "html"), default="md",
+                       help="Markdown (default) or one self-contained HTML page")
     brief.add_argument("--output", type=Path, metavar="FILE", help="write here, not stdout")
     brief.add_argument("--lang", choices=("en", "zh"), default="en",
                        help="headline language when a story has both")

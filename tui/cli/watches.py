@@ -28,16 +28,18 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     watches.add_argument("--json", action="store_true", help="JSON Lines output")
     actions = watches.add_subparsers(dest="watches_command", metavar="ACTION")
     add = actions.add_parser("add", help="save a filter as a watch in config.toml")
-    add.add_argument("name")
-    add.add_argument("--china", action="store_true")
-    add.add_argument("--region", action="append", choices=REGIONS, default=[])
+    add.add_argument("name", help="the watch's name, shown in the feed pane")
+    add.add_argument("--china", action="store_true", help="China-related stories only")
+    add.add_argument("--region", action="append", choices=REGIONS, default=[],
+                     help="repeatable, any of: %(choices)s")
     add.add_argument("--topic", action="append", default=[], help="repeatable; any of")
     add.add_argument("--entity", action="append", default=[], help="repeatable; any of")
-    add.add_argument("--search", default="")
-    add.add_argument("--feed", action="append", default=[], metavar="URL")
+    add.add_argument("--search", default="", help='full-text search; "a OR b" for either')
+    add.add_argument("--feed", action="append", default=[], metavar="URL",
+                     help="repeatable: only these feeds")
     add.add_argument("--no-alert", action="store_true", help="a virtual feed only, no alerts")
     remove = actions.add_parser("remove", help="delete a watch from config.toml")
-    remove.add_argument("name")
+    remove.add_argument("name", help="the watch to remove")
 
 
 def cmd_watches(context: Engine, args: argparse.Namespace) -> int:
