@@ -116,3 +116,26 @@ def test_quit_cancels_a_running_poll(sample_db: Path, app_for: AppFactory,
             break
         threading.Event().wait(0.02)
     assert fake_poller.cancelled
+
+
+def test_an_alert_from_a_poll_is_a_toast_with_its_title_as_plain_text(
+        sample_db: Path, app_for: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.alerts.stage import AlertReport
+
+    hostile = "[@click=app.quit]HKMA licenses[/] \x1b[31missuers"
+    alerts = AlertReport(toast_title="sinowire: new story for hong-kong", toast=hostile)
+    monkeypatch.setattr(Engine, "update",
+                        lambda engine, *a, **k: UpdateReport(alerts=alerts))
+
+    async def scenario() -> None:
+        app = app_for(sample_db, poll_on_start=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if any(n.title == alerts.toast_title for n in app._notifications):
+                    break
+            [toast] = [n for n in app._notifications if n.title == alerts.toast_title]
+            assert toast.message == hostile and toast.markup is False
+            assert app.is_running  # the markup in the title did nothing
+
+    run(scenario())

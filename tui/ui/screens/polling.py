@@ -118,6 +118,11 @@ class PollingMixin:
         elif event.report is not None and not getattr(self, "_poll_quiet", False):
             self.notify(poll_summary(event.report),  # type: ignore[attr-defined]
                         severity="warning" if event.report.errors else "information")
+        alerts = event.report.alerts if event.report is not None else None
+        if alerts is not None and alerts.toast:
+            # A story matched an alerting watch: the same batched message as the desktop's.
+            self.notify(alerts.toast, title=alerts.toast_title or "",  # type: ignore[attr-defined]
+                        timeout=15, markup=False)
         self.data_changed()
 
 
