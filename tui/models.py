@@ -91,7 +91,6 @@ class Article:
     published: int | None = None
     updated: int | None = None
     lang: str | None = None
-    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,6 @@ class ParsedFeed:
     site_url: str | None = None
     lang: str | None = None
     articles: tuple[Article, ...] = ()
-    warning: str | None = None
 
 
 @dataclass(frozen=True)

@@ -78,15 +78,11 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
             continue
         if article is not None:
             articles.append(article)
-    warning = None
-    if parsed.get("bozo"):
-        warning = f"feed has errors but was read: {_exception_text(parsed.get('bozo_exception'))}"
     return ParsedFeed(
         title=clean_line(_text_field(feed, "title"), 200),
         site_url=safe_url(feed.get("link"), url),
         lang=feed_lang,
         articles=tuple(articles),
-        warning=warning,
     )
 
 
@@ -294,12 +290,6 @@ def normalise_entry(entry: Any, *, base_url: str, feed_lang: str | None = None) 
         title = clean_line(summary, 120) or "(untitled)"
     guid = _guid(entry, link, title, summary)
     author = clean_line(entry.get("author") if isinstance(entry.get("author"), str) else "", 200)
-    tags = entry.get("tags")
-    categories = tuple(
-        clean_line(tag.get("term"), 60)
-        for tag in (tags[:20] if isinstance(tags, list | tuple) else ())
-        if isinstance(tag, dict) and isinstance(tag.get("term"), str)
-    )
     lang = feed_lang or guess_lang(title + " " + summary[:500])
     return Article(
         guid=guid,
@@ -312,7 +302,6 @@ def normalise_entry(entry: Any, *, base_url: str, feed_lang: str | None = None) 
         published=_timestamp(entry, "published", "updated", "created"),
         updated=_timestamp(entry, "updated"),
         lang=lang,
-        categories=tuple(c for c in categories if c),
     )
 
 
