@@ -304,7 +304,7 @@ def test_retag_rewrites_only_what_changed(store: Store) -> None:
                         now=NOW, next_due=NOW)
     def retag(tags: Tags) -> int:
         return sum(store.write_tags([(article_id, tags) for article_id, _ in items])
-                   for items, _full in store.taggable_batches(4))
+                   for items, _full, _hashes in store.taggable_batches(4))
 
     before = store.db.conn.total_changes
     assert retag(Tags(entities=(Entity("X", "ORG", 1),))) == 0

@@ -259,3 +259,23 @@ def test_update_alerts_once_per_story_for_the_app_poll_and_a_cron_fetch(
     received = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
     assert [r["title"] for r in received] == ["Hong Kong SFC licenses two exchanges"]
     assert received[0]["watch"] == "hong-kong" and "HK" in received[0]["regions"]
+
+
+def test_retag_skips_articles_whose_inputs_and_rules_did_not_change(tmp_path: Path) -> None:
+    from tui.engine import jobs
+
+    with Engine(Settings(), tmp_path / "d.db") as engine:
+        engine.seed_demo()
+        store = engine.store
+        [(items, full_text_ids, hashes)] = list(store.taggable_batches(1000))
+        assert len(hashes) == len(items)  # ingest stored every article's tag hash
+        jobs.init_worker(jobs.TagConfig())
+        assert jobs.tag_batch(items, full_text_ids, hashes) == []  # nothing to re-tag
+        changed = jobs.TagConfig(user_topics=(("watchlist", ("bitcoin",)),))
+        jobs.init_worker(changed)  # a rules change: every hash differs
+        assert len(jobs.tag_batch(items, full_text_ids, hashes)) == len(items)
+        jobs.init_worker(None)
+        assert engine.retag() == len(items)  # counts every article looked at
+        before = store.db.conn.total_changes
+        assert engine.retag() == len(items)
+        assert store.db.conn.total_changes == before  # the second retag wrote nothing

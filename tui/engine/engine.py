@@ -241,18 +241,19 @@ class Engine:
         done = 0
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-            pending: deque[Future[list[tuple[int, Tags]]]] = deque()
+            pending: deque[tuple[int, Future[list[tuple[int, Tags]]]]] = deque()
 
-            def write(future: Future[list[tuple[int, Tags]]]) -> None:
+            def write(job: tuple[int, Future[list[tuple[int, Tags]]]]) -> None:
                 nonlocal done
-                tagged = future.result()
-                store.write_tags(tagged)
-                done += len(tagged)
+                size, future = job
+                store.write_tags(future.result())
+                done += size
                 if on_progress:
                     on_progress(done, total)
 
-            for items, full_text_ids in store.taggable_batches():
-                pending.append(pool.submit(jobs.tag_batch_with, config, items, full_text_ids))
+            for items, full_text_ids, hashes in store.taggable_batches():
+                pending.append((len(items), pool.submit(jobs.tag_batch_with, config, items,
+                                                        full_text_ids, hashes)))
                 if len(pending) >= 2 * count:  # bounded memory on a big cache
                     write(pending.popleft())
             while pending:

@@ -185,9 +185,16 @@ class IngestMixin:
     def write_tags(self, tagged: TagBatch) -> int:
         """Store new tags for articles whose tags changed; returns how many were rewritten."""
         changed = self._changed_tags(tagged)
+        rewritten = {article_id for article_id, _tags in changed}
         with self.db.atomic():
             for article_id, tags in changed:
                 self._store_tags(article_id, tags)
+            # Same tags under new rules: only the hash (and the topic evidence) move on.
+            self.db.conn.executemany(
+                "UPDATE articles SET topic_evidence = ?1, tag_hash = ?2 "
+                "WHERE id = ?3 AND (topic_evidence != ?1 OR tag_hash != ?2)",
+                [(topic_evidence_json(tags), tags.input_hash, article_id)
+                 for article_id, tags in tagged if article_id not in rewritten])
         return len(changed)
 
     def _store_tags(self, article_id: int, tags: Tags) -> None:
@@ -226,17 +233,20 @@ class IngestMixin:
                 changed.append((article_id, tags))
         return changed
 
-    def taggable_batches(self, batch: int = 500) -> Iterator[tuple[ArticleBatch, frozenset[int]]]:
+    def taggable_batches(self, batch: int = 500
+                         ) -> Iterator[tuple[ArticleBatch, frozenset[int], dict[int, str]]]:
         """Every article's taggable text, ``batch`` at a time, in id order.
 
         The content is the extracted full text where there is one (so a retag keeps what
-        full text found), else the feed's text; the second item names the full-text ids.
+        full text found), else the feed's text; the second item names the full-text ids,
+        the third each article's stored ``tag_hash`` (a retag skips those that match).
         """
         last_id = 0
         while True:
             rows = self.db.conn.execute(
                 "SELECT a.id, a.guid, a.title, a.lang, b.summary, "
-                "coalesce(b.extracted_text, b.content_text), b.extracted_text IS NOT NULL "
+                "coalesce(b.extracted_text, b.content_text), b.extracted_text IS NOT NULL, "
+                "a.tag_hash "
                 "FROM articles a LEFT JOIN bodies b ON b.article_id = a.id "
                 "WHERE a.id > ? ORDER BY a.id LIMIT ?",
                 (last_id, batch),
@@ -246,7 +256,8 @@ class IngestMixin:
             yield ([(row[0], Article(guid=row[1], title=row[2], lang=row[3],
                                      summary=row[4] or "", content_text=row[5] or ""))
                     for row in rows],
-                   frozenset(row[0] for row in rows if row[6]))
+                   frozenset(row[0] for row in rows if row[6]),
+                   {row[0]: row[7] for row in rows if row[7]})
             last_id = rows[-1][0]
 
     def count_all(self) -> int:
