@@ -109,26 +109,31 @@ class StoryMixin:
     ) -> tuple[dict[str, int], dict[int, list[tuple[int, int]]]]:
         """(articles per key in the window, story → [(article id, keys shared)]).
 
-        One indexed query for all keys: ``key IN (…)`` with the window on ``published`` is
-        a range scan of ``story_keys`` per key.
+        Two indexed queries for all keys: ``key IN (…)`` with the window on ``published``
+        is a range scan of ``story_keys`` per key. The first only counts (in SQLite, so a
+        key that thousands of reports carry, "bitcoin", costs no Python per report); the
+        second reads the postings of the keys rare enough to block on.
         """
         keys = list(keys)
         counts: dict[str, int] = dict.fromkeys(keys, 0)
         if not keys:
             return counts, {}
-        hits: dict[str, list[int]] = {key: [] for key in keys}
+        span = (published - window, published + window)
         marks = ",".join("?" * len(keys))
-        for key, article_id in self.db.conn.execute(
-            f"SELECT key, article_id FROM story_keys WHERE key IN ({marks}) "
-            "AND published BETWEEN ? AND ?", (*keys, published - window, published + window)
+        for key, count in self.db.conn.execute(
+            f"SELECT key, count(*) FROM story_keys WHERE key IN ({marks}) "
+            "AND published BETWEEN ? AND ? GROUP BY key", (*keys, *span)
         ):
-            hits[key].append(article_id)
+            counts[key] = count
+        rare = [key for key in keys if 0 < counts[key] <= cap]
         shared: dict[int, int] = {}
-        for key, found in hits.items():
-            counts[key] = len(found)
-            if len(found) <= cap:
-                for article_id in found:
-                    shared[article_id] = shared.get(article_id, 0) + 1
+        if rare:
+            marks = ",".join("?" * len(rare))
+            for (article_id,) in self.db.conn.execute(
+                f"SELECT article_id FROM story_keys WHERE key IN ({marks}) "
+                "AND published BETWEEN ? AND ?", (*rare, *span)
+            ):
+                shared[article_id] = shared.get(article_id, 0) + 1
         stories: dict[int, list[tuple[int, int]]] = {}
         for chunk in _chunks(sorted(shared)):
             marks = ",".join("?" * len(chunk))
