@@ -119,7 +119,9 @@ def has_session_bus(env: Mapping[str, str]) -> bool:
     if env.get("DBUS_SESSION_BUS_ADDRESS"):
         return True
     runtime = env.get("XDG_RUNTIME_DIR")
-    return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
+    if not runtime:
+        return False
+    return os.path.exists(os.path.join(runtime, "bus"))
 
 
 @dataclass

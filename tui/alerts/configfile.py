@@ -135,7 +135,8 @@ def delete_watch(path: Path, name: str) -> None:
 
 
 def _as_table(watch: Watch) -> dict[str, Any]:
-    return tomllib.loads(watch_toml(watch))["watch"][0]
+    table: dict[str, Any] = tomllib.loads(watch_toml(watch))["watch"][0]
+    return table
 
 
 def _topics(data: dict[str, Any]) -> tuple[str, ...]:

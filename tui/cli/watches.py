@@ -43,6 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def cmd_watches(context: Engine, args: argparse.Namespace) -> int:
+    assert context.paths is not None
     path = context.paths.config_file
     try:
         if args.watches_command == "add":
@@ -93,6 +94,7 @@ def watch_record(summary: WatchSummary) -> dict[str, Any]:
 
 def watch_rows(context: Engine, name: str, also: Filter, limit: int) -> list[ArticleRow]:
     """``list --watch NAME``: the watch's articles, narrowed by the other list options."""
+    assert context.paths is not None
     watches, _notify = load_watch_config(context.paths.config_file)
     found = next((w for w in watches if w.name.casefold() == name.casefold()), None)
     if found is None:

@@ -188,9 +188,9 @@ class AlertMixin:
             "SELECT watch FROM alerts WHERE story_key = ? ORDER BY id", (story_key,))]
 
     def pending_batch_count(self) -> int:
-        return self.db.conn.execute(
+        return int(self.db.conn.execute(
             "SELECT count(*) FROM alerts WHERE batch_at IS NULL"
-        ).fetchone()[0]
+        ).fetchone()[0])
 
     def record_alert_channel(self, alert_ids: Sequence[int], channel: str,
                              result: str) -> None:
@@ -234,7 +234,7 @@ class AlertMixin:
         sql = f"SELECT 1 FROM articles a WHERE a.read = 0 AND {where}"
         if cap is not None:
             sql += f" LIMIT {int(cap)}"
-        return self.db.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        return int(self.db.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
 
     def watch_last_match(self, filters: Sequence[Filter]) -> int | None:
         """Publication time of the newest article matching the watch."""
@@ -264,7 +264,7 @@ class AlertMixin:
 
     def max_article_id(self) -> int:
         """For callers without a list of new ids: note this before an update…"""
-        return self.db.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+        return int(self.db.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
 
     def article_ids_after(self, article_id: int) -> list[int]:
         """…and these are the articles it stored (ids only grow)."""

@@ -312,7 +312,7 @@ class StoryMixin:
                 out[article_id] = (story_id, size)
         return out
 
-    def _with_reports(self, rows: list[tuple]) -> list[StoryRow]:
+    def _with_reports(self, rows: list[tuple[Any, ...]]) -> list[StoryRow]:
         if not rows:
             return []
         reports: dict[int, list[StoryReport]] = {row[0]: [] for row in rows}

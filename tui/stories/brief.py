@@ -121,7 +121,7 @@ def _story(store: Any, row: Any, lang: str) -> BriefStory:
 
 
 def _topic(row: Any) -> str:
-    counts = Counter(topic for report in row.reports for topic in report.topics)
+    counts: Counter[str] = Counter(topic for report in row.reports for topic in report.topics)
     if not counts:
         return OTHER
     order = {topic: n for n, topic in enumerate(TOPICS)}

@@ -94,7 +94,8 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...], a_empty: int | None = Non
     filled = len(a) - both_empty
     if not filled:
         return 0.0
-    return (sum(map(operator.eq, a, b)) - both_empty) / filled
+    equal: int = sum(map(operator.eq, a, b))  # operator.eq is typed to return Any
+    return (equal - both_empty) / filled
 
 
 def band_keys(sig: tuple[int, ...]) -> list[str]:

@@ -76,11 +76,11 @@ class StoreIndex:
             blob = json.dumps({**evidence.to_json(), "line": evidence.line(),
                                "matched": matched}, ensure_ascii=False)
         self._remember(signals)
-        return self.store.story_assign(
+        return int(self.store.story_assign(
             signals.ref, story, published=signals.published or int(time.time()),
             title=signals.title, lang=signals.lang,
             data=json.dumps(signals.to_json(), ensure_ascii=False),
-            keys=signals.blocking_keys(), evidence=blob, matched=matched)
+            keys=signals.blocking_keys(), evidence=blob, matched=matched))
 
     def merge(self, keep: int, others: Iterable[int]) -> None:
         others = list(others)
@@ -184,7 +184,7 @@ def regroup(
 
 
 def _bulk_rows(index: MemoryIndex, evidence: dict[int, tuple[str | None, int | None]]
-               ) -> tuple[list[tuple], list[tuple], list[tuple[str, int, int]]]:
+               ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[str, int, int]]]:
     stories = []
     members = []
     keys: list[tuple[str, int, int]] = []

@@ -11,7 +11,7 @@ from tui.models import CHINA_DEFAULT, Entity, Tags
 from tui.tagging import govbodies, names, topics, traps, version
 from tui.tagging.china import score_china
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
-from tui.tagging.matcher import ENTITY, Matcher
+from tui.tagging.matcher import ENTITY, Matcher, Span
 from tui.tagging.money import find_money
 from tui.tagging.normalize import (
     BODY_CAP,
@@ -21,7 +21,7 @@ from tui.tagging.normalize import (
     strip_html,
     to_simplified,
 )
-from tui.tagging.resolve import Doc, Resolver
+from tui.tagging.resolve import Doc, Hit, Resolver
 
 DEFAULT_CHINA_REGIONS = CHINA_DEFAULT
 _CASHTAG = re.compile(r"\$([A-Za-z][A-Za-z0-9]{1,9})\b")  # "$" first: the engine skips fast
@@ -158,7 +158,7 @@ class Tagger:
         simp = to_simplified(shown)
         return Doc(shown, simp, lower_aligned(simp), len(title), len(title) + 1)
 
-    def _entities(self, doc: Doc, hits: list, cues: list) -> tuple[Entity, ...]:
+    def _entities(self, doc: Doc, hits: list[Hit], cues: list[Span]) -> tuple[Entity, ...]:
         counts: Counter[tuple[str, str]] = Counter()
         mentions: dict[tuple[str, str], list[str]] = {}
         shown = doc.shown

@@ -160,7 +160,7 @@ def _collect(doc: Doc, spans: list[Span], hits: list[Hit]) -> tuple[dict[str, _A
     low, shown = doc.low, doc.shown
     n = len(low)
     lead_end = body_start
-    budget = LEAD_UNITS
+    budget: float = LEAD_UNITS
     step = 40
     while lead_end < n and budget > 0:  # walk forward until the lead's budget is spent
         nxt = min(n, lead_end + step)
@@ -195,9 +195,9 @@ def _collect(doc: Doc, spans: list[Span], hits: list[Hit]) -> tuple[dict[str, _A
         for slug, weight in hit.entry.topics:
             acc = accs[slug]
             acc.hint += weight * factor
-            key = surface.lower()
-            if key not in acc.terms:  # the entity is evidence too: "Why mining: Bitmain (title)"
-                acc.terms[key] = (weight * factor, surface, where)
+            tkey = surface.lower()
+            if tkey not in acc.terms:  # the entity is evidence too: "Why mining: Bitmain (title)"
+                acc.terms[tkey] = (weight * factor, surface, where)
     return accs, _units(low, body_start, n)
 
 
@@ -210,7 +210,7 @@ def features(
         slug: TITLE_FACTOR * a.title + a.lead * 1.5 + a.body + a.hint for slug, a in accs.items()
     }
     top = max(raw.values(), default=0.0)
-    out = {}
+    out: dict[str, tuple[tuple[float, ...], _Acc]] = {}
     for slug, acc in accs.items():
         if raw[slug] < MIN_RAW:
             continue  # a lone hint or one weak body word: never salient, not worth scoring

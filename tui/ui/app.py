@@ -58,7 +58,7 @@ class SinowireApp(App[None]):
         if self.store.notice and not notice:
             self.notice = self.store.notice
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         return MainScreen(self.engine, self.store, self.clock, auto_extract=self.auto_extract,
                           cancel_event=self.cancel_event)
 
@@ -81,7 +81,7 @@ class SinowireApp(App[None]):
             self.set_interval(self.settings.poll_interval_minutes * 60,
                               partial(screen.start_poll, quiet=True))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
             for spec in SCREEN_KEYS:

@@ -28,7 +28,7 @@ Done = Callable[[Any], None]
 class Background:
     """A single reader thread with its own Store; jobs are coalesced per slot."""
 
-    def __init__(self, db_path: Path, deliver: Callable[[Callable[[], None]], None]) -> None:
+    def __init__(self, db_path: Path, deliver: Callable[[Callable[[], None]], object]) -> None:
         self._db_path = db_path
         self._deliver = deliver
         self._lock = threading.Condition()
@@ -115,6 +115,7 @@ class Background:
                     slot = next(iter(self._pending))
                     generation, job, done = self._pending.pop(slot)
                     self._running = (slot, generation)
+                apply: Callable[[], None] | None
                 try:
                     apply = self._applier(slot, generation, done, job(store))
                 except sqlite3.OperationalError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.keys import REPLACED_KEYS, Keys, _get_unicode_name_from_key
 
 
@@ -106,7 +106,7 @@ ALL_KEYS: tuple[KeySpec, ...] = SCREEN_KEYS + LIST_KEYS + FEED_KEYS + APP_KEYS +
 BY_ID: dict[str, KeySpec] = {spec.id: spec for spec in ALL_KEYS}
 
 
-def bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
+def bindings(specs: tuple[KeySpec, ...]) -> list[BindingType]:
     """Textual bindings (with ids, so a keymap can remap them) for a group of specs."""
     return [
         Binding(spec.keys, spec.action, spec.label, show=spec.show, id=spec.id,

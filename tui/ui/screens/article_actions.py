@@ -61,8 +61,14 @@ class ArticleActionsMixin:
     demo: bool
     flt: Filter
     open_id: int | None
-    articles: ArticleList
-    reader: Reader
+    if TYPE_CHECKING:  # the screen's panes, read-only properties on MainScreen
+
+        @property
+        def articles(self) -> ArticleList: ...
+
+        @property
+        def reader(self) -> Reader: ...
+
     app: Any
     notify: Any
     refresh_chrome: Callable[[], None]

@@ -32,7 +32,11 @@ class FeedActionsMixin:
     flt: Filter
     filters: FilterState
     open_id: int | None
-    reader: Reader
+    if TYPE_CHECKING:  # the screen's pane, a read-only property on MainScreen
+
+        @property
+        def reader(self) -> Reader: ...
+
     app: Any
     query_one: Any
     notify: Any

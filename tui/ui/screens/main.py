@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import replace
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -256,7 +257,8 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     def _picked(self, field: str, chosen: frozenset[str] | None) -> None:
         if chosen is not None:
-            self.apply_filter(replace(self.flt, **{field: chosen}))
+            changes: dict[str, Any] = {field: chosen}
+            self.apply_filter(replace(self.flt, **changes))
 
     @on(FeedList.Chosen)
     def choose_feed(self, event: FeedList.Chosen) -> None:
@@ -264,7 +266,8 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         if event.kind == "feed" and event.feed is not None:
             base = replace(base, feed_id=event.feed.id)
         elif event.kind in ("unread", "china", "starred"):
-            base = replace(base, **{event.kind: True})
+            flags: dict[str, Any] = {event.kind: True}
+            base = replace(base, **flags)
         self.apply_filter(base)
         self.articles.focus()
 

@@ -89,7 +89,7 @@ class PollingMixin:
     def _status(self) -> StatusLine:
         from tui.ui.widgets.status_line import StatusLine
 
-        return self.query_one("#status", StatusLine)  # type: ignore[attr-defined,no-any-return]
+        return self.query_one("#status", StatusLine)  # type: ignore[attr-defined]
 
     def on_poll_started(self, event: PollStarted) -> None:
         self._status.polling = (0, event.total)

@@ -360,5 +360,5 @@ class ArticleList(ScrollView, can_focus=True):
         text.stylize_before(base)
         text.truncate(width, overflow="ellipsis", pad=True)
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]
-        segments = Segment.apply_style(segments, base)
-        return Strip(segments).adjust_cell_length(width, base).simplify()
+        styled = Segment.apply_style(segments, base)
+        return Strip(styled).adjust_cell_length(width, base).simplify()

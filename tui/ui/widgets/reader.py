@@ -178,7 +178,7 @@ class Reader(VerticalScroll, can_focus=True):
         """The Why-China block in full or cut to one line (w toggles); None: in full
         when the terminal has room (30+ rows), one line on small ones."""
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self):
         yield Static(EMPTY_HINT, id="reader-text")
 
     def show(self, detail: ArticleDetail | None, *, scroll_home: bool = True) -> None:
