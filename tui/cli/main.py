@@ -372,7 +372,7 @@ def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
     else:
         rows = store.list_articles(flt, limit=max(1, args.limit), relevance=args.relevance)
     stories = store.story_of([row.id for row in rows]) if args.json else {}
-    if not args.json:
+    if rows and not args.json:
         print(LIST_HEADER)
     for row in rows:
         if args.json:

@@ -11,6 +11,7 @@ job. Store connections are per thread (SQLite's rule), opened on first use in ea
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -114,7 +115,10 @@ class Engine:
             self.worker.close()
         with self._stores_lock:
             for store in self._stores:
-                store.close()
+                # A store opened by a thread still running (an abandoned fetch at quit)
+                # cannot be closed from here; that thread's connection goes with it.
+                with contextlib.suppress(sqlite3.ProgrammingError):
+                    store.close()
             self._stores.clear()
         self._local = threading.local()
         if self._on_close is not None:
