@@ -123,7 +123,7 @@ class StoryMixin:
         for key, count in self.db.conn.execute(
             f"SELECT key, count(*) FROM story_keys WHERE key IN ({marks}) "
             "AND published BETWEEN ? AND ? GROUP BY key", (*keys, *span)
-        ):
+        ).fetchall():  # fetchall: one guarded call, not a Python step per row
             counts[key] = count
         rare = [key for key in keys if 0 < counts[key] <= cap]
         shared: dict[int, int] = {}
@@ -132,7 +132,7 @@ class StoryMixin:
             for (article_id,) in self.db.conn.execute(
                 f"SELECT article_id FROM story_keys WHERE key IN ({marks}) "
                 "AND published BETWEEN ? AND ?", (*rare, *span)
-            ):
+            ).fetchall():
                 shared[article_id] = shared.get(article_id, 0) + 1
         stories: dict[int, list[tuple[int, int]]] = {}
         for chunk in _chunks(sorted(shared)):
@@ -140,7 +140,7 @@ class StoryMixin:
             for article_id, story_id in self.db.conn.execute(
                 f"SELECT id, story_id FROM articles WHERE id IN ({marks}) "
                 "AND story_id IS NOT NULL", chunk
-            ):
+            ).fetchall():
                 stories.setdefault(story_id, []).append((article_id, shared[article_id]))
         return counts, stories
 
