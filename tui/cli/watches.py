@@ -23,7 +23,7 @@ class NoSuchWatch(Exception):
     """A watch named on the command line that config.toml does not have."""
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]  # argparse's private subparsers type
     watches = commands.add_parser("watches", help="saved filters that alert on new stories")
     watches.add_argument("--json", action="store_true", help="JSON Lines output")
     actions = watches.add_subparsers(dest="watches_command", metavar="ACTION")

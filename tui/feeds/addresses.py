@@ -201,10 +201,10 @@ class Hops:
         thread.start()
         thread.join(timeout)
         if "error" in box:
-            raise box["error"]  # type: ignore[misc]
+            raise box["error"]  # type: ignore[misc]  # the box holds what the thread stored
         if "ok" not in box:
             raise TimeoutError(f"DNS lookup of {host} timed out")
-        return box["ok"]  # type: ignore[return-value]
+        return box["ok"]  # type: ignore[return-value]  # the box holds what the thread stored
 
     def open(self, host: str, port: int, timeout: float | None) -> tuple[socket.socket, str]:
         """Resolve, check every candidate, connect to the first allowed one."""

@@ -50,7 +50,7 @@ class Watch:
 
     def add(self, conn: HTTPConnection) -> None:
         with self._lock:
-            conn._sinowire_watch = self  # type: ignore[attr-defined]
+            conn._sinowire_watch = self  # type: ignore[attr-defined]  # http.client and urllib3 internals, untyped
             self._conns.append(conn)
             if self.expired:
                 _shut(conn)
@@ -109,7 +109,7 @@ class _WatchedMixin:
         ip = getattr(self, "_sinowire_ip", None)
         if hops is not None and ip is not None:
             hops.admit(ip)  # a pooled connection reused by a later hop is checked again
-        super().request(*args, **kwargs)  # type: ignore[misc]
+        super().request(*args, **kwargs)  # type: ignore[misc]  # http.client and urllib3 internals, untyped
 
     def _new_conn(self) -> socket.socket:
         """Resolve, check the address against the policy, connect, and hand it to the watch."""
@@ -147,7 +147,7 @@ class _WatchedMixin:
         return sock
 
     def connect(self) -> None:
-        super().connect()  # type: ignore[misc]
+        super().connect()  # type: ignore[misc]  # http.client and urllib3 internals, untyped
         watch = getattr(current, "watch", None)
         if watch is not None:
             watch.connected(self)

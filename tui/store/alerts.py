@@ -211,10 +211,10 @@ class AlertMixin:
 
     def alert_story(self, article_id: int) -> dict[str, Any] | None:
         """The fields of one article an alert carries (None if retention removed it)."""
-        row = self.article_row(article_id)  # type: ignore[attr-defined]
+        row = self.article_row(article_id)  # type: ignore[attr-defined]  # a mixin: Store provides it
         if row is None:
             return None
-        return {"row": row, "entities": self.article_entities(article_id)}  # type: ignore[attr-defined]
+        return {"row": row, "entities": self.article_entities(article_id)}  # type: ignore[attr-defined]  # a mixin: Store provides it
 
     def watch_articles(self, filters: Sequence[Filter], *, also: Filter | None = None,
                        limit: int = 50) -> list[ArticleRow]:

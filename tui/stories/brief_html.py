@@ -48,7 +48,7 @@ def _text(value: str, limit: int = 1000) -> str:
     return escape(clean_line(value, limit), quote=True)
 
 
-def _source(source) -> str:  # type: ignore[no-untyped-def]
+def _source(source) -> str:  # type: ignore[no-untyped-def]  # a StoryReport or its dict form
     label = _text(source.outlet or "source", 80)
     lang = f'<span class="lang">{_text(source.lang or "?", 8)}</span>'
     title = _text(source.title, 300)

@@ -45,13 +45,6 @@ class ArticleExtracted(Message):
 
 
 @dataclass
-class ArticleChanged(Message):
-    """Read/starred state or body of an article changed: rows and counts need a refresh."""
-
-    article_id: int | None = None
-
-
-@dataclass
 class Deliver(Message):
     """A background query finished: run ``apply`` on the UI thread (it checks staleness)."""
 

@@ -52,5 +52,5 @@ def run_abandonable(call: Callable[[], T], cancel: threading.Event, *,
             _abandoned.append(thread)
             raise Abandoned()
     if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+        raise outcome["error"]  # type: ignore[misc]  # the box holds what the thread stored
+    return outcome["value"]  # type: ignore[return-value]  # the box holds what the thread stored

@@ -45,18 +45,18 @@ class PollingMixin:
         """
         if self.demo:
             if not quiet:
-                self.notify("Demo data: no network, nothing to poll.")  # type: ignore[attr-defined]
+                self.notify("Demo data: no network, nothing to poll.")  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
             return False
         if self.polling:
             if not quiet:
-                self.notify("Already polling; the list updates as feeds arrive.")  # type: ignore[attr-defined]
+                self.notify("Already polling; the list updates as feeds arrive.")  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
             return False
         self.polling = True
         self._poll_done = 0
         self._poll_quiet = quiet
         if not quiet:
-            count = len(feeds) if feeds is not None else len(self.store.feeds())  # type: ignore[attr-defined]
-            self.notify(f"Polling {count} feed{'' if count == 1 else 's'}…",  # type: ignore[attr-defined]
+            count = len(feeds) if feeds is not None else len(self.store.feeds())  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
+            self.notify(f"Polling {count} feed{'' if count == 1 else 's'}…",  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
                         timeout=3)
         self._poll(force, feeds)
         return True
@@ -64,7 +64,7 @@ class PollingMixin:
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False,
           description="Polling feeds")
     def _poll(self, force: bool, feeds: list[Feed] | None) -> None:
-        post = self.post_message  # type: ignore[attr-defined]
+        post = self.post_message  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
         engine = self.engine
 
         def run() -> UpdateReport:
@@ -89,7 +89,7 @@ class PollingMixin:
     def _status(self) -> StatusLine:
         from tui.ui.widgets.status_line import StatusLine
 
-        return self.query_one("#status", StatusLine)  # type: ignore[attr-defined]
+        return self.query_one("#status", StatusLine)  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
 
     def on_poll_started(self, event: PollStarted) -> None:
         self._status.polling = (0, event.total)
@@ -114,14 +114,14 @@ class PollingMixin:
             status.new = event.report.new
             status.last_poll = int(self.clock())
         if event.error:
-            self.notify(event.error, severity="error", markup=False)  # type: ignore[attr-defined]
+            self.notify(event.error, severity="error", markup=False)  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
         elif event.report is not None and not getattr(self, "_poll_quiet", False):
-            self.notify(poll_summary(event.report),  # type: ignore[attr-defined]
+            self.notify(poll_summary(event.report),  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
                         severity="warning" if event.report.errors else "information")
         alerts = event.report.alerts if event.report is not None else None
         if alerts is not None and alerts.toast:
             # A story matched an alerting watch: the same batched message as the desktop's.
-            self.notify(alerts.toast, title=alerts.toast_title or "",  # type: ignore[attr-defined]
+            self.notify(alerts.toast, title=alerts.toast_title or "",  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
                         timeout=15, markup=False)
         self.data_changed()
 

@@ -84,7 +84,7 @@ class PickerScreen(ModalScreen[frozenset[str] | None]):
         if choices.option_count:
             choices.highlighted = 0
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]  # Textual's Key event, untyped here as in the base
         # The key that opened the picker also closes it, applying the choice.
         if self._apply_key and event.key == self._apply_key:
             event.stop()

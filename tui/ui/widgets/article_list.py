@@ -106,12 +106,6 @@ class ArticleList(ScrollView, can_focus=True):
     class Recounted(Message):
         """A capped count grew (the filter bar shows the new figure)."""
 
-    @dataclass
-    class Moved(Message):
-        """The cursor moved to another row (or to none: the list is empty)."""
-
-        row: ArticleRow | None
-
     def __init__(self, store: Store, clock: Clock, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._clock = clock
@@ -167,7 +161,7 @@ class ArticleList(ScrollView, can_focus=True):
         index = self.pager.first_page_index(keep_id)
         if index is None:
             self.scroll_to(y=0, animate=False)
-        self.move_to(index or 0, announce=index is None)
+        self.move_to(index or 0)
 
     def precount(self, flt: Filter) -> None:
         """Count ``flt`` ahead of :meth:`set_filter`; raises for a search FTS rejects."""
@@ -184,7 +178,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._set_virtual_size()
         if index is None and else_top:
             self.scroll_to(y=0, animate=False)
-            self.move_to(0, announce=True)
+            self.move_to(0)
             return
         height = self.scrollable_content_region.height
         at_top_and_visible = self.scroll_y == 0 and index is not None and index < height
@@ -192,7 +186,7 @@ class ArticleList(ScrollView, can_focus=True):
             # Stories arrived above: scroll by as much, so the open row does not jump.
             # (At the top with the row still in view, show the new stories instead.)
             self.scroll_to(y=max(0, self.scroll_y + index - old_cursor), animate=False)
-        self.move_to(old_cursor if index is None else index, announce=index is None)
+        self.move_to(old_cursor if index is None else index)
 
     def row_at(self, index: int) -> ArticleRow | None:
         return self.pager.row_at(index)
@@ -213,8 +207,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     # ---- cursor --------------------------------------------------------------------
 
-    def move_to(self, index: int, *, announce: bool = True) -> None:
-        before = self.cursor_id
+    def move_to(self, index: int) -> None:
         self.cursor = self.pager.clamp(index)
         self.cursor_id = self.current_id
         height = self.scrollable_content_region.height or 1
@@ -225,8 +218,6 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
         if self.capped:
             self._extend_if_near_end()
-        if announce or self.cursor_id != before:
-            self.post_message(self.Moved(self.current_row))
 
     def action_cursor_down(self) -> None:
         self.move_to(self.cursor + 1)
