@@ -19,14 +19,13 @@ from pathlib import Path
 from tui import __version__
 from tui.cli import db as db_commands
 from tui.cli import stories as story_cli
+from tui.cli.feeds import NoSuchFeed, cmd_feeds, find_feed
 from tui.cli.output import (
     LIST_HEADER,
     LIST_LEGEND,
     ProgressLine,
     article_detail_json,
     article_json,
-    describe_feed,
-    feed_json,
     format_article,
     format_article_line,
     outcome_json,
@@ -36,8 +35,8 @@ from tui.cli.watches import NoSuchWatch, cmd_watches, watch_rows
 from tui.cli.watches import register as register_watches
 from tui.config import ConfigError
 from tui.engine import Engine, open_engine
-from tui.models import CHINA_DEFAULT, REGIONS, TOPICS, Feed, FeedOutcome, Filter
-from tui.store import Store, StoreError
+from tui.models import CHINA_DEFAULT, REGIONS, TOPICS, FeedOutcome, Filter
+from tui.store import StoreError
 from tui.store.errors import database_reason
 
 
@@ -185,17 +184,6 @@ def _broken_pipe() -> int:
     return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by the pipe
 
 
-class NoSuchFeed(Exception):
-    """A feed named on the command line (URL or id) that is not subscribed."""
-
-
-def _feed(store: Store, reference: str) -> Feed:
-    found = store.find_feed(reference)
-    if found is None:
-        raise NoSuchFeed(reference)
-    return found
-
-
 def cmd_app(engine: Engine, args: argparse.Namespace) -> int:
     from tui.engine.factory import defaults_notice, mark_defaults_told
     from tui.ui import run_app
@@ -245,75 +233,8 @@ def cmd_paths(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_feeds(engine: Engine, args: argparse.Namespace) -> int:
-    store = engine.store
-    action = args.feeds_command
-    if action == "list":
-        counts = store.unread_counts()
-        health = store.feed_health(stale_days=engine.settings.stale_days, now=int(time.time()))
-        for feed in store.feeds():
-            unread, state = counts.get(feed.id, 0), health.get(feed.id)
-            if args.json:
-                print(json.dumps(feed_json(feed, unread, state), ensure_ascii=False))
-            else:
-                print(describe_feed(feed, unread, state))
-        return 0
-    if action == "add":
-        feed = store.add_feed(args.url, args.title, args.lang)
-        print(f"subscribed [{feed.id}] {feed.url}")
-        return 0
-    if action == "remove":
-        found = _feed(store, args.feed)
-        store.remove_feed(found.id)
-        print(f"unsubscribed [{found.id}] {found.url}")
-        return 0
-    if action == "move":
-        found = _feed(store, args.feed)
-        moved = store.move_feed(found.id, args.new_url)
-        print(f"moved [{moved.id}] {found.url} → {moved.url}")
-        return 0
-    if action == "import":
-        return _import_opml(engine, args.file)
-    if action == "check":
-        from tui.cli.feeds_check import cmd_feeds_check
-
-        return cmd_feeds_check(engine, args.json, [_feed(store, args.feed)] if args.feed else None)
-    if action == "update-defaults":
-        from tui.engine.factory import update_defaults
-
-        done = update_defaults(store)
-        print("\n".join(done) if done else "the default feeds are up to date")
-        return 0
-    return _export_opml(engine, args.file)
-
-
-def _import_opml(engine: Engine, file: Path) -> int:
-    from tui.feeds.opml import OpmlError
-
-    try:
-        result = engine.import_opml(file.read_bytes())
-    except OpmlError as exc:
-        print(f"sinowire: {file}: {exc}", file=sys.stderr)
-        return 2
-    for reason in result.skipped:
-        print(f"skipped: {reason}", file=sys.stderr)
-    print(f"imported {result.added} feeds; {result.duplicates} already subscribed; "
-          f"{len(result.skipped)} skipped")
-    return 0
-
-
-def _export_opml(engine: Engine, file: Path | None) -> int:
-    data = engine.export_opml()
-    if file is None:
-        sys.stdout.write(data.decode("utf-8"))
-    else:
-        file.write_bytes(data)
-        print(f"wrote {len(engine.store.feeds())} feeds to {file}")
-    return 0
-
-
 def cmd_fetch(engine: Engine, args: argparse.Namespace) -> int:
-    feeds = [_feed(engine.store, args.feed)] if args.feed else None
+    feeds = [find_feed(engine.store, args.feed)] if args.feed else None
     started = time.monotonic()
     progress = ProgressLine(sys.stderr, enabled=not args.json)
 
@@ -361,7 +282,7 @@ def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
     store = engine.store
     feed_id = None
     if args.feed:
-        feed_id = _feed(store, args.feed).id
+        feed_id = find_feed(store, args.feed).id
     flt = Filter(feed_id=feed_id, china=args.china, regions=frozenset(args.region),
                  topics=frozenset(args.topic), entity=args.entity, search=args.search,
                  unread=args.unread, starred=args.starred)
