@@ -253,6 +253,7 @@ class UpdateReport:
     retention_error: str | None = None
     alerts: AlertReport | None = None
     stories: GroupReport | None = None
+    grouping_error: str | None = None
 
     @property
     def new_ids(self) -> tuple[int, ...]:

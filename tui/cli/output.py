@@ -177,8 +177,9 @@ def summary_line(report: UpdateReport, elapsed: float) -> str:
         parts.append(f"{report.removed} removed by retention")
     parts.append(f"{elapsed:.1f} s")
     text = " · ".join(parts)
-    if report.retention_error:
-        text += f" ({report.retention_error})"
+    for problem in (report.grouping_error, report.retention_error):
+        if problem:
+            text += f" ({problem})"
     if report.cancelled:
         text += " (cancelled)"
     return text

@@ -147,12 +147,17 @@ class Engine:
                                    force=force, on_progress=on_progress, cancel=cancel,
                                    fetcher=self.fetcher, clock=self.clock)
         new_ids = [i for outcome in outcomes for i in outcome.new_ids]
-        stories = self.group()
+        stories: GroupReport | None = None
+        problem: str | None = None
+        try:
+            stories = self.group()
+        except sqlite3.Error as exc:  # disk full, busy: the stories are stored; group later
+            problem = f"grouping skipped: {database_reason(exc)}; will retry next poll"
         alerts = self.alert(new_ids)
-        removed, problem = self.apply_retention()
+        removed, retention_problem = self.apply_retention()
         return UpdateReport(outcomes=tuple(outcomes), cancelled=cancel.is_set(),
-                            removed=removed, retention_error=problem, alerts=alerts,
-                            stories=stories)
+                            removed=removed, retention_error=retention_problem,
+                            alerts=alerts, stories=stories, grouping_error=problem)
 
     def group(self, article_ids: Sequence[int] | None = None) -> GroupReport:
         """Put new articles (or ``article_ids``, re-placed) into stories: the same event from
