@@ -303,7 +303,7 @@ def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
                              ensure_ascii=False))
         else:
             print(format_article_line(row))
-    if not args.json:
+    if rows and not args.json:
         print(LIST_LEGEND)
     return 0
 
