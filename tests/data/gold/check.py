@@ -17,25 +17,17 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TOPICS = {
-    "mining",
-    "regulation",
-    "enforcement",
-    "token-sales",
-    "exchanges",
-    "nft",
-    "cbdc",
-    "stablecoins",
-    "defi",
-    "markets",
-    "security",
-    "business",
-    "technology",
-}
+sys.path.insert(0, str(HERE.parents[2]))  # runs as a script too: find the tui package
+
+from tui.models import CHINA_DEFAULT  # noqa: E402
+from tui.models import REGIONS as REGIONS_LIST  # noqa: E402
+from tui.models import TOPICS as TOPICS_LIST  # noqa: E402
+
+TOPICS = set(TOPICS_LIST)  # the product's own list: one home for the 13 slugs
 KINDS = {"flash", "report", "feature", "press", "opinion", "roundup"}
 SPLITS = {"train", "dev", "test"}
 LANGS = {"en": {"latin"}, "zh": {"hans", "hant"}}
-REGIONS = {"CN", "HK", "MO", "TW"}
+REGIONS = set(REGIONS_LIST)
 ETYPES = {"ORG", "PERSON", "PLACE", "TICKER", "MONEY"}
 REQUIRED = {
     "id": str,
@@ -91,7 +83,7 @@ def check_item(item: dict, where: str) -> tuple[list[str], list[str]]:
     regions = item["regions"]
     if not set(regions) <= REGIONS or len(set(regions)) != len(regions):
         errors.append(f"{where}: regions {regions}")
-    if item["china"] != bool(set(regions) & {"CN", "HK", "MO"}):
+    if item["china"] != bool(set(regions) & CHINA_DEFAULT):
         errors.append(f"{where}: china={item['china']} but regions={regions}")
     topics = item["topics"]
     if not set(topics) <= TOPICS or len(set(topics)) != len(topics):
