@@ -128,7 +128,9 @@ async def sinowire_keys(db: Path, rounds: int) -> dict[str, Any]:
                 clock.frame()
             super()._display(screen, renderable)
 
-    app = Timed(Settings(), db, poll_on_start=False, auto_extract=False)
+    from tui.engine import Engine
+
+    app = Timed(Engine(Settings(), db), poll_on_start=False, auto_extract=False)
     timings: dict[str, dict[str, list[float]]] = {}
 
     def record(name: str, started: float) -> None:
@@ -160,10 +162,8 @@ async def sinowire_keys(db: Path, rounds: int) -> dict[str, Any]:
         await clock.settle()
         main = next(s for s in app.screen_stack if isinstance(s, MainScreen))
         for _ in range(rounds):
-            # Each round from the same state: no filter, no undo history (else escape
-            # would pop the last round's search instead of closing the story).
+            # Each round from the same state: no filter.
             await press("(clear filters: x)", "x")
-            main.history.clear()
             await press("scroll one row (j)", "j")
             await press("scroll a page (pagedown)", "pagedown")
             await press("to the end (end)", "end")
@@ -259,7 +259,10 @@ def main() -> None:
         def on_ready(self) -> None:
             report_and_exit(self)
 
-    Probe(Settings(), Path(sys.argv[1]), poll_on_start=False).run(headless=True, size=(160, 45))
+    from tui.engine import Engine
+
+    with Engine(Settings(), Path(sys.argv[1])) as engine:
+        Probe(engine, poll_on_start=False).run(headless=True, size=(160, 45))
 
 
 if __name__ == "__main__":

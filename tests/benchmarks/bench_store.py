@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -49,7 +50,7 @@ def ingest(feeds: int, items: int) -> list[Result]:
         raw_rate = len(rows) / (time.perf_counter() - started)
         raw.close()
 
-        with Store.open(Path(tmp) / "s.db") as store:
+        with Store.open(fresh_cache(tmp, "s")) as store:
             feed_ids = [store.add_feed(f"https://bench.test/{n}.xml").id for n in range(feeds)]
             started = time.perf_counter()
             for feed_id, result in zip(feed_ids, parsed, strict=True):
@@ -60,7 +61,7 @@ def ingest(feeds: int, items: int) -> list[Result]:
         started = time.perf_counter()
         precomputed = {(n, a.guid): tagger(a) for n, p in enumerate(parsed) for a in p.articles}
         tag_rate = total / (time.perf_counter() - started)
-        with Store.open(Path(tmp) / "pre.db") as store:
+        with Store.open(fresh_cache(tmp, "pre")) as store:
             feed_ids = [store.add_feed(f"https://bench.test/{n}.xml").id for n in range(feeds)]
             started = time.perf_counter()
             for n, (feed_id, result) in enumerate(zip(feed_ids, parsed, strict=True)):
@@ -69,7 +70,7 @@ def ingest(feeds: int, items: int) -> list[Result]:
                                     now=int(time.time()), next_due=0)
             write_rate = total / (time.perf_counter() - started)
 
-        with Store.open(Path(tmp) / "full.db") as store:
+        with Store.open(fresh_cache(tmp, "full")) as store:
             feed_ids = [store.add_feed(f"https://bench.test/{n}.xml").id for n in range(feeds)]
             started = time.perf_counter()
             for feed_id, body in zip(feed_ids, documents, strict=True):
@@ -90,13 +91,22 @@ def ingest(feeds: int, items: int) -> list[Result]:
     ]
 
 
+def fresh_cache(tmp: str, name: str) -> Path:
+    """A cache in its own folder: caches in one folder share feeds.opml, and a new cache
+    restores the feeds another one saved there."""
+    folder = Path(tmp) / name
+    folder.mkdir()
+    return folder / "cache.db"
+
+
 def build_cache(path: Path, articles: int) -> float:
     """A cache of ``articles`` tagged articles, kept between runs (rebuilt on schema change)."""
     marker = path.with_suffix(f".v{SCHEMA_VERSION}.done")
     if path.exists() and marker.exists():
         return 0.0
-    for stale in path.parent.glob(path.name + "*"):
-        stale.unlink()
+    if path.parent.exists():
+        shutil.rmtree(path.parent)  # the cache, its WAL files and the feeds.opml beside it
+    path.parent.mkdir(parents=True)
     started = time.perf_counter()
     with Store.open(path) as store:
         fill_store(store, articles)

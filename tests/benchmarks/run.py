@@ -39,7 +39,7 @@ def main() -> int:
     runs = 5 if args.quick else 30
     cache_dir = Path(tempfile.gettempdir()) / "sinowire-bench"
     cache_dir.mkdir(exist_ok=True)
-    cache = cache_dir / f"cache-{articles}.db"
+    cache = cache_dir / f"cache-{articles}" / "sinowire.db"  # own folder: its own feeds.opml
 
     if "fetch" in chosen:
         rows = bench_fetch.fetch(20, 50) if not args.quick else bench_fetch.fetch(5, 10)
@@ -63,8 +63,9 @@ def main() -> int:
     if "retag" in chosen:
         print_table("Retag", bench_store.retag(cache, articles))
     if "app" in chosen:
-        empty = cache_dir / "empty.db"
+        empty = cache_dir / "empty" / "sinowire.db"
         if not empty.exists():
+            empty.parent.mkdir(exist_ok=True)
             from tui.store import Store
 
             Store.open(empty).close()
