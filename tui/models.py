@@ -217,6 +217,8 @@ class ArticleDetail:
     entities: tuple[Entity, ...]
     guid: str = ""
     topic_evidence: tuple[TopicEvidence, ...] = ()
+    lang: str | None = None
+    """The article's language as stored (the item's, else its feed's): the tagger needs it."""
 
     def body(self) -> tuple[str, str]:
         """The best text we have and where it came from: full text, feed text or summary."""

@@ -160,7 +160,6 @@ async def sinowire_keys(db: Path, rounds: int) -> dict[str, Any]:
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         await clock.settle()
-        main = next(s for s in app.screen_stack if isinstance(s, MainScreen))
         for _ in range(rounds):
             # Each round from the same state: no filter.
             await press("(clear filters: x)", "x")

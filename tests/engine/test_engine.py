@@ -76,7 +76,7 @@ def test_full_text_retags_stores_and_says_where_the_evidence_came_from(
     httpserver.expect_request("/story").respond_with_data(HK_PAGE, content_type="text/html")
     with Engine(FAST, tmp_path / "c.db") as engine:
         store = engine.store
-        feed = store.add_feed("https://summary.example/feed")
+        feed = store.add_feed(httpserver.url_for("/feed"))  # a local feed may link locally
         from tui.engine.jobs import make_tagger
 
         article = Article(guid="1", title="Two more platforms licensed",
@@ -102,7 +102,7 @@ def test_full_text_failure_is_stored_and_the_summary_stays(
         tmp_path: Path, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/gone").respond_with_data("no", status=404)
     with Engine(FAST, tmp_path / "c.db") as engine:
-        feed = engine.store.add_feed("https://summary.example/feed")
+        feed = engine.store.add_feed(httpserver.url_for("/feed"))
         save_articles(engine.store, feed.id, [Article(guid="1", title="T", summary="S",
                                                       url=httpserver.url_for("/gone"))],
                       tagger=lambda a: Tags(), now=1, next_due=1)
@@ -112,6 +112,50 @@ def test_full_text_failure_is_stored_and_the_summary_stays(
         assert detail.body() == ("S", "summary")
         with pytest.raises(KeyError):
             engine.full_text(999)
+
+
+def test_a_public_feeds_story_link_to_this_machine_is_refused_and_nothing_is_fetched(
+        tmp_path: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/admin").respond_with_data(HK_PAGE, content_type="text/html")
+    with Engine(FAST, tmp_path / "c.db") as engine:
+        # A name that does not resolve is treated as public: in doubt, the strict scope.
+        feed = engine.store.add_feed("https://public-feed.invalid/rss")
+        save_articles(engine.store, feed.id, [Article(guid="1", title="T", summary="S",
+                                                      url=httpserver.url_for("/admin"))],
+                      tagger=lambda a: Tags(), now=1, next_due=1)
+        [row] = engine.store.list_articles(limit=1)
+        detail = engine.full_text(row.id)
+        assert detail.extract_error is not None
+        assert "story link in a feed from a public address to a loopback" in detail.extract_error
+        assert httpserver.log == []
+
+
+def test_full_text_of_a_chinese_story_is_tagged_as_chinese_and_a_retag_agrees(
+        tmp_path: Path, httpserver: HTTPServer) -> None:
+    page = ("<html><body><article><h1>香港</h1>"
+            + "<p>香港证监会周二向两家虚拟资产交易平台发出牌照，监管机构在声明中表示。</p>" * 6
+            + "</article></body></html>")
+    httpserver.expect_request("/zh").respond_with_data(page, content_type="text/html")
+    with Engine(FAST, tmp_path / "c.db") as engine:
+        feed = engine.store.add_feed(httpserver.url_for("/feed"), lang="zh")
+        from tui.engine.jobs import make_tagger
+
+        save_articles(engine.store, feed.id,
+                      [Article(guid="1", title="监管动态", summary="见全文",
+                               url=httpserver.url_for("/zh"), lang="zh")],
+                      tagger=make_tagger(Settings()), now=1, next_due=1)
+        [row] = engine.store.list_articles(limit=1)
+        detail = engine.full_text(row.id)
+        assert detail.lang == "zh" and "HK" in detail.row.regions
+
+        def stored_hash() -> str:
+            return str(engine.store.db.conn.execute(
+                "SELECT tag_hash FROM articles WHERE id = ?", (row.id,)).fetchone()[0])
+
+        tagged = stored_hash()
+        engine.retag()
+        # Tagged from the same inputs a retag uses (the language included): nothing moved.
+        assert stored_hash() == tagged != ""
 
 
 def test_one_worker_serves_twenty_feeds_and_five_full_text_fetches(

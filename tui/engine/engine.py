@@ -212,7 +212,9 @@ class Engine:
         try:
             if not detail.row.url:
                 raise ExtractError("the story has no link to fetch the full text from")
-            extracted = extract_url(detail.row.url, self.settings, runner=self.worker)
+            feed = store.feed(detail.row.feed_id)
+            extracted = extract_url(detail.row.url, self.settings, runner=self.worker,
+                                    origin=feed.url if feed is not None else None)
         except ExtractError as exc:
             store.save_extracted(article_id, text=None, error=str(exc) or "extraction failed",
                                  now=now)
@@ -228,7 +230,7 @@ class Engine:
 
     def _tag_full_text(self, detail: ArticleDetail, text: str) -> Tags:
         article = Article(guid=detail.guid, title=detail.row.title, summary=detail.summary,
-                          content_text=text)
+                          content_text=text, lang=detail.lang)
         [(_id, tags)] = self.worker.run(jobs.tag_batch, [(detail.row.id, article)],
                                         frozenset({detail.row.id}),
                                         timeout=self.settings.parse_timeout)

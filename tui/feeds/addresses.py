@@ -164,6 +164,8 @@ class Hops:
 
     network: Network = REAL_NETWORK
     scope: str | None = None
+    via: str = "a redirect"
+    """What led here, for the refusal message (a redirect, or a story link in a feed)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def admit(self, address: IPAddress | str) -> None:
@@ -179,7 +181,7 @@ class Hops:
             if kind != self.scope:
                 if self.scope == PUBLIC:
                     raise AddressRefused(
-                        f"refused: a redirect from a public address to a {why} one ({shown})")
+                        f"refused: {self.via} from a public address to a {why} one ({shown})")
                 raise AddressRefused(
                     f"refused: a redirect from a local address to a public one ({shown}); "
                     "a local feed's redirects stay local")

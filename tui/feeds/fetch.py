@@ -26,7 +26,7 @@ import requests
 from urllib3.connection import HTTPConnection
 
 from tui.config import Settings
-from tui.feeds.addresses import AddressRefused, Hops, Network, parse_ip
+from tui.feeds.addresses import PUBLIC, AddressRefused, Hops, Network, classify, parse_ip
 from tui.feeds.deadline import Watch, WatchedAdapter, current
 from tui.feeds.headers import MAX_RETRY_AFTER
 from tui.feeds.headers import cache_hint as _cache_hint
@@ -162,14 +162,21 @@ def fetch_page(
 
 
 def _scope_from(hops: Hops, origin: str, settings: Settings) -> None:
-    """Set the fetch's scope from the address of ``origin`` (public if in any doubt)."""
+    """A story link from a public feed (or one in any doubt) must stay public.
+
+    A local feed's links are not narrowed: a LAN aggregator links to public pages, and
+    that is no risk; the link's own first address sets the scope as for a typed URL.
+    """
     parts = urlsplit(origin)
     try:
         addresses = hops.resolve(parts.hostname or "", parts.port or 80,
                                  settings.connect_timeout)
-        hops.admit(addresses[0])
-    except (AddressRefused, OSError, IndexError, ValueError):
-        hops.scope = "public"
+        kind, _why = classify(addresses[0])
+    except (OSError, IndexError, ValueError):
+        kind = PUBLIC
+    if kind == PUBLIC or kind == "forbidden":
+        hops.scope = PUBLIC
+        hops.via = "a story link in a feed"
 
 
 def _refusal(exc: BaseException) -> str | None:

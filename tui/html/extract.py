@@ -129,15 +129,18 @@ def extract_url(
     *,
     runner: IsolatedRunner | None = None,
     session: requests.Session | None = None,
+    origin: str | None = None,
 ) -> Extracted:
     """Fetch an article page and extract its text in a time-limited child process.
 
     Raises ExtractError with a short reason. Pass a long-lived ``runner`` when extracting
-    more than once: starting a child process costs a few hundred milliseconds.
+    more than once: starting a child process costs a few hundred milliseconds. Pass the
+    feed's URL as ``origin`` for a story's link, so a public feed cannot point the reader
+    at the machine or the LAN.
     """
     if safe_url(url) is None:
         raise ExtractError(f"not an http(s) URL, refusing to fetch: {clean_line(url, 120)}")
-    result = fetch_page(url, settings, session=session)
+    result = fetch_page(url, settings, session=session, origin=origin)
     if result.status != "ok":
         raise ExtractError(result.error or "couldn't fetch the page")
     content_type = result.headers.get("content-type", "")

@@ -209,8 +209,8 @@ class QueryMixin:
             "FROM bodies WHERE article_id = ?",
             (article_id,),
         ).fetchone() or ("", "", "", None, None)
-        guid, evidence_json = self.db.conn.execute(
-            "SELECT guid, evidence FROM articles WHERE id = ?", (article_id,)
+        guid, evidence_json, lang = self.db.conn.execute(
+            "SELECT guid, evidence, lang FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         evidence = tuple(
             Evidence(term=e[0], entity=e[1], field=e[2], region=e[3], weight=e[4])
@@ -227,6 +227,7 @@ class QueryMixin:
             entities=tuple(self.article_entities(article_id)),
             guid=guid,
             topic_evidence=self.topic_evidence(article_id),
+            lang=lang,
         )
 
     def topic_evidence(self, article_id: int) -> tuple[TopicEvidence, ...]:
