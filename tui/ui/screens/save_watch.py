@@ -51,12 +51,13 @@ class SaveWatchScreen(ModalScreen[Watch | None]):
 
     def compose(self) -> ComposeResult:
         query = watch_for(PREVIEW_NAME, self._flt, self._feed_url).query()
-        where = ("the demo's throwaway config (gone when the demo quits)" if self._demo
-                 else str(self._path))
+        # The full path is in the toast after saving; here it would crowd a small terminal.
+        where = ("the demo's throwaway config.toml" if self._demo
+                 else "config.toml, as a [[watch]] table")
         lines = [Content.assemble(("Matches  ", "$text-muted"), clean_line(query, 200))]
         if self._flt.unread or self._flt.starred:
-            lines.append(Content.styled("Unread and starred are views, not saved: the watch "
-                                        "counts its unread stories itself.", "$text-muted"))
+            lines.append(Content.styled("(unread and starred are views: not saved)",
+                                        "$text-muted"))
         lines.append(Content.assemble(("Saved to ", "$text-muted"), clean_line(where, 200)))
         with Vertical(classes="dialog"):
             yield Static(Content.styled("Save the filter as a watch", "bold"),

@@ -45,15 +45,17 @@ def watch_rows(store: Store, watches: Sequence[Watch]) -> list[WatchRow]:
 
 
 def stale_feeds(store: Store, *, stale_days: int, now: int) -> dict[int, str]:
-    """Background: feed id -> why it looks dead ("nothing new in 45 days")."""
+    """Background: feed id -> how long it has been quiet ("45 days"; "empty": it answers
+    but has never held a story). Short: it is the second line of a narrow pane."""
     stale = {}
     for feed_id, health in store.feed_health(stale_days=stale_days, now=now).items():
         if not health.stale:
             continue
         if health.newest_item is None:
-            stale[feed_id] = "answers, but holds no stories"
+            stale[feed_id] = "empty"
         else:
-            stale[feed_id] = f"nothing new in {max(0, now - health.newest_item) // 86400} days"
+            days = max(0, now - health.newest_item) // 86400
+            stale[feed_id] = f"{days} day{'' if days == 1 else 's'}"
     return stale
 
 

@@ -93,7 +93,7 @@ class FeedList(OptionList):
         self._rebuild()
 
     def show_stale(self, stale: dict[int, str]) -> None:
-        """Feeds that answer but publish nothing new: feed id -> why, e.g. "45 days"."""
+        """Feeds that answer but publish nothing new: feed id -> for how long ("45 days")."""
         self._stale = stale
         self._rebuild()
 
@@ -132,7 +132,7 @@ class FeedList(OptionList):
                                            "$text-error 70%"))
             elif stale:  # it answers, but has nothing new: dimmed, and why
                 prompt = Content.assemble(prompt, "\n",
-                                          (f"      stale: {self._stale[feed.id]}",
+                                          (f"      stale, {self._stale[feed.id]}",
                                            "$text-warning 70%"))
             options.append(Option(prompt, id=f"feed-{feed.id}"))
         if self._watches:
