@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
 from textual.widgets import Input, Static
 
+from tests.conftest import rss
 from tests.ui.conftest import run, settle
 from tests.ui.sample_data import FIXED_NOW
 from tests.ui.test_app import articles, screen
@@ -327,3 +329,86 @@ def test_snapshot_save_watch_prompt(snap_compare: SnapCompare, watch_app: Any) -
         await pilot.pause()
 
     assert snap_compare(watch_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+# ---- a real poll: the alert stage's result reaches the pane and the toast ----------------
+
+
+def test_a_real_poll_alerts_once_with_a_batched_plain_text_toast(
+        tmp_path: Path, httpserver: HTTPServer) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    recent = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    hostile = "[@click=app.quit]Hong Kong SFC[/] licenses a [b]third[/b] exchange"
+    items = [
+        {"guid": "hk1", "title": hostile, "link": "https://example.test/hk1",
+         "description": "Hong Kong's SFC granted a licence.", "date": recent},
+        {"guid": "hk2", "title": "HKMA names Hong Kong stablecoin issuers",
+         "link": "https://example.test/hk2", "description": "In Hong Kong.", "date": recent},
+        {"guid": "us1", "title": "SEC delays an ETF decision", "link": "https://example.test/u",
+         "description": "In Washington.", "date": recent},
+    ]
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(items, title="Loopback"), content_type="application/rss+xml")
+    paths = resolve_paths(str(tmp_path / "home"))
+    paths.ensure()
+    paths.config_file.write_text(CONFIG + "\n[notify]\ndesktop = false\n", encoding="utf-8")
+    db = tmp_path / "loop.db"
+    with Store.open(db) as store:  # only the loopback feed: nothing else may be fetched
+        store.add_feed(httpserver.url_for("/feed.xml"))
+    watches, notify = load_watch_config(paths.config_file)
+
+    async def scenario() -> None:
+        with Engine(Settings(), db, paths=paths, watches=watches, notify=notify) as engine:
+            app = make_app(engine, poll_on_start=True, auto_extract=False)
+            async with app.run_test(size=(140, 40)) as pilot:
+                for _ in range(400):
+                    await pilot.pause(0.05)
+                    if pane(app).alerted:
+                        break
+                await app.workers.wait_for_complete()
+                await settle(pilot)
+                assert pane(app).alerted == {"hong-kong": 2}
+                [toast] = [n for n in app._notifications
+                           if n.title == "sinowire: 2 new stories for hong-kong"]
+                assert hostile in toast.message and toast.markup is False
+                prompt = watch_prompt(app, "hong-kong")
+                assert prompt is not None and prompt.split() == ["*", "2", "hong-kong"]
+                await choose(pilot, app, WATCH_PREFIX + "hong-kong")
+                assert articles(app).count == 2
+                assert app.is_running  # the markup in the title did nothing
+                # A second poll of the same feed raises nothing new (once per story).
+                await pilot.press("r")
+                await app.workers.wait_for_complete()
+                await settle(pilot)
+                assert pane(app).alerted == {}
+                toasts = [n for n in app._notifications if "new stor" in (n.title or "")]
+                assert len(toasts) == 1
+
+    run(scenario())
+
+
+def test_a_watch_name_with_markup_shows_literally(
+        tmp_path: Path, sample_db: Path) -> None:
+    name = "[@click=app.quit]hk[/] [b]x"
+    paths = resolve_paths(str(tmp_path / "home2"))
+    paths.ensure()
+    paths.config_file.write_text(f'[[watch]]\nname = "{name}"\nregions = ["HK"]\n',
+                                 encoding="utf-8")
+    watches, notify = load_watch_config(paths.config_file)
+
+    async def scenario() -> None:
+        with Engine(Settings(), sample_db, paths=paths, watches=watches,
+                    notify=notify) as engine:
+            app = make_app(engine, poll_on_start=False, auto_extract=False,
+                           clock=lambda: float(FIXED_NOW))
+            async with app.run_test(size=(140, 40)) as pilot:
+                await settle(pilot)
+                prompt = watch_prompt(app, name)
+                assert prompt is not None and prompt.endswith(name)
+                await choose(pilot, app, WATCH_PREFIX + name)
+                bar = app.query_one("#filter-bar", Static).content.plain  # type: ignore[union-attr]
+                assert f"watch: {name}" in bar
+                assert app.is_running
+
+    run(scenario())

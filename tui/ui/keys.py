@@ -63,7 +63,7 @@ SCREEN_KEYS: tuple[KeySpec, ...] = (
             show=False, palette=False),
     KeySpec("add_feed", "n", "add_feed", "Add feed", "Subscribe to a feed URL", show=False),
     KeySpec("save_watch", "W", "save_watch", "Save watch",
-            "Save the current filter as a watch (a feed-pane entry that alerts)", show=False),
+            "Save the current filter as a watch (named; it alerts)", show=False),
     KeySpec("toggle_feeds", "left_square_bracket", "toggle_feeds", "Feeds",
             "Show or hide the feed pane", show=False),
     KeySpec("toggle_sidebar", "right_square_bracket", "toggle_sidebar", "Sidebar",

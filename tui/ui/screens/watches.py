@@ -9,6 +9,7 @@ the engine's watches are read back from it, so the alert stage of the next poll 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 UNREAD_CAP = 1000
 """A watch's count stops here ("999+"): a broad watch on a huge cache stays cheap."""
+HEALTH_EVERY = 60.0
+"""Seconds between stale checks (a scan of every feed's newest story); a poll forces one."""
 
 
 def watch_rows(store: Store, watches: Sequence[Watch]) -> list[WatchRow]:
@@ -82,16 +85,21 @@ class WatchActionsMixin:
         paths = self.engine.paths
         return paths.config_file if paths is not None else None
 
+    _health_at: float | None = None
+
     def refresh_watch_counts(self) -> None:
-        """The watches' unread counts and the stale feeds, from the background reader."""
+        """The watches' unread counts and (at most once a minute, or after a poll: opening a
+        story changes no feed's age) the stale feeds, from the background reader."""
         feeds = self.query_one("#feeds", FeedList)
         watches = self.engine.watches
         later = self.call_after_refresh
         self.background.submit_later(later, "watches",
                                      lambda store: watch_rows(store, watches),
                                      feeds.show_watches)
-        if self.demo:  # demo feeds are never polled: their age says nothing
-            return
+        checked, moment = self._health_at, time.monotonic()
+        if self.demo or (checked is not None and moment - checked < HEALTH_EVERY):
+            return  # (demo feeds are never polled: their age says nothing)
+        self._health_at = moment
         days, now = self.engine.settings.stale_days, int(self.clock())
         self.background.submit_later(
             later, "health", lambda store: stale_feeds(store, stale_days=days, now=now),
@@ -102,6 +110,7 @@ class WatchActionsMixin:
         alerts = event.report.alerts if event.report is not None else None
         if alerts is not None and alerts.marks:
             self.query_one("#feeds", FeedList).mark_alerts(alerts.marks)
+        self._health_at = None  # feeds answered (or not): the next refresh re-checks ages
 
     # ---- save --------------------------------------------------------------------
 
