@@ -412,3 +412,23 @@ def test_a_watch_name_with_markup_shows_literally(
                 assert app.is_running
 
     run(scenario())
+
+
+def test_snapshot_alert_toast_and_mark(snap_compare: SnapCompare, watch_app: Any,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """160x45: what a user sees when a poll alerts (the core's batched message)."""
+    alerts = AlertReport(
+        toast_title="sinowire: 2 new stories for hong-kong",
+        toast="Hong Kong SFC licenses another exchange\n香港金管局发布稳定币沙盒名单",
+        marks={"hong-kong": 2})
+    monkeypatch.setattr(Engine, "update", lambda engine, *a, **k: UpdateReport(alerts=alerts))
+
+    async def run_before(pilot: Any) -> None:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if pane(pilot.app).alerted:
+                break
+        await settle(pilot)
+
+    assert snap_compare(watch_app(poll_on_start=True), terminal_size=(160, 45),
+                        run_before=run_before)
