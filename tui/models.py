@@ -179,9 +179,24 @@ class Filter:
     search: str = ""
     unread: bool = False
     starred: bool = False
+    watch: WatchScope | None = None
+    """A saved watch the list is narrowed to (ANDed with the fields above)."""
 
     def is_empty(self) -> bool:
         return self == Filter()
+
+
+@dataclass(frozen=True)
+class WatchScope:
+    """A watch as the list sees it: its name and the Filters whose union it is.
+
+    A watch may name several feeds, entities or search alternatives, which one Filter
+    cannot hold; carried inside the list's Filter, every list query (rows, counts,
+    entities, pickers) narrows to it with no second code path.
+    """
+
+    name: str
+    any_of: tuple[Filter, ...] = ()
 
 
 @dataclass(frozen=True)

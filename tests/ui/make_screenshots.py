@@ -11,13 +11,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.ui.sample_data import SEED_LATER  # noqa: E402
+from tui.alerts.configfile import watches_from_document  # noqa: E402
 from tui.config import Settings  # noqa: E402
+from tui.demo import demo_watches_toml  # noqa: E402
 from tui.engine import Engine  # noqa: E402
 from tui.ui import make_app  # noqa: E402
 
@@ -32,6 +35,7 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("small-80x24", (80, 24), []),
     ("story-80x24", (80, 24), ["j", "enter"]),
     ("links", (160, 45), ["enter", "l"]),
+    ("watches", (160, 45), ["shift+tab", "end", "up", "enter"]),
 ]
 
 
@@ -49,7 +53,9 @@ def seed(db: Path) -> tuple[str, float]:
 
 async def shoot(db: Path, now: float, name: str, size: tuple[int, int],
                 keys: list[str]) -> Path:
-    engine = Engine(Settings(), db, demo=True)
+    # The demo's example watches, as `--demo` loads them (hong-kong, e-CNY).
+    watches = watches_from_document(tomllib.loads(demo_watches_toml()), "demo")
+    engine = Engine(Settings(), db, demo=True, watches=watches)
     app = make_app(engine, clock=lambda: now)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 
-__all__ = ["DEMO_AS_OF", "DEMO_FEEDS", "DemoFeed", "demo_feed_for_url", "read_demo_feed"]
+__all__ = ["DEMO_AS_OF", "DEMO_FEEDS", "DemoFeed", "demo_feed_for_url", "demo_watches_toml",
+           "read_demo_feed"]
 
 DEMO_BASE_URL = "https://demo.sinowire.invalid/"
 DEMO_AS_OF = datetime(2026, 11, 22, tzinfo=UTC)
@@ -56,3 +57,8 @@ def read_demo_feed(filename: str) -> bytes:
 def demo_feed_for_url(url: str) -> DemoFeed | None:
     """The demo feed that pretends to live at ``url``, so a demo fetcher can serve it offline."""
     return next((feed for feed in DEMO_FEEDS if feed.url == url), None)
+
+
+def demo_watches_toml() -> str:
+    """The demo's example ``[[watch]]`` tables (hong-kong, e-CNY), as config.toml text."""
+    return resources.files(__name__).joinpath("watches.toml").read_text(encoding="utf-8")

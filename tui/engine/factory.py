@@ -14,7 +14,9 @@ import tempfile
 from pathlib import Path
 
 from tui.alerts.configfile import load_watch_config
+from tui.alerts.notify import NotifySettings
 from tui.config import DEFAULT_FEEDS, EXAMPLE_CONFIG, Settings, load_settings
+from tui.demo import demo_watches_toml
 from tui.engine.engine import Engine
 from tui.paths import resolve_paths
 from tui.settings.defaults import LEGACY_DEFAULT_URLS, RETIRED, RetiredDefault
@@ -34,10 +36,15 @@ def open_engine(home: str | None = None, *, demo: bool = False) -> Engine:
         paths = resolve_paths(temp_home)
         # The user's [keys] still apply in the demo; nothing else of theirs is used.
         keys = load_settings(resolve_paths(home).config_file).keys
-        engine = Engine(Settings(subscribe_defaults=False, keys=keys), paths.database,
-                        demo=True, paths=paths,
-                        on_close=lambda: shutil.rmtree(temp_home, ignore_errors=True))
         paths.ensure()
+        # Example watches in the demo's own config.toml: shown, saved to and deleted from
+        # like a real one. No desktop notifications: the demo never polls anyway.
+        paths.config_file.write_text(demo_watches_toml(), encoding="utf-8")
+        watches, _notify = load_watch_config(paths.config_file)
+        engine = Engine(Settings(subscribe_defaults=False, keys=keys), paths.database,
+                        demo=True, paths=paths, watches=watches,
+                        notify=NotifySettings(desktop=False),
+                        on_close=lambda: shutil.rmtree(temp_home, ignore_errors=True))
         engine.seed_demo()
         return engine
     paths = resolve_paths(home)

@@ -90,6 +90,10 @@ def filter_sql(flt: Filter, *, with_search: bool = True,
         else:
             clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(query)
+    if flt.watch is not None:  # a union of filters; a watch that matches nothing is "0"
+        parts = [filter_sql(part) for part in flt.watch.any_of]
+        clauses.append("(" + (" OR ".join(f"({w})" for w, _ in parts) or "0") + ")")
+        params.extend(p for _, more in parts for p in more)
     where = " AND ".join(clauses) if clauses else "1"
     return where, params
 

@@ -62,6 +62,8 @@ SCREEN_KEYS: tuple[KeySpec, ...] = (
     KeySpec("reader_page", "space", "reader_page", "Scroll", "Scroll the open story a page",
             show=False, palette=False),
     KeySpec("add_feed", "n", "add_feed", "Add feed", "Subscribe to a feed URL", show=False),
+    KeySpec("save_watch", "W", "save_watch", "Save watch",
+            "Save the current filter as a watch (named; it alerts)", show=False),
     KeySpec("toggle_feeds", "left_square_bracket", "toggle_feeds", "Feeds",
             "Show or hide the feed pane", show=False),
     KeySpec("toggle_sidebar", "right_square_bracket", "toggle_sidebar", "Sidebar",
@@ -87,7 +89,8 @@ PANE_KEYS: tuple[KeySpec, ...] = LIST_KEYS[:2]
 remap moves them everywhere."""
 FEED_KEYS: tuple[KeySpec, ...] = (
     KeySpec("remove_feed", "delete,D", "remove_feed", "Remove feed",
-            "Unsubscribe from the highlighted feed (asks first)", palette=False),
+            "Unsubscribe from the highlighted feed, or delete the highlighted watch "
+            "(asks first)", palette=False),
 )
 APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("quit", "q", "quit", "Quit", "Quit sinowire", palette=False),

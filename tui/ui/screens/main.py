@@ -32,16 +32,18 @@ from tui.ui.messages import ArticleExtracted, Deliver
 from tui.ui.screens.article_actions import ArticleActionsMixin
 from tui.ui.screens.feed_actions import FeedActionsMixin
 from tui.ui.screens.polling import PollingMixin
+from tui.ui.screens.watches import WatchActionsMixin
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.entity_sidebar import EntitySidebar
-from tui.ui.widgets.feed_list import FeedList
+from tui.ui.widgets.feed_list import WATCH_PREFIX, FeedList
 from tui.ui.widgets.filter_bar import FilterBar, SearchBox
 from tui.ui.widgets.panes import Panes
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.status_line import StatusLine
 
 
-class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[None]):
+class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, PollingMixin,
+                 Screen[None]):
     """Feeds | list over reader | entities, with the filter bar and the status line."""
 
     BINDINGS = bindings(SCREEN_KEYS + tuple(replace(k, show=False) for k in FEED_KEYS))
@@ -131,6 +133,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         later = self.call_after_refresh
         if counts:
             self.background.submit_later(later, "counts", _counts, self._show_counts)
+            self.refresh_watch_counts()
         if self.open_id is None:
             flt = self.flt
             self.background.submit_later(later, "entities",
@@ -162,6 +165,8 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     def _selected(self) -> str:
         flt = self.flt
+        if flt.watch is not None:
+            return WATCH_PREFIX + flt.watch.name
         if flt.feed_id is not None:
             return f"feed-{flt.feed_id}"
         if flt.starred:
@@ -262,9 +267,12 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     @on(FeedList.Chosen)
     def choose_feed(self, event: FeedList.Chosen) -> None:
-        base = replace(self.flt, feed_id=None, starred=False, china=False, unread=False)
+        base = replace(self.flt, feed_id=None, starred=False, china=False, unread=False,
+                       watch=None)
         if event.kind == "feed" and event.feed is not None:
             base = replace(base, feed_id=event.feed.id)
+        elif event.kind == "watch":  # narrowed by the watch, composed with the filters on
+            base = replace(base, watch=event.watch)
         elif event.kind in ("unread", "china", "starred"):
             flags: dict[str, Any] = {event.kind: True}
             base = replace(base, **flags)

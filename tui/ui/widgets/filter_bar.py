@@ -21,6 +21,9 @@ def describe(flt: Filter, feed_title: str | None, count: int, *,
         return display_keys((keys or {}).get(spec_id, BY_ID[spec_id].keys).split(",")[0])
 
     parts: list[Content] = []
+    if flt.watch is not None:
+        parts.append(Content.assemble(("watch: ", "$text-muted"),
+                                      (clean_line(flt.watch.name, 60), "bold $accent")))
     if feed_title is not None:
         parts.append(Content.assemble(("feed: ", "$text-muted"), clean_line(feed_title, 60)))
     if flt.china:
