@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from tui.text import is_cjk
 
@@ -36,17 +37,18 @@ _ZH_CUR = {
     "枚TRX": "TRX", "TRX": "TRX", "枚HYPE": "HYPE", "枚以太幣": "ETH", "枚比特幣": "BTC",
     "港幣": "HKD", "美金元": "USD",
 }
-_NUM = r"\d[\d,]*(?:\.\d+)?"
-_EN_MONEY = re.compile(
-    rf"(?P<pre>US\$|HK\$|A\$|S\$|C\$|NT\$|\$|€|£|(?:RMB|CNY|USD|HKD)\s?)?(?P<num>{_NUM})"
+_NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# What may stand before a number (matched on the few characters before it) and after it.
+_EN_PREFIX = re.compile(r"(?:US\$|HK\$|A\$|S\$|C\$|NT\$|\$|€|£|(?:RMB|CNY|USD|HKD)\s?)\Z",
+                        re.IGNORECASE)
+_EN_AFTER = re.compile(
     r"(?:\s?(?P<mult>trillion|billion|million|thousand|bn|mn|mln|tn|[mbk])(?![A-Za-z]))?"
     r"(?:\s?(?P<suf>hong kong dollars|yuan|renminbi|RMB|CNY|USDT|USDC|BTC|ETH|bitcoins?|ether|"
     r"dollars|TRX|HYPE)(?![A-Za-z]))?",
     re.IGNORECASE,
 )
-_ZH_NUM = r"\d[\d,]*(?:\.\d+)?"
-_ZH_MONEY = re.compile(
-    rf"(?P<num>{_ZH_NUM})(?P<mult>万亿|亿|万|萬|千)?"
+_ZH_AFTER = re.compile(
+    r"(?P<mult>万亿|亿|万|萬|千)?"
     r"(?P<cur>元人民币|人民币|美元|美金|港元|港币|港幣|澳元|欧元|新台币|枚比特币|枚比特幣|个比特币|"
     r"枚BTC|枚ETH|枚以太坊|枚以太币|枚以太幣|枚USDT|枚USDC|枚TRX|枚HYPE|USDT|USDC|TRX|元)?"
 )
@@ -73,45 +75,66 @@ def _number(text: str) -> float | None:
 
 
 def amounts(text: str) -> tuple[set[str], set[str]]:
-    """(money keys, plain-number keys) found in ``text``, in either language."""
+    """(money keys, plain-number keys) found in ``text``, in either language.
+
+    One scan for numbers (a regex that starts at a digit, so the engine skips text fast),
+    then the units around each: an English prefix ($, HK$, RMB) just before it, an English
+    or a Chinese scale and currency just after it.
+    """
     text = unicodedata.normalize("NFKC", text)
     money: set[str] = set()
     numbers: set[str] = set()
-    for m in _EN_MONEY.finditer(text):
-        start = m.start()
-        if start and (text[start - 1].isalnum() and not _is_cjk(text[start - 1])):
-            continue
-        value = _number(m.group("num"))
+    chinese = not text.isascii()
+    en_end = 0  # the English reading consumes its unit words; the next must start after
+    for m in _NUM_RE.finditer(text):
+        raw = m.group()
+        value = _number(raw)
         if value is None:
             continue
-        mult = (m.group("mult") or "").lower()
-        if mult in ("b", "m", "k") and m.group("mult") not in ("b", "m", "k", "B", "M", "K"):
-            mult = ""
-        value *= _EN_SCALE.get(mult, 1)
-        pre = (m.group("pre") or "").strip().lower()
-        suf = (m.group("suf") or "").lower()
-        currency = _PREFIX_CUR.get(pre) or _SUFFIX_CUR.get(suf)
-        if currency:
-            money.add(_key(currency, value))
-        elif not _YEAR.fullmatch(m.group("num")) and (value >= 10 or "." in m.group("num")):
-            numbers.add(_key("N", value))
-    if not text.isascii():
-        for m in _ZH_MONEY.finditer(text):
-            value = _number(m.group("num"))
-            if value is None:
-                continue
-            mult = m.group("mult") or ""
-            value *= _ZH_SCALE.get(mult.replace("萬", "万"), 1)
-            cur = m.group("cur")
+        start, end = m.span()
+        if start >= en_end:
+            en_end = _english(text, en_end, start, end, raw, value, money, numbers)
+        if chinese:
+            after = _ZH_AFTER.match(text, end)
+            assert after is not None
+            mult = after.group("mult") or ""
+            scaled = value * _ZH_SCALE.get(mult.replace("萬", "万"), 1)
+            cur = after.group("cur")
             if cur:
-                money.add(_key(_ZH_CUR[cur], value))
+                money.add(_key(_ZH_CUR[cur], scaled))
             elif mult:
-                numbers.add(_key("N", value))
+                numbers.add(_key("N", scaled))
     # A money value is also a number ("10亿枚USDT" / "1 billion USDT" may be read either way).
     numbers |= {_key("N", float(k.split(":", 1)[1])) for k in money}
     return money, numbers
 
 
+def _english(text: str, floor: int, start: int, end: int, raw: str, value: float, money: set[str],
+             numbers: set[str]) -> int:
+    """The English reading of the number at ``start:end`` ('$1.5 billion', '5,010 bitcoin');
+    returns where its unit words end. A prefix starts at or after ``floor`` (the end of the
+    previous amount's words)."""
+    prefix = _EN_PREFIX.search(text, max(floor, start - 4), start) if start > floor else None
+    first = prefix.start() if prefix else start
+    after = _EN_AFTER.match(text, end)
+    assert after is not None  # every part of it is optional
+    if first and text[first - 1].isalnum() and not _is_cjk(text[first - 1]):
+        return after.end()  # inside a word or code: 'A12', 'v4'
+    mult = after.group("mult") or ""
+    if mult.lower() in ("b", "m", "k") and mult not in ("b", "m", "k", "B", "M", "K"):
+        mult = ""
+    value *= _EN_SCALE.get(mult.lower(), 1)
+    pre = (prefix.group() if prefix else "").strip().lower()
+    suf = (after.group("suf") or "").lower()
+    currency = _PREFIX_CUR.get(pre) or _SUFFIX_CUR.get(suf)
+    if currency:
+        money.add(_key(currency, value))
+    elif not _YEAR.fullmatch(raw) and (value >= 10 or "." in raw):
+        numbers.add(_key("N", value))
+    return after.end()
+
+
+@lru_cache(maxsize=4096)
 def money_entity(name: str) -> str | None:
     """The key of one tagger MONEY entity ('$30 million', '3000万美元'), if it reads as one."""
     found, _ = amounts(name)

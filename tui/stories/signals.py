@@ -205,10 +205,14 @@ def signals_from_parts(
     # guessed ("Harborline Finance") stay names, since a Chinese report may keep one word.
     known = {key[2:] for key in keys if key[0] in "etp"}
     keys |= name_keys(text, known, canonical)
-    money, numbers = amounts(text)
+    # The title and the rest are read apart (once each): the title's amounts are headlines.
+    head = text[: len(title)]
+    headline, numbers = amounts(head)
+    money, more = amounts(text[len(head):])
+    money |= headline
     keys |= {f"$:{m}" for m in money}
-    keys |= {f"h:{m}" for m in amounts(title)[0]}  # headline amounts: different ones conflict
-    keys |= {f"#:{n.split(':', 1)[1]}" for n in numbers}
+    keys |= {f"h:{m}" for m in headline}  # headline amounts: different ones conflict
+    keys |= {f"#:{n[2:]}" for n in numbers | more}
     keys |= dates(text)
     sig = signature(shingles(lead, lang))
     keys |= set(band_keys(sig))
