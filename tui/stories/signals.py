@@ -9,6 +9,7 @@ that are specific enough to find candidates ("blocking keys") are a subset.
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -84,15 +85,31 @@ class Signals:
         return {currency: key for currency, (_, key) in best.items()}
 
     def blocking_keys(self) -> list[str]:
-        return sorted(k for k in self.keys if k[0] in BLOCKING_KINDS and _specific(k))
+        return list(self._blocking)
+
+    @cached_property
+    def _blocking(self) -> tuple[str, ...]:
+        return tuple(sorted(k for k in self.keys if k[0] in BLOCKING_KINDS and _specific(k)))
 
     def to_json(self) -> dict[str, Any]:
+        """For storage: the signature as hex of its 32-bit bins (a third of a JSON list)."""
         return {"p": self.published, "l": self.lang, "t": self.title,
-                "k": sorted(self.keys), "s": list(self.sig)}
+                "k": sorted(self.keys), "s": _pack_sig(self.sig)}
 
     @classmethod
     def from_json(cls, ref: Any, data: dict[str, Any]) -> Signals:
-        return cls(ref, data["p"], data["l"], data["t"], frozenset(data["k"]), tuple(data["s"]))
+        sig = data["s"]
+        return cls(ref, data["p"], data["l"], data["t"], frozenset(data["k"]),
+                   _unpack_sig(sig) if isinstance(sig, str) else tuple(sig))  # list: older
+
+
+def _pack_sig(sig: tuple[int, ...]) -> str:
+    return struct.pack(f">{len(sig)}I", *sig).hex()
+
+
+def _unpack_sig(text: str) -> tuple[int, ...]:
+    raw = bytes.fromhex(text)
+    return struct.unpack(f">{len(raw) // 4}I", raw)
 
 
 def _specific(key: str) -> bool:
@@ -126,12 +143,38 @@ def entity_keys(entities: Iterable[tuple[str, str]]) -> set[str]:
 _MEMO: dict[Callable[[str], str], Callable[[str], str]] = {}
 
 
+@lru_cache(maxsize=1)
+def _gazetteer_canonical() -> Callable[[str], str]:
+    """The built-in gazetteer's alias → canonical name, as ``Tagger.canonical`` reads it.
+
+    Grouping in the engine's process needs only this table, not a whole Tagger (its
+    automaton costs twice as long to build, once per process).
+    """
+    try:
+        from tui.tagging.gazetteer import builtin_gazetteer
+        from tui.tagging.normalize import nfkc, to_simplified
+    except ImportError:  # the tagger moved them: ask a whole tagger
+        from tui.tagging import default_tagger
+
+        return default_tagger().canonical
+    index: dict[str, str] = {}
+    for entry in builtin_gazetteer().entries:
+        if entry.type == "SOURCE":
+            continue
+        index.setdefault(entry.name.casefold(), entry.name)
+        for alias in entry.aliases:
+            index.setdefault(nfkc(to_simplified(alias.surface)).casefold(), entry.name)
+
+    def canonical(name: str) -> str:
+        return index.get(nfkc(to_simplified(name)).casefold(), name)
+
+    return canonical
+
+
 def _memoised(canonical: Callable[[str], str] | None) -> Callable[[str], str]:
     """``canonical`` with a cache: the same names recur in every report about them."""
     if canonical is None:
-        from tui.tagging import default_tagger
-
-        canonical = default_tagger().canonical
+        canonical = _gazetteer_canonical()
     cached = _MEMO.get(canonical)
     if cached is None:
         if len(_MEMO) > 8:
