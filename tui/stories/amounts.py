@@ -129,9 +129,17 @@ def _english(text: str, floor: int, start: int, end: int, raw: str, value: float
     currency = _PREFIX_CUR.get(pre) or _SUFFIX_CUR.get(suf)
     if currency:
         money.add(_key(currency, value))
-    elif not _YEAR.fullmatch(raw) and (value >= 10 or "." in raw):
+    elif not _is_year(text, raw, end) and (value >= 10 or "." in raw):
         numbers.add(_key("N", value))
     return after.end()
+
+
+def _is_year(text: str, raw: str, end: int) -> bool:
+    """'2026', '2026年' are years; '2000余处', '2000多家' (Chinese counts) are not."""
+    if not _YEAR.fullmatch(raw):
+        return False
+    follower = text[end : end + 1]
+    return not (follower and _is_cjk(follower) and follower != "年")
 
 
 @lru_cache(maxsize=4096)
