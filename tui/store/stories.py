@@ -203,8 +203,8 @@ class StoryMixin:
         conn.executemany(
             "INSERT OR IGNORE INTO story_keys (key, published, article_id) VALUES (?, ?, ?)",
             [(key, m[2], m[1]) for m in members for key in m[8]])
-        refresh |= {real(batch.old_story[m[1]]) for m in moved} | {m[0] for m in members
-                                                                   if m[1] in batch.old_story}
+        refresh |= {real(batch.old_story[a]) for a in moved}
+        refresh |= {m[0] for m in members if m[1] in batch.old_story}
         joined = sorted({m[0] for m in members} - refresh)
         current: dict[int, list[Any]] = {}
         for chunk in _chunks(joined):
