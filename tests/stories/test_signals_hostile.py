@@ -126,3 +126,31 @@ def test_a_common_name_alone_is_not_enough() -> None:
                                   [("Binance", "ORG")])).story
                for i, title in enumerate(titles)}
     assert len(stories) == len(titles)
+
+
+def test_hopeless_pairs_are_never_one_story() -> None:
+    """The grouper skips pairs :func:`hopeless` rules out before scoring them: on every
+    pair of the labelled set, a hopeless pair is never one story, at any distance."""
+    import json
+    from pathlib import Path
+
+    from tui.stories.score import hopeless
+    from tui.tagging import Tagger
+
+    tagger = Tagger()
+    data = Path(__file__).resolve().parents[1] / "data" / "stories" / "stories.jsonl"
+    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    signals = []
+    for i, row in enumerate(rows[::2]):
+        tags = tagger.tag(row["title"], row["summary"], row["content"], row["lang"])
+        signals.append(signals_from_parts(i, row["title"], row["summary"], row["content"],
+                                          T0 + i * 600, row["lang"],
+                                          [(e.name, e.type) for e in tags.entities]))
+    skipped = 0
+    for i, a in enumerate(signals):
+        for b in signals[i + 1 :]:
+            if hopeless(a, b):
+                skipped += 1
+                assert not compare(a, b, lambda key: 1).same
+                assert not compare(b, a, lambda key: 1).same
+    assert skipped > len(signals)  # it does rule pairs out

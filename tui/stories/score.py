@@ -102,6 +102,17 @@ def key_weight(key: str, df: int) -> float:
     return base / (1.0 + math.log1p(max(df - 1, 0) / 4.0))
 
 
+def hopeless(a: Signals, b: Signals) -> bool:
+    """True when two reports cannot be one story whatever the window: no specific key in
+    common, at most two half pieces of evidence (support 1.0 < SUPPORT) and a similarity
+    below a rewrite's. A necessary condition checked in C before :func:`compare`."""
+    if a.strong & b.strong:
+        return False
+    if len(a.half & b.half) > 2:
+        return False
+    return similarity(a.sig, b.sig, a.empty, b.empty) < REWRITE
+
+
 def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
             memo: dict[str, float] | None = None) -> Evidence:
     """Score two reports; ``df`` says how many reports in the window carry a key.

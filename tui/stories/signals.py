@@ -61,6 +61,11 @@ class Signals:
         return frozenset(k for k in self.keys if k[0] in "en$")
 
     @cached_property
+    def half(self) -> frozenset[str]:
+        """The keys worth half a piece of evidence: tickers, places, numbers, dates."""
+        return frozenset(k for k in self.keys if k[0] in "tp#d")
+
+    @cached_property
     def empty(self) -> int:
         """The signature's empty bins as a bit mask (for a fast similarity)."""
         return empty_mask(self.sig)
