@@ -9,12 +9,26 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 _CHUNK = 500  # SQLite's default limit on host parameters is far above this
+
+
+class StoryMember(NamedTuple):
+    """One report of a batch: where it goes and what is stored with it."""
+
+    story: int
+    article: int
+    published: int
+    title: str
+    lang: str | None
+    data: str  # its signals (JSON)
+    evidence: str | None  # why it joined (JSON), None for a story's first report
+    matched: int | None
+    keys: Sequence[str]  # its blocking keys
 
 
 @dataclass
@@ -25,9 +39,7 @@ class StoryBatch:
     """
 
     new: dict[int, tuple[int, str, str | None]]  # provisional id → (published, title, lang)
-    # (story, article, published, title, lang, signals JSON, evidence JSON, matched, keys)
-    members: list[tuple[int, int, int, str, str | None, str, str | None, int | None,
-                        list[str]]]
+    members: list[StoryMember]
     merges: list[tuple[int, tuple[int, ...]]]  # (kept story, stories folded into it)
     old_story: dict[int, int]  # article → the story it was in before (re-placed reports)
     refresh: set[int]  # stories to recount from their articles
@@ -190,22 +202,23 @@ class StoryMixin:
                              (real(keep), *chunk))
                 conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
             refresh.add(real(keep))
-        members = [(real(story), *rest) for story, *rest in batch.members]
-        moved = [m[1] for m in members if m[1] in batch.old_story]
+        members = [m._replace(story=real(m.story)) for m in batch.members]
+        moved = [m.article for m in members if m.article in batch.old_story]
         for chunk in _chunks(moved):
             marks = ",".join("?" * len(chunk))
             conn.execute(f"DELETE FROM story_keys WHERE article_id IN ({marks})", chunk)
         conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
-                         [(m[0], m[1]) for m in members])
+                         [(m.story, m.article) for m in members])
         conn.executemany(
             "INSERT OR REPLACE INTO story_signals (article_id, published, data, evidence, "
-            "matched) VALUES (?, ?, ?, ?, ?)", [(m[1], m[2], m[5], m[6], m[7]) for m in members])
+            "matched) VALUES (?, ?, ?, ?, ?)",
+            [(m.article, m.published, m.data, m.evidence, m.matched) for m in members])
         conn.executemany(
             "INSERT OR IGNORE INTO story_keys (key, published, article_id) VALUES (?, ?, ?)",
-            [(key, m[2], m[1]) for m in members for key in m[8]])
+            [(key, m.published, m.article) for m in members for key in m.keys])
         refresh |= {real(batch.old_story[a]) for a in moved}
-        refresh |= {m[0] for m in members if m[1] in batch.old_story}
-        joined = sorted({m[0] for m in members} - refresh)
+        refresh |= {m.story for m in members if m.article in batch.old_story}
+        joined = sorted({m.story for m in members} - refresh)
         current: dict[int, list[Any]] = {}
         for chunk in _chunks(joined):
             marks = ",".join("?" * len(chunk))
@@ -213,16 +226,16 @@ class StoryMixin:
                 "SELECT id, first_seen, last_published, title, lang, langs, size FROM stories "
                 f"WHERE id IN ({marks})", chunk).fetchall():
                 current[row[0]] = list(row[1:])
-        for story, _, published, title, lang, *_ in sorted(members, key=lambda m: (m[2], m[1])):
-            row = current.get(story)
+        for m in sorted(members, key=lambda m: (m.published, m.article)):
+            row = current.get(m.story)
             if row is None:
                 continue
             first, last, _title, _lang, langs, size = row
-            if size == 0 or published < first:
-                row[2], row[3] = title, lang
-            row[0], row[1] = min(first, published), max(last, published)
-            if lang and lang not in langs.split():
-                row[4] = " ".join(sorted({*langs.split(), lang}))
+            if size == 0 or m.published < first:
+                row[2], row[3] = m.title, m.lang
+            row[0], row[1] = min(first, m.published), max(last, m.published)
+            if m.lang and m.lang not in langs.split():
+                row[4] = " ".join(sorted({*langs.split(), m.lang}))
             row[5] = size + 1
         conn.executemany(
             "UPDATE stories SET first_seen = ?, last_published = ?, title = ?, lang = ?, "
@@ -354,7 +367,10 @@ class StoryMixin:
                          row[6], tuple(reports[row[0]])) for row in rows]
 
 
-def _chunks(items: Sequence[int]) -> Iterable[list[int]]:
+_T = TypeVar("_T")
+
+
+def _chunks(items: Sequence[_T]) -> Iterable[list[_T]]:
     items = list(items)
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]

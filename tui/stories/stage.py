@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tui.store.stories import StoryBatch
+from tui.store.stories import StoryBatch, StoryMember
 from tui.stories.grouper import COMPARE_CAP, DEFAULT_WINDOW_HOURS, KEY_CAP, Grouper, MemoryIndex
 from tui.stories.score import Evidence
 from tui.stories.signals import Signals, signals_from_parts
@@ -56,7 +56,7 @@ class StoreIndex:
         self._story: dict[int, int] = {}
         self._published: dict[int, int] = {}
         self._new: dict[int, tuple[int, str, str | None]] = {}
-        self._members: list[tuple[Any, ...]] = []
+        self._members: list[StoryMember] = []
         self._merges: list[tuple[int, tuple[int, ...]]] = []
         mine = {s.ref for s in batch}
         self._old = {ref: story for ref, (story, _) in store.story_of(sorted(mine)).items()}
@@ -128,9 +128,9 @@ class StoreIndex:
             blob = json.dumps({**evidence.to_json(), "line": evidence.line(),
                                "matched": matched}, ensure_ascii=False)
         keys = signals.blocking_keys()
-        self._members.append([story, ref, published, signals.title, signals.lang,
-                              json.dumps(signals.to_json(), ensure_ascii=False), blob, matched,
-                              keys])
+        self._members.append(StoryMember(
+            story, ref, published, signals.title, signals.lang,
+            json.dumps(signals.to_json(), ensure_ascii=False), blob, matched, keys))
         self._story[ref] = story
         self._published[ref] = published
         self._cache[ref] = signals
@@ -152,12 +152,11 @@ class StoreIndex:
 
     def flush(self) -> None:
         """Write the batch (in the caller's transaction)."""
-        for member in self._members:
-            member[0] = self._story[member[1]]  # merges after it joined moved it
+        # A merge after a report joined moved it: its story is the one it is in now.
+        members = [m._replace(story=self._story[m.article]) for m in self._members]
         folded = {o for _, others in self._merges for o in others}
         new = {p: v for p, v in self._new.items() if p not in folded}
-        self.store.story_write(StoryBatch(new, [tuple(m) for m in self._members],
-                                          self._merges, self._old, set()))
+        self.store.story_write(StoryBatch(new, members, self._merges, self._old, set()))
 
 def _signals(record: dict[str, Any]) -> Signals:
     return signals_from_parts(record["id"], record["title"], record["summary"],
