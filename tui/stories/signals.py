@@ -24,7 +24,9 @@ from tui.stories.shingles import band_keys, detect_lang, empty_mask, shingles, s
 BLOCKING_KINDS = frozenset("etn$b")
 LEAD_CHARS = 400
 TEXT_CHARS = 3000
-_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*)(?![A-Za-z0-9])")
+# A capital first, so the regex engine skips to capitals fast; the letter before is checked
+# by hand (a lookbehind first would be tried at every character).
+_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*(?![A-Za-z0-9])")
 _STOP_WORDS = (
     """a an the and or but of in on at to for from by with as is are was were be been it its
     this that these those after before over under into about up down out new more most first
@@ -188,6 +190,22 @@ def _memoised(canonical: Callable[[str], str] | None) -> Callable[[str], str]:
     return cached
 
 
+def _name_tokens(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) of capitalised Latin tokens not inside a longer word."""
+    tokens = []
+    pos = 0
+    search = _NAME.search
+    while (m := search(text, pos)) is not None:
+        start = m.start()
+        before = text[start - 1] if start else ""
+        if before.isascii() and before.isalnum():
+            pos = start + 1  # inside a word ('eBay', 'aB.Cd'): look again one further on
+            continue
+        tokens.append((start, m.end(), m.group()))
+        pos = m.end()
+    return tokens
+
+
 def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None = None
               ) -> set[str]:
     """Capitalised Latin tokens that are not common words nor part of a known name.
@@ -196,7 +214,7 @@ def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None
     Commission" is the SFC) is already counted as its entity, so its words are left out.
     """
     canonical = _memoised(canonical)
-    tokens = [(m.start(), m.end(), m.group(1)) for m in _NAME.finditer(text)]
+    tokens = _name_tokens(text)
     skip: set[int] = set()
     run: list[int] = []
 
