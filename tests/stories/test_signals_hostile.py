@@ -154,3 +154,21 @@ def test_hopeless_pairs_are_never_one_story() -> None:
                 assert not compare(a, b, lambda key: 1).same
                 assert not compare(b, a, lambda key: 1).same
     assert skipped > len(signals)  # it does rule pairs out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(codec="utf-8"),
+                                  st.sampled_from(list("，１０ＡＢ　。！＄")))))
+def test_fast_nfkc_is_nfkc(text: str) -> None:
+    import unicodedata
+
+    from tui.stories.amounts import nfkc
+
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_dates_from_their_digits() -> None:
+    assert dates("on November 10, and May\t5") == {"d:11-10", "d:05-05"}
+    assert dates("November 100, November 10th, xMay 5") == set()
+    assert dates("ſeptember 5") == set()  # folds to 'september' in a regex, not in a table
+    assert dates("１１月１０日") == {"d:11-10"}  # full-width digits are digits
