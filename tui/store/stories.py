@@ -1,7 +1,8 @@
-"""Stories in the store: blocking-key lookups, assignments with evidence, story lists.
+"""Stories in the store: blocking-key lookups, a batch's grouping written in bulk, lists.
 
-Only SQL lives here; the grouping rule is :mod:`tui.stories`. Candidates for a new article are
-an index range scan of ``story_keys`` per key, within the window, never a scan of the window.
+Only SQL lives here; the grouping rule is :mod:`tui.stories`. Candidates for a batch of new
+articles are an index range scan of ``story_keys`` per key, within the batch's window, never a
+scan of the window.
 """
 
 from __future__ import annotations

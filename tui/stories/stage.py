@@ -4,8 +4,10 @@ The engine calls, after the feed's articles are written and before alerts::
 
     report = group_new(store, article_ids, settings_window_hours)   # ids: None = all ungrouped
 
-It reads what grouping needs (text, time, the tagger's stored entities: no re-tagging), finds
-candidates by blocking keys in ``story_keys`` and writes the decisions, all in one transaction.
+It reads what grouping needs (text, time, the tagger's stored entities: no re-tagging) and
+works in batches of up to 500 reports: the batch's candidates come from ``story_keys`` in
+two queries, the grouper runs in memory, and the decisions are written in bulk in one
+transaction per batch. A poll's new reports cost a handful of statements, not eight each.
 """
 
 from __future__ import annotations
