@@ -43,7 +43,6 @@ class StoryBatch:
     members: list[StoryMember]
     merges: list[tuple[int, tuple[int, ...]]]  # (kept story, stories folded into it)
     old_story: dict[int, int]  # article → the story it was in before (re-placed reports)
-    refresh: set[int]  # stories to recount from their articles
 
 
 @dataclass(frozen=True)
@@ -194,7 +193,7 @@ class StoryMixin:
         def real(story: int) -> int:
             return ids.get(story, story)
 
-        refresh = {real(s) for s in batch.refresh}
+        refresh: set[int] = set()  # stories to recount from their articles
         for keep, others in batch.merges:
             folded = [real(o) for o in others if real(o) != real(keep)]
             for chunk in _chunks(folded):

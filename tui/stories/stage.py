@@ -158,7 +158,7 @@ class StoreIndex:
         members = [m._replace(story=self._story[m.article]) for m in self._members]
         folded = {o for _, others in self._merges for o in others}
         new = {p: v for p, v in self._new.items() if p not in folded}
-        self.store.story_write(StoryBatch(new, members, self._merges, self._old, set()))
+        self.store.story_write(StoryBatch(new, members, self._merges, self._old))
 
 def _signals(record: dict[str, Any]) -> Signals:
     return signals_from_parts(record["id"], record["title"], record["summary"],
