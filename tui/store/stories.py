@@ -1,7 +1,8 @@
-"""Stories in the store: blocking-key lookups, assignments with evidence, story lists.
+"""Stories in the store: blocking-key lookups, a batch's grouping written in bulk, lists.
 
-Only SQL lives here; the grouping rule is :mod:`tui.stories`. Candidates for a new article are
-an index range scan of ``story_keys`` per key, within the window, never a scan of the window.
+Only SQL lives here; the grouping rule is :mod:`tui.stories`. Candidates for a batch of new
+articles are an index range scan of ``story_keys`` per key, within the batch's window, never a
+scan of the window.
 """
 
 from __future__ import annotations
@@ -9,12 +10,39 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 _CHUNK = 500  # SQLite's default limit on host parameters is far above this
+
+
+class StoryMember(NamedTuple):
+    """One report of a batch: where it goes and what is stored with it."""
+
+    story: int
+    article: int
+    published: int
+    title: str
+    lang: str | None
+    data: str  # its signals (JSON)
+    evidence: str | None  # why it joined (JSON), None for a story's first report
+    matched: int | None
+    keys: Sequence[str]  # its blocking keys
+
+
+@dataclass
+class StoryBatch:
+    """One batch's grouping, as :meth:`StoryMixin.story_write` writes it.
+
+    Stories the batch started have provisional (negative) ids until written.
+    """
+
+    new: dict[int, tuple[int, str, str | None]]  # provisional id → (published, title, lang)
+    members: list[StoryMember]
+    merges: list[tuple[int, tuple[int, ...]]]  # (kept story, stories folded into it)
+    old_story: dict[int, int]  # article → the story it was in before (re-placed reports)
 
 
 @dataclass(frozen=True)
@@ -104,45 +132,35 @@ class StoryMixin:
                 out[article_id]["entities"].append((name, kind))
         return [out[i] for i in article_ids if i in out]
 
-    def story_lookup(
-        self, keys: Iterable[str], published: int, window: int, cap: int
-    ) -> tuple[dict[str, int], dict[int, list[tuple[int, int]]]]:
-        """(articles per key in the window, story → [(article id, keys shared)]).
+    def story_postings(
+        self, keys: Iterable[str], low: int, high: int, limit: int
+    ) -> tuple[dict[str, int], list[tuple[str, int, int, int]]]:
+        """A batch's candidates in two indexed queries, whatever the batch's size.
 
-        Two indexed queries for all keys: ``key IN (…)`` with the window on ``published``
-        is a range scan of ``story_keys`` per key. The first only counts (in SQLite, so a
-        key that thousands of reports carry, "bitcoin", costs no Python per report); the
-        second reads the postings of the keys rare enough to block on.
+        (articles per key published in [low, high], postings (key, published, article,
+        story) of the keys carried by at most ``limit`` of them). ``key IN (…)`` with the
+        span on ``published`` is a range scan of ``story_keys`` per key; the count runs in
+        SQLite, so a key thousands of reports carry costs no Python row.
         """
-        keys = list(keys)
+        keys = sorted(set(keys))
         counts: dict[str, int] = dict.fromkeys(keys, 0)
-        if not keys:
-            return counts, {}
-        span = (published - window, published + window)
-        marks = ",".join("?" * len(keys))
-        for key, count in self.db.conn.execute(
-            f"SELECT key, count(*) FROM story_keys WHERE key IN ({marks}) "
-            "AND published BETWEEN ? AND ? GROUP BY key", (*keys, *span)
-        ).fetchall():  # fetchall: one guarded call, not a Python step per row
-            counts[key] = count
-        rare = [key for key in keys if 0 < counts[key] <= cap]
-        shared: dict[int, int] = {}
-        if rare:
-            marks = ",".join("?" * len(rare))
-            for (article_id,) in self.db.conn.execute(
-                f"SELECT article_id FROM story_keys WHERE key IN ({marks}) "
-                "AND published BETWEEN ? AND ?", (*rare, *span)
-            ).fetchall():
-                shared[article_id] = shared.get(article_id, 0) + 1
-        stories: dict[int, list[tuple[int, int]]] = {}
-        for chunk in _chunks(sorted(shared)):
+        conn = self.db.conn
+        for chunk in _chunks(keys):
             marks = ",".join("?" * len(chunk))
-            for article_id, story_id in self.db.conn.execute(
-                f"SELECT id, story_id FROM articles WHERE id IN ({marks}) "
-                "AND story_id IS NOT NULL", chunk
-            ).fetchall():
-                stories.setdefault(story_id, []).append((article_id, shared[article_id]))
-        return counts, stories
+            counts.update(conn.execute(
+                f"SELECT key, count(*) FROM story_keys WHERE key IN ({marks}) "
+                "AND published BETWEEN ? AND ? GROUP BY key", (*chunk, low, high)
+            ).fetchall())  # fetchall: one guarded call, not a Python step per row
+        rare = [key for key in keys if 0 < counts[key] <= limit]
+        rows: list[tuple[str, int, int, int]] = []
+        for chunk in _chunks(rare):
+            marks = ",".join("?" * len(chunk))
+            rows += conn.execute(
+                "SELECT k.key, k.published, k.article_id, a.story_id FROM story_keys k "
+                f"JOIN articles a ON a.id = k.article_id WHERE k.key IN ({marks}) "
+                "AND k.published BETWEEN ? AND ? AND a.story_id IS NOT NULL",
+                (*chunk, low, high)).fetchall()
+        return counts, rows
 
     def story_signals(self, article_ids: Sequence[int]) -> dict[int, str]:
         """article id → its stored signals (JSON)."""
@@ -151,65 +169,80 @@ class StoryMixin:
             marks = ",".join("?" * len(chunk))
             out.update(self.db.conn.execute(
                 f"SELECT article_id, data FROM story_signals WHERE article_id IN ({marks})",
-                chunk))
+                chunk).fetchall())
         return out
 
-    def story_assign(
-        self,
-        article_id: int,
-        story_id: int | None,
-        *,
-        published: int,
-        title: str,
-        lang: str | None,
-        data: str,
-        keys: Iterable[str],
-        evidence: str | None,
-        matched: int | None,
-    ) -> int:
-        """Put an article in a story (a new one when ``story_id`` is None); return its id."""
+    def story_write(self, batch: StoryBatch) -> dict[int, int]:
+        """Write one batch's grouping in the caller's transaction; provisional → story id.
+
+        New stories get their ids first, then merges fold stories, then every report's
+        story, signals, evidence and keys are written with ``executemany``; the stories'
+        sizes, times, titles and languages follow from the reports, in Python for the
+        common case (reports joining) and from the articles where stories were folded or
+        a report moved.
+        """
         conn = self.db.conn
-        if story_id is None:
+        ids: dict[int, int] = {}
+        for provisional, (published, title, lang) in batch.new.items():
             cursor = conn.execute(
                 "INSERT INTO stories (first_seen, last_published, title, lang, langs, size) "
-                "VALUES (?, ?, ?, ?, ?, 0)", (published, published, title, lang, lang or ""))
-            story_id = cursor.lastrowid
-            assert story_id is not None
-            conn.execute("UPDATE stories SET langs = '' WHERE id = ?", (story_id,))
-        old = conn.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
-        conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
-        conn.execute(
-            "INSERT OR REPLACE INTO story_signals (article_id, published, data, evidence, matched) "
-            "VALUES (?, ?, ?, ?, ?)", (article_id, published, data, evidence, matched))
-        conn.execute("DELETE FROM story_keys WHERE article_id = ?", (article_id,))
+                "VALUES (?, ?, ?, ?, '', 0)", (published, published, title, lang))
+            assert cursor.lastrowid is not None
+            ids[provisional] = cursor.lastrowid
+
+        def real(story: int) -> int:
+            return ids.get(story, story)
+
+        refresh: set[int] = set()  # stories to recount from their articles
+        for keep, others in batch.merges:
+            folded = [real(o) for o in others if real(o) != real(keep)]
+            for chunk in _chunks(folded):
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"UPDATE articles SET story_id = ? WHERE story_id IN ({marks})",
+                             (real(keep), *chunk))
+                conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
+            refresh.add(real(keep))
+        members = [m._replace(story=real(m.story)) for m in batch.members]
+        moved = [m.article for m in members if m.article in batch.old_story]
+        for chunk in _chunks(moved):
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM story_keys WHERE article_id IN ({marks})", chunk)
+        conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
+                         [(m.story, m.article) for m in members])
+        conn.executemany(
+            "INSERT OR REPLACE INTO story_signals (article_id, published, data, evidence, "
+            "matched) VALUES (?, ?, ?, ?, ?)",
+            [(m.article, m.published, m.data, m.evidence, m.matched) for m in members])
         conn.executemany(
             "INSERT OR IGNORE INTO story_keys (key, published, article_id) VALUES (?, ?, ?)",
-            [(key, published, article_id) for key in keys])
-        if old and old[0] is not None:  # re-placed: recount both stories from their articles
-            self._refresh_story(story_id)
-            if old[0] != story_id:
-                self._refresh_story(old[0])
-            return story_id
-        # The common case, one statement: a new report joins (or starts) a story.
-        conn.execute(
-            "UPDATE stories SET size = size + 1, "
-            "title = CASE WHEN size = 0 OR ? < first_seen THEN ? ELSE title END, "
-            "lang = CASE WHEN size = 0 OR ? < first_seen THEN ? ELSE lang END, "
-            "first_seen = min(first_seen, ?), last_published = max(last_published, ?), "
-            "langs = CASE WHEN ? = '' OR instr(' ' || langs || ' ', ' ' || ? || ' ') > 0 "
-            "THEN langs ELSE trim(langs || ' ' || ?) END WHERE id = ?",
-            (published, title, published, lang, published, published, lang or "", lang or "",
-             lang or "", story_id))
-        return story_id
-
-    def story_merge(self, keep: int, others: Iterable[int]) -> None:
-        """Fold stories into ``keep`` (a new report showed they are one)."""
-        others = [o for o in others if o != keep]
-        for other in others:
-            self.db.conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?",
-                                 (keep, other))
-            self.db.conn.execute("DELETE FROM stories WHERE id = ?", (other,))
-        self._refresh_story(keep)
+            [(key, m.published, m.article) for m in members for key in m.keys])
+        refresh |= {real(batch.old_story[a]) for a in moved}
+        refresh |= {m.story for m in members if m.article in batch.old_story}
+        joined = sorted({m.story for m in members} - refresh)
+        current: dict[int, list[Any]] = {}
+        for chunk in _chunks(joined):
+            marks = ",".join("?" * len(chunk))
+            for row in conn.execute(
+                "SELECT id, first_seen, last_published, title, lang, langs, size FROM stories "
+                f"WHERE id IN ({marks})", chunk).fetchall():
+                current[row[0]] = list(row[1:])
+        for m in sorted(members, key=lambda m: (m.published, m.article)):
+            row = current.get(m.story)
+            if row is None:
+                continue
+            first, last, _title, _lang, langs, size = row
+            if size == 0 or m.published < first:
+                row[2], row[3] = m.title, m.lang
+            row[0], row[1] = min(first, m.published), max(last, m.published)
+            if m.lang and m.lang not in langs.split():
+                row[4] = " ".join(sorted({*langs.split(), m.lang}))
+            row[5] = size + 1
+        conn.executemany(
+            "UPDATE stories SET first_seen = ?, last_published = ?, title = ?, lang = ?, "
+            "langs = ?, size = ? WHERE id = ?", [(*row, story) for story, row in current.items()])
+        for story in sorted(refresh):
+            self._refresh_story(story)
+        return ids
 
     def _refresh_story(self, story_id: int) -> None:
         conn = self.db.conn
@@ -334,7 +367,10 @@ class StoryMixin:
                          row[6], tuple(reports[row[0]])) for row in rows]
 
 
-def _chunks(items: Sequence[int]) -> Iterable[list[int]]:
+_T = TypeVar("_T")
+
+
+def _chunks(items: Sequence[_T]) -> Iterable[list[_T]]:
     items = list(items)
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]

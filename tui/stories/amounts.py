@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from tui.text import is_cjk
 
@@ -36,17 +37,18 @@ _ZH_CUR = {
     "枚TRX": "TRX", "TRX": "TRX", "枚HYPE": "HYPE", "枚以太幣": "ETH", "枚比特幣": "BTC",
     "港幣": "HKD", "美金元": "USD",
 }
-_NUM = r"\d[\d,]*(?:\.\d+)?"
-_EN_MONEY = re.compile(
-    rf"(?P<pre>US\$|HK\$|A\$|S\$|C\$|NT\$|\$|€|£|(?:RMB|CNY|USD|HKD)\s?)?(?P<num>{_NUM})"
+_NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# What may stand before a number (matched on the few characters before it) and after it.
+_EN_PREFIX = re.compile(r"(?:US\$|HK\$|A\$|S\$|C\$|NT\$|\$|€|£|(?:RMB|CNY|USD|HKD)\s?)\Z",
+                        re.IGNORECASE)
+_EN_AFTER = re.compile(
     r"(?:\s?(?P<mult>trillion|billion|million|thousand|bn|mn|mln|tn|[mbk])(?![A-Za-z]))?"
     r"(?:\s?(?P<suf>hong kong dollars|yuan|renminbi|RMB|CNY|USDT|USDC|BTC|ETH|bitcoins?|ether|"
     r"dollars|TRX|HYPE)(?![A-Za-z]))?",
     re.IGNORECASE,
 )
-_ZH_NUM = r"\d[\d,]*(?:\.\d+)?"
-_ZH_MONEY = re.compile(
-    rf"(?P<num>{_ZH_NUM})(?P<mult>万亿|亿|万|萬|千)?"
+_ZH_AFTER = re.compile(
+    r"(?P<mult>万亿|亿|万|萬|千)?"
     r"(?P<cur>元人民币|人民币|美元|美金|港元|港币|港幣|澳元|欧元|新台币|枚比特币|枚比特幣|个比特币|"
     r"枚BTC|枚ETH|枚以太坊|枚以太币|枚以太幣|枚USDT|枚USDC|枚TRX|枚HYPE|USDT|USDC|TRX|元)?"
 )
@@ -55,10 +57,31 @@ _MONTH_NAMES = (
     "january february march april may june july august september october november december"
 )
 _MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES.split(), 1)}
-_EN_DATE = re.compile(
-    r"\b(?P<m>january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\s+(?P<d>\d{1,2})\b", re.IGNORECASE)
+_DAY = re.compile(r"\s(\d{1,2})(?!\w)")  # a space first: the engine skips to spaces fast
+_MONTH_BEFORE = re.compile(
+    r"(?<!\w)(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\s+\Z", re.IGNORECASE)
 _ZH_DATE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")
+
+
+def nfkc(text: str) -> str:
+    """NFKC, the cheap way first: Chinese text is mostly normal but for its full-width
+    punctuation and digits (，１０), which are narrowed directly; the full normalisation
+    (a millisecond on 3,000 characters) runs only when something else is left."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    narrowed = _WIDE.sub(_narrow, text)
+    if unicodedata.is_normalized("NFKC", narrowed):
+        return narrowed
+    return unicodedata.normalize("NFKC", narrowed)
+
+
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _narrow(m: re.Match[str]) -> str:
+    char = m.group()
+    return " " if char == "\u3000" else chr(ord(char) - 0xFEE0)
 
 
 def _key(currency: str, value: float) -> str:
@@ -73,45 +96,74 @@ def _number(text: str) -> float | None:
 
 
 def amounts(text: str) -> tuple[set[str], set[str]]:
-    """(money keys, plain-number keys) found in ``text``, in either language."""
-    text = unicodedata.normalize("NFKC", text)
+    """(money keys, plain-number keys) found in ``text``, in either language.
+
+    One scan for numbers (a regex that starts at a digit, so the engine skips text fast),
+    then the units around each: an English prefix ($, HK$, RMB) just before it, an English
+    or a Chinese scale and currency just after it.
+    """
+    text = nfkc(text)
     money: set[str] = set()
     numbers: set[str] = set()
-    for m in _EN_MONEY.finditer(text):
-        start = m.start()
-        if start and (text[start - 1].isalnum() and not _is_cjk(text[start - 1])):
-            continue
-        value = _number(m.group("num"))
+    chinese = not text.isascii()
+    en_end = 0  # the English reading consumes its unit words; the next must start after
+    for m in _NUM_RE.finditer(text):
+        raw = m.group()
+        value = _number(raw)
         if value is None:
             continue
-        mult = (m.group("mult") or "").lower()
-        if mult in ("b", "m", "k") and m.group("mult") not in ("b", "m", "k", "B", "M", "K"):
-            mult = ""
-        value *= _EN_SCALE.get(mult, 1)
-        pre = (m.group("pre") or "").strip().lower()
-        suf = (m.group("suf") or "").lower()
-        currency = _PREFIX_CUR.get(pre) or _SUFFIX_CUR.get(suf)
-        if currency:
-            money.add(_key(currency, value))
-        elif not _YEAR.fullmatch(m.group("num")) and (value >= 10 or "." in m.group("num")):
-            numbers.add(_key("N", value))
-    if not text.isascii():
-        for m in _ZH_MONEY.finditer(text):
-            value = _number(m.group("num"))
-            if value is None:
-                continue
-            mult = m.group("mult") or ""
-            value *= _ZH_SCALE.get(mult.replace("萬", "万"), 1)
-            cur = m.group("cur")
+        start, end = m.span()
+        if start >= en_end:
+            en_end = _english(text, en_end, start, end, raw, value, money, numbers)
+        if chinese:
+            after = _ZH_AFTER.match(text, end)
+            assert after is not None
+            mult = after.group("mult") or ""
+            scaled = value * _ZH_SCALE.get(mult.replace("萬", "万"), 1)
+            cur = after.group("cur")
             if cur:
-                money.add(_key(_ZH_CUR[cur], value))
+                money.add(_key(_ZH_CUR[cur], scaled))
             elif mult:
-                numbers.add(_key("N", value))
+                numbers.add(_key("N", scaled))
     # A money value is also a number ("10亿枚USDT" / "1 billion USDT" may be read either way).
     numbers |= {_key("N", float(k.split(":", 1)[1])) for k in money}
     return money, numbers
 
 
+def _english(text: str, floor: int, start: int, end: int, raw: str, value: float, money: set[str],
+             numbers: set[str]) -> int:
+    """The English reading of the number at ``start:end`` ('$1.5 billion', '5,010 bitcoin');
+    returns where its unit words end. A prefix starts at or after ``floor`` (the end of the
+    previous amount's words)."""
+    prefix = _EN_PREFIX.search(text, max(floor, start - 4), start) if start > floor else None
+    first = prefix.start() if prefix else start
+    after = _EN_AFTER.match(text, end)
+    assert after is not None  # every part of it is optional
+    if first and text[first - 1].isalnum() and not _is_cjk(text[first - 1]):
+        return after.end()  # inside a word or code: 'A12', 'v4'
+    mult = after.group("mult") or ""
+    if mult.lower() in ("b", "m", "k") and mult not in ("b", "m", "k", "B", "M", "K"):
+        mult = ""
+    value *= _EN_SCALE.get(mult.lower(), 1)
+    pre = (prefix.group() if prefix else "").strip().lower()
+    suf = (after.group("suf") or "").lower()
+    currency = _PREFIX_CUR.get(pre) or _SUFFIX_CUR.get(suf)
+    if currency:
+        money.add(_key(currency, value))
+    elif not _is_year(text, raw, end) and (value >= 10 or "." in raw):
+        numbers.add(_key("N", value))
+    return after.end()
+
+
+def _is_year(text: str, raw: str, end: int) -> bool:
+    """'2026', '2026年' are years; '2000余处', '2000多家' (Chinese counts) are not."""
+    if not _YEAR.fullmatch(raw):
+        return False
+    follower = text[end : end + 1]
+    return not (follower and _is_cjk(follower) and follower != "年")
+
+
+@lru_cache(maxsize=4096)
 def money_entity(name: str) -> str | None:
     """The key of one tagger MONEY entity ('$30 million', '3000万美元'), if it reads as one."""
     found, _ = amounts(name)
@@ -119,10 +171,18 @@ def money_entity(name: str) -> str | None:
 
 
 def dates(text: str) -> set[str]:
-    """Month-day mentions as 'd:MM-DD' ('November 10' and '11月10日' agree)."""
+    """Month-day mentions as 'd:MM-DD' ('November 10' and '11月10日' agree).
+
+    Found from the day's digits (rare in text) back to a month name, not by trying twelve
+    month names at every word.
+    """
     found = set()
-    for m in _EN_DATE.finditer(text):
-        found.add(f"d:{_MONTHS[m.group('m').lower()]:02d}-{int(m.group('d')):02d}")
+    for m in _DAY.finditer(text):
+        start = m.start(1)
+        month = _MONTH_BEFORE.search(text, max(0, start - 40), start)
+        number = _MONTHS.get(month.group(1).lower()) if month else None
+        if number is not None:  # None: a case-folding look-alike ('ſeptember')
+            found.add(f"d:{number:02d}-{int(m.group(1)):02d}")
     for m in _ZH_DATE.finditer(text):
         found.add(f"d:{int(m.group('m')):02d}-{int(m.group('d')):02d}")
     return found

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from tui.stories.score import Evidence, compare
+from tui.stories.score import Evidence, compare, hopeless
 from tui.stories.signals import Signals
 
 DEFAULT_WINDOW_HOURS = 72
@@ -154,6 +154,8 @@ class Grouper:
             for member in members:
                 if (signals.published is not None and member.published is not None
                         and abs(signals.published - member.published) > self.window):
+                    continue
+                if hopeless(signals, member):
                     continue
                 evidence = compare(signals, member, df, memo)
                 margin = evidence.score - evidence.threshold

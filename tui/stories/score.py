@@ -4,6 +4,9 @@ A score adds up what two reports share, each kind of key with its own weight, di
 keys common in the window (a ticker like BTC is in half the news), plus the shingle similarity.
 Two reports that quote different amounts in the same currency are probably the same kind of
 event on another occasion, so that counts against them. The bar rises with the hours apart.
+Besides the score, a pair needs enough pieces of evidence ("support"): one shared name is the
+same actor, not yet the same event, unless few reports in the window carry it and the two
+came within the rush of one event's reports.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ SUPPORT = 1.5  # pieces of evidence needed: 1 per entity, name, amount or rewrit
 HALF = frozenset("tp#d")  # ... and a half for a ticker, place, number or date
 RUSH_HOURS = 12.0  # reports of one event come in a rush; later ones need more evidence
 LATE_SUPPORT = 0.5
+RARE_DF = 5  # a specific key at most this many reports in the window carry ...
+RARE_SUPPORT = 0.5  # ... is worth this much more support in the rush (one event's name)
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,17 @@ def key_weight(key: str, df: int) -> float:
     return base / (1.0 + math.log1p(max(df - 1, 0) / 4.0))
 
 
+def hopeless(a: Signals, b: Signals) -> bool:
+    """True when two reports cannot be one story whatever the window: no specific key in
+    common, at most two half pieces of evidence (support 1.0 < SUPPORT) and a similarity
+    below a rewrite's. A necessary condition checked in C before :func:`compare`."""
+    if a.strong & b.strong:
+        return False
+    if len(a.half & b.half) > 2:
+        return False
+    return similarity(a.sig, b.sig, a.empty, b.empty) < REWRITE
+
+
 def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
             memo: dict[str, float] | None = None) -> Evidence:
     """Score two reports; ``df`` says how many reports in the window carry a key.
@@ -145,7 +161,12 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
         threshold += PER_DAY * hours / 24
     else:
         threshold += NO_DATE
-    needed = SUPPORT + (LATE_SUPPORT if hours is None or hours > RUSH_HOURS else 0.0)
+    rush = hours is not None and hours <= RUSH_HOURS
+    needed = SUPPORT + (0.0 if rush else LATE_SUPPORT)
+    if rush and df is not None and any(df(k) <= RARE_DF for k in both):
+        # A name few reports carry, in reports hours apart: the translation of a flash that
+        # shares only that name (金管會 and Taiwan's FSC, a hacked protocol) is one event.
+        support += RARE_SUPPORT
     if support < needed:  # one shared name alone: the same actor, not yet the same event
         score = min(score, threshold - 0.01)
     if sim >= NEAR_COPY and not conflict:

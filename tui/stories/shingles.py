@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import operator
 import re
-import unicodedata
 import zlib
 from collections.abc import Callable
 
+from tui.stories.amounts import nfkc
 from tui.text import CJK_CLASS
 
 BINS = 32
@@ -52,7 +52,7 @@ _TO_SIMPLIFIED = _simplifier()
 
 def normalise(text: str) -> str:
     """NFKC, simplified, case-folded, punctuation and spaces removed ('U.S.' = 'US')."""
-    return _DROP.sub("", _TO_SIMPLIFIED(unicodedata.normalize("NFKC", text)).casefold())
+    return _DROP.sub("", _TO_SIMPLIFIED(nfkc(text)).casefold())
 
 
 def shingles(text: str, lang: str | None = None) -> set[str]:

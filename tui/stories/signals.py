@@ -9,6 +9,7 @@ that are specific enough to find candidates ("blocking keys") are a subset.
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -23,7 +24,9 @@ from tui.stories.shingles import band_keys, detect_lang, empty_mask, shingles, s
 BLOCKING_KINDS = frozenset("etn$b")
 LEAD_CHARS = 400
 TEXT_CHARS = 3000
-_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*)(?![A-Za-z0-9])")
+# A capital first, so the regex engine skips to capitals fast; the letter before is checked
+# by hand (a lookbehind first would be tried at every character).
+_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*(?![A-Za-z0-9])")
 _STOP_WORDS = (
     """a an the and or but of in on at to for from by with as is are was were be been it its
     this that these those after before over under into about up down out new more most first
@@ -60,6 +63,11 @@ class Signals:
         return frozenset(k for k in self.keys if k[0] in "en$")
 
     @cached_property
+    def half(self) -> frozenset[str]:
+        """The keys worth half a piece of evidence: tickers, places, numbers, dates."""
+        return frozenset(k for k in self.keys if k[0] in "tp#d")
+
+    @cached_property
     def empty(self) -> int:
         """The signature's empty bins as a bit mask (for a fast similarity)."""
         return empty_mask(self.sig)
@@ -84,15 +92,31 @@ class Signals:
         return {currency: key for currency, (_, key) in best.items()}
 
     def blocking_keys(self) -> list[str]:
-        return sorted(k for k in self.keys if k[0] in BLOCKING_KINDS and _specific(k))
+        return list(self._blocking)
+
+    @cached_property
+    def _blocking(self) -> tuple[str, ...]:
+        return tuple(sorted(k for k in self.keys if k[0] in BLOCKING_KINDS and _specific(k)))
 
     def to_json(self) -> dict[str, Any]:
+        """For storage: the signature as hex of its 32-bit bins (a third of a JSON list)."""
         return {"p": self.published, "l": self.lang, "t": self.title,
-                "k": sorted(self.keys), "s": list(self.sig)}
+                "k": sorted(self.keys), "s": _pack_sig(self.sig)}
 
     @classmethod
     def from_json(cls, ref: Any, data: dict[str, Any]) -> Signals:
-        return cls(ref, data["p"], data["l"], data["t"], frozenset(data["k"]), tuple(data["s"]))
+        sig = data["s"]
+        return cls(ref, data["p"], data["l"], data["t"], frozenset(data["k"]),
+                   _unpack_sig(sig) if isinstance(sig, str) else tuple(sig))  # list: older
+
+
+def _pack_sig(sig: tuple[int, ...]) -> str:
+    return struct.pack(f">{len(sig)}I", *sig).hex()
+
+
+def _unpack_sig(text: str) -> tuple[int, ...]:
+    raw = bytes.fromhex(text)
+    return struct.unpack(f">{len(raw) // 4}I", raw)
 
 
 def _specific(key: str) -> bool:
@@ -126,18 +150,60 @@ def entity_keys(entities: Iterable[tuple[str, str]]) -> set[str]:
 _MEMO: dict[Callable[[str], str], Callable[[str], str]] = {}
 
 
+@lru_cache(maxsize=1)
+def _gazetteer_canonical() -> Callable[[str], str]:
+    """The built-in gazetteer's alias → canonical name, as ``Tagger.canonical`` reads it.
+
+    Grouping in the engine's process needs only this table, not a whole Tagger (its
+    automaton costs twice as long to build, once per process).
+    """
+    try:
+        from tui.tagging.gazetteer import builtin_gazetteer
+        from tui.tagging.normalize import nfkc, to_simplified
+    except ImportError:  # the tagger moved them: ask a whole tagger
+        from tui.tagging import default_tagger
+
+        return default_tagger().canonical
+    index: dict[str, str] = {}
+    for entry in builtin_gazetteer().entries:
+        if entry.type == "SOURCE":
+            continue
+        index.setdefault(entry.name.casefold(), entry.name)
+        for alias in entry.aliases:
+            index.setdefault(nfkc(to_simplified(alias.surface)).casefold(), entry.name)
+
+    def canonical(name: str) -> str:
+        return index.get(nfkc(to_simplified(name)).casefold(), name)
+
+    return canonical
+
+
 def _memoised(canonical: Callable[[str], str] | None) -> Callable[[str], str]:
     """``canonical`` with a cache: the same names recur in every report about them."""
     if canonical is None:
-        from tui.tagging import default_tagger
-
-        canonical = default_tagger().canonical
+        canonical = _gazetteer_canonical()
     cached = _MEMO.get(canonical)
     if cached is None:
         if len(_MEMO) > 8:
             _MEMO.clear()
         cached = _MEMO[canonical] = lru_cache(maxsize=65536)(canonical)
     return cached
+
+
+def _name_tokens(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) of capitalised Latin tokens not inside a longer word."""
+    tokens = []
+    pos = 0
+    search = _NAME.search
+    while (m := search(text, pos)) is not None:
+        start = m.start()
+        before = text[start - 1] if start else ""
+        if before.isascii() and before.isalnum():
+            pos = start + 1  # inside a word ('eBay', 'aB.Cd'): look again one further on
+            continue
+        tokens.append((start, m.end(), m.group()))
+        pos = m.end()
+    return tokens
 
 
 def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None = None
@@ -148,7 +214,7 @@ def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None
     Commission" is the SFC) is already counted as its entity, so its words are left out.
     """
     canonical = _memoised(canonical)
-    tokens = [(m.start(), m.end(), m.group(1)) for m in _NAME.finditer(text)]
+    tokens = _name_tokens(text)
     skip: set[int] = set()
     run: list[int] = []
 
@@ -205,10 +271,14 @@ def signals_from_parts(
     # guessed ("Harborline Finance") stay names, since a Chinese report may keep one word.
     known = {key[2:] for key in keys if key[0] in "etp"}
     keys |= name_keys(text, known, canonical)
-    money, numbers = amounts(text)
+    # The title and the rest are read apart (once each): the title's amounts are headlines.
+    head = text[: len(title)]
+    headline, numbers = amounts(head)
+    money, more = amounts(text[len(head):])
+    money |= headline
     keys |= {f"$:{m}" for m in money}
-    keys |= {f"h:{m}" for m in amounts(title)[0]}  # headline amounts: different ones conflict
-    keys |= {f"#:{n.split(':', 1)[1]}" for n in numbers}
+    keys |= {f"h:{m}" for m in headline}  # headline amounts: different ones conflict
+    keys |= {f"#:{n[2:]}" for n in numbers | more}
     keys |= dates(text)
     sig = signature(shingles(lead, lang))
     keys |= set(band_keys(sig))
