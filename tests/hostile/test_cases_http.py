@@ -69,19 +69,21 @@ def test_28_black_hole_times_out_and_other_feeds_go_on(
     assert by_feed[good.id].status == "ok" and by_feed[good.id].new == 2
     assert by_feed[hole.id].status == "error"
     assert by_feed[hole.id].error == "connection timed out after 0.5 s"
-    assert took < 3.0, took
+    # Without the deadline a black hole holds a poll for minutes (SYN retries); the bound
+    # leaves room for a loaded machine (the worker start is in it) and still catches that.
+    assert took < 15.0, took
 
 
 def test_28_accepting_server_that_never_answers_hits_the_deadline(
     raw_server, store: Store, settings: Settings, runner: IsolatedRunner
 ) -> None:
-    silent = raw_server(lambda conn, request: time.sleep(5))
-    quick = settings.with_changes(read_timeout=10.0, deadline=1.5)
+    silent = raw_server(lambda conn, request: time.sleep(60))
+    quick = settings.with_changes(read_timeout=30.0, deadline=1.5)
     feed = store.add_feed(silent.url("/feed.xml"))
     started = time.monotonic()
     outcome = poll_once(store, quick, runner, feed)
     assert outcome.status == "error" and outcome.error == "timed out after 1.5 s"
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < 15.0  # not the 30 s read timeout, nor 60 s
 
 
 def test_29_slow_drip_poll_level_e_and_k(
@@ -108,7 +110,7 @@ def test_29_slow_drip_poll_level_e_and_k(
     started = time.monotonic()
     outcome = poll_once(store, quick, runner, feed)
     assert outcome.status == "error" and "timed out" in (outcome.error or "")
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < 15.0  # the whole drip takes minutes
     assert store.count_articles() == 3
 
 

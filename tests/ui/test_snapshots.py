@@ -19,6 +19,13 @@ SnapCompare = Callable[..., bool]
 
 
 async def no_blink(pilot: Pilot[Any]) -> None:
+    """Steady cursors, and a dialog's box focused (focus lands a frame or two after it
+    opens; a shot before that has no cursor): the same picture on every run."""
+    for _ in range(100):
+        screen = pilot.app.screen
+        if not screen.query(Input) or screen.focused is not None:
+            break
+        await pilot.pause()
     for widget in pilot.app.query(Input):
         widget.cursor_blink = False
     await settle(pilot)
@@ -30,7 +37,7 @@ def keys(*pressed: str) -> Callable[[Pilot[Any]], Any]:
     async def run_before(pilot: Pilot[Any]) -> None:
         await no_blink(pilot)
         await pilot.press(*pressed)
-        await settle(pilot)
+        await no_blink(pilot)  # a dialog's own Input too: a blinking cursor is a coin toss
 
     return run_before
 
