@@ -32,6 +32,7 @@ from tui.ui.messages import ArticleExtracted, Deliver
 from tui.ui.screens.article_actions import ArticleActionsMixin
 from tui.ui.screens.feed_actions import FeedActionsMixin
 from tui.ui.screens.polling import PollingMixin
+from tui.ui.screens.story_actions import StoryActionsMixin
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.entity_sidebar import EntitySidebar
 from tui.ui.widgets.feed_list import FeedList
@@ -41,7 +42,8 @@ from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.status_line import StatusLine
 
 
-class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[None]):
+class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, StoryActionsMixin,
+                 Screen[None]):
     """Feeds | list over reader | entities, with the filter bar and the status line."""
 
     BINDINGS = bindings(SCREEN_KEYS + tuple(replace(k, show=False) for k in FEED_KEYS))
@@ -143,7 +145,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
         self.query_one("#filter-bar", FilterBar).show(
             flt, feed.display_title if feed else None, self.articles.count,
             capped=self.articles.capped, relevance=self.relevance,
-            keys=self.user_keys)
+            keys=self.user_keys, grouped=self.articles.grouped)
 
     def _show_counts(self, counts: Counts) -> None:
         feeds, unread, totals = counts
@@ -331,13 +333,14 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, PollingMixin, Screen[Non
 
     def show_article(self, article_id: int, *, mark_read: bool = False) -> None:
         if mark_read:
-            self.store.set_read([article_id], True)
+            self.store.set_read(self.read_ids(article_id), True)
         detail = self.store.article(article_id)
         if detail is None:
             return
         self.open_id = article_id
         self.articles.update_row(detail.row)
-        self.reader.show(detail)
+        self.reader.switch_keys = self.switch_keys()
+        self.reader.show(detail, story=self.story_for(article_id))
         self.query_one("#entities", EntitySidebar).show_entities(
             detail.entities, "Entities · story", self.flt.entity)
         self.refresh_chrome()
