@@ -119,8 +119,10 @@ class StoryListMixin:
     def count_story_rows(self, flt: Filter | None = None, *, cap: int | None = None) -> int:
         """How many stories the grouped list has; with ``cap``, counting stops there.
 
-        With no filter this is two index counts (the stories table and the ungrouped
-        articles), else the grouped list's rows counted (one seek each).
+        With no filter: two index counts (the stories table, the ungrouped articles). Else
+        the matching reports grouped by story (one pass and a small temporary b-tree: five
+        times cheaper than the anti-join per row). Capped (a search), the list's own rows are
+        counted up to the cap, so a common word does not group every match.
         """
         flt = flt or Filter()
         if flt.is_empty():
@@ -129,11 +131,13 @@ class StoryListMixin:
                 "(SELECT count(*) FROM articles WHERE story_id IS NULL)").fetchone()
             total = int(stories) + int(ungrouped)
             return total if cap is None else min(total, cap)
-        source, where, params, _order = _grouped_source(flt, self._entity_is_common(flt),
-                                                        False)
+        common = self._entity_is_common(flt)
         if cap is None:
-            sql = f"SELECT count(*) FROM {source} WHERE {where}"
+            source, where, params, _order = _list_source(flt, common)
+            sql = (f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} "
+                   "GROUP BY coalesce(a.story_id, -a.id))")
         else:
+            source, where, params, _order = _grouped_source(flt, common, False)
             sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)"
             params = [*params, cap]
         return int(self.db.conn.execute(sql, params).fetchone()[0])
