@@ -83,6 +83,13 @@ def test_grouped_pages_are_the_flat_list_one_row_per_story(
     want = expected(store, flt)
     assert store.count_story_rows(flt) == len(want)
     assert store.count_story_rows(flt, cap=3) == min(3, len(want))
+    matching = store.article_ids(flt)
+    # "At least": the stories of the newest `page` matching reports, the list's first rows.
+    upto, more = store.count_story_rows_upto(flt, page)
+    assert upto == len({store.story_key(i) for i in matching[:page]}) <= len(want)
+    assert more == (len(matching) >= page)
+    assert [k for _, k in want[:upto]] == list(dict.fromkeys(
+        store.story_key(i) for i in matching[:page]))
     assert store.story_row_keys(flt) == want
     got: list[StoryListRow] = []
     while True:

@@ -142,6 +142,21 @@ class StoryListMixin:
             params = [*params, cap]
         return int(self.db.conn.execute(sql, params).fetchone()[0])
 
+    def count_story_rows_upto(self, flt: Filter, reports: int) -> tuple[int, bool]:
+        """(stories among the newest ``reports`` matching reports, True if that many matched).
+
+        Those stories are exactly the grouped list's first rows (a story's row sits where
+        its newest matching report is), so the count is a true "at least": the list shows
+        "4,012+ stories" and counts on as the view nears the end, like a search. One walk of
+        at most ``reports`` index entries: the cost of a capped flat count.
+        """
+        source, where, params, order = _list_source(flt, self._entity_is_common(flt))
+        stories, seen = self.db.conn.execute(
+            "SELECT count(DISTINCT key), count(*) FROM (SELECT coalesce(a.story_id, -a.id) "
+            f"AS key FROM {source} WHERE {where} ORDER BY {order} LIMIT ?)",
+            (*params, int(reports))).fetchone()
+        return int(stories), int(seen) >= reports
+
     def story_row_keys(self, flt: Filter | None = None, *, limit: int = 100_000,
                        relevance: bool = False) -> list[tuple[int, int]]:
         """(article id, story key) of the grouped list's rows in order, for finding a story

@@ -80,8 +80,13 @@ class Pager:
         self._counted = (flt, *self._count(flt, self.search_cap))
 
     def _count(self, flt: Filter, cap: int | None) -> tuple[int, bool]:
-        """(count, capped): capped only with a search, where counting every match is slow."""
-        counter = self.store.count_story_rows if self.grouped else self.store.count_articles
+        """(count, capped): capped only with a search, where counting every match is slow;
+        grouped, with any filter: the stories among the newest ``cap`` matching reports."""
+        if self.grouped:  # capped by the reports looked at (grouping every match is slow)
+            if cap is None or flt.is_empty():  # no filter: the stories table's count
+                return self.store.count_story_rows(flt), False
+            return self.store.count_story_rows_upto(flt, cap)
+        counter = self.store.count_articles
         if cap is None or not flt.search.strip():
             return counter(flt), False
         try:

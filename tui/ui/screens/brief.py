@@ -118,7 +118,7 @@ class BriefScreen(ModalScreen[None]):
     def show_brief(self, brief: Brief, now: float) -> None:
         """Called on the UI thread with the built brief (``now``: the app's clock)."""
         stale = ""
-        if brief.until < now - 3600:
+        if brief.until < now - 6 * 3600:  # a quiet few hours is not a stale cache
             stale = (f"The cache's newest report is {ago(now, brief.until)}: this is the last "
                      "day of what is cached (r polls now).")
         if self.is_attached:
