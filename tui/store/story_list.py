@@ -59,7 +59,8 @@ def _grouped_source(flt: Filter, common_entity: bool, relevance: bool
     inner, inner_params = filter_sql(flt, common_entity=common_entity)
     newer = (
         "NOT EXISTS (SELECT 1 FROM articles n WHERE n.story_id = a.story_id "
-        "AND (n.published > a.published OR (n.published = a.published AND n.id > a.id)) "
+        # ">=" first, so the seek is a range on (story_id, published), not the whole story
+        "AND n.published >= a.published AND (n.published > a.published OR n.id > a.id) "
         f"AND {_as(inner, 'n')})"
     )
     return source, f"{where} AND (a.story_id IS NULL OR {newer})", [*params, *inner_params], order
