@@ -16,6 +16,7 @@ from tests.ui.test_app import articles, list_text, reader_text, screen, static_t
 from tui.models import Filter
 from tui.store import Store
 from tui.store.story_list import StoryListRow
+from tui.text import clean_line
 from tui.ui.screens.brief import BriefScreen
 from tui.ui.screens.main import MainScreen
 
@@ -168,3 +169,42 @@ def test_brief_text_stays_text(demo_db: tuple[Path, float]) -> None:
                               {"stories": 1})).plain
     assert "[@click=app.quit]quit[/] [b]bold[/b]" in text and "\x1b" not in text
     assert "Out[let] (en)" in text and "lead [red]x[/]" in text
+
+
+def test_hostile_titles_in_a_story_stay_text(stories_db: Path, app_for: AppFactory) -> None:
+    """A report titled with markup, in a story with two others, shows literally in the
+    list, in the other reports' block and after switching to it."""
+    with Store.open(stories_db) as store:
+        rows = store.list_articles(limit=3)
+        refs, hostile, zh = (row.id for row in rows)
+        title = clean_line(rows[1].title, 200)  # as shown: control characters gone
+        assert "[bold red]Fake[/]" in title and "[link=x]y[/link]" in title
+        story = None
+        with store.db.atomic():
+            for article_id in (zh, hostile, refs):  # oldest first, as grouping writes
+                row = store.article_row(article_id)
+                assert row is not None
+                story = store.story_assign(
+                    article_id, story, published=row.published, title=row.title, lang="en",
+                    data="{}", keys=(), evidence='{"line": "shared [b]x[/b]", "score": 1}',
+                    matched=None)
+
+    async def scenario() -> None:
+        app = app_for(stories_db)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(pilot)
+            assert " +2" in list_text(app).splitlines()[0]
+            await pilot.press("enter")
+            await settle(pilot)
+            text = reader_text(app)
+            assert title in text and "Why one story: shared [b]x[/b]" in text
+            await pilot.press("greater_than_sign")  # refs is the newest: next wraps round
+            await settle(pilot)
+            assert screen(app).open_id == zh
+            await pilot.press("greater_than_sign")
+            await settle(pilot)
+            assert screen(app).open_id == hostile
+            assert reader_text(app).startswith(title)
+            assert app.is_running  # the markup in the title did nothing
+
+    run(scenario())
