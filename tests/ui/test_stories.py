@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.widgets import Static
 
 from tests.ui.conftest import AppFactory, run, settle
@@ -208,3 +210,22 @@ def test_hostile_titles_in_a_story_stay_text(stories_db: Path, app_for: AppFacto
             assert app.is_running  # the markup in the title did nothing
 
     run(scenario())
+
+
+@given(langs=st.sampled_from(["", "en/zh", "en/ja/zh"]),
+       outlets=st.lists(st.text(min_size=1, max_size=20).map(lambda t: clean_line(t, 20))
+                        .filter(bool), max_size=4),
+       free=st.integers(-5, 80))
+def test_the_story_reach_never_takes_more_than_it_is_given(
+        langs: str, outlets: list[str], free: int) -> None:
+    from rich.cells import cell_len
+
+    from tui.ui.widgets.story_mark import fit_reach
+
+    reach = " · ".join(p for p in (langs, ", ".join(outlets)) if p)
+    shown = fit_reach(reach, free)
+    assert cell_len(shown) <= max(0, free - 1)
+    if reach and cell_len(reach) <= free - 1 and free >= 6:
+        assert shown == reach  # whole when it fits
+    if langs and shown:
+        assert shown.startswith(langs)  # the languages go first

@@ -17,7 +17,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -30,11 +29,11 @@ from textual.widget import Widget
 
 from tui.models import ArticleRow, Filter
 from tui.store import Store
-from tui.store.story_list import StoryListRow
 from tui.text import clean_line
 from tui.ui.format import Clock, region_marker, relative_time
 from tui.ui.keys import LIST_KEYS, bindings
 from tui.ui.pager import CACHED_PAGES, PAGE_SIZE, SEARCH_CAP, Pager
+from tui.ui.widgets.story_mark import fit_reach, story_mark
 
 __all__ = ["CACHED_PAGES", "PAGE_SIZE", "SEARCH_CAP", "ArticleList"]
 
@@ -71,35 +70,6 @@ def chip_labels(topics: tuple[str, ...], filtered: frozenset[str], title_len: in
             break
     hidden = len(ordered) - len(shown)
     return shown + ([f"+{hidden}"] if hidden else [])
-
-
-def story_mark(row: ArticleRow) -> tuple[str, str]:
-    """(`` +2``, ``en/zh · Asia Crypto Desk, 链报快讯``) for a story row with other reports:
-    the mark goes beside the outlet, the reach after the title where it fits."""
-    if not isinstance(row, StoryListRow) or row.others <= 0:
-        return "", ""
-    parts = ["/".join(row.langs)] if len(row.langs) > 1 else []
-    outlets = ", ".join(clean_line(name, 40) for name in row.outlets if name)
-    if outlets:
-        parts.append(outlets)
-    return f" +{row.others}", " · ".join(parts)
-
-
-def fit_reach(reach: str, free: int) -> str:
-    """The reach in ``free`` cells (less one for the space): whole, or the outlets cut
-    with an ellipsis (at least a few letters of one), or the languages alone, or nothing."""
-    room = free - 1
-    if not reach or room < 5:
-        return ""
-    if cell_len(reach) <= room:
-        return reach
-    langs, sep, outlets = reach.partition(" · ")
-    if not sep:  # no languages part: outlets only
-        langs, outlets = "", reach
-    head = f"{langs} · " if langs else ""
-    if outlets and room - cell_len(head) >= 6:
-        return head + set_cell_size(outlets, room - cell_len(head) - 1).rstrip() + "…"
-    return langs if langs and cell_len(langs) <= room else ""
 
 
 class ArticleList(ScrollView, can_focus=True):
