@@ -36,6 +36,8 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("story-80x24", (80, 24), ["j", "enter"]),
     ("links", (160, 45), ["enter", "l"]),
     ("watches", (160, 45), ["shift+tab", "end", "up", "enter"]),
+    ("story-reports", (160, 45), ["j", "j", "j", "j", "enter"]),  # a story in EN and ZH
+    ("brief-screen", (160, 45), ["B"]),
 ]
 
 
@@ -61,7 +63,7 @@ async def shoot(db: Path, now: float, name: str, size: tuple[int, int],
         await pilot.pause()
         for key in keys:
             await pilot.press(key)
-        await pilot.pause(0.3)
+        await pilot.pause(1.0 if "B" in keys else 0.3)  # the brief builds in the background
         path = OUT / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(OUT))
     engine.close()

@@ -33,13 +33,13 @@ def test_only_visible_pages_are_loaded(tmp_path: Path, app_for: AppFactory) -> N
 
     async def scenario() -> None:
         app = app_for(db)
-        original = app.store.list_articles
+        original = app.store.list_story_rows  # the list is grouped by story by default
 
         def counting(flt=None, *, limit=50, offset=0):  # type: ignore[no-untyped-def]
             calls.append((limit, offset))
             return original(flt, limit=limit, offset=offset)
 
-        app.store.list_articles = counting  # type: ignore[method-assign]
+        app.store.list_story_rows = counting  # type: ignore[method-assign]
         started = time.perf_counter()
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()

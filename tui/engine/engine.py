@@ -329,6 +329,7 @@ class Engine:
                 feed.id, decision, now=now, next_due=DEMO_NEVER_DUE, feed_title=demo.title,
                 site_url=parsed.site_url, lang=demo.lang, body_hash=body_hash(body))
             total += len(new_ids)
+        self.group()  # the demo shows stories, as an update would leave them
         return total
 
     def with_settings(self, **changes: Any) -> Engine:

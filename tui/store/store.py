@@ -24,6 +24,7 @@ from tui.store.database import DatabaseDamaged, GuardedConnection, StoreError, o
 from tui.store.ingest import IngestMixin
 from tui.store.queries import QueryMixin
 from tui.store.stories import StoryMixin
+from tui.store.story_list import StoryListMixin
 from tui.text import clean_line, safe_url
 
 # Set by tui.engine.factory once the defaults were offered; a restored list counts as that.
@@ -39,7 +40,7 @@ class FeedExistsError(StoreError):
     pass
 
 
-class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin):
+class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryListMixin):
     """One thread's handle on the database. Create one per thread; close when done."""
 
     def __init__(self, db: Database, path: Path | None = None, notice: str | None = None,

@@ -6,6 +6,10 @@ only the pages they fall in, keeping the newest few. With a search the count is 
 showing them): the list is "5,000+" long and the cap grows four times whenever the view
 comes within a page of its end. Finding a story again after the data changed is here too.
 
+Grouped (the default in the app), each row is a story: its newest report that matches,
+from the store's grouped queries (one row per story in SQL, the same paging); a story is
+found again by its story, since a newer report may have become its row.
+
 It lives in ``tui/ui`` (not the core) because its page size and caps are tuned for a
 screen; it imports no Textual, so it has plain unit tests (tests/ui/test_pager.py).
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import OrderedDict
+from dataclasses import fields, replace
 from typing import Any
 
 from tui.models import ArticleRow, Filter
@@ -27,8 +32,11 @@ class Pager:
     """Rows of one filter (and order) from a Store, a page at a time."""
 
     def __init__(self, store: Any, *, page_size: int = PAGE_SIZE,
-                 cached_pages: int = CACHED_PAGES, search_cap: int = SEARCH_CAP) -> None:
+                 cached_pages: int = CACHED_PAGES, search_cap: int = SEARCH_CAP,
+                 grouped: bool = False) -> None:
         self.store = store
+        self.grouped = grouped
+        """One row per story (else one per report)."""
         self.page_size = page_size
         self.cached_pages = cached_pages
         self.search_cap = search_cap
@@ -42,9 +50,14 @@ class Pager:
         self.pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
         self._counted: tuple[Filter, int, bool] | None = None
 
-    def show(self, flt: Filter, relevance: bool | None = None) -> bool:
-        """Switch to ``flt`` (and order); True if that changed what is listed."""
+    def show(self, flt: Filter, relevance: bool | None = None,
+             grouped: bool | None = None) -> bool:
+        """Switch to ``flt`` (order, grouping); True if that changed what is listed."""
         changed = flt != self.filter or (relevance is not None and relevance != self.relevance)
+        if grouped is not None and grouped != self.grouped:
+            changed = True
+            self.grouped = grouped
+            self._counted = None
         if relevance is not None:
             self.relevance = relevance
         if changed:
@@ -67,13 +80,19 @@ class Pager:
         self._counted = (flt, *self._count(flt, self.search_cap))
 
     def _count(self, flt: Filter, cap: int | None) -> tuple[int, bool]:
-        """(count, capped): capped only with a search, where counting every match is slow."""
+        """(count, capped): capped only with a search, where counting every match is slow;
+        grouped, with any filter: the stories among the newest ``cap`` matching reports."""
+        if self.grouped:  # capped by the reports looked at (grouping every match is slow)
+            if cap is None or flt.is_empty():  # no filter: the stories table's count
+                return self.store.count_story_rows(flt), False
+            return self.store.count_story_rows_upto(flt, cap)
+        counter = self.store.count_articles
         if cap is None or not flt.search.strip():
-            return self.store.count_articles(flt), False
+            return counter(flt), False
         try:
-            count = self.store.count_articles(flt, cap=cap)
+            count = counter(flt, cap=cap)
         except TypeError:  # a store without capped counts
-            return self.store.count_articles(flt), False
+            return counter(flt), False
         return count, count >= cap
 
     def recount(self) -> None:
@@ -113,8 +132,9 @@ class Pager:
         page_no, offset = divmod(index, self.page_size)
         page = self.pages.get(page_no)
         if page is None:
-            page = self.store.list_articles(self.filter, limit=self.page_size,
-                                            offset=page_no * self.page_size, **self._order())
+            lister = self.store.list_story_rows if self.grouped else self.store.list_articles
+            page = lister(self.filter, limit=self.page_size, offset=page_no * self.page_size,
+                          **self._order())
             self.pages[page_no] = page
             while len(self.pages) > self.cached_pages:
                 self.pages.popitem(last=False)
@@ -127,22 +147,37 @@ class Pager:
         if article_id is None or self.row_at(0) is None:
             return None
         page = self.pages.get(0, [])
+        if self.grouped:
+            key = self.store.story_key(article_id)
+            return next((i for i, row in enumerate(page)
+                         if _key(row) == key), None)
         return next((i for i, row in enumerate(page) if row.id == article_id), None)
 
     def find(self, article_id: int, hint: int) -> int | None:
-        """The row of ``article_id`` now (``hint``: where it was), or None if not listed."""
-        row = self.row_at(hint)
-        if row is not None and row.id == article_id:
+        """The row of ``article_id`` now (``hint``: where it was), or None if not listed.
+        Grouped, the row of its story (which may now show a newer report)."""
+        key = self.store.story_key(article_id) if self.grouped else article_id
+
+        def is_it(row: ArticleRow | None) -> bool:
+            if row is None:
+                return False
+            return _key(row) == key if self.grouped else row.id == article_id
+
+        if is_it(self.row_at(hint)):
             return hint
         # New stories arrive at the top, so the article usually moved down a little.
         # (A search's ids come from the full-text index: look less far for them.)
         window = 1000 if self.filter.search.strip() else max(hint + 2000, 5000)
         try:
-            ids = self.store.article_ids(self.filter, limit=window, **self._order())
+            if self.grouped:
+                keys = [k for _, k in self.store.story_row_keys(self.filter, limit=window,
+                                                                 **self._order())]
+            else:
+                keys = self.store.article_ids(self.filter, limit=window, **self._order())
         except sqlite3.OperationalError:
             return None
         try:
-            index = ids.index(article_id)
+            index = keys.index(key)
         except ValueError:
             return None
         # The poller may have written between these reads: confirm the index against the
@@ -150,8 +185,7 @@ class Pager:
         self.pages.clear()
         for offset in range(0, 51):
             for candidate in (index + offset, index - offset):
-                row = self.row_at(candidate)
-                if row is not None and row.id == article_id:
+                if is_it(self.row_at(candidate)):
                     return candidate
         return index
 
@@ -160,6 +194,14 @@ class Pager:
         for page in self.pages.values():
             for i, cached in enumerate(page):
                 if cached.id == row.id:
-                    page[i] = row
+                    # A story row keeps its story part (the row passed in is a report's).
+                    page[i] = replace(cached, **{f.name: getattr(row, f.name)
+                                                 for f in fields(ArticleRow)})
                     return True
         return False
+
+
+def _key(row: ArticleRow) -> int:
+    """A grouped row's story key: its story, or minus its id when not grouped yet."""
+    story = getattr(row, "story_id", None)
+    return story if story is not None else -row.id

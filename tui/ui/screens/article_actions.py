@@ -74,12 +74,13 @@ class ArticleActionsMixin:
     refresh_chrome: Callable[[], None]
     data_changed: Callable[[], None]
     show_article: Callable[..., None]
+    read_ids: Callable[[int], list[int]]
 
     def action_toggle_read(self) -> None:
         row = self.articles.current_row
         if row is None:
             return
-        self.store.set_read([row.id], not row.read)
+        self.store.set_read(self.read_ids(row.id), not row.read)  # grouped: the story
         self._row_changed(row.id)
 
     def action_toggle_star(self) -> None:
@@ -94,7 +95,8 @@ class ArticleActionsMixin:
         if row is not None:
             self.articles.update_row(row)
         if self.open_id == article_id:
-            self.reader.show(self.store.article(article_id), scroll_home=False)
+            self.reader.show(self.store.article(article_id), story=self.reader.story,
+                             scroll_home=False)
         self.refresh_chrome()
 
     def action_mark_visible_read(self) -> None:

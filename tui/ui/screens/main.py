@@ -32,6 +32,7 @@ from tui.ui.messages import ArticleExtracted, Deliver
 from tui.ui.screens.article_actions import ArticleActionsMixin
 from tui.ui.screens.feed_actions import FeedActionsMixin
 from tui.ui.screens.polling import PollingMixin
+from tui.ui.screens.story_actions import StoryActionsMixin
 from tui.ui.screens.watches import WatchActionsMixin
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.entity_sidebar import EntitySidebar
@@ -43,7 +44,7 @@ from tui.ui.widgets.status_line import StatusLine
 
 
 class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, PollingMixin,
-                 Screen[None]):
+                 StoryActionsMixin, Screen[None]):
     """Feeds | list over reader | entities, with the filter bar and the status line."""
 
     BINDINGS = bindings(SCREEN_KEYS + tuple(replace(k, show=False) for k in FEED_KEYS))
@@ -146,7 +147,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
         self.query_one("#filter-bar", FilterBar).show(
             flt, feed.display_title if feed else None, self.articles.count,
             capped=self.articles.capped, relevance=self.relevance,
-            keys=self.user_keys)
+            keys=self.user_keys, grouped=self.articles.grouped)
 
     def _show_counts(self, counts: Counts) -> None:
         feeds, unread, totals = counts
@@ -339,13 +340,14 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
 
     def show_article(self, article_id: int, *, mark_read: bool = False) -> None:
         if mark_read:
-            self.store.set_read([article_id], True)
+            self.store.set_read(self.read_ids(article_id), True)
         detail = self.store.article(article_id)
         if detail is None:
             return
         self.open_id = article_id
         self.articles.update_row(detail.row)
-        self.reader.show(detail)
+        self.reader.switch_keys = self.switch_keys()
+        self.reader.show(detail, story=self.story_for(article_id))
         self.query_one("#entities", EntitySidebar).show_entities(
             detail.entities, "Entities · story", self.flt.entity)
         self.refresh_chrome()

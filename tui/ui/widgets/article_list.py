@@ -5,6 +5,9 @@ a 100k-article cache opens as fast as an empty one (a DataTable of 100k rows tak
 With a search active the count is capped (a common word matches most of the cache, and
 counting every match costs more than showing them): the list is "5,000+" long and grows
 by four times whenever the view comes within a page of its end.
+Grouped (the default) each row is a story, its newest matching report, its outlet marked
+``+N`` (the other reports) and, after the title where the width allows, the story's languages
+and the other outlets: ``en/zh · Asia Crypto Desk, 链报快讯``; flat, one row per report.
 Rows are built from ``rich.text.Text`` with plain strings, never parsed as markup.
 """
 
@@ -30,6 +33,7 @@ from tui.text import clean_line
 from tui.ui.format import Clock, region_marker, relative_time
 from tui.ui.keys import LIST_KEYS, bindings
 from tui.ui.pager import CACHED_PAGES, PAGE_SIZE, SEARCH_CAP, Pager
+from tui.ui.widgets.story_mark import fit_reach, story_mark
 
 __all__ = ["CACHED_PAGES", "PAGE_SIZE", "SEARCH_CAP", "ArticleList"]
 
@@ -81,6 +85,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--star",
         "article-list--region",
         "article-list--chip",
+        "article-list--story",
     }
     DEFAULT_CSS = """
     ArticleList { overflow-x: hidden; overflow-y: auto; }
@@ -95,6 +100,7 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--star { color: $text-warning; }
     ArticleList > .article-list--region { color: $text-error; text-style: bold; }
     ArticleList > .article-list--chip { color: $text-secondary; }
+    ArticleList > .article-list--story { color: $text-accent; }
     """
 
     @dataclass
@@ -109,7 +115,7 @@ class ArticleList(ScrollView, can_focus=True):
     def __init__(self, store: Store, clock: Clock, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._clock = clock
-        self.pager = Pager(store)
+        self.pager = Pager(store, grouped=True)
         """The rows, their cached pages and the count: the list's Textual-free model."""
         self.cursor = 0
         self.cursor_id: int | None = None
@@ -137,6 +143,19 @@ class ArticleList(ScrollView, can_focus=True):
     @property
     def relevance(self) -> bool:
         return self.pager.relevance
+
+    @property
+    def grouped(self) -> bool:
+        """One row per story (else one per report)."""
+        return self.pager.grouped
+
+    def set_grouped(self, grouped: bool, *, keep_id: int | None = None) -> None:
+        """Group the list by story or flatten it, the cursor staying on ``keep_id``'s row
+        (its story's row when grouping, the report itself when flattening)."""
+        if self.pager.show(self.filter, grouped=grouped):
+            self._strips.clear()
+            self.reload(keep_id=keep_id if keep_id is not None else self.cursor_id,
+                        else_top=True)
 
     @property
     def _pages(self) -> OrderedDict[int, list[ArticleRow]]:
@@ -332,18 +351,29 @@ class ArticleList(ScrollView, can_focus=True):
         line.append(relative_time(self._clock(), row.published).rjust(4) + " ",
                     style("article-list--dim"))
         line.append(region_marker(row.regions).ljust(5) + " ", style("article-list--region"))
+        mark, reach = story_mark(row)
         source = Text(clean_line(row.feed_title, 80), style=style("article-list--dim"))
-        source.truncate(source_width(width), overflow="ellipsis", pad=True)
+        source.truncate(source_width(width) - len(mark), overflow="ellipsis", pad=not mark)
+        if mark:  # "Asia Crypto Desk +2": this outlet and two more reports
+            source.append(mark, style("article-list--story"))
+            source.truncate(source_width(width), pad=True)
         line.append_text(source)
         line.append(" ")
         title = Text(clean_line(row.title, 300))
+        room = width - line.cell_len
         chips = Text(no_wrap=True, end="")
-        for chip in chip_labels(row.topics, self._filter.topics, title.cell_len,
-                                width - line.cell_len):
+        for chip in chip_labels(row.topics, self._filter.topics, title.cell_len, room):
             chips.append(" " + chip, style("article-list--chip"))
-        title_width = max(1, width - line.cell_len - chips.cell_len)
+        # The story's languages and other outlets get what the title and chips leave.
+        reach_text = Text(no_wrap=True, end="")
+        free = room - chips.cell_len - min(title.cell_len, max(20, room - 12))
+        shown = fit_reach(reach, free)
+        if shown:
+            reach_text.append(" " + shown, style("article-list--story"))
+        title_width = max(1, width - line.cell_len - reach_text.cell_len - chips.cell_len)
         title.truncate(title_width, overflow="ellipsis", pad=True)
         line.append_text(title)
+        line.append_text(reach_text)
         line.append_text(chips)
         return self._strip(line, width, base)
 

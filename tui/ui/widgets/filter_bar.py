@@ -15,8 +15,9 @@ from tui.ui.keys import BY_ID, display_keys
 
 def describe(flt: Filter, feed_title: str | None, count: int, *,
              capped: bool = False, relevance: bool = False,
-             keys: dict[str, str] | None = None) -> Content:
-    """One line: ``China · topics: mining · search: "…" · entity: Bitmain · unread``."""
+             keys: dict[str, str] | None = None, grouped: bool = True) -> Content:
+    """One line: ``China · topics: mining · search: "…" · entity: Bitmain · unread``,
+    then the count: stories when the list is grouped, reports when it is flat."""
     def key(spec_id: str) -> str:
         return display_keys((keys or {}).get(spec_id, BY_ID[spec_id].keys).split(",")[0])
 
@@ -51,7 +52,11 @@ def describe(flt: Filter, feed_title: str | None, count: int, *,
     label = Content.styled(" Filters ", "reverse") if parts else Content.styled(
         " All stories ", "reverse $text-muted")
     body = Content(" · ").join(parts)
-    stories = f"{count:,}{'+' if capped else ''} stor{'y' if count == 1 else 'ies'}"
+    if grouped:
+        stories = f"{count:,}{'+' if capped else ''} stor{'y' if count == 1 else 'ies'}"
+    else:
+        stories = (f"{count:,}{'+' if capped else ''} report{'' if count == 1 else 's'}, "
+                   f"flat ({key('group_stories')}: by story)")
     hint = (f"({key('clear_last')} clears the last · {key('undo')} undo · "
             f"{key('clear_all')} clears all)") if parts else ""
     return Content.assemble(label, " ", body, "  ", (stories, "$text-muted"), "  ",
@@ -65,12 +70,13 @@ class FilterBar(Static):
 
     def show(self, flt: Filter, feed_title: str | None, count: int, *,
              capped: bool = False, relevance: bool = False,
-             keys: dict[str, str] | None = None) -> None:
-        shown = (flt, feed_title, count, capped, relevance, tuple(sorted((keys or {}).items())))
+             keys: dict[str, str] | None = None, grouped: bool = True) -> None:
+        shown = (flt, feed_title, count, capped, relevance,
+                 tuple(sorted((keys or {}).items())), grouped)
         if shown != self._shown:  # one line, fixed height: a repaint, never a layout
             self._shown = shown
             self.update(describe(flt, feed_title, count, capped=capped, relevance=relevance,
-                                 keys=keys), layout=False)
+                                 keys=keys, grouped=grouped), layout=False)
 
 
 class SearchBox(Input):

@@ -17,12 +17,14 @@ from textual.widgets import Static
 
 from tui.engine import Engine
 from tui.models import ArticleDetail, Evidence
+from tui.store.stories import StoryRow
 from tui.text import clean_line, clean_text, safe_url
 from tui.ui.format import Clock, region_marker, relative_time, timestamp
 from tui.ui.keys import PANE_KEYS, bindings
 from tui.ui.messages import ArticleExtracted
 from tui.ui.references import split_references
 from tui.ui.threads import Abandoned, run_abandonable
+from tui.ui.widgets.story_section import render_story
 
 # A feed body shorter than this is "only a summary": fetch the page automatically.
 SHORT_BODY = 600
@@ -96,9 +98,11 @@ def render_body(text: str) -> Content:
 
 
 def render_article(detail: ArticleDetail, now: float, status: str | None, *,
-                   evidence_width: int | None = None) -> Content:
+                   evidence_width: int | None = None, story: StoryRow | None = None,
+                   switch_keys: str = "< >") -> Content:
     """The whole reader text for one article; with ``evidence_width`` (small terminals)
-    the link and the Why-China evidence are cut to one line of that width (w expands)."""
+    the link and the Why-China evidence are cut to one line of that width (w expands).
+    With ``story`` (of more than one report), the other reports follow the tags."""
     row = detail.row
     muted = "$text-muted"
     meta = [clean_line(row.feed_title, 120)]
@@ -129,6 +133,8 @@ def render_article(detail: ArticleDetail, now: float, status: str | None, *,
         tags.append(("★ starred", "$text-warning"))
     if tags:
         lines.append(Content.assemble(*tags))
+    if story is not None and story.size > 1:  # the other reports, before the evidence
+        lines.append(render_story(story, row.id, now, switch_keys=switch_keys))
     if detail.evidence:
         label = "Why China: " if row.china else "China mentions (below the threshold): "
         score = f"  [score {row.china_score:.2f}]"
@@ -173,6 +179,10 @@ class Reader(VerticalScroll, can_focus=True):
         self._clock = clock
         self.auto_extract = auto_extract
         self.detail: ArticleDetail | None = None
+        self.story: StoryRow | None = None
+        """The open article's story (its other reports), when it has several."""
+        self.switch_keys = "< >"
+        """How the story block names the keys that switch reports (after remapping)."""
         self.status: str | None = None
         self.evidence_open: bool | None = None
         """The Why-China block in full or cut to one line (w toggles); None: in full
@@ -181,10 +191,13 @@ class Reader(VerticalScroll, can_focus=True):
     def compose(self):
         yield Static(EMPTY_HINT, id="reader-text")
 
-    def show(self, detail: ArticleDetail | None, *, scroll_home: bool = True) -> None:
-        """Display ``detail`` (None clears); starts full-text fetching when useful."""
+    def show(self, detail: ArticleDetail | None, *, story: StoryRow | None = None,
+             scroll_home: bool = True) -> None:
+        """Display ``detail`` (None clears) and its ``story``'s other reports; starts
+        full-text fetching when useful."""
         changed = detail is None or self.detail is None or detail.row.id != self.detail.row.id
         self.detail = detail
+        self.story = story if detail is not None else None
         if changed:
             self.status = None
         if detail is not None and changed and self.auto_extract and needs_full_text(detail):
@@ -200,7 +213,8 @@ class Reader(VerticalScroll, can_focus=True):
         else:
             width = None if self.evidence_shown_open else max(20, self.size.width - 2)
             text.update(render_article(self.detail, self._clock(), self.status,
-                                       evidence_width=width))
+                                       evidence_width=width, story=self.story,
+                                       switch_keys=self.switch_keys))
 
     @property
     def evidence_shown_open(self) -> bool:
@@ -266,4 +280,4 @@ class Reader(VerticalScroll, can_focus=True):
         self.status = None
         if error:
             self.status = f"summary — full text failed: {clean_line(error, 200)}"
-        self.show(detail, scroll_home=False)
+        self.show(detail, story=self.story, scroll_home=False)
