@@ -45,3 +45,27 @@ def save_articles(store: Store, feed_id: int, articles: Sequence[Article], *,
     new_ids, updated = store.write_feed(feed_id, decision, now=now, next_due=next_due,
                                         **bookkeeping)
     return len(new_ids), updated
+
+
+def put_in_stories(store: Store, stories: Sequence[Sequence[int]], *,
+                   evidence: str | None = None) -> list[int]:
+    """Put article ids in stories (one list per story) through the store's own grouping
+    write, as the grouping stage does; returns the story ids. ``evidence`` is stored for
+    every report but a story's first."""
+    from tui.store.stories import StoryBatch, StoryMember
+
+    batch = StoryBatch(new={}, members=[], merges=[], old_story={})
+    for n, article_ids in enumerate(stories):
+        provisional = -1 - n
+        for position, article_id in enumerate(article_ids):
+            row = store.article_row(article_id)
+            assert row is not None, article_id
+            if position == 0:
+                batch.new[provisional] = (row.published, row.title, "en")
+            batch.members.append(StoryMember(
+                story=provisional, article=article_id, published=row.published,
+                title=row.title, lang="en", data="{}",
+                evidence=evidence if position else None, matched=None, keys=()))
+    with store.db.atomic():
+        ids = store.story_write(batch)
+    return [ids[-1 - n] for n in range(len(stories))]

@@ -326,7 +326,9 @@ def test_twenty_thousand_outlines_with_duplicates_are_capped_and_fast() -> None:
     start = time.perf_counter()
     result = parse_opml(data)
     elapsed = time.perf_counter() - start
-    assert elapsed < 2.0
+    # Linear takes ~0.3 s; a quadratic duplicate check over 20,000 outlines takes minutes.
+    # The bound only has to tell those apart, on a loaded machine too.
+    assert elapsed < 20.0, elapsed
     assert len(result.feeds) == 3_000
     assert len(set(urls(result))) == 3_000
     # 10,000 outlines read: 7,000 duplicates, then one "stopped" note

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.engine_helpers import put_in_stories
 from tests.ui.sample_data import seed_sample
 from tui.models import Filter
 from tui.store import Store
@@ -35,17 +36,13 @@ def assign(store: Store, groups: list[int | None]) -> dict[int, int]:
     story id. Written through the store's own grouping writes."""
     store.reset_stories()
     ids = store.article_ids(Filter())
-    made: dict[int, int] = {}
-    with store.db.atomic():
-        for article_id, label in zip(ids, groups, strict=False):
-            if label is None:
-                continue
-            row = store.article_row(article_id)
-            assert row is not None
-            made[label] = store.story_assign(
-                article_id, made.get(label), published=row.published, title=row.title,
-                lang="en", data="{}", keys=(), evidence=None, matched=None)
-    return made
+    members: dict[int, list[int]] = {}
+    for article_id, label in zip(ids, groups, strict=False):
+        if label is not None:
+            members.setdefault(label, []).append(article_id)
+    labels = list(members)
+    made = put_in_stories(store, [members[label] for label in labels])
+    return dict(zip(labels, made, strict=True))
 
 
 def expected(store: Store, flt: Filter) -> list[tuple[int, int]]:

@@ -53,7 +53,13 @@ def clean_text(value: object, max_len: int = TEXT_MAX) -> str:
     text = _INVISIBLE.sub("", text)
     if not text.isascii():
         text = cap_marks(text)  # before NFC: its reordering is quadratic in a run
-        text = unicodedata.normalize("NFC", text)
+        # and after: NFC splits some single marks in two (U+0344 is U+0308 U+0301), and
+        # a cut run may compose anew; a round or two settles it.
+        for _ in range(3):
+            settled = cap_marks(unicodedata.normalize("NFC", text))
+            if settled == text:
+                break
+            text = settled
     if len(text) > max_len:
         text = text[: max_len - 1].rstrip() + "…"
     return text

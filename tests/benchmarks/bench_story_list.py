@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.benchmarks.corpus import fill_store
+from tests.engine_helpers import put_in_stories
 from tui.models import Filter
 from tui.store import Store
 
@@ -27,18 +28,14 @@ def group_some(store: Store, seed: int = 5) -> int:
     rng = random.Random(seed)
     rows = store.db.conn.execute(
         "SELECT id, published, title FROM articles ORDER BY published").fetchall()
-    stories = 0
-    with store.db.atomic():
-        index = 0
-        while index < len(rows):
-            size = rng.choice((1, 1, 1, 1, 2, 3, 4))
-            story: int | None = None
-            for article_id, published, title in rows[index:index + size]:
-                story = store.story_assign(article_id, story, published=published, title=title,
-                                           lang="en", data="{}", keys=(), evidence=None,
-                                           matched=None)
-            stories += 1
-            index += size
+    groups: list[list[int]] = []
+    index = 0
+    while index < len(rows):
+        size = rng.choice((1, 1, 1, 1, 2, 3, 4))
+        groups.append([article_id for article_id, _published, _title in rows[index:index + size]])
+        index += size
+    put_in_stories(store, groups)
+    stories = len(groups)
     return stories
 
 

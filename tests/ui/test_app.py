@@ -289,8 +289,10 @@ def test_refresh_in_demo_mode_does_not_poll(sample_db: Path, app_for: AppFactory
         app = app_for(sample_db, demo=True)
         async with app.run_test(size=(120, 40)) as pilot:
             assert app.sub_title == "DEMO DATA — no network"
+            await settle(pilot)
             await pilot.press("r")
             assert not screen(app).polling
+            await settle(pilot)
             assert "DEMO DATA" in static_text(app, "#status")
 
     run(scenario())

@@ -9,7 +9,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.engine_helpers import save_articles
-from tests.ui.conftest import AppFactory, run
+from tests.ui.conftest import AppFactory, run, settle
 from tests.ui.sample_data import FIXED_NOW
 from tests.ui.test_app import reader_text
 from tui.models import Article, Tags
@@ -48,6 +48,7 @@ def test_full_text_success_is_cached(tmp_path: Path, app_for: AppFactory,
     async def scenario() -> None:
         app = app_for(db, auto_extract=True)  # a summary-only story fetches by itself
         async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)  # the list is loaded: enter opens its first story
             await pilot.press("enter")
             assert "fetching full text…" in reader_text(app)
             await app.workers.wait_for_complete()

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import Static
 
+from tests.engine_helpers import put_in_stories
 from tests.ui.conftest import AppFactory, run, settle
 from tests.ui.test_app import articles, list_text, reader_text, screen, static_text
 from tui.models import Filter
@@ -181,15 +182,8 @@ def test_hostile_titles_in_a_story_stay_text(stories_db: Path, app_for: AppFacto
         refs, hostile, zh = (row.id for row in rows)
         title = clean_line(rows[1].title, 200)  # as shown: control characters gone
         assert "[bold red]Fake[/]" in title and "[link=x]y[/link]" in title
-        story = None
-        with store.db.atomic():
-            for article_id in (zh, hostile, refs):  # oldest first, as grouping writes
-                row = store.article_row(article_id)
-                assert row is not None
-                story = store.story_assign(
-                    article_id, story, published=row.published, title=row.title, lang="en",
-                    data="{}", keys=(), evidence='{"line": "shared [b]x[/b]", "score": 1}',
-                    matched=None)
+        put_in_stories(store, [(zh, hostile, refs)],  # oldest first, as grouping writes
+                       evidence='{"line": "shared [b]x[/b]", "score": 1}')
 
     async def scenario() -> None:
         app = app_for(stories_db)
