@@ -36,7 +36,7 @@ ZH_NAME_MAX = 12
 
 
 def _zh_org(
-    doc: Doc, cue_start: int, cue_end: int, taken: bytearray
+    doc: Doc, cue_start: int, cue_end: int, taken: bytearray, kind: str = "company"
 ) -> tuple[int, int, str] | None:
     """The name before a Chinese organisation suffix, walking back to a clear boundary.
 
@@ -66,6 +66,24 @@ def _zh_org(
     span = text[start:cue_start]
     if not bounded or _INDEFINITE.search(span) or _VERBISH.search(span):
         return None
+    if kind != "company":
+        if cue_start - start < 1 or (kind == "placed" and cue_start - start < 2):
+            return None
+        if _VERB_INSIDE.search(text, start, cue_start):
+            return None  # 鲸探上线敦煌研究院: a clause ran into the name
+        if text[cue_start - 1] in _DIRECTIONS:
+            return None  # 首尔南部, 中东总部: a part of a place, not a body
+        if taken[start] == 2:  # 上海交通大学, 伊朗能源部: the place belongs to the name
+            if cue_start - start > _place_run(taken, start) or kind == "placed":
+                begin = start
+                return begin, cue_end, doc.shown[begin:cue_end]
+            return None
+        if kind == "placed":
+            return None  # 内部, 全局, 学院: a one-character body needs a place in front
+        name = text[start:cue_start]
+        if len(_specific(name)) < 2 or name in lex.zh_generic:
+            return None  # 行业协会, 合作联盟: a description
+        return start, cue_end, doc.shown[start:cue_end]  # no prefix stripping: 商品期货…
     place_end = max((i + 1 for i in range(start, cue_start) if taken[i] == 2), default=start)
     tail = text[place_end:cue_start].lstrip("省市区县")
     if place_end > start and len(_specific(tail)) >= 2:
@@ -78,6 +96,20 @@ def _zh_org(
         return None  # 电力公司, 区块链分析公司: a description, not a name
     begin = cue_start - len(name)
     return begin, cue_end, doc.shown[begin:cue_end]
+
+
+_VERB_INSIDE = re.compile(
+    r"上线|联合|上调|下调|反映|宣布|发布|推出|成立|获得|通过|加入|携手|签署|表示|认为|批准|要求|"
+    r"起诉|指控|调查|发现|进行|参与|包括|支持|与|同|向|对|被|将|已|的"
+)
+_DIRECTIONS = frozenset("东南西北中总内外全本分")
+
+
+def _place_run(taken: bytearray, start: int) -> int:
+    end = start
+    while end < len(taken) and taken[end] == 2:
+        end += 1
+    return end - start
 
 
 _FOREIGN_NAME = re.compile(

@@ -57,7 +57,10 @@ CJK_UNIT = 2.5  # one CJK character carries about as much as 2.5 Latin ones
 MAX_TOPICS = 3
 MIN_RAW = 1.5
 MAX_TERMS = 6
-FEATURES = ("title", "lead", "body", "density", "terms", "share", "top", "strong", "hint")
+FEATURES = (
+    "title", "lead", "body", "density", "terms", "share", "top", "strong", "hint", "subject"
+)
+SUBJECT_UNITS = 30  # an entity starting within the title's first ~30 Latin units is its subject
 
 _PLURAL = re.compile(r"^(.*?)\((\w+)\)$")
 
@@ -79,6 +82,10 @@ def builtin_rules() -> dict[str, dict[str, tuple[str, ...]]]:
         if slug not in TOPICS:
             raise ValueError(f"topics.toml: unknown topic {slug!r}")
         rules[slug] = {k: tuple(table.get(k, ())) for k in ("strong", "weak", "hint", "exclude")}
+        # any other list is a named class of weak terms ("deals", "results"): kept apart in the
+        # data so a class can be reviewed as one, scored like weak terms
+        extra = [t for k, v in table.items() if k not in rules[slug] for t in v]
+        rules[slug]["weak"] += tuple(extra)
     return rules
 
 
@@ -140,6 +147,7 @@ class _Acc:
     lead: float = 0.0
     body: float = 0.0
     hint: float = 0.0
+    subject: float = 0.0  # the title's grammatical subject hints this topic (Kraken acquires …)
     strong: bool = False
     terms: dict[str, tuple[float, str, str]] = field(default_factory=dict)  # key -> best hit
 
@@ -184,6 +192,10 @@ def _collect(doc: Doc, spans: list[Span], hits: list[Hit]) -> tuple[dict[str, _A
             if old is None or old[0] < rank:
                 acc.terms[term] = (rank, shown[start:end], where)
     best: dict[int, tuple[float, Hit]] = {}  # each entity hints once, at its best position
+    subject = _subject(doc, hits)
+    if subject is not None:
+        for slug, weight in subject.entry.topics:
+            accs[slug].subject = max(accs[slug].subject, weight)
     for hit in hits:
         if hit.entry.topics:
             factor = TITLE_FACTOR if hit.start < title_len else 1.0
@@ -199,6 +211,19 @@ def _collect(doc: Doc, spans: list[Span], hits: list[Hit]) -> tuple[dict[str, _A
             if tkey not in acc.terms:  # the entity is evidence too: "Why mining: Bitmain (title)"
                 acc.terms[tkey] = (weight * factor, surface, where)
     return accs, _units(low, body_start, n)
+
+
+def _subject(doc: Doc, hits: list[Hit]) -> Hit | None:
+    """The first organisation or person of the title, if it opens the title: what it acts on
+    is what the story is about ("Kraken acquires …", "Bybit hacked …", "比特大陆在德州建厂")."""
+    for hit in hits:
+        if hit.start >= doc.title_len:
+            return None
+        if hit.entry.type == "PLACE":
+            continue  # "Hong Kong's HKEX lists …": the subject follows the place
+        if hit.entry.type in ("ORG", "PERSON", "TICKER", "SOURCE"):
+            return hit if _units(doc.low, 0, hit.start) <= SUBJECT_UNITS else None
+    return None
 
 
 def features(
@@ -227,6 +252,7 @@ def features(
             (1.0 if raw[slug] >= top > 0 else 0.0) * min(raw[slug], 4.0) / 4.0,
             1.0 if acc.strong else 0.0,
             min(acc.hint, 3.0),
+            acc.subject,
         )
         out[slug] = (values, acc)
     return out
