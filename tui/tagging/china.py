@@ -111,6 +111,19 @@ def _anchored_elsewhere(doc: Doc, hits: list[Hit], china_regions: frozenset[str]
     return foreign
 
 
+def _taiwan_subject(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> bool:
+    """True when Taiwan opens the title ("Taiwan's Investigation Bureau flags flows tied to
+    mainland and Macau sites"): the Greater China places after it are what Taiwan compares."""
+    if "TW" in china_regions:
+        return False
+    for hit in hits:
+        if hit.start >= doc.title_len:
+            return False
+        if hit.weight > 0:
+            return hit.entry.region == "TW"
+    return False
+
+
 def _foreign_title(doc: Doc, hits: list[Hit]) -> bool:
     """True when the title names a place outside Greater China (Kazakhstan, Texas)."""
     return any(
@@ -129,6 +142,7 @@ def _title_region(doc: Doc, hits: list[Hit]) -> str | None:
 def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> ChinaResult:
     """Score, regions and evidence from the accepted hits of one article."""
     anchored = _anchored_elsewhere(doc, hits, china_regions)
+    tw_subject = _taiwan_subject(doc, hits, china_regions)
     per_entity: dict[int, list[float]] = defaultdict(list)
     evidence: dict[tuple[str, str, str], tuple[float, str, Hit]] = {}
     meta: dict[int, Hit] = {}
@@ -141,6 +155,10 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     prev: Hit | None = None
     for i, hit in enumerate(hits):
         if hit.weight == 0:  # global names: no China value, only context for the next hit
+            if hit.entry.type == "ORG" and not doc.low.isascii():
+                short = traps.short_form(doc.simp[hit.start : hit.end])
+                if short:
+                    foreign_named.add(short)  # 新加坡金管局 … 金管局: the same foreign body
             prev = hit
             continue
         f = traps.factor(doc, hit, prev, cause)
@@ -174,7 +192,9 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
         if hit.entry.source_file in CORPORATE_FILES:
             corporate_keys.add(hit.index)
         value = weight * position_factor(doc, hit) * factors[i]
-        if anchored and hit.start >= title_len:
+        if (anchored and hit.start >= title_len) or (
+            tw_subject and hit.entry.region in china_regions
+        ):
             value *= ANCHOR_FACTOR
         per_entity[hit.index].append(value)
         meta.setdefault(hit.index, hit)

@@ -164,14 +164,19 @@ def _zh_person_before(doc: Doc, cue_start: int, taken: bytearray) -> tuple[int, 
     if cue_start < 2 or taken[cue_start - 1] or not "\u4e00" <= text[cue_start - 1] <= "\u9fff":
         return None
     cue = text[cue_start : cue_start + 2]
+    lex = lexicon()
+    surnames = lex.zh_surnames
     for size in (3, 2, 4):
         start = cue_start - size
         if start < 0:
             continue
+        if size == 4:
+            if text[start : start + 2] not in lex.zh_compound:
+                continue
+        elif text[start] not in surnames and text[start : start + 2] not in lex.zh_compound:
+            continue  # the cheap test first: no surname, no name
         name = text[start:cue_start]
         if not _cjk(name) or any(taken[start:cue_start]) or not _surname_ok(name):
-            continue
-        if size == 4 and not any(name.startswith(c) for c in lexicon().zh_compound):
             continue
         if _zh_boundary(doc, start, taken):
             if cue in ("先生", "女士") and size == 2 and name[:1] in lexicon().zh_surnames:

@@ -30,8 +30,8 @@ class Doc:
 
     @property
     def traditional(self) -> bool:
-        if self._trad is None:
-            self._trad = traditional_share(self.shown) > 0.08
+        if self._trad is None:  # folding changed nothing: not one Traditional character
+            self._trad = self.shown != self.simp and traditional_share(self.shown) > 0.08
         return self._trad
 
     def field(self, start: int) -> str:

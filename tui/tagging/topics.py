@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 import tomllib
 from collections import defaultdict
@@ -98,16 +99,24 @@ class Model:
     threshold: float
     max_topics: int = MAX_TOPICS
     deltas: dict[str, tuple[float, ...]] = field(default_factory=dict)  # per-topic adjustments
+    _combined: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False)
 
     def probability(self, slug: str, values: tuple[float, ...]) -> float:
-        default = sum(self.bias.values()) / len(self.bias) if self.bias else 0.0
-        z = self.bias.get(slug, default) + sum(
-            w * v for w, v in zip(self.weights, values, strict=True)
-        )
-        delta = self.deltas.get(slug)
-        if delta is not None:
-            z += sum(d * v for d, v in zip(delta, values, strict=True))
+        weights = self._combined.get(slug)
+        if weights is None:
+            weights = self._combined[slug] = self._weights_for(slug)
+        bias = self.bias.get(slug)
+        if bias is None:
+            bias = sum(self.bias.values()) / len(self.bias) if self.bias else 0.0
+        z = bias + math.fsum(map(operator.mul, weights, values))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def _weights_for(self, slug: str) -> tuple[float, ...]:
+        """Shared weights plus the topic's deltas, added once per topic (not per call)."""
+        delta = self.deltas.get(slug)
+        if delta is None:
+            return self.weights
+        return tuple(w + d for w, d in zip(self.weights, delta, strict=True))
 
 
 @lru_cache(maxsize=1)
