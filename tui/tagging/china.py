@@ -45,6 +45,8 @@ WEAK_BELOW = 1.0
 WEAK_CAP = 1.5
 REGION_MIN = 2.0
 ANCHOR_FACTOR = 0.6
+TW_SUBJECT_FACTOR = 0.3  # mainland, HK and Macau named in a story whose title opens on Taiwan
+TW_SUBJECT_REACH = 12  # characters: "Taiwan's …", "台湾金管会…", not the third item of a roundup
 MAX_EVIDENCE = 12
 CORPORATE_FILES = frozenset({"china_companies.tsv", "china_people.tsv"})
 CORPORATE_CAP = 2.5
@@ -119,8 +121,8 @@ def _taiwan_subject(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) ->
     for hit in hits:
         if hit.start >= doc.title_len:
             return False
-        if hit.weight > 0:
-            return hit.entry.region == "TW"
+        if hit.weight > 0:  # the subject: at the very start ("Taiwan's FSC", "金管會：")
+            return hit.entry.region == "TW" and hit.start <= TW_SUBJECT_REACH
     return False
 
 
@@ -192,9 +194,9 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
         if hit.entry.source_file in CORPORATE_FILES:
             corporate_keys.add(hit.index)
         value = weight * position_factor(doc, hit) * factors[i]
-        if (anchored and hit.start >= title_len) or (
-            tw_subject and hit.entry.region in china_regions
-        ):
+        if tw_subject and hit.entry.region in china_regions:
+            value *= TW_SUBJECT_FACTOR
+        elif anchored and hit.start >= title_len:
             value *= ANCHOR_FACTOR
         per_entity[hit.index].append(value)
         meta.setdefault(hit.index, hit)

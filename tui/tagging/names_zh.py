@@ -52,6 +52,13 @@ def _zh_org(
         ch = text[start - 1]
         mark = taken[start - 1]
         if mark == 1:
+            if kind == "institution" and cue_start - start >= 2:
+                # a unit of a known body: 中国人民银行数字货币研究所, 工商银行雄安分行
+                while start > 0 and taken[start - 1] == 1:
+                    start -= 1
+                if _VERB_INSIDE.search(text, start, cue_start):
+                    return None
+                return start, cue_end, doc.shown[start:cue_end]
             return None  # the tail of a known organisation's full name (嘉楠耘智信息科技有限公司)
         if mark == 2:  # a known place: part of the name, then keep walking
             while start > 0 and taken[start - 1] == 2:
@@ -71,13 +78,13 @@ def _zh_org(
             return None
         if _VERB_INSIDE.search(text, start, cue_start):
             return None  # 鲸探上线敦煌研究院: a clause ran into the name
+        m = _TIME_PREFIX.match(text, start, cue_start)
+        if m:
+            start = m.end()  # 本周美国…金融监管局: the time word is not part of the name
         if text[cue_start - 1] in _DIRECTIONS:
             return None  # 首尔南部, 中东总部: a part of a place, not a body
         if taken[start] == 2:  # 上海交通大学, 伊朗能源部: the place belongs to the name
-            if cue_start - start > _place_run(taken, start) or kind == "placed":
-                begin = start
-                return begin, cue_end, doc.shown[begin:cue_end]
-            return None
+            return start, cue_end, doc.shown[start:cue_end]  # 雄安新区管委会, 上海大学 too
         if kind == "placed":
             return None  # 内部, 全局, 学院: a one-character body needs a place in front
         name = text[start:cue_start]
@@ -100,16 +107,12 @@ def _zh_org(
 
 _VERB_INSIDE = re.compile(
     r"上线|联合|上调|下调|反映|宣布|发布|推出|成立|获得|通过|加入|携手|签署|表示|认为|批准|要求|"
-    r"起诉|指控|调查|发现|进行|参与|包括|支持|与|同|向|对|被|将|已|的"
+    r"起诉|指控|调查|发现|进行|参与|包括|支持|同|向|对|被|将|已|的|^与|^和"
+)
+_TIME_PREFIX = re.compile(
+    r"(?:本周|上周|下周|今年|去年|明年|近日|日前|此前|目前|昨日|今日|昨天|今天|当天|同日|随后)"
 )
 _DIRECTIONS = frozenset("东南西北中总内外全本分")
-
-
-def _place_run(taken: bytearray, start: int) -> int:
-    end = start
-    while end < len(taken) and taken[end] == 2:
-        end += 1
-    return end - start
 
 
 _FOREIGN_NAME = re.compile(

@@ -162,6 +162,37 @@ def short_form(surface: str) -> str | None:
     return None
 
 
+def drop_foreign_short_forms(doc: Doc, hits: list[Hit]) -> list[Hit]:
+    """Hits minus Chinese short names that stand for a foreign body named before them.
+
+    欧洲央行 … 央行, 新加坡金管局 … 金管局, 韩国央行: the bare short form is that body, not the
+    PBoC or the HKMA, so it is neither China evidence nor listed as the Chinese body.
+    """
+    if doc.low.isascii():
+        return hits
+    foreign: set[str] = set()
+    kept: list[Hit] = []
+    prev: Hit | None = None
+    for hit in hits:
+        surface = doc.simp[hit.start : hit.end]
+        if hit.weight == 0 and hit.entry.type == "ORG":
+            short = short_form(surface)
+            if short:
+                foreign.add(short)
+        elif (
+            hit.weight > 0
+            and hit.entry.type == "ORG"
+            and surface in SHORT_FORMS
+            and (surface in foreign or foreign_owner(doc, hit, prev))
+        ):
+            foreign.add(surface)
+            prev = hit
+            continue
+        kept.append(hit)
+        prev = hit
+    return kept
+
+
 def foreign_owner(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
     """True for a body named after another country: 韩国央行, 欧洲央行, 日本财政部."""
     if prev is None or prev.entry.type != "PLACE" or hit.entry.type != "ORG":
