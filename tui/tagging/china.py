@@ -157,11 +157,7 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     prev: Hit | None = None
     for i, hit in enumerate(hits):
         if hit.weight == 0:  # global names: no China value, only context for the next hit
-            if hit.entry.type == "ORG" and not doc.low.isascii():
-                short = traps.short_form(doc.simp[hit.start : hit.end])
-                if short:
-                    foreign_named.add(short)  # 新加坡金管局 … 金管局: the same foreign body
-            prev = hit
+            prev = hit  # (their later short forms were dropped: traps.drop_foreign_short_forms)
             continue
         f = traps.factor(doc, hit, prev, cause)
         if traps.in_list(doc, hit, prev):

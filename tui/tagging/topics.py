@@ -184,20 +184,29 @@ def _collect(doc: Doc, spans: list[Span], hits: list[Hit]) -> tuple[dict[str, _A
         budget -= _units(low, lead_end, nxt)
         lead_end = nxt
     for start, end, payloads in spans:
-        where = "title" if start < title_len else "lead" if start < lead_end else "body"
+        if start < title_len:
+            where, factor = "title", TITLE_FACTOR
+        else:
+            where, factor = ("lead" if start < lead_end else "body"), 1.0
         term = low[start:end]
         for _, (slug, weight) in payloads:
             if slug is None:
                 continue
             key = (slug, term, where)
-            repeats[key] += 1
-            if repeats[key] > REPEAT_CAP:
+            seen = repeats[key] = repeats[key] + 1
+            if seen > REPEAT_CAP:
                 continue
             acc = accs[slug]
-            setattr(acc, where, getattr(acc, where) + weight)
-            acc.strong = acc.strong or weight >= STRONG
+            if where == "title":
+                acc.title += weight
+            elif where == "lead":
+                acc.lead += weight
+            else:
+                acc.body += weight
+            if weight >= STRONG:
+                acc.strong = True
+            rank = weight * factor
             old = acc.terms.get(term)
-            rank = weight * (TITLE_FACTOR if where == "title" else 1.0)
             if old is None or old[0] < rank:
                 acc.terms[term] = (rank, shown[start:end], where)
     best: dict[int, tuple[float, Hit]] = {}  # each entity hints once, at its best position

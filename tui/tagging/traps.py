@@ -154,11 +154,14 @@ SHORT_FORMS = SHARED_NAMES | frozenset(
 )
 
 
+_SHORT_SIZES = tuple(sorted({len(s) for s in SHORT_FORMS}))
+
+
 def short_form(surface: str) -> str | None:
     """The shared short name a foreign body's full name ends with (新加坡金管局 → 金管局)."""
-    for short in SHORT_FORMS:
-        if len(surface) > len(short) and surface.endswith(short):
-            return short
+    for size in _SHORT_SIZES:
+        if len(surface) > size and surface[-size:] in SHORT_FORMS:
+            return surface[-size:]
     return None
 
 
