@@ -79,6 +79,12 @@ class Tagger:
         matcher.build()
         self._matcher = matcher
         self._canonical = self._canonical_index()
+        self._places = {  # surface → canonical name, for places inside organisation names
+            alias.surface.lstrip("="): entry.name
+            for entry in reversed(self.entries)
+            if entry.type == "PLACE"
+            for alias in entry.aliases
+        }
         self._symbols = frozenset(s for s in self._tickers if len(s) >= 2 and s.isalnum())
         self.rules_version = version.rules_version(user_entities, user_topics, china_regions)
 
@@ -217,6 +223,12 @@ class Tagger:
                 index = self._tickers.get(symbol)
                 name = self.entries[index].name if index is not None else symbol
                 count((name, "TICKER"), m.group())
+        for hit in hits:  # "Taiwan's Financial Supervisory Commission" names Taiwan too
+            if hit.entry.type == "ORG" and "'s " in shown[hit.start : hit.end]:
+                head = shown[hit.start : hit.end].split("'s ", 1)[0]
+                place = self._places.get(head)
+                if place is not None:
+                    count((place, "PLACE"), head)
         for start, end, amount in find_money(shown, self._symbols):
             count((amount, "MONEY"), shown[start:end])
         if ends:

@@ -53,6 +53,14 @@ def rules_version(
 def input_hash(
     version: str, title: str, summary: str = "", content: str = "", lang: str | None = None
 ) -> str:
-    """The digest of one tagging call's inputs under rules ``version``."""
-    payload = json.dumps([version, title, summary, content, lang], ensure_ascii=False)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+    """The digest of one tagging call's inputs under rules ``version``.
+
+    Each part is length-prefixed, so no two different inputs join to the same bytes (a JSON
+    dump did the same at a few times the cost on a 3 KB article).
+    """
+    digest = hashlib.sha1()
+    for part in (version, title or "", summary or "", content or "", lang or "\x00"):
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:" % len(data))
+        digest.update(data)
+    return digest.hexdigest()
