@@ -189,8 +189,15 @@ def test_empty_input() -> None:
         "·".join(["罗德里"] * 10_000),  # transliterated-name bait
         ("Taiwan's " * 5_000) + "central bank",
     ],
+    ids=["zh-suffix", "zh-country", "zh-institution", "en-suffix", "money", "translit", "owner"],
 )
 def test_backtracking_bait_finishes_quickly(bait: str) -> None:
     start = time.perf_counter()
     _TAGGER.tag(bait[:200], bait, bait)
     assert time.perf_counter() - start < 5.0  # linear work on a capped body, not exponential
+
+
+def test_informal_chinese_name_after_a_role(tagger: Tagger) -> None:
+    tags = tagger.tag("观察", "矿场主老李看着工人搬走最后一批矿机。")
+    assert "老李" in names(tags)
+    assert "老师" not in names(tagger.tag("观察", "矿场主老师傅说，电价又涨了。"))

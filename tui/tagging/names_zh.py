@@ -173,6 +173,10 @@ def _zh_person_before(doc: Doc, cue_start: int, taken: bytearray) -> tuple[int, 
         start = cue_start - size
         if start < 0:
             continue
+        if size == 2 and text[start] in "老小" and text[start + 1] in surnames:
+            if _zh_boundary(doc, start, taken) and not any(taken[start:cue_start]):
+                return start, cue_start, doc.shown[start:cue_start]  # 老周说, 小林表示
+            continue
         if size == 4:
             if text[start : start + 2] not in lex.zh_compound:
                 continue
@@ -191,6 +195,14 @@ def _zh_person_before(doc: Doc, cue_start: int, taken: bytearray) -> tuple[int, 
 def _zh_person_after(doc: Doc, cue_end: int, taken: bytearray) -> tuple[int, int, str] | None:
     """创始人孔中春, 警官王某: a surname and one or two characters right after a role."""
     text = doc.simp
+    informal = text[cue_end : cue_end + 2]
+    if (
+        len(informal) == 2
+        and informal[0] in "老小"
+        and informal[1] in lexicon().zh_surnames
+        and not any(taken[cue_end : cue_end + 2])
+    ):
+        return cue_end, cue_end + 2, doc.shown[cue_end : cue_end + 2]  # 矿场主老周
     for size in (3, 2, 4):
         end = cue_end + size
         name = text[cue_end:end]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -121,8 +123,10 @@ class Tagger:
         hits = govbodies.merge(hits, govbodies.find(doc, hits))
         hits = traps.drop_foreign_short_forms(doc, hits)
         if "·" in doc.simp:  # 德里 inside 罗德里戈·巴斯克斯 is no place
-            spans = names.foreign_spans(doc)
-            hits = [h for h in hits if not any(s <= h.start < e for s, e in spans)]
+            spans = sorted(names.foreign_spans(doc))  # bisect, not a scan of every span
+            starts = [s for s, _ in spans]
+            reach = list(itertools.accumulate((e for _, e in spans), max))
+            hits = [h for h in hits if not _inside(starts, reach, h.start)]
         if not doc.low.isascii():
             extra = govbodies.districts(doc, hits)
             if extra:
@@ -237,6 +241,13 @@ class Tagger:
         return tuple(
             Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
         )
+
+
+def _inside(starts: list[int], reach: list[int], pos: int) -> bool:
+    """True when ``pos`` falls in a span: ``starts`` sorted, ``reach[i]`` the furthest end of
+    spans 0..i (spans may overlap)."""
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < reach[i]
 
 
 _PAREN = re.compile(r"\s?[(（]\s?([^()（）,，;；]{2,30}?)\s?[)）]")
