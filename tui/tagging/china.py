@@ -45,6 +45,8 @@ WEAK_BELOW = 1.0
 WEAK_CAP = 1.5
 REGION_MIN = 2.0
 ANCHOR_FACTOR = 0.6
+TW_SUBJECT_FACTOR = 0.3  # mainland, HK and Macau named in a story whose title opens on Taiwan
+TW_SUBJECT_REACH = 12  # characters: "Taiwan's …", "台湾金管会…", not the third item of a roundup
 MAX_EVIDENCE = 12
 CORPORATE_FILES = frozenset({"china_companies.tsv", "china_people.tsv"})
 CORPORATE_CAP = 2.5
@@ -111,6 +113,19 @@ def _anchored_elsewhere(doc: Doc, hits: list[Hit], china_regions: frozenset[str]
     return foreign
 
 
+def _taiwan_subject(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> bool:
+    """True when Taiwan opens the title ("Taiwan's Investigation Bureau flags flows tied to
+    mainland and Macau sites"): the Greater China places after it are what Taiwan compares."""
+    if "TW" in china_regions:
+        return False
+    for hit in hits:
+        if hit.start >= doc.title_len:
+            return False
+        if hit.weight > 0:  # the subject: at the very start ("Taiwan's FSC", "金管會：")
+            return hit.entry.region == "TW" and hit.start <= TW_SUBJECT_REACH
+    return False
+
+
 def _foreign_title(doc: Doc, hits: list[Hit]) -> bool:
     """True when the title names a place outside Greater China (Kazakhstan, Texas)."""
     return any(
@@ -129,6 +144,7 @@ def _title_region(doc: Doc, hits: list[Hit]) -> str | None:
 def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> ChinaResult:
     """Score, regions and evidence from the accepted hits of one article."""
     anchored = _anchored_elsewhere(doc, hits, china_regions)
+    tw_subject = _taiwan_subject(doc, hits, china_regions)
     per_entity: dict[int, list[float]] = defaultdict(list)
     evidence: dict[tuple[str, str, str], tuple[float, str, Hit]] = {}
     meta: dict[int, Hit] = {}
@@ -141,7 +157,7 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     prev: Hit | None = None
     for i, hit in enumerate(hits):
         if hit.weight == 0:  # global names: no China value, only context for the next hit
-            prev = hit
+            prev = hit  # (their later short forms were dropped: traps.drop_foreign_short_forms)
             continue
         f = traps.factor(doc, hit, prev, cause)
         if traps.in_list(doc, hit, prev):
@@ -174,7 +190,9 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
         if hit.entry.source_file in CORPORATE_FILES:
             corporate_keys.add(hit.index)
         value = weight * position_factor(doc, hit) * factors[i]
-        if anchored and hit.start >= title_len:
+        if tw_subject and hit.entry.region in china_regions:
+            value *= TW_SUBJECT_FACTOR
+        elif anchored and hit.start >= title_len:
             value *= ANCHOR_FACTOR
         per_entity[hit.index].append(value)
         meta.setdefault(hit.index, hit)

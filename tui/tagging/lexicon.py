@@ -29,6 +29,8 @@ class Lexicon:
     zh_surnames: frozenset[str] = frozenset()
     zh_compound: tuple[str, ...] = ()
     zh_translit: frozenset[str] = frozenset()
+    zh_org_placed: tuple[str, ...] = ()
+    zh_institutions: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -54,4 +56,6 @@ def lexicon() -> Lexicon:
         frozenset(data["zh_surnames"].strip()),
         tuple(data["zh_compound_surnames"]),
         frozenset(data["zh_translit"].strip()),
+        tuple(data.get("zh_org_suffixes_placed", ())),
+        tuple(data.get("zh_institution_suffixes", ())),
     )

@@ -55,6 +55,10 @@ def register(matcher: Matcher) -> None:
             matcher.add(word, CUE, (kind, word), case_sensitive=True)
     for word in lex.zh_org_suffixes:
         matcher.add(word, CUE, ("zh_org", word))
+    for word in lex.zh_org_placed:
+        matcher.add(word, CUE, ("zh_org_placed", word))
+    for word in lex.zh_institutions:
+        matcher.add(word, CUE, ("zh_inst", word))
     for word in lex.of_heads:
         matcher.add(word, CUE, ("of", word), case_sensitive=True)
     for word in lex.zh_roles:
@@ -121,6 +125,9 @@ def _tokens_after(
     return begin, tokens
 
 
+_ZH_ORG_KINDS = {"zh_org": "company", "zh_org_placed": "placed", "zh_inst": "institution"}
+
+
 def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, name, type) for names found at cues; ``taken`` marks gazetteer spans."""
     text = doc.shown
@@ -150,9 +157,9 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 if _person_ok(tokens):
                     name = " ".join(tokens)
                     yield begin, begin + len(name), name, "PERSON"
-            elif kind == "zh_org" and end not in seen_zh:
+            elif kind in _ZH_ORG_KINDS and end not in seen_zh:
                 seen_zh.add(end)
-                found = _zh_org(doc, start, end, taken)
+                found = _zh_org(doc, start, end, taken, _ZH_ORG_KINDS[kind])
                 if found:
                     yield (*found, "ORG")
             elif kind == "of":

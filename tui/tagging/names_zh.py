@@ -36,7 +36,7 @@ ZH_NAME_MAX = 12
 
 
 def _zh_org(
-    doc: Doc, cue_start: int, cue_end: int, taken: bytearray
+    doc: Doc, cue_start: int, cue_end: int, taken: bytearray, kind: str = "company"
 ) -> tuple[int, int, str] | None:
     """The name before a Chinese organisation suffix, walking back to a clear boundary.
 
@@ -52,6 +52,13 @@ def _zh_org(
         ch = text[start - 1]
         mark = taken[start - 1]
         if mark == 1:
+            if kind == "institution" and cue_start - start >= 2:
+                # a unit of a known body: 中国人民银行数字货币研究所, 工商银行雄安分行
+                while start > 0 and taken[start - 1] == 1:
+                    start -= 1
+                if _VERB_INSIDE.search(text, start, cue_start):
+                    return None
+                return start, cue_end, doc.shown[start:cue_end]
             return None  # the tail of a known organisation's full name (嘉楠耘智信息科技有限公司)
         if mark == 2:  # a known place: part of the name, then keep walking
             while start > 0 and taken[start - 1] == 2:
@@ -66,6 +73,24 @@ def _zh_org(
     span = text[start:cue_start]
     if not bounded or _INDEFINITE.search(span) or _VERBISH.search(span):
         return None
+    if kind != "company":
+        if cue_start - start < 1 or (kind == "placed" and cue_start - start < 2):
+            return None
+        if _VERB_INSIDE.search(text, start, cue_start):
+            return None  # 鲸探上线敦煌研究院: a clause ran into the name
+        m = _TIME_PREFIX.match(text, start, cue_start)
+        if m:
+            start = m.end()  # 本周美国…金融监管局: the time word is not part of the name
+        if text[cue_start - 1] in _DIRECTIONS:
+            return None  # 首尔南部, 中东总部: a part of a place, not a body
+        if taken[start] == 2:  # 上海交通大学, 伊朗能源部: the place belongs to the name
+            return start, cue_end, doc.shown[start:cue_end]  # 雄安新区管委会, 上海大学 too
+        if kind == "placed":
+            return None  # 内部, 全局, 学院: a one-character body needs a place in front
+        name = text[start:cue_start]
+        if len(_specific(name)) < 2 or name in lex.zh_generic:
+            return None  # 行业协会, 合作联盟: a description
+        return start, cue_end, doc.shown[start:cue_end]  # no prefix stripping: 商品期货…
     place_end = max((i + 1 for i in range(start, cue_start) if taken[i] == 2), default=start)
     tail = text[place_end:cue_start].lstrip("省市区县")
     if place_end > start and len(_specific(tail)) >= 2:
@@ -78,6 +103,16 @@ def _zh_org(
         return None  # 电力公司, 区块链分析公司: a description, not a name
     begin = cue_start - len(name)
     return begin, cue_end, doc.shown[begin:cue_end]
+
+
+_VERB_INSIDE = re.compile(
+    r"上线|联合|上调|下调|反映|宣布|发布|推出|成立|获得|通过|加入|携手|签署|表示|认为|批准|要求|"
+    r"起诉|指控|调查|发现|进行|参与|包括|支持|同|向|对|被|将|已|的|^与|^和"
+)
+_TIME_PREFIX = re.compile(
+    r"(?:本周|上周|下周|今年|去年|明年|近日|日前|此前|目前|昨日|今日|昨天|今天|当天|同日|随后)"
+)
+_DIRECTIONS = frozenset("东南西北中总内外全本分")
 
 
 _FOREIGN_NAME = re.compile(
@@ -132,14 +167,23 @@ def _zh_person_before(doc: Doc, cue_start: int, taken: bytearray) -> tuple[int, 
     if cue_start < 2 or taken[cue_start - 1] or not "\u4e00" <= text[cue_start - 1] <= "\u9fff":
         return None
     cue = text[cue_start : cue_start + 2]
+    lex = lexicon()
+    surnames = lex.zh_surnames
     for size in (3, 2, 4):
         start = cue_start - size
         if start < 0:
             continue
+        if size == 2 and text[start] in "老小" and text[start + 1] in surnames:
+            if _zh_boundary(doc, start, taken) and not any(taken[start:cue_start]):
+                return start, cue_start, doc.shown[start:cue_start]  # 老周说, 小林表示
+            continue
+        if size == 4:
+            if text[start : start + 2] not in lex.zh_compound:
+                continue
+        elif text[start] not in surnames and text[start : start + 2] not in lex.zh_compound:
+            continue  # the cheap test first: no surname, no name
         name = text[start:cue_start]
         if not _cjk(name) or any(taken[start:cue_start]) or not _surname_ok(name):
-            continue
-        if size == 4 and not any(name.startswith(c) for c in lexicon().zh_compound):
             continue
         if _zh_boundary(doc, start, taken):
             if cue in ("先生", "女士") and size == 2 and name[:1] in lexicon().zh_surnames:
@@ -151,6 +195,14 @@ def _zh_person_before(doc: Doc, cue_start: int, taken: bytearray) -> tuple[int, 
 def _zh_person_after(doc: Doc, cue_end: int, taken: bytearray) -> tuple[int, int, str] | None:
     """创始人孔中春, 警官王某: a surname and one or two characters right after a role."""
     text = doc.simp
+    informal = text[cue_end : cue_end + 2]
+    if (
+        len(informal) == 2
+        and informal[0] in "老小"
+        and informal[1] in lexicon().zh_surnames
+        and not any(taken[cue_end : cue_end + 2])
+    ):
+        return cue_end, cue_end + 2, doc.shown[cue_end : cue_end + 2]  # 矿场主老周
     for size in (3, 2, 4):
         end = cue_end + size
         name = text[cue_end:end]

@@ -10,7 +10,7 @@ readings are tried first and the unconditional one is the fallback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tui.tagging.gazetteer import Alias, ContextSet, Entry
 from tui.tagging.matcher import Span
@@ -27,11 +27,12 @@ class Doc:
     title_len: int
     body_start: int
     _trad: bool | None = None
+    contexts: dict[str, bool] = field(default_factory=dict)  # whole-document context answers
 
     @property
     def traditional(self) -> bool:
-        if self._trad is None:
-            self._trad = traditional_share(self.shown) > 0.08
+        if self._trad is None:  # folding changed nothing: not one Traditional character
+            self._trad = self.shown != self.simp and traditional_share(self.shown) > 0.08
         return self._trad
 
     def field(self, start: int) -> str:
@@ -64,8 +65,11 @@ class Resolver:
         cset = self.contexts[name]
         if cset.trad and doc.traditional:
             return True
-        if cset.doc:
-            text = doc.low
+        if cset.doc:  # a whole-document context: the same answer for every hit, asked once
+            known = doc.contexts.get(name)
+            if known is None:
+                known = doc.contexts[name] = any(word in doc.low for word in cset.words)
+            return known
         else:
             text = (
                 doc.low[max(0, start - cset.before) : start] + " " + doc.low[end : end + cset.after]

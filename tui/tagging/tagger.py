@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -79,6 +81,12 @@ class Tagger:
         matcher.build()
         self._matcher = matcher
         self._canonical = self._canonical_index()
+        self._places = {  # surface → canonical name, for places inside organisation names
+            alias.surface.lstrip("="): entry.name
+            for entry in reversed(self.entries)
+            if entry.type == "PLACE"
+            for alias in entry.aliases
+        }
         self._symbols = frozenset(s for s in self._tickers if len(s) >= 2 and s.isalnum())
         self.rules_version = version.rules_version(user_entities, user_topics, china_regions)
 
@@ -113,9 +121,12 @@ class Tagger:
         ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
         hits = traps.drop_nicknames(doc, self._resolver.resolve(doc, ent_spans))
         hits = govbodies.merge(hits, govbodies.find(doc, hits))
+        hits = traps.drop_foreign_short_forms(doc, hits)
         if "·" in doc.simp:  # 德里 inside 罗德里戈·巴斯克斯 is no place
-            spans = names.foreign_spans(doc)
-            hits = [h for h in hits if not any(s <= h.start < e for s, e in spans)]
+            spans = sorted(names.foreign_spans(doc))  # bisect, not a scan of every span
+            starts = [s for s, _ in spans]
+            reach = list(itertools.accumulate((e for _, e in spans), max))
+            hits = [h for h in hits if not _inside(starts, reach, h.start)]
         if not doc.low.isascii():
             extra = govbodies.districts(doc, hits)
             if extra:
@@ -216,6 +227,12 @@ class Tagger:
                 index = self._tickers.get(symbol)
                 name = self.entries[index].name if index is not None else symbol
                 count((name, "TICKER"), m.group())
+        for hit in hits:  # "Taiwan's Financial Supervisory Commission" names Taiwan too
+            if hit.entry.type == "ORG" and "'s " in shown[hit.start : hit.end]:
+                head = shown[hit.start : hit.end].split("'s ", 1)[0]
+                place = self._places.get(head)
+                if place is not None:
+                    count((place, "PLACE"), head)
         for start, end, amount in find_money(shown, self._symbols):
             count((amount, "MONEY"), shown[start:end])
         if ends:
@@ -224,6 +241,13 @@ class Tagger:
         return tuple(
             Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
         )
+
+
+def _inside(starts: list[int], reach: list[int], pos: int) -> bool:
+    """True when ``pos`` falls in a span: ``starts`` sorted, ``reach[i]`` the furthest end of
+    spans 0..i (spans may overlap)."""
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < reach[i]
 
 
 _PAREN = re.compile(r"\s?[(（]\s?([^()（）,，;；]{2,30}?)\s?[)）]")

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 import tomllib
 from collections import defaultdict
@@ -57,7 +58,10 @@ CJK_UNIT = 2.5  # one CJK character carries about as much as 2.5 Latin ones
 MAX_TOPICS = 3
 MIN_RAW = 1.5
 MAX_TERMS = 6
-FEATURES = ("title", "lead", "body", "density", "terms", "share", "top", "strong", "hint")
+FEATURES = (
+    "title", "lead", "body", "density", "terms", "share", "top", "strong", "hint", "subject"
+)
+SUBJECT_UNITS = 30  # an entity starting within the title's first ~30 Latin units is its subject
 
 _PLURAL = re.compile(r"^(.*?)\((\w+)\)$")
 
@@ -79,6 +83,10 @@ def builtin_rules() -> dict[str, dict[str, tuple[str, ...]]]:
         if slug not in TOPICS:
             raise ValueError(f"topics.toml: unknown topic {slug!r}")
         rules[slug] = {k: tuple(table.get(k, ())) for k in ("strong", "weak", "hint", "exclude")}
+        # any other list is a named class of weak terms ("deals", "results"): kept apart in the
+        # data so a class can be reviewed as one, scored like weak terms
+        extra = [t for k, v in table.items() if k not in rules[slug] for t in v]
+        rules[slug]["weak"] += tuple(extra)
     return rules
 
 
@@ -91,16 +99,24 @@ class Model:
     threshold: float
     max_topics: int = MAX_TOPICS
     deltas: dict[str, tuple[float, ...]] = field(default_factory=dict)  # per-topic adjustments
+    _combined: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False)
 
     def probability(self, slug: str, values: tuple[float, ...]) -> float:
-        default = sum(self.bias.values()) / len(self.bias) if self.bias else 0.0
-        z = self.bias.get(slug, default) + sum(
-            w * v for w, v in zip(self.weights, values, strict=True)
-        )
-        delta = self.deltas.get(slug)
-        if delta is not None:
-            z += sum(d * v for d, v in zip(delta, values, strict=True))
+        weights = self._combined.get(slug)
+        if weights is None:
+            weights = self._combined[slug] = self._weights_for(slug)
+        bias = self.bias.get(slug)
+        if bias is None:
+            bias = sum(self.bias.values()) / len(self.bias) if self.bias else 0.0
+        z = bias + math.fsum(map(operator.mul, weights, values))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def _weights_for(self, slug: str) -> tuple[float, ...]:
+        """Shared weights plus the topic's deltas, added once per topic (not per call)."""
+        delta = self.deltas.get(slug)
+        if delta is None:
+            return self.weights
+        return tuple(w + d for w, d in zip(self.weights, delta, strict=True))
 
 
 @lru_cache(maxsize=1)
@@ -140,6 +156,7 @@ class _Acc:
     lead: float = 0.0
     body: float = 0.0
     hint: float = 0.0
+    subject: float = 0.0  # the title's grammatical subject hints this topic (Kraken acquires …)
     strong: bool = False
     terms: dict[str, tuple[float, str, str]] = field(default_factory=dict)  # key -> best hit
 
@@ -167,23 +184,36 @@ def _collect(doc: Doc, spans: list[Span], hits: list[Hit]) -> tuple[dict[str, _A
         budget -= _units(low, lead_end, nxt)
         lead_end = nxt
     for start, end, payloads in spans:
-        where = "title" if start < title_len else "lead" if start < lead_end else "body"
+        if start < title_len:
+            where, factor = "title", TITLE_FACTOR
+        else:
+            where, factor = ("lead" if start < lead_end else "body"), 1.0
         term = low[start:end]
         for _, (slug, weight) in payloads:
             if slug is None:
                 continue
             key = (slug, term, where)
-            repeats[key] += 1
-            if repeats[key] > REPEAT_CAP:
+            seen = repeats[key] = repeats[key] + 1
+            if seen > REPEAT_CAP:
                 continue
             acc = accs[slug]
-            setattr(acc, where, getattr(acc, where) + weight)
-            acc.strong = acc.strong or weight >= STRONG
+            if where == "title":
+                acc.title += weight
+            elif where == "lead":
+                acc.lead += weight
+            else:
+                acc.body += weight
+            if weight >= STRONG:
+                acc.strong = True
+            rank = weight * factor
             old = acc.terms.get(term)
-            rank = weight * (TITLE_FACTOR if where == "title" else 1.0)
             if old is None or old[0] < rank:
                 acc.terms[term] = (rank, shown[start:end], where)
     best: dict[int, tuple[float, Hit]] = {}  # each entity hints once, at its best position
+    subject = _subject(doc, hits)
+    if subject is not None:
+        for slug, weight in subject.entry.topics:
+            accs[slug].subject = max(accs[slug].subject, weight)
     for hit in hits:
         if hit.entry.topics:
             factor = TITLE_FACTOR if hit.start < title_len else 1.0
@@ -199,6 +229,19 @@ def _collect(doc: Doc, spans: list[Span], hits: list[Hit]) -> tuple[dict[str, _A
             if tkey not in acc.terms:  # the entity is evidence too: "Why mining: Bitmain (title)"
                 acc.terms[tkey] = (weight * factor, surface, where)
     return accs, _units(low, body_start, n)
+
+
+def _subject(doc: Doc, hits: list[Hit]) -> Hit | None:
+    """The first organisation or person of the title, if it opens the title: what it acts on
+    is what the story is about ("Kraken acquires …", "Bybit hacked …", "比特大陆在德州建厂")."""
+    for hit in hits:
+        if hit.start >= doc.title_len:
+            return None
+        if hit.entry.type == "PLACE":
+            continue  # "Hong Kong's HKEX lists …": the subject follows the place
+        if hit.entry.type in ("ORG", "PERSON", "TICKER", "SOURCE"):
+            return hit if _units(doc.low, 0, hit.start) <= SUBJECT_UNITS else None
+    return None
 
 
 def features(
@@ -227,6 +270,7 @@ def features(
             (1.0 if raw[slug] >= top > 0 else 0.0) * min(raw[slug], 4.0) / 4.0,
             1.0 if acc.strong else 0.0,
             min(acc.hint, 3.0),
+            acc.subject,
         )
         out[slug] = (values, acc)
     return out

@@ -9,7 +9,10 @@
 - a currency named in the body (yuan, 港元) is a unit, often one of a list;
 - a term in a list of Greater China regions ("大陸、香港或澳門", "mainland China, Hong Kong
   and Macau") is a comparison, not the subject;
-- a body named after another country ("韩国央行", "欧洲央行") is that country's.
+- a body named after another country ("韩国央行", "欧洲央行", "Singapore's central bank",
+  "Taiwan's Investigation Bureau") is that country's;
+- "Chinese" naming a language or its speakers ("Chinese-speaking users", 中文社区) is no China
+  signal (blockers.tsv); a macro data release ("Chinese export data") is a distant cause.
 
 :func:`drop_nicknames` runs before scoring and entity listing; :func:`factor` multiplies one
 hit's China value (see :mod:`tui.tagging.china`).
@@ -48,13 +51,16 @@ _NAME_PART_AFTER = re.compile(
     r"|[\u4e00-\u9fff]{0,4}[」』”\"])"
 )
 _CAUSE = re.compile(
-    r"tariff|trade war|trade tension|trade talks|export control|sanction|关税|贸易战|贸易摩擦|"
-    r"贸易紧张|出口管制"
-)
+    r"tariff|trade war|trade tension|trade talks|export control|sanction|export data|"
+    r"trade data|economic data|factory data|pmi\b|gdp\b|关税|贸易战|贸易摩擦|贸易紧张|出口管制|"
+    r"出口数据|经济数据|pmi数据"
+)  # a tariff, a sanction or a macro data release: China as the distant cause of a price move
 _LIST_GAP = re.compile(r"^\s?(?:、|,|/|及|和|与|或|and|or|,\s?and|,\s?or)\s?$")
 _SENTENCE = re.compile(r"[.!?。！？\n]")
 _MARKS = ".!?。！？\n"
 GREATER_CHINA = frozenset({"CN", "HK", "MO", "TW"})
+MAINLAND_HK_MO = frozenset({"CN", "HK", "MO"})
+_POSSESSIVE = frozenset({"'s ", "’s "})  # "Singapore's MAS", "Korea's FSC"
 
 
 def drop_nicknames(doc: Doc, hits: list[Hit]) -> list[Hit]:
@@ -143,8 +149,60 @@ def taiwan_reading(doc: Doc, hits: list[Hit]) -> bool:
     return True
 
 
+SHORT_FORMS = SHARED_NAMES | frozenset(
+    {"金管局", "金融管理局", "金管会", "中央银行", "金融监管局", "证监会", "警察局", "警方"}
+)
+
+
+_SHORT_SIZES = tuple(sorted({len(s) for s in SHORT_FORMS}))
+
+
+def short_form(surface: str) -> str | None:
+    """The shared short name a foreign body's full name ends with (新加坡金管局 → 金管局)."""
+    for size in _SHORT_SIZES:
+        if len(surface) > size and surface[-size:] in SHORT_FORMS:
+            return surface[-size:]
+    return None
+
+
+def drop_foreign_short_forms(doc: Doc, hits: list[Hit]) -> list[Hit]:
+    """Hits minus Chinese short names that stand for a foreign body named before them.
+
+    欧洲央行 … 央行, 新加坡金管局 … 金管局, 韩国央行: the bare short form is that body, not the
+    PBoC or the HKMA, so it is neither China evidence nor listed as the Chinese body.
+    """
+    if doc.low.isascii():
+        return hits
+    foreign: set[str] = set()
+    kept: list[Hit] = []
+    prev: Hit | None = None
+    for hit in hits:
+        surface = doc.simp[hit.start : hit.end]
+        if hit.weight == 0 and hit.entry.type == "ORG":
+            short = short_form(surface)
+            if short:
+                foreign.add(short)
+        elif (
+            hit.weight > 0
+            and hit.entry.type == "ORG"
+            and surface in SHORT_FORMS
+            and (surface in foreign or foreign_owner(doc, hit, prev))
+        ):
+            foreign.add(surface)
+            prev = hit
+            continue
+        kept.append(hit)
+        prev = hit
+    return kept
+
+
 def foreign_owner(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
     """True for a body named after another country: 韩国央行, 欧洲央行, 日本财政部."""
-    if prev is None or prev.entry.type != "PLACE" or prev.entry.region in GREATER_CHINA:
+    if prev is None or prev.entry.type != "PLACE" or hit.entry.type != "ORG":
         return False
-    return hit.entry.type == "ORG" and 0 <= hit.start - prev.end <= 1
+    if prev.entry.region in GREATER_CHINA and not (
+        prev.entry.region == "TW" and hit.entry.region in MAINLAND_HK_MO
+    ):
+        return False  # 香港证监会 is Hong Kong's; "Taiwan's Investigation Bureau" is Taiwan's
+    gap = hit.start - prev.end
+    return 0 <= gap <= 1 or doc.low[prev.end : hit.start] in _POSSESSIVE

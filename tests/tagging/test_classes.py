@@ -1,0 +1,203 @@
+"""Behaviour by class for issue 13: topics by salience, Chinese names without cue words, China
+traps, and hostile text (empty, huge, mixed scripts, control characters, backtracking bait).
+
+Each test names a class and uses instances written for the test (none copied from the gold set),
+so a rule that only lists the failing gold items does not pass them.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.tagging.conftest import names
+from tui.tagging import Tagger
+
+_TAGGER = Tagger()
+
+
+# --- business by class: deals, results, funding, layoffs, expansion ---------------------------
+
+
+@pytest.mark.parametrize(
+    "title, summary",
+    [
+        ("Gemini to buy custody start-up Ledgerline for $120 million",
+         "Gemini agreed to acquire Ledgerline in a cash deal, its first acquisition in two years."),
+        ("Bullish swings to quarterly profit as trading revenue doubles",
+         "Bullish reported net income of $40 million for the second quarter."),
+        ("Bitstamp lays off a fifth of its staff",
+         "The exchange said the layoffs follow its sale to a larger rival."),
+        ("数字资产托管商完成5000万美元B轮融资",
+         "某数字资产托管商宣布完成5000万美元B轮融资，由两家美元基金领投。"),
+    ],
+)
+def test_business_stories_by_class(tagger: Tagger, title: str, summary: str) -> None:
+    assert "business" in tagger.tag(title, summary).topics
+
+
+def test_exchange_as_title_subject_is_an_exchanges_story(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Kraken opens a regional office in Dublin",
+        "Kraken said the Dublin office would serve clients across Europe.",
+    )
+    assert "exchanges" in tags.topics
+
+
+def test_passing_business_word_is_not_business(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Bitcoin hashrate hits record as new rigs come online",
+        "Miners plugged in more machines; hashrate and difficulty both rose. One miner said a "
+        "partnership with a utility helped.",
+    )
+    assert "mining" in tags.topics
+    assert "business" not in tags.topics
+
+
+def test_most_stories_have_at_most_three_topics(tagger: Tagger) -> None:
+    body = " ".join(
+        ["Exchange listings, hacks, mining, stablecoins, NFTs, DeFi, CBDC, ICO, regulation."] * 20
+    )
+    assert len(tagger.tag("Everything at once", body).topics) <= 3
+
+
+# --- Chinese organisations with no company word and long official names ------------------------
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("南京大学发布报告称，区块链人才缺口扩大。", "南京大学"),
+        ("中国支付清算协会发布风险提示。", "中国支付清算协会"),
+        ("伊朗能源部表示，将对非法矿场断电。", "伊朗能源部"),
+        ("据建设银行苏州分行介绍，试点已覆盖全市。", "建设银行苏州分行"),
+    ],
+)
+def test_chinese_institutions_without_company_word(tagger: Tagger, text: str, name: str) -> None:
+    assert name in names(tagger.tag("快讯", text)) | {
+        m for e in tagger.tag("快讯", text).entities for m in e.mentions
+    }
+
+
+@pytest.mark.parametrize(
+    "text, bad",
+    [
+        ("该公司在首尔南部设有数据中心。", "首尔南部"),
+        ("多家行业协会呼吁明确规则。", "行业协会"),
+        ("项目方上线研究院联名藏品。", "项目方上线研究院"),
+        ("团队全部来自内部。", "全部"),
+    ],
+)
+def test_chinese_descriptions_are_not_organisations(tagger: Tagger, text: str, bad: str) -> None:
+    assert bad not in names(tagger.tag("快讯", text))
+
+
+def test_chinese_person_after_a_role(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "研究院副所长周立新表示，链上应用将加速落地。")
+    assert "周立新" in names(tags)
+
+
+# --- China traps by class -----------------------------------------------------------------------
+
+
+def test_chinese_language_is_not_china(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Phishing kits target Chinese-speaking users on Telegram",
+        "Drainers stole $3 million from Chinese-speaking users in Southeast Asia, a security "
+        "firm said. The Chinese-language channels were removed.",
+    )
+    assert not tags.china
+
+
+def test_macro_data_release_is_a_distant_cause(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Bitcoin slips as weak China factory data hits risk assets",
+        "Bitcoin fell 3% after China factory data disappointed, dragging Asian equities lower.",
+    )
+    assert not tags.china
+
+
+def test_taiwan_story_listing_mainland_currencies(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "台灣金管會：虛擬資產平台不得以大陸、香港或澳門貨幣計價",
+        "台灣金管會表示，平台不得以人民幣、港幣或澳門幣計價。",
+    )
+    assert not tags.china
+    assert "TW" in tags.regions
+
+
+def test_foreign_central_bank_short_form_is_not_pboc(tagger: Tagger) -> None:
+    tags = tagger.tag("欧洲央行推进数字欧元", "欧洲央行表示，央行将继续数字欧元准备工作。")
+    assert not tags.china
+    assert "People's Bank of China" not in names(tags)
+
+
+def test_foreign_regulator_short_form_is_not_hkma(tagger: Tagger) -> None:
+    tags = tagger.tag("新加坡金管局发布新规", "新加坡金管局称，金管局将于明年实施。")
+    assert not tags.china
+
+
+def test_maryland_is_not_lanzhou(tagger: Tagger) -> None:
+    tags = tagger.tag("马里兰州重罚加密ATM运营商", "马里兰州金融监管局对一家ATM运营商处以罚款。")
+    assert not tags.china
+
+
+def test_implicit_china_district_body_still_counts(tagger: Tagger) -> None:
+    tags = tagger.tag("成都市武侯区公安分局破获虚拟货币洗钱案", "涉案资金逾5000万元。")
+    assert tags.china and "CN" in tags.regions
+
+
+# --- hostile text ---------------------------------------------------------------------------------
+
+_SCRIPTS = st.text(
+    alphabet=st.sampled_from(
+        list("abcXYZ 0123$.,;:()[]'\"-\n\t")
+        + list("中国人民银行香港澳門台灣公安局法院矿池")
+        + ["\x00", "\x1b", "\u202e", "\u200b", "\ufeff", "\x85", "·", "（", "）", "、", "。"]
+    ),
+    max_size=400,
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_SCRIPTS, _SCRIPTS, _SCRIPTS)
+def test_mixed_scripts_and_control_characters_never_break(t: str, s: str, c: str) -> None:
+    tags = _TAGGER.tag(t, s, c)
+    assert 0.0 <= tags.china_score <= 1.0
+    assert len(tags.topics) <= 3
+    for entity in tags.entities:
+        assert entity.name.strip()
+        assert entity.type in {"ORG", "PERSON", "PLACE", "TICKER", "MONEY"}
+
+
+def test_empty_input() -> None:
+    tags = _TAGGER.tag("", "", "")
+    assert not tags.china and not tags.topics and not tags.entities
+
+
+@pytest.mark.parametrize(
+    "bait",
+    [
+        "公司" * 20_000,  # a suffix cue at every position: each walk back is bounded
+        "中国" * 20_000,
+        "研究院" * 10_000,
+        ("A" * 50 + " Capital ") * 2_000,  # organisation suffix cues with long token runs
+        "$" + "1" * 50_000 + " billion",
+        "·".join(["罗德里"] * 10_000),  # transliterated-name bait
+        ("Taiwan's " * 5_000) + "central bank",
+    ],
+    ids=["zh-suffix", "zh-country", "zh-institution", "en-suffix", "money", "translit", "owner"],
+)
+def test_backtracking_bait_finishes_quickly(bait: str) -> None:
+    start = time.perf_counter()
+    _TAGGER.tag(bait[:200], bait, bait)
+    assert time.perf_counter() - start < 5.0  # linear work on a capped body, not exponential
+
+
+def test_informal_chinese_name_after_a_role(tagger: Tagger) -> None:
+    tags = tagger.tag("观察", "矿场主老李看着工人搬走最后一批矿机。")
+    assert "老李" in names(tags)
+    assert "老师" not in names(tagger.tag("观察", "矿场主老师傅说，电价又涨了。"))
