@@ -68,10 +68,13 @@ def _handler(routes: dict[str, bytes]):  # type: ignore[no-untyped-def]
         location = routes.get(path)
         if location is not None:
             conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: " + location
-                         + b"\r\nContent-Length: 0\r\n\r\n")
+                         + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             return
+        # "Connection: close": the server closes after each answer, and a client that
+        # reused the socket for the redirect would race that close (a reset, now and then).
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
-                     + f"Content-Length: {len(FEED)}\r\n\r\n".encode() + FEED)
+                     + f"Content-Length: {len(FEED)}\r\nConnection: close\r\n\r\n".encode()
+                     + FEED)
     return handle
 
 
