@@ -143,16 +143,13 @@ class Engine:
         if not todo:
             return UpdateReport()
         cancel = cancel or threading.Event()
+        grouping = _Grouping(self.group)
         outcomes = fetch_and_store(store, self.settings, todo, runner=self.worker,
                                    force=force, on_progress=on_progress, cancel=cancel,
-                                   fetcher=self.fetcher, clock=self.clock)
+                                   fetcher=self.fetcher, clock=self.clock,
+                                   on_stored=grouping.after_feed)
         new_ids = [i for outcome in outcomes for i in outcome.new_ids]
-        stories: GroupReport | None = None
-        problem: str | None = None
-        try:
-            stories = self.group()
-        except sqlite3.Error as exc:  # disk full, busy: the stories are stored; group later
-            problem = f"grouping skipped: {database_reason(exc)}; will retry next poll"
+        stories, problem = grouping.finish()
         alerts = self.alert(new_ids)
         removed, retention_problem = self.apply_retention()
         return UpdateReport(outcomes=tuple(outcomes), cancelled=cancel.is_set(),
@@ -340,3 +337,40 @@ class Engine:
 DEMO_NEVER_DUE = 253402300799
 """Demo feeds are never polled: due at 9999-12-31 23:59:59 UTC, the last time every
 platform can turn into a date (2**62 could not, and ``feeds list --json`` crashed)."""
+
+
+class _Grouping:
+    """Grouping during an update: after each stored feed (on the writing thread, while the
+    worker parses the next feed), then once more at the end for anything left over.
+
+    A database error stops the per-feed grouping; the final pass tries again and its error
+    is the one reported (the stories are stored either way and group on the next poll).
+    """
+
+    def __init__(self, group: Callable[[], GroupReport]) -> None:
+        self._group = group
+        self._reports: list[GroupReport] = []
+        self._failed = False
+
+    def after_feed(self, _outcome: object) -> None:
+        if self._failed:
+            return
+        try:
+            self._reports.append(self._group())
+        except sqlite3.Error:
+            self._failed = True
+
+    def finish(self) -> tuple[GroupReport | None, str | None]:
+        try:
+            self._reports.append(self._group())
+        except sqlite3.Error as exc:  # disk full, busy: the stories are stored; group later
+            problem = f"grouping skipped: {database_reason(exc)}; will retry next poll"
+            return (_sum_reports(self._reports) if self._reports else None), problem
+        return _sum_reports(self._reports), None
+
+
+def _sum_reports(reports: list[GroupReport]) -> GroupReport:
+    from tui.stories.stage import GroupReport
+
+    return GroupReport(*(sum(getattr(r, name) for r in reports) for name in
+                         ("grouped", "joined", "new_stories", "merged", "seconds")))

@@ -60,11 +60,14 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
         "content-type": _content_type(headers.get("content-type", "application/xml"), body),
         "content-location": url,
     }
+    # feedparser's own sanitiser and URI resolver are off: every field is cleaned here
+    # (allow-list HTML, text, safe absolute URLs against the entry's link), and running
+    # both took half of the parse (3.4 of 7.3 ms per 3 KB item).
     parsed = feedparser.parse(
         io.BytesIO(body),
         response_headers=response_headers,
-        sanitize_html=True,
-        resolve_relative_uris=True,
+        sanitize_html=False,
+        resolve_relative_uris=False,
     )
     _raise_if_unusable(parsed, body)
     feed = parsed.get("feed", {})
