@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from tests.benchmarks import bench_app, bench_extract, bench_fetch, bench_store  # noqa: E402
 from tests.benchmarks.measure import print_table  # noqa: E402
 
-SECTIONS = ("fetch", "newsboat", "ingest", "queries", "cli", "size", "retag", "app", "extract",
+SECTIONS = ("fetch", "newsboat", "pollkeys", "ingest", "queries", "cli", "size", "retag", "app", "extract",
             "stories")
 
 
@@ -61,6 +61,12 @@ def main() -> int:
         if not args.quick:
             rows += bench_newsboat.big_screen(cache_dir, 100, 1000)
         print_table("Side by side with newsboat (same loopback feeds, same run)", rows)
+    if "pollkeys" in chosen:
+        from tests.benchmarks import bench_poll_keys
+
+        size = (20, 20) if args.quick else (200, 200)
+        print_table("Keys while the app polls (Pilot, loopback feeds)",
+                    bench_poll_keys.run(*size))
     if "ingest" in chosen:
         sizes = (5, 20) if args.quick else (20, 50)
         print_table("Ingest", bench_store.ingest(*sizes))

@@ -135,9 +135,21 @@ class Engine:
 
     def update(self, feeds: list[Feed] | None = None, *, force: bool = False,
                on_progress: ProgressCallback | None = None,
-               cancel: threading.Event | None = None) -> UpdateReport:
+               cancel: threading.Event | None = None,
+               in_child: bool = False) -> UpdateReport:
         """Poll due feeds (or ``feeds``; every feed with ``force``), store what changed, then
-        apply retention. The same for ``sinowire fetch`` and the app's poller."""
+        apply retention. The same for ``sinowire fetch`` and the app's poller.
+
+        ``in_child`` (the app) runs it all in a child process on the same cache, so the
+        calling process keeps its GIL for the UI; an engine built with stand-ins (a
+        fetcher, a clock, a shared worker: tests) updates in-process anyway.
+        """
+        if in_child and self._plain():
+            from tui.engine.child_update import update_in_child
+
+            return update_in_child(self, None if feeds is None else [f.id for f in feeds],
+                                   force=force, on_progress=on_progress,
+                                   cancel=cancel or threading.Event())
         store = self.store
         todo = feeds_to_update(store, feeds, force=force, now=int(self.clock()))
         if not todo:
@@ -155,6 +167,11 @@ class Engine:
         return UpdateReport(outcomes=tuple(outcomes), cancelled=cancel.is_set(),
                             removed=removed, retention_error=retention_problem,
                             alerts=alerts, stories=stories, grouping_error=problem)
+
+    def _plain(self) -> bool:
+        """Built from settings alone, so a child process can build the same engine."""
+        return (self.fetcher is fetch and self.clock is time.time and self._owns_worker
+                and not self.demo and self.alert_channels is None)
 
     def group(self, article_ids: Sequence[int] | None = None) -> GroupReport:
         """Put new articles (or ``article_ids``, re-placed) into stories: the same event from
