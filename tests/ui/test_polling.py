@@ -28,7 +28,8 @@ class FakePoller:
         self.calls = 0
 
     def update(self, engine: Engine, feeds=None, *,  # type: ignore[no-untyped-def]
-               force=False, on_progress=None, cancel=None) -> UpdateReport:
+               force=False, on_progress=None, cancel=None,
+               in_child=False) -> UpdateReport:
         tagger = lambda article: Tags()  # noqa: E731
         store = engine.store
         self.calls += 1

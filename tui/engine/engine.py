@@ -23,9 +23,7 @@ from typing import TYPE_CHECKING, Any
 from tui.alerts.notify import NotifySettings
 from tui.config import Settings
 from tui.engine import jobs
-from tui.engine.update import Fetcher, ProgressCallback, feeds_to_update, fetch_and_store
 from tui.engine.worker import IsolatedRunner
-from tui.feeds.fetch import fetch
 from tui.models import Article, ArticleDetail, Feed, Tags, UpdateReport
 from tui.paths import Paths
 from tui.store import FeedExistsError, Store, StoreError
@@ -35,6 +33,7 @@ if TYPE_CHECKING:
     from tui.alerts.channels import Channels
     from tui.alerts.stage import AlertReport
     from tui.alerts.watch import Watch
+    from tui.engine.update import Fetcher, ProgressCallback
     from tui.stories.stage import GroupReport
 
 RetagProgress = Callable[[int, int], None]
@@ -51,7 +50,7 @@ class Engine:
     """Owns the settings, the database path, the worker process and per-thread stores."""
 
     def __init__(self, settings: Settings, db_path: Path, *, demo: bool = False,
-                 paths: Paths | None = None, fetcher: Fetcher = fetch,
+                 paths: Paths | None = None, fetcher: Fetcher | None = None,
                  clock: Callable[[], float] = time.time,
                  on_first_open: Callable[[Store], object] | None = None,
                  on_close: Callable[[], object] | None = None,
@@ -67,7 +66,9 @@ class Engine:
         self.alert_channels = alert_channels
         self._on_first_open = on_first_open
         self._on_close = on_close
-        self.fetcher = fetcher
+        self._fetcher = fetcher
+        """None: the real HTTP fetch, imported on first use (the app's first frame and
+        the read-only commands never load requests, feedparser or the updater)."""
         self.clock = clock
         self._owns_worker = worker is None
         """A worker passed in (tests share one across engines) is the caller's to close."""
@@ -77,6 +78,14 @@ class Engine:
         self._local = threading.local()
         self._stores: list[Store] = []
         self._stores_lock = threading.Lock()
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is not None:
+            return self._fetcher
+        from tui.feeds.fetch import fetch
+
+        return fetch
 
     # -- the store ---------------------------------------------------------------------
 
@@ -150,6 +159,8 @@ class Engine:
             return update_in_child(self, None if feeds is None else [f.id for f in feeds],
                                    force=force, on_progress=on_progress,
                                    cancel=cancel or threading.Event())
+        from tui.engine.update import feeds_to_update, fetch_and_store
+
         store = self.store
         todo = feeds_to_update(store, feeds, force=force, now=int(self.clock()))
         if not todo:
@@ -170,6 +181,8 @@ class Engine:
 
     def _plain(self) -> bool:
         """Built from settings alone, so a child process can build the same engine."""
+        from tui.feeds.fetch import fetch
+
         return (self.fetcher is fetch and self.clock is time.time and self._owns_worker
                 and not self.demo and self.alert_channels is None)
 
@@ -346,7 +359,7 @@ class Engine:
     def with_settings(self, **changes: Any) -> Engine:
         """A second engine on the same cache with some settings changed (first-run fetch)."""
         return Engine(replace(self.settings, **changes), self.db_path, demo=self.demo,
-                      paths=self.paths, fetcher=self.fetcher, clock=self.clock,
+                      paths=self.paths, fetcher=self._fetcher, clock=self.clock,
                       watches=self.watches, notify=self.notify,
                       alert_channels=self.alert_channels)
 
