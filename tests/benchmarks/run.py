@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 from tests.benchmarks import bench_app, bench_extract, bench_fetch, bench_store  # noqa: E402
 from tests.benchmarks.measure import print_table  # noqa: E402
 
-SECTIONS = ("fetch", "newsboat", "pollkeys", "ingest", "queries", "cli", "size", "retag", "app", "extract",
-            "stories")
+SECTIONS = ("fetch", "newsboat", "pollkeys", "ingest", "queries", "cli", "size", "retag",
+            "app", "extract", "stories")
 
 
 def main() -> int:
