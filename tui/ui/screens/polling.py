@@ -125,7 +125,10 @@ class PollingMixin:
         """One refresh per POLL_REFRESH_SECONDS however many feeds arrive in between."""
         if self._poll_timer is not None:
             return
-        wait = max(0.0, self._poll_flushed + POLL_REFRESH_SECONDS - time.monotonic())
+        wait = self._poll_flushed + POLL_REFRESH_SECONDS - time.monotonic()
+        if wait <= 0:  # nothing shown for a while: show this feed at once
+            self._poll_refresh()
+            return
         self._poll_timer = self.set_timer(wait, self._poll_refresh)  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
 
     def _poll_refresh(self) -> None:
