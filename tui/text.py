@@ -143,14 +143,8 @@ def safe_url(value: object, base: str | None = None) -> str | None:
 
 def cjk_ratio(text: str) -> float:
     """Share of letters that are CJK ideographs: a cheap language hint."""
-    letters = 0
-    cjk = 0
-    for ch in text[:2000]:
-        if ch.isalpha():
-            letters += 1
-            if is_cjk(ch):
-                cjk += 1
-    return cjk / letters if letters else 0.0
+    letters = "".join(_LETTER.findall(text[:2000]))  # two C scans, not a loop per character
+    return len(_CJK_CHAR.findall(letters)) / len(letters) if letters else 0.0
 
 
 CJK_RANGES: tuple[tuple[int, int], ...] = (
@@ -166,6 +160,11 @@ treat them as characters rather than words."""
 
 CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES)
 """The same ranges for a regular expression's character class: ``f"[{CJK_CLASS}]"``."""
+
+
+_CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
+_LETTER = re.compile(r"[^\W\d_]")
+"""What str.isalpha() counts, near enough (letters; marks of a few scripts differ)."""
 
 
 def is_cjk(ch: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import subprocess
 import sys
 import tempfile
@@ -19,41 +20,73 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class FeedServer:
-    """Serves /feed/N.xml with an ETag; answers 304 to a matching If-None-Match."""
+    """Serves /feed/N.xml with an ETag and a Last-Modified; answers 304 to a matching
+    If-None-Match or If-Modified-Since (``not_modified`` counts them). ``lazy`` builds each
+    document when asked instead of holding them all (for a big cache: 100 MB of XML)."""
 
-    def __init__(self, feeds: int, items: int):
-        self.documents = {f"/feed/{n}.xml": feed_document(n, items) for n in range(feeds)}
+    LAST_MODIFIED = "Fri, 20 Nov 2026 08:00:00 GMT"
+
+    def __init__(self, feeds: int, items: int, *, lazy: bool = False):
+        paths = [f"/feed/{n}.xml" for n in range(feeds)]
+        self.items = items
+        self.documents: dict[str, bytes | None] = dict.fromkeys(paths)
+        if not lazy:
+            self.documents = {p: feed_document(n, items) for n, p in enumerate(paths)}
+        self.not_modified = 0
         documents = self.documents
+        server = self
+        last_modified = self.LAST_MODIFIED
+
+        def document(path: str) -> bytes | None:
+            if path not in documents:
+                return None
+            body = documents[path]
+            if body is None:
+                body = feed_document(int(path.split("/")[-1].split(".")[0]), items)
+            return body
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:  # http.server names it so
-                body = documents.get(self.path)
+                body = document(self.path)
                 if body is None:
                     self.send_response(404)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
                 etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-                if self.headers.get("If-None-Match") == etag:
+                if (self.headers.get("If-None-Match") == etag
+                        or self.headers.get("If-Modified-Since") == last_modified):
+                    server.not_modified += 1
                     self.send_response(304)
                     self.send_header("ETag", etag)
+                    self.send_header("Last-Modified", last_modified)
+                    self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.send_header("ETag", etag)
+                self.send_header("Last-Modified", last_modified)
                 self.end_headers()
                 self.wfile.write(body)
 
             def log_message(self, *args: object) -> None:
                 pass
 
+        self._document = document
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def newest_title(self) -> str:
+        """The title of the newest story served (feed 0's first item): the list's top row."""
+        body = self._document("/feed/0.xml") or b""
+        start = body.index(b"<item>")
+        title = body[body.index(b"<title>", start) + 7:body.index(b"</title>", start)]
+        return html.unescape(title.decode("utf-8"))
 
     def __enter__(self) -> FeedServer:
         self.thread.start()

@@ -3,6 +3,10 @@
     python tests/benchmarks/run.py            # full: 100k-article cache (builds it once, ~5 min)
     python tests/benchmarks/run.py --quick    # small sizes, well under a minute (CI runs this)
     python tests/benchmarks/run.py --only queries --articles 10000
+    SINOWIRE_BENCH_DIR=/tmp/mine python tests/benchmarks/run.py   # keep big caches there
+
+The "newsboat" section compares with newsboat when it is installed (Debian/Ubuntu:
+``apt-get install newsboat``; tmux too for the first-screen rows); it installs nothing.
 
 Everything is local: feeds come from 127.0.0.1, caches are SQLite files under the system's
 temporary folder (the big one is kept between runs and rebuilt when the schema changes).
@@ -22,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 from tests.benchmarks import bench_app, bench_extract, bench_fetch, bench_store  # noqa: E402
 from tests.benchmarks.measure import print_table  # noqa: E402
 
-SECTIONS = ("fetch", "ingest", "queries", "cli", "size", "retag", "app", "extract",
-            "stories")
+SECTIONS = ("fetch", "newsboat", "pollkeys", "ingest", "queries", "cli", "size", "retag",
+            "app", "extract", "stories")
 
 
 def main() -> int:
@@ -32,13 +36,16 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
     parser.add_argument("--articles", type=int, help="cache size for queries/app/size/retag")
     parser.add_argument("--only", action="append", choices=SECTIONS, help="run only these")
+    parser.add_argument("--cache-dir", type=Path, default=os.environ.get("SINOWIRE_BENCH_DIR"),
+                        help="where the big caches are kept between runs (default: "
+                             "$SINOWIRE_BENCH_DIR, else TMPDIR/sinowire-bench)")
     args = parser.parse_args()
     os.environ.pop("SINOWIRE_HOME", None)
     chosen = set(args.only or SECTIONS)
     articles = args.articles or (2_000 if args.quick else 100_000)
     runs = 5 if args.quick else 30
-    cache_dir = Path(tempfile.gettempdir()) / "sinowire-bench"
-    cache_dir.mkdir(exist_ok=True)
+    cache_dir = Path(args.cache_dir or Path(tempfile.gettempdir()) / "sinowire-bench")
+    cache_dir.mkdir(parents=True, exist_ok=True)
     cache = cache_dir / f"cache-{articles}" / "sinowire.db"  # own folder: its own feeds.opml
 
     if "fetch" in chosen:
@@ -46,6 +53,20 @@ def main() -> int:
         if not args.quick:
             rows += bench_fetch.fetch(100, 50)
         print_table("Fetch (loopback server)", rows)
+    if "newsboat" in chosen:
+        from tests.benchmarks import bench_newsboat
+
+        size = (10, 20) if args.quick else (100, 50)
+        rows = bench_newsboat.side_by_side(*size, rounds=3)
+        if not args.quick:
+            rows += bench_newsboat.big_screen(cache_dir, 100, 1000)
+        print_table("Side by side with newsboat (same loopback feeds, same run)", rows)
+    if "pollkeys" in chosen:
+        from tests.benchmarks import bench_poll_keys
+
+        size = (20, 20) if args.quick else (200, 200)
+        print_table("Keys while the app polls (Pilot, loopback feeds)",
+                    bench_poll_keys.run(*size))
     if "ingest" in chosen:
         sizes = (5, 20) if args.quick else (20, 50)
         print_table("Ingest", bench_store.ingest(*sizes))

@@ -28,7 +28,8 @@ class FakePoller:
         self.calls = 0
 
     def update(self, engine: Engine, feeds=None, *,  # type: ignore[no-untyped-def]
-               force=False, on_progress=None, cancel=None) -> UpdateReport:
+               force=False, on_progress=None, cancel=None,
+               in_child=False) -> UpdateReport:
         tagger = lambda article: Tags()  # noqa: E731
         store = engine.store
         self.calls += 1
@@ -78,7 +79,11 @@ def test_poll_progress_live_update_and_refusal(sample_db: Path, app_for: AppFact
             await pilot.press("j", "j", "enter")
             open_id = articles(app).current_id
             await wait_for(fake_poller.started)
-            await pilot.pause(0.1)
+            # The poll's refreshes are coalesced (at most one per 0.5 s): wait for the first.
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if articles(app).count == total() + 1:
+                    break
             assert "polling 1/4" in static_text(app, "#status")
             assert articles(app).count == total() + 1  # the first feed's story is live
             assert articles(app).current_id == open_id

@@ -23,9 +23,7 @@ from typing import TYPE_CHECKING, Any
 from tui.alerts.notify import NotifySettings
 from tui.config import Settings
 from tui.engine import jobs
-from tui.engine.update import Fetcher, ProgressCallback, feeds_to_update, fetch_and_store
 from tui.engine.worker import IsolatedRunner
-from tui.feeds.fetch import fetch
 from tui.models import Article, ArticleDetail, Feed, Tags, UpdateReport
 from tui.paths import Paths
 from tui.store import FeedExistsError, Store, StoreError
@@ -35,6 +33,7 @@ if TYPE_CHECKING:
     from tui.alerts.channels import Channels
     from tui.alerts.stage import AlertReport
     from tui.alerts.watch import Watch
+    from tui.engine.update import Fetcher, ProgressCallback
     from tui.stories.stage import GroupReport
 
 RetagProgress = Callable[[int, int], None]
@@ -51,7 +50,7 @@ class Engine:
     """Owns the settings, the database path, the worker process and per-thread stores."""
 
     def __init__(self, settings: Settings, db_path: Path, *, demo: bool = False,
-                 paths: Paths | None = None, fetcher: Fetcher = fetch,
+                 paths: Paths | None = None, fetcher: Fetcher | None = None,
                  clock: Callable[[], float] = time.time,
                  on_first_open: Callable[[Store], object] | None = None,
                  on_close: Callable[[], object] | None = None,
@@ -67,7 +66,9 @@ class Engine:
         self.alert_channels = alert_channels
         self._on_first_open = on_first_open
         self._on_close = on_close
-        self.fetcher = fetcher
+        self._fetcher = fetcher
+        """None: the real HTTP fetch, imported on first use (the app's first frame and
+        the read-only commands never load requests, feedparser or the updater)."""
         self.clock = clock
         self._owns_worker = worker is None
         """A worker passed in (tests share one across engines) is the caller's to close."""
@@ -77,6 +78,14 @@ class Engine:
         self._local = threading.local()
         self._stores: list[Store] = []
         self._stores_lock = threading.Lock()
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is not None:
+            return self._fetcher
+        from tui.feeds.fetch import fetch
+
+        return fetch
 
     # -- the store ---------------------------------------------------------------------
 
@@ -135,29 +144,47 @@ class Engine:
 
     def update(self, feeds: list[Feed] | None = None, *, force: bool = False,
                on_progress: ProgressCallback | None = None,
-               cancel: threading.Event | None = None) -> UpdateReport:
+               cancel: threading.Event | None = None,
+               in_child: bool = False) -> UpdateReport:
         """Poll due feeds (or ``feeds``; every feed with ``force``), store what changed, then
-        apply retention. The same for ``sinowire fetch`` and the app's poller."""
+        apply retention. The same for ``sinowire fetch`` and the app's poller.
+
+        ``in_child`` (the app) runs it all in a child process on the same cache, so the
+        calling process keeps its GIL for the UI; an engine built with stand-ins (a
+        fetcher, a clock, a shared worker: tests) updates in-process anyway.
+        """
+        if in_child and self._plain():
+            from tui.engine.child_update import update_in_child
+
+            return update_in_child(self, None if feeds is None else [f.id for f in feeds],
+                                   force=force, on_progress=on_progress,
+                                   cancel=cancel or threading.Event())
+        from tui.engine.update import feeds_to_update, fetch_and_store
+
         store = self.store
         todo = feeds_to_update(store, feeds, force=force, now=int(self.clock()))
         if not todo:
             return UpdateReport()
         cancel = cancel or threading.Event()
+        grouping = _Grouping(self.group)
         outcomes = fetch_and_store(store, self.settings, todo, runner=self.worker,
                                    force=force, on_progress=on_progress, cancel=cancel,
-                                   fetcher=self.fetcher, clock=self.clock)
+                                   fetcher=self.fetcher, clock=self.clock,
+                                   on_stored=grouping.after_feed)
         new_ids = [i for outcome in outcomes for i in outcome.new_ids]
-        stories: GroupReport | None = None
-        problem: str | None = None
-        try:
-            stories = self.group()
-        except sqlite3.Error as exc:  # disk full, busy: the stories are stored; group later
-            problem = f"grouping skipped: {database_reason(exc)}; will retry next poll"
+        stories, problem = grouping.finish()
         alerts = self.alert(new_ids)
         removed, retention_problem = self.apply_retention()
         return UpdateReport(outcomes=tuple(outcomes), cancelled=cancel.is_set(),
                             removed=removed, retention_error=retention_problem,
                             alerts=alerts, stories=stories, grouping_error=problem)
+
+    def _plain(self) -> bool:
+        """Built from settings alone, so a child process can build the same engine."""
+        from tui.feeds.fetch import fetch
+
+        return (self.fetcher is fetch and self.clock is time.time and self._owns_worker
+                and not self.demo and self.alert_channels is None)
 
     def group(self, article_ids: Sequence[int] | None = None) -> GroupReport:
         """Put new articles (or ``article_ids``, re-placed) into stories: the same event from
@@ -335,7 +362,7 @@ class Engine:
     def with_settings(self, **changes: Any) -> Engine:
         """A second engine on the same cache with some settings changed (first-run fetch)."""
         return Engine(replace(self.settings, **changes), self.db_path, demo=self.demo,
-                      paths=self.paths, fetcher=self.fetcher, clock=self.clock,
+                      paths=self.paths, fetcher=self._fetcher, clock=self.clock,
                       watches=self.watches, notify=self.notify,
                       alert_channels=self.alert_channels)
 
@@ -343,3 +370,40 @@ class Engine:
 DEMO_NEVER_DUE = 253402300799
 """Demo feeds are never polled: due at 9999-12-31 23:59:59 UTC, the last time every
 platform can turn into a date (2**62 could not, and ``feeds list --json`` crashed)."""
+
+
+class _Grouping:
+    """Grouping during an update: after each stored feed (on the writing thread, while the
+    worker parses the next feed), then once more at the end for anything left over.
+
+    A database error stops the per-feed grouping; the final pass tries again and its error
+    is the one reported (the stories are stored either way and group on the next poll).
+    """
+
+    def __init__(self, group: Callable[[], GroupReport]) -> None:
+        self._group = group
+        self._reports: list[GroupReport] = []
+        self._failed = False
+
+    def after_feed(self, _outcome: object) -> None:
+        if self._failed:
+            return
+        try:
+            self._reports.append(self._group())
+        except sqlite3.Error:
+            self._failed = True
+
+    def finish(self) -> tuple[GroupReport | None, str | None]:
+        try:
+            self._reports.append(self._group())
+        except sqlite3.Error as exc:  # disk full, busy: the stories are stored; group later
+            problem = f"grouping skipped: {database_reason(exc)}; will retry next poll"
+            return (_sum_reports(self._reports) if self._reports else None), problem
+        return _sum_reports(self._reports), None
+
+
+def _sum_reports(reports: list[GroupReport]) -> GroupReport:
+    from tui.stories.stage import GroupReport
+
+    return GroupReport(*(sum(getattr(r, name) for r in reports) for name in
+                         ("grouped", "joined", "new_stories", "merged", "seconds")))

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from tui.config import Settings, UserEntity
-from tui.feeds.parse import parse_feed
 from tui.models import Article, ParsedFeed, Tags
 
 FULL_TEXT_FIELD = "full text"
@@ -87,6 +86,8 @@ def _worker_tagger() -> ArticleTagger:
 def parse_and_tag(body: bytes, headers: dict[str, str], url: str
                   ) -> tuple[ParsedFeed, tuple[Tags, ...]]:
     """Parse a feed and tag every article (runs in the worker process)."""
+    from tui.feeds.parse import parse_feed  # feedparser: only where feeds are parsed
+
     parsed = parse_feed(body, headers, url)
     tagger = _worker_tagger()
     return parsed, tuple(tagger(article) for article in parsed.articles)

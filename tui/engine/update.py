@@ -1,8 +1,8 @@
 """One update of the cache: due feeds → fetch → parse and tag (worker) → decide → write.
 
-Only the HTTP part runs in parallel (a few threads, one request per host at a time); parsing
-and tagging happen in the engine's worker process and writing on the calling thread, one
-transaction per feed, so SQLite never sees two writers from one update. Progress is
+HTTP runs in a few threads (one request per host at a time); parsing and tagging happen in
+the engine's worker process, fed by one thread, while the calling thread writes the feed
+before, one transaction per feed, so SQLite never sees two writers from one update. Progress is
 reported per feed and a ``cancel`` event is honoured between feeds. The engine adds the
 stages that follow (retention) and is the only caller.
 """
@@ -16,6 +16,8 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from tui.config import Settings
@@ -25,7 +27,7 @@ from tui.engine.worker import IsolatedMemoryError, IsolatedRunner, IsolatedTimeo
 from tui.feeds.fetch import fetch, make_session
 from tui.feeds.parse import ParseError, body_hash
 from tui.feeds.schedule import due_feeds, next_due_after_error, next_due_after_success
-from tui.models import Feed, FeedOutcome, FetchResult
+from tui.models import Feed, FeedOutcome, FetchResult, ParsedFeed, Tags
 from tui.store import Store
 from tui.store.errors import database_reason
 
@@ -42,6 +44,24 @@ def feeds_to_update(store: Store, feeds: list[Feed] | None, *, force: bool,
     return due_feeds(store.feeds(), now, force=force)
 
 
+PARSED_AHEAD = 3
+"""Feeds parsed and tagged but not yet stored: enough to keep the worker busy while the
+store writes, few enough that a big poll does not hold many feeds' articles in memory."""
+
+
+@dataclass
+class _Parsed:
+    """One fetched feed, parsed and tagged in the worker (or why not)."""
+
+    feed: Feed
+    result: FetchResult
+    digest: str | None = None
+    parsed: ParsedFeed | None = None
+    tags: tuple[Tags, ...] = ()
+    error: str | None = None
+    seconds: float = 0.0
+
+
 def fetch_and_store(
     store: Store,
     settings: Settings,
@@ -50,20 +70,32 @@ def fetch_and_store(
     runner: IsolatedRunner,
     force: bool = False,
     on_progress: ProgressCallback | None = None,
+    on_stored: ProgressCallback | None = None,
     cancel: threading.Event,
     fetcher: Fetcher = fetch,
     clock: Callable[[], float] = time.time,
 ) -> list[FeedOutcome]:
-    """Fetch ``todo`` in parallel and store each feed as its body arrives."""
-    stop_fetching = threading.Event()
+    """Fetch ``todo`` in parallel and store each feed as its body arrives.
+
+    Three stages run at once: HTTP in a few threads, parse + tag in the worker process
+    (driven by one thread), and writes on the calling thread, so the store writes one feed
+    while the worker parses the next. ``on_stored`` runs on the calling thread after each
+    feed with new or changed articles (the engine groups them there, still overlapping
+    the worker).
+    """
+    stop = threading.Event()
     fetched: queue.Queue[tuple[Feed, FetchResult]] = queue.Queue()
+    ready: queue.Queue[_Parsed] = queue.Queue(maxsize=PARSED_AHEAD)
     outcomes: list[FeedOutcome] = []
+
+    def halted() -> bool:
+        return stop.is_set() or cancel.is_set()
 
     def fetch_host(group: list[Feed]) -> None:
         session = make_session(settings)
         try:
             for feed in group:
-                if stop_fetching.is_set() or cancel.is_set():
+                if halted():
                     return
                 try:
                     result = fetcher(feed.url, settings=settings, etag=feed.etag,
@@ -75,45 +107,91 @@ def fetch_and_store(
         finally:
             session.close()
 
+    def parse_all() -> None:
+        for _ in range(len(todo)):
+            got = _next(fetched, halted)
+            if got is None:
+                return
+            item = _parse(runner, settings, *got, force=force)
+            while not halted():
+                try:
+                    ready.put(item, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+
     by_host: dict[str, list[Feed]] = defaultdict(list)
     for feed in todo:
         by_host[(urlsplit(feed.url).hostname or "").lower()].append(feed)
     pool = ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="fetch")
+    parser = threading.Thread(target=parse_all, name="sinowire-parse", daemon=True)
     try:
         for group in by_host.values():
             pool.submit(fetch_host, group)
+        parser.start()
         for index in range(1, len(todo) + 1):
             if cancel.is_set():
                 break
-            got = _next_result(fetched, cancel)
-            if got is None:
+            item = _next(ready, cancel.is_set)
+            if item is None:
                 break
-            feed, result = got
-            outcome = _store_result(store, settings, feed, result, runner=runner, force=force,
-                                    now=int(clock()), index=index, total=len(todo))
+            outcome = _store_result(store, settings, item, force=force, now=int(clock()),
+                                    index=index, total=len(todo))
             outcomes.append(outcome)
+            if on_stored and (outcome.new or outcome.updated):
+                on_stored(outcome)
             if on_progress:
                 on_progress(outcome)
     finally:
-        stop_fetching.set()
+        stop.set()
         pool.shutdown(wait=True, cancel_futures=True)
+        if parser.is_alive():
+            parser.join()
     return outcomes
 
 
-def _next_result(fetched: queue.Queue[tuple[Feed, FetchResult]],
-                 cancel: threading.Event) -> tuple[Feed, FetchResult] | None:
+Item = TypeVar("Item")
+
+
+def _next(source: queue.Queue[Item], halted: Callable[[], bool]) -> Item | None:
     while True:
         try:
-            return fetched.get(timeout=0.2)
+            return source.get(timeout=0.2)
         except queue.Empty:
-            if cancel.is_set():
+            if halted():
                 return None
 
 
-def _store_result(
-    store: Store, settings: Settings, feed: Feed, result: FetchResult, *,
-    runner: IsolatedRunner, force: bool, now: int, index: int, total: int,
-) -> FeedOutcome:
+def _parse(runner: IsolatedRunner, settings: Settings, feed: Feed, result: FetchResult, *,
+           force: bool) -> _Parsed:
+    """Parse and tag a fetched body in the worker, unless it needs no parse (an error, a
+    304, or the same bytes as last time)."""
+    item = _Parsed(feed, result)
+    if result.status != "ok":
+        return item
+    item.digest = body_hash(result.body)
+    if item.digest == feed.body_hash and not force:
+        return item
+    started = time.monotonic()
+    try:
+        item.parsed, item.tags = runner.run(parse_and_tag, result.body, result.headers,
+                                            result.final_url or feed.url,
+                                            timeout=settings.parse_timeout)
+    except ParseError as exc:
+        item.error = str(exc)
+    except IsolatedTimeout:
+        item.error = f"parsing took longer than {settings.parse_timeout:g} s; skipped"
+    except IsolatedMemoryError as exc:
+        item.error = f"parsing {exc}; skipped"
+    except Exception as exc:  # a parser crash on one feed must not end the whole update
+        item.error = f"could not parse the feed ({type(exc).__name__})"
+    item.seconds = time.monotonic() - started
+    return item
+
+
+def _store_result(store: Store, settings: Settings, item: _Parsed, *, force: bool, now: int,
+                  index: int, total: int) -> FeedOutcome:
+    feed, result = item.feed, item.result
     interval = settings.interval_for(feed.url)
     started = time.monotonic()
 
@@ -121,7 +199,7 @@ def _store_result(
              error: str | None = None) -> FeedOutcome:
         return FeedOutcome(feed_id=feed.id, url=feed.url, index=index, total=total,
                            status=status, new=len(new_ids), updated=updated, error=error,
-                           elapsed=result.elapsed + time.monotonic() - started,
+                           elapsed=result.elapsed + item.seconds + time.monotonic() - started,
                            new_ids=new_ids)
 
     def failed(error: str) -> FeedOutcome:
@@ -135,31 +213,21 @@ def _store_result(
     try:
         if result.status == "error":
             return failed(result.error or "unknown error")
+        if item.error is not None:
+            return failed(item.error)
         next_due = next_due_after_success(now, interval, result.retry_after)
-        digest = body_hash(result.body) if result.status == "ok" else None
-        if result.status == "not_modified" or (digest == feed.body_hash and not force):
+        parsed = item.parsed
+        if parsed is None:  # a 304, or the same bytes as last time
             store.record_fetch(feed.id, now=now, next_due=next_due, etag=result.etag,
                                last_modified=result.last_modified)
             return done("not_modified")
-        try:
-            parsed, tags = runner.run(parse_and_tag, result.body, result.headers,
-                                      result.final_url or feed.url,
-                                      timeout=settings.parse_timeout)
-        except ParseError as exc:
-            return failed(str(exc))
-        except IsolatedTimeout:
-            return failed(f"parsing took longer than {settings.parse_timeout:g} s; skipped")
-        except IsolatedMemoryError as exc:
-            return failed(f"parsing {exc}; skipped")
-        except Exception as exc:  # a parser crash on one feed must not end the whole update
-            return failed(f"could not parse the feed ({type(exc).__name__})")
-        decision = decide(store.existing(feed.id), list(zip(parsed.articles, tags, strict=True)),
-                          now=now)
+        decision = decide(store.existing(feed.id),
+                          list(zip(parsed.articles, item.tags, strict=True)), now=now)
         new_ids, updated = store.write_feed(
             feed.id, decision, now=now, next_due=next_due,
             feed_title=parsed.title if not feed.title else "", site_url=parsed.site_url,
             lang=parsed.lang or feed.lang, etag=result.etag,
-            last_modified=result.last_modified, body_hash=digest,
+            last_modified=result.last_modified, body_hash=item.digest,
         )
         return done("ok", new_ids=tuple(new_ids), updated=updated)
     except sqlite3.Error as exc:

@@ -88,7 +88,11 @@ def filter_sql(flt: Filter, *, with_search: bool = True,
         if query is None:
             clauses.append("0")
         else:
-            clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            # "+a.id": not a key lookup per match and a sort of them all, but the list's
+            # index walked newest first, each entry checked against the matches, until
+            # the page is full (10-20 ms for a common term at 20k instead of 20-40).
+            clauses.append("+a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts "
+                           "MATCH ?)")
             params.append(query)
     if flt.watch is not None:  # a union of filters; a watch that matches nothing is "0"
         parts = [filter_sql(part) for part in flt.watch.any_of]
@@ -106,7 +110,7 @@ def _list_source(flt: Filter, common_entity: bool = False, relevance: bool = Fal
     the index's bm25 instead (best match first, newest first among equals).
     """
     query = build_query(flt.search) if flt.search.strip() else None
-    if query is None:
+    if query is None or not relevance:  # newest first: the list's index leads (see above)
         where, params = filter_sql(flt, common_entity=common_entity)
         return "articles a", where, params, "a.published DESC, a.id DESC"
     where, params = filter_sql(flt, with_search=False, common_entity=common_entity)
@@ -177,6 +181,15 @@ class QueryMixin:
     def count_articles(self, flt: Filter | None = None, *, cap: int | None = None) -> int:
         """How many articles match; with ``cap``, counting stops there (returns <= cap)."""
         flt = flt or Filter()
+        query = build_query(flt.search) if flt.search.strip() else None
+        if query is not None and flt == Filter(search=flt.search):
+            # Search alone: the index counts its own matches (one row per article), no join.
+            sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+            if cap is not None:
+                sql = ("SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts "
+                       "MATCH ? LIMIT ?)")
+                return int(self.db.conn.execute(sql, (query, cap)).fetchone()[0])
+            return int(self.db.conn.execute(sql, (query,)).fetchone()[0])
         source, where, params, _order = _list_source(flt, self._entity_is_common(flt))
         if cap is None:
             sql = f"SELECT count(*) FROM {source} WHERE {where}"

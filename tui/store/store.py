@@ -18,8 +18,9 @@ from sqlite_utils import Database
 
 from tui.models import Feed, FeedHealth
 from tui.paths import subscriptions_file_for
-from tui.store import search_index, subscriptions
+from tui.store import subscriptions
 from tui.store.alerts import AlertMixin
+from tui.store.bulk_delete import delete_doomed
 from tui.store.database import DatabaseDamaged, GuardedConnection, StoreError, open_database
 from tui.store.ingest import IngestMixin
 from tui.store.queries import QueryMixin
@@ -331,11 +332,7 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryListMixin):
                     "SELECT feed_id, guid, ? FROM articles WHERE id IN (SELECT id FROM doomed)",
                     (tombstone_at,),
                 )
-            doomed = [row[0] for row in conn.execute("SELECT id FROM doomed")]
-            search_index.unindex(conn, doomed)
-            for table in ("article_topics", "article_regions", "article_entities", "bodies"):
-                conn.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM doomed)")
-            conn.execute("DELETE FROM articles WHERE id IN (SELECT id FROM doomed)")
+            delete_doomed(conn, int(count))
         conn.execute("DELETE FROM doomed")
         return int(count)
 

@@ -13,15 +13,21 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui.feeds.opml import OpmlError, OpmlFeed, export_opml, parse_opml
 from tui.models import Feed
+
+if TYPE_CHECKING:
+    from tui.feeds.opml import OpmlFeed
 
 RESTORE_MAX = 100_000
 
 
 def save(path: Path, feeds: Iterable[Feed]) -> bool:
     """Write the feed list to ``path`` atomically; False if it could not be written."""
+    # OPML (defusedxml, email.utils) only when the list changes: not on the read path.
+    from tui.feeds.opml import OpmlFeed, export_opml
+
     data = export_opml(
         (OpmlFeed(url=f.url, title=f.title, lang=f.lang) for f in feeds),
         title="sinowire subscriptions (kept outside the cache; rewritten on every change)",
@@ -44,6 +50,8 @@ def save(path: Path, feeds: Iterable[Feed]) -> bool:
 
 def load(path: Path) -> list[OpmlFeed] | None:
     """The feeds saved in ``path``; None if there is no usable file."""
+    from tui.feeds.opml import OpmlError, parse_opml
+
     try:
         data = path.read_bytes()
     except OSError:

@@ -3,15 +3,22 @@
 The worker calls the engine's blocking ``update()`` and reports each feed through messages;
 the UI thread never waits on the network. Cancellation (on quit) is a threading.Event
 the poller checks between feeds.
+
+A poll of 200 feeds sends 200 progress messages. Each used to reload the list and ask for
+the feed counts again, and the keys waited behind those reloads; now a feed only marks the
+data dirty, and the list, counts and status line are refreshed together at most every
+``POLL_REFRESH_SECONDS`` while the poll runs (and once when it ends).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.timer import Timer
 
 from tui.engine import Engine
 from tui.models import Feed, UpdateReport
@@ -20,6 +27,9 @@ from tui.ui.threads import Abandoned, run_abandonable
 
 if TYPE_CHECKING:
     from tui.ui.widgets.status_line import StatusLine
+
+POLL_REFRESH_SECONDS = 0.5
+"""How often the list, counts and status line follow a running poll (at most)."""
 
 
 class PollingMixin:
@@ -36,6 +46,9 @@ class PollingMixin:
     clock: Callable[[], float]
     data_changed: Callable[[], None]
     _poll_done: int = 0
+    _poll_dirty: bool = False
+    _poll_timer: Timer | None = None
+    _poll_flushed: float = 0.0
 
     def start_poll(self, *, force: bool = False, feeds: list[Feed] | None = None,
                    quiet: bool = False) -> bool:
@@ -70,8 +83,10 @@ class PollingMixin:
         def run() -> UpdateReport:
             try:
                 post(PollStarted(len(feeds) if feeds is not None else len(engine.store.feeds())))
+                # In a child process: its writes and grouping never take this
+                # process's GIL from the UI thread.
                 return engine.update(
-                    feeds, force=force, cancel=self.cancel_event,
+                    feeds, force=force, cancel=self.cancel_event, in_child=True,
                     on_progress=lambda outcome: post(PollProgress(outcome)))
             finally:
                 engine.release_thread_store()
@@ -102,12 +117,37 @@ class PollingMixin:
         total = event.outcome.total or (status.polling[1] if status.polling else 0)
         status.polling = (min(self._poll_done, total), total)
         status.new += event.outcome.new
-        status.render_status()
         if event.outcome.new or event.outcome.updated or event.outcome.status == "error":
+            self._poll_dirty = True
+        self._schedule_poll_refresh()
+
+    def _schedule_poll_refresh(self) -> None:
+        """One refresh per POLL_REFRESH_SECONDS however many feeds arrive in between."""
+        if self._poll_timer is not None:
+            return
+        wait = self._poll_flushed + POLL_REFRESH_SECONDS - time.monotonic()
+        if wait <= 0:  # nothing shown for a while: show this feed at once
+            self._poll_refresh()
+            return
+        self._poll_timer = self.set_timer(wait, self._poll_refresh)  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
+
+    def _poll_refresh(self) -> None:
+        self._poll_timer = None
+        self._poll_flushed = time.monotonic()
+        self._status.render_status()
+        if self._poll_dirty:
+            self._poll_dirty = False
             self.data_changed()
+
+    def _stop_poll_refresh(self) -> None:
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
+        self._poll_dirty = False
 
     def on_poll_finished(self, event: PollFinished) -> None:
         self.polling = False
+        self._stop_poll_refresh()  # the refresh below covers every feed
         status = self._status
         status.polling = None
         if event.report is not None:
