@@ -128,6 +128,38 @@ def test_a_common_name_alone_is_not_enough() -> None:
     assert len(stories) == len(titles)
 
 
+def test_a_rare_name_among_many_others_does_not_join() -> None:
+    """The rare-name rule is for reports that name little else: a central bank's notice
+    and a city's voucher story that mentions the bank among its own names, four hours
+    apart, are two stories."""
+    grouper = Grouper(MemoryIndex())
+    notice = grouper.add(_flash(1, "人民银行：持续打击虚拟货币交易炒作", 0, "zh",
+                                [("People's Bank of China", "ORG")]))
+    vouchers = grouper.add(_flash(
+        2, "Shenzhen hands out 30 million yuan in e-CNY vouchers after Double 11", 4, "en",
+        [("People's Bank of China", "ORG"), ("e-CNY", "ORG"), ("Futian", "PLACE"),
+         ("Meituan", "ORG"), ("Shenzhen", "PLACE")]))
+    assert vouchers.story != notice.story
+
+
+def test_headline_sums_that_disagree_conflict_even_if_one_mentions_the_other() -> None:
+    """A $25 million presale halted and a $42 million bridge exploit whose story mentions
+    $25 million in passing: either headline sum missing from the other report is a
+    conflict (it costs the pair score; the demo's such pair stays two stories)."""
+    presale = signals_from_parts(
+        1, "Lumen Launchpad halts $25 million presale after SEC letter",
+        "The sale, paid in USDC, is paused.", "", T0, "en", [("SEC", "ORG")])
+    exploit = signals_from_parts(
+        2, "Northgate Bridge pauses after $42 million exploit",
+        "The attacker swapped $25 million of the loot into USDC.", "", T0 + 7 * HOUR, "en",
+        [("Northgate Bridge", "ORG")])
+    assert compare(exploit, presale).conflict and compare(presale, exploit).conflict
+    same = signals_from_parts(
+        3, "Northgate Bridge exploit: $42 million gone, $25 million already swapped",
+        "", "", T0 + 8 * HOUR, "en", [("Northgate Bridge", "ORG")])
+    assert not compare(same, exploit).conflict  # the same headline sum: no conflict
+
+
 def test_hopeless_pairs_are_never_one_story() -> None:
     """The grouper skips pairs :func:`hopeless` rules out before scoring them: on every
     pair of the labelled set, a hopeless pair is never one story, at any distance."""

@@ -34,6 +34,7 @@ RUSH_HOURS = 12.0  # reports of one event come in a rush; later ones need more e
 LATE_SUPPORT = 0.5
 RARE_DF = 5  # a specific key at most this many reports in the window carry ...
 RARE_SUPPORT = 0.5  # ... is worth this much more support in the rush (one event's name)
+RARE_COVERAGE = 0.25  # ... when it is at least this share of each report's specifics
 
 
 @dataclass(frozen=True)
@@ -163,9 +164,14 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
         threshold += NO_DATE
     rush = hours is not None and hours <= RUSH_HOURS
     needed = SUPPORT + (0.0 if rush else LATE_SUPPORT)
-    if rush and df is not None and any(df(k) <= RARE_DF for k in both):
+    larger = max(mine, theirs)
+    covered = shared_weight / larger if larger > 0 else 0.0  # of both reports' specifics
+    if (rush and df is not None and covered >= RARE_COVERAGE
+            and any(df(k) <= RARE_DF for k in both)):
         # A name few reports carry, in reports hours apart: the translation of a flash that
-        # shares only that name (金管會 and Taiwan's FSC, a hacked protocol) is one event.
+        # shares only that name (金管會 and Taiwan's FSC, a hacked protocol) is one event,
+        # when that name is much of what each report names. A story that mentions the
+        # name among others (the PBoC in a Shenzhen voucher story) is not.
         support += RARE_SUPPORT
     if support < needed:  # one shared name alone: the same actor, not yet the same event
         score = min(score, threshold - 0.01)
@@ -175,14 +181,16 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
 
 
 def _conflict(a: Signals, b: Signals) -> bool:
-    """Each report's largest amount in a shared currency is missing from the other.
+    """Either report's largest amount in a shared currency is missing from the other.
 
     The largest amount is usually the headline one (the sum stolen, minted, raised); two
-    reports whose headline sums disagree are the same kind of event on different occasions.
+    reports whose headline sums disagree are the same kind of event on different occasions,
+    even when one of them mentions the other's sum in passing (a $25 million presale in a
+    story about a $42 million exploit).
     """
     mine = a.largest
     theirs = b.largest
     for currency in mine.keys() & theirs.keys():
-        if mine[currency] not in b.keys and theirs[currency] not in a.keys:
+        if mine[currency] not in b.keys or theirs[currency] not in a.keys:
             return True
     return False
