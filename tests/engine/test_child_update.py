@@ -60,3 +60,37 @@ def test_a_child_that_cannot_open_the_cache_is_an_error_not_a_hang(tmp_path: Pat
     with pytest.raises(ChildUpdateError):
         engine.update([], in_child=True)
     engine.close()
+
+
+def test_a_cancel_during_a_slow_feed_returns_at_once_and_leaves_no_process(
+        tmp_path: Path, httpserver: HTTPServer) -> None:
+    """Quitting the app mid-poll must not wait for a slow feed's deadline: the child gets a
+    moment to stop between feeds, then it (and its parse worker) is killed; what it had
+    stored stays, and the report says it was cancelled."""
+    import multiprocessing
+    import time
+
+    from tests.conftest_http import RawServer
+
+    hanging = RawServer(lambda conn, request: time.sleep(60))
+    patient = Settings(connect_timeout=2.0, read_timeout=60.0, deadline=60.0,
+                       parse_timeout=30.0)
+    try:
+        with Engine(patient, tmp_path / "c.db") as engine:
+            [fast] = serve(httpserver, 1)
+            engine.store.add_feed(fast)
+            engine.store.add_feed(hanging.url("/slow.xml"))
+            cancel = threading.Event()
+
+            def progress(outcome: FeedOutcome) -> None:
+                cancel.set()  # the fast feed is in: the user quits
+
+            started = time.monotonic()
+            report = engine.update(in_child=True, cancel=cancel, on_progress=progress)
+            took = time.monotonic() - started
+            assert report.cancelled
+            assert took < 30, took  # not the slow feed's 60 s deadline
+            assert engine.store.count_all() == 4  # the fast feed's stories stay
+            assert multiprocessing.active_children() == []
+    finally:
+        hanging.close()

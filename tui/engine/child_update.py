@@ -10,9 +10,11 @@ the report; a cancel request is an Event the child's update checks between feeds
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +26,12 @@ if TYPE_CHECKING:
     from tui.alerts.watch import Watch
     from tui.config import Settings
     from tui.engine.engine import Engine
+
+
+CANCEL_GRACE = 1.5
+"""Seconds a cancelled child gets to stop between feeds before it is killed: a quit must
+not wait for a slow feed's deadline. Killing it is safe: an unfinished SQLite transaction
+is rolled back, and what was stored stays stored."""
 
 
 class ChildUpdateError(Exception):
@@ -45,10 +53,15 @@ def update_in_child(engine: Engine, feed_ids: Sequence[int] | None, *, force: bo
         args=(engine.settings, engine.db_path, engine.watches, engine.notify,
               None if feed_ids is None else list(feed_ids), force, messages, stop))
     child.start()  # not a daemon: daemons may not start the parse worker of their own
+    outcomes: list[FeedOutcome] = []
+    cancelled_at: float | None = None
     try:
         while True:
             if cancel.is_set():
                 stop.set()
+                cancelled_at = cancelled_at or time.monotonic()
+                if time.monotonic() - cancelled_at > CANCEL_GRACE:
+                    return UpdateReport(outcomes=tuple(outcomes), cancelled=True)
             try:
                 kind, payload = messages.get(timeout=0.1)
             except queue.Empty:
@@ -58,6 +71,7 @@ def update_in_child(engine: Engine, feed_ids: Sequence[int] | None, *, force: bo
                     ) from None
                 continue
             if kind == "progress":
+                outcomes.append(payload)
                 if on_progress is not None:
                     on_progress(payload)
             elif kind == "done":
@@ -66,11 +80,22 @@ def update_in_child(engine: Engine, feed_ids: Sequence[int] | None, *, force: bo
                 raise ChildUpdateError(str(payload))
     finally:
         stop.set()
-        child.join(timeout=30)
+        child.join(timeout=0.5 if cancelled_at is not None else 30)
         if child.is_alive():
-            child.kill()
-            child.join()
+            _stop_tree(child)
         messages.close()
+
+
+def _stop_tree(child: Any) -> None:
+    """Kill the child and the parse worker it started (which would outlive it)."""
+    import os
+    import signal
+
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{child.pid}/task/{child.pid}/children").read_text().split():
+            os.kill(int(line), signal.SIGKILL)
+    child.kill()
+    child.join()
 
 
 def _child_main(settings: Settings, db_path: Path, watches: tuple[Watch, ...],
