@@ -55,11 +55,11 @@ def clean_text(value: object, max_len: int = TEXT_MAX) -> str:
         text = cap_marks(text)  # before NFC: its reordering is quadratic in a run
         # and after: NFC splits some single marks in two (U+0344 is U+0308 U+0301), and
         # a cut run may compose anew; a round or two settles it.
-        for _ in range(3):
-            settled = cap_marks(unicodedata.normalize("NFC", text))
-            if settled == text:
+        for _ in range(3):  # already NFC (nearly always): one normalize, no second scan
+            normal = unicodedata.normalize("NFC", text)
+            if normal == text:
                 break
-            text = settled
+            text = cap_marks(normal)
     if len(text) > max_len:
         text = text[: max_len - 1].rstrip() + "…"
     return text
