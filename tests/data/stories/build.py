@@ -1,7 +1,9 @@
 """Build stories.jsonl from the hand-written items_*.src files (run once; the JSONL is frozen).
 
-Format: ``== group | base ISO time`` then ``hours | lang | outlet | title | summary [| content]``.
-The split is fixed per group from a hash of its key (about 60% train, 40% test).
+Format: ``== group | base ISO time [| train|test]`` then ``hours | lang | outlet | title | summary [| content]``.
+The split is fixed per group from a hash of its key (about 60% train, 40% test), unless the
+header names it: groups written later to study training misses (items_f) are all train, so the
+frozen test split stays what it was.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ def split_of(group: str) -> str:
 def main() -> None:
     rows = []
     for src in sorted(HERE.glob("items_*.src")):
-        group = base = None
+        group = base = split = None
         for line in src.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             if line.startswith("=="):
-                key, when = (part.strip() for part in line[2:].split("|"))
+                key, when, *fixed = (part.strip() for part in line[2:].split("|"))
                 group, base = key, datetime.fromisoformat(when)
+                split = fixed[0] if fixed else split_of(group)
                 continue
             parts = [part.strip() for part in line.split(" | ")]
             hours, lang, outlet, title, summary = parts[:5]
@@ -35,7 +38,7 @@ def main() -> None:
             assert group and base
             published = base + timedelta(hours=float(hours))
             rows.append({
-                "id": f"s{len(rows) + 1:03d}", "group": group, "split": split_of(group),
+                "id": f"s{len(rows) + 1:03d}", "group": group, "split": split,
                 "title": title, "summary": summary, "content": content,
                 "published": published.strftime("%Y-%m-%dT%H:%M:%SZ"), "lang": lang,
                 "outlet": outlet,
