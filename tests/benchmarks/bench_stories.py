@@ -1,6 +1,7 @@
 """Story grouping on the labelled set: pairwise precision, recall, F1, and the cost.
 
     python tests/benchmarks/bench_stories.py [--quick] [--split test|train|all] [--errors]
+                                             [--accuracy] [--no-dates]
 
 All reports are grouped in one stream (the other split's stories are distractors); pairs are
 then counted within a split (the split is by group, so a gold story never crosses it). Reported
@@ -210,13 +211,15 @@ def main() -> int:
     parser.add_argument("--split", choices=("train", "test", "all"), default=None)
     parser.add_argument("--errors", action="store_true", help="print wrong pairs")
     parser.add_argument("--no-dates", action="store_true", help="drop published times")
+    parser.add_argument("--accuracy", action="store_true", help="scores only, no cost runs")
     args = parser.parse_args()
-    run(args.split, quick=args.quick, show_errors=args.errors, no_dates=args.no_dates)
+    run(args.split, quick=args.quick, show_errors=args.errors, no_dates=args.no_dates,
+        accuracy=args.accuracy)
     return 0
 
 
 def run(split: str | None, *, quick: bool, show_errors: bool = False,
-        no_dates: bool = False) -> None:
+        no_dates: bool = False, accuracy: bool = False) -> None:
     tagger = Tagger()
     everything = load()
     # One stream of all reports: the other split's stories are distractors, as in real news.
@@ -230,6 +233,8 @@ def run(split: str | None, *, quick: bool, show_errors: bool = False,
     print(f"\ngrouping {group_s / len(everything) * 1e3:.3f} ms/report, tagging "
           f"{tag_s / len(everything) * 1e3:.3f} ms/report "
           f"(grouping = {group_s / tag_s:.0%} of tagging)")
+    if accuracy:
+        return
     print("\n### Cost\n\n| what | value |\n|---|---|")
     sized = 1_000 if quick else 10_000
     for what, value in (cost(2_000 if quick else 10_000) + store_cost(sized)

@@ -5,8 +5,9 @@ keys common in the window (a ticker like BTC is in half the news), plus the shin
 Two reports that quote different amounts in the same currency are probably the same kind of
 event on another occasion, so that counts against them. The bar rises with the hours apart.
 Besides the score, a pair needs enough pieces of evidence ("support"): one shared name is the
-same actor, not yet the same event, unless few reports in the window carry it and the two
-came within the rush of one event's reports.
+same actor, not yet the same event, unless few reports in the window carry it, both
+headlines name it (it is what both reports are about), it is much of what each names or all
+the sparser one names, and the two came within the rush of one event's reports (a news day).
 """
 
 from __future__ import annotations
@@ -23,18 +24,19 @@ SIM_WEIGHT = 4.0
 COVERAGE = 1.5  # times the share of the sparser report's entities, names and amounts also shared
 NEAR_COPY = 0.6  # estimated Jaccard of the leads' shingles at or above which reports are copies
 REWRITE = 0.3  # similarity that counts as specific evidence on its own (a rewrite of the lead)
-THRESHOLD = 1.7  # score needed at 0 h apart
+THRESHOLD = 1.6  # score needed at 0 h apart
 PER_DAY = 0.6  # added to the threshold per day apart
 NO_DATE = 0.8  # added when either report has no date: content alone must be stronger
 CONFLICT = 1.2  # different amounts in the same currency, none shared
 STRONG = frozenset("en$")  # the specific kinds: entities, names, amounts
 SUPPORT = 1.5  # pieces of evidence needed: 1 per entity, name, amount or rewritten lead,
 HALF = frozenset("tp#d")  # ... and a half for a ticker, place, number or date
-RUSH_HOURS = 12.0  # reports of one event come in a rush; later ones need more evidence
+RUSH_HOURS = 24.0  # one event's reports come within a news day (Asian and US outlets)
 LATE_SUPPORT = 0.5
 RARE_DF = 5  # a specific key at most this many reports in the window carry ...
 RARE_SUPPORT = 0.5  # ... is worth this much more support in the rush (one event's name)
 RARE_COVERAGE = 0.25  # ... when it is at least this share of each report's specifics
+WHOLE = 0.999  # ... or all of the sparser report's (rounding aside)
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Evidence:
     def line(self) -> str:
         """One human line: 'shared Binance, $30 million; similarity 0.42; 3 h apart'."""
         parts = []
-        names = [describe_key(k) for k in self.shared if k[0] not in "b#dh"]
+        names = [describe_key(k) for k in self.shared if k[0] not in "b#dh^"]
         if names:
             parts.append("shared " + ", ".join(names[:6]))
         if self.similarity >= 0.05:
@@ -70,7 +72,7 @@ class Evidence:
         return {"score": round(self.score, 3), "threshold": round(self.threshold, 3),
                 "similarity": round(self.similarity, 3), "hours_apart":
                 None if self.hours_apart is None else round(self.hours_apart, 1),
-                "shared": [describe_key(k) for k in self.shared if k[0] not in "bh"],
+                "shared": [describe_key(k) for k in self.shared if k[0] not in "bh^"],
                 "conflict": self.conflict}
 
 
@@ -166,8 +168,12 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
     needed = SUPPORT + (0.0 if rush else LATE_SUPPORT)
     larger = max(mine, theirs)
     covered = shared_weight / larger if larger > 0 else 0.0  # of both reports' specifics
-    if (rush and df is not None and covered >= RARE_COVERAGE
-            and any(df(k) <= RARE_DF for k in both)):
+    # The sparser report names nothing but what both share: a flash or a follow-up about
+    # that one actor ("Nexora bridge hack traced to…" after "Nexora drained of $8.1 million").
+    # Both headlines must name it: a story that mentions it in passing is another event.
+    rare = [k for k in both if df is not None and df(k) <= RARE_DF and "^" + k in common]
+    whole = smaller > 0 and shared_weight >= smaller * WHOLE
+    if rush and rare and (covered >= RARE_COVERAGE or whole):
         # A name few reports carry, in reports hours apart: the translation of a flash that
         # shares only that name (金管會 and Taiwan's FSC, a hacked protocol) is one event,
         # when that name is much of what each report names. A story that mentions the

@@ -20,7 +20,7 @@ from tui.stories.shingles import band_keys, detect_lang, empty_mask, shingles, s
 
 # Kinds: e entity (ORG/PERSON), t ticker, p place, n a Latin proper name the gazetteer does not
 # know (Velora, PantherTrade, AETH: Chinese reports keep them in Latin letters), $ money,
-# # number, d a mentioned date, b a shingle band.
+# # number, d a mentioned date, b a shingle band; ^ marks an e or n key the title carries.
 BLOCKING_KINDS = frozenset("etn$b")
 LEAD_CHARS = 400
 TEXT_CHARS = 3000
@@ -41,6 +41,8 @@ _STOP_WORDS = (
     inc ltd limited co corp chinese hong kong utc gmt defi web3 nft nfts"""
 )
 _NAME_STOP = frozenset(_STOP_WORDS.split())
+_OPENING = " \t\"'“‘(（["  # may stand between a sentence's end and its first word
+_SENTENCE_END = "\n.!?。！？:：;；"
 _CONNECTOR = re.compile(r"(?:['’]s)?\s+(?:(?:and|of|the|for|&)\s+)*")
 # Entities that name a whole field or country rather than an event's actors.
 _WEAK_ENTITIES = frozenset({"china", "chinese crypto policy terms", "chinese government"})
@@ -151,6 +153,53 @@ _MEMO: dict[Callable[[str], str], Callable[[str], str]] = {}
 
 
 @lru_cache(maxsize=1)
+def _gazetteer_aliases() -> dict[str, tuple[str, ...]]:
+    """Canonical name (case-folded) → its aliases, normalised as :func:`_fold` folds a title."""
+    try:
+        from tui.tagging.gazetteer import builtin_gazetteer
+    except ImportError:  # the tagger moved it: a headline is found by its canonical name
+        return {}
+    table: dict[str, set[str]] = {}
+    for entry in builtin_gazetteer().entries:
+        if entry.type != "SOURCE":
+            forms = table.setdefault(entry.name.casefold(), {_fold(entry.name)})
+            forms.update(_fold(alias.surface) for alias in entry.aliases)
+    return {name: tuple(f for f in forms if f) for name, forms in table.items()}
+
+
+def _fold(text: str) -> str:
+    try:
+        from tui.tagging.normalize import nfkc, to_simplified
+    except ImportError:
+        return text.casefold()
+    return nfkc(to_simplified(text)).casefold()
+
+
+def headline_keys(title: str, keys: Iterable[str]) -> set[str]:
+    """``^`` + each entity or name key the title itself carries: what the report is about.
+
+    A name in both headlines is both reports' subject; the same name deep in another
+    story's body (the central bank in a city's voucher story) is not.
+    """
+    folded = _fold(title)
+    if not folded:
+        return set()
+    aliases = _gazetteer_aliases()
+    found = set()
+    for key in keys:
+        kind, name = key[0], key[2:]
+        if kind == "n":
+            hit = name in folded
+        elif kind == "e":
+            hit = any(form in folded for form in aliases.get(name, (name,)))
+        else:
+            continue
+        if hit:
+            found.add("^" + key)
+    return found
+
+
+@lru_cache(maxsize=1)
 def _gazetteer_canonical() -> Callable[[str], str]:
     """The built-in gazetteer's alias → canonical name, as ``Tagger.canonical`` reads it.
 
@@ -237,14 +286,26 @@ def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None
             close_run()
     close_run()
     found = set()
-    for index, (_, _, word) in enumerate(tokens):
+    title_end = text.find("\n")
+    for index, (start, _, word) in enumerate(tokens):
         token = word.casefold()
         if index in skip or len(token) < 3 or token in _NAME_STOP or token in known:
             continue
         if token.isdigit():
             continue
+        if 0 <= title_end < start and _opens_sentence(text, start):
+            continue  # 'Residents of Futian…': a capital that is grammar, not a name
         found.add(f"n:{token}")
     return found
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """The word at ``start`` is a sentence's first (the title is read apart: headlines
+    open with names). The same word capitalised mid-sentence elsewhere still counts."""
+    i = start - 1
+    while i >= 0 and text[i] in _OPENING:
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END
 
 
 def signals_from_parts(
@@ -280,6 +341,7 @@ def signals_from_parts(
     keys |= {f"h:{m}" for m in headline}  # headline amounts: different ones conflict
     keys |= {f"#:{n[2:]}" for n in numbers | more}
     keys |= dates(text)
+    keys |= headline_keys(title, keys)
     sig = signature(shingles(lead, lang))
     keys |= set(band_keys(sig))
     return Signals(ref, published, lang, title, frozenset(keys), sig)

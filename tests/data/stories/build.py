@@ -1,6 +1,7 @@
 """Build stories.jsonl from the hand-written items_*.src files (run once; the JSONL is frozen).
 
-Format: ``== group | base ISO time [| train|test]`` then ``hours | lang | outlet | title | summary [| content]``.
+Format: ``== group | base ISO time [| train|test]`` then
+``hours | lang | outlet | title | summary [| content]``.
 The split is fixed per group from a hash of its key (about 60% train, 40% test), unless the
 header names it: groups written later to study training misses (items_f) are all train, so the
 frozen test split stays what it was.
