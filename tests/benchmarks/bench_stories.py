@@ -151,20 +151,63 @@ def store_cost(n: int, body_chars: int = 0) -> list[tuple[str, str]]:
     adds a body of that length, as a feed's full items have: the synthetic corpus's filler
     sentences, which name nothing (its headlines would put every entity in every report).
     """
-    import tempfile
-
     from tests.benchmarks.corpus import FILLER_EN, FILLER_ZH
-    from tui.models import Article
-    from tui.store import Store
-    from tui.stories.stage import group_new, regroup
 
-    tagger = Tagger()
     rows = stream(n, random.Random(11))
     if body_chars:
         filler = {"en": FILLER_EN, "zh": FILLER_ZH}
         rows = [{**row, "content": (filler[row["lang"]] * (body_chars // 50))[:body_chars]}
                 for row in rows]
     label = f" with {body_chars:,}-character bodies" if body_chars else ""
+    ingest, grouped, again, kept = _ingest_and_group(rows)
+    return [(f"ingest {n:,} reports{label} (tag + store)", f"{ingest:.2f} s"),
+            ("grouping them at ingest", f"{grouped:.2f} s ({grouped / ingest:.0%} of ingest)"),
+            (f"regroup {n:,} from text", f"{again:.2f} s → 100k ≈ {again / n * 1e5:.0f} s"),
+            (f"regroup {n:,} on stored signals", f"{kept:.2f} s → 100k ≈ {kept / n * 1e5:.0f} s")]
+
+
+def flood(n: int, rng: random.Random) -> list[dict[str, Any]]:
+    """Near-identical reports: the synthetic corpus's templated headlines over the same
+    filler bodies, a minute apart. They fold into a few huge stories: the worst case for
+    candidates and story sizes."""
+    from tests.benchmarks.corpus import body, headline
+
+    rows = []
+    for i in range(n):
+        zh = rng.random() < 0.4
+        lang = "zh" if zh else "en"
+        rows.append({"id": f"f{i}", "title": headline(rng, zh), "summary": "",
+                     "content": body(rng, zh, 1_000), "published": 1_790_000_000 + i * 60,
+                     "lang": lang, "outlet": f"{lang}-{i % 8}"})
+    return rows
+
+
+def flood_cost(sizes: tuple[int, ...]) -> list[tuple[str, str]]:
+    """Grouping time per article on the store for growing near-identical streams: flat
+    when candidates and comparisons per article are capped (linear in the stream)."""
+    out = []
+    for n in sizes:
+        ingest, grouped, _, _ = _ingest_and_group(flood(n, random.Random(3)), regroups=False,
+                                                  per_poll=True)
+        out.append((f"near-identical stream of {n:,}: grouping at ingest",
+                    f"{grouped / n * 1e3:.2f} ms/article ({grouped / ingest:.0%} of ingest)"))
+    return out
+
+
+def _ingest_and_group(rows: list[dict[str, Any]], *, regroups: bool = True,
+                      per_poll: bool = False) -> tuple[float, float, float, float]:
+    """(ingest s, group_new s, regroup from text s, regroup on stored signals s).
+
+    ``per_poll`` groups after each feed's batch of 20, in time order, as an update does;
+    else once at the end (a backlog)."""
+    import tempfile
+
+    from tui.models import Article
+    from tui.store import Store
+    from tui.stories.stage import group_new, regroup
+
+    tagger = Tagger()
+    again = kept = 0.0
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "bench.db") as store:
         feeds: dict[str, int] = {}
         batches: dict[str, list[Article]] = defaultdict(list)
@@ -178,20 +221,24 @@ def store_cost(n: int, body_chars: int = 0) -> list[tuple[str, str]]:
                 content_text=row["content"], url=f"https://x.test/{row['id']}",
                 published=row["published"], lang=row["lang"]))
         started = time.perf_counter()
-        for outlet, articles in batches.items():
-            for start in range(0, len(articles), 20):  # a feed's batch per poll
-                save_articles(store,
-                    feeds[outlet], articles[start:start + 20], now=2_000_000_000,
-                    next_due=0, tagger=lambda a: tagger.tag(a.title, a.summary,
-                                                            a.content_text, a.lang))
-        ingest = time.perf_counter() - started
-        grouped = group_new(store, None).seconds
-        again = regroup(store).seconds
-        kept = regroup(store, signals=False).seconds
-    return [(f"ingest {n:,} reports{label} (tag + store)", f"{ingest:.2f} s"),
-            ("grouping them at ingest", f"{grouped:.2f} s ({grouped / ingest:.0%} of ingest)"),
-            (f"regroup {n:,} from text", f"{again:.2f} s → 100k ≈ {again / n * 1e5:.0f} s"),
-            (f"regroup {n:,} on stored signals", f"{kept:.2f} s → 100k ≈ {kept / n * 1e5:.0f} s")]
+        grouped = 0.0
+        polls = [(outlet, articles[start:start + 20]) for outlet, articles in batches.items()
+                 for start in range(0, len(articles), 20)]  # a feed's batch per poll
+        if per_poll:  # in time order, grouped after each feed as the engine does
+            polls.sort(key=lambda poll: poll[1][0].published or 0)
+        for outlet, articles in polls:
+            save_articles(store, feeds[outlet], articles, now=2_000_000_000, next_due=0,
+                          tagger=lambda a: tagger.tag(a.title, a.summary, a.content_text,
+                                                      a.lang))
+            if per_poll:
+                grouped += group_new(store, None).seconds
+        ingest = time.perf_counter() - started - grouped
+        if not per_poll:
+            grouped = group_new(store, None).seconds
+        if regroups:
+            again = regroup(store).seconds
+            kept = regroup(store, signals=False).seconds
+    return ingest, grouped, again, kept
 
 
 def table(title: str, result: dict[str, dict[str, float]]) -> None:
@@ -238,7 +285,8 @@ def run(split: str | None, *, quick: bool, show_errors: bool = False,
     print("\n### Cost\n\n| what | value |\n|---|---|")
     sized = 1_000 if quick else 10_000
     for what, value in (cost(2_000 if quick else 10_000) + store_cost(sized)
-                        + store_cost(sized // 2, body_chars=3_000)):
+                        + store_cost(sized // 2, body_chars=3_000)
+                        + flood_cost((300, 1_200) if quick else (1_000, 4_000))):
         print(f"| {what} | {value} |")
 
 

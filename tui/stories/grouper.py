@@ -7,8 +7,10 @@ grouper runs in memory (``sinowire cluster``, the benchmark) and on the store (i
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -19,6 +21,7 @@ DEFAULT_WINDOW_HOURS = 72
 KEY_CAP = 200  # a key carried by more reports than this in the window is too common to block on
 PRUNE_AT = 64  # a key's postings longer than this are pruned of reports far behind
 COMPARE_CAP = 6  # the reports sharing the most keys that a new report is scored against
+MEMBER_CAP = 5  # ... of which at most this many from one story (its best-matching members)
 MERGE_MARGIN = 2.0  # how far past the bar a second story must be for a report to merge them
 
 
@@ -54,15 +57,75 @@ class Index(Protocol):
         ...
 
 
+def pick_candidates(shared: dict[Any, int], published: Callable[[Any], int],
+                    story_of: Callable[[Any], int]) -> dict[int, list[Any]]:
+    """The reports a new one is scored against: those sharing the most blocking keys (the
+    newest first among equals), ``COMPARE_CAP`` in all and at most ``MEMBER_CAP`` from one
+    story, whose best-matching members stand for the rest. A top-k, not a sort: a flood
+    of near-identical reports shares keys with hundreds."""
+    ranked = heapq.nsmallest(4 * COMPARE_CAP, shared,
+                             key=lambda ref: (-shared[ref], -published(ref)))
+    stories: dict[int, list[Any]] = {}
+    taken = 0
+    for ref in ranked:
+        members = stories.setdefault(story_of(ref), [])
+        if len(members) < MEMBER_CAP:
+            members.append(ref)
+            taken += 1
+            if taken == COMPARE_CAP:
+                break
+    return stories
+
+
+class _Postings:
+    """One key's reports: dated ones sorted by time (a bisect finds the window), undated
+    ones apart (they are in every window). Input comes mostly oldest first: appends."""
+
+    __slots__ = ("refs", "times", "undated")
+
+    def __init__(self) -> None:
+        self.times: list[int] = []
+        self.refs: list[Any] = []
+        self.undated: list[Any] = []
+
+    def add(self, when: int | None, ref: Any) -> None:
+        if when is None:
+            self.undated.append(ref)
+        elif not self.times or when >= self.times[-1]:
+            self.times.append(when)
+            self.refs.append(ref)
+        else:
+            at = bisect_right(self.times, when)
+            self.times.insert(at, when)
+            self.refs.insert(at, ref)
+
+    def window(self, published: int | None, window: int) -> tuple[int, int]:
+        """The slice of dated postings within ``window`` of ``published``."""
+        if published is None:
+            return 0, len(self.times)
+        return (bisect_left(self.times, published - window),
+                bisect_right(self.times, published + window))
+
+    def drop_before(self, before: int) -> None:
+        cut = bisect_left(self.times, before)
+        if cut:
+            del self.times[:cut]
+            del self.refs[:cut]
+
+    def __len__(self) -> int:
+        return len(self.times) + len(self.undated)
+
+
 class MemoryIndex:
     """An in-memory index for streams, measurements and bulk regroups.
 
     ``meta`` (published, ref, title, lang) and ``keys_of`` outlive :meth:`prune`, which drops
-    what only candidates need (postings, signals) once it is older than the window.
+    what only candidates need (postings, signals) once it is older than the window. A lookup
+    costs a bisect per key plus at most ``cap`` postings per key, whatever the window holds.
     """
 
     def __init__(self) -> None:
-        self.postings: dict[str, list[tuple[int | None, Any]]] = defaultdict(list)
+        self.postings: dict[str, _Postings] = defaultdict(_Postings)
         self.signals: dict[Any, Signals] = {}
         self.story_of: dict[Any, int] = {}
         self.members: dict[int, list[Any]] = defaultdict(list)
@@ -76,24 +139,24 @@ class MemoryIndex:
         counts: dict[str, int] = {}
         shared: dict[Any, int] = defaultdict(int)
         for key in keys:
-            postings = self.postings.get(key, ())
-            if published is not None and len(postings) > PRUNE_AT:
-                # Input comes mostly oldest first: drop what is far behind, once in a while.
-                postings = self.postings[key] = [
-                    p for p in postings if p[0] is None or p[0] >= published - 2 * window]
-            hits = [ref for when, ref in postings
-                    if published is None or when is None or abs(when - published) <= window]
-            counts[key] = len(hits)
-            if len(hits) <= cap:
-                for ref in hits:
+            postings = self.postings.get(key)
+            if postings is None:
+                counts[key] = 0
+                continue
+            if published is not None and len(postings.times) > PRUNE_AT:
+                postings.drop_before(published - 2 * window)  # far behind: never a candidate
+            low, high = postings.window(published, window)
+            counts[key] = high - low + len(postings.undated)
+            if counts[key] <= cap:
+                for ref in postings.refs[low:high]:
                     shared[ref] += 1
-        ranked = sorted(shared, key=lambda ref: (-shared[ref],
-                                               -(self.signals[ref].published or 0)))
-        ranked = ranked[:COMPARE_CAP]
-        stories: dict[int, list[Signals]] = defaultdict(list)
-        for ref in ranked:
-            stories[self.story_of[ref]].append(self.signals[ref])
-        return counts, stories
+                for ref in postings.undated:
+                    shared[ref] += 1
+        signals = self.signals
+        picked = pick_candidates(shared, lambda ref: signals[ref].published or 0,
+                                 self.story_of.__getitem__)
+        return counts, {story: [signals[ref] for ref in refs]
+                        for story, refs in picked.items()}
 
     def assign(self, signals: Signals, story: int | None, evidence: Evidence | None,
                matched: Any) -> int:
@@ -108,16 +171,15 @@ class MemoryIndex:
                                   signals.lang)
         self.keys_of[signals.ref] = keys
         for key in keys:
-            self.postings[key].append((signals.published, signals.ref))
+            self.postings[key].add(signals.published, signals.ref)
         return story
 
     def prune(self, before: int) -> None:
         """Forget candidates published before ``before`` (they can no longer match)."""
         for key in list(self.postings):
-            kept = [p for p in self.postings[key] if p[0] is None or p[0] >= before]
-            if kept:
-                self.postings[key] = kept
-            else:
+            postings = self.postings[key]
+            postings.drop_before(before)
+            if not postings:
                 del self.postings[key]
         for ref in [r for r, s in self.signals.items()
                     if s.published is not None and s.published < before]:

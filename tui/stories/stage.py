@@ -21,7 +21,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tui.store.stories import StoryBatch, StoryMember
-from tui.stories.grouper import COMPARE_CAP, DEFAULT_WINDOW_HOURS, KEY_CAP, Grouper, MemoryIndex
+from tui.stories.grouper import (
+    DEFAULT_WINDOW_HOURS,
+    KEY_CAP,
+    Grouper,
+    MemoryIndex,
+    pick_candidates,
+)
 from tui.stories.score import Evidence
 from tui.stories.signals import Signals, signals_from_parts
 
@@ -80,8 +86,9 @@ class StoreIndex:
         for postings in self._postings.values():
             postings.sort()
         # The stored reports each report will be scored against: read their signals once.
-        wanted = {ref for s in batch for ref in self._ranked(s.blocking_keys(), s.published
-                                                              or 0, KEY_CAP)[1]}
+        wanted = {ref for s in batch
+                  for refs in self._ranked(s.blocking_keys(), s.published or 0,
+                                           KEY_CAP)[1].values() for ref in refs}
         self._load(wanted)
 
     def _load(self, refs: Iterable[int]) -> None:
@@ -93,7 +100,7 @@ class StoreIndex:
                 self._cache[ref] = Signals.from_json(ref, json.loads(data))
 
     def _ranked(self, keys: Iterable[str], published: int, cap: int
-                ) -> tuple[dict[str, int], list[int]]:
+                ) -> tuple[dict[str, int], dict[int, list[int]]]:
         counts: dict[str, int] = {}
         shared: dict[int, int] = {}
         low, high = (published - self.window,), (published + self.window, math.inf)
@@ -104,18 +111,19 @@ class StoreIndex:
             if counts[key] <= cap:
                 for _, ref in postings[start:end]:
                     shared[ref] = shared.get(ref, 0) + 1
-        ranked = sorted(shared, key=lambda ref: (-shared[ref], -self._published[ref], -ref))
-        return counts, ranked[:COMPARE_CAP]
+        return counts, pick_candidates(shared, self._published.__getitem__,
+                                       self._story.__getitem__)
 
     def lookup(
         self, keys: Iterable[str], published: int | None, window: int, cap: int
     ) -> tuple[dict[str, int], dict[int, list[Signals]]]:
-        counts, ranked = self._ranked(keys, published or 0, cap)
-        self._load(ranked)  # a fallback: the constructor read them
+        counts, picked = self._ranked(keys, published or 0, cap)
+        self._load(ref for refs in picked.values() for ref in refs)  # a fallback
         stories: dict[int, list[Signals]] = {}
-        for ref in ranked:
-            if ref in self._cache:
-                stories.setdefault(self._story[ref], []).append(self._cache[ref])
+        for story, refs in picked.items():
+            found = [self._cache[ref] for ref in refs if ref in self._cache]
+            if found:
+                stories[story] = found
         return counts, stories
 
     def assign(self, signals: Signals, story: int | None, evidence: Evidence | None,
