@@ -9,9 +9,13 @@ worker with; jobs carry only their input.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from tui.config import Settings, UserEntity
 from tui.models import Article, ParsedFeed, Tags
+
+if TYPE_CHECKING:
+    from tui.stories.signals import Signals
 
 FULL_TEXT_FIELD = "full text"
 """The evidence field for a hit in extracted full text (the feed's own text says "body")."""
@@ -91,6 +95,17 @@ def parse_and_tag(body: bytes, headers: dict[str, str], url: str
     parsed = parse_feed(body, headers, url)
     tagger = _worker_tagger()
     return parsed, tuple(tagger(article) for article in parsed.articles)
+
+
+def parse_tag_and_sign(body: bytes, headers: dict[str, str], url: str
+                       ) -> tuple[ParsedFeed, tuple[Tags, ...], tuple[Signals, ...]]:
+    """``parse_and_tag`` plus each article's grouping signals (shingles, entities, amounts,
+    dates), so the writing process only groups (runs in the worker process)."""
+    from tui.stories.signals import signals_of_article
+
+    parsed, tags = parse_and_tag(body, headers, url)
+    return parsed, tags, tuple(signals_of_article(article, one, parsed.lang)
+                               for article, one in zip(parsed.articles, tags, strict=True))
 
 
 def tag_batch(items: list[tuple[int, Article]], full_text_ids: frozenset[int] = frozenset(),

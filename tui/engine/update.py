@@ -16,13 +16,13 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from tui.config import Settings
-from tui.engine.decide import decide
-from tui.engine.jobs import parse_and_tag
+from tui.engine.decide import Decision, decide
+from tui.engine.jobs import parse_tag_and_sign
 from tui.engine.worker import IsolatedMemoryError, IsolatedRunner, IsolatedTimeout
 from tui.feeds.fetch import fetch, make_session
 from tui.feeds.parse import ParseError, body_hash
@@ -30,6 +30,9 @@ from tui.feeds.schedule import due_feeds, next_due_after_error, next_due_after_s
 from tui.models import Feed, FeedOutcome, FetchResult, ParsedFeed, Tags
 from tui.store import Store
 from tui.store.errors import database_reason
+
+if TYPE_CHECKING:
+    from tui.stories.signals import Signals
 
 Fetcher = Callable[..., FetchResult]
 ProgressCallback = Callable[[FeedOutcome], None]
@@ -58,6 +61,7 @@ class _Parsed:
     digest: str | None = None
     parsed: ParsedFeed | None = None
     tags: tuple[Tags, ...] = ()
+    signals: tuple[Signals, ...] = ()  # grouping signals, computed in the worker too
     error: str | None = None
     seconds: float = 0.0
 
@@ -174,9 +178,9 @@ def _parse(runner: IsolatedRunner, settings: Settings, feed: Feed, result: Fetch
         return item
     started = time.monotonic()
     try:
-        item.parsed, item.tags = runner.run(parse_and_tag, result.body, result.headers,
-                                            result.final_url or feed.url,
-                                            timeout=settings.parse_timeout)
+        item.parsed, item.tags, item.signals = runner.run(
+            parse_tag_and_sign, result.body, result.headers, result.final_url or feed.url,
+            timeout=settings.parse_timeout)
     except ParseError as exc:
         item.error = str(exc)
     except IsolatedTimeout:
@@ -229,7 +233,37 @@ def _store_result(store: Store, settings: Settings, item: _Parsed, *, force: boo
             lang=parsed.lang or feed.lang, etag=result.etag,
             last_modified=result.last_modified, body_hash=item.digest,
         )
+        _offer_signals(store, item, decision, new_ids, now)
         return done("ok", new_ids=tuple(new_ids), updated=updated)
     except sqlite3.Error as exc:
         # Nothing was recorded, so the feed stays due and the next update tries again.
         return done("error", error=f"{database_reason(exc)}; will retry next poll")
+
+
+def _offer_signals(store: Store, item: _Parsed, decision: Decision, new_ids: list[int],
+                   now: int) -> None:
+    """Hand the worker's grouping signals of the inserted articles to the grouping stage,
+    with the ids and times the store gave them. When another writer won an insert the ids
+    no longer line up: grouping then reads those articles' text, as without signals."""
+    parsed = item.parsed
+    if not item.signals or parsed is None or len(new_ids) != len(decision.inserts):
+        return
+    # The worker read an undated-language article in the feed's own language; the store
+    # reads it in the language the user set for the feed, if that differs.
+    relabelled = bool(item.feed.lang and parsed.lang and item.feed.lang != parsed.lang)
+    from tui.store.ingest import FUTURE_SLACK
+    from tui.stories.stage import offer_signals
+
+    by_article = {id(a): s for a, s in zip(parsed.articles, item.signals, strict=True)}
+    offered = {}
+    for article_id, insert in zip(new_ids, decision.inserts, strict=True):
+        signals = by_article.get(id(insert.article))
+        if signals is None:
+            return  # the decider rewrote the article: group it from its stored text
+        if relabelled and insert.article.lang is None:
+            continue
+        published = insert.article.published or insert.article.updated
+        if published is None or published > now + FUTURE_SLACK or published < 0:
+            published = now  # as the store writes it
+        offered[article_id] = replace(signals, ref=article_id, published=published)
+    offer_signals(store, offered)

@@ -18,7 +18,7 @@ from tui.stories.score import Evidence, compare, hopeless
 from tui.stories.signals import Signals
 
 DEFAULT_WINDOW_HOURS = 72
-KEY_CAP = 200  # a key carried by more reports than this in the window is too common to block on
+KEY_CAP = 64  # a key carried by more reports than this in the window is too common to block on
 PRUNE_AT = 64  # a key's postings longer than this are pruned of reports far behind
 COMPARE_CAP = 6  # the reports sharing the most keys that a new report is scored against
 MEMBER_CAP = 5  # ... of which at most this many from one story (its best-matching members)

@@ -347,6 +347,15 @@ def signals_from_parts(
     return Signals(ref, published, lang, title, frozenset(keys), sig)
 
 
+def signals_of_article(article: Any, tags: Any, lang: str | None = None) -> Signals:
+    """An article's signals from its tags, with no ref and no time: what the engine's worker
+    computes next to parsing and tagging, so the store step only groups. The engine fills
+    in the article id and the stored time (:func:`tui.stories.stage.offer_signals`)."""
+    return signals_from_parts(None, article.title, article.summary, article.content_text,
+                              None, article.lang or lang,
+                              [(e.name, e.type) for e in tags.entities])
+
+
 def signals_from_record(record: dict[str, Any], tagger: Any, published: int | None) -> Signals:
     """Signals for a JSON record {id, title, summary, content, lang}, tagging it with ``tagger``."""
     title = record.get("title") or ""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import weakref
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -168,6 +169,27 @@ class StoreIndex:
         new = {p: v for p, v in self._new.items() if p not in folded}
         self.store.story_write(StoryBatch(new, members, self._merges, self._old))
 
+_OFFERED: weakref.WeakKeyDictionary[Any, dict[int, Signals]] = weakref.WeakKeyDictionary()
+OFFER_CAP = 50_000  # offered signals kept per store before the oldest offers are dropped
+
+
+def offer_signals(store: Any, signals: dict[int, Signals]) -> None:
+    """Signals the worker computed for newly stored articles (id → signals with the stored
+    time): the next :func:`group_new` of ungrouped articles takes them instead of reading
+    and scanning each article's text again in the writing process."""
+    offered = _OFFERED.setdefault(store, {})
+    if len(offered) + len(signals) > OFFER_CAP:
+        offered.clear()  # nobody grouped them: group_new reads their text, as before
+    offered.update(signals)
+
+
+def _take_offered(store: Any, ids: Sequence[int]) -> dict[int, Signals]:
+    offered = _OFFERED.get(store)
+    if not offered:
+        return {}
+    return {i: offered.pop(i) for i in ids if i in offered}
+
+
 def _signals(record: dict[str, Any]) -> Signals:
     return signals_from_parts(record["id"], record["title"], record["summary"],
                               record["content"], record["published"], record["lang"],
@@ -186,7 +208,8 @@ def group_new(
 
     Idempotent: articles already in a story are skipped unless named, and named ones are
     re-placed. Safe to call after every feed or once per update. ``reuse_signals`` takes
-    each article's stored signals when it has them instead of reading its text again.
+    each article's stored signals when it has them instead of reading its text again; new
+    articles whose signals the engine's worker computed (:func:`offer_signals`) take those.
     """
     started = time.perf_counter()
     ids = store.ungrouped_ids() if article_ids is None else store.by_published(article_ids)
@@ -196,8 +219,10 @@ def group_new(
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         stored = store.story_signals(batch) if reuse_signals else {}
-        todo = [i for i in batch if i not in stored]
+        offered = _take_offered(store, batch) if article_ids is None else {}
+        todo = [i for i in batch if i not in stored and i not in offered]
         signals = [Signals.from_json(ref, json.loads(data)) for ref, data in stored.items()]
+        signals += offered.values()
         signals += [_signals(record) for record in store.grouping_inputs(todo)]
         signals = sorted((s if s.published is not None else replace(s, published=now)
                           for s in signals), key=lambda s: (s.published or 0, s.ref))
