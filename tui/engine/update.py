@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
@@ -242,28 +242,16 @@ def _store_result(store: Store, settings: Settings, item: _Parsed, *, force: boo
 
 def _offer_signals(store: Store, item: _Parsed, decision: Decision, new_ids: list[int],
                    now: int) -> None:
-    """Hand the worker's grouping signals of the inserted articles to the grouping stage,
-    with the ids and times the store gave them. When another writer won an insert the ids
-    no longer line up: grouping then reads those articles' text, as without signals."""
+    """Hand the worker's grouping signals of the inserted articles to the grouping stage."""
     parsed = item.parsed
-    if not item.signals or parsed is None or len(new_ids) != len(decision.inserts):
+    if not item.signals or parsed is None:
         return
-    # The worker read an undated-language article in the feed's own language; the store
-    # reads it in the language the user set for the feed, if that differs.
-    relabelled = bool(item.feed.lang and parsed.lang and item.feed.lang != parsed.lang)
-    from tui.store.ingest import FUTURE_SLACK
-    from tui.stories.stage import offer_signals
+    from tui.stories.stage import offer_inserted
 
-    by_article = {id(a): s for a, s in zip(parsed.articles, item.signals, strict=True)}
-    offered = {}
-    for article_id, insert in zip(new_ids, decision.inserts, strict=True):
-        signals = by_article.get(id(insert.article))
-        if signals is None:
-            return  # the decider rewrote the article: group it from its stored text
-        if relabelled and insert.article.lang is None:
-            continue
-        published = insert.article.published or insert.article.updated
-        if published is None or published > now + FUTURE_SLACK or published < 0:
-            published = now  # as the store writes it
-        offered[article_id] = replace(signals, ref=article_id, published=published)
-    offer_signals(store, offered)
+    # The worker read an article without a language in the feed's declared one; the
+    # store reads it in the one the user set for the feed, if that differs.
+    relabelled = bool(item.feed.lang and parsed.lang and item.feed.lang != parsed.lang)
+    by_article = {id(a): s for a, s in zip(parsed.articles, item.signals, strict=True)
+                  if not (relabelled and a.lang is None)}
+    offer_inserted(store, [i.article for i in decision.inserts], new_ids,
+                   lambda article: by_article.get(id(article)), now)

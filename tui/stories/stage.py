@@ -183,6 +183,31 @@ def offer_signals(store: Any, signals: dict[int, Signals]) -> None:
     offered.update(signals)
 
 
+def offer_inserted(store: Any, inserted: Sequence[Any], new_ids: Sequence[int],
+                   signals_for: Callable[[Any], Signals | None], now: int) -> int:
+    """Offer the signals of a feed's inserted articles (``signals_for(article)``, None when
+    unknown) with the ids and times the store gave them; returns how many were offered.
+
+    When another writer won an insert, ids and articles no longer line up: nothing is
+    offered and grouping reads those articles' text, as it would without signals.
+    """
+    if len(new_ids) != len(inserted):
+        return 0
+    from tui.store.ingest import FUTURE_SLACK
+
+    offered = {}
+    for article_id, article in zip(new_ids, inserted, strict=True):
+        signals = signals_for(article)
+        if signals is None:
+            continue
+        published = article.published or article.updated
+        if published is None or published > now + FUTURE_SLACK or published < 0:
+            published = now  # as the store writes it
+        offered[article_id] = replace(signals, ref=article_id, published=published)
+    offer_signals(store, offered)
+    return len(offered)
+
+
 def _take_offered(store: Any, ids: Sequence[int]) -> dict[int, Signals]:
     offered = _OFFERED.get(store)
     if not offered:
