@@ -23,6 +23,7 @@ PRUNE_AT = 64  # a key's postings longer than this are pruned of reports far beh
 COMPARE_CAP = 6  # the reports sharing the most keys that a new report is scored against
 MEMBER_CAP = 5  # ... of which at most this many from one story (its best-matching members)
 MERGE_MARGIN = 2.0  # how far past the bar a second story must be for a report to merge them
+SURE_MARGIN = MERGE_MARGIN  # a member this far past the bar settles its story's score
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,8 @@ class Grouper:
                 margin = evidence.score - evidence.threshold
                 if evidence.same and (best is None or margin > best[0]):
                     best = (margin, story, evidence, member.ref)
+                    if margin >= SURE_MARGIN:
+                        break  # clearly this story: its other members cannot change that
             if best is not None:
                 found.append(best)
         found.sort(key=lambda item: (-item[0], item[1]))
