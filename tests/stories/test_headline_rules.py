@@ -51,8 +51,20 @@ def test_sentence_openers_in_the_body_are_not_names() -> None:
     found = name_keys("Shenzhen pilots tax payments in e-CNY\nResidents of Futian can pay. "
                       "Officials said Residents apply online.", set())
     assert "n:residents" in found  # capitalised mid-sentence, so it counts
-    assert "n:officials" not in found
+    assert "n:officials" not in found and "o:officials" in found  # weighs, never matches
     assert "n:shenzhen" in found  # the headline opens with names
+
+
+def test_a_shared_sentence_opener_is_no_evidence() -> None:
+    """Two reports about different Shenzhen schemes that both open a sentence with
+    'Residents' are not one story for it."""
+    grouper = Grouper(MemoryIndex())
+    first = _add(grouper, 1, "Shenzhen hands out e-CNY vouchers from Dec 6",
+                 "Residents can apply from December 6, the city said.", 0, "en",
+                 [("e-CNY", "ORG")])
+    other = _add(grouper, 2, "Shenzhen pilots paying income tax in digital yuan",
+                 "Residents of Futian can now pay in e-CNY.", 40, "en", [("e-CNY", "ORG")])
+    assert other != first
 
 
 def test_headline_keys_find_aliases_in_either_script() -> None:

@@ -16,7 +16,7 @@ from tui.stories.signals import Signals, name_keys, signals_from_parts
 
 HOUR = 3600
 T0 = 1_795_000_000
-KINDS = set("etpn$#dbh^")
+KINDS = set("etpn$#dbh^o")
 
 # Text a feed can carry: every script, controls, bidi overrides, digits and currency signs.
 hostile = st.text(

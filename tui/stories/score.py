@@ -7,7 +7,7 @@ event on another occasion, so that counts against them. The bar rises with the h
 Besides the score, a pair needs enough pieces of evidence ("support"): one shared name is the
 same actor, not yet the same event, unless few reports in the window carry it, both
 headlines name it (it is what both reports are about), it is much of what each names or all
-the sparser one names, and the two came within the rush of one event's reports (a news day).
+the sparser one names, and the two came within the rush of one event's reports.
 """
 
 from __future__ import annotations
@@ -17,21 +17,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.stories.shingles import similarity
-from tui.stories.signals import Signals
+from tui.stories.signals import VAGUE, Signals
 
 WEIGHTS = {"e": 1.0, "n": 0.9, "t": 0.4, "p": 0.15, "$": 1.6, "#": 0.4, "d": 0.3}
 SIM_WEIGHT = 4.0
 COVERAGE = 1.5  # times the share of the sparser report's entities, names and amounts also shared
 NEAR_COPY = 0.6  # estimated Jaccard of the leads' shingles at or above which reports are copies
 REWRITE = 0.3  # similarity that counts as specific evidence on its own (a rewrite of the lead)
-THRESHOLD = 1.6  # score needed at 0 h apart
+THRESHOLD = 1.7  # score needed at 0 h apart
 PER_DAY = 0.6  # added to the threshold per day apart
 NO_DATE = 0.8  # added when either report has no date: content alone must be stronger
 CONFLICT = 1.2  # different amounts in the same currency, none shared
 STRONG = frozenset("en$")  # the specific kinds: entities, names, amounts
 SUPPORT = 1.5  # pieces of evidence needed: 1 per entity, name, amount or rewritten lead,
 HALF = frozenset("tp#d")  # ... and a half for a ticker, place, number or date
-RUSH_HOURS = 24.0  # one event's reports come within a news day (Asian and US outlets)
+RUSH_HOURS = 18.0  # one event's reports come in a rush (Asian and US outlets hours apart)
 LATE_SUPPORT = 0.5
 RARE_DF = 5  # a specific key at most this many reports in the window carry ...
 RARE_SUPPORT = 0.5  # ... is worth this much more support in the rush (one event's name)
@@ -57,7 +57,7 @@ class Evidence:
     def line(self) -> str:
         """One human line: 'shared Binance, $30 million; similarity 0.42; 3 h apart'."""
         parts = []
-        names = [describe_key(k) for k in self.shared if k[0] not in "b#dh^"]
+        names = [describe_key(k) for k in self.shared if k[0] not in "b#dh^o"]
         if names:
             parts.append("shared " + ", ".join(names[:6]))
         if self.similarity >= 0.05:
@@ -72,7 +72,7 @@ class Evidence:
         return {"score": round(self.score, 3), "threshold": round(self.threshold, 3),
                 "similarity": round(self.similarity, 3), "hours_apart":
                 None if self.hours_apart is None else round(self.hours_apart, 1),
-                "shared": [describe_key(k) for k in self.shared if k[0] not in "bh^"],
+                "shared": [describe_key(k) for k in self.shared if k[0] not in "bh^o"],
                 "conflict": self.conflict}
 
 
@@ -147,7 +147,8 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
     # keys at the window's weight.
     mine = memo.get("\0strong")
     if mine is None:
-        mine = memo["\0strong"] = sum(weigh(k) for k in a.strong)
+        mine = memo["\0strong"] = (sum(weigh(k) for k in a.strong)
+                                    + VAGUE * len(a.vague))
     both = [k for k in common if k[0] in STRONG]
     shared_weight = sum(weigh(k) for k in both)
     theirs = b.base_strong - sum(WEIGHTS[k[0]] for k in both) + shared_weight

@@ -20,8 +20,10 @@ from tui.stories.shingles import band_keys, detect_lang, empty_mask, shingles, s
 
 # Kinds: e entity (ORG/PERSON), t ticker, p place, n a Latin proper name the gazetteer does not
 # know (Velora, PantherTrade, AETH: Chinese reports keep them in Latin letters), $ money,
-# # number, d a mentioned date, b a shingle band; ^ marks an e or n key the title carries.
+# # number, d a mentioned date, b a shingle band; ^ marks an e or n key the title carries;
+# o a capitalised word that opens a sentence (maybe a name: it weighs, it never matches).
 BLOCKING_KINDS = frozenset("etn$b")
+VAGUE = 0.9  # the weight of an ``o`` key in what a report names (a name's, n)
 LEAD_CHARS = 400
 TEXT_CHARS = 3000
 # A capital first, so the regex engine skips to capitals fast; the letter before is checked
@@ -79,7 +81,13 @@ class Signals:
         """The specific keys' weight before any discount for common keys."""
         from tui.stories.score import WEIGHTS
 
-        return sum(WEIGHTS[k[0]] for k in self.strong)
+        return sum(WEIGHTS[k[0]] for k in self.strong) + VAGUE * len(self.vague)
+
+    @cached_property
+    def vague(self) -> frozenset[str]:
+        """Words that may be names (capitalised sentence openers): counted in what the
+        report names, never as shared evidence."""
+        return frozenset(k for k in self.keys if k[0] == "o")
 
     @cached_property
     def largest(self) -> dict[str, str]:
@@ -286,6 +294,7 @@ def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None
             close_run()
     close_run()
     found = set()
+    openers: set[str] = set()
     title_end = text.find("\n")
     for index, (start, _, word) in enumerate(tokens):
         token = word.casefold()
@@ -294,9 +303,13 @@ def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None
         if token.isdigit():
             continue
         if 0 <= title_end < start and _opens_sentence(text, start):
-            continue  # 'Residents of Futian…': a capital that is grammar, not a name
+            openers.add(token)
+            continue
         found.add(f"n:{token}")
-    return found
+    # 'Residents of Futian…': a capital that opens a sentence may be grammar, not a name.
+    # It is no evidence that two reports share a name, but the report may name it (how
+    # much a report names is what a shared name is weighed against).
+    return found | {f"o:{t}" for t in openers if f"n:{t}" not in found}
 
 
 def _opens_sentence(text: str, start: int) -> bool:
