@@ -77,3 +77,27 @@ def test_headline_keys_find_aliases_in_either_script() -> None:
 def test_headline_keys_mark_only_entities_and_names(title: str, keys: set[str]) -> None:
     assert all(k[0] == "^" and k[1:] in keys and k[1] in "en"
                for k in headline_keys(title, keys))
+
+
+def test_distinctive_numbers_are_fractions_big_or_three_figures_but_not_years() -> None:
+    from tui.stories.signals import distinctive
+
+    assert all(distinctive(k) for k in ("#:4.1", "#:162", "#:6e+07", "#:3400", "#:1.24"))
+    assert not any(distinctive(k) for k in ("#:6", "#:24", "#:2026", "#:12", "#:x"))
+
+
+def test_a_ticker_and_the_same_figures_join_in_the_rush_not_days_later() -> None:
+    grouper = Grouper(MemoryIndex())
+    first = _add(grouper, 1, "Bitcoin mining difficulty rises 3.7% to a record 171T",
+                 "the adjustment came at block 930,000.", 0, "en", [("BTC", "TICKER")])
+    same = _add(grouper, 2, "比特币挖矿难度上调3.7%至171T", "创历史新高。", 1, "zh",
+                [("BTC", "TICKER")])
+    later = _add(grouper, 3, "Bitcoin difficulty rises 3.7% again", "to 177T, two weeks on.",
+                 60, "en", [("BTC", "TICKER")])
+    assert same == first
+    assert later != first
+
+
+def test_an_amount_is_not_counted_again_as_a_distinctive_number() -> None:
+    one = signals_from_parts(1, "Tether mints $1 billion USDT", "", "", T0, "en", [])
+    assert "$:USD:1e+09" in one.keys and not one.distinct

@@ -72,6 +72,13 @@ class Signals:
         return frozenset(k for k in self.keys if k[0] in "tp#d")
 
     @cached_property
+    def distinct(self) -> frozenset[str]:
+        """Distinctive numbers that are not an amount's figure (the amount counts that)."""
+        sums = {k.rsplit(":", 1)[1] for k in self.keys if k[0] == "$"}
+        return frozenset(k for k in self.keys
+                         if k[0] == "#" and k[2:] not in sums and distinctive(k))
+
+    @cached_property
     def empty(self) -> int:
         """The signature's empty bins as a bit mask (for a fast similarity)."""
         return empty_mask(self.sig)
@@ -135,6 +142,20 @@ def _specific(key: str) -> bool:
         return True
     digits = key.split(":", 1)[1].split("e")[0].replace(".", "").strip("0")
     return len(digits) >= 3
+
+
+@lru_cache(maxsize=65536)
+def distinctive(key: str) -> bool:
+    """A number that names an event's figure, not a count any report has: a fraction (4.1%,
+    1.24 ZH/s), three significant figures (162T), or thousands and more (60 million gas,
+    3,400 rigs), but not a year. Shared by two reports, it is evidence like an amount."""
+    try:
+        value = float(key.split(":", 1)[1])
+    except ValueError:
+        return False
+    if value.is_integer() and 1900 <= value <= 2100:
+        return False
+    return value >= 1000 or not value.is_integer() or _specific(key)
 
 
 def entity_keys(entities: Iterable[tuple[str, str]]) -> set[str]:
