@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.stories import Grouper, MemoryIndex
-from tui.stories.signals import headline_keys, name_keys, signals_from_parts
+from tui.stories.headlines import headline_keys
+from tui.stories.signals import name_keys, signals_from_parts
 
 T0 = 1_795_000_000
 HOUR = 3600

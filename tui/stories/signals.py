@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from tui.stories.amounts import amounts, dates, money_entity
+from tui.stories.headlines import headline_keys
 from tui.stories.shingles import band_keys, detect_lang, empty_mask, shingles, signature
 
 # Kinds: e entity (ORG/PERSON), t ticker, p place, n a Latin proper name the gazetteer does not
@@ -179,53 +180,6 @@ def entity_keys(entities: Iterable[tuple[str, str]]) -> set[str]:
 
 
 _MEMO: dict[Callable[[str], str], Callable[[str], str]] = {}
-
-
-@lru_cache(maxsize=1)
-def _gazetteer_aliases() -> dict[str, tuple[str, ...]]:
-    """Canonical name (case-folded) → its aliases, normalised as :func:`_fold` folds a title."""
-    try:
-        from tui.tagging.gazetteer import builtin_gazetteer
-    except ImportError:  # the tagger moved it: a headline is found by its canonical name
-        return {}
-    table: dict[str, set[str]] = {}
-    for entry in builtin_gazetteer().entries:
-        if entry.type != "SOURCE":
-            forms = table.setdefault(entry.name.casefold(), {_fold(entry.name)})
-            forms.update(_fold(alias.surface) for alias in entry.aliases)
-    return {name: tuple(f for f in forms if f) for name, forms in table.items()}
-
-
-def _fold(text: str) -> str:
-    try:
-        from tui.tagging.normalize import nfkc, to_simplified
-    except ImportError:
-        return text.casefold()
-    return nfkc(to_simplified(text)).casefold()
-
-
-def headline_keys(title: str, keys: Iterable[str]) -> set[str]:
-    """``^`` + each entity or name key the title itself carries: what the report is about.
-
-    A name in both headlines is both reports' subject; the same name deep in another
-    story's body (the central bank in a city's voucher story) is not.
-    """
-    folded = _fold(title)
-    if not folded:
-        return set()
-    aliases = _gazetteer_aliases()
-    found = set()
-    for key in keys:
-        kind, name = key[0], key[2:]
-        if kind == "n":
-            hit = name in folded
-        elif kind == "e":
-            hit = any(form in folded for form in aliases.get(name, (name,)))
-        else:
-            continue
-        if hit:
-            found.add("^" + key)
-    return found
 
 
 @lru_cache(maxsize=1)
