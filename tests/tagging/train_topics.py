@@ -46,7 +46,7 @@ def rows(tagger: Tagger, items: list[dict]) -> list[Row]:
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     """Gauss-Jordan with partial pivoting (the systems here are ~30 x 30)."""
     n = len(b)
-    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    m = [[*row, b[i]] for i, row in enumerate(a)]
     for c in range(n):
         p = max(range(c, n), key=lambda r: abs(m[r][c]))
         m[c], m[p] = m[p], m[c]
