@@ -23,14 +23,17 @@ _ZH_BODIES = (
     "互联网信息办公室|能源局|地方金融监督管理局|地方金融管理局|金融监督管理局|金融监管局|金融工作局|"
     "金融办|地方金融监管局|高级人民法院|中级人民法院|人民法院|互联网法院|人民检察院|检察院|"
     "市场监督管理局|市场监管局|税务局|经济和信息化厅|经信委|工业和信息化厅|工信厅|人民政府|政府|"
-    "财政局|财政厅|商务局|商务厅|科技局|大数据局|数据局|国资委|电力公司|供电公司|公安厅|法院"
+    "财政局|财政厅|商务局|商务厅|科技局|大数据局|数据局|国资委|电力有限公司|电力公司|供电有限公司|供电公司|"
+    "公安厅|法院"
 )
 _ZH = re.compile(
-    r"(?:省|市|自治区|自治州|县|区|州)?"
+    r"(?:省|市|(?:[\u4e00-\u9fff]{1,4}族)?(?:自治区|自治州|自治县)|县|区|州)?"
     r"(?:[\u4e00-\u9fff]{2,3}(?:市|区|县|新区))?"
     r"(?:省委|市委|区委|县委|委)?"
+    r"(?:第[一二三四五六七八九十]{1,2})?"  # 上海市第一中级人民法院
+    r"(?:[东西南北]部)?"  # 国网内蒙古东部电力有限公司
     rf"(?:{_ZH_BODIES})"
-    r"(?:[\u4e00-\u9fff]{2,3}分局)?"
+    r"(?:[\u4e00-\u9fff]{2,4}(?:分局|供电公司|供电分公司))?"  # …公安局工业园区分局, …酒泉供电公司
 )
 _EN_BODIES = (
     r"Public Security Bureau|Public Security Department|Development and Reform Commission|"
@@ -47,6 +50,15 @@ _EN = re.compile(
 )
 _GENERIC = re.compile(r" (?:police|court)$")
 _ZH_PREFIX = re.compile(r"(?:国网|国家电网|中共)$")
+# State Grid's provincial and city companies (国网四川省电力公司, 国网酒泉供电公司, "State Grid
+# Sichuan Electric Power Company") are one organisation for the reader and for grouping: they
+# are listed as State Grid, with the full name among the mentions
+STATE_GRID = "State Grid"
+_GRID_TAIL = re.compile(r"(?:电力|供电)(?:有限)?(?:公司|分公司)$")
+_EN_GRID = re.compile(
+    r"(?:\s(?:Electric Power|Electric|Power Supply|Power))?"
+    r"(?:\s(?:Company|Co\.|Corporation|Corp\.?))?(?:,?\s(?:Ltd\.?|Limited))?"
+)
 _ENFORCEMENT = re.compile(r"公安|法院|检察|police|Police|Court|court|Procuratorate|Security")
 
 
@@ -101,8 +113,30 @@ def find(doc: Doc, hits: list[Hit]) -> list[Body]:
         prefix = _ZH_PREFIX.search(doc.simp, max(0, start - 4), start)
         if prefix is not None and not first.isascii():
             start = prefix.start()  # 国网四川省电力公司, 中共北京市委网信办
-        out.append(Body(start, end, doc.shown[start:end], hit.entry.name))
+        name = doc.shown[start:end]
+        grid = prefix is not None and prefix.group() != "中共"
+        if grid and _GRID_TAIL.search(doc.simp, start, end):
+            name = STATE_GRID
+        out.append(Body(start, end, name, hit.entry.name))
         reach = end
+    return out
+
+
+def state_grid(doc: Doc, hits: list[Hit]) -> list[Hit]:
+    """"State Grid Sichuan (Electric Power Company)": the State Grid hit stretched over the
+    province and the company words after it (the place stays a hit of its own)."""
+    out = hits
+    for i, hit in enumerate(hits):
+        if hit.entry.name != STATE_GRID or i + 1 >= len(hits):
+            continue
+        place = hits[i + 1]
+        if place.entry.type != "PLACE" or doc.shown[hit.end : place.start] != " ":
+            continue
+        tail = _EN_GRID.match(doc.shown, place.end)
+        end = tail.end() if tail else place.end
+        if out is hits:
+            out = list(hits)
+        out[i] = Hit(hit.start, end, hit.entry, hit.alias, hit.index)
     return out
 
 
@@ -113,8 +147,9 @@ def as_hits(bodies: list[Body], base: int) -> list[Hit]:
     for body in bodies:
         index = names.setdefault(body.name, base - len(names))
         topic = "enforcement" if _ENFORCEMENT.search(body.name) else "regulation"
+        hint = () if body.name == STATE_GRID else ((topic, 0.6),)
         generic = _GENERIC.search(body.name) is not None  # "Hangzhou police": evidence only
-        entry = Entry(body.name, "ORG", "CN", WEIGHT, (Alias(body.name),), ((topic, 0.6),),
+        entry = Entry(body.name, "ORG", "CN", WEIGHT, (Alias(body.name),), hint,
                       source_file="govbodies", shown=not generic)
         hits.append(Hit(body.start, body.end, entry, entry.aliases[0], index))
     return hits

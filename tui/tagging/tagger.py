@@ -121,6 +121,7 @@ class Tagger:
         ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
         hits = traps.drop_nicknames(doc, self._resolver.resolve(doc, ent_spans))
         hits = govbodies.merge(hits, govbodies.find(doc, hits))
+        hits = govbodies.state_grid(doc, hits)
         hits = traps.drop_foreign_short_forms(doc, hits)
         if "·" in doc.simp:  # 德里 inside 罗德里戈·巴斯克斯 is no place
             spans = sorted(names.foreign_spans(doc))  # bisect, not a scan of every span
