@@ -42,12 +42,21 @@ _EN_BODIES = (
     r"People's Court|Higher People's Court|People's Court|Internet Court|People's Procuratorate|"
     r"Procuratorate|Cyberspace Administration|Administration for Market Regulation|Market "
     r"Supervision Administration|Tax Bureau|Finance Bureau|Municipal Government|Provincial "
-    r"Government|[Pp]olice|[Cc]ourt"
+    r"Government|Bureau of Industry and Information Technology|Bureau of Justice|[Pp]olice|[Cc]ourt"
 )
 _EN = re.compile(
-    r"(?:\s(?:Municipal|Provincial|City|District|County))?\s"
+    r"(?:\s(?:Autonomous Region|Autonomous Prefecture|Municipal|Provincial|City|District|County"
+    r"|New Area))?(?:\sNo\.\s?\d{1,2})?\s"
     rf"(?:{_EN_BODIES})\b"
 )
+# bodies only China has (people's courts and procuratorates, public security bureaus) under a
+# district the gazetteer may not know: "Futian District People's Court"
+_EN_DISTRICT = re.compile(
+    r"\b(?:(?!The |In |At |By |From )[A-Z][a-z']+ ){1,2}(?:District|New Area|County) "
+    r"(?:People's Court|People's "
+    r"Procuratorate|Public Security (?:Sub-?)?Bureau|Public Security Branch)\b"
+)
+_EN_BRANCH = re.compile(r"\b[A-Z][a-z]+ (?:Sub-?)?[Bb]ranch of (?:the )?$")
 _GENERIC = re.compile(r" (?:police|court)$")
 _ZH_PREFIX = re.compile(r"(?:国网|国家电网|中共)$")
 # State Grid's provincial and city companies (国网四川省电力公司, 国网酒泉供电公司, "State Grid
@@ -117,9 +126,58 @@ def find(doc: Doc, hits: list[Hit]) -> list[Body]:
         grid = prefix is not None and prefix.group() != "中共"
         if grid and _GRID_TAIL.search(doc.simp, start, end):
             name = STATE_GRID
+        if first.isascii():
+            branch = _EN_BRANCH.search(doc.shown, max(0, start - 30), start)
+            if branch is not None:  # "Xihu Branch of the Hangzhou Public Security Bureau"
+                start = branch.start()
+                name = doc.shown[start:end]
         out.append(Body(start, end, name, hit.entry.name))
         reach = end
+    if "People's" in doc.shown or "Public Security" in doc.shown:
+        out = _district_bodies(doc, out)
     return out
+
+
+def _district_bodies(doc: Doc, bodies: list[Body]) -> list[Body]:
+    """Bodies under a district by its own name (see ``_EN_DISTRICT``), where none was found."""
+    extra = []
+    for m in _EN_DISTRICT.finditer(doc.shown):
+        if any(b.start < m.end() and m.start() < b.end for b in bodies):
+            continue
+        extra.append(Body(m.start(), m.end(), m.group(), m.group().split(" ", 1)[0]))
+    return sorted([*bodies, *extra], key=lambda b: b.start) if extra else bodies
+
+
+_ZH_FOREIGN = re.compile(
+    r"(?:联邦)?(?:中央储备银行|中央银行|储备银行|央行|国会|议会|立法会|众议院|参议院|政府|财政部|司法部|"
+    r"警察厅|金融监管局|金融市场管理局|金融管理局|金融服务管理局|金融行为监管局|证券交易委员会|证券委员会|"
+    r"证监会|金融厅|金融监督院|金融委员会|金融情报中心|金融情报局)"
+)
+
+
+def foreign(doc: Doc, hits: list[Hit], base: int = -20000) -> list[Hit]:
+    """Bodies of other countries written as place + body (瑞士央行, 越南国会, 奥地利金融市场管理局):
+    organisations in the sidebar, named as written, no China weight. Hits inside are dropped."""
+    out: list[Hit] = []
+    starts = {h.start for h in hits}
+    names: dict[str, int] = {}
+    for hit in hits:
+        if hit.entry.type != "PLACE" or hit.entry.region is not None or hit.end in starts:
+            continue
+        if doc.simp[hit.start : hit.start + 1].isascii():
+            continue
+        m = _ZH_FOREIGN.match(doc.simp, hit.end)
+        if m is None:
+            continue
+        name = doc.shown[hit.start : m.end()]
+        index = names.setdefault(name, base - len(names))
+        entry = Entry(name, "ORG", None, 0.0, (Alias(name),), source_file="govbodies")
+        out.append(Hit(hit.start, m.end(), entry, entry.aliases[0], index))
+    if not out:
+        return hits
+    spans = [(h.start, h.end) for h in out]
+    kept = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in spans)]
+    return sorted([*kept, *out], key=lambda h: h.start)
 
 
 def state_grid(doc: Doc, hits: list[Hit]) -> list[Hit]:

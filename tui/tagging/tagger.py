@@ -123,6 +123,8 @@ class Tagger:
         hits = govbodies.merge(hits, govbodies.find(doc, hits))
         hits = govbodies.state_grid(doc, hits)
         hits = traps.drop_foreign_short_forms(doc, hits)
+        if not doc.low.isascii():
+            hits = govbodies.foreign(doc, hits)
         if "·" in doc.simp:  # 德里 inside 罗德里戈·巴斯克斯 is no place
             spans = sorted(names.foreign_spans(doc))  # bisect, not a scan of every span
             starts = [s for s, _ in spans]
