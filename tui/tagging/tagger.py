@@ -189,6 +189,7 @@ class Tagger:
 
         taken = bytearray(len(doc.shown))
         placed: list[tuple[int, int, tuple[str, str]]] = []
+        prev: Hit | None = None
         for hit in hits:  # 1 marks organisations and people, 2 places (names may follow a place)
             mark = b"\x02" if hit.entry.type == "PLACE" else b"\x01"
             taken[hit.start : hit.end] = mark * (hit.end - hit.start)
@@ -199,7 +200,15 @@ class Tagger:
                 longer = _longer_form(shown, hit.start, hit.end, kind)
                 if longer and longer not in mentions[key]:
                     mentions[key].append(longer)  # "HashKey集团", "迈克尔·塞勒" as written
+                if (
+                    kind == "ORG" and prev is not None and prev.end == hit.start
+                    and prev.entry.type == "PLACE" and not shown[hit.start : hit.end].isascii()
+                ):
+                    whole = shown[prev.start : hit.end]  # 香港证券及期货事务监察委员会 as written
+                    if whole not in mentions[key]:
+                        mentions[key].append(whole)
                 placed.append((hit.start, hit.end, key))
+            prev = hit
         for start, end, name, kind in names.find_names(doc, cues, taken):
             if any(taken[start:end]):
                 # a longer name around known ones ("Bank of Thailand", "Federal Reserve Bank of
