@@ -31,6 +31,10 @@ _VERBISH = re.compile(
     r"对让使被把从向在于与及]|获得|改变|削弱|保持|促使|符合|分析|接近|委托|影响|没有|不同|普通|更多|"
     r"实际|只要|合计|需要|成为|进入|通过|包括|其中|以及|或者|还是|属于|类似|这些|那些"
 )
+_CLAUSE = re.compile(
+    r"加剧|规避|增加|减少|引发|允许|禁止|罚款|证明|可能|明确|能否|导致|要求|鼓励|推动|吸引|限制|"
+    r"还|未|已|将|被|把|让|使"
+)
 _INDEFINITE = re.compile(r"一家|一所|一批|一个|这家|那家|该|某|多家|数家|几家|旗下|其|此")
 ZH_NAME_MAX = 12
 
@@ -73,6 +77,8 @@ def _zh_org(
     span = text[start:cue_start]
     if not bounded or _INDEFINITE.search(span) or _VERBISH.search(span):
         return None
+    if _CLAUSE.search(span):
+        return None  # 可能加剧跨境资本, 法案允许银行: a clause ran into the suffix
     if kind != "company":
         if cue_start - start < 1 or (kind == "placed" and cue_start - start < 2):
             return None

@@ -210,6 +210,10 @@ class Tagger:
                 placed.append((hit.start, hit.end, key))
             prev = hit
         for start, end, name, kind in names.find_names(doc, cues, taken):
+            if _POSSESSIVE_INSIDE.search(name):
+                continue  # "People's Bank of China's Hangzhou": two names across a possessive
+            if name.endswith(("'s", "’s")):
+                name, end = name[:-2], end - 2  # "Javier Milei's promotion"
             if any(taken[start:end]):
                 # a longer name around known ones ("Bank of Thailand", "Federal Reserve Bank of
                 # New York") wins if it starts and ends outside them
@@ -223,6 +227,12 @@ class Tagger:
                     continue
                 if covered >= end - start:
                     continue  # nothing beyond what the gazetteer already names
+                if len(inside) == 1 and inside[0][0] == start and _LEGAL_TAIL.match(
+                    shown, inside[0][1], end
+                ):  # "OSL Group Limited", "Chainalysis Inc": the known one, formally
+                    if shown[start:end] not in mentions[inside[0][2]]:
+                        mentions[inside[0][2]].append(shown[start:end])
+                    continue
                 for p in inside:
                     counts[p[2]] -= 1
                     if counts[p[2]] <= 0:
@@ -253,6 +263,13 @@ class Tagger:
         return tuple(
             Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
         )
+
+
+_POSSESSIVE_INSIDE = re.compile(r"(?<!People)['’]s ")
+_LEGAL_TAIL = re.compile(
+    r"(?:,?\s(?:Inc\.?|Ltd\.?|Limited|Corporation|Corp\.?|Group|Holdings|Co\.|Company|PLC|plc|"
+    r"Pte\.?|AG|SA|LLC|N\.V\.|Technologies|International))+$"
+)
 
 
 def _inside(starts: list[int], reach: list[int], pos: int) -> bool:
