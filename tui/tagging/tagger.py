@@ -255,7 +255,8 @@ class Tagger:
                 place = self._places.get(head)
                 if place is not None:
                     count((place, "PLACE"), head)
-        for start, end, amount in find_money(shown, self._symbols):
+        # on the simplified text (億, 萬, 新台幣 read as 亿, 万, 新台币; the offsets are the same)
+        for start, end, amount in find_money(doc.simp, self._symbols):
             count((amount, "MONEY"), shown[start:end])
         if ends:
             _merge_scripts(shown, counts, mentions, ends)
