@@ -249,6 +249,16 @@ class Tagger:
                 index = self._tickers.get(symbol)
                 name = self.entries[index].name if index is not None else symbol
                 count((name, "TICKER"), m.group())
+        if "代币" in doc.simp or "oken" in shown:  # "MON代币", "SEA token", "its own token, SEA"
+            for m in _TOKEN_CUE.finditer(doc.simp):
+                symbol = m.group(1) or m.group(2)
+                at = m.start(1) if m.group(1) else m.start(2)
+                if taken[at] or symbol in _NOT_TICKERS:
+                    continue
+                index = self._tickers.get(symbol)
+                name = self.entries[index].name if index is not None else symbol
+                count((name, "TICKER"), symbol)
+                taken[at : at + len(symbol)] = b"\x01" * len(symbol)
         for hit in hits:  # "Taiwan's Financial Supervisory Commission" names Taiwan too
             if hit.entry.type == "ORG" and "'s " in shown[hit.start : hit.end]:
                 head = shown[hit.start : hit.end].split("'s ", 1)[0]
@@ -266,6 +276,12 @@ class Tagger:
         )
 
 
+# a symbol named as a token: "MON代币", "the SEA token", "its own token, SEA"
+_TOKEN_CUE = re.compile(
+    r"(?<![A-Za-z0-9$])([A-Z][A-Z0-9]{1,9})(?:\s?代币| tokens?\b)|\btokens?, ([A-Z][A-Z0-9]{1,9})\b"
+)
+_NOT_TICKERS = frozenset({"NFT", "NFTS", "ERC", "BRC", "RWA", "AI", "DEFI", "DAO", "ICO", "IEO",
+                          "IDO", "TGE", "CEO", "US", "EU", "UK", "ETF", "SPL", "USD", "EVM"})
 _POSSESSIVE_INSIDE = re.compile(r"(?<!People)['’]s ")
 _LEGAL_TAIL = re.compile(
     r"(?:,?\s(?:Inc\.?|Ltd\.?|Limited|Corporation|Corp\.?|Group|Holdings|Co\.|Company|PLC|plc|"
