@@ -133,7 +133,10 @@ def find(doc: Doc, hits: list[Hit]) -> list[Body]:
                 name = doc.shown[start:end]
         out.append(Body(start, end, name, hit.entry.name))
         reach = end
-    if "People's" in doc.shown or "Public Security" in doc.shown:
+    shown = doc.shown
+    if ("People's" in shown or "Public Security" in shown) and (
+        "District" in shown or "New Area" in shown or "County" in shown
+    ):
         out = _district_bodies(doc, out)
     return out
 

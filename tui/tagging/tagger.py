@@ -6,7 +6,7 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from tui.models import CHINA_DEFAULT, Entity, Tags
@@ -250,9 +250,7 @@ class Tagger:
                 name = self.entries[index].name if index is not None else symbol
                 count((name, "TICKER"), m.group())
         if "代币" in doc.simp or "oken" in shown:  # "MON代币", "SEA token", "its own token, SEA"
-            for m in _TOKEN_CUE.finditer(doc.simp):
-                symbol = m.group(1) or m.group(2)
-                at = m.start(1) if m.group(1) else m.start(2)
+            for at, symbol in _token_symbols(doc.simp):
                 if taken[at] or symbol in _NOT_TICKERS:
                     continue
                 index = self._tickers.get(symbol)
@@ -277,9 +275,21 @@ class Tagger:
 
 
 # a symbol named as a token: "MON代币", "the SEA token", "its own token, SEA"
-_TOKEN_CUE = re.compile(
-    r"(?<![A-Za-z0-9$])([A-Z][A-Z0-9]{1,9})(?:\s?代币| tokens?\b)|\btokens?, ([A-Z][A-Z0-9]{1,9})\b"
-)
+_TOKEN_WORD = re.compile(r"\s?代币| tokens?\b(, (?=[A-Z]))?")  # the anchor, found fast
+_SYMBOL_BEFORE = re.compile(r"(?<![A-Za-z0-9$])[A-Z][A-Z0-9]{1,9}$")
+_SYMBOL_AFTER = re.compile(r"[A-Z][A-Z0-9]{1,9}\b")
+
+
+def _token_symbols(text: str) -> Iterator[tuple[int, str]]:
+    """(position, symbol) of each symbol written as a token (see ``_TOKEN_WORD``)."""
+    for m in _TOKEN_WORD.finditer(text):
+        if m.group(1):
+            after = _SYMBOL_AFTER.match(text, m.end())
+            if after:
+                yield after.start(), after.group()
+        before = _SYMBOL_BEFORE.search(text, max(0, m.start() - 10), m.start())
+        if before:
+            yield before.start(), before.group()
 _NOT_TICKERS = frozenset({"NFT", "NFTS", "ERC", "BRC", "RWA", "AI", "DEFI", "DAO", "ICO", "IEO",
                           "IDO", "TGE", "CEO", "US", "EU", "UK", "ETF", "SPL", "USD", "EVM"})
 _POSSESSIVE_INSIDE = re.compile(r"(?<!People)['’]s ")
