@@ -172,6 +172,12 @@ def _scaled(num: str, mult: str | None) -> float:
     return value * _SCALE[word] if word else value
 
 
+Amount = tuple[int, int, float, str]  # start, end, value, currency code
+# currencies of states (and ¥, which is one of two): an amount in anything else is in coins
+FIAT = frozenset({"USD", "CNY", "HKD", "MOP", "TWD", "EUR", "GBP", "JPY", "KRW", "SGD", "AUD",
+                  "CAD", "CHF", "INR", "AED", "BRL", "THB", "MYR", "IDR", "MXN", "¥"})
+
+
 def find_amounts(
     text: str, tokens: frozenset[str] = frozenset()
 ) -> Iterator[tuple[int, int, float, str]]:

@@ -14,7 +14,7 @@ from tui.tagging import govbodies, names, topics, traps, version
 from tui.tagging.china import score_china
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
 from tui.tagging.matcher import ENTITY, Matcher, Span
-from tui.tagging.money import find_money
+from tui.tagging.money import FIAT, Amount, find_amounts, render
 from tui.tagging.normalize import (
     BODY_CAP,
     has_cjk,
@@ -118,6 +118,33 @@ class Tagger:
         one pass whatever the language, so mixed-language stories are handled too.
         """
         doc = self._doc(title, summary, content)
+        hits, topic_spans, cues, amounts = self._parse(doc)
+        china = score_china(doc, hits, self.china_regions)
+        topic_set, topic_evidence = topics.score_topics(doc, topic_spans, hits)
+        entities = self._entities(doc, hits, cues, amounts)
+        return Tags(
+            china.china, china.score, china.regions, china.evidence, topic_set, entities,
+            topic_evidence, self.input_hash(title, summary, content, lang),
+        )
+
+    def input_hash(
+        self, title: str, summary: str = "", content: str = "", lang: str | None = None
+    ) -> str:
+        """What :attr:`Tags.input_hash` will be for these inputs (retag compares it)."""
+        return version.input_hash(self.rules_version, title, summary, content, lang)
+
+    def topic_features(
+        self, title: str, summary: str = "", content: str = ""
+    ) -> dict[str, tuple[float, ...]]:
+        """The salience features of every topic the text touches (for training the model)."""
+        doc = self._doc(title, summary, content)
+        hits, topic_spans, _, _ = self._parse(doc)
+        return {k: v[0] for k, v in topics.features(doc, topic_spans, hits).items()}
+
+    def _parse(self, doc: Doc) -> tuple[list[Hit], list[Span], list[Span], list[Amount]]:
+        """Entity hits (traps, bodies and districts applied), topic spans, cues and amounts:
+        what :meth:`tag` scores, and what the topic model is trained on (the same, so training
+        sees what tagging sees)."""
         ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
         hits = traps.drop_nicknames(doc, self._resolver.resolve(doc, ent_spans))
         hits = govbodies.merge(hits, govbodies.find(doc, hits))
@@ -138,28 +165,16 @@ class Tagger:
                     [*hits, *(h for h in extra if (h.start, h.end) not in taken)],
                     key=lambda h: h.start,
                 )
-        china = score_china(doc, hits, self.china_regions)
-        topic_set, topic_evidence = topics.score_topics(doc, topic_spans, hits)
-        entities = self._entities(doc, hits, cues)
-        return Tags(
-            china.china, china.score, china.regions, china.evidence, topic_set, entities,
-            topic_evidence, self.input_hash(title, summary, content, lang),
-        )
-
-    def input_hash(
-        self, title: str, summary: str = "", content: str = "", lang: str | None = None
-    ) -> str:
-        """What :attr:`Tags.input_hash` will be for these inputs (retag compares it)."""
-        return version.input_hash(self.rules_version, title, summary, content, lang)
-
-    def topic_features(
-        self, title: str, summary: str = "", content: str = ""
-    ) -> dict[str, tuple[float, ...]]:
-        """The salience features of every topic the text touches (for training the model)."""
-        doc = self._doc(title, summary, content)
-        ent_spans, topic_spans, _ = self._matcher.scan(doc.low, doc.simp)
-        hits = self._resolver.resolve(doc, ent_spans)
-        return {k: v[0] for k, v in topics.features(doc, topic_spans, hits).items()}
+        # on the simplified text (億, 萬, 新台幣 read as 亿, 万, 新台币; the offsets are the same)
+        amounts = list(find_amounts(doc.simp, self._symbols))
+        coins: list[Span] = [  # coins bought, sold, moved, held ("buys 6,556 BTC"): markets
+            (start, end, ((None, ("markets", topics.WEAK)),))
+            for start, end, _, code in amounts
+            if code not in FIAT
+        ]
+        if coins:
+            topic_spans = sorted([*topic_spans, *coins], key=lambda span: span[0])
+        return hits, topic_spans, cues, amounts
 
     def _doc(self, title: str, summary: str, content: str) -> Doc:
         title = nfkc(strip_html(title or "")).replace("\n", " ")
@@ -172,7 +187,9 @@ class Tagger:
         simp = to_simplified(shown)
         return Doc(shown, simp, lower_aligned(simp), len(title), len(title) + 1)
 
-    def _entities(self, doc: Doc, hits: list[Hit], cues: list[Span]) -> tuple[Entity, ...]:
+    def _entities(
+        self, doc: Doc, hits: list[Hit], cues: list[Span], amounts: list[Amount]
+    ) -> tuple[Entity, ...]:
         counts: Counter[tuple[str, str]] = Counter()
         mentions: dict[tuple[str, str], list[str]] = {}
         shown = doc.shown
@@ -263,9 +280,8 @@ class Tagger:
                 place = self._places.get(head)
                 if place is not None:
                     count((place, "PLACE"), head)
-        # on the simplified text (億, 萬, 新台幣 read as 亿, 万, 新台币; the offsets are the same)
-        for start, end, amount in find_money(doc.simp, self._symbols):
-            count((amount, "MONEY"), shown[start:end])
+        for start, end, value, code in amounts:
+            count((render(value, code), "MONEY"), shown[start:end])
         if ends:
             _merge_scripts(shown, counts, mentions, ends)
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
