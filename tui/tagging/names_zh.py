@@ -99,6 +99,8 @@ def _zh_org(
         return start, cue_end, doc.shown[start:cue_end]  # no prefix stripping: 商品期货…
     place_end = max((i + 1 for i in range(start, cue_start) if taken[i] == 2), default=start)
     tail = text[place_end:cue_start].lstrip("省市区县")
+    if place_end > start and tail in ("子", "分", "母", "总", "附属"):
+        return None  # 立陶宛子公司, 香港分公司: a unit of a company named elsewhere, not a name
     if place_end > start and len(_specific(tail)) >= 2:
         span = tail  # 深圳市星火链科技有限公司 → 星火链科技有限公司: the place is an address
     name = lex.zh_generic_prefix.sub("", span)
