@@ -40,7 +40,9 @@ def test_state_grid_companies_are_state_grid(province, zh_tail: str, en_tail: st
 
 
 def test_state_grid_city_company_under_the_provincial_one() -> None:
-    tags = _TAGGER.tag("国网甘肃省电力公司酒泉供电公司：发现多处挖矿窝点", "国网酒泉供电公司称将断电。")
+    tags = _TAGGER.tag(
+        "国网甘肃省电力公司酒泉供电公司：发现多处挖矿窝点", "国网酒泉供电公司称将断电。"
+    )
     grid = _entity(tags, "State Grid")
     assert {"国网甘肃省电力公司酒泉供电公司", "国网酒泉供电公司"} <= set(grid.mentions)
     assert not [e for e in tags.entities if e.name.endswith("供电公司")]
@@ -117,7 +119,8 @@ def test_people_by_cue(text: str, person: str) -> None:
 @given(st.sampled_from(["手机", "私人", "无牌", "跨境支付", "农业科技", "基础设施", "立陶宛子"]),
        st.sampled_from(["公司", "银行"]))
 def test_descriptions_before_a_suffix_are_not_names(description: str, suffix: str) -> None:
-    tags = _TAGGER.tag("监管通报", f"多家{description}{suffix}被点名。报告称{description}{suffix}需整改。")
+    named = f"{description}{suffix}"
+    tags = _TAGGER.tag("监管通报", f"多家{named}被点名。报告称{named}需整改。")
     assert not [e for e in tags.entities if e.type == "ORG" and e.name.endswith(suffix)]
 
 
