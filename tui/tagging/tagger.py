@@ -170,7 +170,7 @@ class Tagger:
         coins: list[Span] = [  # coins bought, sold, moved, held ("buys 6,556 BTC"): markets
             (start, end, ((None, ("markets", topics.WEAK)),))
             for start, end, _, code in amounts
-            if code not in FIAT
+            if code not in FIAT and code not in _STABLE
         ]
         if coins:
             topic_spans = sorted([*topic_spans, *coins], key=lambda span: span[0])
@@ -290,6 +290,8 @@ class Tagger:
         )
 
 
+# stablecoins minted, moved or frozen are the stablecoin's story, not a market position
+_STABLE = frozenset({"USDT", "USDC", "USDS", "USDE", "DAI", "FDUSD", "PYUSD", "USD1", "RLUSD"})
 # a symbol named as a token: "MON代币", "the SEA token", "its own token, SEA"
 _TOKEN_AFTER = re.compile(r"s?(, (?=[A-Z]))?\b")  # "token" then "s", ", SEA" or a boundary
 _SYMBOL_BEFORE = re.compile(r"(?<![A-Za-z0-9$])[A-Z][A-Z0-9]{1,9} ?$")
