@@ -215,6 +215,11 @@ class Tagger:
                 key = (hit.entry.name, kind)
                 count(key, shown[hit.start : hit.end], hit.end)
                 longer = _longer_form(shown, hit.start, hit.end, kind)
+                if (
+                    longer is None and kind == "PLACE" and shown[hit.end : hit.end + 1] in _LEVELS
+                    and shown[hit.end : hit.end + 2] not in ("市场", "市場", "区块", "區塊")
+                ):
+                    longer = shown[hit.start : hit.end + 1]  # 江苏省, 雅安市, 阿坝州 as written
                 if longer and longer not in mentions[key]:
                     mentions[key].append(longer)  # "HashKey集团", "迈克尔·塞勒" as written
                 if (
@@ -290,6 +295,7 @@ class Tagger:
         )
 
 
+_LEVELS = frozenset("省市州县縣区區")
 # stablecoins minted, moved or frozen are the stablecoin's story, not a market position
 _STABLE = frozenset({"USDT", "USDC", "USDS", "USDE", "DAI", "FDUSD", "PYUSD", "USD1", "RLUSD"})
 # a symbol named as a token: "MON代币", "the SEA token", "its own token, SEA"
