@@ -42,7 +42,13 @@ _EN_BODIES = (
     r"People's Court|Higher People's Court|People's Court|Internet Court|People's Procuratorate|"
     r"Procuratorate|Cyberspace Administration|Administration for Market Regulation|Market "
     r"Supervision Administration|Tax Bureau|Finance Bureau|Municipal Government|Provincial "
-    r"Government|Bureau of Industry and Information Technology|Bureau of Justice|[Pp]olice|[Cc]ourt"
+    r"Government|Bureau of Industry and Information Technology|Bureau of Justice|"
+    # any other body by its head noun after capitalised words: "Local Financial Supervision and
+    # Administration Bureau", "Department of Commerce", "Financial Court", "Commission for
+    # Discipline Inspection", "Agriculture and Rural Affairs Bureau"
+    r"(?:[A-Z][a-z]+ (?:and |of |for )?){0,6}(?:Bureau|Commission|Department|Administration|"
+    r"Court|Office|Committee)(?: (?:of|for) (?:[A-Z][a-z]+ ?(?:and )?){1,4}(?<! ))?|"
+    r"[Pp]olice|[Cc]ourt"
 )
 _EN = re.compile(
     r"(?:\s(?:Autonomous Region|Autonomous Prefecture|Municipal|Provincial|City|District|County"
