@@ -23,14 +23,17 @@ _ZH_BODIES = (
     "互联网信息办公室|能源局|地方金融监督管理局|地方金融管理局|金融监督管理局|金融监管局|金融工作局|"
     "金融办|地方金融监管局|高级人民法院|中级人民法院|人民法院|互联网法院|人民检察院|检察院|"
     "市场监督管理局|市场监管局|税务局|经济和信息化厅|经信委|工业和信息化厅|工信厅|人民政府|政府|"
-    "财政局|财政厅|商务局|商务厅|科技局|大数据局|数据局|国资委|电力公司|供电公司|公安厅|法院"
+    "财政局|财政厅|商务局|商务厅|科技局|大数据局|数据局|国资委|电力有限公司|电力公司|供电有限公司|供电公司|"
+    "公安厅|法院"
 )
 _ZH = re.compile(
-    r"(?:省|市|自治区|自治州|县|区|州)?"
+    r"(?:省|市|(?:[\u4e00-\u9fff]{1,4}族)?(?:自治区|自治州|自治县)|县|区|州)?"
     r"(?:[\u4e00-\u9fff]{2,3}(?:市|区|县|新区))?"
     r"(?:省委|市委|区委|县委|委)?"
+    r"(?:第[一二三四五六七八九十]{1,2})?"  # 上海市第一中级人民法院
+    r"(?:[东西南北]部)?"  # 国网内蒙古东部电力有限公司
     rf"(?:{_ZH_BODIES})"
-    r"(?:[\u4e00-\u9fff]{2,3}分局)?"
+    r"(?:[\u4e00-\u9fff]{2,4}(?:分局|供电公司|供电分公司))?"  # …公安局工业园区分局, …酒泉供电公司
 )
 _EN_BODIES = (
     r"Public Security Bureau|Public Security Department|Development and Reform Commission|"
@@ -39,14 +42,38 @@ _EN_BODIES = (
     r"People's Court|Higher People's Court|People's Court|Internet Court|People's Procuratorate|"
     r"Procuratorate|Cyberspace Administration|Administration for Market Regulation|Market "
     r"Supervision Administration|Tax Bureau|Finance Bureau|Municipal Government|Provincial "
-    r"Government|[Pp]olice|[Cc]ourt"
+    r"Government|Bureau of Industry and Information Technology|Bureau of Justice|"
+    # any other body by its head noun after capitalised words: "Local Financial Supervision and
+    # Administration Bureau", "Department of Commerce", "Financial Court", "Commission for
+    # Discipline Inspection", "Agriculture and Rural Affairs Bureau"
+    r"(?:[A-Z][a-z]+ (?:and |of |for )?){0,6}(?:Bureau|Commission|Department|Administration|"
+    r"Court|Office|Committee)(?: (?:of|for) (?:[A-Z][a-z]+ ?(?:and )?){1,4}(?<! ))?|"
+    r"[Pp]olice|[Cc]ourt"
 )
 _EN = re.compile(
-    r"(?:\s(?:Municipal|Provincial|City|District|County))?\s"
+    r"(?:\s(?:Autonomous Region|Autonomous Prefecture|Municipal|Provincial|City|District|County"
+    r"|New Area))?(?:\sNo\.\s?\d{1,2})?\s"
     rf"(?:{_EN_BODIES})\b"
 )
+# bodies only China has (people's courts and procuratorates, public security bureaus) under a
+# district the gazetteer may not know: "Futian District People's Court"
+_EN_DISTRICT = re.compile(
+    r"\b(?:(?!The |In |At |By |From )[A-Z][a-z']+ ){1,2}(?:District|New Area|County) "
+    r"(?:People's Court|People's "
+    r"Procuratorate|Public Security (?:Sub-?)?Bureau|Public Security Branch)\b"
+)
+_EN_BRANCH = re.compile(r"\b[A-Z][a-z]+ (?:Sub-?)?[Bb]ranch of (?:the )?$")
 _GENERIC = re.compile(r" (?:police|court)$")
 _ZH_PREFIX = re.compile(r"(?:国网|国家电网|中共)$")
+# State Grid's provincial and city companies (国网四川省电力公司, 国网酒泉供电公司, "State Grid
+# Sichuan Electric Power Company") are one organisation for the reader and for grouping: they
+# are listed as State Grid, with the full name among the mentions
+STATE_GRID = "State Grid"
+_GRID_TAIL = re.compile(r"(?:电力|供电)(?:有限)?(?:公司|分公司)$")
+_EN_GRID = re.compile(
+    r"(?:\s(?:Electric Power|Electric|Power Supply|Power))?"
+    r"(?:\s(?:Company|Co\.|Corporation|Corp\.?))?(?:,?\s(?:Ltd\.?|Limited))?"
+)
 _ENFORCEMENT = re.compile(r"公安|法院|检察|police|Police|Court|court|Procuratorate|Security")
 
 
@@ -101,8 +128,82 @@ def find(doc: Doc, hits: list[Hit]) -> list[Body]:
         prefix = _ZH_PREFIX.search(doc.simp, max(0, start - 4), start)
         if prefix is not None and not first.isascii():
             start = prefix.start()  # 国网四川省电力公司, 中共北京市委网信办
-        out.append(Body(start, end, doc.shown[start:end], hit.entry.name))
+        name = doc.shown[start:end]
+        grid = prefix is not None and prefix.group() != "中共"
+        if grid and _GRID_TAIL.search(doc.simp, start, end):
+            name = STATE_GRID
+        if first.isascii():
+            branch = _EN_BRANCH.search(doc.shown, max(0, start - 30), start)
+            if branch is not None:  # "Xihu Branch of the Hangzhou Public Security Bureau"
+                start = branch.start()
+                name = doc.shown[start:end]
+        out.append(Body(start, end, name, hit.entry.name))
         reach = end
+    shown = doc.shown
+    if ("People's" in shown or "Public Security" in shown) and (
+        "District" in shown or "New Area" in shown or "County" in shown
+    ):
+        out = _district_bodies(doc, out)
+    return out
+
+
+def _district_bodies(doc: Doc, bodies: list[Body]) -> list[Body]:
+    """Bodies under a district by its own name (see ``_EN_DISTRICT``), where none was found."""
+    extra = []
+    for m in _EN_DISTRICT.finditer(doc.shown):
+        if any(b.start < m.end() and m.start() < b.end for b in bodies):
+            continue
+        extra.append(Body(m.start(), m.end(), m.group(), m.group().split(" ", 1)[0]))
+    return sorted([*bodies, *extra], key=lambda b: b.start) if extra else bodies
+
+
+_ZH_FOREIGN = re.compile(
+    r"(?:联邦)?(?:中央储备银行|中央银行|储备银行|央行|国会|议会|立法会|众议院|参议院|政府|财政部|司法部|"
+    r"警察厅|金融监管局|金融市场管理局|金融管理局|金融服务管理局|金融行为监管局|证券交易委员会|证券委员会|"
+    r"证监会|金融厅|金融监督院|金融委员会|金融情报中心|金融情报局)"
+)
+
+
+def foreign(doc: Doc, hits: list[Hit], base: int = -20000) -> list[Hit]:
+    """Bodies of other countries written as place + body (瑞士央行, 越南国会, 奥地利金融市场管理局):
+    organisations in the sidebar, named as written, no China weight. Hits inside are dropped."""
+    out: list[Hit] = []
+    starts = {h.start for h in hits}
+    names: dict[str, int] = {}
+    for hit in hits:
+        if hit.entry.type != "PLACE" or hit.entry.region is not None or hit.end in starts:
+            continue
+        if doc.simp[hit.start : hit.start + 1].isascii():
+            continue
+        m = _ZH_FOREIGN.match(doc.simp, hit.end)
+        if m is None:
+            continue
+        name = doc.shown[hit.start : m.end()]
+        index = names.setdefault(name, base - len(names))
+        entry = Entry(name, "ORG", None, 0.0, (Alias(name),), source_file="govbodies")
+        out.append(Hit(hit.start, m.end(), entry, entry.aliases[0], index))
+    if not out:
+        return hits
+    spans = [(h.start, h.end) for h in out]
+    kept = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in spans)]
+    return sorted([*kept, *out], key=lambda h: h.start)
+
+
+def state_grid(doc: Doc, hits: list[Hit]) -> list[Hit]:
+    """"State Grid Sichuan (Electric Power Company)": the State Grid hit stretched over the
+    province and the company words after it (the place stays a hit of its own)."""
+    out = hits
+    for i, hit in enumerate(hits):
+        if hit.entry.name != STATE_GRID or i + 1 >= len(hits):
+            continue
+        place = hits[i + 1]
+        if place.entry.type != "PLACE" or doc.shown[hit.end : place.start] != " ":
+            continue
+        tail = _EN_GRID.match(doc.shown, place.end)
+        end = tail.end() if tail else place.end
+        if out is hits:
+            out = list(hits)
+        out[i] = Hit(hit.start, end, hit.entry, hit.alias, hit.index)
     return out
 
 
@@ -113,8 +214,9 @@ def as_hits(bodies: list[Body], base: int) -> list[Hit]:
     for body in bodies:
         index = names.setdefault(body.name, base - len(names))
         topic = "enforcement" if _ENFORCEMENT.search(body.name) else "regulation"
+        hint = () if body.name == STATE_GRID else ((topic, 0.6),)
         generic = _GENERIC.search(body.name) is not None  # "Hangzhou police": evidence only
-        entry = Entry(body.name, "ORG", "CN", WEIGHT, (Alias(body.name),), ((topic, 0.6),),
+        entry = Entry(body.name, "ORG", "CN", WEIGHT, (Alias(body.name),), hint,
                       source_file="govbodies", shown=not generic)
         hits.append(Hit(body.start, body.end, entry, entry.aliases[0], index))
     return hits

@@ -25,14 +25,15 @@ _CODES = frozenset({"JPY", "KRW", "AED", "CHF", "BRL", "INR", "TWD", "MOP", "AUD
 _WORD_CODE = {"yen": "JPY", "won": "KRW", "rupee": "INR", "rupees": "INR", "reais": "BRL",
               "real": "BRL", "dirham": "AED", "dirhams": "AED", "pataca": "MOP",
               "patacas": "MOP", "swiss francs": "CHF", "francs": "CHF",
-              "new taiwan dollars": "TWD", "taiwan dollars": "TWD", "singapore dollars": "SGD"}
+              "new taiwan dollars": "TWD", "taiwan dollars": "TWD", "singapore dollars": "SGD",
+              "baht": "THB", "ringgit": "MYR", "rupiah": "IDR", "pesos": "MXN"}
 _TOKEN_AFTER = re.compile(r"\s?([A-Z][A-Z0-9]{1,9})\b")
 _MULT = re.compile(r"\s?(trillion|billion|million|thousand|bn|mn|tn|mln|[mbkMBKT])\b")
 _SUFFIX_CUR = re.compile(
     r"\s?(yuan|renminbi|RMB|CNY|CNH|HKD|USD|USDT|USDC|BTC|ETH|bitcoins?|ether|"
     r"new Taiwan dollars|New Taiwan dollars|Taiwan dollars|Singapore dollars|Swiss francs|"
     r"dollars?|euros?|pounds|Hong Kong dollars|US dollars|yen|won|rupees?|reais|dirhams?|"
-    r"patacas?|francs)\b"
+    r"patacas?|francs|baht|ringgit|rupiah)\b"
 )
 _VALID_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # Chinese: a number (digits or Chinese numerals: the pattern starts with a character class,
@@ -171,6 +172,12 @@ def _scaled(num: str, mult: str | None) -> float:
     return value * _SCALE[word] if word else value
 
 
+Amount = tuple[int, int, float, str]  # start, end, value, currency code
+# currencies of states (and ¥, which is one of two): an amount in anything else is in coins
+FIAT = frozenset({"USD", "CNY", "HKD", "MOP", "TWD", "EUR", "GBP", "JPY", "KRW", "SGD", "AUD",
+                  "CAD", "CHF", "INR", "AED", "BRL", "THB", "MYR", "IDR", "MXN", "¥"})
+
+
 def find_amounts(
     text: str, tokens: frozenset[str] = frozenset()
 ) -> Iterator[tuple[int, int, float, str]]:
@@ -228,7 +235,39 @@ def find_amounts(
             cur = _ZH_CUR.get(m.group("cur"), m.group("cur"))
             value = _zh_number(num.replace(",", "")) * _ZH_MULT[mult]
             code = _ZH_CODE.get(cur) or cur[1:]  # 枚SOL → SOL
-            yield m.start(), m.end(), value, code
+            begin = m.start()
+            if cur == "元":  # 新台币3万元, 港币500元: the currency is written before the number
+                before = _ZH_CUR_BEFORE.search(text, max(0, begin - 5), begin)
+                if before:
+                    mark = before.group(1)
+                    code, begin = _ZH_CODE[_ZH_CUR.get(mark, mark)], before.start()
+            yield begin, m.end(), value, code
+        if "枚" in text:
+            yield from _bare_coins(text, tokens)
+
+
+_ZH_CUR_BEFORE = re.compile(r"(新台币|台币|港币|港元|人民币|澳门币|澳门元|美元)\s?$")
+_BARE_MEI = re.compile(
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)(?P<mult>万亿|亿|万|千)?枚(?![A-Z比以个])"
+)
+_COIN_BEFORE = re.compile(r"(比特币|以太坊|以太币|[A-Z][A-Z0-9]{1,9})")
+_ZH_COIN = {"比特币": "BTC", "以太坊": "ETH", "以太币": "ETH"}
+
+
+def _bare_coins(text: str, tokens: frozenset[str]) -> Iterator[tuple[int, int, float, str]]:
+    """"总持仓增至30,823枚", "流通量约1780亿枚": coins counted without naming the coin again;
+    the coin is the last one named in the 40 characters before."""
+    for m in _BARE_MEI.finditer(text):
+        num = m.group("num").rstrip(",.")
+        if not _ZH_VALID.fullmatch(num):
+            continue
+        coins = _COIN_BEFORE.findall(text, max(0, m.start() - 40), m.start())
+        coins = [c for c in coins if c in _ZH_COIN or c in tokens]
+        if not coins:
+            continue
+        code = _ZH_COIN.get(coins[-1], coins[-1])
+        value = float(num.replace(",", "")) * _ZH_MULT[m.group("mult") or ""]
+        yield m.start(), m.end(), value, code
 
 
 def find_money(

@@ -35,7 +35,9 @@ from tui.tagging.resolve import Doc
 __all__ = ["find_names", "foreign_spans", "lexicon", "register"]
 
 
-_PERSON_TOKEN = re.compile(r"[A-Z](?:[a-z]+|[a-z]*[A-Z][a-z]+)(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.")
+_PERSON_TOKEN = re.compile(  # "Agustín", "Touadéra", "O'Neil", "Kwan Chun-yee", "J."
+    r"[A-ZÀ-Þ](?:[a-zß-ÿ]+|[a-zß-ÿ]*[A-Z][a-zß-ÿ]+)(?:[-'’][A-ZÀ-Þ]?[a-zß-ÿ]+)*|[A-Z]\."
+)
 _ORG_TOKEN = re.compile(
     r"(?:[A-Z][A-Za-z0-9&'’-]*(?:\.[A-Za-z0-9&'’-]+)*\.?(?<![a-z]{3}\.))|\d+[A-Za-z][A-Za-z0-9]*"
 )  # "Crypto.com", "U.S." and "Inc." but not "Upbit." at the end of a sentence

@@ -31,6 +31,10 @@ _VERBISH = re.compile(
     r"对让使被把从向在于与及]|获得|改变|削弱|保持|促使|符合|分析|接近|委托|影响|没有|不同|普通|更多|"
     r"实际|只要|合计|需要|成为|进入|通过|包括|其中|以及|或者|还是|属于|类似|这些|那些"
 )
+_CLAUSE = re.compile(
+    r"加剧|规避|增加|减少|引发|允许|禁止|罚款|证明|可能|明确|能否|导致|要求|鼓励|推动|吸引|限制|"
+    r"还|未|已|将|被|把|让|使"
+)
 _INDEFINITE = re.compile(r"一家|一所|一批|一个|这家|那家|该|某|多家|数家|几家|旗下|其|此")
 ZH_NAME_MAX = 12
 
@@ -73,6 +77,8 @@ def _zh_org(
     span = text[start:cue_start]
     if not bounded or _INDEFINITE.search(span) or _VERBISH.search(span):
         return None
+    if _CLAUSE.search(span):
+        return None  # 可能加剧跨境资本, 法案允许银行: a clause ran into the suffix
     if kind != "company":
         if cue_start - start < 1 or (kind == "placed" and cue_start - start < 2):
             return None
@@ -93,6 +99,8 @@ def _zh_org(
         return start, cue_end, doc.shown[start:cue_end]  # no prefix stripping: 商品期货…
     place_end = max((i + 1 for i in range(start, cue_start) if taken[i] == 2), default=start)
     tail = text[place_end:cue_start].lstrip("省市区县")
+    if place_end > start and tail in ("子", "分", "母", "总", "附属"):
+        return None  # 立陶宛子公司, 香港分公司: a unit of a company named elsewhere, not a name
     if place_end > start and len(_specific(tail)) >= 2:
         span = tail  # 深圳市星火链科技有限公司 → 星火链科技有限公司: the place is an address
     name = lex.zh_generic_prefix.sub("", span)
@@ -123,7 +131,7 @@ _MEASURE = frozenset("名位个些家该此其这那每某各")
 _ZH_TITLES = ("总统", "总理", "议员", "部长", "官员", "董事", "大使", "法官", "行长", "主席",
               "创始人", "首席执行官", "总裁", "经理", "教授", "分析师", "研究员", "律师", "警官")
 _ZH_FOLLOW = re.compile(
-    r"^(?:[,.:;!?()、。，：；“”‘’\s]|在|于|的|和|与|及|等|也|则|曾|已|将|对|向|说|称|表示|指出|"
+    r"^(?:[,.:;!?()、。，：；“”‘’\s]|在|于|的|和|与|及|等|也|则|曾|已|将|对|向|说|称|表示|指出|为|出任|"
     r"认为|透露|介绍|先生|女士|$)"
 )
 

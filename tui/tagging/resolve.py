@@ -121,7 +121,9 @@ class Resolver:
     def _choose(self, doc: Doc, span: Span, confirmed: set[int]) -> Hit | None:
         start, end, payloads = span
         options = [(self.entries[i], self.entries[i].aliases[a], i) for _, (i, a) in payloads]
-        options.sort(key=lambda o: not o[1].needs_context)  # conditional readings first
+        # the entity the text already named plainly first (立法會 after 澳門立法會 is Macau's),
+        # then the other conditional readings, the unconditional one last
+        options.sort(key=lambda o: (o[2] not in confirmed, not o[1].needs_context))
         cashtag = start > 0 and doc.shown[start - 1] == "$"
         for entry, alias, index in options:
             if alias.needs_context and not (

@@ -6,7 +6,7 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from tui.models import CHINA_DEFAULT, Entity, Tags
@@ -14,7 +14,7 @@ from tui.tagging import govbodies, names, topics, traps, version
 from tui.tagging.china import score_china
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
 from tui.tagging.matcher import ENTITY, Matcher, Span
-from tui.tagging.money import find_money
+from tui.tagging.money import FIAT, Amount, find_amounts, render
 from tui.tagging.normalize import (
     BODY_CAP,
     has_cjk,
@@ -118,26 +118,10 @@ class Tagger:
         one pass whatever the language, so mixed-language stories are handled too.
         """
         doc = self._doc(title, summary, content)
-        ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
-        hits = traps.drop_nicknames(doc, self._resolver.resolve(doc, ent_spans))
-        hits = govbodies.merge(hits, govbodies.find(doc, hits))
-        hits = traps.drop_foreign_short_forms(doc, hits)
-        if "·" in doc.simp:  # 德里 inside 罗德里戈·巴斯克斯 is no place
-            spans = sorted(names.foreign_spans(doc))  # bisect, not a scan of every span
-            starts = [s for s, _ in spans]
-            reach = list(itertools.accumulate((e for _, e in spans), max))
-            hits = [h for h in hits if not _inside(starts, reach, h.start)]
-        if not doc.low.isascii():
-            extra = govbodies.districts(doc, hits)
-            if extra:
-                taken = {(h.start, h.end) for h in hits}
-                hits = sorted(
-                    [*hits, *(h for h in extra if (h.start, h.end) not in taken)],
-                    key=lambda h: h.start,
-                )
+        hits, topic_spans, cues, amounts = self._parse(doc)
         china = score_china(doc, hits, self.china_regions)
         topic_set, topic_evidence = topics.score_topics(doc, topic_spans, hits)
-        entities = self._entities(doc, hits, cues)
+        entities = self._entities(doc, hits, cues, amounts)
         return Tags(
             china.china, china.score, china.regions, china.evidence, topic_set, entities,
             topic_evidence, self.input_hash(title, summary, content, lang),
@@ -154,9 +138,43 @@ class Tagger:
     ) -> dict[str, tuple[float, ...]]:
         """The salience features of every topic the text touches (for training the model)."""
         doc = self._doc(title, summary, content)
-        ent_spans, topic_spans, _ = self._matcher.scan(doc.low, doc.simp)
-        hits = self._resolver.resolve(doc, ent_spans)
+        hits, topic_spans, _, _ = self._parse(doc)
         return {k: v[0] for k, v in topics.features(doc, topic_spans, hits).items()}
+
+    def _parse(self, doc: Doc) -> tuple[list[Hit], list[Span], list[Span], list[Amount]]:
+        """Entity hits (traps, bodies and districts applied), topic spans, cues and amounts:
+        what :meth:`tag` scores, and what the topic model is trained on (the same, so training
+        sees what tagging sees)."""
+        ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
+        hits = traps.drop_nicknames(doc, self._resolver.resolve(doc, ent_spans))
+        hits = govbodies.merge(hits, govbodies.find(doc, hits))
+        hits = govbodies.state_grid(doc, hits)
+        hits = traps.drop_foreign_short_forms(doc, hits)
+        if not doc.low.isascii():
+            hits = govbodies.foreign(doc, hits)
+        if "·" in doc.simp:  # 德里 inside 罗德里戈·巴斯克斯 is no place
+            spans = sorted(names.foreign_spans(doc))  # bisect, not a scan of every span
+            starts = [s for s, _ in spans]
+            reach = list(itertools.accumulate((e for _, e in spans), max))
+            hits = [h for h in hits if not _inside(starts, reach, h.start)]
+        if not doc.low.isascii():
+            extra = govbodies.districts(doc, hits)
+            if extra:
+                taken = {(h.start, h.end) for h in hits}
+                hits = sorted(
+                    [*hits, *(h for h in extra if (h.start, h.end) not in taken)],
+                    key=lambda h: h.start,
+                )
+        # on the simplified text (億, 萬, 新台幣 read as 亿, 万, 新台币; the offsets are the same)
+        amounts = list(find_amounts(doc.simp, self._symbols))
+        coins: list[Span] = [  # coins bought, sold, moved, held ("buys 6,556 BTC"): markets
+            (start, end, ((None, ("markets", topics.WEAK)),))
+            for start, end, _, code in amounts
+            if code not in FIAT and code not in _STABLE
+        ]
+        if coins:
+            topic_spans = sorted([*topic_spans, *coins], key=lambda span: span[0])
+        return hits, topic_spans, cues, amounts
 
     def _doc(self, title: str, summary: str, content: str) -> Doc:
         title = nfkc(strip_html(title or "")).replace("\n", " ")
@@ -169,7 +187,9 @@ class Tagger:
         simp = to_simplified(shown)
         return Doc(shown, simp, lower_aligned(simp), len(title), len(title) + 1)
 
-    def _entities(self, doc: Doc, hits: list[Hit], cues: list[Span]) -> tuple[Entity, ...]:
+    def _entities(
+        self, doc: Doc, hits: list[Hit], cues: list[Span], amounts: list[Amount]
+    ) -> tuple[Entity, ...]:
         counts: Counter[tuple[str, str]] = Counter()
         mentions: dict[tuple[str, str], list[str]] = {}
         shown = doc.shown
@@ -186,6 +206,7 @@ class Tagger:
 
         taken = bytearray(len(doc.shown))
         placed: list[tuple[int, int, tuple[str, str]]] = []
+        prev: Hit | None = None
         for hit in hits:  # 1 marks organisations and people, 2 places (names may follow a place)
             mark = b"\x02" if hit.entry.type == "PLACE" else b"\x01"
             taken[hit.start : hit.end] = mark * (hit.end - hit.start)
@@ -194,10 +215,27 @@ class Tagger:
                 key = (hit.entry.name, kind)
                 count(key, shown[hit.start : hit.end], hit.end)
                 longer = _longer_form(shown, hit.start, hit.end, kind)
+                if (
+                    longer is None and kind == "PLACE" and shown[hit.end : hit.end + 1] in _LEVELS
+                    and shown[hit.end : hit.end + 2] not in ("市场", "市場", "区块", "區塊")
+                ):
+                    longer = shown[hit.start : hit.end + 1]  # 江苏省, 雅安市, 阿坝州 as written
                 if longer and longer not in mentions[key]:
                     mentions[key].append(longer)  # "HashKey集团", "迈克尔·塞勒" as written
+                if (
+                    kind == "ORG" and prev is not None and prev.end == hit.start
+                    and prev.entry.type == "PLACE" and not shown[hit.start : hit.end].isascii()
+                ):
+                    whole = shown[prev.start : hit.end]  # 香港证券及期货事务监察委员会 as written
+                    if whole not in mentions[key]:
+                        mentions[key].append(whole)
                 placed.append((hit.start, hit.end, key))
+            prev = hit
         for start, end, name, kind in names.find_names(doc, cues, taken):
+            if _POSSESSIVE_INSIDE.search(name):
+                continue  # "People's Bank of China's Hangzhou": two names across a possessive
+            if name.endswith(("'s", "’s")):
+                name, end = name[:-2], end - 2  # "Javier Milei's promotion"
             if any(taken[start:end]):
                 # a longer name around known ones ("Bank of Thailand", "Federal Reserve Bank of
                 # New York") wins if it starts and ends outside them
@@ -211,6 +249,12 @@ class Tagger:
                     continue
                 if covered >= end - start:
                     continue  # nothing beyond what the gazetteer already names
+                if len(inside) == 1 and inside[0][0] == start and _LEGAL_TAIL.match(
+                    shown, inside[0][1], end
+                ):  # "OSL Group Limited", "Chainalysis Inc": the known one, formally
+                    if shown[start:end] not in mentions[inside[0][2]]:
+                        mentions[inside[0][2]].append(shown[start:end])
+                    continue
                 for p in inside:
                     counts[p[2]] -= 1
                     if counts[p[2]] <= 0:
@@ -227,20 +271,66 @@ class Tagger:
                 index = self._tickers.get(symbol)
                 name = self.entries[index].name if index is not None else symbol
                 count((name, "TICKER"), m.group())
+        if "代币" in doc.simp or "oken" in shown:  # "MON代币", "SEA token", "its own token, SEA"
+            for at, symbol in _token_symbols(doc.simp):
+                if taken[at] or symbol in _NOT_TICKERS:
+                    continue
+                index = self._tickers.get(symbol)
+                name = self.entries[index].name if index is not None else symbol
+                count((name, "TICKER"), symbol)
+                taken[at : at + len(symbol)] = b"\x01" * len(symbol)
         for hit in hits:  # "Taiwan's Financial Supervisory Commission" names Taiwan too
             if hit.entry.type == "ORG" and "'s " in shown[hit.start : hit.end]:
                 head = shown[hit.start : hit.end].split("'s ", 1)[0]
                 place = self._places.get(head)
                 if place is not None:
                     count((place, "PLACE"), head)
-        for start, end, amount in find_money(shown, self._symbols):
-            count((amount, "MONEY"), shown[start:end])
+        for start, end, value, code in amounts:
+            count((render(value, code), "MONEY"), shown[start:end])
         if ends:
             _merge_scripts(shown, counts, mentions, ends)
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
         return tuple(
             Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
         )
+
+
+_LEVELS = frozenset("省市州县縣区區")
+# stablecoins minted, moved or frozen are the stablecoin's story, not a market position
+_STABLE = frozenset({"USDT", "USDC", "USDS", "USDE", "DAI", "FDUSD", "PYUSD", "USD1", "RLUSD"})
+# a symbol named as a token: "MON代币", "the SEA token", "its own token, SEA"
+_TOKEN_AFTER = re.compile(r"s?(, (?=[A-Z]))?\b")  # "token" then "s", ", SEA" or a boundary
+_SYMBOL_BEFORE = re.compile(r"(?<![A-Za-z0-9$])[A-Z][A-Z0-9]{1,9} ?$")
+_SYMBOL_AFTER = re.compile(r"[A-Z][A-Z0-9]{1,9}\b")
+
+
+def _token_symbols(text: str) -> Iterator[tuple[int, str]]:
+    """(position, symbol) of each symbol written as a token: "MON代币", "the ZORA token",
+    "its own token, SEA" (found with str.find: a pattern tried at every position was slow)."""
+    for word in (" token", "代币"):
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if word == " token":
+                tail = _TOKEN_AFTER.match(text, end)
+                if tail is None:
+                    at = text.find(word, end)
+                    continue
+                if tail.group(1):
+                    after = _SYMBOL_AFTER.match(text, tail.end())
+                    if after:
+                        yield after.start(), after.group()
+            before = _SYMBOL_BEFORE.search(text, max(0, at - 11), at)
+            if before:
+                yield before.start(), before.group().rstrip()
+            at = text.find(word, end)
+_NOT_TICKERS = frozenset({"NFT", "NFTS", "ERC", "BRC", "RWA", "AI", "DEFI", "DAO", "ICO", "IEO",
+                          "IDO", "TGE", "CEO", "US", "EU", "UK", "ETF", "SPL", "USD", "EVM"})
+_POSSESSIVE_INSIDE = re.compile(r"(?<!People)['’]s ")
+_LEGAL_TAIL = re.compile(
+    r"(?:,?\s(?:Inc\.?|Ltd\.?|Limited|Corporation|Corp\.?|Group|Holdings|Co\.|Company|PLC|plc|"
+    r"Pte\.?|AG|SA|LLC|N\.V\.|Technologies|International))+$"
+)
 
 
 def _inside(starts: list[int], reach: list[int], pos: int) -> bool:

@@ -59,7 +59,8 @@ MAX_TOPICS = 3
 MIN_RAW = 1.5
 MAX_TERMS = 6
 FEATURES = (
-    "title", "lead", "body", "density", "terms", "share", "top", "strong", "hint", "subject"
+    "title", "lead", "body", "density", "terms", "share", "top", "strong", "hint", "subject",
+    "title_share", "lead_share", "body_share", "second", "lower",
 )
 SUBJECT_UNITS = 30  # an entity starting within the title's first ~30 Latin units is its subject
 
@@ -253,6 +254,12 @@ def features(
         slug: TITLE_FACTOR * a.title + a.lead * 1.5 + a.body + a.hint for slug, a in accs.items()
     }
     top = max(raw.values(), default=0.0)
+    # how much of each field is about this topic rather than another: a story's title and
+    # lead are about one or two things; a term brushed in a body about something else is not
+    title_all = sum(a.title for a in accs.values()) or 1.0
+    lead_all = sum(a.lead for a in accs.values()) or 1.0
+    body_all = sum(a.body for a in accs.values()) or 1.0
+    rank = {slug: i for i, slug in enumerate(sorted(raw, key=lambda s: -raw[s]))}
     out: dict[str, tuple[tuple[float, ...], _Acc]] = {}
     for slug, acc in accs.items():
         if raw[slug] < MIN_RAW:
@@ -271,6 +278,11 @@ def features(
             1.0 if acc.strong else 0.0,
             min(acc.hint, 3.0),
             acc.subject,
+            acc.title / title_all,
+            acc.lead / lead_all,
+            acc.body / body_all,
+            1.0 if rank[slug] == 1 else 0.0,  # second strongest: often a story's second topic
+            1.0 if rank[slug] >= 2 else 0.0,  # third or lower: rarely a subject
         )
         out[slug] = (values, acc)
     return out
