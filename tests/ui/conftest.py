@@ -71,16 +71,17 @@ def app_for() -> Iterator[AppFactory]:
 
 
 async def settle(pilot: Any) -> None:
-    """Wait for the background reader's counts and sidebar to be shown, then a repaint."""
+    """Wait for the workers (counts, sidebar…) and their messages, then a repaint.
+
+    Reads start after the frame that asked for them, so one round may start the next.
+    """
     app = pilot.app
-    for _ in range(400):
+    for _ in range(20):
         await pilot.pause()
-        busy = any(getattr(getattr(s, "background", None), "busy", False)
-                   for s in app.screen_stack)
-        if not busy:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
             break
-        await asyncio.sleep(0.005)
-    await pilot.pause()
 
 
 @pytest.fixture

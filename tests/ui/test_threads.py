@@ -1,7 +1,8 @@
-"""Quitting never waits on the network: blocking calls are abandoned when the app quits."""
+"""Quitting never waits on the network: the workers' threads never hold the exit."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from pathlib import Path
@@ -12,28 +13,39 @@ from werkzeug import Request, Response
 
 from tests.ui.conftest import AppFactory, run
 from tests.ui.test_extract import page_db
-from tui.ui.threads import Abandoned, abandoned_alive, run_abandonable
+from tui.ui.workers import DaemonExecutor, workers_alive
 
 
 def test_result_and_error_pass_through() -> None:
-    cancel = threading.Event()
-    assert run_abandonable(lambda: 42, cancel) == 42
-    with pytest.raises(ZeroDivisionError):
-        run_abandonable(lambda: 1 / 0, cancel)
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(DaemonExecutor())
+        assert await loop.run_in_executor(None, lambda: 42) == 42
+        with pytest.raises(ZeroDivisionError):
+            await loop.run_in_executor(None, lambda: 1 / 0)
+
+    run(scenario())
 
 
-def test_cancel_abandons_a_stuck_call() -> None:
-    cancel = threading.Event()
+def test_the_loop_does_not_wait_for_a_stuck_call() -> None:
     release = threading.Event()
-    threading.Timer(0.1, cancel.set).start()
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(DaemonExecutor())
+        loop.run_in_executor(None, lambda: release.wait(5))
+        await asyncio.sleep(0.05)
+
     started = time.monotonic()
-    with pytest.raises(Abandoned):
-        run_abandonable(lambda: release.wait(5), cancel)
+    run(scenario())  # asyncio.run joins the default executor: this one has nothing to join
     assert time.monotonic() - started < 1
-    assert abandoned_alive()
+    assert workers_alive()
     release.set()
-    time.sleep(0.1)
-    assert not abandoned_alive()
+    for _ in range(50):
+        if not workers_alive():
+            break
+        time.sleep(0.02)
+    assert not workers_alive()
 
 
 def test_quit_during_a_slow_fetch_is_prompt(tmp_path: Path, app_for: AppFactory,

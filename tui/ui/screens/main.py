@@ -3,32 +3,36 @@
 Data flows down (the screen pushes the Filter and the open article into the panes);
 intent flows up (panes post Opened/Chosen messages). On each key the UI thread reads
 only what the list needs (a page and a count: indexed, paged queries); the feed pane's
-counts, the sidebar and the pickers' counts follow from the background reader, newest
-request first. Polling and extraction run in thread workers with their own Store.
+counts, the sidebar and the pickers' counts follow from exclusive thread workers (a newer
+request cancels the older one), each posting a typed message. Polling and extraction are
+thread workers too, each thread with its own Store (see ``tui.ui.workers``).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
+from textual.worker import Worker, get_current_worker
 
 from tui.engine import Engine
-from tui.models import REGIONS, TOPICS, Entity, Feed, Filter
+from tui.models import REGIONS, TOPICS, Feed, Filter
 from tui.store import Store
-from tui.ui.background import Background
 from tui.ui.filter_state import FilterState
 from tui.ui.format import Clock
 from tui.ui.keys import BY_ID, FEED_KEYS, SCREEN_KEYS, bindings
-from tui.ui.messages import ArticleExtracted, Deliver
+from tui.ui.messages import ArticleExtracted, CountsLoaded, EntitiesLoaded, PickerCounts
 from tui.ui.screens.article_actions import ArticleActionsMixin
 from tui.ui.screens.feed_actions import FeedActionsMixin
 from tui.ui.screens.polling import PollingMixin
@@ -41,6 +45,9 @@ from tui.ui.widgets.filter_bar import FilterBar, SearchBox
 from tui.ui.widgets.panes import Panes
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.status_line import StatusLine
+from tui.ui.workers import read_store
+
+T = TypeVar("T")
 
 
 class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, PollingMixin,
@@ -71,9 +78,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
         self.open_id: int | None = None
         self._search_base: Filter | None = None
         self._search_pushed = False
-        self._counts: Counts | None = None
-        self.background = Background(self.db_path, lambda apply: self.post_message(Deliver(apply)))
-        """Reads that can follow the list by a moment (counts, sidebar), off this thread."""
+        self._counts: CountsLoaded | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,8 +89,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
             with Vertical(id="middle"):
                 yield ArticleList(self.store, self.clock, id="articles")
                 yield Reader(self.engine, self.clock,
-                             auto_extract=self.auto_extract, cancel_event=self.cancel_event,
-                             id="reader")
+                             auto_extract=self.auto_extract, id="reader")
             yield EntitySidebar(id="entities")
         yield StatusLine(self.clock, id="status")
         yield Footer()
@@ -114,11 +118,29 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
         self.set_interval(30, status.render_status)
         self.set_interval(60, self.articles.refresh)  # relative times age
 
-    def on_unmount(self) -> None:
-        self.background.close()
+    def read(self, group: str, description: str, query: Callable[[Store], T],
+             result: Callable[[Worker[None], T], Message], *, to: MessagePump | None = None,
+             later: bool = False) -> None:
+        """Run ``query`` in a thread worker of ``group`` (exclusive: a newer request
+        cancels this one) and post ``result(worker, value)`` to ``to`` (this screen).
+        ``later``: start once the UI has painted what it has, so the two do not share
+        the CPU. Failures go to the app's ``on_worker_state_changed``."""
+        engine, target = self.engine, to or self
 
-    def on_deliver(self, event: Deliver) -> None:
-        event.apply()
+        def work() -> None:
+            value = read_store(engine, query)
+            worker = get_current_worker()
+            if not worker.is_cancelled:
+                target.post_message(result(worker, value))
+
+        def start() -> None:
+            self.run_worker(work, name=group, group=group, description=description,
+                            thread=True, exclusive=True, exit_on_error=False)
+
+        if later:
+            self.call_after_refresh(start)
+        else:
+            start()
 
     def data_changed(self) -> None:
         """The store changed underneath (poll, extraction): refresh, keeping the cursor."""
@@ -130,16 +152,15 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
         with the data, not with the filter) and, with no story open, the sidebar, as soon
         as the background reader has them (only the newest request of each)."""
         self._show_filter_bar()
-        # Submitted after the list's frame is painted, so the two do not share the CPU.
-        later = self.call_after_refresh
         if counts:
-            self.background.submit_later(later, "counts", _counts, self._show_counts)
+            self.read("counts", "Counting unread stories", _counts,
+                      lambda worker, c: CountsLoaded(worker, *c), later=True)
             self.refresh_watch_counts()
         if self.open_id is None:
             flt = self.flt
-            self.background.submit_later(later, "entities",
-                                         lambda store: store.top_entities(flt, limit=40),
-                                         self._show_entities)
+            self.read("entities", "Listing entities",
+                      lambda store: store.top_entities(flt, limit=40), EntitiesLoaded,
+                      later=True)
 
     def _show_filter_bar(self) -> None:
         flt = self.flt
@@ -149,20 +170,23 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
             capped=self.articles.capped, relevance=self.relevance,
             keys=self.user_keys, grouped=self.articles.grouped)
 
-    def _show_counts(self, counts: Counts) -> None:
-        feeds, unread, totals = counts
+    def on_counts_loaded(self, counts: CountsLoaded) -> None:
+        if counts.stale:
+            return
+        feeds = counts.feeds
         self._counts = counts
-        self.query_one("#feeds", FeedList).show_feeds(feeds, unread, totals, self._selected())
+        self.query_one("#feeds", FeedList).show_feeds(feeds, counts.unread, counts.totals,
+                                                      self._selected())
         status = self.query_one("#status", StatusLine)
         status.failing = sum(1 for f in feeds if f.last_error)
         if status.last_update is None:
             status.last_update = max((f.last_success or 0 for f in feeds), default=0) or None
         status.render_status()
 
-    def _show_entities(self, entities: list[Entity]) -> None:
-        if self.open_id is None:
+    def on_entities_loaded(self, loaded: EntitiesLoaded) -> None:
+        if self.open_id is None and not loaded.stale:
             self.query_one("#entities", EntitySidebar).show_entities(
-                entities, "Entities · list", self.flt.entity)
+                loaded.entities, "Entities · list", self.flt.entity)
 
     def _selected(self) -> str:
         flt = self.flt
@@ -187,8 +211,10 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
         """The filter is the screen's state: every change flows down into the panes."""
         self.articles.set_filter(flt, keep_id=self.open_id)
         self.refresh_chrome(counts=False)
-        if self._counts is not None:  # the feed pane marks the chosen view
-            self.query_one("#feeds", FeedList).show_feeds(*self._counts, self._selected())
+        counts = self._counts
+        if counts is not None:  # the feed pane marks the chosen view
+            self.query_one("#feeds", FeedList).show_feeds(counts.feeds, counts.unread,
+                                                          counts.totals, self._selected())
 
     def action_toggle_china(self) -> None:
         self.apply_filter(replace(self.flt, china=not self.flt.china))
@@ -238,8 +264,8 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
         self.app.push_screen(
             picker, lambda chosen: self._picked("topics", chosen))
         flt = self.flt  # the counts (a scan of the filtered list) follow the open picker
-        self.background.submit("picker", lambda store: store.topic_counts(flt),
-                               picker.show_counts)
+        self.read("picker", "Counting topics", lambda store: store.topic_counts(flt),
+                  PickerCounts, to=picker)
 
     def action_pick_regions(self) -> None:
         from tui.ui.screens.topics import PickerScreen
@@ -249,9 +275,9 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
                               keys=self.user_keys)
         self.app.push_screen(picker, lambda chosen: self._picked("regions", chosen))
         flt = self.flt
-        self.background.submit("picker", lambda store: {
+        self.read("picker", "Counting regions", lambda store: {
             r: store.count_articles(replace(flt, regions=frozenset({r}))) for r in REGIONS
-        }, picker.show_counts)
+        }, PickerCounts, to=picker)
 
     @property
     def user_keys(self) -> dict[str, str]:

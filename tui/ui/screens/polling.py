@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.timer import Timer
+from textual.worker import Worker, WorkerState
 
 from tui.engine import Engine
 from tui.models import Feed, UpdateReport
 from tui.ui.messages import PollFinished, PollProgress, PollStarted
-from tui.ui.threads import Abandoned, run_abandonable
 
 if TYPE_CHECKING:
     from tui.ui.widgets.status_line import StatusLine
@@ -74,31 +74,32 @@ class PollingMixin:
         self._poll(force, feeds)
         return True
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False,
+    @work(thread=True, exclusive=True, group="poll", name="poll", exit_on_error=False,
           description="Polling feeds")
     def _poll(self, force: bool, feeds: list[Feed] | None) -> None:
+        """One engine call plus its messages; a failure ends in the app's (and the
+        screen's) ``on_worker_state_changed``. On quit the cancel event stops it between
+        feeds, and its daemon thread never holds the exit (``tui.ui.workers``)."""
         post = self.post_message  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
         engine = self.engine
-
-        def run() -> UpdateReport:
-            try:
-                post(PollStarted(len(feeds) if feeds is not None else len(engine.store.feeds())))
-                # In a child process: its writes and grouping never take this
-                # process's GIL from the UI thread.
-                return engine.update(
-                    feeds, force=force, cancel=self.cancel_event, in_child=True,
-                    on_progress=lambda outcome: post(PollProgress(outcome)))
-            finally:
-                engine.release_thread_store()
-
         try:
-            report = run_abandonable(run, self.cancel_event, name="sinowire-poll")
-        except Abandoned:
-            return
-        except Exception as exc:  # the poller must never take the UI down
-            post(PollFinished(None, f"polling failed: {type(exc).__name__}: {exc}"))
-            return
-        post(PollFinished(report))
+            post(PollStarted(len(feeds) if feeds is not None else len(engine.store.feeds())))
+            # In a child process: its writes and grouping never take this
+            # process's GIL from the UI thread.
+            report = engine.update(
+                feeds, force=force, cancel=self.cancel_event, in_child=True,
+                on_progress=lambda outcome: post(PollProgress(outcome)))
+        finally:
+            engine.release_thread_store()
+        if not self.cancel_event.is_set():
+            post(PollFinished(report))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The poll worker ended without a report (it failed: the app says why, once; or
+        it was cancelled): the poll is over all the same."""
+        if (event.worker.group == "poll" and self.polling
+                and event.state in (WorkerState.ERROR, WorkerState.CANCELLED)):
+            self.post_message(PollFinished(None))  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
 
     @property
     def _status(self) -> StatusLine:
@@ -153,9 +154,7 @@ class PollingMixin:
         if event.report is not None:
             status.new = event.report.new
             status.last_poll = int(self.clock())
-        if event.error:
-            self.notify(event.error, severity="error", markup=False)  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
-        elif event.report is not None and not getattr(self, "_poll_quiet", False):
+        if event.report is not None and not getattr(self, "_poll_quiet", False):
             self.notify(poll_summary(event.report),  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
                         severity="warning" if event.report.errors else "information")
         alerts = event.report.alerts if event.report is not None else None

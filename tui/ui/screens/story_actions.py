@@ -1,9 +1,9 @@
 """Story actions for MainScreen: group the list or flatten it, switch reports, the Brief.
 
-A mixin (plain methods; the screen supplies the store, the panes and the background reader).
+A mixin (plain methods; the screen supplies the store, the panes and its ``read`` workers).
 Grouping is the list's mode, not a filter: escape and undo leave it alone, and the filter
 bar says which mode is on. The story of the open article (a few indexed rows) is read with
-the article itself; the Brief, which reads every story of the day, on the background reader.
+the article itself; the Brief, which reads every story of the day, in a worker.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from tui.store import Store
 from tui.store.stories import StoryRow
-from tui.ui.background import Background
 from tui.ui.format import Clock
 from tui.ui.keys import BY_ID, display_keys
+from tui.ui.messages import BriefBuilt
 
 if TYPE_CHECKING:
     from tui.stories.brief import Brief
@@ -24,11 +24,11 @@ if TYPE_CHECKING:
 
 
 class StoryActionsMixin:
-    """Needs the screen's store, clock, background reader, open article and panes."""
+    """Needs the screen's store, clock, ``read`` (a worker), open article and panes."""
 
     store: Store
     clock: Clock
-    background: Background
+    read: Callable[..., None]
     open_id: int | None
     if TYPE_CHECKING:  # the screen's panes, read-only properties on MainScreen
 
@@ -83,9 +83,9 @@ class StoryActionsMixin:
     def action_brief(self) -> None:
         from tui.ui.screens.brief import BriefScreen, brief_period
 
-        screen = BriefScreen(close_key=self._first_key("brief_close"))
-        self.app.push_screen(screen)
         now = self.clock()
+        screen = BriefScreen(close_key=self._first_key("brief_close"), now=now)
+        self.app.push_screen(screen)
 
         def build(store: Store) -> Brief | str:
             from tui.stories.brief import build_brief
@@ -96,13 +96,7 @@ class StoryActionsMixin:
             except Exception as exc:  # say why on the screen, not only in the log
                 return f"{type(exc).__name__}: {exc}"
 
-        def show(result: Brief | str) -> None:
-            if isinstance(result, str):
-                screen.show_error(result)
-            else:
-                screen.show_brief(result, now)
-
-        self.background.submit("brief", build, show)
+        self.read("brief", "Building the brief", build, BriefBuilt, to=screen)
 
     def switch_keys(self) -> str:
         """The report-switching keys as the story block names them (after remapping)."""

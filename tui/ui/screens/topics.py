@@ -1,7 +1,7 @@
 """Multi-select pickers for topics and regions, with counts under the current filters.
 
 The picker opens at once; the counts (a scan of the filtered list) arrive a moment later
-through :meth:`PickerScreen.show_counts`.
+as a :class:`~tui.ui.messages.PickerCounts` from the main screen's worker.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from textual.widgets import Button, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui.ui.keys import BY_ID, DIALOG_KEYS, bindings, display_keys
+from tui.ui.messages import PickerCounts
 
 
 class PickerScreen(ModalScreen[frozenset[str] | None]):
@@ -62,8 +63,12 @@ class PickerScreen(ModalScreen[frozenset[str] | None]):
         count = "…" if self._counts is None else str(self._counts.get(value, 0))
         return Content.assemble(value + "  ", (count, "$text-muted"))
 
+    def on_picker_counts(self, event: PickerCounts) -> None:
+        if not event.stale:
+            self.show_counts(event.counts)
+
     def show_counts(self, counts: dict[str, int]) -> None:
-        """The counts have arrived (from the background reader)."""
+        """The counts have arrived (from the main screen's worker)."""
         self._counts = counts
         if not self.is_attached:
             return  # dismissed before they came

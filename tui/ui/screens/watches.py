@@ -25,11 +25,10 @@ from tui.engine import Engine
 from tui.models import Filter, WatchScope
 from tui.store import Store
 from tui.text import clean_line
-from tui.ui.messages import PollFinished
+from tui.ui.messages import PollFinished, StaleLoaded, WatchesLoaded
 from tui.ui.widgets.feed_list import FeedList, WatchRow
 
 if TYPE_CHECKING:
-    from tui.ui.background import Background
     from tui.ui.filter_state import FilterState
 
 UNREAD_CAP = 1000
@@ -63,19 +62,18 @@ def stale_feeds(store: Store, *, stale_days: int, now: int) -> dict[int, str]:
 
 
 class WatchActionsMixin:
-    """Needs the screen's engine, store, filter, background reader and refresh methods."""
+    """Needs the screen's engine, store, filter, ``read`` (a worker) and refresh methods."""
 
     engine: Engine
     store: Store
     demo: bool
     flt: Filter
     filters: FilterState
-    background: Background
+    read: Callable[..., None]
     clock: Callable[[], float]
     app: Any
     query_one: Any
     notify: Any
-    call_after_refresh: Any
     apply_filter: Callable[..., None]
     refresh_chrome: Callable[..., None]
 
@@ -89,21 +87,26 @@ class WatchActionsMixin:
 
     def refresh_watch_counts(self) -> None:
         """The watches' unread counts and (at most once a minute, or after a poll: opening a
-        story changes no feed's age) the stale feeds, from the background reader."""
-        feeds = self.query_one("#feeds", FeedList)
+        story changes no feed's age) the stale feeds, in workers."""
         watches = self.engine.watches
-        later = self.call_after_refresh
-        self.background.submit_later(later, "watches",
-                                     lambda store: watch_rows(store, watches),
-                                     feeds.show_watches)
+        self.read("watches", "Counting the watches", lambda store: watch_rows(store, watches),
+                  WatchesLoaded, later=True)
         checked, moment = self._health_at, time.monotonic()
         if self.demo or (checked is not None and moment - checked < HEALTH_EVERY):
             return  # (demo feeds are never polled: their age says nothing)
         self._health_at = moment
         days, now = self.engine.settings.stale_days, int(self.clock())
-        self.background.submit_later(
-            later, "health", lambda store: stale_feeds(store, stale_days=days, now=now),
-            feeds.show_stale)
+        self.read("health", "Checking feed ages",
+                  lambda store: stale_feeds(store, stale_days=days, now=now), StaleLoaded,
+                  later=True)
+
+    def on_watches_loaded(self, event: WatchesLoaded) -> None:
+        if not event.stale:
+            self.query_one("#feeds", FeedList).show_watches(event.rows)
+
+    def on_stale_loaded(self, event: StaleLoaded) -> None:
+        if not event.stale:
+            self.query_one("#feeds", FeedList).show_stale(event.quiet)
 
     def on_poll_finished(self, event: PollFinished) -> None:
         """A poll raised alerts: mark their watches (the toast is the polling mixin's)."""
