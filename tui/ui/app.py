@@ -82,9 +82,9 @@ class SinowireApp(App[None]):
         screen = self.screen
         if self.poll_on_start and isinstance(screen, MainScreen):
             # After the first frame: the cached list shows before any network I/O.
-            self.call_after_refresh(screen.start_poll, quiet=True)
+            self.call_after_refresh(screen.poller.start, quiet=True)
             self.set_interval(self.settings.poll_interval_minutes * 60,
-                              partial(screen.start_poll, quiet=True))
+                              partial(screen.poller.start, quiet=True))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
