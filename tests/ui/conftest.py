@@ -6,11 +6,13 @@ Async Pilot scenarios run through ``run()`` (asyncio.run), so no asyncio plugin 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from tests.ui.sample_data import FIXED_NOW, SEED_LATER, seed_sample
 from tui.config import Settings
@@ -73,12 +75,14 @@ def app_for() -> Iterator[AppFactory]:
 async def settle(pilot: Any) -> None:
     """Wait for the workers (counts, sidebar…) and their messages, then a repaint.
 
-    Reads start after the frame that asked for them, so one round may start the next.
+    Reads start after the frame that asked for them, so one round may start the next. A
+    read superseded by a newer one is cancelled: waiting for it is not an error.
     """
     app = pilot.app
     for _ in range(20):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause()
         if all(worker.is_finished for worker in app.workers):
             break
