@@ -1,6 +1,6 @@
 """The Brief screen: the last day's stories, China first, by topic (``sinowire brief`` in-app).
 
-The brief is built by :func:`tui.stories.brief.build_brief` on the background reader (it reads
+The brief is built by :func:`tui.stories.brief.build_brief` in a thread worker (it reads
 every story's reports and entities); the screen opens at once with "Building…" and shows the
 result when it arrives. Every string from a feed goes into ``Content`` as plain text.
 """

@@ -18,9 +18,6 @@ from tui.ui.widgets.status_line import StatusLine
 if TYPE_CHECKING:
     from tui.ui.screens.main import MainScreen
 
-if TYPE_CHECKING:
-    pass
-
 
 class FeedActions:
     """Subscribing and unsubscribing; MainScreen's actions and handlers call these."""

@@ -1,11 +1,14 @@
-"""The main screen: owns the filter (and its undo stack) and routes pane messages.
+"""The main screen: owns the filter (and its undo stack) and routes keys and pane messages.
 
-Data flows down (the screen pushes the Filter and the open article into the panes);
-intent flows up (panes post Opened/Chosen messages). On each key the UI thread reads
-only what the list needs (a page and a count: indexed, paged queries); the feed pane's
-counts, the sidebar and the pickers' counts follow from exclusive thread workers (a newer
-request cancels the older one), each posting a typed message. Polling and extraction are
-thread workers too, each thread with its own Store (see ``tui.ui.workers``).
+Data flows down (the feed pane and the sidebar ``data_bind`` the screen's filter and open
+story; the list and the reader are told); intent flows up (panes post Opened/Chosen
+messages). What the keys do lives in typed helpers that hold the screen (``Poller``,
+``Search``, ``ArticleActions``, ``FeedActions``, ``StoryActions``, ``Watches``). On each
+key the UI thread reads only what the list needs (a page and a count: indexed, paged
+queries); the feed pane's counts, the sidebar and the pickers' counts follow from
+exclusive thread workers (a newer request cancels the older one), each posting a typed
+message. Polling and extraction are thread workers too, each thread with its own Store
+(see ``tui.ui.workers``).
 """
 
 from __future__ import annotations
@@ -137,7 +140,7 @@ class MainScreen(Screen[None]):
     def refresh_chrome(self, *, counts: bool = True) -> None:
         """The filter bar now; the feed pane's counts and status (``counts``: they change
         with the data, not with the filter) and, with no story open, the sidebar, as soon
-        as the background reader has them (only the newest request of each)."""
+        as their workers have them (only the newest request of each)."""
         self.show_filter_bar()
         if counts:
             self.read("counts", "Counting unread stories", feed_counts,

@@ -36,7 +36,7 @@ HEALTH_EVERY = 60.0
 
 
 def watch_rows(store: Store, watches: Sequence[Watch]) -> list[WatchRow]:
-    """Background: one row per watch, in config order, counts capped."""
+    """A worker's read: one row per watch, in config order, counts capped."""
     return [
         WatchRow(WatchScope(s.watch.name, s.filters), min(s.unread, UNREAD_CAP),
                  capped=s.unread >= UNREAD_CAP)
@@ -45,7 +45,7 @@ def watch_rows(store: Store, watches: Sequence[Watch]) -> list[WatchRow]:
 
 
 def stale_feeds(store: Store, *, stale_days: int, now: int) -> dict[int, str]:
-    """Background: feed id -> how long it has been quiet ("45 days"; "empty": it answers
+    """A worker's read: feed id -> how long it has been quiet ("45 days"; "empty": it answers
     but has never held a story). Short: it is the second line of a narrow pane."""
     stale = {}
     for feed_id, health in store.feed_health(stale_days=stale_days, now=now).items():
