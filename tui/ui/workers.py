@@ -133,6 +133,15 @@ class DaemonExecutor(ThreadPoolExecutor):
             self._jobs.put(None)
 
 
+_one_read = threading.Lock()
+"""Reads run one at a time, as on the old single reader thread: the UI thread shares the
+GIL with one reader, not four (counts, watches, feed ages and entities arrive together)."""
+
+
+class Superseded(Exception):
+    """The read's worker was cancelled before its turn (its result is never posted)."""
+
+
 def read_store(engine: Engine, query: Callable[[Store], T]) -> T:
     """In a thread worker: ``query`` on this thread's store (kept while the thread lives).
 
@@ -140,13 +149,16 @@ def read_store(engine: Engine, query: Callable[[Store], T]) -> T:
     (``sqlite3.OperationalError: interrupted``) instead of finishing for nobody.
     """
     worker = get_current_worker()
-    store = engine.store
-    at_thread_exit(engine.release_thread_store)
-    store.db.conn.set_progress_handler(lambda: int(worker.is_cancelled), PROGRESS_STEPS)
-    try:
-        return query(store)
-    finally:
-        store.db.conn.set_progress_handler(None, 0)
+    with _one_read:
+        if worker.is_cancelled:  # superseded while it waited: nothing to read for
+            raise Superseded(worker.name)
+        store = engine.store
+        at_thread_exit(engine.release_thread_store)
+        store.db.conn.set_progress_handler(lambda: int(worker.is_cancelled), PROGRESS_STEPS)
+        try:
+            return query(store)
+        finally:
+            store.db.conn.set_progress_handler(None, 0)
 
 
 def start_read(node: DOMNode, engine: Engine, group: str, description: str,
