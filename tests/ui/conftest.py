@@ -6,11 +6,13 @@ Async Pilot scenarios run through ``run()`` (asyncio.run), so no asyncio plugin 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from tests.ui.sample_data import FIXED_NOW, SEED_LATER, seed_sample
 from tui.config import Settings
@@ -71,16 +73,19 @@ def app_for() -> Iterator[AppFactory]:
 
 
 async def settle(pilot: Any) -> None:
-    """Wait for the background reader's counts and sidebar to be shown, then a repaint."""
+    """Wait for the workers (counts, sidebar…) and their messages, then a repaint.
+
+    Reads start after the frame that asked for them, so one round may start the next. A
+    read superseded by a newer one is cancelled: waiting for it is not an error.
+    """
     app = pilot.app
-    for _ in range(400):
+    for _ in range(20):
         await pilot.pause()
-        busy = any(getattr(getattr(s, "background", None), "busy", False)
-                   for s in app.screen_stack)
-        if not busy:
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
             break
-        await asyncio.sleep(0.005)
-    await pilot.pause()
 
 
 @pytest.fixture

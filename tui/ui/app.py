@@ -6,6 +6,7 @@ user's keymap, and shows the main screen. Logic lives in screens and widgets.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import threading
@@ -25,7 +26,7 @@ from tui.ui.format import Clock
 from tui.ui.idle_gc import CHECK_SECONDS, IdleCollector
 from tui.ui.keys import APP_KEYS, SCREEN_KEYS, bindings, keymap
 from tui.ui.screens.main import MainScreen
-from tui.ui.threads import abandoned_alive
+from tui.ui.workers import DaemonExecutor, workers_alive
 
 DEMO_SUBTITLE = "DEMO DATA — no network"
 
@@ -62,6 +63,10 @@ class SinowireApp(App[None]):
         return MainScreen(self.engine, self.store, self.clock, auto_extract=self.auto_extract,
                           cancel_event=self.cancel_event)
 
+    def on_load(self) -> None:
+        # Before any worker: their threads must never hold the exit (see tui.ui.workers).
+        asyncio.get_running_loop().set_default_executor(DaemonExecutor())
+
     def on_mount(self) -> None:
         self.call_after_refresh(self.idle_gc.start)  # full collections wait for idle
         self.set_interval(CHECK_SECONDS, self.idle_gc.tick)
@@ -77,9 +82,9 @@ class SinowireApp(App[None]):
         screen = self.screen
         if self.poll_on_start and isinstance(screen, MainScreen):
             # After the first frame: the cached list shows before any network I/O.
-            self.call_after_refresh(screen.start_poll, quiet=True)
+            self.call_after_refresh(screen.poller.start, quiet=True)
             self.set_interval(self.settings.poll_interval_minutes * 60,
-                              partial(screen.start_poll, quiet=True))
+                              partial(screen.poller.start, quiet=True))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -133,14 +138,14 @@ def run_app(engine: Engine, *, notice: str | None = None) -> int:
 def _exit_now_if_io_is_stuck(code: int) -> None:
     """After quitting mid-fetch, don't keep the shell waiting for a network deadline.
 
-    The poller's own fetch threads are joined at interpreter exit, so a hung request
-    would hold the process for up to the HTTP deadline. Give it a moment, then leave:
+    A worker left behind (a hung page fetch, a poll winding down) may hold threads the
+    interpreter joins at exit, for up to the HTTP deadline. Give it a moment, then leave:
     every store write is a transaction, so nothing is left half-written.
     """
     deadline = time.monotonic() + 1.0
-    while abandoned_alive() and time.monotonic() < deadline:
+    while workers_alive() and time.monotonic() < deadline:
         time.sleep(0.05)
-    if abandoned_alive():
+    if workers_alive():
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

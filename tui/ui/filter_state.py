@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 
-from tui.models import Filter
+from tui.models import Filter, WatchScope
 
 _DEFAULT = Filter()
 FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Filter))
@@ -63,3 +63,16 @@ class FilterState:
         self._track(self.current, previous)
         self.current = previous
         return True
+
+
+def chosen_view(flt: Filter, kind: str, feed_id: int | None = None,
+                watch: WatchScope | None = None) -> Filter:
+    """The filter after a feed-pane choice: the view (a feed, a watch, unread, China,
+    starred or all) replaces the old view; the other filters stay on."""
+    base = replace(flt, feed_id=None, starred=False, china=False, unread=False, watch=None)
+    if kind == "feed" and feed_id is not None:
+        return replace(base, feed_id=feed_id)
+    if kind == "watch":  # narrowed by the watch, composed with the filters on
+        return replace(base, watch=watch)
+    return replace(base, unread=kind == "unread", china=kind == "china",
+                   starred=kind == "starred")  # "all": none of them

@@ -1,17 +1,23 @@
-"""Messages that come out of worker threads (poll, extract) into the UI thread.
+"""Messages that come out of worker threads (poll, extract, reads) into the UI thread.
 
 Widget-local intents (a feed chosen, an entity chosen…) are nested in their widgets;
-these are the ones several widgets care about.
+these are the workers' results. A read's result carries its worker: a newer request in the
+same group cancelled it, and the handler drops it (``stale``), so only the newest shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+from textual.worker import Worker
 
-from tui.models import FeedOutcome, UpdateReport
+from tui.models import Entity, Feed, FeedOutcome, UpdateReport
+
+if TYPE_CHECKING:
+    from tui.stories.brief import Brief
+    from tui.ui.widgets.feed_list import WatchRow
 
 
 @dataclass
@@ -30,10 +36,9 @@ class PollProgress(Message):
 
 @dataclass
 class PollFinished(Message):
-    """The poll ended: a report, or ``error`` if the poller itself failed."""
+    """The poll ended: its report, or None if the poll worker failed or was cancelled."""
 
     report: UpdateReport | None
-    error: str | None = None
 
 
 @dataclass
@@ -45,7 +50,55 @@ class ArticleExtracted(Message):
 
 
 @dataclass
-class Deliver(Message):
-    """A background query finished: run ``apply`` on the UI thread (it checks staleness)."""
+class Loaded(Message):
+    """Base of the reads' results: dropped when a newer request superseded ``worker``."""
 
-    apply: Callable[[], None]
+    worker: Worker[Any]
+
+    @property
+    def stale(self) -> bool:
+        return self.worker.is_cancelled
+
+
+@dataclass
+class CountsLoaded(Loaded):
+    """The feeds, their unread counts and the fixed rows' totals (all, unread, china…)."""
+
+    feeds: list[Feed]
+    unread: dict[int, int]
+    totals: dict[str, int]
+
+
+@dataclass
+class EntitiesLoaded(Loaded):
+    """The top entities of the list's filter (the sidebar with no story open)."""
+
+    entities: list[Entity]
+
+
+@dataclass
+class WatchesLoaded(Loaded):
+    """One row per watch, its unread count capped."""
+
+    rows: list[WatchRow]
+
+
+@dataclass
+class StaleLoaded(Loaded):
+    """Feed id -> how long it has been quiet, for the feeds that are."""
+
+    quiet: dict[int, str]
+
+
+@dataclass
+class PickerCounts(Loaded):
+    """A picker's per-choice counts (posted to the picker screen)."""
+
+    counts: dict[str, int]
+
+
+@dataclass
+class BriefBuilt(Loaded):
+    """The brief, or why it could not be built (posted to the brief screen)."""
+
+    brief: Brief | str

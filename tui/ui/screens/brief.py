@@ -1,6 +1,6 @@
 """The Brief screen: the last day's stories, China first, by topic (``sinowire brief`` in-app).
 
-The brief is built by :func:`tui.stories.brief.build_brief` on the background reader (it reads
+The brief is built by :func:`tui.stories.brief.build_brief` in a thread worker (it reads
 every story's reports and entities); the screen opens at once with "Building…" and shows the
 result when it arrives. Every string from a feed goes into ``Content`` as plain text.
 """
@@ -20,6 +20,7 @@ from tui.stories.brief import Brief, BriefStory, section_title, when
 from tui.text import clean_line
 from tui.ui.format import ago
 from tui.ui.keys import DIALOG_KEYS, PANE_KEYS, bindings
+from tui.ui.messages import BriefBuilt
 
 DAY = 86400
 
@@ -90,7 +91,7 @@ class BriefView(VerticalScroll, can_focus=True):
 
 
 class BriefScreen(ModalScreen[None]):
-    """Closed with escape (or q); the text arrives from the background reader."""
+    """Closed with escape (or q); the text arrives from a worker (:class:`BriefBuilt`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings(
         tuple(k for k in DIALOG_KEYS if k.id.startswith("brief_")))
@@ -103,9 +104,11 @@ class BriefScreen(ModalScreen[None]):
     BriefScreen #brief-text { width: 100%; }
     """
 
-    def __init__(self, *, close_key: str = "esc") -> None:
+    def __init__(self, *, close_key: str = "esc", now: float = 0.0) -> None:
         super().__init__()
         self.close_key = close_key
+        self.now = now
+        """The app's clock when the brief was asked for (its staleness is relative to it)."""
 
     def compose(self) -> ComposeResult:
         with BriefView(id="brief"):
@@ -114,6 +117,14 @@ class BriefScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(BriefView).focus()
+
+    def on_brief_built(self, event: BriefBuilt) -> None:
+        if event.stale:
+            return
+        if isinstance(event.brief, str):
+            self.show_error(event.brief)
+        else:
+            self.show_brief(event.brief, self.now)
 
     def show_brief(self, brief: Brief, now: float) -> None:
         """Called on the UI thread with the built brief (``now``: the app's clock)."""

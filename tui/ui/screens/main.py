@@ -1,50 +1,59 @@
-"""The main screen: owns the filter (and its undo stack) and routes pane messages.
+"""The main screen: owns the filter (and its undo stack) and routes keys and pane messages.
 
-Data flows down (the screen pushes the Filter and the open article into the panes);
-intent flows up (panes post Opened/Chosen messages). On each key the UI thread reads
-only what the list needs (a page and a count: indexed, paged queries); the feed pane's
-counts, the sidebar and the pickers' counts follow from the background reader, newest
-request first. Polling and extraction run in thread workers with their own Store.
+Data flows down (the feed pane and the sidebar ``data_bind`` the screen's filter and open
+story; the list and the reader are told); intent flows up (panes post Opened/Chosen
+messages). What the keys do lives in typed helpers that hold the screen (``Poller``,
+``Search``, ``ArticleActions``, ``FeedActions``, ``StoryActions``, ``Watches``). On each
+key the UI thread reads only what the list needs (a page and a count: indexed, paged
+queries); the feed pane's counts, the sidebar and the pickers' counts follow from
+exclusive thread workers (a newer request cancels the older one), each posting a typed
+message. Polling and extraction are thread workers too, each thread with its own Store
+(see ``tui.ui.workers``).
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
+from textual.worker import Worker
 
 from tui.engine import Engine
-from tui.models import REGIONS, TOPICS, Entity, Feed, Filter
+from tui.models import Filter
 from tui.store import Store
-from tui.ui.background import Background
-from tui.ui.filter_state import FilterState
+from tui.ui import messages as msg
+from tui.ui.filter_state import FilterState, chosen_view
 from tui.ui.format import Clock
-from tui.ui.keys import BY_ID, FEED_KEYS, SCREEN_KEYS, bindings
-from tui.ui.messages import ArticleExtracted, Deliver
-from tui.ui.screens.article_actions import ArticleActionsMixin
-from tui.ui.screens.feed_actions import FeedActionsMixin
-from tui.ui.screens.polling import PollingMixin
-from tui.ui.screens.story_actions import StoryActionsMixin
-from tui.ui.screens.watches import WatchActionsMixin
+from tui.ui.keys import FEED_KEYS, SCREEN_KEYS, bindings
+from tui.ui.screens.article_actions import ArticleActions
+from tui.ui.screens.feed_actions import FeedActions
+from tui.ui.screens.polling import Poller
+from tui.ui.screens.search import Search
+from tui.ui.screens.story_actions import StoryActions
+from tui.ui.screens.watches import Watches
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.entity_sidebar import EntitySidebar
-from tui.ui.widgets.feed_list import WATCH_PREFIX, FeedList
+from tui.ui.widgets.feed_list import FeedList
 from tui.ui.widgets.filter_bar import FilterBar, SearchBox
 from tui.ui.widgets.panes import Panes
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.status_line import StatusLine
+from tui.ui.workers import feed_counts, start_read
+
+T = TypeVar("T")
 
 
-class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, PollingMixin,
-                 StoryActionsMixin, Screen[None]):
+class MainScreen(Screen[None]):
     """Feeds | list over reader | entities, with the filter bar and the status line."""
 
     BINDINGS = bindings(SCREEN_KEYS + tuple(replace(k, show=False) for k in FEED_KEYS))
@@ -54,6 +63,8 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
     """What the list shows; watch_flt pushes it into the panes."""
     relevance: reactive[bool] = reactive(False, init=False)
     """Search results best match first (b) instead of newest first."""
+    open_id: reactive[int | None] = reactive(None, init=False)
+    """The story open in the reader (the sidebar shows its entities while it is)."""
 
     def __init__(self, engine: Engine, store: Store, clock: Clock, *,
                  auto_extract: bool, cancel_event: threading.Event) -> None:
@@ -68,25 +79,26 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
         self.cancel_event = cancel_event
         self.filters = FilterState()
         """The filter, its undo stack and which of its fields escape clears next."""
-        self.open_id: int | None = None
-        self._search_base: Filter | None = None
-        self._search_pushed = False
-        self._counts: Counts | None = None
-        self.background = Background(self.db_path, lambda apply: self.post_message(Deliver(apply)))
-        """Reads that can follow the list by a moment (counts, sidebar), off this thread."""
+        self.polling = False
+        """A poll is running (the poller starts and ends it; tests set it)."""
+        self.poller = Poller(self)
+        self.search = Search(self)
+        self.stories = StoryActions(self)
+        self.article_actions = ArticleActions(self)
+        self.feed_actions = FeedActions(self)
+        self.watch_actions = Watches(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield FilterBar(id="filter-bar")
         yield SearchBox(id="search")
         with Panes(id="panes"):
-            yield FeedList(id="feeds")
+            yield FeedList(id="feeds").data_bind(MainScreen.flt)
             with Vertical(id="middle"):
                 yield ArticleList(self.store, self.clock, id="articles")
                 yield Reader(self.engine, self.clock,
-                             auto_extract=self.auto_extract, cancel_event=self.cancel_event,
-                             id="reader")
-            yield EntitySidebar(id="entities")
+                             auto_extract=self.auto_extract, id="reader")
+            yield EntitySidebar(id="entities").data_bind(MainScreen.flt, MainScreen.open_id)
         yield StatusLine(self.clock, id="status")
         yield Footer()
 
@@ -107,18 +119,18 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
         status = self.query_one("#status", StatusLine)
         status.demo = self.demo
         self.articles.set_filter(self.flt)
-        self._show_filter_bar()
+        self.show_filter_bar()
         self.articles.focus()
         # The first frame needs only the list: counts, entities and status come after it.
         self.call_after_refresh(self.refresh_chrome)
         self.set_interval(30, status.render_status)
         self.set_interval(60, self.articles.refresh)  # relative times age
 
-    def on_unmount(self) -> None:
-        self.background.close()
-
-    def on_deliver(self, event: Deliver) -> None:
-        event.apply()
+    def read(self, group: str, description: str, query: Callable[[Store], T],
+             result: Callable[[Worker[None], T], Message], *, to: MessagePump | None = None,
+             later: bool = False) -> None:
+        """A store read in an exclusive thread worker (``tui.ui.workers.start_read``)."""
+        start_read(self, self.engine, group, description, query, result, to=to, later=later)
 
     def data_changed(self) -> None:
         """The store changed underneath (poll, extraction): refresh, keeping the cursor."""
@@ -128,20 +140,20 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
     def refresh_chrome(self, *, counts: bool = True) -> None:
         """The filter bar now; the feed pane's counts and status (``counts``: they change
         with the data, not with the filter) and, with no story open, the sidebar, as soon
-        as the background reader has them (only the newest request of each)."""
-        self._show_filter_bar()
-        # Submitted after the list's frame is painted, so the two do not share the CPU.
-        later = self.call_after_refresh
+        as their workers have them (only the newest request of each)."""
+        self.show_filter_bar()
         if counts:
-            self.background.submit_later(later, "counts", _counts, self._show_counts)
-            self.refresh_watch_counts()
+            self.read("counts", "Counting unread stories", feed_counts,
+                      lambda worker, c: msg.CountsLoaded(worker, *c),
+                      to=self.query_one("#feeds", FeedList), later=True)
+            self.watch_actions.refresh_watch_counts()
         if self.open_id is None:
             flt = self.flt
-            self.background.submit_later(later, "entities",
-                                         lambda store: store.top_entities(flt, limit=40),
-                                         self._show_entities)
+            self.read("entities", "Listing entities",
+                      lambda store: store.top_entities(flt, limit=40), msg.EntitiesLoaded,
+                      to=self.query_one("#entities", EntitySidebar), later=True)
 
-    def _show_filter_bar(self) -> None:
+    def show_filter_bar(self) -> None:
         flt = self.flt
         feed = self.store.feed(flt.feed_id) if flt.feed_id is not None else None
         self.query_one("#filter-bar", FilterBar).show(
@@ -149,32 +161,10 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
             capped=self.articles.capped, relevance=self.relevance,
             keys=self.user_keys, grouped=self.articles.grouped)
 
-    def _show_counts(self, counts: Counts) -> None:
-        feeds, unread, totals = counts
-        self._counts = counts
-        self.query_one("#feeds", FeedList).show_feeds(feeds, unread, totals, self._selected())
-        status = self.query_one("#status", StatusLine)
-        status.failing = sum(1 for f in feeds if f.last_error)
-        if status.last_update is None:
-            status.last_update = max((f.last_success or 0 for f in feeds), default=0) or None
-        status.render_status()
-
-    def _show_entities(self, entities: list[Entity]) -> None:
-        if self.open_id is None:
-            self.query_one("#entities", EntitySidebar).show_entities(
-                entities, "Entities · list", self.flt.entity)
-
-    def _selected(self) -> str:
-        flt = self.flt
-        if flt.watch is not None:
-            return WATCH_PREFIX + flt.watch.name
-        if flt.feed_id is not None:
-            return f"feed-{flt.feed_id}"
-        if flt.starred:
-            return "starred"
-        if flt.china:
-            return "china"
-        return "unread" if flt.unread else "all"
+    def on_counts_loaded(self, counts: msg.CountsLoaded) -> None:
+        """The feed pane has shown them (it got the message first); now the status."""
+        if not counts.stale:
+            self.query_one("#status", StatusLine).counted(counts.feeds)
 
     # ---- filters -----------------------------------------------------------------
 
@@ -187,8 +177,6 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
         """The filter is the screen's state: every change flows down into the panes."""
         self.articles.set_filter(flt, keep_id=self.open_id)
         self.refresh_chrome(counts=False)
-        if self._counts is not None:  # the feed pane marks the chosen view
-            self.query_one("#feeds", FeedList).show_feeds(*self._counts, self._selected())
 
     def action_toggle_china(self) -> None:
         self.apply_filter(replace(self.flt, china=not self.flt.china))
@@ -197,14 +185,14 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
         self.apply_filter(replace(self.flt, unread=not self.flt.unread))
 
     def action_clear_filters(self) -> None:
-        self._close_search(keep=False)
+        self.search.close(keep=False)
         self.apply_filter(Filter())
 
     def action_clear_last(self) -> None:
         """Escape, as its label says: leave the box or side pane, close the open story,
         else turn off the newest filter that is on."""
         if self.query_one("#search", SearchBox).has_focus:
-            self._close_search(keep=False)
+            self.search.close(keep=False)
         elif isinstance(self.focused, FeedList | EntitySidebar):
             self._back_to_list()  # esc leaves a side pane first
         elif self.open_id is not None:
@@ -224,60 +212,30 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
     def action_toggle_relevance(self) -> None:
         self.relevance = not self.relevance
         self.articles.set_filter(self.flt, keep_id=self.open_id, relevance=self.relevance)
-        self._show_filter_bar()
+        self.show_filter_bar()
         if not self.flt.search.strip():
             order = "best match first" if self.relevance else "newest first"
             self.notify(f"Searches will list {order}.")
 
     def action_pick_topics(self) -> None:
-        from tui.ui.screens.topics import PickerScreen  # dialogs load when first used
+        from tui.ui.screens.topics import pick_topics  # dialogs load when first used
 
-        names = list(TOPICS) + sorted(t for t in self.settings.user_topics if t not in TOPICS)
-        picker = PickerScreen("Topics (any of)", names, self.flt.topics,
-                              apply_key=self._key_for("topics"), keys=self.user_keys)
-        self.app.push_screen(
-            picker, lambda chosen: self._picked("topics", chosen))
-        flt = self.flt  # the counts (a scan of the filtered list) follow the open picker
-        self.background.submit("picker", lambda store: store.topic_counts(flt),
-                               picker.show_counts)
+        pick_topics(self)
 
     def action_pick_regions(self) -> None:
-        from tui.ui.screens.topics import PickerScreen
+        from tui.ui.screens.topics import pick_regions
 
-        picker = PickerScreen("Regions (any of; TW is never folded into China)", list(REGIONS),
-                              self.flt.regions, apply_key=self._key_for("regions"),
-                              keys=self.user_keys)
-        self.app.push_screen(picker, lambda chosen: self._picked("regions", chosen))
-        flt = self.flt
-        self.background.submit("picker", lambda store: {
-            r: store.count_articles(replace(flt, regions=frozenset({r}))) for r in REGIONS
-        }, picker.show_counts)
+        pick_regions(self)
 
     @property
     def user_keys(self) -> dict[str, str]:
         """The remapping in force (checked by the app; refused entries left out)."""
         return dict(getattr(self.app, "user_keys", {}))
 
-    def _key_for(self, binding_id: str) -> str:
-        return self.user_keys.get(binding_id, BY_ID[binding_id].keys).split(",")[0]
-
-    def _picked(self, field: str, chosen: frozenset[str] | None) -> None:
-        if chosen is not None:
-            changes: dict[str, Any] = {field: chosen}
-            self.apply_filter(replace(self.flt, **changes))
-
     @on(FeedList.Chosen)
     def choose_feed(self, event: FeedList.Chosen) -> None:
-        base = replace(self.flt, feed_id=None, starred=False, china=False, unread=False,
-                       watch=None)
-        if event.kind == "feed" and event.feed is not None:
-            base = replace(base, feed_id=event.feed.id)
-        elif event.kind == "watch":  # narrowed by the watch, composed with the filters on
-            base = replace(base, watch=event.watch)
-        elif event.kind in ("unread", "china", "starred"):
-            flags: dict[str, Any] = {event.kind: True}
-            base = replace(base, **flags)
-        self.apply_filter(base)
+        feed_id = event.feed.id if event.feed is not None else None
+        self.apply_filter(chosen_view(self.flt, event.kind, feed_id, event.watch))
         self.articles.focus()
 
     @on(EntitySidebar.Chosen)
@@ -289,48 +247,15 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
     # ---- search ------------------------------------------------------------------
 
     def action_search(self) -> None:
-        box = self.query_one("#search", SearchBox)
-        if self._search_base is None:
-            self._search_base = self.flt
-            self._search_pushed = False
-        box.add_class("-active")
-        box.value = self.flt.search
-        box.focus()
+        self.search.open()
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        # No fixed debounce: the newest text is searched as soon as the keys queued so far
-        # are handled (a key typed meanwhile makes the older callback a no-op), and the
-        # character and the results are painted in one frame.
-        self.call_later(self._run_search, event.value)
-
-    def _run_search(self, text: str) -> None:
-        box = self.query_one("#search", SearchBox)
-        if self._search_base is None or text != box.value or text == self.flt.search:
-            return
-        new = replace(self.flt, search=text)
-        try:
-            self.articles.precount(new)  # also the validity check: one query, not two
-        except sqlite3.OperationalError:  # FTS syntax the index rejects
-            box.add_class("-invalid")
-            return
-        box.remove_class("-invalid")
-        # One undo step per search session, not one per keystroke.
-        self.apply_filter(new, push=not self._search_pushed)
-        self._search_pushed = True
+        self.search.changed(event.value)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        self._run_search(event.value)
-        self._close_search(keep=True)
-
-    def _close_search(self, *, keep: bool) -> None:
-        box = self.query_one("#search", SearchBox)
-        self._search_base = None
-        box.remove_class("-active")
-        if not keep and self.flt.search:  # "esc to clear" clears, it does not restore
-            self.apply_filter(replace(self.flt, search=""), push=not self._search_pushed)
-        self.articles.focus()
+        self.search.submitted(event.value)
 
     # ---- the open article ----------------------------------------------------------
 
@@ -340,24 +265,24 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
 
     def show_article(self, article_id: int, *, mark_read: bool = False) -> None:
         if mark_read:
-            self.store.set_read(self.read_ids(article_id), True)
+            self.store.set_read(self.stories.read_ids(article_id), True)
         detail = self.store.article(article_id)
         if detail is None:
             return
         self.open_id = article_id
         self.articles.update_row(detail.row)
-        self.reader.switch_keys = self.switch_keys()
-        self.reader.show(detail, story=self.story_for(article_id))
+        self.reader.switch_keys = self.stories.switch_keys()
+        self.reader.show(detail, story=self.stories.story_for(article_id))
         self.query_one("#entities", EntitySidebar).show_entities(
             detail.entities, "Entities · story", self.flt.entity)
         self.refresh_chrome()
 
     @on(ArticleList.Recounted)
     def _recounted(self) -> None:
-        self._show_filter_bar()
+        self.show_filter_bar()
 
-    @on(ArticleExtracted)
-    def _extracted(self, event: ArticleExtracted) -> None:
+    @on(msg.ArticleExtracted)
+    def _extracted(self, event: msg.ArticleExtracted) -> None:
         self.reader.extracted(self.store.article(event.article_id), event.error)
 
     def action_open_next(self) -> None:
@@ -375,7 +300,7 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
             self.reader.scroll_page_down(animate=False)
 
     def action_refresh(self) -> None:
-        self.start_poll(force=True)
+        self.poller.start(force=True)
 
     def action_focus_entities(self) -> None:
         self.query_one(Panes).pop_sidebar()  # on a narrow terminal: for this pick only
@@ -396,19 +321,71 @@ class MainScreen(ArticleActionsMixin, FeedActionsMixin, WatchActionsMixin, Polli
 
         self.app.push_screen(HelpScreen(self.user_keys))
 
+    # ---- what the helpers do (they hold this screen; the keys and messages land here) ----
 
+    def action_toggle_read(self) -> None:
+        self.article_actions.toggle_read()
 
-Counts = tuple[list[Feed], dict[int, int], dict[str, int]]
+    def action_toggle_star(self) -> None:
+        self.article_actions.toggle_star()
 
+    def action_mark_visible_read(self) -> None:
+        self.article_actions.mark_visible_read()
 
-def _counts(store: Store) -> Counts:
-    """Background: the feeds and the feed pane's unread counts."""
-    feeds = store.feeds()
-    unread = store.unread_counts()
-    totals = {
-        "all": sum(unread.values()),
-        "unread": sum(unread.values()),
-        "china": store.count_articles(Filter(china=True, unread=True)),
-        "starred": store.count_articles(Filter(starred=True)),
-    }
-    return feeds, unread, totals
+    def action_open_browser(self) -> None:
+        self.article_actions.open_browser()
+
+    def action_copy_link(self) -> None:
+        self.article_actions.copy_link()
+
+    def action_pick_link(self) -> None:
+        self.article_actions.pick_link()
+
+    def action_toggle_evidence(self) -> None:
+        self.article_actions.toggle_evidence()
+
+    def action_full_text(self) -> None:
+        self.article_actions.full_text()
+
+    def action_toggle_grouped(self) -> None:
+        self.stories.toggle_grouped()
+
+    def action_next_report(self) -> None:
+        self.stories.next_report()
+
+    def action_previous_report(self) -> None:
+        self.stories.previous_report()
+
+    def action_brief(self) -> None:
+        self.stories.brief()
+
+    def action_add_feed(self) -> None:
+        self.feed_actions.add_feed()
+
+    def action_remove_feed(self) -> None:
+        self.feed_actions.remove_feed()
+
+    def action_save_watch(self) -> None:
+        self.watch_actions.save_watch()
+
+    def on_feed_list_highlighted(self, event: FeedList.Highlighted) -> None:
+        self.feed_actions.highlighted(event)
+
+    def on_feed_list_remove_requested(self, event: FeedList.RemoveRequested) -> None:
+        self.feed_actions.remove_requested(event)
+
+    def on_feed_list_remove_watch_requested(self, event: FeedList.RemoveWatchRequested) -> None:
+        self.watch_actions.remove_requested(event)
+
+    def on_poll_started(self, event: msg.PollStarted) -> None:
+        self.poller.started(event)
+
+    def on_poll_progress(self, event: msg.PollProgress) -> None:
+        self.poller.progress(event)
+
+    def on_poll_finished(self, event: msg.PollFinished) -> None:
+        self.poller.finished(event)
+        self.watch_actions.poll_finished(event)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.poller.worker_changed(event)  # (the app reports failures)

@@ -1,4 +1,4 @@
-"""Background polling for the main screen: a thread worker with its own Store.
+"""Polling for the main screen: a thread worker with its own Store, and its progress.
 
 The worker calls the engine's blocking ``update()`` and reports each feed through messages;
 the UI thread never waits on the network. Cancellation (on quit) is a threading.Event
@@ -12,106 +12,99 @@ data dirty, and the list, counts and status line are refreshed together at most 
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual.message import Message
 from textual.timer import Timer
+from textual.worker import Worker, WorkerState
 
-from tui.engine import Engine
 from tui.models import Feed, UpdateReport
 from tui.ui.messages import PollFinished, PollProgress, PollStarted
-from tui.ui.threads import Abandoned, run_abandonable
+from tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from tui.ui.widgets.status_line import StatusLine
+    from tui.ui.screens.main import MainScreen
 
 POLL_REFRESH_SECONDS = 0.5
 """How often the list, counts and status line follow a running poll (at most)."""
 
 
-class PollingMixin:
-    """Mixed into MainScreen: ``start_poll``, the worker and its message handlers.
+class Poller:
+    """Starts the poll worker and follows it (the screen owns ``polling``)."""
 
-    Handlers use ``on_*`` names, not ``@on``: Textual only collects ``@on`` handlers from
-    classes that are message pumps themselves.
-    """
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self._poll_done = 0
+        self._poll_quiet = False
+        self._poll_dirty = False
+        self._poll_timer: Timer | None = None
+        self._poll_flushed = 0.0
 
-    engine: Engine
-    demo: bool
-    cancel_event: threading.Event
-    polling: bool = False
-    clock: Callable[[], float]
-    data_changed: Callable[[], None]
-    _poll_done: int = 0
-    _poll_dirty: bool = False
-    _poll_timer: Timer | None = None
-    _poll_flushed: float = 0.0
-
-    def start_poll(self, *, force: bool = False, feeds: list[Feed] | None = None,
+    def start(self, *, force: bool = False, feeds: list[Feed] | None = None,
                    quiet: bool = False) -> bool:
         """Start a poll unless one is running (then say so); False if not started.
 
         ``quiet`` is for the interval timer: a busy poller is not worth a message then.
         """
-        if self.demo:
+        if self.screen.demo:
             if not quiet:
-                self.notify("Demo data: no network, nothing to poll.")  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
+                self.screen.notify("Demo data: no network, nothing to poll.")
             return False
-        if self.polling:
+        if self.screen.polling:
             if not quiet:
-                self.notify("Already polling; the list updates as feeds arrive.")  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
+                self.screen.notify("Already polling; the list updates as feeds arrive.")
             return False
-        self.polling = True
+        self.screen.polling = True
         self._poll_done = 0
         self._poll_quiet = quiet
         if not quiet:
-            count = len(feeds) if feeds is not None else len(self.store.feeds())  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
-            self.notify(f"Polling {count} feed{'' if count == 1 else 's'}…",  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
-                        timeout=3)
-        self._poll(force, feeds)
+            count = len(feeds) if feeds is not None else len(self.screen.store.feeds())
+            self.screen.notify(f"Polling {count} feed{'' if count == 1 else 's'}…",
+                               timeout=3)
+        self.screen.run_worker(partial(self._poll, force, feeds), name="poll", group="poll",
+                               description="Polling feeds", thread=True, exclusive=True,
+                               exit_on_error=False)
         return True
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False,
-          description="Polling feeds")
     def _poll(self, force: bool, feeds: list[Feed] | None) -> None:
-        post = self.post_message  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
-        engine = self.engine
+        """One engine call plus its messages; a failure ends in the app's (and the
+        screen's) ``on_worker_state_changed``. On quit the cancel event stops it between
+        feeds, and its daemon thread never holds the exit (``tui.ui.workers``)."""
+        engine = self.screen.engine
 
-        def run() -> UpdateReport:
-            try:
-                post(PollStarted(len(feeds) if feeds is not None else len(engine.store.feeds())))
-                # In a child process: its writes and grouping never take this
-                # process's GIL from the UI thread.
-                return engine.update(
-                    feeds, force=force, cancel=self.cancel_event, in_child=True,
-                    on_progress=lambda outcome: post(PollProgress(outcome)))
-            finally:
-                engine.release_thread_store()
-
+        def post(message: Message) -> None:
+            self.screen.post_message(message)
         try:
-            report = run_abandonable(run, self.cancel_event, name="sinowire-poll")
-        except Abandoned:
-            return
-        except Exception as exc:  # the poller must never take the UI down
-            post(PollFinished(None, f"polling failed: {type(exc).__name__}: {exc}"))
-            return
-        post(PollFinished(report))
+            post(PollStarted(len(feeds) if feeds is not None else len(engine.store.feeds())))
+            # In a child process: its writes and grouping never take this
+            # process's GIL from the UI thread.
+            report = engine.update(
+                feeds, force=force, cancel=self.screen.cancel_event, in_child=True,
+                on_progress=lambda outcome: post(PollProgress(outcome)))
+        finally:
+            engine.release_thread_store()
+        if not self.screen.cancel_event.is_set():
+            post(PollFinished(report))
+
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        """The poll worker ended without a report (it failed: the app says why, once; or
+        it was cancelled): the poll is over all the same."""
+        if (event.worker.group == "poll" and self.screen.polling
+                and event.state in (WorkerState.ERROR, WorkerState.CANCELLED)):
+            self.screen.post_message(PollFinished(None))
 
     @property
     def _status(self) -> StatusLine:
-        from tui.ui.widgets.status_line import StatusLine
+        return self.screen.query_one("#status", StatusLine)
 
-        return self.query_one("#status", StatusLine)  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
-
-    def on_poll_started(self, event: PollStarted) -> None:
+    def started(self, event: PollStarted) -> None:
         self._status.polling = (0, event.total)
         self._status.new = 0
         self._status.render_status()
 
-    def on_poll_progress(self, event: PollProgress) -> None:
+    def progress(self, event: PollProgress) -> None:
         self._poll_done += 1
         status = self._status
         total = event.outcome.total or (status.polling[1] if status.polling else 0)
@@ -129,7 +122,7 @@ class PollingMixin:
         if wait <= 0:  # nothing shown for a while: show this feed at once
             self._poll_refresh()
             return
-        self._poll_timer = self.set_timer(wait, self._poll_refresh)  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
+        self._poll_timer = self.screen.set_timer(wait, self._poll_refresh)
 
     def _poll_refresh(self) -> None:
         self._poll_timer = None
@@ -137,7 +130,7 @@ class PollingMixin:
         self._status.render_status()
         if self._poll_dirty:
             self._poll_dirty = False
-            self.data_changed()
+            self.screen.data_changed()
 
     def _stop_poll_refresh(self) -> None:
         if self._poll_timer is not None:
@@ -145,25 +138,23 @@ class PollingMixin:
             self._poll_timer = None
         self._poll_dirty = False
 
-    def on_poll_finished(self, event: PollFinished) -> None:
-        self.polling = False
+    def finished(self, event: PollFinished) -> None:
+        self.screen.polling = False
         self._stop_poll_refresh()  # the refresh below covers every feed
         status = self._status
         status.polling = None
         if event.report is not None:
             status.new = event.report.new
-            status.last_poll = int(self.clock())
-        if event.error:
-            self.notify(event.error, severity="error", markup=False)  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
-        elif event.report is not None and not getattr(self, "_poll_quiet", False):
-            self.notify(poll_summary(event.report),  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
-                        severity="warning" if event.report.errors else "information")
+            status.last_poll = int(self.screen.clock())
+        if event.report is not None and not self._poll_quiet:
+            self.screen.notify(poll_summary(event.report),
+                               severity="warning" if event.report.errors else "information")
         alerts = event.report.alerts if event.report is not None else None
         if alerts is not None and alerts.toast:
             # A story matched an alerting watch: the same batched message as the desktop's.
-            self.notify(alerts.toast, title=alerts.toast_title or "",  # type: ignore[attr-defined]  # a mixin: MainScreen (a Screen) provides it
-                        timeout=15, markup=False)
-        self.data_changed()
+            self.screen.notify(alerts.toast, title=alerts.toast_title or "",
+                               timeout=15, markup=False)
+        self.screen.data_changed()
 
 
 def poll_summary(report: UpdateReport) -> str:

@@ -1,12 +1,13 @@
 """Multi-select pickers for topics and regions, with counts under the current filters.
 
 The picker opens at once; the counts (a scan of the filtered list) arrive a moment later
-through :meth:`PickerScreen.show_counts`.
+as a :class:`~tui.ui.messages.PickerCounts` from the main screen's worker.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,7 +18,48 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from tui.models import REGIONS, TOPICS
 from tui.ui.keys import BY_ID, DIALOG_KEYS, bindings, display_keys
+from tui.ui.messages import PickerCounts
+
+if TYPE_CHECKING:
+    from tui.ui.screens.main import MainScreen
+
+
+def pick_topics(screen: MainScreen) -> None:
+    """Open the topics picker over ``screen``; its counts follow from a worker."""
+    names = list(TOPICS) + sorted(t for t in screen.settings.user_topics if t not in TOPICS)
+    flt = screen.flt
+    picker = PickerScreen("Topics (any of)", names, flt.topics,
+                          apply_key=_first_key(screen, "topics"), keys=screen.user_keys)
+    screen.app.push_screen(picker, lambda chosen: _picked(screen, "topics", chosen))
+    # The counts (a scan of the filtered list) follow the open picker.
+    screen.read("picker", "Counting topics", lambda store: store.topic_counts(flt),
+                PickerCounts, to=picker)
+
+
+def pick_regions(screen: MainScreen) -> None:
+    flt = screen.flt
+    picker = PickerScreen("Regions (any of; TW is never folded into China)", list(REGIONS),
+                          flt.regions, apply_key=_first_key(screen, "regions"),
+                          keys=screen.user_keys)
+    screen.app.push_screen(picker, lambda chosen: _picked(screen, "regions", chosen))
+    screen.read("picker", "Counting regions", lambda store: {
+        r: store.count_articles(replace(flt, regions=frozenset({r}))) for r in REGIONS
+    }, PickerCounts, to=picker)
+
+
+def _first_key(screen: MainScreen, binding_id: str) -> str:
+    return screen.user_keys.get(binding_id, BY_ID[binding_id].keys).split(",")[0]
+
+
+def _picked(screen: MainScreen, field: str, chosen: frozenset[str] | None) -> None:
+    if chosen is None:
+        return
+    if field == "topics":
+        screen.apply_filter(replace(screen.flt, topics=chosen))
+    else:
+        screen.apply_filter(replace(screen.flt, regions=chosen))
 
 
 class PickerScreen(ModalScreen[frozenset[str] | None]):
@@ -62,8 +104,12 @@ class PickerScreen(ModalScreen[frozenset[str] | None]):
         count = "…" if self._counts is None else str(self._counts.get(value, 0))
         return Content.assemble(value + "  ", (count, "$text-muted"))
 
+    def on_picker_counts(self, event: PickerCounts) -> None:
+        if not event.stale:
+            self.show_counts(event.counts)
+
     def show_counts(self, counts: dict[str, int]) -> None:
-        """The counts have arrived (from the background reader)."""
+        """The counts have arrived (from the main screen's worker)."""
         self._counts = counts
         if not self.is_attached:
             return  # dismissed before they came

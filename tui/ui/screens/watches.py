@@ -1,19 +1,18 @@
 """Watches on the main screen: their rows in the feed pane, saving the filter as one,
 removing one, and marking the ones a poll alerted on.
 
-A mixin with ``on_*`` handlers (Textual collects ``@on`` only from message pumps, and calls
-the ``on_*`` handler of every class in the MRO, so ``on_poll_finished`` here runs beside
-the polling mixin's own). config.toml is the source of truth: after every save or removal
-the engine's watches are read back from it, so the alert stage of the next poll uses them.
+A helper the main screen holds (its handlers and actions call in here). config.toml is the
+source of truth: after every save or removal the engine's watches are read back from it, so
+the alert stage of the next poll uses them.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 
@@ -21,16 +20,14 @@ from tui.alerts.configfile import delete_watch, load_watch_config
 from tui.alerts.summary import watch_summaries
 from tui.alerts.watch import Watch
 from tui.config import ConfigError
-from tui.engine import Engine
 from tui.models import Filter, WatchScope
 from tui.store import Store
 from tui.text import clean_line
-from tui.ui.messages import PollFinished
+from tui.ui.messages import PollFinished, StaleLoaded, WatchesLoaded
 from tui.ui.widgets.feed_list import FeedList, WatchRow
 
 if TYPE_CHECKING:
-    from tui.ui.background import Background
-    from tui.ui.filter_state import FilterState
+    from tui.ui.screens.main import MainScreen
 
 UNREAD_CAP = 1000
 """A watch's count stops here ("999+"): a broad watch on a huge cache stays cheap."""
@@ -39,7 +36,7 @@ HEALTH_EVERY = 60.0
 
 
 def watch_rows(store: Store, watches: Sequence[Watch]) -> list[WatchRow]:
-    """Background: one row per watch, in config order, counts capped."""
+    """A worker's read: one row per watch, in config order, counts capped."""
     return [
         WatchRow(WatchScope(s.watch.name, s.filters), min(s.unread, UNREAD_CAP),
                  capped=s.unread >= UNREAD_CAP)
@@ -48,7 +45,7 @@ def watch_rows(store: Store, watches: Sequence[Watch]) -> list[WatchRow]:
 
 
 def stale_feeds(store: Store, *, stale_days: int, now: int) -> dict[int, str]:
-    """Background: feed id -> how long it has been quiet ("45 days"; "empty": it answers
+    """A worker's read: feed id -> how long it has been quiet ("45 days"; "empty": it answers
     but has never held a story). Short: it is the second line of a narrow pane."""
     stale = {}
     for feed_id, health in store.feed_health(stale_days=stale_days, now=now).items():
@@ -62,105 +59,92 @@ def stale_feeds(store: Store, *, stale_days: int, now: int) -> dict[int, str]:
     return stale
 
 
-class WatchActionsMixin:
-    """Needs the screen's engine, store, filter, background reader and refresh methods."""
+class Watches:
+    """The watch rows, saving and removing watches; MainScreen's actions call these."""
 
-    engine: Engine
-    store: Store
-    demo: bool
-    flt: Filter
-    filters: FilterState
-    background: Background
-    clock: Callable[[], float]
-    app: Any
-    query_one: Any
-    notify: Any
-    call_after_refresh: Any
-    apply_filter: Callable[..., None]
-    refresh_chrome: Callable[..., None]
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self._health_at: float | None = None
 
     @property
     def config_path(self) -> Path | None:
         """Where watches are saved: the home's config.toml (the demo's is a temp file)."""
-        paths = self.engine.paths
+        paths = self.screen.engine.paths
         return paths.config_file if paths is not None else None
-
-    _health_at: float | None = None
 
     def refresh_watch_counts(self) -> None:
         """The watches' unread counts and (at most once a minute, or after a poll: opening a
-        story changes no feed's age) the stale feeds, from the background reader."""
-        feeds = self.query_one("#feeds", FeedList)
-        watches = self.engine.watches
-        later = self.call_after_refresh
-        self.background.submit_later(later, "watches",
-                                     lambda store: watch_rows(store, watches),
-                                     feeds.show_watches)
+        story changes no feed's age) the stale feeds, in workers."""
+        watches, pane = self.screen.engine.watches, self.screen.query_one("#feeds", FeedList)
+        self.screen.read("watches", "Counting the watches",
+                         lambda store: watch_rows(store, watches), WatchesLoaded, to=pane,
+                         later=True)
         checked, moment = self._health_at, time.monotonic()
-        if self.demo or (checked is not None and moment - checked < HEALTH_EVERY):
+        if self.screen.demo or (checked is not None and moment - checked < HEALTH_EVERY):
             return  # (demo feeds are never polled: their age says nothing)
         self._health_at = moment
-        days, now = self.engine.settings.stale_days, int(self.clock())
-        self.background.submit_later(
-            later, "health", lambda store: stale_feeds(store, stale_days=days, now=now),
-            feeds.show_stale)
+        days, now = self.screen.engine.settings.stale_days, int(self.screen.clock())
+        self.screen.read("health", "Checking feed ages",
+                         lambda store: stale_feeds(store, stale_days=days, now=now),
+                         StaleLoaded, to=pane, later=True)
 
-    def on_poll_finished(self, event: PollFinished) -> None:
-        """A poll raised alerts: mark their watches (the toast is the polling mixin's)."""
+    def poll_finished(self, event: PollFinished) -> None:
+        """A poll raised alerts: mark their watches (the toast is the poller's)."""
         alerts = event.report.alerts if event.report is not None else None
         if alerts is not None and alerts.marks:
-            self.query_one("#feeds", FeedList).mark_alerts(alerts.marks)
+            self.screen.query_one("#feeds", FeedList).mark_alerts(alerts.marks)
         self._health_at = None  # feeds answered (or not): the next refresh re-checks ages
 
     # ---- save --------------------------------------------------------------------
 
-    def action_save_watch(self) -> None:
+    def save_watch(self) -> None:
         from tui.ui.screens.save_watch import PREVIEW_NAME, SaveWatchScreen, watch_for
 
-        flt = self.flt
+        notify = self.screen.notify
+        flt = self.screen.flt
         if flt.watch is not None:
-            self.notify(f"The list shows the watch {clean_line(flt.watch.name, 60)}: a watch "
-                        "cannot hold another. Choose All or a feed, set the filters, then save.",
-                        markup=False)
+            notify(f"The list shows the watch {clean_line(flt.watch.name, 60)}: a watch "
+                   "cannot hold another. Choose All or a feed, set the filters, then save.",
+                   markup=False)
             return
-        feed = self.store.feed(flt.feed_id) if flt.feed_id is not None else None
+        feed = self.screen.store.feed(flt.feed_id) if flt.feed_id is not None else None
         feed_url = feed.url if feed is not None else None
         try:
             watch_for(PREVIEW_NAME, flt, feed_url)
         except ConfigError:
-            self.notify("Nothing to save: the list shows every story. Narrow it first "
-                        "(China, topics, regions, a search, an entity or a feed), then save "
-                        "it as a watch.", severity="warning")
+            notify("Nothing to save: the list shows every story. Narrow it first "
+                   "(China, topics, regions, a search, an entity or a feed), then save "
+                   "it as a watch.", severity="warning")
             return
         path = self.config_path
         if path is None:
-            self.notify("Watches are saved in config.toml, and this session has none.",
-                        severity="warning")
+            notify("Watches are saved in config.toml, and this session has none.",
+                   severity="warning")
             return
 
         def saved(watch: Watch | None) -> None:
             if watch is None:
                 return
             self._reload_watches(path)
-            if self.demo:
-                self.notify(f"Saved the watch {watch.name} to the demo's config: it is in "
-                            "the feed pane (the demo never polls, so it will not alert).",
-                            markup=False)
+            if self.screen.demo:
+                notify(f"Saved the watch {watch.name} to the demo's config: it is in "
+                       "the feed pane (the demo never polls, so it will not alert).",
+                       markup=False)
             else:
-                self.notify(f"Saved the watch {watch.name} to {path}: it is in the feed "
-                            "pane, and new stories that match it will alert.", markup=False)
+                notify(f"Saved the watch {watch.name} to {path}: it is in the feed "
+                       "pane, and new stories that match it will alert.", markup=False)
 
-        self.app.push_screen(
-            SaveWatchScreen(flt, feed_url=feed_url, path=path, demo=self.demo,
-                            taken=[w.name for w in self.engine.watches]), saved)
+        self.screen.app.push_screen(
+            SaveWatchScreen(flt, feed_url=feed_url, path=path, demo=self.screen.demo,
+                            taken=[w.name for w in self.screen.engine.watches]), saved)
 
     # ---- remove ------------------------------------------------------------------
 
-    def on_feed_list_remove_watch_requested(self, event: FeedList.RemoveWatchRequested) -> None:
+    def remove_requested(self, event: FeedList.RemoveWatchRequested) -> None:
         name = event.name
         path = self.config_path
         if path is None:
-            self.notify("Watches live in config.toml, and this session has none.")
+            self.screen.notify("Watches live in config.toml, and this session has none.")
             return
         question = Content.assemble(
             "Delete the watch ", (clean_line(name, 60), "bold"),
@@ -172,30 +156,30 @@ class WatchActionsMixin:
 
         from tui.ui.screens.confirm import ConfirmScreen
 
-        self.app.push_screen(ConfirmScreen(question, "Delete"), answered)
+        self.screen.app.push_screen(ConfirmScreen(question, "Delete"), answered)
 
     def _delete_watch(self, name: str, path: Path) -> None:
         try:
             delete_watch(path, name)
         except (ConfigError, OSError) as exc:
-            self.notify(clean_line(str(exc), 300), severity="error", markup=False)
+            self.screen.notify(clean_line(str(exc), 300), severity="error", markup=False)
             return
         self._reload_watches(path)
 
         def gone(flt: Filter) -> bool:
             return flt.watch is not None and flt.watch.name.casefold() == name.casefold()
 
-        self.filters.history = [f for f in self.filters.history if not gone(f)]
-        if gone(self.flt):
-            self.apply_filter(replace(self.flt, watch=None), push=False)
-        self.notify(f"Deleted the watch {name}", markup=False)
+        self.screen.filters.history = [f for f in self.screen.filters.history if not gone(f)]
+        if gone(self.screen.flt):
+            self.screen.apply_filter(replace(self.screen.flt, watch=None), push=False)
+        self.screen.notify(f"Deleted the watch {name}", markup=False)
 
     def _reload_watches(self, path: Path) -> None:
         """The engine's watches, read back from the file just edited; then the pane."""
         try:
             watches, _notify = load_watch_config(path)
         except ConfigError as exc:
-            self.notify(clean_line(str(exc), 300), severity="error", markup=False)
+            self.screen.notify(clean_line(str(exc), 300), severity="error", markup=False)
         else:
-            self.engine.watches = tuple(watches)
+            self.screen.engine.watches = tuple(watches)
         self.refresh_watch_counts()

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from textual import on
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.models import ENTITY_TYPES, Entity
+from tui.models import ENTITY_TYPES, Entity, Filter
 from tui.text import clean_line
 from tui.ui.keys import PANE_KEYS, bindings
+from tui.ui.messages import EntitiesLoaded
 from tui.ui.widgets.options import Shape, update_options
 
 TYPE_LABELS = {
@@ -36,6 +38,16 @@ class EntitySidebar(OptionList):
     @dataclass
     class Chosen(Message):
         name: str
+
+    flt: reactive[Filter] = reactive(Filter, init=False)
+    """The list's filter (bound to the screen's): its entity is marked."""
+    open_id: reactive[int | None] = reactive(None, init=False)
+    """The open story (bound to the screen's): while one is open, its entities show."""
+
+    def on_entities_loaded(self, loaded: EntitiesLoaded) -> None:
+        """The list's top entities, unless a story was opened meanwhile."""
+        if self.open_id is None and not loaded.stale:
+            self.show_entities(loaded.entities, "Entities · list", self.flt.entity)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

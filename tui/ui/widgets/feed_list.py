@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from textual import on
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.models import Feed, WatchScope
+from tui.models import Feed, Filter, WatchScope
 from tui.text import clean_line
 from tui.ui.keys import FEED_KEYS, PANE_KEYS, bindings
+from tui.ui.messages import CountsLoaded, StaleLoaded, WatchesLoaded
 from tui.ui.widgets.options import Shape, update_options
 
 VIRTUAL = (("all", "All"), ("unread", "Unread"), ("china", "China"), ("starred", "Starred"))
@@ -39,6 +41,19 @@ class WatchRow:
 def failure_reason(error: str) -> str:
     """A failing feed's reason, short enough for the pane (the status line has it all)."""
     return clean_line(error, 40)
+
+
+def selected_id(flt: Filter) -> str:
+    """The option the feed pane marks as the chosen view of ``flt``."""
+    if flt.watch is not None:
+        return WATCH_PREFIX + flt.watch.name
+    if flt.feed_id is not None:
+        return f"feed-{flt.feed_id}"
+    if flt.starred:
+        return "starred"
+    if flt.china:
+        return "china"
+    return "unread" if flt.unread else "all"
 
 
 class FeedList(OptionList):
@@ -68,6 +83,9 @@ class FeedList(OptionList):
     class RemoveWatchRequested(Message):
         name: str
 
+    flt: reactive[Filter] = reactive(Filter, init=False)
+    """The list's filter (bound to the screen's): the pane marks the view it shows."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._feeds: list[Feed] = []
@@ -80,11 +98,28 @@ class FeedList(OptionList):
         self._shape: Shape | None = None
         self._selected = "all"
 
-    def show_feeds(self, feeds: list[Feed], unread: dict[int, int], totals: dict[str, int],
-                   selected: str) -> None:
+    def watch_flt(self, flt: Filter) -> None:
+        self._selected = selected_id(flt)
+        if self._shown is not None:
+            self._rebuild()
+
+    def on_counts_loaded(self, counts: CountsLoaded) -> None:
+        """The feeds and their counts (the message goes on to the screen's status line)."""
+        if not counts.stale:
+            self.show_feeds(counts.feeds, counts.unread, counts.totals)
+
+    def on_watches_loaded(self, event: WatchesLoaded) -> None:
+        if not event.stale:
+            self.show_watches(event.rows)
+
+    def on_stale_loaded(self, event: StaleLoaded) -> None:
+        if not event.stale:
+            self.show_stale(event.quiet)
+
+    def show_feeds(self, feeds: list[Feed], unread: dict[int, int],
+                   totals: dict[str, int]) -> None:
         """Rebuild the options, keeping the highlight where it was (if anything changed)."""
         self._feeds, self._unread, self._totals = feeds, unread, totals
-        self._selected = selected
         self._rebuild()
 
     def show_watches(self, watches: list[WatchRow]) -> None:

@@ -7,7 +7,7 @@ from textual.visual import VisualType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-Shape = list[tuple[str | None, bool] | None]
+Shape = list[tuple[str | None, bool, int] | None]
 
 
 def update_options(widget: OptionList, options: list[Option | None], shape: Shape | None
@@ -16,9 +16,11 @@ def update_options(widget: OptionList, options: list[Option | None], shape: Shap
 
     An auto-height OptionList lays out the whole screen on ``set_options`` (~25 ms at
     160x45). When the options have the same ids in the same places (only counts or marks
-    changed), replacing the prompts is enough: a repaint of this pane alone.
+    changed), replacing the prompts is enough: a repaint of this pane alone. A prompt that
+    gains or loses a line (a feed turning stale) changes the shape: the rows below move.
     """
-    new_shape: Shape = [None if o is None else (o.id, o.disabled) for o in options]
+    new_shape: Shape = [None if o is None else (o.id, o.disabled, _lines(o.prompt))
+                        for o in options]
     if new_shape != shape:
         widget.set_options(options)
         return new_shape
@@ -29,6 +31,11 @@ def update_options(widget: OptionList, options: list[Option | None], shape: Shap
                 _replace_prompt(widget, index, option.prompt)
             index += 1
     return new_shape
+
+
+def _lines(prompt: object) -> int:
+    text = prompt.plain if isinstance(prompt, Content) else str(prompt)
+    return text.count("\n")
 
 
 def _same(a: object, b: object) -> bool:

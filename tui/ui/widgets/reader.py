@@ -7,13 +7,12 @@ Full text comes from ``Engine.full_text`` in a thread worker (fetch, extract, st
 
 from __future__ import annotations
 
-import threading
-
 from rich.cells import cell_len, set_cell_size
 from textual import work
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from tui.engine import Engine
 from tui.models import ArticleDetail, Evidence
@@ -23,7 +22,6 @@ from tui.ui.format import Clock, region_marker, relative_time, timestamp
 from tui.ui.keys import PANE_KEYS, bindings
 from tui.ui.messages import ArticleExtracted
 from tui.ui.references import split_references
-from tui.ui.threads import Abandoned, run_abandonable
 from tui.ui.widgets.story_section import render_story
 
 # A feed body shorter than this is "only a summary": fetch the page automatically.
@@ -171,10 +169,8 @@ class Reader(VerticalScroll, can_focus=True):
     """
 
     def __init__(self, engine: Engine, clock: Clock, *,
-                 auto_extract: bool, cancel_event: threading.Event,
-                 id: str | None = None) -> None:
+                 auto_extract: bool, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._cancel = cancel_event
         self._engine = engine
         self._clock = clock
         self.auto_extract = auto_extract
@@ -252,15 +248,13 @@ class Reader(VerticalScroll, can_focus=True):
         self._extract(detail.row.id, url)
         return True
 
-    @work(thread=True, exclusive=True, group="extract", exit_on_error=False,
+    @work(thread=True, exclusive=True, group="extract", name="extract", exit_on_error=False,
           description="Fetching the full text")
     def _extract(self, article_id: int, url: str) -> None:
-        try:
-            error = run_abandonable(lambda: self._fetch_and_cache(article_id, url),
-                                    self._cancel, name="sinowire-extract")
-        except Abandoned:
-            return
-        self.post_message(ArticleExtracted(article_id, error))
+        """One engine call plus a message; its daemon thread never holds the app's exit."""
+        error = self._fetch_and_cache(article_id, url)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ArticleExtracted(article_id, error))
 
     def _fetch_and_cache(self, article_id: int, url: str) -> str | None:
         """Blocking: the engine fetches, extracts, stores and re-tags; returns the error."""

@@ -30,6 +30,13 @@ class StatusLine(Static):
         self.demo = False
         self._shown: tuple[str, tuple[object, ...]] | None = None
 
+    def counted(self, feeds: list[Feed]) -> None:
+        """The feeds were read again: how many fail, and (once) when one last answered."""
+        self.failing = sum(1 for f in feeds if f.last_error)
+        if self.last_update is None:
+            self.last_update = max((f.last_success or 0 for f in feeds), default=0) or None
+        self.render_status()
+
     def render_status(self) -> None:
         """Rebuild the text from the current state (also called by a slow timer)."""
         now = self._clock()

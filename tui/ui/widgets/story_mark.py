@@ -7,11 +7,16 @@ squeezing the title. Plain strings: the list puts them in ``Text`` (no markup).
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len, set_cell_size
 
 from tui.models import ArticleRow
 from tui.store.story_list import StoryListRow
 from tui.text import clean_line
+
+_LANGS = re.compile(r"[a-z]{2,3}(?:/[a-z]{2,3})+")
+"""The languages part alone ("en/zh"), as story_mark writes it."""
 
 
 def story_mark(row: ArticleRow) -> tuple[str, str]:
@@ -35,7 +40,9 @@ def fit_reach(reach: str, free: int) -> str:
     if cell_len(reach) <= room:
         return reach
     langs, sep, outlets = reach.partition(" · ")
-    if not sep:  # no languages part: outlets only
+    if not sep:  # one part: the languages (never cut: they do not fit) or the outlets
+        if _LANGS.fullmatch(reach):
+            return ""
         langs, outlets = "", reach
     head = f"{langs} · " if langs else ""
     if outlets and room - cell_len(head) >= 6:
