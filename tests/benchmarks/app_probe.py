@@ -106,18 +106,28 @@ async def sinowire_keys(db: Path, rounds: int) -> dict[str, Any]:
         lst = main.articles
         shown = (id(app.screen), lst.filter, lst.count, getattr(lst, "capped", False),
                  lst.cursor, round(lst.scroll_y), main.open_id)
-        background = getattr(main, "background", None)  # (older builds: all on the UI)
-        return shown, background is None or not background.busy
+        return shown, all(worker.is_finished for worker in app.workers)
 
     clock = FrameClock(state)
 
-    original_deliver = getattr(MainScreen, "on_deliver", None)
-    if original_deliver is not None:
-        def on_deliver(self: MainScreen, event: Any) -> None:
-            original_deliver(self, event)
+    # Each background result lands in its receiver's handler: note when it was applied.
+    from tui.ui.screens.topics import PickerScreen
+    from tui.ui.widgets.entity_sidebar import EntitySidebar
+    from tui.ui.widgets.feed_list import FeedList
+
+    def timed(cls: Any, name: str) -> None:
+        original = getattr(cls, name)
+
+        def handler(self: Any, event: Any) -> None:
+            original(self, event)
             clock.applied.append(time.perf_counter())
 
-        MainScreen.on_deliver = on_deliver  # type: ignore[method-assign]
+        setattr(cls, name, handler)
+
+    for cls, name in ((MainScreen, "on_counts_loaded"), (FeedList, "on_counts_loaded"),
+                      (EntitySidebar, "on_entities_loaded"),
+                      (PickerScreen, "on_picker_counts")):
+        timed(cls, name)
 
     class Timed(SinowireApp):
         CSS_PATH = str(Path(sys.modules[SinowireApp.__module__].__file__ or "").with_name(
