@@ -29,6 +29,66 @@ from tests.benchmarks.measure import Result  # noqa: E402
 GAP = 0.05  # seconds between presses: a steady typist
 
 
+class StackSampler:
+    """What the UI thread was doing during slow presses (``SINOWIRE_BENCH_TRACE=1``).
+
+    A thread samples the main thread's stack every 10 ms; :meth:`during` names the most
+    frequent innermost frames (file:line function) between two moments. It finds a stall
+    by measurement, without a profiler to install.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self.samples: list[tuple[float, tuple[str, ...]]] = []
+        self.t0 = time.perf_counter()
+        self.main = threading.main_thread().ident
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import traceback
+
+        import threading
+
+        names = {}
+        while not self.stop.wait(0.01):
+            for ident, frame in sys._current_frames().items():
+                if ident == threading.get_ident():
+                    continue
+                if ident not in names:
+                    names = {t.ident: t.name for t in threading.enumerate()}
+                stack = tuple(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                              for f in traceback.extract_stack(frame)[-8:])
+                self.samples.append((time.perf_counter(),
+                                     (f"[{names.get(ident, ident)}]", *stack)))
+
+    def mark(self, owner: type, name: str) -> None:
+        """Print when ``owner.name`` runs and how long it takes (on stderr)."""
+        original = getattr(owner, name)
+        t0 = self.t0
+
+        def marked(*args, **kwargs):  # type: ignore[no-untyped-def]
+            began = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                print(f"{name} at {began - t0:.1f} s took "
+                      f"{time.perf_counter() - began:.3f} s", file=sys.stderr)
+
+        setattr(owner, name, marked)
+
+    def during(self, start: float, end: float) -> list[tuple[int, str]]:
+        from collections import Counter
+
+        idle = ("_worker", "get", "_run")
+        counts = Counter(stack[0] + " " + " < ".join(reversed(stack[1:]))
+                         for at, stack in self.samples
+                         if start <= at <= end and not stack[-1].endswith(idle))
+        return [(n, stack) for stack, n in counts.most_common(8)]
+
+
 def _stats(samples: list[float]) -> dict[str, float]:
     ranked = sorted(samples)
     return {"median": statistics.median(ranked),
@@ -36,12 +96,101 @@ def _stats(samples: list[float]) -> dict[str, float]:
             "worst": ranked[-1], "count": len(ranked)}
 
 
-async def _press(pilot, articles, key: str) -> float:  # type: ignore[no-untyped-def]
+FRAMES: list[tuple[float, int]] = []
+"""When the app displayed each frame (``App._display``, called headless too) and where
+the list's cursor was in it."""
+
+
+def _record_frames(app) -> None:  # type: ignore[no-untyped-def]
+    display = app._display
+
+    def recorded(screen, renderable) -> None:  # type: ignore[no-untyped-def]
+        if renderable is not None:
+            articles = app.screen_stack[0].query_one("#articles") if len(
+                app.screen_stack) == 1 else None
+            FRAMES.append((time.perf_counter(), articles.cursor if articles else -1))
+        display(screen, renderable)
+
+    app._display = recorded
+
+
+def _frame_after(started: float, cursor: int) -> float | None:
+    """The first frame since ``started`` that shows the cursor away from ``cursor``."""
+    found = None
+    for at, shown in reversed(FRAMES):
+        if at < started:
+            break
+        if shown != cursor:
+            found = at
+    return found
+
+
+def _dump_state(app) -> None:  # type: ignore[no-untyped-def]
+    screen = app.screen
+    timer = screen._update_timer
+    print(f"  no frame 0.3 s after the move: screen queue {screen._message_queue.qsize()}, "
+          f"dirty {len(screen._dirty_widgets)}, batch {app._batch_count}, "
+          f"timer active {timer._active.is_set()}, layout {screen._layout_required}, "
+          f"repaint {screen._repaint_required}", file=sys.stderr)
+    for task in asyncio.all_tasks():
+        frames = task.get_stack(limit=6)
+        where = " < ".join(f"{Path(f.f_code.co_filename).name}:{f.f_lineno} {f.f_code.co_name}"
+                           for f in reversed(frames))
+        if "_process_messages" in where and "get" not in where.split(" < ")[0]:
+            print(f"  task {task.get_name()}: {where}", file=sys.stderr)
+        elif "process_messages" not in where:
+            print(f"  task {task.get_name()}: {where}", file=sys.stderr)
+
+
+async def _press(app, articles, key: str | None = None) -> float:  # type: ignore[no-untyped-def]
+    """One key, from the event handed to the driver (as a terminal's) to the first frame
+    displayed after the list's cursor moved.
+
+    Not ``pilot.press``: it waits for the whole *process* to go idle (``process_time``,
+    up to a second, twice) and for every widget's queue to drain before it returns, so a
+    busy background thread counted against the key (seconds at the end of a poll, when
+    the reader thread counts) though the key had long been on the screen.
+    """
+    from textual import events
+
     before = articles.cursor
+    # A key that can always move the cursor: a refresh may put it on the top row, where
+    # "k" moves nothing and the wait below would run to its cap.
+    key = key or ("j" if before == 0 else "k")
     started = time.perf_counter()
-    await pilot.press(key)
+    app._driver.send_message(events.Key(key, key))
     while articles.cursor == before and time.perf_counter() - started < 30:
         await asyncio.sleep(0.001)
+    moved = time.perf_counter()
+    dumped = False
+    while _frame_after(started, before) is None and time.perf_counter() - started < 30:
+        await asyncio.sleep(0.001)
+        if SAMPLER is not None and not dumped and time.perf_counter() - moved > 0.3:
+            dumped = True
+            _dump_state(app)
+    took = (_frame_after(started, before) or time.perf_counter()) - started
+    if SAMPLER is not None and took > 0.3:
+        print(f"slow press {took:.2f} s (cursor moved after {moved - started:.2f} s) "
+              f"at {started - SAMPLER.t0:.1f} s:", file=sys.stderr)
+        for n, stack in SAMPLER.during(started, started + took):
+            print(f"  {n} x {stack}", file=sys.stderr)
+    return took
+
+
+PILOT_SPLIT: list[tuple[float, float, float]] = []
+"""With ``SINOWIRE_BENCH_PILOT=1``: (when, key to frame, key to ``pilot.press`` returning)."""
+
+
+async def _pilot_press(pilot, app, articles) -> float:  # type: ignore[no-untyped-def]
+    """The old measure, kept to show what it measured: ``pilot.press`` and the cursor."""
+    before = articles.cursor
+    started = time.perf_counter()
+    await pilot.press("j" if before == 0 else "k")
+    returned = time.perf_counter()
+    while articles.cursor == before and time.perf_counter() - started < 30:
+        await asyncio.sleep(0.001)
+    frame = _frame_after(started, before)
+    PILOT_SPLIT.append((started, (frame or returned) - started, time.perf_counter() - started))
     return time.perf_counter() - started
 
 
@@ -75,8 +224,16 @@ def measure(feeds: int, items: int) -> dict[str, object]:
                 store.add_feed(f"{base}/feed/{n}.xml")
         engine = Engine(Settings(deadline=60.0, parse_timeout=120.0), db)
 
+        if SAMPLER is not None:
+            from tui.ui.screens.main import MainScreen
+
+            for name in ("on_poll_finished", "data_changed", "_show_counts",
+                         "_show_entities"):
+                SAMPLER.mark(MainScreen, name)
+
         async def scenario() -> None:
             app = make_app(engine, poll_on_start=True, auto_extract=False)
+            _record_frames(app)
             async with app.run_test(size=(160, 45)) as pilot:
                 await pilot.pause(0.2)
                 articles = app.query_one("#articles")
@@ -84,11 +241,15 @@ def measure(feeds: int, items: int) -> dict[str, object]:
                 slow: list[tuple[float, float]] = []
                 result["slow"] = slow
                 started = time.monotonic()
+                origin = time.perf_counter()
                 while any(not w.is_finished for w in app.workers) or not polling:
                     if time.monotonic() - started > 1800:
                         break
                     at = time.monotonic() - started
-                    polling.append(await _press(pilot, articles, "jk"[len(polling) % 2]))
+                    if PILOT:
+                        polling.append(await _pilot_press(pilot, app, articles))
+                    else:
+                        polling.append(await _press(app, articles))
                     if polling[-1] > 0.5:
                         slow.append((round(at, 1), round(polling[-1], 2)))
                     await asyncio.sleep(GAP)
@@ -96,11 +257,14 @@ def measure(feeds: int, items: int) -> dict[str, object]:
                 await app.workers.wait_for_complete()
                 await pilot.pause(0.5)
                 idle = []
-                for n in range(max(20, min(len(polling), 100))):
-                    idle.append(await _press(pilot, articles, "jk"[n % 2]))
+                for _ in range(max(20, min(len(polling), 100))):
+                    idle.append(await _press(app, articles))
                     await asyncio.sleep(GAP)
                 result["stored"] = articles.count
                 result["polling"] = _stats(polling)
+                if PILOT:
+                    result["pilot_split"] = [(round(at - origin, 1), round(f, 3), round(p, 3))
+                                             for at, f, p in PILOT_SPLIT if p > 0.5]
                 result["idle"] = _stats(idle)
 
         try:
@@ -146,7 +310,15 @@ def run(feeds: int, items: int) -> list[Result]:
     return rows(data, feeds, items)
 
 
+SAMPLER: StackSampler | None = None
+PILOT = False
+
 if __name__ == "__main__":
+    import os
+
+    if os.environ.get("SINOWIRE_BENCH_TRACE") and sys.argv[1] != "--serve":
+        SAMPLER = StackSampler()
+    PILOT = bool(os.environ.get("SINOWIRE_BENCH_PILOT"))
     if sys.argv[1] == "--serve":
         serve(int(sys.argv[2]), int(sys.argv[3]))
     else:
