@@ -48,9 +48,8 @@ class StackSampler:
         self.thread.start()
 
     def _run(self) -> None:
-        import traceback
-
         import threading
+        import traceback
 
         names = {}
         while not self.stop.wait(0.01):
@@ -63,6 +62,25 @@ class StackSampler:
                               for f in traceback.extract_stack(frame)[-8:])
                 self.samples.append((time.perf_counter(),
                                      (f"[{names.get(ident, ident)}]", *stack)))
+
+    def probe_writes(self, db: Path) -> None:
+        """Every 0.1 s take and release the write lock (what a UI-thread ``set_read``
+        needs): print each wait over 0.1 s, the time the UI would stall on the poll."""
+        import sqlite3
+        import threading
+
+        def run() -> None:
+            conn = sqlite3.connect(str(db), timeout=60, isolation_level=None)
+            while not self.stop.wait(0.1):
+                began = time.perf_counter()
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("COMMIT")
+                waited = time.perf_counter() - began
+                if waited > 0.1:
+                    print(f"write lock waited {waited:.2f} s at {began - self.t0:.1f} s",
+                          file=sys.stderr)
+
+        threading.Thread(target=run, daemon=True).start()
 
     def mark(self, owner: type, name: str) -> None:
         """Print when ``owner.name`` runs and how long it takes (on stderr)."""
@@ -125,23 +143,6 @@ def _frame_after(started: float, cursor: int) -> float | None:
     return found
 
 
-def _dump_state(app) -> None:  # type: ignore[no-untyped-def]
-    screen = app.screen
-    timer = screen._update_timer
-    print(f"  no frame 0.3 s after the move: screen queue {screen._message_queue.qsize()}, "
-          f"dirty {len(screen._dirty_widgets)}, batch {app._batch_count}, "
-          f"timer active {timer._active.is_set()}, layout {screen._layout_required}, "
-          f"repaint {screen._repaint_required}", file=sys.stderr)
-    for task in asyncio.all_tasks():
-        frames = task.get_stack(limit=6)
-        where = " < ".join(f"{Path(f.f_code.co_filename).name}:{f.f_lineno} {f.f_code.co_name}"
-                           for f in reversed(frames))
-        if "_process_messages" in where and "get" not in where.split(" < ")[0]:
-            print(f"  task {task.get_name()}: {where}", file=sys.stderr)
-        elif "process_messages" not in where:
-            print(f"  task {task.get_name()}: {where}", file=sys.stderr)
-
-
 async def _press(app, articles, key: str | None = None) -> float:  # type: ignore[no-untyped-def]
     """One key, from the event handed to the driver (as a terminal's) to the first frame
     displayed after the list's cursor moved.
@@ -162,12 +163,8 @@ async def _press(app, articles, key: str | None = None) -> float:  # type: ignor
     while articles.cursor == before and time.perf_counter() - started < 30:
         await asyncio.sleep(0.001)
     moved = time.perf_counter()
-    dumped = False
     while _frame_after(started, before) is None and time.perf_counter() - started < 30:
         await asyncio.sleep(0.001)
-        if SAMPLER is not None and not dumped and time.perf_counter() - moved > 0.3:
-            dumped = True
-            _dump_state(app)
     took = (_frame_after(started, before) or time.perf_counter()) - started
     if SAMPLER is not None and took > 0.3:
         print(f"slow press {took:.2f} s (cursor moved after {moved - started:.2f} s) "
@@ -226,6 +223,8 @@ def measure(feeds: int, items: int) -> dict[str, object]:
 
         if SAMPLER is not None:
             from tui.ui.screens.main import MainScreen
+
+            SAMPLER.probe_writes(db)
 
             for name in ("on_poll_finished", "data_changed", "_show_counts",
                          "_show_entities"):
