@@ -191,6 +191,43 @@ async def _pilot_press(pilot, app, articles) -> float:  # type: ignore[no-untype
     return time.perf_counter() - started
 
 
+class MarkProbe:
+    """While the app polls, every 0.1 s: how long a mark (``Store.set_read``, as the UI
+    thread makes it) takes, beside how long the write lock itself was waited for (what a
+    mark waited before user writes were deferred: the floor it must stay under)."""
+
+    def __init__(self, db: Path, article_id: int) -> None:
+        import threading
+
+        self.db, self.article_id = db, article_id
+        self.marks: list[float] = []
+        self.locks: list[float] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import sqlite3
+
+        from tui.store import Store
+
+        conn = sqlite3.connect(str(self.db), timeout=60, isolation_level=None)
+        with Store.open(self.db) as store:
+            while not self.stop.wait(0.1):
+                began = time.perf_counter()
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("COMMIT")
+                self.locks.append(time.perf_counter() - began)
+                began = time.perf_counter()
+                store.set_read([self.article_id], False)
+                self.marks.append(time.perf_counter() - began)
+        conn.close()
+
+    def finish(self) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
 def measure(feeds: int, items: int) -> dict[str, object]:
     from tests.conftest import plain_tagger
     from tests.engine_helpers import save_articles
@@ -241,6 +278,7 @@ def measure(feeds: int, items: int) -> dict[str, object]:
                 result["slow"] = slow
                 started = time.monotonic()
                 origin = time.perf_counter()
+                probe = MarkProbe(db, 1)
                 while any(not w.is_finished for w in app.workers) or not polling:
                     if time.monotonic() - started > 1800:
                         break
@@ -253,6 +291,9 @@ def measure(feeds: int, items: int) -> dict[str, object]:
                         slow.append((round(at, 1), round(polling[-1], 2)))
                     await asyncio.sleep(GAP)
                 result["poll_seconds"] = time.monotonic() - started
+                probe.finish()
+                result["marks"] = _stats(probe.marks)
+                result["lock_waits"] = _stats(probe.locks)
                 await app.workers.wait_for_complete()
                 await pilot.pause(0.5)
                 idle = []
@@ -288,8 +329,11 @@ def rows(data: dict[str, object], feeds: int, items: int) -> list[Result]:
     polling = data["polling"]
     assert isinstance(idle, dict) and isinstance(polling, dict)
     label = f"{feeds} feeds x {items}"
+    slow = data.get("slow") or []
+    at = ", ".join(f"{t:.0f} s" for t, _ in slow[:4])  # type: ignore[union-attr]
     note = (f"{polling['count']} presses during a {data['poll_seconds']:.0f} s poll; "
-            f"{data['stored']:,} stories listed")
+            f"{data['stored']:,} stories listed; keys over 0.5 s at {at or 'none'} "
+            "into the poll")
     return [
         Result("key to screen, idle (floor)", idle["median"], p95=idle["p95"],
                note=f"worst {idle['worst'] * 1000:.0f} ms"),
@@ -298,6 +342,15 @@ def rows(data: dict[str, object], feeds: int, items: int) -> list[Result]:
                note=f"worst {polling['worst'] * 1000:.0f} ms; {note}"),
         Result(f"  p95 while polling {label}", polling["p95"], floor=idle["p95"],
                floor_name="idle p95"),
+        Result("  the poll's write lock, waited for", data["lock_waits"]["median"],  # type: ignore[index]
+               p95=data["lock_waits"]["p95"],  # type: ignore[index]
+               note=f"worst {data['lock_waits']['worst'] * 1000:.0f} ms: what a mark "  # type: ignore[index]
+                    "waited on the UI thread before"),
+        Result("  a mark (set_read) while polling", data["marks"]["median"],  # type: ignore[index]
+               p95=data["marks"]["p95"], floor=data["lock_waits"]["worst"],  # type: ignore[index]
+               floor_name="worst lock wait",
+               note=f"worst {data['marks']['worst'] * 1000:.0f} ms; "  # type: ignore[index]
+                    f"{data['marks']['count']} marks"),  # type: ignore[index]
     ]
 
 
