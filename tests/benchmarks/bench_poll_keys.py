@@ -29,6 +29,86 @@ from tests.benchmarks.measure import Result  # noqa: E402
 GAP = 0.05  # seconds between presses: a steady typist
 
 
+class StackSampler:
+    """What the UI thread was doing during slow presses (``SINOWIRE_BENCH_TRACE=1``).
+
+    A thread samples the main thread's stack every 10 ms; :meth:`during` names the most
+    frequent innermost frames (file:line function) between two moments. It finds a stall
+    by measurement, without a profiler to install.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self.samples: list[tuple[float, tuple[str, ...]]] = []
+        self.t0 = time.perf_counter()
+        self.main = threading.main_thread().ident
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import threading
+        import traceback
+
+        names = {}
+        while not self.stop.wait(0.01):
+            for ident, frame in sys._current_frames().items():
+                if ident == threading.get_ident():
+                    continue
+                if ident not in names:
+                    names = {t.ident: t.name for t in threading.enumerate()}
+                stack = tuple(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                              for f in traceback.extract_stack(frame)[-8:])
+                self.samples.append((time.perf_counter(),
+                                     (f"[{names.get(ident, ident)}]", *stack)))
+
+    def probe_writes(self, db: Path) -> None:
+        """Every 0.1 s take and release the write lock (what a UI-thread ``set_read``
+        needs): print each wait over 0.1 s, the time the UI would stall on the poll."""
+        import sqlite3
+        import threading
+
+        def run() -> None:
+            conn = sqlite3.connect(str(db), timeout=60, isolation_level=None)
+            while not self.stop.wait(0.1):
+                began = time.perf_counter()
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("COMMIT")
+                waited = time.perf_counter() - began
+                if waited > 0.1:
+                    print(f"write lock waited {waited:.2f} s at {began - self.t0:.1f} s",
+                          file=sys.stderr)
+
+        threading.Thread(target=run, daemon=True).start()
+
+    def mark(self, owner: type, name: str) -> None:
+        """Print when ``owner.name`` runs and how long it takes (on stderr)."""
+        original = getattr(owner, name, None)
+        if original is None:  # (the screen's handlers move as the UI changes)
+            return
+        t0 = self.t0
+
+        def marked(*args, **kwargs):  # type: ignore[no-untyped-def]
+            began = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                print(f"{name} at {began - t0:.1f} s took "
+                      f"{time.perf_counter() - began:.3f} s", file=sys.stderr)
+
+        setattr(owner, name, marked)
+
+    def during(self, start: float, end: float) -> list[tuple[int, str]]:
+        from collections import Counter
+
+        idle = ("_worker", "get", "_run")
+        counts = Counter(stack[0] + " " + " < ".join(reversed(stack[1:]))
+                         for at, stack in self.samples
+                         if start <= at <= end and not stack[-1].endswith(idle))
+        return [(n, stack) for stack, n in counts.most_common(8)]
+
+
 def _stats(samples: list[float]) -> dict[str, float]:
     ranked = sorted(samples)
     return {"median": statistics.median(ranked),
@@ -36,13 +116,118 @@ def _stats(samples: list[float]) -> dict[str, float]:
             "worst": ranked[-1], "count": len(ranked)}
 
 
-async def _press(pilot, articles, key: str) -> float:  # type: ignore[no-untyped-def]
+FRAMES: list[tuple[float, int]] = []
+"""When the app displayed each frame (``App._display``, called headless too) and where
+the list's cursor was in it."""
+
+
+def _record_frames(app) -> None:  # type: ignore[no-untyped-def]
+    display = app._display
+
+    def recorded(screen, renderable) -> None:  # type: ignore[no-untyped-def]
+        if renderable is not None:
+            articles = app.screen_stack[0].query_one("#articles") if len(
+                app.screen_stack) == 1 else None
+            FRAMES.append((time.perf_counter(), articles.cursor if articles else -1))
+        display(screen, renderable)
+
+    app._display = recorded
+
+
+def _frame_after(started: float, cursor: int) -> float | None:
+    """The first frame since ``started`` that shows the cursor away from ``cursor``."""
+    found = None
+    for at, shown in reversed(FRAMES):
+        if at < started:
+            break
+        if shown != cursor:
+            found = at
+    return found
+
+
+async def _press(app, articles, key: str | None = None) -> float:  # type: ignore[no-untyped-def]
+    """One key, from the event handed to the driver (as a terminal's) to the first frame
+    displayed after the list's cursor moved.
+
+    Not ``pilot.press``: it waits for the whole *process* to go idle (``process_time``,
+    up to a second, twice) and for every widget's queue to drain before it returns, so a
+    busy background thread counted against the key (seconds at the end of a poll, when
+    the reader thread counts) though the key had long been on the screen.
+    """
+    from textual import events
+
     before = articles.cursor
+    # A key that can always move the cursor: a refresh may put it on the top row, where
+    # "k" moves nothing and the wait below would run to its cap.
+    key = key or ("j" if before == 0 else "k")
     started = time.perf_counter()
-    await pilot.press(key)
+    app._driver.send_message(events.Key(key, key))
     while articles.cursor == before and time.perf_counter() - started < 30:
         await asyncio.sleep(0.001)
+    moved = time.perf_counter()
+    while _frame_after(started, before) is None and time.perf_counter() - started < 30:
+        await asyncio.sleep(0.001)
+    took = (_frame_after(started, before) or time.perf_counter()) - started
+    if SAMPLER is not None and took > 0.3:
+        print(f"slow press {took:.2f} s (cursor moved after {moved - started:.2f} s) "
+              f"at {started - SAMPLER.t0:.1f} s:", file=sys.stderr)
+        for n, stack in SAMPLER.during(started, started + took):
+            print(f"  {n} x {stack}", file=sys.stderr)
+    return took
+
+
+PILOT_SPLIT: list[tuple[float, float, float]] = []
+"""With ``SINOWIRE_BENCH_PILOT=1``: (when, key to frame, key to ``pilot.press`` returning)."""
+
+
+async def _pilot_press(pilot, app, articles) -> float:  # type: ignore[no-untyped-def]
+    """The old measure, kept to show what it measured: ``pilot.press`` and the cursor."""
+    before = articles.cursor
+    started = time.perf_counter()
+    await pilot.press("j" if before == 0 else "k")
+    returned = time.perf_counter()
+    while articles.cursor == before and time.perf_counter() - started < 30:
+        await asyncio.sleep(0.001)
+    frame = _frame_after(started, before)
+    PILOT_SPLIT.append((started, (frame or returned) - started, time.perf_counter() - started))
     return time.perf_counter() - started
+
+
+class MarkProbe:
+    """While the app polls, every 0.1 s: how long a mark (``Store.set_read``, as the UI
+    thread makes it) takes, beside how long the write lock itself was waited for (what a
+    mark waited before user writes were deferred: the floor it must stay under)."""
+
+    def __init__(self, db: Path, article_id: int) -> None:
+        import threading
+
+        self.db, self.article_id = db, article_id
+        self.marks: list[float] = []
+        self.locks: list[float] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import sqlite3
+
+        from tui.store import Store
+
+        conn = sqlite3.connect(str(self.db), timeout=60, isolation_level=None)
+        with Store.open(self.db) as store:
+            while not self.stop.wait(0.1):
+                began = time.perf_counter()
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("COMMIT")
+                self.locks.append(time.perf_counter() - began)
+                began = time.perf_counter()
+                store.set_read([self.article_id], False)
+                self.marks.append(time.perf_counter() - began)
+        conn.close()
+
+    def finish(self) -> None:
+        self.stop.set()
+        self.thread.join()
 
 
 def measure(feeds: int, items: int) -> dict[str, object]:
@@ -75,8 +260,18 @@ def measure(feeds: int, items: int) -> dict[str, object]:
                 store.add_feed(f"{base}/feed/{n}.xml")
         engine = Engine(Settings(deadline=60.0, parse_timeout=120.0), db)
 
+        if SAMPLER is not None:
+            from tui.ui.screens.main import MainScreen
+
+            SAMPLER.probe_writes(db)
+
+            for name in ("on_poll_finished", "data_changed", "_show_counts",
+                         "_show_entities"):
+                SAMPLER.mark(MainScreen, name)
+
         async def scenario() -> None:
             app = make_app(engine, poll_on_start=True, auto_extract=False)
+            _record_frames(app)
             async with app.run_test(size=(160, 45)) as pilot:
                 await pilot.pause(0.2)
                 articles = app.query_one("#articles")
@@ -84,23 +279,34 @@ def measure(feeds: int, items: int) -> dict[str, object]:
                 slow: list[tuple[float, float]] = []
                 result["slow"] = slow
                 started = time.monotonic()
+                origin = time.perf_counter()
+                probe = MarkProbe(db, 1)
                 while any(not w.is_finished for w in app.workers) or not polling:
                     if time.monotonic() - started > 1800:
                         break
                     at = time.monotonic() - started
-                    polling.append(await _press(pilot, articles, "jk"[len(polling) % 2]))
+                    if PILOT:
+                        polling.append(await _pilot_press(pilot, app, articles))
+                    else:
+                        polling.append(await _press(app, articles))
                     if polling[-1] > 0.5:
                         slow.append((round(at, 1), round(polling[-1], 2)))
                     await asyncio.sleep(GAP)
                 result["poll_seconds"] = time.monotonic() - started
+                probe.finish()
+                result["marks"] = _stats(probe.marks)
+                result["lock_waits"] = _stats(probe.locks)
                 await app.workers.wait_for_complete()
                 await pilot.pause(0.5)
                 idle = []
-                for n in range(max(20, min(len(polling), 100))):
-                    idle.append(await _press(pilot, articles, "jk"[n % 2]))
+                for _ in range(max(20, min(len(polling), 100))):
+                    idle.append(await _press(app, articles))
                     await asyncio.sleep(GAP)
                 result["stored"] = articles.count
                 result["polling"] = _stats(polling)
+                if PILOT:
+                    result["pilot_split"] = [(round(at - origin, 1), round(f, 3), round(p, 3))
+                                             for at, f, p in PILOT_SPLIT if p > 0.5]
                 result["idle"] = _stats(idle)
 
         try:
@@ -125,8 +331,11 @@ def rows(data: dict[str, object], feeds: int, items: int) -> list[Result]:
     polling = data["polling"]
     assert isinstance(idle, dict) and isinstance(polling, dict)
     label = f"{feeds} feeds x {items}"
+    slow = data.get("slow") or []
+    at = ", ".join(f"{t:.0f} s" for t, _ in slow[:4])  # type: ignore[union-attr]
     note = (f"{polling['count']} presses during a {data['poll_seconds']:.0f} s poll; "
-            f"{data['stored']:,} stories listed")
+            f"{data['stored']:,} stories listed; keys over 0.5 s at {at or 'none'} "
+            "into the poll")
     return [
         Result("key to screen, idle (floor)", idle["median"], p95=idle["p95"],
                note=f"worst {idle['worst'] * 1000:.0f} ms"),
@@ -135,6 +344,15 @@ def rows(data: dict[str, object], feeds: int, items: int) -> list[Result]:
                note=f"worst {polling['worst'] * 1000:.0f} ms; {note}"),
         Result(f"  p95 while polling {label}", polling["p95"], floor=idle["p95"],
                floor_name="idle p95"),
+        Result("  the poll's write lock, waited for", data["lock_waits"]["median"],  # type: ignore[index]
+               p95=data["lock_waits"]["p95"],  # type: ignore[index]
+               note=f"worst {data['lock_waits']['worst'] * 1000:.0f} ms: what a mark "  # type: ignore[index]
+                    "waited on the UI thread before"),
+        Result("  a mark (set_read) while polling", data["marks"]["median"],  # type: ignore[index]
+               p95=data["marks"]["p95"], floor=data["lock_waits"]["worst"],  # type: ignore[index]
+               floor_name="worst lock wait",
+               note=f"worst {data['marks']['worst'] * 1000:.0f} ms; "  # type: ignore[index]
+                    f"{data['marks']['count']} marks"),  # type: ignore[index]
     ]
 
 
@@ -146,7 +364,15 @@ def run(feeds: int, items: int) -> list[Result]:
     return rows(data, feeds, items)
 
 
+SAMPLER: StackSampler | None = None
+PILOT = False
+
 if __name__ == "__main__":
+    import os
+
+    if os.environ.get("SINOWIRE_BENCH_TRACE") and sys.argv[1] != "--serve":
+        SAMPLER = StackSampler()
+    PILOT = bool(os.environ.get("SINOWIRE_BENCH_PILOT"))
     if sys.argv[1] == "--serve":
         serve(int(sys.argv[2]), int(sys.argv[3]))
     else:

@@ -331,15 +331,22 @@ class QueryMixin:
         )
 
     def mark_read(self, flt: Filter, read: bool = True) -> int:
-        """Mark every article matching the filter; returns how many changed."""
+        """Mark every article matching the filter; returns how many change. Never waits
+        for a poll's write lock (``user_write``): if it is queued, the count is read."""
         where, params = filter_sql(flt)
-        with self.db.atomic():
-            cursor = self.db.conn.execute(
+        args = (int(read), *params, int(read))
+        changed: list[int] = []
+
+        def write(conn: sqlite3.Connection) -> None:
+            changed.append(conn.execute(
                 f"UPDATE articles SET read = ? WHERE id IN (SELECT a.id FROM articles a "
-                f"WHERE {where}) AND read != ?",
-                (int(read), *params, int(read)),
-            )
-        return cursor.rowcount
+                f"WHERE {where}) AND read != ?", args).rowcount)
+
+        if self.user_write(write):  # type: ignore[attr-defined]  # the Store provides it
+            return changed[0]
+        return int(self.db.conn.execute(
+            f"SELECT count(*) FROM articles a WHERE {where} AND a.read != ?",
+            (*params, int(read))).fetchone()[0])
 
     def search_is_valid(self, text: str) -> bool:
         query = build_query(text)

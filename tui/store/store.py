@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -26,6 +26,7 @@ from tui.store.ingest import IngestMixin
 from tui.store.queries import QueryMixin
 from tui.store.stories import StoryMixin
 from tui.store.story_list import StoryListMixin
+from tui.store.user_writes import DeferredWrites
 from tui.text import clean_line, safe_url
 
 # Set by tui.engine.factory once the defaults were offered; a restored list counts as that.
@@ -54,6 +55,8 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryListMixin):
         self._entity_ids: dict[tuple[str, str], int] = {}
         self._batch_depth = 0
         self._feeds_changed = False
+        self._user_writes: DeferredWrites | None = None
+        self._busy_timeout = 10.0
 
     @classmethod
     def open(cls, path: Path, *, busy_timeout: float = 10.0,
@@ -61,6 +64,7 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryListMixin):
         """Open the cache; a new one gets the subscriptions back from feeds.opml."""
         db, notice = open_database(path, busy_timeout=busy_timeout)
         store = cls(db, path, notice, subscriptions_file or subscriptions_file_for(path))
+        store._busy_timeout = busy_timeout
         store._sync_subscriptions()
         return store
 
@@ -118,6 +122,8 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryListMixin):
             subscriptions.save(self.subscriptions_file, self.feeds())
 
     def close(self) -> None:
+        if self._user_writes is not None:  # a mark made just before quitting is kept
+            self._user_writes.close()
         # Keeps the query planner's statistics fresh; cheap, and skipped if busy.
         with contextlib.suppress(sqlite3.Error, StoreError):
             self.db.conn.execute("PRAGMA optimize")
@@ -282,17 +288,29 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryListMixin):
 
     # ---- user state --------------------------------------------------------------
 
+    def user_write(self, write: Callable[[sqlite3.Connection], object]) -> bool:
+        """A user's small write that never waits for another writer (a poll): done now
+        if the write lock is free, else queued (:mod:`tui.store.user_writes`); True if
+        done now."""
+        if self.path is None:
+            write(self.db.conn)
+            return True
+        if self._user_writes is None:
+            self._user_writes = DeferredWrites(self.path, busy_timeout=self._busy_timeout)
+        return self._user_writes.run(self.db.conn, write)
+
+    def flush_user_writes(self, timeout: float | None = None) -> bool:
+        """Wait for queued user writes to be applied (tests; before a read that needs them)."""
+        return self._user_writes is None or self._user_writes.flush(timeout)
+
     def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:
-        ids = list(article_ids)
-        with self.db.atomic():
-            self.db.conn.executemany(
-                "UPDATE articles SET read = ? WHERE id = ?", [(int(read), i) for i in ids]
-            )
+        rows = [(int(read), i) for i in article_ids]
+        self.user_write(lambda conn: conn.executemany(
+            "UPDATE articles SET read = ? WHERE id = ?", rows))
 
     def set_starred(self, article_id: int, starred: bool) -> None:
-        self.db.execute(
-            "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)
-        )
+        self.user_write(lambda conn: conn.execute(
+            "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)))
 
     # ---- retention ---------------------------------------------------------------
 
