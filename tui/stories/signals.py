@@ -335,6 +335,23 @@ def signals_from_parts(
     return Signals(ref, published, lang, title, frozenset(keys), sig)
 
 
+@lru_cache(maxsize=1)
+def signals_version() -> str:
+    """A digest of the code signals are computed by (this module, amounts, headlines,
+    shingles): a stored signal stamped with another is stale. With the article's
+    ``tag_hash`` (its entities' rules and text) it says whether a stored signal is what
+    computing it now would give, so a regroup recomputes only the stale ones."""
+    import hashlib
+    from importlib.resources import files
+
+    digest = hashlib.sha1()
+    root = files("tui.stories")
+    for name in ("signals.py", "amounts.py", "headlines.py", "shingles.py"):
+        digest.update(name.encode())
+        digest.update(root.joinpath(name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def signals_of_article(article: Any, tags: Any, lang: str | None = None) -> Signals:
     """An article's signals from its tags, with no ref and no time: what the engine's worker
     computes next to parsing and tagging, so the store step only groups. The engine fills
