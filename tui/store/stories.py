@@ -192,12 +192,16 @@ class StoryMixin:
         """
         conn = self.db.conn
         ids: dict[int, int] = {}
-        for provisional, (published, title, lang) in batch.new.items():
-            cursor = conn.execute(
-                "INSERT INTO stories (first_seen, last_published, title, lang, langs, size) "
-                "VALUES (?, ?, ?, ?, '', 0)", (published, published, title, lang))
-            assert cursor.lastrowid is not None
-            ids[provisional] = cursor.lastrowid
+        if batch.new:
+            # The ids SQLite would give one insert at a time (max + 1: no AUTOINCREMENT),
+            # in one statement for the batch instead of one per story.
+            (top,) = conn.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()
+            ids = {provisional: top + n for n, provisional in enumerate(batch.new, start=1)}
+            conn.executemany(
+                "INSERT INTO stories (id, first_seen, last_published, title, lang, langs, "
+                "size) VALUES (?, ?, ?, ?, ?, '', 0)",
+                [(ids[p], published, published, title, lang)
+                 for p, (published, title, lang) in batch.new.items()])
 
         def real(story: int) -> int:
             return ids.get(story, story)
@@ -291,9 +295,11 @@ class StoryMixin:
         stamped with ``version`` (their evidence goes in the same row write).
         """
         conn = self.db.conn
+        # In key order: each table's B-tree is then filled front to back, not at random.
+        members = sorted(members)
         conn.executemany(
             "INSERT INTO stories (id, first_seen, last_published, title, lang, langs, size) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", stories)
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", sorted(stories))
         conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
                          [(story, article) for article, story, _, _ in members])
         why = {article: (evidence, matched) for article, _, evidence, matched in members}
@@ -301,7 +307,7 @@ class StoryMixin:
             "INSERT OR REPLACE INTO story_signals (article_id, published, data, evidence, "
             f"matched) VALUES (?, ?, {_STAMPED}, ?, ?)",
             [(article, published, data, version, article, *why.get(article, (None, None)))
-             for article, published, data in signals])
+             for article, published, data in sorted(signals)])
         fresh = {row[0] for row in signals}
         conn.executemany("UPDATE story_signals SET evidence = ?, matched = ? "
                          "WHERE article_id = ?",
@@ -309,7 +315,7 @@ class StoryMixin:
                           for article, _, evidence, matched in members if article not in fresh])
         conn.executemany(
             "INSERT OR IGNORE INTO story_keys (key, published, article_id) VALUES (?, ?, ?)",
-            keys)
+            sorted(keys))
 
     def reset_stories(self, *, keep_signals: bool = False) -> None:
         """Forget every story (regroup from scratch follows); signals too unless kept."""

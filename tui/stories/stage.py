@@ -38,7 +38,7 @@ Compute = Callable[[Iterable[tuple[Any, Records]]], Iterable[tuple[Any, list[Sig
 process by default; the engine passes one that spreads the batches over every core."""
 
 BATCH = 500
-CACHE_SIZE = 20_000  # decoded signals kept across a group_new's batches
+CACHE_SIZE = 20_000  # decoded signals kept across group_new's batches and calls
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,9 @@ class StoreIndex:
             self._published[ref] = published
         for postings in self._postings.values():
             postings.sort()
-        # The stored reports each report will be scored against: read their signals once.
-        wanted = {ref for s in batch
-                  for refs in self._ranked(s.blocking_keys(), s.published or 0,
-                                           KEY_CAP)[1].values() for ref in refs}
-        self._load(wanted)
+        # The stored reports the batch may be scored against: their signals in one read
+        # (most are decoded already: the cache outlives a call), not a ranking per report.
+        self._load(self._story)
 
     def _load(self, refs: Iterable[int]) -> None:
         missing = [ref for ref in refs if ref not in self._cache]
@@ -174,6 +172,11 @@ class StoreIndex:
         new = {p: v for p, v in self._new.items() if p not in folded}
         self.store.story_write(StoryBatch(new, members, self._merges, self._old,
                                           signals_version()))
+
+_DECODED: weakref.WeakKeyDictionary[Any, dict[int, Signals]] = weakref.WeakKeyDictionary()
+"""Stored signals decoded by earlier ``group_new`` calls on a store (each feed's grouping
+scores against the same recent reports: decode them, and work out their key sets, once).
+An article re-placed here updates its entry; ``regroup`` drops them all."""
 
 _OFFERED: weakref.WeakKeyDictionary[Any, dict[int, Signals]] = weakref.WeakKeyDictionary()
 OFFER_CAP = 50_000  # offered signals kept per store before the oldest offers are dropped
@@ -256,7 +259,7 @@ def group_new(
     """
     started = time.perf_counter()
     ids = store.ungrouped_ids() if article_ids is None else store.by_published(article_ids)
-    cache: dict[int, Signals] = {}
+    cache = _DECODED.setdefault(store, {})
     grouped = joined = new = merged = 0
     now = int(time.time())
     for start in range(0, len(ids), BATCH):
@@ -307,6 +310,7 @@ def regroup(
     scoring rule only); ``recompute`` computes every one again.
     """
     started = time.perf_counter()
+    _DECODED.pop(store, None)  # signals may be recomputed: decode them afresh after
     version = signals_version()
     ids = store.by_published(store.all_article_ids())
     index = MemoryIndex()
