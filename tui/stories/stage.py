@@ -60,7 +60,7 @@ class StoreIndex:
     """
 
     def __init__(self, store: Any, batch: Sequence[Signals], window: int,
-                 cache: dict[int, Signals] | None = None) -> None:
+                 cache: dict[int, Signals] | None = None, *, placed: bool = True) -> None:
         self.store = store
         self.window = window
         self.merged = 0
@@ -73,7 +73,9 @@ class StoreIndex:
         self._members: list[StoryMember] = []
         self._merges: list[tuple[int, tuple[int, ...]]] = []
         mine = {s.ref for s in batch}
-        self._old = {ref: story for ref, (story, _) in store.story_of(sorted(mine)).items()}
+        # ``placed=False``: the caller knows no report is in a story yet (ungrouped ones).
+        self._old = {ref: story for ref, (story, _) in store.story_of(sorted(mine)).items()
+                     } if placed else {}
         keys = {k for s in batch for k in s.blocking_keys()}
         times = [s.published for s in batch if s.published is not None]
         if not keys or not times:
@@ -272,7 +274,8 @@ def group_new(
         signals += [_signals(record) for record in store.grouping_inputs(todo)]
         signals = sorted((s if s.published is not None else replace(s, published=now)
                           for s in signals), key=lambda s: (s.published or 0, s.ref))
-        index = StoreIndex(store, signals, int(window_hours * 3600), cache)
+        index = StoreIndex(store, signals, int(window_hours * 3600), cache,
+                           placed=article_ids is not None)
         grouper = Grouper(index, window_hours)
         for one in signals:
             decision = grouper.add(one)
