@@ -111,10 +111,11 @@ def test_stories_list_json_and_list_story_fields(
     assert all(isinstance(r["story"], int) for r in listed)
 
 
+@pytest.mark.parametrize("flags", [[], ["--recompute"], ["--keep-signals"]])
 def test_regroup_reports_progress_on_stderr(capsys: pytest.CaptureFixture[str],
-                                            home: Path) -> None:
+                                            home: Path, flags: list[str]) -> None:
     _home_with(home, STORY)
-    code, out, err = run(["--home", str(home), "regroup"], capsys)
+    code, out, err = run(["--home", str(home), "regroup", *flags], capsys)
     assert code == 0
     assert "regrouped 3 articles into 2 stories" in out
     assert "3/3" in err

@@ -49,7 +49,10 @@ def add_parsers(commands: Any) -> None:
     regroup.add_argument("--window", type=float, default=None, metavar="HOURS",
                          help="reports at most this far apart can be one story")
     regroup.add_argument("--keep-signals", action="store_true",
-                         help="reuse stored signals (after a change to the scoring rule only)")
+                         help="reuse every stored signal, even stale ones (after a change "
+                         "to the scoring rule only); by default only current ones are reused")
+    regroup.add_argument("--recompute", action="store_true",
+                         help="compute every article's signals from its text again")
 
     brief = commands.add_parser("brief", help="the period's stories as a Markdown or HTML brief")
     _filters(brief, default_since="24h")
@@ -203,7 +206,8 @@ def cmd_regroup(context: Any, args: argparse.Namespace) -> int:
         else:
             print(f"regrouped {done}/{total}", file=sys.stderr, flush=True)
 
-    result = context.regroup(report, signals=not args.keep_signals, window_hours=args.window)
+    result = context.regroup(report, signals=not args.keep_signals, window_hours=args.window,
+                             recompute=args.recompute)
     progress.finish()
     print(f"regrouped {result.grouped} articles into {result.new_stories - result.merged} "
           f"stories in {result.seconds:.1f} s")

@@ -194,12 +194,28 @@ class Engine:
         return group_new(self.store, article_ids, self.settings.story_window_hours)
 
     def regroup(self, on_progress: RetagProgress | None = None, *, signals: bool = True,
-                window_hours: float | None = None) -> GroupReport:
-        """Forget every story and group the whole cache again (after a rule change)."""
+                window_hours: float | None = None, workers: int | None = None,
+                recompute: bool = False) -> GroupReport:
+        """Forget every story and group the whole cache again (after a rule change).
+
+        Stale signals are computed from the text on every core, as ``retag`` tags (a
+        process pool, a few batches in flight), while this process groups; a cache
+        under ``POOL_AT`` articles is not worth the pool's start unless ``workers`` says.
+        """
+        import os
+
         from tui.stories.stage import regroup
 
-        return regroup(self.store, window_hours or self.settings.story_window_hours,
-                       progress=on_progress, signals=signals)
+        store = self.store
+        count = workers or max(1, min(4, os.cpu_count() or 1))
+        compute = None
+        if workers is not None or (count > 1 and store.count_all() >= POOL_AT):
+            def compute(items: Iterable[tuple[Any, list[dict[str, Any]]]]
+                        ) -> Iterator[tuple[Any, Any]]:
+                return _on_cores(jobs.sign_batch, items, count)
+        return regroup(store, window_hours or self.settings.story_window_hours,
+                       progress=on_progress, signals=signals, recompute=recompute,
+                       compute=compute)
 
     def alert(self, new_ids: Sequence[int]) -> AlertReport | None:
         """Tell the user about new stories that match an alerting watch (once per story)."""
@@ -365,6 +381,44 @@ class Engine:
                       paths=self.paths, fetcher=self._fetcher, clock=self.clock,
                       watches=self.watches, notify=self.notify,
                       alert_channels=self.alert_channels)
+
+
+POOL_AT = 2_000
+"""From this many articles a regroup computes signals on a process pool."""
+
+
+def _on_cores(func: Callable[[Any], Any], items: Iterable[tuple[Any, Any]], workers: int
+              ) -> Iterator[tuple[Any, Any]]:
+    """``(tag, func(args))`` for each ``(tag, args)`` in order, computed on a pool of
+    ``workers`` processes (spawned, as ``retag``'s) with at most twice that many jobs in
+    flight: bounded memory, and the caller works on one result while the next compute.
+    Empty ``args`` need no process; the pool starts on the first job that does."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    pool: ProcessPoolExecutor | None = None
+    pending: deque[tuple[Any, Future[Any]]] = deque()
+    try:
+        for tag, args in items:
+            if not args:
+                done: Future[Any] = Future()
+                done.set_result([])
+                pending.append((tag, done))
+            else:
+                if pool is None:
+                    pool = ProcessPoolExecutor(
+                        max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+                pending.append((tag, pool.submit(func, args)))
+            while pending and (len(pending) > 2 * workers or pending[0][1].done()):
+                first, future = pending.popleft()
+                yield first, future.result()
+        while pending:
+            first, future = pending.popleft()
+            yield first, future.result()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 DEMO_NEVER_DUE = 253402300799

@@ -9,7 +9,7 @@ worker with; jobs carry only their input.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.config import Settings, UserEntity
 from tui.models import Article, ParsedFeed, Tags
@@ -134,3 +134,11 @@ def tag_batch_with(config: TagConfig, items: list[tuple[int, Article]],
     if _TAGGER is None:
         init_worker(config)
     return tag_batch(items, full_text_ids, stored_hashes)
+
+
+def sign_batch(records: list[dict[str, Any]]) -> list[Signals]:
+    """Grouping signals of stored articles' inputs (``regroup`` on every core: a pool job).
+    Needs no tagger: the entities are the stored ones."""
+    from tui.stories.stage import signals_of_records
+
+    return signals_of_records(records)

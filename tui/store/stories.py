@@ -43,6 +43,7 @@ class StoryBatch:
     members: list[StoryMember]
     merges: list[tuple[int, tuple[int, ...]]]  # (kept story, stories folded into it)
     old_story: dict[int, int]  # article → the story it was in before (re-placed reports)
+    version: str = ""  # the signals' code version: stored signals are stamped with it
 
 
 @dataclass(frozen=True)
@@ -162,14 +163,22 @@ class StoryMixin:
                 (*chunk, low, high)).fetchall()
         return counts, rows
 
-    def story_signals(self, article_ids: Sequence[int]) -> dict[int, str]:
-        """article id → its stored signals (JSON)."""
+    def story_signals(self, article_ids: Sequence[int], version: str | None = None
+                      ) -> dict[int, str]:
+        """article id → its stored signals (JSON); with ``version``, only the current ones:
+        stamped with that code version and the article's present ``tag_hash`` (a retag or
+        a rules change since makes them stale; unstamped signals are stale too)."""
         out: dict[int, str] = {}
+        current = ""
+        if version is not None:
+            current = (" AND a.tag_hash != '' AND json_extract(s.data, '$.v') = "
+                       "? || ':' || a.tag_hash")
         for chunk in _chunks(article_ids):
             marks = ",".join("?" * len(chunk))
             out.update(self.db.conn.execute(
-                f"SELECT article_id, data FROM story_signals WHERE article_id IN ({marks})",
-                chunk).fetchall())
+                "SELECT s.article_id, s.data FROM story_signals s JOIN articles a "
+                f"ON a.id = s.article_id WHERE s.article_id IN ({marks}){current}",
+                (*chunk, version) if version is not None else chunk).fetchall())
         return out
 
     def story_write(self, batch: StoryBatch) -> dict[int, int]:
@@ -183,12 +192,16 @@ class StoryMixin:
         """
         conn = self.db.conn
         ids: dict[int, int] = {}
-        for provisional, (published, title, lang) in batch.new.items():
-            cursor = conn.execute(
-                "INSERT INTO stories (first_seen, last_published, title, lang, langs, size) "
-                "VALUES (?, ?, ?, ?, '', 0)", (published, published, title, lang))
-            assert cursor.lastrowid is not None
-            ids[provisional] = cursor.lastrowid
+        if batch.new:
+            # The ids SQLite would give one insert at a time (max + 1: no AUTOINCREMENT),
+            # in one statement for the batch instead of one per story.
+            (top,) = conn.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()
+            ids = {provisional: top + n for n, provisional in enumerate(batch.new, start=1)}
+            conn.executemany(
+                "INSERT INTO stories (id, first_seen, last_published, title, lang, langs, "
+                "size) VALUES (?, ?, ?, ?, ?, '', 0)",
+                [(ids[p], published, published, title, lang)
+                 for p, (published, title, lang) in batch.new.items()])
 
         def real(story: int) -> int:
             return ids.get(story, story)
@@ -211,8 +224,9 @@ class StoryMixin:
                          [(m.story, m.article) for m in members])
         conn.executemany(
             "INSERT OR REPLACE INTO story_signals (article_id, published, data, evidence, "
-            "matched) VALUES (?, ?, ?, ?, ?)",
-            [(m.article, m.published, m.data, m.evidence, m.matched) for m in members])
+            f"matched) VALUES (?, ?, {_STAMPED}, ?, ?)",
+            [(m.article, m.published, m.data, batch.version, m.article, m.evidence, m.matched)
+             for m in members])
         conn.executemany(
             "INSERT OR IGNORE INTO story_keys (key, published, article_id) VALUES (?, ?, ?)",
             [(key, m.published, m.article) for m in members for key in m.keys])
@@ -271,29 +285,37 @@ class StoryMixin:
         members: Sequence[tuple[int, int, str | None, int | None]],
         keys: Iterable[tuple[str, int, int]],
         signals: Sequence[tuple[int, int, str]] = (),
+        version: str = "",
     ) -> None:
         """Bulk write of a whole regroup (after :meth:`reset_stories`), in the caller's txn.
 
         ``stories``: (id, first_seen, last_published, title, lang, langs, size); ``members``:
         (article id, story id, evidence JSON, matched); ``keys``: (key, published, article);
-        ``signals``: (article id, published, JSON) for articles whose signals were recomputed.
+        ``signals``: (article id, published, JSON) for articles whose signals were recomputed,
+        stamped with ``version`` (their evidence goes in the same row write).
         """
         conn = self.db.conn
+        # In key order: each table's B-tree is then filled front to back, not at random.
+        members = sorted(members)
         conn.executemany(
             "INSERT INTO stories (id, first_seen, last_published, title, lang, langs, size) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", stories)
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", sorted(stories))
         conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
                          [(story, article) for article, story, _, _ in members])
+        why = {article: (evidence, matched) for article, _, evidence, matched in members}
         conn.executemany(
-            "INSERT OR REPLACE INTO story_signals (article_id, published, data) "
-            "VALUES (?, ?, ?)", signals)
+            "INSERT OR REPLACE INTO story_signals (article_id, published, data, evidence, "
+            f"matched) VALUES (?, ?, {_STAMPED}, ?, ?)",
+            [(article, published, data, version, article, *why.get(article, (None, None)))
+             for article, published, data in sorted(signals)])
+        fresh = {row[0] for row in signals}
         conn.executemany("UPDATE story_signals SET evidence = ?, matched = ? "
                          "WHERE article_id = ?",
                          [(evidence, matched, article)
-                          for article, _, evidence, matched in members])
+                          for article, _, evidence, matched in members if article not in fresh])
         conn.executemany(
             "INSERT OR IGNORE INTO story_keys (key, published, article_id) VALUES (?, ?, ?)",
-            keys)
+            sorted(keys))
 
     def reset_stories(self, *, keep_signals: bool = False) -> None:
         """Forget every story (regroup from scratch follows); signals too unless kept."""
@@ -366,6 +388,11 @@ class StoryMixin:
         return [StoryRow(row[0], row[1], row[2], row[3], row[4], tuple(sorted(row[5].split())),
                          row[6], tuple(reports[row[0]])) for row in rows]
 
+
+_STAMPED = ("json_set(?, '$.v', ? || ':' || "
+            "coalesce((SELECT tag_hash FROM articles WHERE id = ?), ''))")
+"""Signals JSON (1st parameter) stamped with the code version (2nd) and the article's
+(3rd) tag hash at writing: current while both stay as they are."""
 
 _T = TypeVar("_T")
 

@@ -12,8 +12,8 @@ import re
 import struct
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 from tui.stories.amounts import amounts, dates, money_entity
 from tui.stories.headlines import headline_keys
@@ -51,6 +51,29 @@ _CONNECTOR = re.compile(r"(?:['’]s)?\s+(?:(?:and|of|the|for|&)\s+)*")
 _WEAK_ENTITIES = frozenset({"china", "chinese crypto policy terms", "chinese government"})
 
 
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):
+    """``functools.cached_property`` without its lock (Python 3.11 takes an RLock on every
+    first read: a fifth of a regroup's time went there). Signals are built and read on
+    one thread; a race would compute the same value twice, harmlessly."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> _T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
 @dataclass(frozen=True)
 class Signals:
     """One article's grouping signals. ``ref`` is the caller's id (article id or record id)."""
@@ -62,42 +85,42 @@ class Signals:
     keys: frozenset[str]
     sig: tuple[int, ...] = field(repr=False)
 
-    @cached_property
+    @_once
     def strong(self) -> frozenset[str]:
         """The specific keys: entities, names, amounts."""
         return frozenset(k for k in self.keys if k[0] in "en$")
 
-    @cached_property
+    @_once
     def half(self) -> frozenset[str]:
         """The keys worth half a piece of evidence: tickers, places, numbers, dates."""
         return frozenset(k for k in self.keys if k[0] in "tp#d")
 
-    @cached_property
+    @_once
     def distinct(self) -> frozenset[str]:
         """Distinctive numbers that are not an amount's figure (the amount counts that)."""
         sums = {k.rsplit(":", 1)[1] for k in self.keys if k[0] == "$"}
         return frozenset(k for k in self.keys
                          if k[0] == "#" and k[2:] not in sums and distinctive(k))
 
-    @cached_property
+    @_once
     def empty(self) -> int:
         """The signature's empty bins as a bit mask (for a fast similarity)."""
         return empty_mask(self.sig)
 
-    @cached_property
+    @_once
     def base_strong(self) -> float:
         """The specific keys' weight before any discount for common keys."""
         from tui.stories.score import WEIGHTS
 
         return sum(WEIGHTS[k[0]] for k in self.strong) + VAGUE * len(self.vague)
 
-    @cached_property
+    @_once
     def vague(self) -> frozenset[str]:
         """Words that may be names (capitalised sentence openers): counted in what the
         report names, never as shared evidence."""
         return frozenset(k for k in self.keys if k[0] == "o")
 
-    @cached_property
+    @_once
     def largest(self) -> dict[str, str]:
         """Per currency, the headline amount's key: the largest in the title, else overall."""
         headline = any(k[0] == "h" for k in self.keys)
@@ -112,7 +135,7 @@ class Signals:
     def blocking_keys(self) -> list[str]:
         return list(self._blocking)
 
-    @cached_property
+    @_once
     def _blocking(self) -> tuple[str, ...]:
         return tuple(sorted(k for k in self.keys if k[0] in BLOCKING_KINDS and _specific(k)))
 
@@ -333,6 +356,23 @@ def signals_from_parts(
     sig = signature(shingles(lead, lang))
     keys |= set(band_keys(sig))
     return Signals(ref, published, lang, title, frozenset(keys), sig)
+
+
+@lru_cache(maxsize=1)
+def signals_version() -> str:
+    """A digest of the code signals are computed by (this module, amounts, headlines,
+    shingles): a stored signal stamped with another is stale. With the article's
+    ``tag_hash`` (its entities' rules and text) it says whether a stored signal is what
+    computing it now would give, so a regroup recomputes only the stale ones."""
+    import hashlib
+    from importlib.resources import files
+
+    digest = hashlib.sha1()
+    root = files("tui.stories")
+    for name in ("signals.py", "amounts.py", "headlines.py", "shingles.py"):
+        digest.update(name.encode())
+        digest.update(root.joinpath(name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def signals_of_article(article: Any, tags: Any, lang: str | None = None) -> Signals:

@@ -30,10 +30,15 @@ from tui.stories.grouper import (
     pick_candidates,
 )
 from tui.stories.score import Evidence
-from tui.stories.signals import Signals, signals_from_parts
+from tui.stories.signals import Signals, signals_from_parts, signals_version
+
+Records = list[dict[str, Any]]
+Compute = Callable[[Iterable[tuple[Any, Records]]], Iterable[tuple[Any, list[Signals]]]]
+"""Signals for batches of grouping inputs, in order, each with the caller's tag: in this
+process by default; the engine passes one that spreads the batches over every core."""
 
 BATCH = 500
-CACHE_SIZE = 20_000  # decoded signals kept across a group_new's batches
+CACHE_SIZE = 20_000  # decoded signals kept across group_new's batches and calls
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ class StoreIndex:
     """
 
     def __init__(self, store: Any, batch: Sequence[Signals], window: int,
-                 cache: dict[int, Signals] | None = None) -> None:
+                 cache: dict[int, Signals] | None = None, *, placed: bool = True) -> None:
         self.store = store
         self.window = window
         self.merged = 0
@@ -68,7 +73,9 @@ class StoreIndex:
         self._members: list[StoryMember] = []
         self._merges: list[tuple[int, tuple[int, ...]]] = []
         mine = {s.ref for s in batch}
-        self._old = {ref: story for ref, (story, _) in store.story_of(sorted(mine)).items()}
+        # ``placed=False``: the caller knows no report is in a story yet (ungrouped ones).
+        self._old = {ref: story for ref, (story, _) in store.story_of(sorted(mine)).items()
+                     } if placed else {}
         keys = {k for s in batch for k in s.blocking_keys()}
         times = [s.published for s in batch if s.published is not None]
         if not keys or not times:
@@ -86,11 +93,9 @@ class StoreIndex:
             self._published[ref] = published
         for postings in self._postings.values():
             postings.sort()
-        # The stored reports each report will be scored against: read their signals once.
-        wanted = {ref for s in batch
-                  for refs in self._ranked(s.blocking_keys(), s.published or 0,
-                                           KEY_CAP)[1].values() for ref in refs}
-        self._load(wanted)
+        # The stored reports the batch may be scored against: their signals in one read
+        # (most are decoded already: the cache outlives a call), not a ranking per report.
+        self._load(self._story)
 
     def _load(self, refs: Iterable[int]) -> None:
         missing = [ref for ref in refs if ref not in self._cache]
@@ -167,7 +172,13 @@ class StoreIndex:
         members = [m._replace(story=self._story[m.article]) for m in self._members]
         folded = {o for _, others in self._merges for o in others}
         new = {p: v for p, v in self._new.items() if p not in folded}
-        self.store.story_write(StoryBatch(new, members, self._merges, self._old))
+        self.store.story_write(StoryBatch(new, members, self._merges, self._old,
+                                          signals_version()))
+
+_DECODED: weakref.WeakKeyDictionary[Any, dict[int, Signals]] = weakref.WeakKeyDictionary()
+"""Stored signals decoded by earlier ``group_new`` calls on a store (each feed's grouping
+scores against the same recent reports: decode them, and work out their key sets, once).
+An article re-placed here updates its entry; ``regroup`` drops them all."""
 
 _OFFERED: weakref.WeakKeyDictionary[Any, dict[int, Signals]] = weakref.WeakKeyDictionary()
 OFFER_CAP = 50_000  # offered signals kept per store before the oldest offers are dropped
@@ -221,6 +232,17 @@ def _signals(record: dict[str, Any]) -> Signals:
                               record["entities"])
 
 
+def signals_of_records(records: Records) -> list[Signals]:
+    """Signals of :meth:`grouping_inputs` records (picklable both ways: a pool job)."""
+    return [_signals(record) for record in records]
+
+
+def in_process(items: Iterable[tuple[Any, Records]]) -> Iterable[tuple[Any, list[Signals]]]:
+    """The default :data:`Compute`: one batch after another, here."""
+    for tag, records in items:
+        yield tag, signals_of_records(records)
+
+
 def group_new(
     store: Any,
     article_ids: Sequence[int] | None = None,
@@ -233,17 +255,18 @@ def group_new(
 
     Idempotent: articles already in a story are skipped unless named, and named ones are
     re-placed. Safe to call after every feed or once per update. ``reuse_signals`` takes
-    each article's stored signals when it has them instead of reading its text again; new
+    each article's current stored signals (stale ones are recomputed) instead of reading its
+    text again; new
     articles whose signals the engine's worker computed (:func:`offer_signals`) take those.
     """
     started = time.perf_counter()
     ids = store.ungrouped_ids() if article_ids is None else store.by_published(article_ids)
-    cache: dict[int, Signals] = {}
+    cache = _DECODED.setdefault(store, {})
     grouped = joined = new = merged = 0
     now = int(time.time())
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        stored = store.story_signals(batch) if reuse_signals else {}
+        stored = store.story_signals(batch, signals_version()) if reuse_signals else {}
         offered = _take_offered(store, batch) if article_ids is None else {}
         todo = [i for i in batch if i not in stored and i not in offered]
         signals = [Signals.from_json(ref, json.loads(data)) for ref, data in stored.items()]
@@ -251,7 +274,8 @@ def group_new(
         signals += [_signals(record) for record in store.grouping_inputs(todo)]
         signals = sorted((s if s.published is not None else replace(s, published=now)
                           for s in signals), key=lambda s: (s.published or 0, s.ref))
-        index = StoreIndex(store, signals, int(window_hours * 3600), cache)
+        index = StoreIndex(store, signals, int(window_hours * 3600), cache,
+                           placed=article_ids is not None)
         grouper = Grouper(index, window_hours)
         for one in signals:
             decision = grouper.add(one)
@@ -274,16 +298,23 @@ def regroup(
     *,
     progress: Callable[[int, int], None] | None = None,
     signals: bool = True,
+    recompute: bool = False,
+    compute: Compute | None = None,
 ) -> GroupReport:
     """Forget every story and group the whole cache again, oldest first, in memory.
 
     Grouping runs on an in-memory index (postings older than the window are dropped as it
     goes) and the result is written in bulk in one transaction, so a regroup costs little
-    more than reading the signals. After a change to the signals (the tagger, the
-    extractors) keep ``signals=True``: each article's text is read again. After a change
-    to the scoring rule only, ``signals=False`` reuses the stored signals.
+    more than reading the signals. Each article's stored signals are reused when current
+    (stamped with this code's :func:`signals_version` and the article's present tag hash);
+    stale or missing ones are computed from the text, batch by batch through ``compute``
+    (the engine's spreads them over every core) while grouping goes on here.
+    ``signals=False`` reuses every stored signal, even a stale one (after a change to the
+    scoring rule only); ``recompute`` computes every one again.
     """
     started = time.perf_counter()
+    _DECODED.pop(store, None)  # signals may be recomputed: decode them afresh after
+    version = signals_version()
     ids = store.by_published(store.all_article_ids())
     index = MemoryIndex()
     grouper = Grouper(index, window_hours)
@@ -291,12 +322,17 @@ def regroup(
     fresh: list[tuple[int, int, str]] = []
     joined = 0
     window = int(window_hours * 3600)
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        stored = {} if signals else store.story_signals(batch)
-        todo = [i for i in batch if i not in stored]
+
+    def reads() -> Iterable[tuple[Any, Records]]:
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            stored = {} if recompute else store.story_signals(
+                batch, version if signals else None)
+            todo = [i for i in batch if i not in stored]
+            yield (start + len(batch), stored), store.grouping_inputs(todo)
+
+    for (done, stored), computed in (compute or in_process)(reads()):
         found = [Signals.from_json(ref, json.loads(data)) for ref, data in stored.items()]
-        computed = [_signals(record) for record in store.grouping_inputs(todo)]
         fresh += [(s.ref, s.published or 0, json.dumps(s.to_json(), ensure_ascii=False))
                   for s in computed]
         batch_signals = sorted(found + computed, key=lambda s: (s.published or 0, s.ref))
@@ -310,11 +346,11 @@ def regroup(
         if batch_signals:
             index.prune(before=(batch_signals[-1].published or 0) - 2 * window)
         if progress is not None:
-            progress(min(start + BATCH, len(ids)), len(ids))
+            progress(done, len(ids))
     stories, members, keys = _bulk_rows(index, evidence)
     with store.db.atomic():
-        store.reset_stories(keep_signals=not signals)
-        store.write_stories(stories, members, keys, fresh)
+        store.reset_stories(keep_signals=True)  # current ones stay; the rest are rewritten
+        store.write_stories(stories, members, keys, fresh, version)
     return GroupReport(len(ids), joined, len(stories), 0, time.perf_counter() - started)
 
 
