@@ -53,7 +53,8 @@ def items() -> Iterator[tuple[str, str, str, str, str | None]]:
 
 
 def dump(tags: Tags) -> dict[str, Any]:
-    """Every field of Tags (mentions included, which Entity's equality ignores)."""
+    """Every field of Tags (mentions included, which Entity's equality ignores) but the input
+    hash, which digests the tagging code too and so changes with any edit (by design)."""
     return {
         "china": tags.china,
         "score": repr(tags.china_score),
@@ -64,7 +65,6 @@ def dump(tags: Tags) -> dict[str, Any]:
             [t.topic, repr(t.score), [list(x) for x in t.terms]] for t in tags.topic_evidence
         ],
         "entities": [[e.name, e.type, e.count, list(e.mentions)] for e in tags.entities],
-        "input_hash": tags.input_hash,
     }
 
 

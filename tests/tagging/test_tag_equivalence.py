@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.tagging import golden
-from tui.tagging import Tagger
+from tui.tagging import Tagger, version
 
 
 def test_every_frozen_item_tags_exactly_as_frozen(tagger: Tagger) -> None:
@@ -37,5 +37,8 @@ _TEXT = st.lists(
 def test_tag_never_raises_and_is_deterministic(
     tagger: Tagger, title: str, summary: str, content: str, lang: str | None
 ) -> None:
-    first = golden.dump(tagger.tag(title, summary, content, lang))
-    assert golden.dump(tagger.tag(title, summary, content, lang)) == first
+    tags = tagger.tag(title, summary, content, lang)
+    assert golden.dump(tagger.tag(title, summary, content, lang)) == golden.dump(tags)
+    assert tags.input_hash == version.input_hash(
+        tagger.rules_version, title, summary, content, lang
+    )
