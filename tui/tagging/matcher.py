@@ -11,6 +11,7 @@ Bank of China" does not also yield "Bank of China" or "China". Blockers ("Shangh
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Hashable
 from typing import Any
@@ -20,6 +21,7 @@ import ahocorasick_rs
 from tui.tagging.normalize import WORD_CHARS, fold_exact, fold_key
 
 ENTITY, TOPIC, CUE = 0, 1, 2
+_BY_END = operator.itemgetter(2, 1)  # (pattern, start, end) by end, then the longest first
 
 Payload = tuple[str | None, Any]  # (surface for case-sensitive terms, else None; data)
 
@@ -109,7 +111,7 @@ class Matcher:
                 continue
             found = auto.find_matches_as_indexes(text, overlapping=True)
             # by end, the longest first at one end: the order cues always came in
-            found.sort(key=_by_end)
+            found.sort(key=_BY_END)
             for index, start, end in found:
                 value = values[index]
                 if value[1] and start > 0 and low[start - 1] in words:
@@ -123,10 +125,6 @@ class Matcher:
                 if value[5]:
                     cues.append((start, end, value[5]))
         return longest(ents, n), longest(topics, n), cues
-
-
-def _by_end(match: tuple[int, int, int]) -> tuple[int, int]:
-    return match[2], match[1]
 
 
 def _longest_first(span: Span) -> tuple[int, int]:
