@@ -21,7 +21,7 @@ import ahocorasick_rs
 from tui.tagging.normalize import WORD_CHARS, fold_exact, fold_key
 
 ENTITY, TOPIC, CUE = 0, 1, 2
-_BY_END = operator.itemgetter(2, 1)  # (pattern, start, end) by end, then the longest first
+_BY_END = operator.itemgetter(1, 0)  # spans by end, then the longest first
 
 Payload = tuple[str | None, Any]  # (surface for case-sensitive terms, else None; data)
 
@@ -110,8 +110,7 @@ class Matcher:
             if trigger is not None and (ascii_text or trigger.search(text) is None):
                 continue
             found = auto.find_matches_as_indexes(text, overlapping=True)
-            # by end, the longest first at one end: the order cues always came in
-            found.sort(key=_BY_END)
+            group: list[Span] = []
             for index, start, end in found:
                 value = values[index]
                 if value[1] and start > 0 and low[start - 1] in words:
@@ -123,7 +122,10 @@ class Matcher:
                 if value[4]:
                     topics.append((start, end, value[4]))
                 if value[5]:
-                    cues.append((start, end, value[5]))
+                    group.append((start, end, value[5]))
+            if group:  # by end, the longest first at one end: the order cues always came in
+                group.sort(key=_BY_END)  # (entity and topic spans are sorted by longest())
+                cues.extend(group)
         return longest(ents, n), longest(topics, n), cues
 
 
