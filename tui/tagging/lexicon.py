@@ -31,6 +31,9 @@ class Lexicon:
     zh_translit: frozenset[str] = frozenset()
     zh_org_placed: tuple[str, ...] = ()
     zh_institutions: tuple[str, ...] = ()
+    # the same lists as sets, for membership tests (a tuple is scanned one item at a time)
+    zh_compound_set: frozenset[str] = frozenset()
+    zh_generic_set: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -58,4 +61,6 @@ def lexicon() -> Lexicon:
         frozenset(data["zh_translit"].strip()),
         tuple(data.get("zh_org_suffixes_placed", ())),
         tuple(data.get("zh_institution_suffixes", ())),
+        zh_compound_set=frozenset(data["zh_compound_surnames"]),
+        zh_generic_set=frozenset(generic),
     )

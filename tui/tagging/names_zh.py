@@ -94,7 +94,7 @@ def _zh_org(
         if kind == "placed":
             return None  # 内部, 全局, 学院: a one-character body needs a place in front
         name = text[start:cue_start]
-        if len(_specific(name)) < 2 or name in lex.zh_generic:
+        if len(_specific(name)) < 2 or name in lex.zh_generic_set:
             return None  # 行业协会, 合作联盟: a description
         return start, cue_end, doc.shown[start:cue_end]  # no prefix stripping: 商品期货…
     place_end = max((i + 1 for i in range(start, cue_start) if taken[i] == 2), default=start)
@@ -104,7 +104,7 @@ def _zh_org(
     if place_end > start and len(_specific(tail)) >= 2:
         span = tail  # 深圳市星火链科技有限公司 → 星火链科技有限公司: the place is an address
     name = lex.zh_generic_prefix.sub("", span)
-    if len(name) < 2 or name in lex.zh_generic:
+    if len(name) < 2 or name in lex.zh_generic_set:
         return None
     has_place = any(taken[cue_start - len(name) : cue_start])
     if len(_specific(name)) < 2 and not has_place:
@@ -159,7 +159,7 @@ def _surname_ok(name: str) -> bool:
     lex = lexicon()
     if name[:1] in lex.zh_surnames:
         return True
-    return len(name) >= 3 and name[:2] in lex.zh_compound
+    return len(name) >= 3 and name[:2] in lex.zh_compound_set
 
 
 _ALL_CJK = re.compile(r"[\u4e00-\u9fff]+")
@@ -186,9 +186,9 @@ def _zh_person_before(doc: Doc, cue_start: int, taken: bytearray) -> tuple[int, 
                 return start, cue_start, doc.shown[start:cue_start]  # 老周说, 小林表示
             continue
         if size == 4:
-            if text[start : start + 2] not in lex.zh_compound:
+            if text[start : start + 2] not in lex.zh_compound_set:
                 continue
-        elif text[start] not in surnames and text[start : start + 2] not in lex.zh_compound:
+        elif text[start] not in surnames and text[start : start + 2] not in lex.zh_compound_set:
             continue  # the cheap test first: no surname, no name
         name = text[start:cue_start]
         if not _cjk(name) or any(taken[start:cue_start]) or not _surname_ok(name):

@@ -101,9 +101,20 @@ def in_list(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
     return len(gap) <= 7 and _LIST_GAP.match(gap) is not None
 
 
+# Every match of _CAUSE begins with one of these literals: the regex starts at the first one
+# str.find sees (and a story naming none is skipped), instead of trying its alternation at
+# every position of the story (0.2 ms for 3 KB of English).
+_CAUSE_LITERALS = (
+    "tariff", "trade ", "export ", "sanction", "economic data", "factory data", "pmi", "gdp",
+    "关税", "贸易", "出口", "经济数据",
+)
+
+
 def has_cause(doc: Doc) -> bool:
     """True when the story names tariffs or a trade war anywhere (one search per story)."""
-    return _CAUSE.search(doc.low) is not None
+    low = doc.low
+    first = min((at for at in map(low.find, _CAUSE_LITERALS) if at >= 0), default=-1)
+    return first >= 0 and _CAUSE.search(low, first) is not None
 
 
 def factor(doc: Doc, hit: Hit, prev: Hit | None, cause: bool = True) -> float:
