@@ -64,10 +64,10 @@ class _once(Generic[_T]):
         self.name = func.__name__
         self.__doc__ = func.__doc__
 
-    def __set_name__(self, owner: type, name: str) -> None:
+    def __set_name__(self, _owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, obj: Any, owner: type | None = None) -> _T:
+    def __get__(self, obj: Any, _owner: type | None = None) -> _T:
         if obj is None:
             return self  # type: ignore[return-value]
         value = obj.__dict__[self.name] = self.func(obj)

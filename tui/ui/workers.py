@@ -126,7 +126,8 @@ class DaemonExecutor(ThreadPoolExecutor):
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Idle threads end now; busy ones are not waited for (daemons, and their writes
-        are transactional)."""
+        are transactional); nothing is queued to cancel (``cancel_futures``)."""
+        del wait, cancel_futures  # the Executor signature; neither applies here
         with self._idle_lock:
             idle, self._idle = self._idle, 0
         for _ in range(idle):
