@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from tui.alerts.notify import NotifySettings
 from tui.config import Settings
 from tui.engine import jobs
+from tui.engine.cores import POOL_AT, on_cores
 from tui.engine.worker import IsolatedRunner
 from tui.models import Article, ArticleDetail, Feed, Tags, UpdateReport
 from tui.paths import Paths
@@ -212,7 +213,7 @@ class Engine:
         if workers is not None or (count > 1 and store.count_all() >= POOL_AT):
             def compute(items: Iterable[tuple[Any, list[dict[str, Any]]]]
                         ) -> Iterator[tuple[Any, Any]]:
-                return _on_cores(jobs.sign_batch, items, count)
+                return on_cores(jobs.sign_batch, items, count)
         return regroup(store, window_hours or self.settings.story_window_hours,
                        progress=on_progress, signals=signals, recompute=recompute,
                        compute=compute)
@@ -283,35 +284,21 @@ class Engine:
               workers: int | None = None) -> int:
         """Re-tag the whole cache (after the gazetteer or config changed) on every core,
         writing only articles whose tags changed; returns the number of articles tagged."""
-        import multiprocessing
         import os
-        from collections import deque
-        from concurrent.futures import Future, ProcessPoolExecutor
+        from functools import partial
 
         store = self.store
         total = store.count_all()
         config = jobs.TagConfig.from_settings(self.settings)
         count = workers or max(1, min(4, os.cpu_count() or 1))
         done = 0
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-            pending: deque[tuple[int, Future[list[tuple[int, Tags]]]]] = deque()
-
-            def write(job: tuple[int, Future[list[tuple[int, Tags]]]]) -> None:
-                nonlocal done
-                size, future = job
-                store.write_tags(future.result())
-                done += size
-                if on_progress:
-                    on_progress(done, total)
-
-            for items, full_text_ids, hashes in store.taggable_batches():
-                pending.append((len(items), pool.submit(jobs.tag_batch_with, config, items,
-                                                        full_text_ids, hashes)))
-                if len(pending) >= 2 * count:  # bounded memory on a big cache
-                    write(pending.popleft())
-            while pending:
-                write(pending.popleft())
+        batches = ((len(items), (items, full_text_ids, hashes))
+                   for items, full_text_ids, hashes in store.taggable_batches())
+        for size, tags in on_cores(partial(jobs.retag_batch, config), batches, count):
+            store.write_tags(tags)
+            done += size
+            if on_progress:
+                on_progress(done, total)
         return done
 
     # -- feeds -------------------------------------------------------------------------
@@ -381,44 +368,6 @@ class Engine:
                       paths=self.paths, fetcher=self._fetcher, clock=self.clock,
                       watches=self.watches, notify=self.notify,
                       alert_channels=self.alert_channels)
-
-
-POOL_AT = 2_000
-"""From this many articles a regroup computes signals on a process pool."""
-
-
-def _on_cores(func: Callable[[Any], Any], items: Iterable[tuple[Any, Any]], workers: int
-              ) -> Iterator[tuple[Any, Any]]:
-    """``(tag, func(args))`` for each ``(tag, args)`` in order, computed on a pool of
-    ``workers`` processes (spawned, as ``retag``'s) with at most twice that many jobs in
-    flight: bounded memory, and the caller works on one result while the next compute.
-    Empty ``args`` need no process; the pool starts on the first job that does."""
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    pool: ProcessPoolExecutor | None = None
-    pending: deque[tuple[Any, Future[Any]]] = deque()
-    try:
-        for tag, args in items:
-            if not args:
-                done: Future[Any] = Future()
-                done.set_result([])
-                pending.append((tag, done))
-            else:
-                if pool is None:
-                    pool = ProcessPoolExecutor(
-                        max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-                pending.append((tag, pool.submit(func, args)))
-            while pending and (len(pending) > 2 * workers or pending[0][1].done()):
-                first, future = pending.popleft()
-                yield first, future.result()
-        while pending:
-            first, future = pending.popleft()
-            yield first, future.result()
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
 
 
 DEMO_NEVER_DUE = 253402300799

@@ -136,6 +136,14 @@ def tag_batch_with(config: TagConfig, items: list[tuple[int, Article]],
     return tag_batch(items, full_text_ids, stored_hashes)
 
 
+def retag_batch(config: TagConfig, batch: tuple[list[tuple[int, Article]], frozenset[int],
+                                                dict[int, str] | None]
+                ) -> list[tuple[int, Tags]]:
+    """One ``retag`` pool job: a stored batch ``(items, full_text_ids, stored_hashes)``."""
+    items, full_text_ids, stored_hashes = batch
+    return tag_batch_with(config, items, full_text_ids, stored_hashes)
+
+
 def sign_batch(records: list[dict[str, Any]]) -> list[Signals]:
     """Grouping signals of stored articles' inputs (``regroup`` on every core: a pool job).
     Needs no tagger: the entities are the stored ones."""
