@@ -59,13 +59,7 @@ class DeferredWrites:
             try:
                 with _busy_timeout(conn, TRY_SECONDS):
                     conn.execute("BEGIN IMMEDIATE")
-                try:
-                    write(conn)
-                    conn.execute("COMMIT")
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise
+                _finish(conn, write)
                 return True
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc):
@@ -106,15 +100,8 @@ class DeferredWrites:
                 try:
                     if db is None:
                         db = connect(self.path, busy_timeout=self.busy_timeout)
-                    conn = db.conn
-                    conn.execute("BEGIN IMMEDIATE")
-                    try:
-                        write(conn)
-                        conn.execute("COMMIT")
-                    except BaseException:
-                        if conn.in_transaction:
-                            conn.execute("ROLLBACK")
-                        raise
+                    db.conn.execute("BEGIN IMMEDIATE")
+                    _finish(db.conn, write)
                 except Exception as exc:  # a user's mark is not worth a crash
                     self.last_error = f"{type(exc).__name__}: {exc}"
                 finally:
@@ -136,3 +123,14 @@ def _busy_timeout(conn: sqlite3.Connection, seconds: float) -> Iterator[None]:
         yield
     finally:
         conn.execute(f"PRAGMA busy_timeout = {before}")
+
+
+def _finish(conn: sqlite3.Connection, write: Write) -> None:
+    """Run ``write`` in the transaction just begun: commit it, or roll it back and raise."""
+    try:
+        write(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
