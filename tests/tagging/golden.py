@@ -54,7 +54,7 @@ def items() -> Iterator[tuple[str, str, str, str, str | None]]:
 
 def dump(tags: Tags) -> dict[str, Any]:
     """Every field of Tags (mentions included, which Entity's equality ignores) but the input
-    hash, which digests the tagging code too and so changes with any edit (by design)."""
+    hash, which digests ``version.GOLDEN_SHA``: the digest of this very file."""
     return {
         "china": tags.china,
         "score": repr(tags.china_score),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,33 @@ def test_every_frozen_item_tags_exactly_as_frozen(tagger: Tagger) -> None:
         old, new = json.loads(want), json.loads(got)
         diff = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
         raise AssertionError(f"{len(diff)} items differ, first: {diff[:5]}")
+
+
+def test_a_change_of_output_names_a_new_rules_release() -> None:
+    """Stored tags are skipped by retag on (release, data, text): when the frozen output
+    changes, the release must change too, or a cache would keep the old tags forever."""
+    import hashlib
+
+    sha = hashlib.sha1(golden.GOLDEN.read_bytes()).hexdigest()[:12]
+    assert sha == version.GOLDEN_SHA, (
+        f"tag() output changed: bump RULES_RELEASE in tui/tagging/version.py and set "
+        f"GOLDEN_SHA = {sha!r}"
+    )
+
+
+def test_the_rules_version_ignores_code_but_not_release_or_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    base = version.rules_version()
+    version._builtin_digest.cache_clear()
+    monkeypatch.setattr(version, "RULES_RELEASE", version.RULES_RELEASE + "-next")
+    try:
+        assert version.rules_version() != base
+    finally:
+        monkeypatch.undo()
+        version._builtin_digest.cache_clear()
+    assert version.rules_version() == base
+    assert version.rules_version(china_regions=("CN",)) != base
 
 
 _PIECES = st.sampled_from([
