@@ -1,9 +1,12 @@
 """Topics: multi-label include/exclude phrase rules, English and Chinese, title weighted.
 
-Definitions (one line each; the README copies these):
+Definitions (the README copies these; labels in tests/data/gold follow them):
 
 - mining: producing proof-of-work coins: miners, hashrate, rigs, pools, power, curtailment.
-- regulation: rules and their makers: laws, bills, licences, bans, guidance, approvals.
+- regulation: rules and their makers: laws, bills, licences, bans, guidance, approvals;
+  a court ruling on how the law treats crypto counts. Applies when a rule, or a licence granted,
+  applied for or refused, is what the story reports; a firm described as licensed, or a
+  regulator acting against a named party (a fine, charges, a warning list: enforcement), is not.
 - enforcement: action against named parties: fraud, scams, arrests, charges, suits, fines.
 - token-sales: selling or giving away new tokens: ICOs, IEOs, presales, airdrops, unlocks.
 - exchanges: venues where crypto trades: listings, delistings, withdrawals, reserves.
@@ -13,8 +16,13 @@ Definitions (one line each; the README copies these):
 - defi: decentralised finance: DEXs, lending protocols, liquidity pools, staking.
 - markets: prices and trading: rallies, sell-offs, liquidations, ETF flows, macro.
 - security: hacks, exploits, thefts, vulnerabilities, phishing, audits.
-- business: companies as businesses: funding, acquisitions, earnings, hires, layoffs.
-- technology: how the systems work and change: upgrades, forks, mainnets, layer 2s.
+- business: companies as businesses: funding, acquisitions, earnings, hires, layoffs,
+  offices and headquarters, partnerships, services a firm sells to clients. When the firm's act
+  is another topic's subject (a listing, a new mining site, an e-CNY wallet) that topic applies,
+  and business only if the story reports money or corporate moves too.
+- technology: how the systems work and change: upgrades, forks, mainnets, layer 2s, new
+  hardware and software (chips, wallets, platforms), tokenisation (bonds, funds, deposits, real
+  assets put on chain), blockchain infrastructure, standards and state blockchain plans.
 
 How a topic is chosen (salience, not mere mention). Terms live in ``data/topics.toml``
 (strong 2, weak 1, hint 0.5; exclusion phrases swallow the terms inside them: "data mining",
@@ -22,7 +30,10 @@ How a topic is chosen (salience, not mere mention). Terms live in ``data/topics.
 topic that any term touches, :func:`features` measures *where* and *how much* the story is
 about it: the weight of its terms in the title, in the lead and in the rest of the body, how
 dense they are per length of text, how many distinct terms, and its share of the story's
-strongest topic. A small logistic model over those features (weights trained at build time
+strongest topic, and how reliably its evidence terms meant the topic on the labelled train
+split (``term_lift``: "licensed" in an exchange story rarely meant regulation, "consultation
+paper" always did; counts shipped in the model file, shrunk towards the topic's base rate so
+a rare term says little). A small logistic model over those features (weights trained at build time
 on the labelled train split by ``tests/tagging/train_topics.py`` and shipped as
 ``data/topic_model.json``) gives each topic a probability; topics above the threshold (also
 chosen on train) apply, at most three, strongest first. Each applied topic carries its
