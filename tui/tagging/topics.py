@@ -9,7 +9,9 @@ Definitions (the README copies these; labels in tests/data/gold follow them):
   regulator acting against a named party (a fine, charges, a warning list: enforcement), is not.
 - enforcement: action against named parties: fraud, scams, arrests, charges, suits, fines.
 - token-sales: selling or giving away new tokens: ICOs, IEOs, presales, airdrops, unlocks.
-- exchanges: venues where crypto trades: listings, delistings, withdrawals, reserves.
+- exchanges: venues where crypto trades: listings, delistings, withdrawals, reserves;
+  an exchange firm's own corporate moves count too (with business), as an issuer's do for
+  stablecoins.
 - nft: non-fungible tokens and digital collectibles (数字藏品), marketplaces and mints.
 - cbdc: central bank digital currencies: e-CNY, e-HKD, digital euro, mBridge, pilots.
 - stablecoins: fiat-pegged tokens, their issuers, reserves, pegs and laws.
