@@ -176,3 +176,13 @@ def test_rules_about_licences_are_regulation(tagger: Tagger) -> None:
     assert "regulation" in tags.topics
     why = {e.topic: e for e in tags.topic_evidence}["regulation"]
     assert ("consultation paper", "title") in why.terms
+
+
+def test_tagging_reads_the_same_lift_as_training(tagger: Tagger) -> None:
+    """Tagging looks lifts up (precomputed per topic); training computes them: the same."""
+    model = topics.builtin_model()
+    doc = tagger._doc("Exchange halts withdrawals after licence review", "The regulator said.", "")
+    hits, spans, _, _ = tagger._parse(doc)
+    for slug, (_, acc) in topics.features(doc, spans, hits).items():
+        slow = topics.term_lift(slug, acc, model.terms)
+        assert topics._mean_lift(acc, model.lifts(slug)) == pytest.approx(slow)

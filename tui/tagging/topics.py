@@ -117,6 +117,21 @@ class Model:
     deltas: dict[str, tuple[float, ...]] = field(default_factory=dict)  # per-topic adjustments
     terms: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
     _combined: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False)
+    _lifts: dict[str, dict[str, float]] = field(default_factory=dict, compare=False)
+
+    def lifts(self, slug: str) -> dict[str, float]:
+        """Each known term's lift for ``slug`` (see :func:`term_lift`), computed once per topic
+        so tagging looks lifts up instead of taking logs per term."""
+        table = self._lifts.get(slug)
+        if table is None:
+            counts = self.terms.get(slug, {})
+            prior = _prior(*counts.get("", (0, 0)))
+            table = self._lifts[slug] = (
+                {t: _lift(pos, n, prior) for t, (pos, n) in counts.items() if t}
+                if prior is not None
+                else {}
+            )
+        return table
 
     def probability(self, slug: str, values: tuple[float, ...]) -> float:
         weights = self._combined.get(slug)
@@ -308,6 +323,17 @@ def features(
     return out
 
 
+def _prior(pos0: int, n0: int) -> float | None:
+    """The topic's base rate among the stories its terms touched (clamped), or None."""
+    return min(max(pos0 / n0, 0.02), 0.98) if n0 > 0 else None
+
+
+def _lift(pos: int, n: int, prior: float) -> float:
+    """Log-odds of the term's shrunk record above the topic's base rate."""
+    r = (pos + TERM_PRIOR * prior) / (n + TERM_PRIOR)
+    return math.log(r / (1.0 - r)) - math.log(prior / (1.0 - prior))
+
+
 def term_lift(
     slug: str,
     acc: _Acc,
@@ -330,17 +356,24 @@ def term_lift(
     pos0, n0 = counts.get("", (0, 0))
     if own is not None:
         pos0, n0 = pos0 - own, n0 - 1
-    if n0 <= 0:
+    prior = _prior(pos0, n0)
+    if prior is None:
         return 0.0
-    prior = min(max(pos0 / n0, 0.02), 0.98)
-    base = math.log(prior / (1.0 - prior))
     total = weight = 0.0
     for term, (rank, _, _) in acc.terms.items():
         pos, n = counts.get(term, (0, 0))
         if own is not None and n:
             pos, n = pos - own, n - 1
-        r = (pos + TERM_PRIOR * prior) / (n + TERM_PRIOR)
-        total += rank * (math.log(r / (1.0 - r)) - base)
+        total += rank * _lift(pos, n, prior)
+        weight += rank
+    return total / weight if weight else 0.0
+
+
+def _mean_lift(acc: _Acc, lifts: Mapping[str, float]) -> float:
+    """:func:`term_lift` from precomputed lifts (tagging: no own label to leave out)."""
+    total = weight = 0.0
+    for term, (rank, _, _) in acc.terms.items():
+        total += rank * lifts.get(term, 0.0)
         weight += rank
     return total / weight if weight else 0.0
 
@@ -352,7 +385,7 @@ def score_topics(
     model = model or builtin_model()
     scored = []
     for slug, (values, acc) in features(doc, spans, hits).items():
-        p = model.probability(slug, (*values, term_lift(slug, acc, model.terms)))
+        p = model.probability(slug, (*values, _mean_lift(acc, model.lifts(slug))))
         if p >= model.threshold:
             scored.append((p, slug, acc))
     scored.sort(key=lambda x: (-x[0], x[1]))
