@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.models import TOPICS
 from tui.tagging import Tagger, topics
@@ -95,3 +97,92 @@ def test_user_topic_defines_new_slug() -> None:
     tagger = Tagger(user_topics={"ai": ("artificial intelligence", "人工智能")})
     assert "ai" in tagger.tag("Artificial intelligence tokens jump").topics
     assert "ai" in tagger.tag("人工智能代币上涨").topics
+
+
+# --- term lift: how reliably an evidence term meant its topic on the train split ---------
+
+
+def _acc(*terms: tuple[str, float, str]) -> topics._Acc:
+    acc = topics._Acc()
+    for term, rank, where in terms:
+        acc.terms[term] = (rank, term, where)
+    return acc
+
+
+@given(
+    pos0=st.integers(1, 200),
+    extra=st.integers(1, 200),
+    n=st.integers(1, 50),
+    k=st.integers(0, 50),
+)
+def test_term_lift_sign_follows_the_terms_record(pos0: int, extra: int, n: int, k: int) -> None:
+    """A term that meant the topic more often than the topic's base rate lifts it; less often
+    pulls it down; an unknown term or an empty table says nothing."""
+    n0 = pos0 + extra
+    k = min(k, n)
+    table = {"regulation": {"": (pos0, n0), "licensed": (k, n)}}
+    lift = topics.term_lift("regulation", _acc(("licensed", 2.0, "title")), table)
+    rate, prior = k / n, pos0 / n0
+    if prior < 0.02 or prior > 0.98:
+        return  # the prior is clamped there; the sign rule is for ordinary rates
+    if abs(rate - prior) > 1e-9:
+        assert (lift > 0) == (rate > prior)
+    assert topics.term_lift("regulation", _acc(("unknown", 2.0, "title")), table) == 0.0
+    assert topics.term_lift("regulation", _acc(("licensed", 2.0, "title")), {}) == 0.0
+
+
+def test_term_lift_leaves_the_item_itself_out() -> None:
+    """On train an item is scored without its own label: a term only it had says nothing."""
+    table = {"business": {"": (30, 100), "layoffs": (1, 1)}}
+    acc = _acc(("layoffs", 2.0, "title"))
+    assert topics.term_lift("business", acc, table) > 0.0
+    assert topics.term_lift("business", acc, table, own=1) == pytest.approx(0.0)
+
+
+def test_shipped_term_table_is_well_formed() -> None:
+    model = topics.builtin_model()
+    assert set(model.terms) <= set(TOPICS) and model.terms
+    assert len(model.weights) == len(topics.FEATURES)
+    for slug, table in model.terms.items():
+        assert "" in table, slug
+        for term, (pos, n) in table.items():
+            assert 0 <= pos <= n, (slug, term)
+            assert term == "" or n >= 2, (slug, term)  # single sightings are left out
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "topic"),
+    [
+        (
+            "Crypto lender raises $50 million in Series B",
+            "The licensed firm said the money would fund hiring in Europe.",
+            "business",
+        ),
+        ("持牌交易所完成新一轮融资", "该平台表示，资金将用于产品研发和海外扩张。", "business"),
+    ],
+)
+def test_a_licence_in_passing_is_not_regulation(
+    tagger: Tagger, title: str, summary: str, topic: str
+) -> None:
+    tags = tagger.tag(title, summary)
+    assert topic in tags.topics and "regulation" not in tags.topics
+
+
+def test_rules_about_licences_are_regulation(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Regulator publishes consultation paper on licensing rules for crypto custodians",
+        "Custodians would need a licence under the new regime.",
+    )
+    assert "regulation" in tags.topics
+    why = {e.topic: e for e in tags.topic_evidence}["regulation"]
+    assert ("consultation paper", "title") in why.terms
+
+
+def test_tagging_reads_the_same_lift_as_training(tagger: Tagger) -> None:
+    """Tagging looks lifts up (precomputed per topic); training computes them: the same."""
+    model = topics.builtin_model()
+    doc = tagger._doc("Exchange halts withdrawals after licence review", "The regulator said.", "")
+    hits, spans, _, _ = tagger._parse(doc)
+    for slug, (_, acc) in topics.features(doc, spans, hits).items():
+        slow = topics.term_lift(slug, acc, model.terms)
+        assert topics._mean_lift(acc, model.lifts(slug)) == pytest.approx(slow)

@@ -1,20 +1,30 @@
 """Topics: multi-label include/exclude phrase rules, English and Chinese, title weighted.
 
-Definitions (one line each; the README copies these):
+Definitions (the README copies these; labels in tests/data/gold follow them):
 
 - mining: producing proof-of-work coins: miners, hashrate, rigs, pools, power, curtailment.
-- regulation: rules and their makers: laws, bills, licences, bans, guidance, approvals.
+- regulation: rules and their makers: laws, bills, licences, bans, guidance, approvals;
+  a court ruling on how the law treats crypto counts. Applies when a rule, or a licence granted,
+  applied for or refused, is what the story reports; a firm described as licensed, or a
+  regulator acting against a named party (a fine, charges, a warning list: enforcement), is not.
 - enforcement: action against named parties: fraud, scams, arrests, charges, suits, fines.
 - token-sales: selling or giving away new tokens: ICOs, IEOs, presales, airdrops, unlocks.
-- exchanges: venues where crypto trades: listings, delistings, withdrawals, reserves.
+- exchanges: venues where crypto trades: listings, delistings, withdrawals, reserves;
+  an exchange firm's own corporate moves count too (with business), as an issuer's do for
+  stablecoins.
 - nft: non-fungible tokens and digital collectibles (数字藏品), marketplaces and mints.
 - cbdc: central bank digital currencies: e-CNY, e-HKD, digital euro, mBridge, pilots.
 - stablecoins: fiat-pegged tokens, their issuers, reserves, pegs and laws.
 - defi: decentralised finance: DEXs, lending protocols, liquidity pools, staking.
 - markets: prices and trading: rallies, sell-offs, liquidations, ETF flows, macro.
 - security: hacks, exploits, thefts, vulnerabilities, phishing, audits.
-- business: companies as businesses: funding, acquisitions, earnings, hires, layoffs.
-- technology: how the systems work and change: upgrades, forks, mainnets, layer 2s.
+- business: companies as businesses: funding, acquisitions, earnings, hires, layoffs,
+  offices and headquarters, partnerships, services a firm sells to clients. When the firm's act
+  is another topic's subject (a listing, a new mining site, an e-CNY wallet) that topic applies,
+  and business only if the story reports money or corporate moves too.
+- technology: how the systems work and change: upgrades, forks, mainnets, layer 2s, new
+  hardware and software (chips, wallets, platforms), tokenisation (bonds, funds, deposits, real
+  assets put on chain), blockchain infrastructure, standards and state blockchain plans.
 
 How a topic is chosen (salience, not mere mention). Terms live in ``data/topics.toml``
 (strong 2, weak 1, hint 0.5; exclusion phrases swallow the terms inside them: "data mining",
@@ -22,7 +32,10 @@ How a topic is chosen (salience, not mere mention). Terms live in ``data/topics.
 topic that any term touches, :func:`features` measures *where* and *how much* the story is
 about it: the weight of its terms in the title, in the lead and in the rest of the body, how
 dense they are per length of text, how many distinct terms, and its share of the story's
-strongest topic. A small logistic model over those features (weights trained at build time
+strongest topic, and how reliably its evidence terms meant the topic on the labelled train
+split (``term_lift``: "licensed" in an exchange story rarely meant regulation, "consultation
+paper" always did; counts shipped in the model file, shrunk towards the topic's base rate so
+a rare term says little). A small logistic model over those features (weights trained at build time
 on the labelled train split by ``tests/tagging/train_topics.py`` and shipped as
 ``data/topic_model.json``) gives each topic a probability; topics above the threshold (also
 chosen on train) apply, at most three, strongest first. Each applied topic carries its
@@ -61,7 +74,9 @@ MAX_TERMS = 6
 FEATURES = (
     "title", "lead", "body", "density", "terms", "share", "top", "strong", "hint", "subject",
     "title_share", "lead_share", "body_share", "second", "lower",
-)
+    "term_lift",
+)  # the last one comes from the term table shipped with the model, not the text alone
+TERM_PRIOR = 4.0  # a term seen n times on train weighs n / (n + 4) of its own record
 SUBJECT_UNITS = 30  # an entity starting within the title's first ~30 Latin units is its subject
 
 _PLURAL = re.compile(r"^(.*?)\((\w+)\)$")
@@ -100,7 +115,23 @@ class Model:
     threshold: float
     max_topics: int = MAX_TOPICS
     deltas: dict[str, tuple[float, ...]] = field(default_factory=dict)  # per-topic adjustments
+    terms: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
     _combined: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False)
+    _lifts: dict[str, dict[str, float]] = field(default_factory=dict, compare=False)
+
+    def lifts(self, slug: str) -> dict[str, float]:
+        """Each known term's lift for ``slug`` (see :func:`term_lift`), computed once per topic
+        so tagging looks lifts up instead of taking logs per term."""
+        table = self._lifts.get(slug)
+        if table is None:
+            counts = self.terms.get(slug, {})
+            prior = _prior(*counts.get("", (0, 0)))
+            table = self._lifts[slug] = (
+                {t: _lift(pos, n, prior) for t, (pos, n) in counts.items() if t}
+                if prior is not None
+                else {}
+            )
+        return table
 
     def probability(self, slug: str, values: tuple[float, ...]) -> float:
         weights = self._combined.get(slug)
@@ -132,6 +163,10 @@ def builtin_model() -> Model:
         float(data["threshold"]),
         int(data.get("max_topics", MAX_TOPICS)),
         {k: tuple(float(x) for x in v) for k, v in data.get("deltas", {}).items()},
+        {
+            slug: {term: (int(c[0]), int(c[1])) for term, c in table.items()}
+            for slug, table in data.get("terms", {}).items()
+        },
     )
 
 
@@ -288,6 +323,61 @@ def features(
     return out
 
 
+def _prior(pos0: int, n0: int) -> float | None:
+    """The topic's base rate among the stories its terms touched (clamped), or None."""
+    return min(max(pos0 / n0, 0.02), 0.98) if n0 > 0 else None
+
+
+def _lift(pos: int, n: int, prior: float) -> float:
+    """Log-odds of the term's shrunk record above the topic's base rate."""
+    r = (pos + TERM_PRIOR * prior) / (n + TERM_PRIOR)
+    return math.log(r / (1.0 - r)) - math.log(prior / (1.0 - prior))
+
+
+def term_lift(
+    slug: str,
+    acc: _Acc,
+    table: Mapping[str, Mapping[str, tuple[int, int]]],
+    own: int | None = None,
+) -> float:
+    """How reliably this topic's evidence terms meant the topic on the train split.
+
+    ``table[slug][term]`` is (items labelled with the topic, items where the term touched
+    it); each record is shrunk towards the topic's base rate (``table[slug][""]``) by
+    :data:`TERM_PRIOR` and read as log-odds above that rate, and the lifts are averaged,
+    weighted by each term's rank in the story: "licensed" in an exchange story is weak
+    evidence of regulation, "consultation paper" strong. A term the table does not know
+    lifts nothing. ``own`` (training only) is the item's own label, left out of the counts
+    it is scored on, so the feature measures on train what it will on unseen text.
+    """
+    counts = table.get(slug)
+    if not counts or not acc.terms:
+        return 0.0
+    pos0, n0 = counts.get("", (0, 0))
+    if own is not None:
+        pos0, n0 = pos0 - own, n0 - 1
+    prior = _prior(pos0, n0)
+    if prior is None:
+        return 0.0
+    total = weight = 0.0
+    for term, (rank, _, _) in acc.terms.items():
+        pos, n = counts.get(term, (0, 0))
+        if own is not None and n:
+            pos, n = pos - own, n - 1
+        total += rank * _lift(pos, n, prior)
+        weight += rank
+    return total / weight if weight else 0.0
+
+
+def _mean_lift(acc: _Acc, lifts: Mapping[str, float]) -> float:
+    """:func:`term_lift` from precomputed lifts (tagging: no own label to leave out)."""
+    total = weight = 0.0
+    for term, (rank, _, _) in acc.terms.items():
+        total += rank * lifts.get(term, 0.0)
+        weight += rank
+    return total / weight if weight else 0.0
+
+
 def score_topics(
     doc: Doc, spans: list[Span], hits: list[Hit], model: Model | None = None
 ) -> tuple[frozenset[str], tuple[TopicEvidence, ...]]:
@@ -295,7 +385,7 @@ def score_topics(
     model = model or builtin_model()
     scored = []
     for slug, (values, acc) in features(doc, spans, hits).items():
-        p = model.probability(slug, values)
+        p = model.probability(slug, (*values, _mean_lift(acc, model.lifts(slug))))
         if p >= model.threshold:
             scored.append((p, slug, acc))
     scored.sort(key=lambda x: (-x[0], x[1]))
