@@ -201,14 +201,16 @@ def _appositive(text: str, cue_start: int) -> tuple[int, int, str] | None:
 
 
 _CONTINUES = re.compile(r" (?:[A-Z][a-z]+\b|of [A-Z])")  # used with match(text, pos)
-_GLUED = re.compile(r"(?:\band|&|\bof|\bfor)\s$")
+# a glue word after a capitalised word: the name goes on before it ("Gaming Inspection and
+# Coordination Bureau"); after a lowercase word it is prose ("chief executive of Suncity Group")
+_GLUED = re.compile(r"[A-Z][\w'’.-]* (?:and|&|of|for)\s$")
 
 
 def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None:
     if _CONTINUES.match(text, cue_end):
         return None  # "Korea Financial Intelligence Unit": the name goes on past the cue
     start, tokens = _tokens_before(text, cue_start, _ORG_TOKEN)
-    if tokens and _GLUED.search(text[max(0, start - 6) : start]):
+    if tokens and _GLUED.search(text[max(0, start - 40) : start]):
         return None  # "… Inspection and Coordination Bureau": only a fragment is in reach
     stop = lexicon().stop
     while tokens and tokens[0] in stop:

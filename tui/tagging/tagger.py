@@ -290,9 +290,10 @@ class Tagger:
         if ends:
             _merge_scripts(shown, counts, mentions, ends)
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
-        return tuple(
+        listed = tuple(
             Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
         )
+        return traps.unlisted(listed, doc, hits, amounts)
 
 
 _LEVELS = frozenset("省市州县縣区區")

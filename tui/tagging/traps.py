@@ -21,7 +21,9 @@ hit's China value (see :mod:`tui.tagging.china`).
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from tui.models import Entity
 from tui.tagging.resolve import Doc, Hit
 
 DATELINE_FACTOR = 0.1
@@ -217,3 +219,46 @@ def foreign_owner(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
         return False  # 香港证监会 is Hong Kong's; "Taiwan's Investigation Bureau" is Taiwan's
     gap = hit.start - prev.end
     return 0 <= gap <= 1 or doc.low[prev.end : hit.start] in _POSSESSIVE
+
+
+# Words that point at a country or a bank without naming it: "境内" (within the borders), "国内",
+# "我国", "Chinese" (an adjective), "央行" (a central bank, whose?). They stay China evidence (the
+# hits are scored as before) but alone they list no entity: a reader sees names, not nouns.
+_COMMON_FORMS = frozenset({
+    "境内", "境內", "国内", "國內", "我国", "我國", "中资", "中資", "Chinese", "CHINESE",
+    "央行", "人民银行", "人民銀行",
+})
+
+
+def unlisted(
+    entities: tuple[Entity, ...],
+    doc: Doc,
+    hits: list[Hit],
+    amounts: list[tuple[int, int, Any, str]],
+) -> tuple[Entity, ...]:
+    """The entities a reader should see, without two classes of noise:
+
+    - a place or body written only in common words (``_COMMON_FORMS``);
+    - in English text, a coin written only as the unit of an amount ("2,000 BTC" lists the
+      amount, not BTC); Chinese writes the coin's name in the amount ("83万枚以太坊"): kept.
+    """
+    units: set[str] = set()
+    if amounts and doc.low.isascii():
+        spans = [(start, end) for start, end, _, _ in amounts]
+        inside: dict[str, bool] = {}
+        for hit in hits:
+            if hit.entry.type != "TICKER":
+                continue
+            within = any(s <= hit.start and hit.end <= e for s, e in spans)
+            inside[hit.entry.name] = inside.get(hit.entry.name, True) and within
+        units = {name for name, within in inside.items() if within}
+    out = []
+    for entity in entities:
+        if entity.type == "TICKER" and entity.name in units:
+            continue
+        if entity.type in ("PLACE", "ORG") and entity.mentions and all(
+            m in _COMMON_FORMS for m in entity.mentions
+        ):
+            continue
+        out.append(entity)
+    return tuple(out) if len(out) != len(entities) else entities
