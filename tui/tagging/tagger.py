@@ -293,7 +293,7 @@ class Tagger:
         listed = tuple(
             Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
         )
-        return traps.unlisted(listed, doc, hits, amounts)
+        return govbodies.merge_short_forms(traps.unlisted(listed, doc, hits, amounts))
 
 
 _LEVELS = frozenset("省市州县縣区區")
