@@ -69,11 +69,16 @@ def register(matcher: Matcher) -> None:
         matcher.add(word, CUE, ("zh_said", word))
 
 
+_SURNAME_STOPS = frozenset({"Hong", "Kong"})  # stop words only as "Hong Kong": Hong Chen, Matt Kong
+
+
 def _person_ok(tokens: list[str]) -> bool:
+    stop = lexicon().stop
     return (
         2 <= len(tokens) <= 3
         and not tokens[-1].endswith(".")
-        and not any(t.rstrip(".") in lexicon().stop for t in tokens)
+        and not any(t.rstrip(".") in stop and t not in _SURNAME_STOPS for t in tokens)
+        and "Hong Kong" not in " ".join(tokens)
         and tokens[-1] not in _org_words()
     )
 
@@ -150,6 +155,10 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 if _person_ok(tokens):
                     name = " ".join(tokens)
                     yield begin, begin + len(name), name, "PERSON"
+                elif kind == "role" and text[end : end + 2] == ", ":
+                    found = _after_comma(text, end + 1)  # "Blast's founder, Tieshun Roquerre,"
+                    if found:
+                        yield (*found, "PERSON")
                 if kind == "role":
                     found = _appositive(text, start)
                     if found:
@@ -176,6 +185,12 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 found = _zh_person_before(doc, start, taken)
                 if found:
                     yield (*found, "PERSON")
+    if ", " in text:
+        for m in _AGED.finditer(text):  # "Daren Li, 41, of Baltimore"
+            begin, tokens = _tokens_before(text, m.start() + 1, _PERSON_TOKEN, allow_comma=True)
+            if _person_ok(tokens):
+                name = " ".join(tokens)
+                yield begin, begin + len(name), name, "PERSON"
     if not doc.low.isascii():
         lex = lexicon()
         for m in (_ANONYMISED.finditer(doc.simp) if "某" in doc.simp else ()):
@@ -183,12 +198,37 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 yield m.start(), m.end(), doc.shown[m.start() : m.end()], "PERSON"
 
 
+_AGED = re.compile(r", \d{2}, ")
+
+
+def _after_comma(text: str, start: int) -> tuple[int, int, str] | None:
+    """A name set off by commas after a role: "Jump's president, Kanav Kariya, stepped down"."""
+    begin, tokens = _tokens_after(text, start, _PERSON_TOKEN)
+    if not _person_ok(tokens):
+        return None
+    name = " ".join(tokens)
+    if text[begin + len(name) : begin + len(name) + 1] not in (",", ".", ""):
+        return None  # "founder, Jane Doe Capital": the run goes on
+    return begin, begin + len(name), name
+
+
 def _appositive(text: str, cue_start: int) -> tuple[int, int, str] | None:
-    """The name before a comma and a role: "Jane Doe, chief executive of …"."""
+    """The name before a comma and a role: "Jane Doe, chief executive of …", also with a
+    short description between ("Kim Byoung-hwan, the commission's chairman", "Nelson Chow, a
+    former chief fintech officer")."""
     window = text[max(0, cue_start - 60) : cue_start].replace("\n", " ").rstrip()
     words = window.split(" ")
-    while words and words[-1].lower() in lexicon().appositive_filler:
-        words.pop()
+    filler = lexicon().appositive_filler
+    described = 0
+    while words and not words[-1].endswith(","):
+        word = words[-1]
+        if word.lower() in filler:
+            words.pop()
+        elif described < 2 and (word.endswith(("'s", "’s")) or word.islower()) and word.isascii():
+            words.pop()  # "the commission's", "fintech"
+            described += 1
+        else:
+            break
     if not words or not words[-1].endswith(","):
         return None
     head = " ".join(words)[:-1]
