@@ -185,6 +185,7 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 found = _zh_person_before(doc, start, taken)
                 if found:
                     yield (*found, "PERSON")
+    yield from _described(text, doc.simp)
     if ", " in text:
         for m in _AGED.finditer(text):  # "Daren Li, 41, of Baltimore"
             begin, tokens = _tokens_before(text, m.start() + 1, _PERSON_TOKEN, allow_comma=True)
@@ -285,3 +286,59 @@ def _of_org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | N
         return None
     end = m.start(1) + len(" ".join(words))
     return cue_start, end, text[cue_start:end]
+
+
+# An organisation introduced by what it is, in either language: "custody provider Liminal",
+# "the Sui-based exchange Cetus", "parent company Zettai"; "exchanges such as Raydium and Orca",
+# "pools including Braiins and SECPOOL"; 区块链基础设施公司Nexora, 借贷平台YieldNest, 美国风投
+# 机构Paradigm. The name is a short run of capitalised words right after the description.
+_NAME_RUN = r"(?:[A-Z][\w.&'’+-]*|\d+[A-Za-z]\w*)(?: (?:[A-Z][\w.&'’+-]*|\d+[A-Za-z]\w*)){0,2}"
+_EN_KIND = re.compile(
+    r"\b(?:firm|company|startup|provider|exchange|platform|lender|miner|wallet|protocol|pool|"
+    r"marketplace|issuer|custodian|operator|subsidiary|venue|app|broker|fintech|bank|client|"
+    rf"market|studio|fund|DEX|aggregator) ({_NAME_RUN})(?![\w'’-]| [A-Z])"
+)
+_EN_LIST = re.compile(
+    r"\b(?:exchanges|firms|companies|pools|platforms|apps|wallets|protocols|games|collections|"
+    r"startups|miners|marketplaces|lenders|issuers|bots|clients|custodians|brokers|funds|"
+    r"investors|backers|projects|venues|providers)(?:,)? (?:such as|including|like) "
+    rf"((?:{_NAME_RUN})(?:, (?:{_NAME_RUN}))*(?:,? (?:and|or) (?:{_NAME_RUN}))?)"
+)
+_LIST_SPLIT = re.compile(r",? (?:and|or) |, ")
+_ZH_KIND = re.compile(  # not "（Longmen Pool）": the English form of the name before
+    r"(?:公司|机构|平台|交易所|钱包|服务商|矿池|协议|新创|初创|企业|基金|银行|工作室)"
+    r"([A-Z][A-Za-z0-9.&'’+-]*(?: [A-Z][A-Za-z0-9.&'’+-]*){0,2})"
+)
+
+
+def _described(text: str, simp: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, name, "ORG") for names introduced by a description (see above)."""
+    stop = lexicon().stop
+    if text.isascii():
+        matches = [(m.start(1), m.group(1)) for m in _EN_KIND.finditer(text)]
+        for m in _EN_LIST.finditer(text):
+            at = m.start(1)
+            for part in _LIST_SPLIT.split(m.group(1)):
+                at = text.find(part, at)
+                matches.append((at, part))
+                at += len(part)
+    else:
+        matches = [(m.start(1), text[m.start(1) : m.end(1)]) for m in _ZH_KIND.finditer(simp)]
+    for start, name in matches:
+        name = name.split(". ", 1)[0]  # "BitoPro. The FSC": a sentence ends
+        words = name.split(" ")
+        while words and (words[-1] in stop or words[-1] in _DESCRIBED_STOP):
+            words.pop()
+        if not words or words[0] in stop or words[0] in _DESCRIBED_STOP:
+            continue
+        name = " ".join(words).rstrip(".")
+        if len(name) < 2 and name != "X":
+            continue
+        yield start, start + len(name), name, "ORG"
+
+
+_DESCRIBED_STOP = frozenset({
+    "AI", "API", "APP", "App", "CEO", "CFO", "COO", "CTO", "DeFi", "ETF", "ETFs", "NFT", "NFTs",
+    "RWA", "Web3", "KYC", "AML", "OTC", "IPO", "ICO", "TVL", "USD", "US", "UK", "EU", "II",
+    "Pro", "Plus", "Inc", "Ltd", "LLC", "Co", "Group", "Holdings",
+})
