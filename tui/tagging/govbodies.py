@@ -265,15 +265,20 @@ def merge_short_forms(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
     北京市公安局海淀分局 … 海淀分局, 北京市海淀区人民法院 … 海淀法院) is one organisation, listed
     under its longest form with the short ones among its mentions. Same body word (after
     folding 发改委 = 发展和改革委员会) and the short form's place words inside the long form's."""
-    bodies = [
-        (e, st) for e in entities
-        if e.type == "ORG" and not e.name.isascii() and (st := _stem_tail(_to_simp(e.name)))
-    ]
-    if len(bodies) < 2:
+    zh_orgs = [e for e in entities if e.type == "ORG" and not e.name.isascii()]
+    if len(zh_orgs) < 2:
         return entities
+    bodies = [(e, st) for e in zh_orgs if (st := _stem_tail(_to_simp(e.name)))]
     into: dict[str, Entity] = {}
+    for short in zh_orgs:  # 数字人民币国际运营中心 after 中国人民银行数字人民币国际运营中心
+        if len(short.name) >= 4:
+            long = next((e for e in zh_orgs if e is not short and e.name.endswith(short.name)), None)
+            if long is not None:
+                into[short.name] = long
     for short, (stem, tail) in bodies:
         for long, (lstem, ltail) in bodies:
+            if short.name in into:
+                break
             if long is short or len(long.name) <= len(short.name) or ltail[-2:] != tail[-2:]:
                 continue
             if stem in lstem and (tail == ltail or ltail.endswith(tail)):
