@@ -167,6 +167,7 @@ def _names(text: str) -> dict[str, str]:
         ("Liquidity moved to venues such as Quarry and Tidepool.", "Tidepool"),
         ("新加坡支付公司Ravenpay完成1000万美元融资。", "Ravenpay"),
         ("美国风投机构Northgale领投。", "Northgale"),
+        ("得州居民起诉当地矿企“远山矿业”噪音扰民。", "远山矿业"),
     ],
 )
 def test_organisation_introduced_by_what_it_is(text: str, name: str) -> None:
@@ -199,6 +200,7 @@ def test_person_by_cue_words(text: str, name: str) -> None:
         ("窗口指导显示内地监管部门对该业务态度审慎。", "内地监管部"),
         ("诈骗集团利用人头账户购买虚拟资产。", "诈骗集团"),
         ("本公司间接全资附属公司已获发牌照。", "本公司间接全资附属公司"),
+        ("该平台“挖矿”收益宣传被叫停。", "挖矿"),  # a quoted activity, not a quoted name
     ],
 )
 def test_descriptions_and_fragments_are_not_names(text: str, bad: str) -> None:

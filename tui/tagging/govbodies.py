@@ -272,7 +272,8 @@ def merge_short_forms(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
     into: dict[str, Entity] = {}
     for short in zh_orgs:  # 数字人民币国际运营中心 after 中国人民银行数字人民币国际运营中心
         if len(short.name) >= 4:
-            long = next((e for e in zh_orgs if e is not short and e.name.endswith(short.name)), None)
+            ends = (e for e in zh_orgs if e is not short and e.name.endswith(short.name))
+            long = next(ends, None)
             if long is not None:
                 into[short.name] = long
     for short, (stem, tail) in bodies:

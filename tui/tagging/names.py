@@ -30,6 +30,9 @@ from tui.tagging.names_zh import (
     _zh_person_before,
     foreign_spans,
 )
+from tui.tagging.names_zh import (
+    _specific as _specific_zh,
+)
 from tui.tagging.resolve import Doc
 
 __all__ = ["find_names", "foreign_spans", "lexicon", "register"]
@@ -305,6 +308,10 @@ _EN_LIST = re.compile(
     rf"((?:{_NAME_RUN})(?:, (?:{_NAME_RUN}))*(?:,? (?:and|or) (?:{_NAME_RUN}))?)"
 )
 _LIST_SPLIT = re.compile(r",? (?:and|or) |, ")
+_ZH_QUOTED = re.compile(
+    r"(?:矿企|矿商|名为|品牌|矿池)[“「『]"
+    r"([\u4e00-\u9fffA-Za-z0-9]{2,12})[”」』](?!(?:模式|概念|名义|计划|一词|之名))"
+)
 _ZH_KIND = re.compile(  # not "（Longmen Pool）": the English form of the name before
     r"(?:公司|机构|平台|交易所|钱包|服务商|矿池|协议|新创|初创|企业|基金|银行|工作室)"
     r"([A-Z][A-Za-z0-9.&'’+-]*(?: [A-Z][A-Za-z0-9.&'’+-]*){0,2})"
@@ -324,6 +331,10 @@ def _described(text: str, simp: str) -> Iterator[tuple[int, int, str, str]]:
                 at += len(part)
     else:
         matches = [(m.start(1), text[m.start(1) : m.end(1)]) for m in _ZH_KIND.finditer(simp)]
+        if "“" in simp or "「" in simp:
+            for m in _ZH_QUOTED.finditer(simp):  # 矿企“北京矿业”, 一家名为「北京礦業」的公司
+                if len(_specific_zh(m.group(1))) >= 2:
+                    yield m.start(1), m.end(1), text[m.start(1) : m.end(1)], "ORG"
     for start, name in matches:
         name = name.split(". ", 1)[0]  # "BitoPro. The FSC": a sentence ends
         words = name.split(" ")
