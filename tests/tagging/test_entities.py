@@ -247,3 +247,13 @@ def test_new_patterns_yield_no_empty_or_fragment_names(words: list[str]) -> None
             assert ". " not in entity.name  # no name across a sentence end
             assert entity.name.split(" ")[0] not in {"The", "the", "and", "Monday", "CEO"}
             assert entity.mentions and all(m.strip() for m in entity.mentions)
+
+
+def test_place_of_a_generic_body_is_listed_unless_the_body_is_named() -> None:
+    alone = {e.name: e.type for e in _T.tag("Luoyang police detain crypto scam suspects").entities}
+    assert alone.get("Luoyang") == "PLACE"
+    full = _T.tag(
+        "Luoyang police detain crypto scam suspects",
+        "The Luoyang Public Security Bureau said eight people were held.",
+    )
+    assert "Luoyang" not in {e.name for e in full.entities if e.type == "PLACE"}

@@ -224,6 +224,7 @@ def foreign_owner(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
 # Words that point at a country or a bank without naming it: "境内" (within the borders), "国内",
 # "我国", "Chinese" (an adjective), "央行" (a central bank, whose?). They stay China evidence (the
 # hits are scored as before) but alone they list no entity: a reader sees names, not nouns.
+_GENERIC_BODY = re.compile(r" (?:police|court)$")
 _COMMON_FORMS = frozenset({
     "境内", "境內", "国内", "國內", "我国", "我國", "中资", "中資", "Chinese", "CHINESE",
     "央行", "人民银行", "人民銀行",
@@ -253,6 +254,17 @@ def unlisted(
             inside[hit.entry.name] = inside.get(hit.entry.name, True) and within
         units = {name for name, within in inside.items() if within}
     out = []
+    named: list[Entity] = []
+    places = {e.name for e in entities if e.type == "PLACE"}
+    orgs = [e.name for e in entities if e.type == "ORG"]
+    for hit in hits:  # "Hangzhou police", "Shanghai court" with no body listed: the place is
+        if hit.entry.shown or hit.entry.source_file != "govbodies":  # named, not the body
+            continue
+        m = _GENERIC_BODY.search(hit.entry.name)
+        place = hit.entry.name[: m.start()] if m else ""
+        if place and place not in places and not any(place in name for name in orgs):
+            places.add(place)  # (after "Zhengzhou Public Security Bureau" it is that body)
+            named.append(Entity(place, "PLACE", 1, (place,)))
     for entity in entities:
         if entity.type == "TICKER" and entity.name in units:
             continue
@@ -261,4 +273,5 @@ def unlisted(
         ):
             continue
         out.append(entity)
+    out.extend(named)
     return tuple(out) if len(out) != len(entities) else entities
