@@ -257,3 +257,10 @@ def test_place_of_a_generic_body_is_listed_unless_the_body_is_named() -> None:
         "The Luoyang Public Security Bureau said eight people were held.",
     )
     assert "Luoyang" not in {e.name for e in full.entities if e.type == "PLACE"}
+
+
+def test_transliterated_name_after_a_title_and_its_family_name_alone() -> None:
+    tags = _T.tag("某交易所欧洲总经理卡米拉·高登表示，将扩大团队。高登表示，牌照申请已提交。")
+    people = {e.name: e for e in tags.entities if e.type == "PERSON"}
+    assert set(people) == {"卡米拉·高登"}
+    assert "高登" in people["卡米拉·高登"].mentions

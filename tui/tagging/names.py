@@ -29,13 +29,14 @@ from tui.tagging.names_zh import (
     _zh_person_after,
     _zh_person_before,
     foreign_spans,
+    merge_family_names,
 )
 from tui.tagging.names_zh import (
     _specific as _specific_zh,
 )
 from tui.tagging.resolve import Doc
 
-__all__ = ["find_names", "foreign_spans", "lexicon", "register"]
+__all__ = ["find_names", "foreign_spans", "lexicon", "merge_family_names", "register"]
 
 
 _PERSON_TOKEN = re.compile(  # "Agustín", "Touadéra", "O'Neil", "Kwan Chun-yee", "J."

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from tui.models import Entity
 from tui.tagging.lexicon import lexicon
 from tui.tagging.resolve import Doc
 
@@ -262,4 +263,37 @@ def _foreign_name(doc: Doc, m: re.Match[str]) -> tuple[int, int, str] | None:
         end -= 1
     if start == m.end(1) or end == m.start(2):
         return None
+    for title in _ZH_TITLES:  # 总经理拉米·…: 理 is a transliteration letter too, but a title's
+        if text.startswith(title[-1], start) and text.endswith(title[:-1], 0, start):
+            start += 1
+            break
+    if start >= m.end(1):
+        return None
     return start, end, doc.shown[start:end]
+
+
+def merge_family_names(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
+    """莱蒂西亚·詹姆斯 … 詹姆斯表示: a transliterated family name alone after the full name is
+    the same person (listed once, the short form among the mentions)."""
+    full = [e for e in entities if e.type == "PERSON" and "·" in e.name]
+    if not full:
+        return entities
+    last = {e.name.rsplit("·", 1)[1]: e for e in full}
+    into = {
+        e.name: last[e.name]
+        for e in entities
+        if e.type == "PERSON" and "·" not in e.name and e.name in last
+    }
+    if not into:
+        return entities
+    out = []
+    for e in entities:
+        if e.type == "PERSON" and e.name in into:
+            continue
+        shorts = [s for s, long in into.items() if long is e]
+        if shorts:
+            e = Entity(e.name, e.type, e.count + sum(
+                x.count for x in entities if x.type == "PERSON" and x.name in shorts
+            ), (*e.mentions, *(s for s in shorts if s not in e.mentions))[:8])
+        out.append(e)
+    return tuple(out)

@@ -293,7 +293,8 @@ class Tagger:
         listed = tuple(
             Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
         )
-        return govbodies.merge_short_forms(traps.unlisted(listed, doc, hits, amounts))
+        listed = govbodies.merge_short_forms(traps.unlisted(listed, doc, hits, amounts))
+        return names.merge_family_names(listed) if "·" in doc.simp else listed
 
 
 _LEVELS = frozenset("省市州县縣区區")
