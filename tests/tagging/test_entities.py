@@ -264,3 +264,19 @@ def test_transliterated_name_after_a_title_and_its_family_name_alone() -> None:
     people = {e.name: e for e in tags.entities if e.type == "PERSON"}
     assert set(people) == {"卡米拉·高登"}
     assert "高登" in people["卡米拉·高登"].mentions
+
+
+@pytest.mark.parametrize(
+    "text, name, bad",
+    [
+        ("Wendal, the state wallet, is being wound down.", "Wendal", None),
+        ("Separately, the company said it would expand.", None, "Separately"),
+        ("Earlier, the exchange said it would list the token.", None, "Earlier"),
+    ],
+)
+def test_organisation_set_off_by_what_it_is(text: str, name: str | None, bad: str | None) -> None:
+    found = _names(text)
+    if name:
+        assert found.get(name) == "ORG"
+    if bad:
+        assert bad not in found

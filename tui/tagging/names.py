@@ -302,6 +302,15 @@ _EN_KIND = re.compile(
     r"marketplace|issuer|custodian|operator|subsidiary|venue|app|broker|fintech|bank|client|"
     rf"market|studio|fund|DEX|aggregator) ({_NAME_RUN})(?![\w'’-]| [A-Z])"
 )
+_KINDS = (
+    r"firm|company|exchange|platform|lender|wallet|protocol|pool|marketplace|issuer|custodian|"
+    r"operator|subsidiary|parent|unit|arm|startup|start-up|bank|broker|miner|developer of|"
+    r"maker of|owner of|provider|fund|studio|app|blockchain|network|venue"
+)
+_EN_APPOSED = re.compile(
+    rf"(?:^|(?<=[.!?] )|(?<=\n)|(?<= and )|(?<= with )|(?<= by ))({_NAME_RUN}), (?:the|a|an|its) "
+    rf"(?:[\w'’-]+ ){{0,3}}?(?:{_KINDS})\b"
+)
 _EN_LIST = re.compile(
     r"\b(?:exchanges|firms|companies|pools|platforms|apps|wallets|protocols|games|collections|"
     r"startups|miners|marketplaces|lenders|issuers|bots|clients|custodians|brokers|funds|"
@@ -324,6 +333,8 @@ def _described(text: str, simp: str) -> Iterator[tuple[int, int, str, str]]:
     stop = lexicon().stop
     if text.isascii():
         matches = [(m.start(1), m.group(1)) for m in _EN_KIND.finditer(text)]
+        if ", " in text:  # "Chivo, the state wallet, …", "and Capital A, the AirAsia parent"
+            matches.extend((m.start(1), m.group(1)) for m in _EN_APPOSED.finditer(text))
         for m in _EN_LIST.finditer(text):
             at = m.start(1)
             for part in _LIST_SPLIT.split(m.group(1)):
@@ -344,13 +355,15 @@ def _described(text: str, simp: str) -> Iterator[tuple[int, int, str, str]]:
         if not words or words[0] in stop or words[0] in _DESCRIBED_STOP:
             continue
         name = " ".join(words).rstrip(".")
-        if len(name) < 2 and name != "X":
-            continue
+        if (len(name) < 2 and name != "X") or (len(words) == 1 and name.endswith("ly")):
+            continue  # "Separately, the company …": an adverb opens the sentence
         yield start, start + len(name), name, "ORG"
 
 
 _DESCRIBED_STOP = frozenset({
     "AI", "API", "APP", "App", "CEO", "CFO", "COO", "CTO", "DeFi", "ETF", "ETFs", "NFT", "NFTs",
     "RWA", "Web3", "KYC", "AML", "OTC", "IPO", "ICO", "TVL", "USD", "US", "UK", "EU", "II",
-    "Pro", "Plus", "Inc", "Ltd", "LLC", "Co", "Group", "Holdings",
+    "Pro", "Plus", "Inc", "Ltd", "LLC", "Co", "Group", "Holdings", "Earlier", "Later", "Instead",
+    "Still", "Yet", "Overall", "Elsewhere", "Now", "Then", "Again", "Today", "Yesterday", "Last",
+    "Next", "Its", "Our", "Your",
 })
