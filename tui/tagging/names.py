@@ -19,6 +19,15 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from tui.tagging.described import (
+    EN_KINDS,
+    EN_LIST_CUES,
+    ZH_KINDS,
+    ZH_QUOTE_CUES,
+    apposed,
+    clean_described,
+    described_at,
+)
 from tui.tagging.lexicon import lexicon
 from tui.tagging.matcher import CUE, Matcher, Span
 from tui.tagging.names_zh import (
@@ -30,9 +39,6 @@ from tui.tagging.names_zh import (
     _zh_person_before,
     foreign_spans,
     merge_family_names,
-)
-from tui.tagging.names_zh import (
-    _specific as _specific_zh,
 )
 from tui.tagging.resolve import Doc
 
@@ -71,6 +77,14 @@ def register(matcher: Matcher) -> None:
         matcher.add(word, CUE, ("zh_role", word), case_sensitive=True)
     for word in lex.zh_after:
         matcher.add(word, CUE, ("zh_said", word))
+    for word in EN_KINDS:
+        matcher.add(word, CUE, ("kind", word), case_sensitive=True)
+    for word in EN_LIST_CUES:
+        matcher.add(word, CUE, ("list", word), case_sensitive=True)
+    for word in ZH_KINDS:
+        matcher.add(word, CUE, ("zh_kind", word))
+    for word in (*ZH_QUOTE_CUES, "矿池"):
+        matcher.add(word, CUE, ("zh_quoted", word))
 
 
 _SURNAME_STOPS = frozenset({"Hong", "Kong"})  # stop words only as "Hong Kong": Hong Chen, Matt Kong
@@ -137,6 +151,7 @@ def _tokens_after(
 
 
 _ZH_ORG_KINDS = {"zh_org": "company", "zh_org_placed": "placed", "zh_inst": "institution"}
+_DESCRIBED_KINDS = frozenset({"kind", "list", "zh_kind", "zh_quoted"})
 
 
 def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[int, int, str, str]]:
@@ -189,7 +204,12 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 found = _zh_person_before(doc, start, taken)
                 if found:
                     yield (*found, "PERSON")
-    yield from _described(text, doc.simp)
+            elif kind in _DESCRIBED_KINDS:
+                yield from clean_described(
+                    described_at(doc, kind, start, end), zh=kind.startswith("zh")
+                )
+    if ", " in text and text.isascii():
+        yield from clean_described(apposed(text))
     if ", " in text:
         for m in _AGED.finditer(text):  # "Daren Li, 41, of Baltimore"
             begin, tokens = _tokens_before(text, m.start() + 1, _PERSON_TOKEN, allow_comma=True)
@@ -290,80 +310,3 @@ def _of_org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | N
         return None
     end = m.start(1) + len(" ".join(words))
     return cue_start, end, text[cue_start:end]
-
-
-# An organisation introduced by what it is, in either language: "custody provider Liminal",
-# "the Sui-based exchange Cetus", "parent company Zettai"; "exchanges such as Raydium and Orca",
-# "pools including Braiins and SECPOOL"; 区块链基础设施公司Nexora, 借贷平台YieldNest, 美国风投
-# 机构Paradigm. The name is a short run of capitalised words right after the description.
-_NAME_RUN = r"(?:[A-Z][\w.&'’+-]*|\d+[A-Za-z]\w*)(?: (?:[A-Z][\w.&'’+-]*|\d+[A-Za-z]\w*)){0,2}"
-_EN_KIND = re.compile(
-    r"\b(?:firm|company|startup|provider|exchange|platform|lender|miner|wallet|protocol|pool|"
-    r"marketplace|issuer|custodian|operator|subsidiary|venue|app|broker|fintech|bank|client|"
-    rf"market|studio|fund|DEX|aggregator) ({_NAME_RUN})(?![\w'’-]| [A-Z])"
-)
-_KINDS = (
-    r"firm|company|exchange|platform|lender|wallet|protocol|pool|marketplace|issuer|custodian|"
-    r"operator|subsidiary|parent|unit|arm|startup|start-up|bank|broker|miner|developer of|"
-    r"maker of|owner of|provider|fund|studio|app|blockchain|network|venue"
-)
-_EN_APPOSED = re.compile(
-    rf"(?:^|(?<=[.!?] )|(?<=\n)|(?<= and )|(?<= with )|(?<= by ))({_NAME_RUN}), (?:the|a|an|its) "
-    rf"(?:[\w'’-]+ ){{0,3}}?(?:{_KINDS})\b"
-)
-_EN_LIST = re.compile(
-    r"\b(?:exchanges|firms|companies|pools|platforms|apps|wallets|protocols|games|collections|"
-    r"startups|miners|marketplaces|lenders|issuers|bots|clients|custodians|brokers|funds|"
-    r"investors|backers|projects|venues|providers)(?:,)? (?:such as|including|like) "
-    rf"((?:{_NAME_RUN})(?:, (?:{_NAME_RUN}))*(?:,? (?:and|or) (?:{_NAME_RUN}))?)"
-)
-_LIST_SPLIT = re.compile(r",? (?:and|or) |, ")
-_ZH_QUOTED = re.compile(
-    r"(?:矿企|矿商|名为|品牌|矿池)[“「『]"
-    r"([\u4e00-\u9fffA-Za-z0-9]{2,12})[”」』](?!(?:模式|概念|名义|计划|一词|之名))"
-)
-_ZH_KIND = re.compile(  # not "（Longmen Pool）": the English form of the name before
-    r"(?:公司|机构|平台|交易所|钱包|服务商|矿池|协议|新创|初创|企业|基金|银行|工作室)"
-    r"([A-Z][A-Za-z0-9.&'’+-]*(?: [A-Z][A-Za-z0-9.&'’+-]*){0,2})"
-)
-
-
-def _described(text: str, simp: str) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, name, "ORG") for names introduced by a description (see above)."""
-    stop = lexicon().stop
-    if text.isascii():
-        matches = [(m.start(1), m.group(1)) for m in _EN_KIND.finditer(text)]
-        if ", " in text:  # "Chivo, the state wallet, …", "and Capital A, the AirAsia parent"
-            matches.extend((m.start(1), m.group(1)) for m in _EN_APPOSED.finditer(text))
-        for m in _EN_LIST.finditer(text):
-            at = m.start(1)
-            for part in _LIST_SPLIT.split(m.group(1)):
-                at = text.find(part, at)
-                matches.append((at, part))
-                at += len(part)
-    else:
-        matches = [(m.start(1), text[m.start(1) : m.end(1)]) for m in _ZH_KIND.finditer(simp)]
-        if "“" in simp or "「" in simp:
-            for m in _ZH_QUOTED.finditer(simp):  # 矿企“北京矿业”, 一家名为「北京礦業」的公司
-                if len(_specific_zh(m.group(1))) >= 2:
-                    yield m.start(1), m.end(1), text[m.start(1) : m.end(1)], "ORG"
-    for start, name in matches:
-        name = name.split(". ", 1)[0]  # "BitoPro. The FSC": a sentence ends
-        words = name.split(" ")
-        while words and (words[-1] in stop or words[-1] in _DESCRIBED_STOP):
-            words.pop()
-        if not words or words[0] in stop or words[0] in _DESCRIBED_STOP:
-            continue
-        name = " ".join(words).rstrip(".")
-        if (len(name) < 2 and name != "X") or (len(words) == 1 and name.endswith("ly")):
-            continue  # "Separately, the company …": an adverb opens the sentence
-        yield start, start + len(name), name, "ORG"
-
-
-_DESCRIBED_STOP = frozenset({
-    "AI", "API", "APP", "App", "CEO", "CFO", "COO", "CTO", "DeFi", "ETF", "ETFs", "NFT", "NFTs",
-    "RWA", "Web3", "KYC", "AML", "OTC", "IPO", "ICO", "TVL", "USD", "US", "UK", "EU", "II",
-    "Pro", "Plus", "Inc", "Ltd", "LLC", "Co", "Group", "Holdings", "Earlier", "Later", "Instead",
-    "Still", "Yet", "Overall", "Elsewhere", "Now", "Then", "Again", "Today", "Yesterday", "Last",
-    "Next", "Its", "Our", "Your",
-})
