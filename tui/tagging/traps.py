@@ -244,34 +244,32 @@ def unlisted(
       amount, not BTC); Chinese writes the coin's name in the amount ("83万枚以太坊"): kept.
     """
     units: set[str] = set()
-    if amounts and doc.low.isascii():
-        spans = [(start, end) for start, end, _, _ in amounts]
-        inside: dict[str, bool] = {}
-        for hit in hits:
-            if hit.entry.type != "TICKER":
-                continue
+    generic: list[str] = []
+    spans = [(a[0], a[1]) for a in amounts] if amounts and doc.low.isascii() else None
+    inside: dict[str, bool] = {}
+    for hit in hits:  # one pass: coins inside amounts, generic bodies ("Hangzhou police")
+        entry = hit.entry
+        if spans is not None and entry.type == "TICKER":
             within = any(s <= hit.start and hit.end <= e for s, e in spans)
-            inside[hit.entry.name] = inside.get(hit.entry.name, True) and within
-        units = {name for name, within in inside.items() if within}
-    out = []
+            inside[entry.name] = inside.get(entry.name, True) and within
+        elif not entry.shown and entry.source_file == "govbodies":
+            generic.append(entry.name)
+    units = {name for name, within in inside.items() if within}
     named: list[Entity] = []
-    places = {e.name for e in entities if e.type == "PLACE"}
-    orgs = [e.name for e in entities if e.type == "ORG"]
-    for hit in hits:  # "Hangzhou police", "Shanghai court" with no body listed: the place is
-        if hit.entry.shown or hit.entry.source_file != "govbodies":  # named, not the body
-            continue
-        m = _GENERIC_BODY.search(hit.entry.name)
-        place = hit.entry.name[: m.start()] if m else ""
-        if place and place not in places and not any(place in name for name in orgs):
-            places.add(place)  # (after "Zhengzhou Public Security Bureau" it is that body)
-            named.append(Entity(place, "PLACE", 1, (place,)))
-    for entity in entities:
-        if entity.type == "TICKER" and entity.name in units:
-            continue
-        if entity.type in ("PLACE", "ORG") and entity.mentions and all(
-            m in _COMMON_FORMS for m in entity.mentions
-        ):
-            continue
-        out.append(entity)
+    if generic:  # the place is named, not the body; after "Zhengzhou Public Security Bureau"
+        places = {e.name for e in entities if e.type == "PLACE"}  # "Zhengzhou police" is it
+        orgs = [e.name for e in entities if e.type == "ORG"]
+        for body in generic:
+            m = _GENERIC_BODY.search(body)
+            place = body[: m.start()] if m else ""
+            if place and place not in places and not any(place in name for name in orgs):
+                places.add(place)
+                named.append(Entity(place, "PLACE", 1, (place,)))
+    out = [
+        e for e in entities
+        if not (e.type == "TICKER" and e.name in units)
+        and not (e.type != "TICKER" and e.mentions and e.mentions[0] in _COMMON_FORMS
+                 and all(m in _COMMON_FORMS for m in e.mentions) and e.type in ("PLACE", "ORG"))
+    ]
     out.extend(named)
     return tuple(out) if len(out) != len(entities) else entities
