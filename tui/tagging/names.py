@@ -205,6 +205,12 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 if found:
                     yield (*found, "PERSON")
             elif kind in _DESCRIBED_KINDS:
+                at = end + (kind == "kind")  # most cues precede prose: skip them fast
+                if kind in ("kind", "zh_kind") and not text[at : at + 1].isascii():
+                    continue
+                if kind in ("kind", "zh_kind") and not (text[at : at + 1].isupper()
+                                                        or text[at : at + 1].isdigit()):
+                    continue
                 yield from clean_described(
                     described_at(doc, kind, start, end), zh=kind.startswith("zh")
                 )
