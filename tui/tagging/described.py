@@ -31,7 +31,7 @@ ZH_KINDS = (
     "公司", "机构", "平台", "交易所", "钱包", "服务商", "矿池", "协议", "新创", "初创", "企业",
     "基金", "银行", "工作室",
 )
-ZH_QUOTE_CUES = ("矿企", "矿商", "名为", "品牌")  # and 矿池, already a kind
+ZH_QUOTE_CUES = ("矿企", "矿商", "名为", "品牌", "矿池")
 _AFTER_KIND = re.compile(rf" ({_NAME_RUN})(?![\w'’-]| [A-Z])")
 _PLURAL_BEFORE = re.compile(
     r"\b(?:exchanges|firms|companies|pools|platforms|apps|wallets|protocols|games|collections|"
@@ -51,7 +51,6 @@ _APPOSED_TAIL = re.compile(
 _APPOSED_HEAD = re.compile(
     rf"(?:^|(?<=[.!?] )|(?<=\n)|(?<= and )|(?<= with )|(?<= by ))({_NAME_RUN})$"
 )
-_ZH_AFTER_KIND = re.compile(r"[A-Z][A-Za-z0-9.&'’+-]*(?: [A-Z][A-Za-z0-9.&'’+-]*){0,2}")
 _ZH_QUOTED = re.compile(  # not "（Longmen Pool）": the English form of the name before
     r"[“「『]([\u4e00-\u9fffA-Za-z0-9]{2,12})[”」』](?!(?:模式|概念|名义|计划|一词|之名))"
 )
@@ -66,23 +65,35 @@ def described_at(
         m = _AFTER_KIND.match(text, end)
         if m:
             yield m.start(1), m.group(1)
-    elif kind == "list":
-        if _PLURAL_BEFORE.search(text, max(0, start - 16), start):
-            m = _LIST_AFTER.match(text, end)
-            if m:
-                at = m.start(1)
-                for part in _LIST_SPLIT.split(m.group(1)):
-                    at = text.find(part, at)
-                    yield at, part
-                    at += len(part)
-    elif kind == "zh_kind":
-        m = _ZH_AFTER_KIND.match(doc.simp, end)
+    elif kind == "list" and _PLURAL_BEFORE.search(text, max(0, start - 16), start):
+        m = _LIST_AFTER.match(text, end)
         if m:
+            at = m.start(1)
+            for part in _LIST_SPLIT.split(m.group(1)):
+                at = text.find(part, at)
+                yield at, part
+                at += len(part)
+
+
+_CJK_THEN_NAME = re.compile(
+    r"(?<=[\u4e00-\u9fff])[A-Z][A-Za-z0-9.&'’+-]*(?: [A-Z][A-Za-z0-9.&'’+-]*){0,2}"
+)
+_QUOTE_OPEN = re.compile(r"[“「『]")
+
+
+def zh_described(doc: Doc) -> Iterator[tuple[int, str]]:
+    """(start, name) of 借贷平台YieldNest and 矿企“北京矿业”: one scan for a capital right after a
+    Chinese character (rare) and one for an opening quote, then a look at the word before."""
+    simp, text = doc.simp, doc.shown
+    for m in _CJK_THEN_NAME.finditer(simp):
+        if simp.endswith(ZH_KINDS, max(0, m.start() - 3), m.start()):
             yield m.start(), text[m.start() : m.end()]
-    elif kind == "zh_quoted":
-        m = _ZH_QUOTED.match(doc.simp, end)
-        if m and len(_specific_zh(m.group(1))) >= 2:
-            yield m.start(1), text[m.start(1) : m.end(1)]
+    if "“" in simp or "「" in simp or "『" in simp:
+        for q in _QUOTE_OPEN.finditer(simp):
+            if simp.endswith(ZH_QUOTE_CUES, max(0, q.start() - 2), q.start()):
+                m = _ZH_QUOTED.match(simp, q.start())
+                if m and len(_specific_zh(m.group(1))) >= 2:
+                    yield m.start(1), text[m.start(1) : m.end(1)]
 
 
 def apposed(text: str) -> Iterator[tuple[int, str]]:

@@ -22,11 +22,10 @@ from functools import lru_cache
 from tui.tagging.described import (
     EN_KINDS,
     EN_LIST_CUES,
-    ZH_KINDS,
-    ZH_QUOTE_CUES,
     apposed,
     clean_described,
     described_at,
+    zh_described,
 )
 from tui.tagging.lexicon import lexicon
 from tui.tagging.matcher import CUE, Matcher, Span
@@ -81,10 +80,6 @@ def register(matcher: Matcher) -> None:
         matcher.add(word, CUE, ("kind", word), case_sensitive=True)
     for word in EN_LIST_CUES:
         matcher.add(word, CUE, ("list", word), case_sensitive=True)
-    for word in ZH_KINDS:
-        matcher.add(word, CUE, ("zh_kind", word))
-    for word in (*ZH_QUOTE_CUES, "矿池"):
-        matcher.add(word, CUE, ("zh_quoted", word))
 
 
 _SURNAME_STOPS = frozenset({"Hong", "Kong"})  # stop words only as "Hong Kong": Hong Chen, Matt Kong
@@ -151,7 +146,7 @@ def _tokens_after(
 
 
 _ZH_ORG_KINDS = {"zh_org": "company", "zh_org_placed": "placed", "zh_inst": "institution"}
-_DESCRIBED_KINDS = frozenset({"kind", "list", "zh_kind", "zh_quoted"})
+_DESCRIBED_KINDS = frozenset({"kind", "list"})
 
 
 def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[int, int, str, str]]:
@@ -205,15 +200,10 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 if found:
                     yield (*found, "PERSON")
             elif kind in _DESCRIBED_KINDS:
-                at = end + (kind == "kind")  # most cues precede prose: skip them fast
-                if kind in ("kind", "zh_kind") and not text[at : at + 1].isascii():
+                nxt = text[end + 1 : end + 2]  # most cues precede prose: skip them fast
+                if kind == "kind" and not (nxt.isascii() and (nxt.isupper() or nxt.isdigit())):
                     continue
-                if kind in ("kind", "zh_kind") and not (text[at : at + 1].isupper()
-                                                        or text[at : at + 1].isdigit()):
-                    continue
-                yield from clean_described(
-                    described_at(doc, kind, start, end), zh=kind.startswith("zh")
-                )
+                yield from clean_described(described_at(doc, kind, start, end))
     if ", " in text and text.isascii():
         yield from clean_described(apposed(text))
     if ", " in text:
@@ -223,6 +213,7 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 name = " ".join(tokens)
                 yield begin, begin + len(name), name, "PERSON"
     if not doc.low.isascii():
+        yield from clean_described(zh_described(doc), zh=True)
         lex = lexicon()
         for m in (_ANONYMISED.finditer(doc.simp) if "某" in doc.simp else ()):
             if m.group(1) in lex.zh_surnames and not taken[m.start()]:  # 郑某某 is a name
