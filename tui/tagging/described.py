@@ -76,24 +76,24 @@ def described_at(
 
 
 _CJK_THEN_NAME = re.compile(
-    r"(?<=[\u4e00-\u9fff])[A-Z][A-Za-z0-9.&'’+-]*(?: [A-Z][A-Za-z0-9.&'’+-]*){0,2}"
+    rf"(?:{'|'.join(ZH_KINDS)})([A-Z][A-Za-z0-9.&'’+-]*(?: [A-Z][A-Za-z0-9.&'’+-]*){{0,2}})"
 )
-_QUOTE_OPEN = re.compile(r"[“「『]")
 
 
 def zh_described(doc: Doc) -> Iterator[tuple[int, str]]:
-    """(start, name) of 借贷平台YieldNest and 矿企“北京矿业”: one scan for a capital right after a
-    Chinese character (rare) and one for an opening quote, then a look at the word before."""
+    """(start, name) of 借贷平台YieldNest and 矿企“北京矿业”: one scan for a kind word and a
+    capital right after it, and a look at the word before each opening quote."""
     simp, text = doc.simp, doc.shown
     for m in _CJK_THEN_NAME.finditer(simp):
-        if simp.endswith(ZH_KINDS, max(0, m.start() - 3), m.start()):
-            yield m.start(), text[m.start() : m.end()]
-    if "“" in simp or "「" in simp or "『" in simp:
-        for q in _QUOTE_OPEN.finditer(simp):
-            if simp.endswith(ZH_QUOTE_CUES, max(0, q.start() - 2), q.start()):
-                m = _ZH_QUOTED.match(simp, q.start())
+        yield m.start(1), text[m.start(1) : m.end(1)]
+    for mark in "“「『":
+        at = simp.find(mark)
+        while at >= 0:
+            if simp.endswith(ZH_QUOTE_CUES, max(0, at - 2), at):
+                m = _ZH_QUOTED.match(simp, at)
                 if m and len(_specific_zh(m.group(1))) >= 2:
                     yield m.start(1), text[m.start(1) : m.end(1)]
+            at = simp.find(mark, at + 1)
 
 
 def apposed(text: str) -> Iterator[tuple[int, str]]:

@@ -57,7 +57,8 @@ def _zh_org(
     text = doc.simp
     lex = lexicon()
     if kind == "placed" and (
-        text[cue_end : cue_end + 1] in _PART_AFTER or _MEASURE_BEFORE.search(text, 0, cue_start)
+        text[cue_end : cue_end + 1] in _PART_AFTER
+        or _MEASURE_BEFORE.search(text, max(0, cue_start - 5), cue_start)
     ):
         return None  # 监管部门, 部分, 第一部 (法律), 这部: no body
     start = cue_start
