@@ -257,3 +257,16 @@ def test_html_input_is_stripped(tagger: Tagger) -> None:
 def test_module_level_tag_uses_default_tagger() -> None:
     assert tag("PBoC warns on crypto").china
     assert tag("").china is False
+
+
+@pytest.mark.parametrize(
+    "title, summary",
+    [
+        ("北京时间周五凌晨，欧洲央行宣布维持利率不变", "欧洲央行表示，数字欧元准备阶段将延长。"),
+        ("Token unlock set for 9 a.m. Hong Kong time", "A project will release 3% of its supply."),
+    ],
+)
+def test_a_time_zone_is_no_place(title: str, summary: str) -> None:
+    tags = Tagger().tag(title, summary)
+    assert not tags.china
+    assert not {"Beijing", "Hong Kong"} & {e.name for e in tags.entities}

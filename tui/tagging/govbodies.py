@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tui.models import Entity
 from tui.tagging.gazetteer import Alias, Entry
+from tui.tagging.normalize import to_simplified as _to_simp
 from tui.tagging.resolve import Doc, Hit
 
 WEIGHT = 3.0
@@ -231,3 +233,75 @@ def merge(hits: list[Hit], bodies: list[Body], base: int = -10) -> list[Hit]:
     kept.extend(as_hits(bodies, base))
     kept.sort(key=lambda h: h.start)
     return kept
+
+
+# the same body's long and short forms: 发改委 = 发展和改革委员会, 人民法院 = 法院
+_ZH_SHORT = (("发展和改革委员会", "发改委"), ("发展改革委员会", "发改委"), ("发展改革委", "发改委"),
+             ("人民法院", "法院"), ("人民检察院", "检察院"), ("公安分局", "分局"))
+_ZH_TAIL = re.compile(rf"(?:{_ZH_BODIES})$")
+_LEVEL_CHARS = "省市区县州"
+
+
+def _folded(name: str) -> str:
+    for long, short in _ZH_SHORT:
+        name = name.replace(long, short)
+    return name
+
+
+def _stem_tail(name: str) -> tuple[str, str] | None:
+    """(the place words, the body) of a Chinese body name: 四川省发改委 → (四川, 发改委)."""
+    folded = _folded(name)
+    m = _ZH_TAIL.search(folded)
+    if m is None or m.start() == 0:
+        return None
+    stem = folded[: m.start()].rstrip(_LEVEL_CHARS)
+    for level in ("区委", "市委", "省委", "县委"):
+        stem = stem.removesuffix(level).rstrip(_LEVEL_CHARS)
+    return (stem, m.group()) if len(stem) >= 2 else None
+
+
+def merge_short_forms(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
+    """A Chinese body written in full once and short after (四川省发展和改革委员会 … 四川省发改委,
+    北京市公安局海淀分局 … 海淀分局, 北京市海淀区人民法院 … 海淀法院) is one organisation, listed
+    under its longest form with the short ones among its mentions. Same body word (after
+    folding 发改委 = 发展和改革委员会) and the short form's place words inside the long form's."""
+    zh_orgs = [e for e in entities if e.type == "ORG" and not e.name.isascii()]
+    if len(zh_orgs) < 2:
+        return entities
+    bodies = [(e, st) for e in zh_orgs if (st := _stem_tail(_to_simp(e.name)))]
+    into: dict[str, Entity] = {}
+    for short in zh_orgs:  # 数字人民币国际运营中心 after 中国人民银行数字人民币国际运营中心
+        if len(short.name) >= 4:
+            ends = (e for e in zh_orgs if e is not short and e.name.endswith(short.name))
+            long = next(ends, None)
+            if long is not None:
+                into[short.name] = long
+    for short, (stem, tail) in bodies:
+        for long, (lstem, ltail) in bodies:
+            if short.name in into:
+                break
+            if long is short or len(long.name) <= len(short.name) or ltail[-2:] != tail[-2:]:
+                continue
+            if stem in lstem and (tail == ltail or ltail.endswith(tail)):
+                into[short.name] = long
+                break
+    if not into:
+        return entities
+    extra: dict[str, tuple[int, list[str]]] = {}
+    for short_name, long in into.items():
+        while long.name in into:  # chains: the longest form wins
+            long = into[long.name]
+        short = next(e for e in entities if e.type == "ORG" and e.name == short_name)
+        n, forms = extra.setdefault(long.name, (0, []))
+        forms.extend(m for m in short.mentions if m not in forms)
+        extra[long.name] = (n + short.count, forms)
+    out = []
+    for e in entities:
+        if e.type == "ORG" and e.name in into:
+            continue
+        if e.type == "ORG" and e.name in extra:
+            n, forms = extra[e.name]
+            mentions = (*e.mentions, *(m for m in forms if m not in e.mentions))
+            e = Entity(e.name, e.type, e.count + n, mentions[:8])
+        out.append(e)
+    return tuple(out)

@@ -19,6 +19,14 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from tui.tagging.described import (
+    EN_KINDS,
+    EN_LIST_CUES,
+    apposed,
+    clean_described,
+    described_at,
+    zh_described,
+)
 from tui.tagging.lexicon import lexicon
 from tui.tagging.matcher import CUE, Matcher, Span
 from tui.tagging.names_zh import (
@@ -29,10 +37,11 @@ from tui.tagging.names_zh import (
     _zh_person_after,
     _zh_person_before,
     foreign_spans,
+    merge_family_names,
 )
 from tui.tagging.resolve import Doc
 
-__all__ = ["find_names", "foreign_spans", "lexicon", "register"]
+__all__ = ["find_names", "foreign_spans", "lexicon", "merge_family_names", "register"]
 
 
 _PERSON_TOKEN = re.compile(  # "Agustín", "Touadéra", "O'Neil", "Kwan Chun-yee", "J."
@@ -67,13 +76,22 @@ def register(matcher: Matcher) -> None:
         matcher.add(word, CUE, ("zh_role", word), case_sensitive=True)
     for word in lex.zh_after:
         matcher.add(word, CUE, ("zh_said", word))
+    for word in EN_KINDS:
+        matcher.add(word, CUE, ("kind", word), case_sensitive=True)
+    for word in EN_LIST_CUES:
+        matcher.add(word, CUE, ("list", word), case_sensitive=True)
+
+
+_SURNAME_STOPS = frozenset({"Hong", "Kong"})  # stop words only as "Hong Kong": Hong Chen, Matt Kong
 
 
 def _person_ok(tokens: list[str]) -> bool:
+    stop = lexicon().stop
     return (
         2 <= len(tokens) <= 3
         and not tokens[-1].endswith(".")
-        and not any(t.rstrip(".") in lexicon().stop for t in tokens)
+        and not any(t.rstrip(".") in stop and t not in _SURNAME_STOPS for t in tokens)
+        and "Hong Kong" not in " ".join(tokens)
         and tokens[-1] not in _org_words()
     )
 
@@ -128,6 +146,7 @@ def _tokens_after(
 
 
 _ZH_ORG_KINDS = {"zh_org": "company", "zh_org_placed": "placed", "zh_inst": "institution"}
+_DESCRIBED_KINDS = frozenset({"kind", "list"})
 
 
 def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[int, int, str, str]]:
@@ -150,6 +169,10 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 if _person_ok(tokens):
                     name = " ".join(tokens)
                     yield begin, begin + len(name), name, "PERSON"
+                elif kind == "role" and text[end : end + 2] == ", ":
+                    found = _after_comma(text, end + 1)  # "Blast's founder, Tieshun Roquerre,"
+                    if found:
+                        yield (*found, "PERSON")
                 if kind == "role":
                     found = _appositive(text, start)
                     if found:
@@ -176,19 +199,58 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 found = _zh_person_before(doc, start, taken)
                 if found:
                     yield (*found, "PERSON")
+            elif kind in _DESCRIBED_KINDS:
+                nxt = text[end + 1 : end + 2]  # most cues precede prose: skip them fast
+                if kind == "kind" and not (nxt.isascii() and (nxt.isupper() or nxt.isdigit())):
+                    continue
+                yield from clean_described(described_at(doc, kind, start, end))
+    if ", " in text and text.isascii():
+        yield from clean_described(apposed(text))
+    if ", " in text:
+        for m in _AGED.finditer(text):  # "Daren Li, 41, of Baltimore"
+            begin, tokens = _tokens_before(text, m.start() + 1, _PERSON_TOKEN, allow_comma=True)
+            if _person_ok(tokens):
+                name = " ".join(tokens)
+                yield begin, begin + len(name), name, "PERSON"
     if not doc.low.isascii():
+        yield from clean_described(zh_described(doc), zh=True)
         lex = lexicon()
         for m in (_ANONYMISED.finditer(doc.simp) if "某" in doc.simp else ()):
             if m.group(1) in lex.zh_surnames and not taken[m.start()]:  # 郑某某 is a name
                 yield m.start(), m.end(), doc.shown[m.start() : m.end()], "PERSON"
 
 
+_AGED = re.compile(r", \d{2}, ")
+
+
+def _after_comma(text: str, start: int) -> tuple[int, int, str] | None:
+    """A name set off by commas after a role: "Jump's president, Kanav Kariya, stepped down"."""
+    begin, tokens = _tokens_after(text, start, _PERSON_TOKEN)
+    if not _person_ok(tokens):
+        return None
+    name = " ".join(tokens)
+    if text[begin + len(name) : begin + len(name) + 1] not in (",", ".", ""):
+        return None  # "founder, Jane Doe Capital": the run goes on
+    return begin, begin + len(name), name
+
+
 def _appositive(text: str, cue_start: int) -> tuple[int, int, str] | None:
-    """The name before a comma and a role: "Jane Doe, chief executive of …"."""
+    """The name before a comma and a role: "Jane Doe, chief executive of …", also with a
+    short description between ("Kim Byoung-hwan, the commission's chairman", "Nelson Chow, a
+    former chief fintech officer")."""
     window = text[max(0, cue_start - 60) : cue_start].replace("\n", " ").rstrip()
     words = window.split(" ")
-    while words and words[-1].lower() in lexicon().appositive_filler:
-        words.pop()
+    filler = lexicon().appositive_filler
+    described = 0
+    while words and not words[-1].endswith(","):
+        word = words[-1]
+        if word.lower() in filler:
+            words.pop()
+        elif described < 2 and (word.endswith(("'s", "’s")) or word.islower()) and word.isascii():
+            words.pop()  # "the commission's", "fintech"
+            described += 1
+        else:
+            break
     if not words or not words[-1].endswith(","):
         return None
     head = " ".join(words)[:-1]
@@ -201,14 +263,16 @@ def _appositive(text: str, cue_start: int) -> tuple[int, int, str] | None:
 
 
 _CONTINUES = re.compile(r" (?:[A-Z][a-z]+\b|of [A-Z])")  # used with match(text, pos)
-_GLUED = re.compile(r"(?:\band|&|\bof|\bfor)\s$")
+# a glue word after a capitalised word: the name goes on before it ("Gaming Inspection and
+# Coordination Bureau"); after a lowercase word it is prose ("chief executive of Suncity Group")
+_GLUED = re.compile(r"[A-Z][\w'’.-]* (?:and|&|of|for)\s$")
 
 
 def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None:
     if _CONTINUES.match(text, cue_end):
         return None  # "Korea Financial Intelligence Unit": the name goes on past the cue
     start, tokens = _tokens_before(text, cue_start, _ORG_TOKEN)
-    if tokens and _GLUED.search(text[max(0, start - 6) : start]):
+    if tokens and _GLUED.search(text[max(0, start - 40) : start]):
         return None  # "… Inspection and Coordination Bureau": only a fragment is in reach
     stop = lexicon().stop
     while tokens and tokens[0] in stop:

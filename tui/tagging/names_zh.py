@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from tui.models import Entity
 from tui.tagging.lexicon import lexicon
 from tui.tagging.resolve import Doc
 
@@ -33,10 +34,15 @@ _VERBISH = re.compile(
 )
 _CLAUSE = re.compile(
     r"加剧|规避|增加|减少|引发|允许|禁止|罚款|证明|可能|明确|能否|导致|要求|鼓励|推动|吸引|限制|"
-    r"还|未|已|将|被|把|让|使"
+    r"组成|利用|还|未|已|将|被|把|让|使|则"
 )
-_INDEFINITE = re.compile(r"一家|一所|一批|一个|这家|那家|该|某|多家|数家|几家|旗下|其|此")
+_INDEFINITE = re.compile(
+    r"一家|一所|一批|一个|这家|那家|该|某|多家|数家|几家|旗下|其|此|本公司|本集团|本行|多半|是否"
+)
 ZH_NAME_MAX = 12
+_PART_AFTER = frozenset("门分署")  # 部门, 部分, 部署: 部 in a common word
+_MEASURE_BEFORE = re.compile(r"(?:第[一二三四五六七八九十百\d]+|[一两这那每该首此])$")
+_NAME_AFTER = re.compile(r"[A-Za-z]|[（(「“]")  # a name follows the description at once
 
 
 def _zh_org(
@@ -50,6 +56,11 @@ def _zh_org(
     """
     text = doc.simp
     lex = lexicon()
+    if kind == "placed" and (
+        text[cue_end : cue_end + 1] in _PART_AFTER
+        or _MEASURE_BEFORE.search(text, max(0, cue_start - 5), cue_start)
+    ):
+        return None  # 监管部门, 部分, 第一部 (法律), 这部: no body
     start = cue_start
     bounded = False
     while start > 0 and cue_start - start < ZH_NAME_MAX:
@@ -99,6 +110,8 @@ def _zh_org(
         return start, cue_end, doc.shown[start:cue_end]  # no prefix stripping: 商品期货…
     place_end = max((i + 1 for i in range(start, cue_start) if taken[i] == 2), default=start)
     tail = text[place_end:cue_start].lstrip("省市区县")
+    if place_end > start and len(_specific(tail)) < 2 and _NAME_AFTER.match(text, cue_end):
+        return None  # 以色列网络安全公司Check Point, 台湾交易所MAX: a description before a name
     if place_end > start and tail in ("子", "分", "母", "总", "附属"):
         return None  # 立陶宛子公司, 香港分公司: a unit of a company named elsewhere, not a name
     if place_end > start and len(_specific(tail)) >= 2:
@@ -251,4 +264,37 @@ def _foreign_name(doc: Doc, m: re.Match[str]) -> tuple[int, int, str] | None:
         end -= 1
     if start == m.end(1) or end == m.start(2):
         return None
+    for title in _ZH_TITLES:  # 总经理拉米·…: 理 is a transliteration letter too, but a title's
+        if text.startswith(title[-1], start) and text.endswith(title[:-1], 0, start):
+            start += 1
+            break
+    if start >= m.end(1):
+        return None
     return start, end, doc.shown[start:end]
+
+
+def merge_family_names(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
+    """莱蒂西亚·詹姆斯 … 詹姆斯表示: a transliterated family name alone after the full name is
+    the same person (listed once, the short form among the mentions)."""
+    full = [e for e in entities if e.type == "PERSON" and "·" in e.name]
+    if not full:
+        return entities
+    last = {e.name.rsplit("·", 1)[1]: e for e in full}
+    into = {
+        e.name: last[e.name]
+        for e in entities
+        if e.type == "PERSON" and "·" not in e.name and e.name in last
+    }
+    if not into:
+        return entities
+    out = []
+    for e in entities:
+        if e.type == "PERSON" and e.name in into:
+            continue
+        shorts = [s for s, long in into.items() if long is e]
+        if shorts:
+            e = Entity(e.name, e.type, e.count + sum(
+                x.count for x in entities if x.type == "PERSON" and x.name in shorts
+            ), (*e.mentions, *(s for s in shorts if s not in e.mentions))[:8])
+        out.append(e)
+    return tuple(out)

@@ -290,9 +290,11 @@ class Tagger:
         if ends:
             _merge_scripts(shown, counts, mentions, ends)
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
-        return tuple(
+        listed = tuple(
             Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
         )
+        listed = govbodies.merge_short_forms(traps.unlisted(listed, doc, hits, amounts))
+        return names.merge_family_names(listed) if "·" in doc.simp else listed
 
 
 _LEVELS = frozenset("省市州县縣区區")

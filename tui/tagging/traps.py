@@ -21,7 +21,9 @@ hit's China value (see :mod:`tui.tagging.china`).
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from tui.models import Entity
 from tui.tagging.resolve import Doc, Hit
 
 DATELINE_FACTOR = 0.1
@@ -217,3 +219,57 @@ def foreign_owner(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
         return False  # 香港证监会 is Hong Kong's; "Taiwan's Investigation Bureau" is Taiwan's
     gap = hit.start - prev.end
     return 0 <= gap <= 1 or doc.low[prev.end : hit.start] in _POSSESSIVE
+
+
+# Words that point at a country or a bank without naming it: "境内" (within the borders), "国内",
+# "我国", "Chinese" (an adjective), "央行" (a central bank, whose?). They stay China evidence (the
+# hits are scored as before) but alone they list no entity: a reader sees names, not nouns.
+_GENERIC_BODY = re.compile(r" (?:police|court)$")
+_COMMON_FORMS = frozenset({
+    "境内", "境內", "国内", "國內", "我国", "我國", "中资", "中資", "Chinese", "CHINESE",
+    "央行", "人民银行", "人民銀行",
+})
+
+
+def unlisted(
+    entities: tuple[Entity, ...],
+    doc: Doc,
+    hits: list[Hit],
+    amounts: list[tuple[int, int, Any, str]],
+) -> tuple[Entity, ...]:
+    """The entities a reader should see, without two classes of noise:
+
+    - a place or body written only in common words (``_COMMON_FORMS``);
+    - in English text, a coin written only as the unit of an amount ("2,000 BTC" lists the
+      amount, not BTC); Chinese writes the coin's name in the amount ("83万枚以太坊"): kept.
+    """
+    units: set[str] = set()
+    generic: list[str] = []
+    spans = [(a[0], a[1]) for a in amounts] if amounts and doc.low.isascii() else None
+    inside: dict[str, bool] = {}
+    for hit in hits:  # one pass: coins inside amounts, generic bodies ("Hangzhou police")
+        entry = hit.entry
+        if spans is not None and entry.type == "TICKER":
+            within = any(s <= hit.start and hit.end <= e for s, e in spans)
+            inside[entry.name] = inside.get(entry.name, True) and within
+        elif not entry.shown and entry.source_file == "govbodies":
+            generic.append(entry.name)
+    units = {name for name, within in inside.items() if within}
+    named: list[Entity] = []
+    if generic:  # the place is named, not the body; after "Zhengzhou Public Security Bureau"
+        places = {e.name for e in entities if e.type == "PLACE"}  # "Zhengzhou police" is it
+        orgs = [e.name for e in entities if e.type == "ORG"]
+        for body in generic:
+            m = _GENERIC_BODY.search(body)
+            place = body[: m.start()] if m else ""
+            if place and place not in places and not any(place in name for name in orgs):
+                places.add(place)
+                named.append(Entity(place, "PLACE", 1, (place,)))
+    out = [
+        e for e in entities
+        if not (e.type == "TICKER" and e.name in units)
+        and not (e.type != "TICKER" and e.mentions and e.mentions[0] in _COMMON_FORMS
+                 and all(m in _COMMON_FORMS for m in e.mentions) and e.type in ("PLACE", "ORG"))
+    ]
+    out.extend(named)
+    return tuple(out) if len(out) != len(entities) else entities
