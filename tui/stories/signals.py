@@ -85,22 +85,39 @@ class Signals:
     keys: frozenset[str]
     sig: tuple[int, ...] = field(repr=False)
 
-    @_once
+    # The derived views below come from one pass over the keys (:meth:`_derive`), not one
+    # pass each: a regroup builds them for every report, and seven scans were a tenth of it.
+
+    @property
     def strong(self) -> frozenset[str]:
         """The specific keys: entities, names, amounts."""
-        return frozenset(k for k in self.keys if k[0] in "en$")
+        return self._view[0]
 
-    @_once
+    @property
     def half(self) -> frozenset[str]:
         """The keys worth half a piece of evidence: tickers, places, numbers, dates."""
-        return frozenset(k for k in self.keys if k[0] in "tp#d")
+        return self._view[1]
 
-    @_once
+    @property
     def distinct(self) -> frozenset[str]:
         """Distinctive numbers that are not an amount's figure (the amount counts that)."""
-        sums = {k.rsplit(":", 1)[1] for k in self.keys if k[0] == "$"}
-        return frozenset(k for k in self.keys
-                         if k[0] == "#" and k[2:] not in sums and distinctive(k))
+        return self._view[2]
+
+    @property
+    def vague(self) -> frozenset[str]:
+        """Words that may be names (capitalised sentence openers): counted in what the
+        report names, never as shared evidence."""
+        return self._view[3]
+
+    @property
+    def base_strong(self) -> float:
+        """The specific keys' weight before any discount for common keys."""
+        return self._view[4]
+
+    @property
+    def largest(self) -> dict[str, str]:
+        """Per currency, the headline amount's key: the largest in the title, else overall."""
+        return self._view[5]
 
     @_once
     def empty(self) -> int:
@@ -108,29 +125,43 @@ class Signals:
         return empty_mask(self.sig)
 
     @_once
-    def base_strong(self) -> float:
-        """The specific keys' weight before any discount for common keys."""
+    def _view(self) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str],
+                             float, dict[str, str]]:
+        """(strong, half, distinct, vague, base_strong, largest) in one pass over the keys."""
         from tui.stories.score import WEIGHTS
 
-        return sum(WEIGHTS[k[0]] for k in self.strong) + VAGUE * len(self.vague)
-
-    @_once
-    def vague(self) -> frozenset[str]:
-        """Words that may be names (capitalised sentence openers): counted in what the
-        report names, never as shared evidence."""
-        return frozenset(k for k in self.keys if k[0] == "o")
-
-    @_once
-    def largest(self) -> dict[str, str]:
-        """Per currency, the headline amount's key: the largest in the title, else overall."""
-        headline = any(k[0] == "h" for k in self.keys)
-        best: dict[str, tuple[float, str]] = {}
+        strong: list[str] = []
+        half: list[str] = []
+        vague: list[str] = []
+        numbers: list[str] = []
+        money: list[str] = []
+        heads: list[str] = []
+        base = 0.0
         for key in self.keys:
-            if key[0] == ("h" if headline else "$"):
-                _, currency, value = key.split(":", 2)
-                if currency not in best or float(value) > best[currency][0]:
-                    best[currency] = (float(value), "$" + key[1:])
-        return {currency: key for currency, (_, key) in best.items()}
+            kind = key[0]
+            if kind in "en$":
+                strong.append(key)
+                base += WEIGHTS[kind]
+                if kind == "$":
+                    money.append(key)
+            elif kind in "tp#d":
+                half.append(key)
+                if kind == "#":
+                    numbers.append(key)
+            elif kind == "o":
+                vague.append(key)
+            elif kind == "h":
+                heads.append(key)
+        sums = {k.rsplit(":", 1)[1] for k in money}
+        distinct = frozenset(k for k in numbers if k[2:] not in sums and distinctive(k))
+        best: dict[str, tuple[float, str]] = {}
+        for key in heads or money:
+            _, currency, value = key.split(":", 2)
+            if currency not in best or float(value) > best[currency][0]:
+                best[currency] = (float(value), "$" + key[1:])
+        largest = {currency: key for currency, (_, key) in best.items()}
+        return (frozenset(strong), frozenset(half), distinct, frozenset(vague),
+                base + VAGUE * len(vague), largest)
 
     def blocking_keys(self) -> list[str]:
         return list(self._blocking)
