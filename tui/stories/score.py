@@ -110,9 +110,10 @@ def hopeless(a: Signals, b: Signals) -> bool:
     """True when two reports cannot be one story whatever the window: no specific key in
     common, at most two half pieces of evidence (support 1.0 < SUPPORT) and a similarity
     below a rewrite's. A necessary condition checked in C before :func:`compare`."""
-    if a.strong & b.strong or a.distinct & b.distinct:
+    mine, theirs = a._view, b._view  # (strong, half, distinct, …): one lookup each
+    if mine[0] & theirs[0] or mine[2] & theirs[2]:
         return False
-    if len(a.half & b.half) > 2:
+    if len(mine[1] & theirs[1]) > 2:
         return False
     return similarity(a.sig, b.sig, a.empty, b.empty) < REWRITE
 
