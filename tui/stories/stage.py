@@ -349,7 +349,8 @@ def regroup(
             progress(done, len(ids))
     stories, members, keys = _bulk_rows(index, evidence)
     with store.db.atomic():
-        store.reset_stories(keep_signals=True)  # current ones stay; the rest are rewritten
+        # Current signals stay (the rest are rewritten); links are rewritten where changed.
+        store.reset_stories(keep_signals=True, keep_links=True)
         store.write_stories(stories, members, keys, fresh, version)
     return GroupReport(len(ids), joined, len(stories), 0, time.perf_counter() - started)
 
