@@ -78,7 +78,7 @@ def pick_candidates(shared: dict[Any, int], published: Callable[[Any], int],
     return stories
 
 
-class _Postings:
+class Postings:
     """One key's reports: dated ones sorted by time (a bisect finds the window), undated
     ones apart (they are in every window). Input comes mostly oldest first: appends."""
 
@@ -126,7 +126,7 @@ class MemoryIndex:
     """
 
     def __init__(self) -> None:
-        self.postings: dict[str, _Postings] = defaultdict(_Postings)
+        self.postings: dict[str, Postings] = defaultdict(Postings)
         self.signals: dict[Any, Signals] = {}
         self.story_of: dict[Any, int] = {}
         self.members: dict[int, list[Any]] = defaultdict(list)

@@ -8,10 +8,11 @@ that are specific enough to find candidates ("blocking keys") are a subset.
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
@@ -170,6 +171,35 @@ class Signals:
     def _blocking(self) -> tuple[str, ...]:
         return tuple(sorted(k for k in self.keys if k[0] in BLOCKING_KINDS and _specific(k)))
 
+    def prepared(self) -> Signals:
+        """Work out the derived views, blocking keys and stored form now (they depend on
+        the keys and the signature only): the engine's worker calls this, so the one
+        process that groups and writes gets them ready-made (they travel in a pickle)."""
+        self._view  # noqa: B018 - computed for their cache
+        self._blocking  # noqa: B018
+        self.empty  # noqa: B018
+        self._stored_body  # noqa: B018
+        return self
+
+    def moved(self, ref: Any, published: int | None) -> Signals:
+        """A copy with another ref and time that keeps what :meth:`prepared` worked out."""
+        copy = replace(self, ref=ref, published=published)
+        for name in _DERIVED:
+            if name in self.__dict__:
+                copy.__dict__[name] = self.__dict__[name]
+        return copy
+
+    def stored_json(self) -> str:
+        """``json.dumps(self.to_json(), ensure_ascii=False)``, from a cached body (what
+        does not depend on the time) so the writer only formats the time in."""
+        return f'{{"p": {json.dumps(self.published)}, {self._stored_body[1:]}'
+
+    @_once
+    def _stored_body(self) -> str:
+        data = self.to_json()
+        del data["p"]
+        return json.dumps(data, ensure_ascii=False)
+
     def to_json(self) -> dict[str, Any]:
         """For storage: the signature as hex of its 32-bit bins (a third of a JSON list)."""
         return {"p": self.published, "l": self.lang, "t": self.title,
@@ -180,6 +210,9 @@ class Signals:
         sig = data["s"]
         return cls(ref, data["p"], data["l"], data["t"], frozenset(data["k"]),
                    _unpack_sig(sig) if isinstance(sig, str) else tuple(sig))  # list: older
+
+
+_DERIVED = ("_view", "_blocking", "empty", "_stored_body")
 
 
 def _pack_sig(sig: tuple[int, ...]) -> str:
@@ -412,7 +445,7 @@ def signals_of_article(article: Any, tags: Any, lang: str | None = None) -> Sign
     in the article id and the stored time (:func:`tui.stories.stage.offer_signals`)."""
     return signals_from_parts(None, article.title, article.summary, article.content_text,
                               None, article.lang or lang,
-                              [(e.name, e.type) for e in tags.entities])
+                              [(e.name, e.type) for e in tags.entities]).prepared()
 
 
 def signals_from_record(record: dict[str, Any], tagger: Any, published: int | None) -> Signals:
