@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from tui.stories.score import Evidence, compare, hopeless
+from tui.stories.score import RUSH_HOURS, Evidence, compare, hopeless
 from tui.stories.signals import Signals
 
 DEFAULT_WINDOW_HOURS = 72
@@ -221,13 +221,19 @@ class Grouper:
 
         found: list[tuple[float, int, Evidence, Any]] = []
         memo: dict[str, float] = {}
+        published = signals.published
+        rush_seconds = RUSH_HOURS * 3600
         for story, members in stories.items():
             best: tuple[float, int, Evidence, Any] | None = None
             for member in members:
-                if (signals.published is not None and member.published is not None
-                        and abs(signals.published - member.published) > self.window):
-                    continue
-                if hopeless(signals, member):
+                if published is None or member.published is None:
+                    rush = False
+                else:
+                    apart = abs(published - member.published)
+                    if apart > self.window:
+                        continue
+                    rush = apart <= rush_seconds
+                if hopeless(signals, member, rush):
                     continue
                 evidence = compare(signals, member, df, memo)
                 margin = evidence.score - evidence.threshold

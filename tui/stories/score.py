@@ -106,16 +106,32 @@ def key_weight(key: str, df: int) -> float:
     return base / (1.0 + math.log1p(max(df - 1, 0) / 4.0))
 
 
-def hopeless(a: Signals, b: Signals) -> bool:
-    """True when two reports cannot be one story whatever the window: no specific key in
-    common, at most two half pieces of evidence (support 1.0 < SUPPORT) and a similarity
-    below a rewrite's. A necessary condition checked in C before :func:`compare`."""
+def hopeless(a: Signals, b: Signals, rush: bool | None = None) -> bool:
+    """True when two reports cannot be one story: a necessary condition of :func:`compare`
+    checked with set sizes and the similarity only (most candidates end here).
+
+    Without ``rush`` (whatever the window): no specific key in common, at most two half
+    pieces of evidence and a similarity below a rewrite's. With it (whether the two came
+    within ``RUSH_HOURS``, or False when either has no date): the most support the pair
+    could gather (every shared piece, a rewrite, the rare-name bonus in the rush) is below
+    what that time apart needs, and they are no near-copies.
+    """
     mine, theirs = a._view, b._view  # (strong, half, distinct, …): one lookup each
-    if mine[0] & theirs[0] or mine[2] & theirs[2]:
+    if rush is None:
+        if mine[0] & theirs[0] or mine[2] & theirs[2]:
+            return False
+        if len(mine[1] & theirs[1]) > 2:
+            return False
+        return similarity(a.sig, b.sig, a.empty, b.empty) < REWRITE
+    sim = similarity(a.sig, b.sig, a.empty, b.empty)
+    if sim >= NEAR_COPY:
         return False
-    if len(mine[1] & theirs[1]) > 2:
-        return False
-    return similarity(a.sig, b.sig, a.empty, b.empty) < REWRITE
+    distinct = len(mine[2] & theirs[2])
+    most = (len(mine[0] & theirs[0]) + distinct + 0.5 * (len(mine[1] & theirs[1]) - distinct)
+            + (sim >= REWRITE))
+    if rush:
+        return most + RARE_SUPPORT < SUPPORT
+    return most < SUPPORT + LATE_SUPPORT
 
 
 def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
