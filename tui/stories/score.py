@@ -48,7 +48,7 @@ class Evidence:
     threshold: float
     similarity: float
     hours_apart: float | None
-    shared: tuple[str, ...]
+    shared: tuple[str, ...]  # sorted when ``same``
     conflict: bool = False
 
     @property
@@ -144,7 +144,6 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
     """
     memo = {} if memo is None else memo
     common = a.keys & b.keys
-    shared = tuple(sorted(common))
     sim = similarity(a.sig, b.sig, a.empty, b.empty)
     score = SIM_WEIGHT * sim
     support = float(sim >= REWRITE)
@@ -153,7 +152,7 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
     both: list[str] = []
     shared_weight = 0.0
     shared_base = 0.0
-    for key in shared:
+    for key in common:
         kind = key[0]
         if kind == "b" or kind not in WEIGHTS:
             continue  # bands, headline marks (h, ^) and openers weigh nothing
@@ -221,6 +220,8 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
         score = min(score, threshold - 0.01)
     if sim >= NEAR_COPY and not conflict:
         score = max(score, threshold)
+    # The shared keys in order where they are the evidence kept (most pairs are not).
+    shared = tuple(sorted(common)) if score >= threshold else tuple(common)
     return Evidence(score, threshold, sim, hours, shared, conflict)
 
 
