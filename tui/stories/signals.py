@@ -9,7 +9,6 @@ that are specific enough to find candidates ("blocking keys") are a subset.
 from __future__ import annotations
 
 import json
-import re
 import struct
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from tui.stories.amounts import amounts, dates, money_entity
 from tui.stories.headlines import headline_keys
+from tui.stories.names import name_keys
 from tui.stories.shingles import band_keys, detect_lang, empty_mask, shingles, signature
 
 # Kinds: e entity (ORG/PERSON), t ticker, p place, n a Latin proper name the gazetteer does not
@@ -28,26 +28,6 @@ BLOCKING_KINDS = frozenset("etn$b")
 VAGUE = 0.9  # the weight of an ``o`` key in what a report names (a name's, n)
 LEAD_CHARS = 400
 TEXT_CHARS = 3000
-# A capital first, so the regex engine skips to capitals fast; the letter before is checked
-# by hand (a lookbehind first would be tried at every character).
-_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*(?![A-Za-z0-9])")
-_STOP_WORDS = (
-    """a an the and or but of in on at to for from by with as is are was were be been it its
-    this that these those after before over under into about up down out new more most first
-    second third last next why how what when who where which while than then there here says
-    said say will would can could may might should must not no yes all any some one two three
-    four five six seven eight nine ten his her their our we you they he she i us uk eu
-    analysts analyst report reports according data on-chain chain crypto cryptocurrency
-    exchange exchanges token tokens stablecoin stablecoins bank banks market markets price
-    investors investor company firm group fund funds monday tuesday wednesday thursday friday
-    saturday sunday january february march april may june july august september october
-    november december q1 q2 q3 q4 ceo cto coo cfo ipo etf etfs spot hack hacks exploit
-    inc ltd limited co corp chinese hong kong utc gmt defi web3 nft nfts"""
-)
-_NAME_STOP = frozenset(_STOP_WORDS.split())
-_OPENING = " \t\"'“‘(（["  # may stand between a sentence's end and its first word
-_SENTENCE_END = "\n.!?。！？:：;；"
-_CONNECTOR = re.compile(r"(?:['’]s)?\s+(?:(?:and|of|the|for|&)\s+)*")
 # Entities that name a whole field or country rather than an event's actors.
 _WEAK_ENTITIES = frozenset({"china", "chinese crypto policy terms", "chinese government"})
 
@@ -266,122 +246,6 @@ def entity_keys(entities: Iterable[tuple[str, str]]) -> set[str]:
     return keys
 
 
-_MEMO: dict[Callable[[str], str], Callable[[str], str]] = {}
-
-
-@lru_cache(maxsize=1)
-def _gazetteer_canonical() -> Callable[[str], str]:
-    """The built-in gazetteer's alias → canonical name, as ``Tagger.canonical`` reads it.
-
-    Grouping in the engine's process needs only this table, not a whole Tagger (its
-    automaton costs twice as long to build, once per process).
-    """
-    try:
-        from tui.tagging.gazetteer import builtin_gazetteer
-        from tui.tagging.normalize import nfkc, to_simplified
-    except ImportError:  # the tagger moved them: ask a whole tagger
-        from tui.tagging import default_tagger
-
-        return default_tagger().canonical
-    index: dict[str, str] = {}
-    for entry in builtin_gazetteer().entries:
-        if entry.type == "SOURCE":
-            continue
-        index.setdefault(entry.name.casefold(), entry.name)
-        for alias in entry.aliases:
-            index.setdefault(nfkc(to_simplified(alias.surface)).casefold(), entry.name)
-
-    def canonical(name: str) -> str:
-        return index.get(nfkc(to_simplified(name)).casefold(), name)
-
-    return canonical
-
-
-def _memoised(canonical: Callable[[str], str] | None) -> Callable[[str], str]:
-    """``canonical`` with a cache: the same names recur in every report about them."""
-    if canonical is None:
-        canonical = _gazetteer_canonical()
-    cached = _MEMO.get(canonical)
-    if cached is None:
-        if len(_MEMO) > 8:
-            _MEMO.clear()
-        cached = _MEMO[canonical] = lru_cache(maxsize=65536)(canonical)
-    return cached
-
-
-def _name_tokens(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, token) of capitalised Latin tokens not inside a longer word."""
-    tokens = []
-    pos = 0
-    search = _NAME.search
-    while (m := search(text, pos)) is not None:
-        start = m.start()
-        before = text[start - 1] if start else ""
-        if before.isascii() and before.isalnum():
-            pos = start + 1  # inside a word ('eBay', 'aB.Cd'): look again one further on
-            continue
-        tokens.append((start, m.end(), m.group()))
-        pos = m.end()
-    return tokens
-
-
-def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None = None
-              ) -> set[str]:
-    """Capitalised Latin tokens that are not common words nor part of a known name.
-
-    A run of capitalised words that the gazetteer knows as an alias ("Securities and Futures
-    Commission" is the SFC) is already counted as its entity, so its words are left out.
-    """
-    canonical = _memoised(canonical)
-    tokens = _name_tokens(text)
-    skip: set[int] = set()
-    run: list[int] = []
-
-    def close_run() -> None:
-        for i in range(len(run)):
-            for j in range(len(run), i, -1):
-                span = text[tokens[run[i]][0] : tokens[run[j - 1]][1]]
-                if canonical(span) != span:
-                    skip.update(run[i:j])
-                    break
-        run.clear()
-
-    for index, (start, _, _) in enumerate(tokens):
-        if run:
-            gap = text[tokens[run[-1]][1] : start]
-            if not _CONNECTOR.fullmatch(gap):
-                close_run()
-        run.append(index)
-        if len(run) >= 6:
-            close_run()
-    close_run()
-    found = set()
-    openers: set[str] = set()
-    title_end = text.find("\n")
-    for index, (start, _, word) in enumerate(tokens):
-        token = word.casefold()
-        if index in skip or len(token) < 3 or token in _NAME_STOP or token in known:
-            continue
-        if token.isdigit():
-            continue
-        if 0 <= title_end < start and _opens_sentence(text, start):
-            openers.add(token)
-            continue
-        found.add(f"n:{token}")
-    # 'Residents of Futian…': a capital that opens a sentence may be grammar, not a name.
-    # It is no evidence that two reports share a name, but the report may name it (how
-    # much a report names is what a shared name is weighed against).
-    return found | {f"o:{t}" for t in openers if f"n:{t}" not in found}
-
-
-def _opens_sentence(text: str, start: int) -> bool:
-    """The word at ``start`` is a sentence's first (the title is read apart: headlines
-    open with names). The same word capitalised mid-sentence elsewhere still counts."""
-    i = start - 1
-    while i >= 0 and text[i] in _OPENING:
-        i -= 1
-    return i < 0 or text[i] in _SENTENCE_END
-
 
 def signals_from_parts(
     ref: Any,
@@ -425,7 +289,7 @@ def signals_from_parts(
 @lru_cache(maxsize=1)
 def signals_version() -> str:
     """A digest of the code signals are computed by (this module, amounts, headlines,
-    shingles): a stored signal stamped with another is stale. With the article's
+    shingles, names): a stored signal stamped with another is stale. With the article's
     ``tag_hash`` (its entities' rules and text) it says whether a stored signal is what
     computing it now would give, so a regroup recomputes only the stale ones."""
     import hashlib
@@ -433,7 +297,7 @@ def signals_version() -> str:
 
     digest = hashlib.sha1()
     root = files("tui.stories")
-    for name in ("signals.py", "amounts.py", "headlines.py", "shingles.py"):
+    for name in ("signals.py", "amounts.py", "headlines.py", "shingles.py", "names.py"):
         digest.update(name.encode())
         digest.update(root.joinpath(name).read_bytes())
     return digest.hexdigest()[:12]
