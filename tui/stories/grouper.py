@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from tui.stories.score import Evidence, compare, hopeless
+from tui.stories.score import RUSH_HOURS, Evidence, compare, hopeless
 from tui.stories.signals import Signals
 
 DEFAULT_WINDOW_HOURS = 72
@@ -78,7 +78,7 @@ def pick_candidates(shared: dict[Any, int], published: Callable[[Any], int],
     return stories
 
 
-class _Postings:
+class Postings:
     """One key's reports: dated ones sorted by time (a bisect finds the window), undated
     ones apart (they are in every window). Input comes mostly oldest first: appends."""
 
@@ -126,36 +126,42 @@ class MemoryIndex:
     """
 
     def __init__(self) -> None:
-        self.postings: dict[str, _Postings] = defaultdict(_Postings)
+        self.postings: dict[str, Postings] = defaultdict(Postings)
         self.signals: dict[Any, Signals] = {}
         self.story_of: dict[Any, int] = {}
         self.members: dict[int, list[Any]] = defaultdict(list)
         self.meta: dict[Any, tuple[int, Any, str, str | None]] = {}
-        self.keys_of: dict[Any, list[str]] = {}
+        self.keys_of: dict[Any, tuple[str, ...]] = {}
+        self.when: dict[Any, int] = {}  # ref → published, 0 when undated (for the ranking)
         self._next = 1
 
     def lookup(
         self, keys: Iterable[str], published: int | None, window: int, cap: int
     ) -> tuple[dict[str, int], dict[int, list[Signals]]]:
         counts: dict[str, int] = {}
-        shared: dict[Any, int] = defaultdict(int)
+        shared: dict[Any, int] = {}
+        find = self.postings.get
         for key in keys:
-            postings = self.postings.get(key)
+            postings = find(key)
             if postings is None:
                 counts[key] = 0
                 continue
-            if published is not None and len(postings.times) > PRUNE_AT:
-                postings.drop_before(published - 2 * window)  # far behind: never a candidate
-            low, high = postings.window(published, window)
-            counts[key] = high - low + len(postings.undated)
-            if counts[key] <= cap:
+            times = postings.times
+            if published is None:
+                low, high = 0, len(times)
+            else:
+                if len(times) > PRUNE_AT:
+                    postings.drop_before(published - 2 * window)  # far behind: never a candidate
+                low = bisect_left(times, published - window)
+                high = bisect_right(times, published + window)
+            count = counts[key] = high - low + len(postings.undated)
+            if count <= cap:
                 for ref in postings.refs[low:high]:
-                    shared[ref] += 1
+                    shared[ref] = shared.get(ref, 0) + 1
                 for ref in postings.undated:
-                    shared[ref] += 1
+                    shared[ref] = shared.get(ref, 0) + 1
         signals = self.signals
-        picked = pick_candidates(shared, lambda ref: signals[ref].published or 0,
-                                 self.story_of.__getitem__)
+        picked = pick_candidates(shared, self.when.__getitem__, self.story_of.__getitem__)
         return counts, {story: [signals[ref] for ref in refs]
                         for story, refs in picked.items()}
 
@@ -164,15 +170,18 @@ class MemoryIndex:
         if story is None:
             story = self._next
             self._next += 1
-        self.signals[signals.ref] = signals
-        self.story_of[signals.ref] = story
-        self.members[story].append(signals.ref)
-        keys = signals.blocking_keys()
-        self.meta[signals.ref] = (signals.published or 0, signals.ref, signals.title,
-                                  signals.lang)
-        self.keys_of[signals.ref] = keys
+        ref = signals.ref
+        published = signals.published
+        self.signals[ref] = signals
+        self.story_of[ref] = story
+        self.members[story].append(ref)
+        keys = signals._blocking
+        self.meta[ref] = (published or 0, ref, signals.title, signals.lang)
+        self.when[ref] = published or 0
+        self.keys_of[ref] = keys
+        postings = self.postings
         for key in keys:
-            self.postings[key].add(signals.published, signals.ref)
+            postings[key].add(published, ref)
         return story
 
     def prune(self, before: int) -> None:
@@ -212,13 +221,19 @@ class Grouper:
 
         found: list[tuple[float, int, Evidence, Any]] = []
         memo: dict[str, float] = {}
+        published = signals.published
+        rush_seconds = RUSH_HOURS * 3600
         for story, members in stories.items():
             best: tuple[float, int, Evidence, Any] | None = None
             for member in members:
-                if (signals.published is not None and member.published is not None
-                        and abs(signals.published - member.published) > self.window):
-                    continue
-                if hopeless(signals, member):
+                if published is None or member.published is None:
+                    rush = False
+                else:
+                    apart = abs(published - member.published)
+                    if apart > self.window:
+                        continue
+                    rush = apart <= rush_seconds
+                if hopeless(signals, member, rush):
                     continue
                 evidence = compare(signals, member, df, memo)
                 margin = evidence.score - evidence.threshold

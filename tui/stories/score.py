@@ -48,7 +48,7 @@ class Evidence:
     threshold: float
     similarity: float
     hours_apart: float | None
-    shared: tuple[str, ...]
+    shared: tuple[str, ...]  # sorted when ``same``
     conflict: bool = False
 
     @property
@@ -106,15 +106,32 @@ def key_weight(key: str, df: int) -> float:
     return base / (1.0 + math.log1p(max(df - 1, 0) / 4.0))
 
 
-def hopeless(a: Signals, b: Signals) -> bool:
-    """True when two reports cannot be one story whatever the window: no specific key in
-    common, at most two half pieces of evidence (support 1.0 < SUPPORT) and a similarity
-    below a rewrite's. A necessary condition checked in C before :func:`compare`."""
-    if a.strong & b.strong or a.distinct & b.distinct:
+def hopeless(a: Signals, b: Signals, rush: bool | None = None) -> bool:
+    """True when two reports cannot be one story: a necessary condition of :func:`compare`
+    checked with set sizes and the similarity only (most candidates end here).
+
+    Without ``rush`` (whatever the window): no specific key in common, at most two half
+    pieces of evidence and a similarity below a rewrite's. With it (whether the two came
+    within ``RUSH_HOURS``, or False when either has no date): the most support the pair
+    could gather (every shared piece, a rewrite, the rare-name bonus in the rush) is below
+    what that time apart needs, and they are no near-copies.
+    """
+    mine, theirs = a._view, b._view  # (strong, half, distinct, …): one lookup each
+    if rush is None:
+        if mine[0] & theirs[0] or mine[2] & theirs[2]:
+            return False
+        if len(mine[1] & theirs[1]) > 2:
+            return False
+        return similarity(a.sig, b.sig, a.empty, b.empty) < REWRITE
+    sim = similarity(a.sig, b.sig, a.empty, b.empty)
+    if sim >= NEAR_COPY:
         return False
-    if len(a.half & b.half) > 2:
-        return False
-    return similarity(a.sig, b.sig, a.empty, b.empty) < REWRITE
+    distinct = len(mine[2] & theirs[2])
+    most = (len(mine[0] & theirs[0]) + distinct + 0.5 * (len(mine[1] & theirs[1]) - distinct)
+            + (sim >= REWRITE))
+    if rush:
+        return most + RARE_SUPPORT < SUPPORT
+    return most < SUPPORT + LATE_SUPPORT
 
 
 def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
@@ -122,44 +139,53 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
     """Score two reports; ``df`` says how many reports in the window carry a key.
 
     ``memo`` caches key weights across the comparisons of one report with its candidates.
+    One pass over the shared keys gathers the score, the support and the shared specific
+    weight (a candidate costs one loop, not one per quantity).
     """
     memo = {} if memo is None else memo
-
-    def weigh(key: str) -> float:
-        weight = memo.get(key)
-        if weight is None:
-            weight = memo[key] = key_weight(key, df(key) if df else 1)
-        return weight
-
     common = a.keys & b.keys
-    shared = tuple(sorted(common))
     sim = similarity(a.sig, b.sig, a.empty, b.empty)
     score = SIM_WEIGHT * sim
     support = float(sim >= REWRITE)
-    for key in shared:
-        if key[0] == "b":
-            continue
-        if key[0] == "#" and key in a.distinct and key in b.distinct:
+    a_distinct = a.distinct
+    b_distinct = b.distinct
+    both: list[str] = []
+    shared_weight = 0.0
+    shared_base = 0.0
+    for key in common:
+        kind = key[0]
+        if kind == "b" or kind not in WEIGHTS:
+            continue  # bands, headline marks (h, ^) and openers weigh nothing
+        weight = memo.get(key)
+        if weight is None:
+            weight = memo[key] = key_weight(key, df(key) if df else 1)
+        if kind == "#" and key in a_distinct and key in b_distinct:
             # The same figure in two reports that name no amount for it (a 4.1% rise to
             # 162T, a 60 million gas limit): evidence like an amount, not in the coverage.
-            score += weigh(key) * DISTINCT_WEIGHT / WEIGHTS["#"]
+            score += weight * DISTINCT_WEIGHT / WEIGHTS["#"]
             support += 1.0
             continue
-        score += weigh(key)
-        if key[0] in STRONG:
+        score += weight
+        if kind in STRONG:
             support += 1.0
-        elif key[0] in HALF:
-            support += 0.5
+            both.append(key)
+            shared_weight += weight
+            shared_base += WEIGHTS[kind]
+        else:
+            support += 0.5  # HALF: a ticker, place, number or date
     # The sparser side's specific evidence: the new report's with the window's counts (the
     # same for every candidate, so memoised); the candidate's at base weight, its shared
     # keys at the window's weight.
     mine = memo.get("\0strong")
     if mine is None:
-        mine = memo["\0strong"] = (sum(weigh(k) for k in a.strong)
-                                    + VAGUE * len(a.vague))
-    both = [k for k in common if k[0] in STRONG]
-    shared_weight = sum(weigh(k) for k in both)
-    theirs = b.base_strong - sum(WEIGHTS[k[0]] for k in both) + shared_weight
+        mine = 0.0
+        for key in a.strong:
+            weight = memo.get(key)
+            if weight is None:
+                weight = memo[key] = key_weight(key, df(key) if df else 1)
+            mine += weight
+        mine = memo["\0strong"] = mine + VAGUE * len(a.vague)
+    theirs = b.base_strong - shared_base + shared_weight
     smaller = min(mine, theirs)
     if smaller > 0:
         score += COVERAGE * shared_weight / smaller
@@ -175,23 +201,27 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
         threshold += NO_DATE
     rush = hours is not None and hours <= RUSH_HOURS
     needed = SUPPORT + (0.0 if rush else LATE_SUPPORT)
-    larger = max(mine, theirs)
-    covered = shared_weight / larger if larger > 0 else 0.0  # of both reports' specifics
-    # The sparser report names nothing but what both share: a flash or a follow-up about
-    # that one actor ("Nexora bridge hack traced to…" after "Nexora drained of $8.1 million").
-    # Both headlines must name it: a story that mentions it in passing is another event.
-    rare = [k for k in both if df is not None and df(k) <= RARE_DF and "^" + k in common]
-    whole = smaller > 0 and shared_weight >= smaller * WHOLE
-    if rush and rare and (covered >= RARE_COVERAGE or whole):
-        # A name few reports carry, in reports hours apart: the translation of a flash that
-        # shares only that name (金管會 and Taiwan's FSC, a hacked protocol) is one event,
-        # when that name is much of what each report names. A story that mentions the
-        # name among others (the PBoC in a Shenzhen voucher story) is not.
-        support += RARE_SUPPORT
+    if support < needed and rush and df is not None:
+        larger = max(mine, theirs)
+        covered = shared_weight / larger if larger > 0 else 0.0  # of both reports' specifics
+        # The sparser report names nothing but what both share: a flash or a follow-up
+        # about that one actor ("Nexora bridge hack traced to…" after "Nexora drained of
+        # $8.1 million"). Both headlines must name it: a story that mentions it in passing
+        # is another event.
+        whole = smaller > 0 and shared_weight >= smaller * WHOLE
+        if (covered >= RARE_COVERAGE or whole) and any(
+                df(k) <= RARE_DF and "^" + k in common for k in both):
+            # A name few reports carry, in reports hours apart: the translation of a flash
+            # that shares only that name (金管會 and Taiwan's FSC, a hacked protocol) is one
+            # event, when that name is much of what each report names. A story that
+            # mentions the name among others (the PBoC in a Shenzhen voucher story) is not.
+            support += RARE_SUPPORT
     if support < needed:  # one shared name alone: the same actor, not yet the same event
         score = min(score, threshold - 0.01)
     if sim >= NEAR_COPY and not conflict:
         score = max(score, threshold)
+    # The shared keys in order where they are the evidence kept (most pairs are not).
+    shared = tuple(sorted(common)) if score >= threshold else tuple(common)
     return Evidence(score, threshold, sim, hours, shared, conflict)
 
 

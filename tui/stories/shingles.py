@@ -79,6 +79,8 @@ def signature(grams: set[str]) -> tuple[int, ...]:
 
 def empty_mask(sig: tuple[int, ...]) -> int:
     """Bit i set when bin i is empty."""
+    if EMPTY not in sig:  # the common case, a scan in C
+        return 0
     return sum(1 << i for i, value in enumerate(sig) if value == EMPTY)
 
 

@@ -8,15 +8,16 @@ that are specific enough to find candidates ("blocking keys") are a subset.
 
 from __future__ import annotations
 
-import re
+import json
 import struct
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from tui.stories.amounts import amounts, dates, money_entity
 from tui.stories.headlines import headline_keys
+from tui.stories.names import name_keys
 from tui.stories.shingles import band_keys, detect_lang, empty_mask, shingles, signature
 
 # Kinds: e entity (ORG/PERSON), t ticker, p place, n a Latin proper name the gazetteer does not
@@ -27,26 +28,6 @@ BLOCKING_KINDS = frozenset("etn$b")
 VAGUE = 0.9  # the weight of an ``o`` key in what a report names (a name's, n)
 LEAD_CHARS = 400
 TEXT_CHARS = 3000
-# A capital first, so the regex engine skips to capitals fast; the letter before is checked
-# by hand (a lookbehind first would be tried at every character).
-_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*(?![A-Za-z0-9])")
-_STOP_WORDS = (
-    """a an the and or but of in on at to for from by with as is are was were be been it its
-    this that these those after before over under into about up down out new more most first
-    second third last next why how what when who where which while than then there here says
-    said say will would can could may might should must not no yes all any some one two three
-    four five six seven eight nine ten his her their our we you they he she i us uk eu
-    analysts analyst report reports according data on-chain chain crypto cryptocurrency
-    exchange exchanges token tokens stablecoin stablecoins bank banks market markets price
-    investors investor company firm group fund funds monday tuesday wednesday thursday friday
-    saturday sunday january february march april may june july august september october
-    november december q1 q2 q3 q4 ceo cto coo cfo ipo etf etfs spot hack hacks exploit
-    inc ltd limited co corp chinese hong kong utc gmt defi web3 nft nfts"""
-)
-_NAME_STOP = frozenset(_STOP_WORDS.split())
-_OPENING = " \t\"'“‘(（["  # may stand between a sentence's end and its first word
-_SENTENCE_END = "\n.!?。！？:：;；"
-_CONNECTOR = re.compile(r"(?:['’]s)?\s+(?:(?:and|of|the|for|&)\s+)*")
 # Entities that name a whole field or country rather than an event's actors.
 _WEAK_ENTITIES = frozenset({"china", "chinese crypto policy terms", "chinese government"})
 
@@ -85,22 +66,39 @@ class Signals:
     keys: frozenset[str]
     sig: tuple[int, ...] = field(repr=False)
 
-    @_once
+    # The derived views below come from one pass over the keys (:meth:`_derive`), not one
+    # pass each: a regroup builds them for every report, and seven scans were a tenth of it.
+
+    @property
     def strong(self) -> frozenset[str]:
         """The specific keys: entities, names, amounts."""
-        return frozenset(k for k in self.keys if k[0] in "en$")
+        return self._view[0]
 
-    @_once
+    @property
     def half(self) -> frozenset[str]:
         """The keys worth half a piece of evidence: tickers, places, numbers, dates."""
-        return frozenset(k for k in self.keys if k[0] in "tp#d")
+        return self._view[1]
 
-    @_once
+    @property
     def distinct(self) -> frozenset[str]:
         """Distinctive numbers that are not an amount's figure (the amount counts that)."""
-        sums = {k.rsplit(":", 1)[1] for k in self.keys if k[0] == "$"}
-        return frozenset(k for k in self.keys
-                         if k[0] == "#" and k[2:] not in sums and distinctive(k))
+        return self._view[2]
+
+    @property
+    def vague(self) -> frozenset[str]:
+        """Words that may be names (capitalised sentence openers): counted in what the
+        report names, never as shared evidence."""
+        return self._view[3]
+
+    @property
+    def base_strong(self) -> float:
+        """The specific keys' weight before any discount for common keys."""
+        return self._view[4]
+
+    @property
+    def largest(self) -> dict[str, str]:
+        """Per currency, the headline amount's key: the largest in the title, else overall."""
+        return self._view[5]
 
     @_once
     def empty(self) -> int:
@@ -108,29 +106,43 @@ class Signals:
         return empty_mask(self.sig)
 
     @_once
-    def base_strong(self) -> float:
-        """The specific keys' weight before any discount for common keys."""
+    def _view(self) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str],
+                             float, dict[str, str]]:
+        """(strong, half, distinct, vague, base_strong, largest) in one pass over the keys."""
         from tui.stories.score import WEIGHTS
 
-        return sum(WEIGHTS[k[0]] for k in self.strong) + VAGUE * len(self.vague)
-
-    @_once
-    def vague(self) -> frozenset[str]:
-        """Words that may be names (capitalised sentence openers): counted in what the
-        report names, never as shared evidence."""
-        return frozenset(k for k in self.keys if k[0] == "o")
-
-    @_once
-    def largest(self) -> dict[str, str]:
-        """Per currency, the headline amount's key: the largest in the title, else overall."""
-        headline = any(k[0] == "h" for k in self.keys)
-        best: dict[str, tuple[float, str]] = {}
+        strong: list[str] = []
+        half: list[str] = []
+        vague: list[str] = []
+        numbers: list[str] = []
+        money: list[str] = []
+        heads: list[str] = []
+        base = 0.0
         for key in self.keys:
-            if key[0] == ("h" if headline else "$"):
-                _, currency, value = key.split(":", 2)
-                if currency not in best or float(value) > best[currency][0]:
-                    best[currency] = (float(value), "$" + key[1:])
-        return {currency: key for currency, (_, key) in best.items()}
+            kind = key[0]
+            if kind in "en$":
+                strong.append(key)
+                base += WEIGHTS[kind]
+                if kind == "$":
+                    money.append(key)
+            elif kind in "tp#d":
+                half.append(key)
+                if kind == "#":
+                    numbers.append(key)
+            elif kind == "o":
+                vague.append(key)
+            elif kind == "h":
+                heads.append(key)
+        sums = {k.rsplit(":", 1)[1] for k in money}
+        distinct = frozenset(k for k in numbers if k[2:] not in sums and distinctive(k))
+        best: dict[str, tuple[float, str]] = {}
+        for key in heads or money:
+            _, currency, value = key.split(":", 2)
+            if currency not in best or float(value) > best[currency][0]:
+                best[currency] = (float(value), "$" + key[1:])
+        largest = {currency: key for currency, (_, key) in best.items()}
+        return (frozenset(strong), frozenset(half), distinct, frozenset(vague),
+                base + VAGUE * len(vague), largest)
 
     def blocking_keys(self) -> list[str]:
         return list(self._blocking)
@@ -138,6 +150,35 @@ class Signals:
     @_once
     def _blocking(self) -> tuple[str, ...]:
         return tuple(sorted(k for k in self.keys if k[0] in BLOCKING_KINDS and _specific(k)))
+
+    def prepared(self) -> Signals:
+        """Work out the derived views, blocking keys and stored form now (they depend on
+        the keys and the signature only): the engine's worker calls this, so the one
+        process that groups and writes gets them ready-made (they travel in a pickle)."""
+        self._view  # noqa: B018 - computed for their cache
+        self._blocking  # noqa: B018
+        self.empty  # noqa: B018
+        self._stored_body  # noqa: B018
+        return self
+
+    def moved(self, ref: Any, published: int | None) -> Signals:
+        """A copy with another ref and time that keeps what :meth:`prepared` worked out."""
+        copy = replace(self, ref=ref, published=published)
+        for name in _DERIVED:
+            if name in self.__dict__:
+                copy.__dict__[name] = self.__dict__[name]
+        return copy
+
+    def stored_json(self) -> str:
+        """``json.dumps(self.to_json(), ensure_ascii=False)``, from a cached body (what
+        does not depend on the time) so the writer only formats the time in."""
+        return f'{{"p": {json.dumps(self.published)}, {self._stored_body[1:]}'
+
+    @_once
+    def _stored_body(self) -> str:
+        data = self.to_json()
+        del data["p"]
+        return json.dumps(data, ensure_ascii=False)
 
     def to_json(self) -> dict[str, Any]:
         """For storage: the signature as hex of its 32-bit bins (a third of a JSON list)."""
@@ -149,6 +190,9 @@ class Signals:
         sig = data["s"]
         return cls(ref, data["p"], data["l"], data["t"], frozenset(data["k"]),
                    _unpack_sig(sig) if isinstance(sig, str) else tuple(sig))  # list: older
+
+
+_DERIVED = ("_view", "_blocking", "empty", "_stored_body")
 
 
 def _pack_sig(sig: tuple[int, ...]) -> str:
@@ -202,122 +246,6 @@ def entity_keys(entities: Iterable[tuple[str, str]]) -> set[str]:
     return keys
 
 
-_MEMO: dict[Callable[[str], str], Callable[[str], str]] = {}
-
-
-@lru_cache(maxsize=1)
-def _gazetteer_canonical() -> Callable[[str], str]:
-    """The built-in gazetteer's alias → canonical name, as ``Tagger.canonical`` reads it.
-
-    Grouping in the engine's process needs only this table, not a whole Tagger (its
-    automaton costs twice as long to build, once per process).
-    """
-    try:
-        from tui.tagging.gazetteer import builtin_gazetteer
-        from tui.tagging.normalize import nfkc, to_simplified
-    except ImportError:  # the tagger moved them: ask a whole tagger
-        from tui.tagging import default_tagger
-
-        return default_tagger().canonical
-    index: dict[str, str] = {}
-    for entry in builtin_gazetteer().entries:
-        if entry.type == "SOURCE":
-            continue
-        index.setdefault(entry.name.casefold(), entry.name)
-        for alias in entry.aliases:
-            index.setdefault(nfkc(to_simplified(alias.surface)).casefold(), entry.name)
-
-    def canonical(name: str) -> str:
-        return index.get(nfkc(to_simplified(name)).casefold(), name)
-
-    return canonical
-
-
-def _memoised(canonical: Callable[[str], str] | None) -> Callable[[str], str]:
-    """``canonical`` with a cache: the same names recur in every report about them."""
-    if canonical is None:
-        canonical = _gazetteer_canonical()
-    cached = _MEMO.get(canonical)
-    if cached is None:
-        if len(_MEMO) > 8:
-            _MEMO.clear()
-        cached = _MEMO[canonical] = lru_cache(maxsize=65536)(canonical)
-    return cached
-
-
-def _name_tokens(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, token) of capitalised Latin tokens not inside a longer word."""
-    tokens = []
-    pos = 0
-    search = _NAME.search
-    while (m := search(text, pos)) is not None:
-        start = m.start()
-        before = text[start - 1] if start else ""
-        if before.isascii() and before.isalnum():
-            pos = start + 1  # inside a word ('eBay', 'aB.Cd'): look again one further on
-            continue
-        tokens.append((start, m.end(), m.group()))
-        pos = m.end()
-    return tokens
-
-
-def name_keys(text: str, known: set[str], canonical: Callable[[str], str] | None = None
-              ) -> set[str]:
-    """Capitalised Latin tokens that are not common words nor part of a known name.
-
-    A run of capitalised words that the gazetteer knows as an alias ("Securities and Futures
-    Commission" is the SFC) is already counted as its entity, so its words are left out.
-    """
-    canonical = _memoised(canonical)
-    tokens = _name_tokens(text)
-    skip: set[int] = set()
-    run: list[int] = []
-
-    def close_run() -> None:
-        for i in range(len(run)):
-            for j in range(len(run), i, -1):
-                span = text[tokens[run[i]][0] : tokens[run[j - 1]][1]]
-                if canonical(span) != span:
-                    skip.update(run[i:j])
-                    break
-        run.clear()
-
-    for index, (start, _, _) in enumerate(tokens):
-        if run:
-            gap = text[tokens[run[-1]][1] : start]
-            if not _CONNECTOR.fullmatch(gap):
-                close_run()
-        run.append(index)
-        if len(run) >= 6:
-            close_run()
-    close_run()
-    found = set()
-    openers: set[str] = set()
-    title_end = text.find("\n")
-    for index, (start, _, word) in enumerate(tokens):
-        token = word.casefold()
-        if index in skip or len(token) < 3 or token in _NAME_STOP or token in known:
-            continue
-        if token.isdigit():
-            continue
-        if 0 <= title_end < start and _opens_sentence(text, start):
-            openers.add(token)
-            continue
-        found.add(f"n:{token}")
-    # 'Residents of Futian…': a capital that opens a sentence may be grammar, not a name.
-    # It is no evidence that two reports share a name, but the report may name it (how
-    # much a report names is what a shared name is weighed against).
-    return found | {f"o:{t}" for t in openers if f"n:{t}" not in found}
-
-
-def _opens_sentence(text: str, start: int) -> bool:
-    """The word at ``start`` is a sentence's first (the title is read apart: headlines
-    open with names). The same word capitalised mid-sentence elsewhere still counts."""
-    i = start - 1
-    while i >= 0 and text[i] in _OPENING:
-        i -= 1
-    return i < 0 or text[i] in _SENTENCE_END
-
 
 def signals_from_parts(
     ref: Any,
@@ -361,7 +289,7 @@ def signals_from_parts(
 @lru_cache(maxsize=1)
 def signals_version() -> str:
     """A digest of the code signals are computed by (this module, amounts, headlines,
-    shingles): a stored signal stamped with another is stale. With the article's
+    shingles, names): a stored signal stamped with another is stale. With the article's
     ``tag_hash`` (its entities' rules and text) it says whether a stored signal is what
     computing it now would give, so a regroup recomputes only the stale ones."""
     import hashlib
@@ -369,7 +297,7 @@ def signals_version() -> str:
 
     digest = hashlib.sha1()
     root = files("tui.stories")
-    for name in ("signals.py", "amounts.py", "headlines.py", "shingles.py"):
+    for name in ("signals.py", "amounts.py", "headlines.py", "shingles.py", "names.py"):
         digest.update(name.encode())
         digest.update(root.joinpath(name).read_bytes())
     return digest.hexdigest()[:12]
@@ -381,7 +309,7 @@ def signals_of_article(article: Any, tags: Any, lang: str | None = None) -> Sign
     in the article id and the stored time (:func:`tui.stories.stage.offer_signals`)."""
     return signals_from_parts(None, article.title, article.summary, article.content_text,
                               None, article.lang or lang,
-                              [(e.name, e.type) for e in tags.entities])
+                              [(e.name, e.type) for e in tags.entities]).prepared()
 
 
 def signals_from_record(record: dict[str, Any], tagger: Any, published: int | None) -> Signals:

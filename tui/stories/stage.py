@@ -13,12 +13,11 @@ transaction per batch. A poll's new reports cost a handful of statements, not ei
 from __future__ import annotations
 
 import json
-import math
 import time
 import weakref
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from tui.store.stories import StoryBatch, StoryMember
@@ -27,6 +26,7 @@ from tui.stories.grouper import (
     KEY_CAP,
     Grouper,
     MemoryIndex,
+    Postings,
     pick_candidates,
 )
 from tui.stories.score import Evidence
@@ -65,7 +65,7 @@ class StoreIndex:
         self.window = window
         self.merged = 0
         self._cache = {} if cache is None else cache
-        self._postings: dict[str, list[tuple[int, int]]] = {}
+        self._postings: dict[str, Postings] = {}  # dated only: every stored report is
         self._common: dict[str, int] = {}  # keys too common to read: their count
         self._story: dict[int, int] = {}
         self._published: dict[int, int] = {}
@@ -85,14 +85,16 @@ class StoreIndex:
         for key, count in counts.items():
             if count > 4 * KEY_CAP:
                 self._common[key] = count
+        rows.sort(key=lambda row: (row[1], row[2]))  # by time: each key's list is appended
         for key, published, ref, story in rows:
             if ref in mine:  # a re-placed report is no candidate for itself
                 continue
-            self._postings.setdefault(key, []).append((published, ref))
+            postings = self._postings.get(key)
+            if postings is None:
+                postings = self._postings[key] = Postings()
+            postings.add(published, ref)
             self._story[ref] = story
             self._published[ref] = published
-        for postings in self._postings.values():
-            postings.sort()
         # The stored reports the batch may be scored against: their signals in one read
         # (most are decoded already: the cache outlives a call), not a ranking per report.
         self._load(self._story)
@@ -109,13 +111,19 @@ class StoreIndex:
                 ) -> tuple[dict[str, int], dict[int, list[int]]]:
         counts: dict[str, int] = {}
         shared: dict[int, int] = {}
-        low, high = (published - self.window,), (published + self.window, math.inf)
+        low, high = published - self.window, published + self.window
+        find = self._postings.get
+        common = self._common
         for key in keys:
-            postings = self._postings.get(key, ())
-            start, end = bisect_left(postings, low), bisect_right(postings, high)
-            counts[key] = self._common.get(key, 0) + end - start
-            if counts[key] <= cap:
-                for _, ref in postings[start:end]:
+            postings = find(key)
+            if postings is None:
+                counts[key] = common.get(key, 0)
+                continue
+            times = postings.times
+            start, end = bisect_left(times, low), bisect_right(times, high)
+            count = counts[key] = common.get(key, 0) + end - start
+            if count <= cap:
+                for ref in postings.refs[start:end]:
                     shared[ref] = shared.get(ref, 0) + 1
         return counts, pick_candidates(shared, self._published.__getitem__,
                                        self._story.__getitem__)
@@ -146,7 +154,7 @@ class StoreIndex:
         keys = signals.blocking_keys()
         self._members.append(StoryMember(
             story, ref, published, signals.title, signals.lang,
-            json.dumps(signals.to_json(), ensure_ascii=False), blob, matched, keys))
+            signals.stored_json(), blob, matched, keys))
         self._story[ref] = story
         self._published[ref] = published
         self._cache[ref] = signals
@@ -154,7 +162,10 @@ class StoreIndex:
             if key in self._common:
                 self._common[key] += 1
             else:
-                insort(self._postings.setdefault(key, []), (published, ref))
+                postings = self._postings.get(key)
+                if postings is None:
+                    postings = self._postings[key] = Postings()
+                postings.add(published, ref)
         return story
 
     def merge(self, keep: int, others: Iterable[int]) -> None:
@@ -214,7 +225,7 @@ def offer_inserted(store: Any, inserted: Sequence[Any], new_ids: Sequence[int],
         published = article.published or article.updated
         if published is None or published > now + FUTURE_SLACK or published < 0:
             published = now  # as the store writes it
-        offered[article_id] = replace(signals, ref=article_id, published=published)
+        offered[article_id] = signals.moved(article_id, published)
     offer_signals(store, offered)
     return len(offered)
 
@@ -234,7 +245,7 @@ def _signals(record: dict[str, Any]) -> Signals:
 
 def signals_of_records(records: Records) -> list[Signals]:
     """Signals of :meth:`grouping_inputs` records (picklable both ways: a pool job)."""
-    return [_signals(record) for record in records]
+    return [_signals(record).prepared() for record in records]
 
 
 def in_process(items: Iterable[tuple[Any, Records]]) -> Iterable[tuple[Any, list[Signals]]]:
@@ -272,7 +283,7 @@ def group_new(
         signals = [Signals.from_json(ref, json.loads(data)) for ref, data in stored.items()]
         signals += offered.values()
         signals += [_signals(record) for record in store.grouping_inputs(todo)]
-        signals = sorted((s if s.published is not None else replace(s, published=now)
+        signals = sorted((s if s.published is not None else s.moved(s.ref, now)
                           for s in signals), key=lambda s: (s.published or 0, s.ref))
         index = StoreIndex(store, signals, int(window_hours * 3600), cache,
                            placed=article_ids is not None)
@@ -333,8 +344,7 @@ def regroup(
 
     for (done, stored), computed in (compute or in_process)(reads()):
         found = [Signals.from_json(ref, json.loads(data)) for ref, data in stored.items()]
-        fresh += [(s.ref, s.published or 0, json.dumps(s.to_json(), ensure_ascii=False))
-                  for s in computed]
+        fresh += [(s.ref, s.published or 0, s.stored_json()) for s in computed]
         batch_signals = sorted(found + computed, key=lambda s: (s.published or 0, s.ref))
         for one in batch_signals:
             decision = grouper.add(one)
@@ -349,7 +359,8 @@ def regroup(
             progress(done, len(ids))
     stories, members, keys = _bulk_rows(index, evidence)
     with store.db.atomic():
-        store.reset_stories(keep_signals=True)  # current ones stay; the rest are rewritten
+        # Current signals stay (the rest are rewritten); links are rewritten where changed.
+        store.reset_stories(keep_signals=True, keep_links=True)
         store.write_stories(stories, members, keys, fresh, version)
     return GroupReport(len(ids), joined, len(stories), 0, time.perf_counter() - started)
 
