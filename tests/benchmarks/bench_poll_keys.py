@@ -100,13 +100,17 @@ class StackSampler:
         setattr(owner, name, marked)
 
     def during(self, start: float, end: float) -> list[tuple[int, str]]:
+        """The most frequent stacks between two moments: the UI thread's first (what the
+        key waited behind), then the other threads' (who held the GIL meanwhile)."""
         from collections import Counter
 
-        idle = ("_worker", "get", "_run")
+        idle = ("_worker", "get", "_run", "wait", "select", "_serve_jobs")
         counts = Counter(stack[0] + " " + " < ".join(reversed(stack[1:]))
                          for at, stack in self.samples
                          if start <= at <= end and not stack[-1].endswith(idle))
-        return [(n, stack) for stack, n in counts.most_common(8)]
+        main = [(n, s) for s, n in counts.most_common() if s.startswith("[MainThread]")]
+        rest = [(n, s) for s, n in counts.most_common() if not s.startswith("[MainThread]")]
+        return main[:6] + rest[:4]
 
 
 def _stats(samples: list[float]) -> dict[str, float]:
@@ -168,7 +172,7 @@ async def _press(app, articles, key: str | None = None) -> float:  # type: ignor
     while _frame_after(started, before) is None and time.perf_counter() - started < 30:
         await asyncio.sleep(0.001)
     took = (_frame_after(started, before) or time.perf_counter()) - started
-    if SAMPLER is not None and took > 0.3:
+    if SAMPLER is not None and took > SLOW_TRACE:
         print(f"slow press {took:.2f} s (cursor moved after {moved - started:.2f} s) "
               f"at {started - SAMPLER.t0:.1f} s:", file=sys.stderr)
         for n, stack in SAMPLER.during(started, started + took):
@@ -366,12 +370,19 @@ def run(feeds: int, items: int) -> list[Result]:
 
 SAMPLER: StackSampler | None = None
 PILOT = False
+SLOW_TRACE = 0.3
+"""Presses slower than this (seconds) are traced; ``SINOWIRE_BENCH_TRACE=0.05`` sets it."""
 
 if __name__ == "__main__":
     import os
 
-    if os.environ.get("SINOWIRE_BENCH_TRACE") and sys.argv[1] != "--serve":
+    trace = os.environ.get("SINOWIRE_BENCH_TRACE", "")
+    if trace and sys.argv[1] != "--serve":
         SAMPLER = StackSampler()
+        try:
+            SLOW_TRACE = float(trace) if float(trace) < 1 else SLOW_TRACE
+        except ValueError:
+            pass
     PILOT = bool(os.environ.get("SINOWIRE_BENCH_PILOT"))
     if sys.argv[1] == "--serve":
         serve(int(sys.argv[2]), int(sys.argv[3]))
