@@ -165,6 +165,7 @@ async def _press(app, articles, key: str | None = None) -> float:  # type: ignor
     # "k" moves nothing and the wait below would run to its cap.
     key = key or ("j" if before == 0 else "k")
     started = time.perf_counter()
+    ui_cpu, all_cpu = time.thread_time(), time.process_time()
     app._driver.send_message(events.Key(key, key))
     while articles.cursor == before and time.perf_counter() - started < 30:
         await asyncio.sleep(0.001)
@@ -172,12 +173,34 @@ async def _press(app, articles, key: str | None = None) -> float:  # type: ignor
     while _frame_after(started, before) is None and time.perf_counter() - started < 30:
         await asyncio.sleep(0.001)
     took = (_frame_after(started, before) or time.perf_counter()) - started
+    wall = time.perf_counter() - started
+    ui_cpu, all_cpu = time.thread_time() - ui_cpu, time.process_time() - all_cpu
+    SPLITS.append((took, ui_cpu / wall, (all_cpu - ui_cpu) / wall))
     if SAMPLER is not None and took > SLOW_TRACE:
         print(f"slow press {took:.2f} s (cursor moved after {moved - started:.2f} s) "
               f"at {started - SAMPLER.t0:.1f} s:", file=sys.stderr)
         for n, stack in SAMPLER.during(started, started + took):
             print(f"  {n} x {stack}", file=sys.stderr)
     return took
+
+
+SPLITS: list[tuple[float, float, float]] = []
+"""Each press: (key to frame, the UI thread's CPU share of it, the app's other threads'
+CPU share). A slow key with a high UI share is painting; with a high share of the other
+threads it waited for the GIL; with both low the process waited for a CPU (the poll's
+processes or the machine's other load)."""
+
+
+def _where(splits: list[tuple[float, float, float]], slower_than: float) -> dict[str, float]:
+    """Where the slow presses' time went, on average (shares of their wall time)."""
+    slow = [s for s in splits if s[0] > slower_than]
+    if not slow:
+        return {"count": 0}
+    ui = statistics.mean(s[1] for s in slow)
+    others = statistics.mean(s[2] for s in slow)
+    return {"count": len(slow), "ui_thread_cpu": round(ui, 2),
+            "other_threads_cpu": round(others, 2),
+            "off_cpu": round(max(0.0, 1 - ui), 2)}
 
 
 PILOT_SPLIT: list[tuple[float, float, float]] = []
@@ -297,6 +320,7 @@ def measure(feeds: int, items: int) -> dict[str, object]:
                         slow.append((round(at, 1), round(polling[-1], 2)))
                     await asyncio.sleep(GAP)
                 result["poll_seconds"] = time.monotonic() - started
+                poll_splits = SPLITS[:]
                 probe.finish()
                 result["marks"] = _stats(probe.marks)
                 result["lock_waits"] = _stats(probe.locks)
@@ -312,6 +336,8 @@ def measure(feeds: int, items: int) -> dict[str, object]:
                     result["pilot_split"] = [(round(at - origin, 1), round(f, 3), round(p, 3))
                                              for at, f, p in PILOT_SPLIT if p > 0.5]
                 result["idle"] = _stats(idle)
+                # The polling presses slower than 1.5x idle p95: what their time was.
+                result["slow_split"] = _where(poll_splits, 1.5 * result["idle"]["p95"])
 
         try:
             asyncio.run(scenario())
