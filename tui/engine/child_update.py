@@ -112,7 +112,7 @@ def _child_main(settings: Settings, db_path: Path, watches: tuple[Watch, ...],
     from tui.engine.engine import Engine
 
     with contextlib.suppress(OSError):  # (a platform without nice keeps its priority)
-        os.nice(int(os.environ.get("HK_NICE", CHILD_NICENESS)))
+        os.nice(CHILD_NICENESS)
     try:
         with Engine(settings, db_path, watches=watches, notify=notify) as engine:
             feeds = None
