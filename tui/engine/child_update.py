@@ -34,6 +34,12 @@ not wait for a slow feed's deadline. Killing it is safe: an unfinished SQLite tr
 is rolled back, and what was stored stays stored."""
 
 
+CHILD_NICENESS = 10
+"""How much lower the poll's child (and the parse worker it starts, which inherits it) runs
+than the app: on a busy machine the CPU goes to the UI process first, so a key is painted
+before the next feed is stored. The poll only takes longer when the UI needs the CPU."""
+
+
 class ChildUpdateError(Exception):
     """The child process failed or died; the message says how."""
 
@@ -101,8 +107,12 @@ def _stop_tree(child: Any) -> None:
 def _child_main(settings: Settings, db_path: Path, watches: tuple[Watch, ...],
                 notify: NotifySettings, feed_ids: list[int] | None, force: bool,
                 messages: Any, stop: Any) -> None:
+    import os
+
     from tui.engine.engine import Engine
 
+    with contextlib.suppress(OSError):  # (a platform without nice keeps its priority)
+        os.nice(CHILD_NICENESS)
     try:
         with Engine(settings, db_path, watches=watches, notify=notify) as engine:
             feeds = None

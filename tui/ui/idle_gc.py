@@ -36,6 +36,10 @@ class IdleCollector:
     def touched(self) -> None:
         self._last_input = time.monotonic()
 
+    def since_input(self) -> float:
+        """Seconds since the last key or click (the poller waits for a pause in typing)."""
+        return time.monotonic() - self._last_input
+
     def tick(self) -> None:
         """Called every CHECK_SECONDS: a full collection if due and the user is idle."""
         if self._thresholds is None:

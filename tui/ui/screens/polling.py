@@ -7,7 +7,10 @@ the poller checks between feeds.
 A poll of 200 feeds sends 200 progress messages. Each used to reload the list and ask for
 the feed counts again, and the keys waited behind those reloads; now a feed only marks the
 data dirty, and the list, counts and status line are refreshed together at most every
-``POLL_REFRESH_SECONDS`` while the poll runs (and once when it ends).
+``POLL_REFRESH_SECONDS`` while the poll runs (and once when it ends). While the user is
+typing (a key in the last ``TYPING_SECONDS``) the list waits for a pause, at most
+``MAX_DEFER_SECONDS``: a refresh repaints the whole screen's panes, and the keys pressed
+meanwhile waited for it. The status line's progress still follows every tick.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ if TYPE_CHECKING:
 
 POLL_REFRESH_SECONDS = 0.5
 """How often the list, counts and status line follow a running poll (at most)."""
+TYPING_SECONDS = 0.4
+"""A key this recent means the user is typing: the list refresh waits for a pause."""
+MAX_DEFER_SECONDS = 2.0
+"""However fast the typing, the list follows the poll at least this often."""
 
 
 class Poller:
@@ -41,6 +48,7 @@ class Poller:
         self._poll_dirty = False
         self._poll_timer: Timer | None = None
         self._poll_flushed = 0.0
+        self._list_flushed = 0.0
 
     def start(self, *, force: bool = False, feeds: list[Feed] | None = None,
                    quiet: bool = False) -> bool:
@@ -126,11 +134,24 @@ class Poller:
 
     def _poll_refresh(self) -> None:
         self._poll_timer = None
-        self._poll_flushed = time.monotonic()
+        now = self._poll_flushed = time.monotonic()
         self._status.render_status()
-        if self._poll_dirty:
-            self._poll_dirty = False
-            self.screen.data_changed()
+        if not self._poll_dirty:
+            return
+        typing = TYPING_SECONDS - self._since_input()
+        overdue = now - self._list_flushed >= MAX_DEFER_SECONDS
+        if typing > 0 and not overdue:  # come back when the typing pauses (or at the cap)
+            wait = min(typing, self._list_flushed + MAX_DEFER_SECONDS - now)
+            self._poll_timer = self.screen.set_timer(max(wait, 0.01), self._poll_refresh)
+            return
+        self._poll_dirty = False
+        self._list_flushed = now
+        self.screen.data_changed()
+
+    def _since_input(self) -> float:
+        """Seconds since the user's last key (the app's; infinite without one)."""
+        idle_gc = getattr(self.screen.app, "idle_gc", None)
+        return idle_gc.since_input() if idle_gc is not None else float("inf")
 
     def _stop_poll_refresh(self) -> None:
         if self._poll_timer is not None:

@@ -19,7 +19,7 @@ from tui.models import ENTITY_TYPES, Entity, Filter
 from tui.text import clean_line
 from tui.ui.keys import PANE_KEYS, bindings
 from tui.ui.messages import EntitiesLoaded
-from tui.ui.widgets.options import Shape, update_options
+from tui.ui.widgets.options import PaneOptionList, Shape, update_options
 
 TYPE_LABELS = {
     "ORG": "Organisations",
@@ -30,7 +30,7 @@ TYPE_LABELS = {
 }
 
 
-class EntitySidebar(OptionList):
+class EntitySidebar(PaneOptionList):
     """Entities grouped by type with counts; enter or click filters the list by one."""
 
     BINDINGS = bindings(PANE_KEYS)

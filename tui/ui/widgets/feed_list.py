@@ -23,7 +23,7 @@ from tui.models import Feed, Filter, WatchScope
 from tui.text import clean_line
 from tui.ui.keys import FEED_KEYS, PANE_KEYS, bindings
 from tui.ui.messages import CountsLoaded, StaleLoaded, WatchesLoaded
-from tui.ui.widgets.options import Shape, update_options
+from tui.ui.widgets.options import PaneOptionList, Shape, update_options
 
 VIRTUAL = (("all", "All"), ("unread", "Unread"), ("china", "China"), ("starred", "Starred"))
 WATCH_PREFIX = "watch-"
@@ -56,7 +56,7 @@ def selected_id(flt: Filter) -> str:
     return "unread" if flt.unread else "all"
 
 
-class FeedList(OptionList):
+class FeedList(PaneOptionList):
     """Feed pane; posts Chosen (a virtual feed key or a feed id) and Highlighted."""
 
     BINDINGS = bindings(FEED_KEYS + PANE_KEYS)

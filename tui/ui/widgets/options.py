@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.visual import VisualType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 Shape = list[tuple[str | None, bool, int] | None]
+
+
+class PaneOptionList(OptionList):
+    """An OptionList whose height the stylesheet fixes (a pane: ``height: 100%``).
+
+    Textual lays out the whole screen whenever an OptionList's line count changes (its
+    ``virtual_size`` is a layout reactive): ~25-40 ms at 160x45, and during a poll the
+    entity pane's groups and the feed pane's error lines change shape every refresh,
+    so a key pressed then waited for a layout. A pane of fixed size needs only a repaint
+    and its scrollbar updated (``_scroll_update`` does that; a scrollbar that appears or
+    goes still asks for a layout itself). Not for an auto-height list.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
 def update_options(widget: OptionList, options: list[Option | None], shape: Shape | None
