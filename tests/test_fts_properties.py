@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.store.fts import build_query, index_text
+from tui.store.sqlite import sqlite3
 from tui.text import clean_line, clean_text, safe_url
 
 _DB = sqlite3.connect(":memory:")
