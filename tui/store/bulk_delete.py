@@ -21,8 +21,6 @@ REBUILD_SHARE = 1 / 3
 SET_BASED_MIN = 200
 """From this many rows, the story trigger's work is done set-based."""
 _TRIGGER = "articles_leave_story"
-_HIT_STORIES = ("SELECT story_id FROM articles WHERE id IN (SELECT id FROM doomed) "
-                "AND story_id IS NOT NULL")
 
 
 def delete_doomed(conn: sqlite3.Connection, count: int) -> None:
@@ -61,9 +59,14 @@ def _leave_stories(conn: sqlite3.Connection) -> None:
     """What ``articles_leave_story`` does per row, for every doomed row at once."""
     conn.execute("DELETE FROM story_keys WHERE article_id IN (SELECT id FROM doomed)")
     conn.execute("DELETE FROM story_signals WHERE article_id IN (SELECT id FROM doomed)")
-    # No temporary table: at 100k, creating one inside this transaction cost 6-9 s of a
-    # 30 s retention of 75k (profiled; the cause inside SQLite is not pinned down).
-    conn.execute("UPDATE stories SET size = size - (SELECT count(*) FROM articles a "
-                 "WHERE a.story_id = stories.id AND a.id IN (SELECT id FROM doomed)) "
-                 f"WHERE id IN ({_HIT_STORIES})")
-    conn.execute(f"DELETE FROM stories WHERE size <= 0 AND id IN ({_HIT_STORIES})")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS doomed_stories "
+                 "(id INTEGER PRIMARY KEY, gone INTEGER NOT NULL)")
+    conn.execute("DELETE FROM doomed_stories")
+    conn.execute("INSERT INTO doomed_stories SELECT story_id, count(*) FROM articles "
+                 "WHERE id IN (SELECT id FROM doomed) AND story_id IS NOT NULL "
+                 "GROUP BY story_id")
+    conn.execute("UPDATE stories SET size = size - (SELECT gone FROM doomed_stories d "
+                 "WHERE d.id = stories.id) WHERE id IN (SELECT id FROM doomed_stories)")
+    conn.execute("DELETE FROM stories WHERE id IN (SELECT id FROM doomed_stories) "
+                 "AND size <= 0")
+    conn.execute("DELETE FROM doomed_stories")
