@@ -7,7 +7,6 @@ lock is free, and in order (the last mark wins), including across a close.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from tests.conftest import plain_tagger
 from tests.engine_helpers import save_articles
 from tui.models import Article, Filter
 from tui.store import Store
+from tui.store.sqlite import sqlite3
 
 NOW = 1_795_300_000
 

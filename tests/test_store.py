@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from dataclasses import replace
@@ -15,6 +14,7 @@ from tests.engine_helpers import save_articles
 from tui.models import Article, Filter
 from tui.store import FeedExistsError, NewerSchemaError, Store, StoreError
 from tui.store.schema import SCHEMA_VERSION
+from tui.store.sqlite import sqlite3
 
 NOW = 1_795_300_000
 
@@ -314,3 +314,79 @@ def test_retag_rewrites_only_what_changed(store: Store) -> None:
     assert store.count_articles(Filter(china=True)) == 10
     assert store.count_articles(Filter(entity="y")) == 10
     assert store.count_articles(Filter(entity="x")) == 0
+
+
+# ---- the search index's kind (contentless_delete) and its migration -----------------------
+
+SCHEMA_FIXTURES = Path(__file__).resolve().parent / "data" / "schemas"
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_migration_rebuilds_the_index_once_with_the_new_options(
+        version: int, tmp_path: Path) -> None:
+    """An existing cache gets the one-letter prefix index and, where the library has it,
+    contentless_delete; what it found before it still finds, and a delete is by rowid."""
+    import json
+    import shutil
+
+    from tui.store import search_index
+    from tui.store.sqlite import has_contentless_delete
+
+    fixture = SCHEMA_FIXTURES / f"schema-{version}.db"
+    expected = json.loads(fixture.with_suffix(".json").read_text(encoding="utf-8"))
+    path = tmp_path / "sinowire.db"
+    shutil.copy(fixture, path)
+    with Store.open(path) as store:
+        conn = store.db.conn
+        sql = search_index.table_sql(conn)
+        assert "prefix = '1 2 3'" in sql
+        assert search_index.deletes_by_rowid(conn) is has_contentless_delete()
+        for query, hits in expected["search"].items():
+            assert store.count_articles(Filter(search=query)) == hits
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == articles
+        assert store.integrity_ok()
+        # One letter finds every article with a word starting with it.
+        words = " ".join(r.title for r in store.list_articles(limit=1000)).lower().split()
+        letter = next(w[0] for w in words if w[0].isascii() and w[0].isalpha())
+        with_letter = {r.id for r in store.list_articles(limit=1000)
+                       if any(w.startswith(letter) for w in r.title.lower().split())}
+        found = {r.id for r in store.list_articles(Filter(search=letter), limit=1000)}
+        assert with_letter <= found
+        store.apply_retention(days=0, per_feed=0, now=int(time.time()))
+        remaining = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == remaining
+        for query in expected["search"]:
+            hits = store.count_articles(Filter(search=query))
+            assert hits <= remaining
+        assert store.integrity_ok()
+
+
+def test_a_cache_with_contentless_delete_on_an_old_sqlite_gives_a_clear_message(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.store import database
+    from tui.store.sqlite import has_contentless_delete
+
+    if not has_contentless_delete():
+        pytest.skip("this SQLite cannot make a contentless_delete index")
+    path = tmp_path / "sinowire.db"
+    with Store.open(path) as store:
+        feed = store.add_feed("https://feeds.test/a.xml")
+        save_articles(store, feed.id, [Article(guid="a", title="Bitcoin in Hong Kong")],
+                      tagger=plain_tagger, now=int(time.time()), next_due=0)
+    # The premise, with the real old library where this Python has one: it fails late,
+    # at the first search, with SQLite's own words.
+    import sqlite3 as stdlib_sqlite3
+
+    if stdlib_sqlite3.sqlite_version_info < (3, 43, 0):
+        old = stdlib_sqlite3.connect(path)
+        with pytest.raises(stdlib_sqlite3.OperationalError, match="contentless_delete"):
+            old.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'b*'")
+        old.close()
+    monkeypatch.setattr(database, "has_contentless_delete", lambda: False)
+    monkeypatch.setattr(database.sqlite3, "sqlite_version", "3.40.1")
+    with pytest.raises(StoreError, match=r"SQLite 3\.43\.0 or newer.*pysqlite3-binary"):
+        Store.open(path)
+    monkeypatch.undo()
+    with Store.open(path) as store:  # and nothing was written to it by the refusal
+        assert store.count_articles(Filter(search="hong")) == 1

@@ -1,11 +1,16 @@
-"""The store: ingest against its floors, list queries at scale, size, retention, retag."""
+"""The store: ingest against its floors, list queries at scale, size, retention, retag.
+
+``index_kinds`` compares, in one process on copies of one cache, the search index as it is
+made now (``contentless_delete`` where the SQLite has it, prefixes 1 2 3) with the one made
+before (schema 2's: prefixes 2 3, no rowid delete): search as you type the way the app asks
+(capped count, then the first page) and retention of three quarters of the cache.
+"""
 
 from __future__ import annotations
 
 import io
 import os
 import shutil
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
@@ -20,8 +25,10 @@ from tui.engine import Engine
 from tui.engine.jobs import make_tagger
 from tui.feeds.parse import parse_feed
 from tui.models import Filter
-from tui.store import Store
+from tui.store import Store, search_index
 from tui.store.schema import SCHEMA_VERSION
+from tui.store.sqlite import sqlite3
+from tui.ui.pager import PAGE_SIZE, SEARCH_CAP
 
 HEADERS = {"content-type": "application/rss+xml"}
 
@@ -127,6 +134,8 @@ QUERIES: list[tuple[str, Filter]] = [
     ("FTS prefix while typing (EN: hashr)", Filter(search="hashr")),
     ('FTS phrase ("spot bitcoin")', Filter(search='"spot bitcoin"')),
     ("FTS Chinese term (香港)", Filter(search="香港")),
+    ("FTS one letter (b)", Filter(search="b")),
+    ("FTS one Chinese character (香)", Filter(search="香")),
     ("China + topic + search", Filter(china=True, topics=frozenset({"regulation"}),
                                       search="licen")),
 ]
@@ -168,7 +177,8 @@ def copy_database(source_path: Path, target_path: Path) -> Path:
 
 
 def size_and_retention(path: Path, articles: int) -> list[Result]:
-    """Bytes per article as built, then after retention to 90 days and VACUUM (on a copy)."""
+    """Bytes per article as built, then after retention to 90 days and VACUUM (on a copy);
+    then the index kinds compared (:func:`index_kinds`)."""
     size = os.path.getsize(path)
     results = [Result(f"database size per article, {articles:,} articles", size / articles / 1024,
                       unit="KB", note=f"{size / 1e6:.0f} MB total")]
@@ -189,7 +199,7 @@ def size_and_retention(path: Path, articles: int) -> list[Result]:
         results.append(Result(f"size per article after retention + vacuum ({left:,} left)",
                               after / max(left, 1) / 1024, unit="KB",
                               note=f"{after / 1e6:.0f} MB total"))
-    return results
+    return results + index_kinds(path, articles, 5 if articles < 10_000 else 15)
 
 
 def retag(path: Path, articles: int) -> list[Result]:
@@ -210,4 +220,86 @@ def retag(path: Path, articles: int) -> list[Result]:
             results.append(Result(f"retag {count:,} articles, {label}", seconds, unit="s",
                                   note=f"{count / seconds:,.0f} articles/s, {writes:,} rows "
                                        "written"))
+    return results
+
+
+OLD_FTS = (
+    "CREATE VIRTUAL TABLE articles_fts USING fts5 (title, summary, body, content = '', "
+    "prefix = '2 3', tokenize = 'unicode61 remove_diacritics 2')"
+)
+"""The index as schema 2 and 3 made it (before the one-letter prefix and rowid delete)."""
+TYPED = ["b", "bi", "bit", "bitc", "bitco", "bitcoi", "bitcoin", "香", "香港", "h", "ha",
+         "has", "hash", "比", "比特", "比特币", "s", "se", "sec"]
+"""Every search as you type: each prefix of a few words, English and Chinese."""
+
+
+def _with_old_index(path: Path) -> float:
+    """Make the copy's search index the old kind (seconds it took: a full re-index)."""
+    started = time.perf_counter()
+    with Store.open(path) as store:
+        conn = store.db.conn
+        with conn:
+            conn.execute("DROP TABLE articles_fts")
+            conn.execute(OLD_FTS)
+            search_index.rebuild(conn)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return time.perf_counter() - started
+
+
+def _typing(stores: list[Store], runs: int) -> list[dict[str, tuple[float, float]]]:
+    """(median, p95) per store and typed text of what the app asks per key: the capped
+    count, then the first page. The stores take turns per text (fair under load)."""
+    out: list[dict[str, tuple[float, float]]] = [{} for _ in stores]
+    for turn, text in enumerate(TYPED):
+        flt = Filter(search=text)
+        order = list(range(len(stores)))
+        for index in order[turn % 2:] + order[:turn % 2]:
+            store = stores[index]
+            out[index][text] = repeat(lambda flt=flt, store=store: (
+                store.count_articles(flt, cap=SEARCH_CAP),
+                store.list_articles(flt, limit=PAGE_SIZE)), runs)
+    return out
+
+
+def _retention(path: Path, keep_share: float, articles: int) -> tuple[int, float]:
+    """Delete all but the newest ``keep_share`` of every feed; (removed, seconds)."""
+    with Store.open(path) as store:
+        per_feed = max(1, int(articles / 50 * keep_share))
+        started = time.perf_counter()
+        removed = store.apply_retention(days=100_000, per_feed=per_feed, now=int(time.time()))
+        seconds = time.perf_counter() - started
+        assert store.integrity_ok()
+    return removed, seconds
+
+
+def index_kinds(path: Path, articles: int, runs: int) -> list[Result]:
+    """Search as you type and retention of 75%, new index against old, same run."""
+    label = f"{articles // 1000}k"
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        new = copy_database(path, Path(tmp) / "new.db")
+        old = copy_database(path, Path(tmp) / "old.db")
+        rebuilt = _with_old_index(old)
+        with Store.open(new) as now_store, Store.open(old) as old_store:
+            by_rowid = search_index.deletes_by_rowid(now_store.db.conn)
+            after, before = _typing([now_store, old_store], runs)
+        for text in TYPED:
+            results.append(Result(
+                f"typed '{text}': capped count + page {PAGE_SIZE}, {label}", after[text][0],
+                p95=after[text][1], floor=before[text][0], floor_name="old index",
+                note=f"old index p95 {before[text][1] * 1000:.1f} ms"))
+        worst_after = max(p95 for _, p95 in after.values())
+        worst_before = max(p95 for _, p95 in before.values())
+        results.append(Result(f"worst p95 over every typed text, {label}", worst_after,
+                              floor=worst_before, floor_name="old index",
+                              note="target <= 50 ms at 100k"))
+        removed, seconds = _retention(new, 0.25, articles)
+        removed_old, seconds_old = _retention(old, 0.25, articles)
+        kind = "rowid delete" if by_rowid else "no contentless_delete in this SQLite"
+        results.append(Result(f"retention {removed:,} of {articles:,}, new index ({kind})",
+                              seconds, unit="s", floor=seconds_old, floor_name="old index",
+                              note=f"old index (re-indexes survivors): {removed_old:,} in "
+                                   f"{seconds_old:.1f} s; target 75k <= 5 s"))
+        results.append(Result("making the old index on the copy (full re-index)", rebuilt,
+                              unit="s"))
     return results

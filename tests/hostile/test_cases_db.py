@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from tui.config import Settings
 from tui.engine.worker import IsolatedRunner
 from tui.models import Article, Filter
 from tui.store import NewerSchemaError, Store, StoreError
+from tui.store.sqlite import sqlite3
 
 SCHEMA_ONE = Path(__file__).resolve().parent.parent / "data" / "schemas" / "schema-1.db"
 BUSY = "database busy (another sinowire is writing); will retry next poll"

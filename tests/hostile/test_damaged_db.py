@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import sqlite3
 import time
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from tui.models import Filter
 from tui.store import Store
 from tui.store.database import DatabaseDamaged, marker_for
 from tui.store.recovery import check, cli_recover_works, recover
+from tui.store.sqlite import sqlite3
 
 FEEDS = 3
 PER_FEED = 120

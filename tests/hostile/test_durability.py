@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import time
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from tui.engine.worker import IsolatedRunner
 from tui.models import Article, Filter
 from tui.store import FeedExistsError, Store, StoreError
 from tui.store.schema import SCHEMA_VERSION
+from tui.store.sqlite import sqlite3
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "schemas"
 FIXTURES = sorted(SCHEMAS.glob("schema-*.db"))

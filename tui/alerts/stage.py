@@ -10,7 +10,6 @@ hong-kong"), at most one per ``min_interval``: what arrives sooner waits for the
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -24,6 +23,7 @@ from tui.alerts.sanitize import plain
 from tui.alerts.watch import Watch
 from tui.store import Store
 from tui.store.alerts import ClaimedAlert
+from tui.store.sqlite import sqlite3
 from tui.text import safe_url
 
 PENDING_DAYS = 1  # an alert not delivered within a day is dropped, not sent late

@@ -75,7 +75,7 @@ def _recover(cache: Path, source: Path, *, use_cli: bool | None) -> int:
         return 1
     counts = report.counts
     read = starred = 0
-    import sqlite3
+    from tui.store.sqlite import sqlite3
 
     with sqlite3.connect(f"file:{cache}?mode=ro", uri=True) as conn:
         read, starred = conn.execute(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -38,6 +37,7 @@ from tui.engine import Engine, open_engine
 from tui.models import CHINA_DEFAULT, REGIONS, TOPICS, FeedOutcome, Filter
 from tui.store import StoreError
 from tui.store.errors import database_reason
+from tui.store.sqlite import sqlite3
 
 
 def build_parser() -> argparse.ArgumentParser:

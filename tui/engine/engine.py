@@ -12,7 +12,6 @@ job. Store connections are per thread (SQLite's rule), opened on first use in ea
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,6 +28,7 @@ from tui.models import Article, ArticleDetail, Feed, Tags, UpdateReport
 from tui.paths import Paths
 from tui.store import FeedExistsError, Store, StoreError
 from tui.store.errors import database_reason
+from tui.store.sqlite import sqlite3
 
 if TYPE_CHECKING:
     from tui.alerts.channels import Channels

@@ -10,7 +10,6 @@ stages that follow (retention) and is the only caller.
 from __future__ import annotations
 
 import queue
-import sqlite3
 import threading
 import time
 from collections import defaultdict
@@ -30,6 +29,7 @@ from tui.feeds.schedule import due_feeds, next_due_after_error, next_due_after_s
 from tui.models import Feed, FeedOutcome, FetchResult, ParsedFeed, Tags
 from tui.store import Store
 from tui.store.errors import database_reason
+from tui.store.sqlite import sqlite3
 
 if TYPE_CHECKING:
     from tui.stories.signals import Signals

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from tui.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from tui.store.sqlite import CONTENTLESS_DELETE_MIN, has_contentless_delete, sqlite3
 
 
 class StoreError(Exception):
@@ -179,6 +179,7 @@ def _prepare(db: Database, path: Path | str) -> None:
     has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     if app_id == 0 and has_tables and not db["_sqlite_migrations"].exists():
         raise StoreError(f"{path} is an SQLite database of another program; not touching it")
+    _refuse_index_too_new(conn, path)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
     if user_version < SCHEMA_VERSION:
@@ -195,6 +196,22 @@ def _prepare(db: Database, path: Path | str) -> None:
         # 1000 frames: give that space back now (on a nearly full disk it decided whether
         # the first writes after an upgrade fit).
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _refuse_index_too_new(conn: sqlite3.Connection, path: Path | str) -> None:
+    """A cache whose search index needs a newer SQLite than this Python's: say so at open
+    (SQLite itself fails only at the first search or write, with "unrecognized option")."""
+    if has_contentless_delete():
+        return
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
+    if row and "contentless_delete" in str(row[0] or "").replace(" ", "").lower():
+        need = ".".join(map(str, CONTENTLESS_DELETE_MIN))
+        raise StoreError(
+            f"{path} was written with SQLite {need} or newer (its search index uses "
+            f"contentless_delete) and this Python's SQLite is {sqlite3.sqlite_version}; "
+            f"install pysqlite3-binary (`pip install pysqlite3-binary`) or run sinowire with "
+            f"a Python whose sqlite3 is {need} or newer"
+        )
 
 
 def _hint(path: Path | str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+from tui.store.sqlite import sqlite3
 
 
 def database_reason(exc: sqlite3.Error) -> str:

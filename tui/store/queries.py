@@ -11,7 +11,6 @@ materialised set of every match. Counts can be capped for the same reason.
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from tui.models import (
@@ -25,6 +24,7 @@ from tui.models import (
 )
 from tui.store.fts import build_query
 from tui.store.masks import REGION_BITS, TOPIC_BITS, region_mask, topic_mask
+from tui.store.sqlite import sqlite3
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

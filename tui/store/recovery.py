@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import sqlite3
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from tui.store.database import (
     marker_for,
     move_aside,
 )
+from tui.store.sqlite import sqlite3
 
 HEADER = b"SQLite format 3\x00"
 # Parents before children, so ids line up; any other table both sides have follows.

@@ -288,4 +288,16 @@ def _topic_evidence_tag_hash(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_fts_rowid_delete_one_letter_prefix(db: Database) -> None:
+    """The search index again, once: with ``contentless_delete=1`` where the SQLite library
+    has it (retention deletes by rowid instead of re-indexing what stays) and a one-letter
+    prefix index (a search for ``b`` reads one doclist). Self-contained: renumber freely."""
+    from tui.store import search_index
+
+    db.conn.execute("DROP TABLE articles_fts")
+    db.conn.execute(search_index.create_sql())
+    search_index.rebuild(db.conn)
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -5,14 +5,19 @@ body (that copy was half the database). The price is that removing a row needs t
 values that were indexed, so they are always recomputed from the stored article the same
 way: title, summary, and the extracted text if there is one, else the feed's text.
 Call :func:`unindex` before a row changes and :func:`index` after.
+
+With SQLite ≥ 3.43 the table is made with ``contentless_delete=1`` (see
+:mod:`tui.store.sqlite`): a row is then removed by its rowid alone, without the text, so
+unindexing and retention cost no tokenising. Which kind a cache has is read from its
+schema, since a cache made on an older SQLite keeps the older kind.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
 from tui.store.fts import index_text
+from tui.store.sqlite import has_contentless_delete, sqlite3
 
 _STORED = (
     "SELECT a.id, a.title, coalesce(b.summary, ''), "
@@ -20,6 +25,32 @@ _STORED = (
     "FROM articles a LEFT JOIN bodies b ON b.article_id = a.id WHERE a.id IN ({marks})"
 )
 _CHUNK = 500
+PREFIXES = "1 2 3"
+"""Prefix indexes: ``1`` makes a one-letter search (``b*``) one doclist, not a merge of
+every term that starts with b."""
+
+
+def create_sql(*, contentless_delete: bool | None = None) -> str:
+    """The FTS table's definition; ``contentless_delete`` when the library has it."""
+    if contentless_delete is None:
+        contentless_delete = has_contentless_delete()
+    option = "contentless_delete = 1, " if contentless_delete else ""
+    return (
+        "CREATE VIRTUAL TABLE articles_fts USING fts5 (title, summary, body, content = '', "
+        f"{option}prefix = '{PREFIXES}', tokenize = 'unicode61 remove_diacritics 2')"
+    )
+
+
+def table_sql(conn: sqlite3.Connection) -> str:
+    row = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'articles_fts'"
+    ).fetchone()
+    return str(row[0]) if row and row[0] else ""
+
+
+def deletes_by_rowid(conn: sqlite3.Connection) -> bool:
+    """Was this cache's index made with ``contentless_delete=1``?"""
+    return "contentless_delete" in table_sql(conn).replace(" ", "").lower()
 
 
 def _values(rows: Iterable[tuple[int, str, str, str]]) -> list[tuple[int, str, str, str]]:
@@ -50,7 +81,15 @@ def index_rows(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str
 
 
 def unindex(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None:
-    """Remove the articles from the index, using the text they were indexed with."""
+    """Remove the articles from the index (by rowid, or with the text they were indexed
+    with on an index made without ``contentless_delete``)."""
+    if deletes_by_rowid(conn):
+        ids = list(article_ids)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            conn.execute(f"DELETE FROM articles_fts WHERE rowid IN ({marks})", chunk)
+        return
     rows = _values(_stored_rows(conn, list(article_ids)))
     conn.executemany(
         "INSERT INTO articles_fts (articles_fts, rowid, title, summary, body) "

@@ -9,7 +9,6 @@ transaction is open.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from tui.store.bulk_delete import delete_doomed
 from tui.store.database import DatabaseDamaged, GuardedConnection, StoreError, open_database
 from tui.store.ingest import IngestMixin
 from tui.store.queries import QueryMixin
+from tui.store.sqlite import sqlite3
 from tui.store.stories import StoryMixin
 from tui.store.story_list import StoryListMixin
 from tui.store.user_writes import DeferredWrites

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import queue
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from tui.store.sqlite import sqlite3
 
 Write = Callable[[sqlite3.Connection], object]
 

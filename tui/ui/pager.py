@@ -16,12 +16,12 @@ screen; it imports no Textual, so it has plain unit tests (tests/ui/test_pager.p
 
 from __future__ import annotations
 
-import sqlite3
 from collections import OrderedDict
 from dataclasses import fields, replace
 from typing import Any
 
 from tui.models import ArticleRow, Filter
+from tui.store.sqlite import sqlite3
 
 PAGE_SIZE = 100
 SEARCH_CAP = 5_000

@@ -12,13 +12,13 @@ feeds, read and starred GUIDs, extracted text, the meta key, the tombstone.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from tests.engine_helpers import save_articles
 from tui.models import Article, Entity, Tags
 from tui.store import Store
 from tui.store.schema import SCHEMA_VERSION
+from tui.store.sqlite import sqlite3
 
 HERE = Path(__file__).resolve().parent
 NOW = 1_795_000_000

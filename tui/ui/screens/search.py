@@ -6,11 +6,11 @@ messages and escape here. The filter stays the screen's: a search is one more fi
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tui.models import Filter
+from tui.store.sqlite import sqlite3
 from tui.ui.widgets.filter_bar import SearchBox
 
 if TYPE_CHECKING:
