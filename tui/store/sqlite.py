@@ -14,10 +14,15 @@ Everything in tui/ imports ``sqlite3`` from here, exception classes included: a
 
 from __future__ import annotations
 
-try:  # pragma: no cover - which branch runs depends on the platform's wheels
-    import pysqlite3.dbapi2 as sqlite3
-except ImportError:  # pragma: no cover
-    import sqlite3  # type: ignore[no-redef]
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the same API: type-check against the standard library's stubs
+    import sqlite3
+else:
+    try:  # pragma: no cover - which branch runs depends on the platform's wheels
+        import pysqlite3.dbapi2 as sqlite3
+    except ImportError:  # pragma: no cover
+        import sqlite3
 
 CONTENTLESS_DELETE_MIN = (3, 43, 0)
 """The first SQLite whose FTS5 knows ``contentless_delete=1``."""

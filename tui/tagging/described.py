@@ -90,9 +90,9 @@ def zh_described(doc: Doc) -> Iterator[tuple[int, str]]:
         at = simp.find(mark)
         while at >= 0:
             if simp.endswith(ZH_QUOTE_CUES, max(0, at - 2), at):
-                m = _ZH_QUOTED.match(simp, at)
-                if m and len(_specific_zh(m.group(1))) >= 2:
-                    yield m.start(1), text[m.start(1) : m.end(1)]
+                quoted = _ZH_QUOTED.match(simp, at)
+                if quoted and len(_specific_zh(quoted.group(1))) >= 2:
+                    yield quoted.start(1), text[quoted.start(1) : quoted.end(1)]
             at = simp.find(mark, at + 1)
 
 
