@@ -48,9 +48,10 @@ def feeds_to_update(store: Store, feeds: list[Feed] | None, *, force: bool,
     return due_feeds(store.feeds(), now, force=force)
 
 
-HELPERS_AT = 4
+HELPERS_AT = 20
 """Never-parsed feeds in one update from which helper workers parse too: below it their
-start (~0.5 s of CPU each: imports and the tagger) costs more than it saves."""
+start (0.6-1.2 s of CPU each: imports and the tagger) costs more than it saves (measured
+at 10 cold feeds x 20 on a busy 2-core machine: one worker 4.1 s CPU, two 5.3 s)."""
 
 PARSED_AHEAD = 3
 """Feeds parsed and tagged but not yet stored: enough to keep the worker busy while the
