@@ -164,7 +164,7 @@ class LiteDatabase:
             raise
         if (not was_in_transaction and self.conn.in_transaction
                 and cursor.description is None
-                and sql.lstrip()[:8].upper().split(" ")[0] not in _TRANSACTION_WORDS):
+                and _first_word(sql) not in _TRANSACTION_WORDS):
             self.conn.execute("COMMIT")
         return cursor
 
@@ -200,6 +200,15 @@ class LiteDatabase:
 
 _TRANSACTION_WORDS = frozenset({"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT",
                                 "RELEASE"})
+
+
+def _first_word(sql: str) -> str:
+    """The statement's first keyword ("BEGIN;" and "begin\n" are both BEGIN)."""
+    stripped = sql.lstrip()
+    end = 0
+    while end < len(stripped) and stripped[end].isalpha():
+        end += 1
+    return stripped[:end].upper()
 
 
 def _current(conn: sqlite3.Connection) -> bool:
