@@ -48,7 +48,7 @@ def _run(db: object, steps: list[str]) -> list[int]:
         except (ZeroDivisionError, sqlite3.OperationalError):
             pass
     seen = [row[0] for row in conn.execute("SELECT v FROM t ORDER BY v")]
-    return seen + [int(conn.in_transaction)]
+    return [*seen, int(conn.in_transaction)]
 
 
 @settings(max_examples=60, deadline=None)
