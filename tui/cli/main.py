@@ -244,6 +244,8 @@ def cmd_fetch(engine: Engine, args: argparse.Namespace) -> int:
         else:
             progress.update(outcome)
 
+    # A headless fetch has the machine to itself: a cold cache parses on two cores.
+    engine.parse_workers = max(1, min(2, os.cpu_count() or 1))
     result = engine.update(feeds, force=args.force or bool(args.feed), on_progress=report)
     progress.finish()
     elapsed = time.monotonic() - started

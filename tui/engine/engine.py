@@ -73,12 +73,18 @@ class Engine:
         self.clock = clock
         self._owns_worker = worker is None
         """A worker passed in (tests share one across engines) is the caller's to close."""
-        self.worker = worker or IsolatedRunner(
-            memory_mb=settings.worker_memory_mb, initializer=jobs.init_worker,
-            initargs=(jobs.TagConfig.from_settings(settings),))
+        self.worker = worker or self._new_worker()
+        self.parse_workers = 1
+        """Workers parsing at once in an update of a cold cache: 1 for the app (its poll
+        must leave a core to the UI); ``sinowire fetch`` sets one per core, up to 2."""
         self._local = threading.local()
         self._stores: list[Store] = []
         self._stores_lock = threading.Lock()
+
+    def _new_worker(self) -> IsolatedRunner:
+        return IsolatedRunner(memory_mb=self.settings.worker_memory_mb,
+                              initializer=jobs.init_worker,
+                              initargs=(jobs.TagConfig.from_settings(self.settings),))
 
     @property
     def fetcher(self) -> Fetcher:
@@ -168,10 +174,17 @@ class Engine:
             return UpdateReport()
         cancel = cancel or threading.Event()
         grouping = _Grouping(self.group)
-        outcomes = fetch_and_store(store, self.settings, todo, runner=self.worker,
-                                   force=force, on_progress=on_progress, cancel=cancel,
-                                   fetcher=self.fetcher, clock=self.clock,
-                                   on_stored=grouping.after_feed)
+        helpers = [self._new_worker() for _ in range(self.parse_workers - 1)
+                   ] if self._owns_worker else []
+        try:
+            outcomes = fetch_and_store(store, self.settings, todo, runner=self.worker,
+                                       helpers=helpers, force=force,
+                                       on_progress=on_progress, cancel=cancel,
+                                       fetcher=self.fetcher, clock=self.clock,
+                                       on_stored=grouping.after_feed)
+        finally:
+            for helper in helpers:
+                helper.close()
         new_ids = [i for outcome in outcomes for i in outcome.new_ids]
         stories, problem = grouping.finish()
         alerts = self.alert(new_ids)

@@ -75,9 +75,13 @@ _TAGGER: ArticleTagger | None = None
 
 
 def init_worker(config: TagConfig | None) -> None:
-    """Worker initializer: build the tagger once for the worker's life."""
+    """Worker initializer: build the tagger once for the worker's life, and import the
+    parser and the grouping signals now (the worker is started ahead of the first feed,
+    so this overlaps the first requests instead of delaying the first parse)."""
     global _TAGGER
     _TAGGER = config.build() if config is not None else None
+    import tui.feeds.parse
+    import tui.stories.signals  # noqa: F401
 
 
 def _worker_tagger() -> ArticleTagger:

@@ -54,15 +54,24 @@ class IsolatedRunner:
         self._initargs = initargs
         self.starts = 0
 
+    def start(self) -> None:
+        """Start the worker now if it is not running (its imports and initializer then
+        overlap whatever the caller does next, such as the first HTTP requests)."""
+        with self._lock:
+            self._ensure_pool()
+
+    def _ensure_pool(self) -> Pool:
+        if self._pool is None:
+            _start_resource_tracker()
+            self._pool = multiprocessing.get_context("spawn").Pool(
+                processes=1, initializer=_init_worker,
+                initargs=(self._memory_mb, self._initializer, self._initargs))
+            self.starts += 1
+        return self._pool
+
     def run(self, func: Callable[..., T], *args: Any, timeout: float) -> T:
         with self._lock:
-            if self._pool is None:
-                _start_resource_tracker()
-                self._pool = multiprocessing.get_context("spawn").Pool(
-                    processes=1, initializer=_init_worker,
-                    initargs=(self._memory_mb, self._initializer, self._initargs))
-                self.starts += 1
-            pending = self._pool.apply_async(func, args)
+            pending = self._ensure_pool().apply_async(func, args)
             try:
                 return pending.get(timeout=timeout)
             except multiprocessing.TimeoutError:

@@ -8,7 +8,12 @@ knows) is recognised and refused before anything is written.
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from typing import TYPE_CHECKING
+
+from tui.store.lazymigrations import Migrations  # sqlite-utils only when one is applied
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 APPLICATION_ID = 0x53574952  # "SWIR"
 MIGRATION_SET = "sinowire"

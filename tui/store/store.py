@@ -12,8 +12,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from tui.models import Feed, FeedHealth
 from tui.paths import subscriptions_file_for
@@ -28,6 +27,9 @@ from tui.store.stories import StoryMixin
 from tui.store.story_list import StoryListMixin
 from tui.store.user_writes import DeferredWrites
 from tui.text import clean_line, safe_url
+
+if TYPE_CHECKING:  # a cache at the current schema is opened without sqlite-utils
+    from sqlite_utils import Database
 
 # Set by tui.engine.factory once the defaults were offered; a restored list counts as that.
 _DEFAULTS_KEY = "default_feeds_subscribed"
