@@ -8,6 +8,7 @@ worker with; jobs carry only their input.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -80,8 +81,8 @@ def init_worker(config: TagConfig | None) -> None:
     so this overlaps the first requests instead of delaying the first parse)."""
     global _TAGGER
     _TAGGER = config.build() if config is not None else None
-    import tui.feeds.parse
-    import tui.stories.signals  # noqa: F401
+    for module in ("tui.feeds.parse", "tui.stories.signals"):
+        importlib.import_module(module)
 
 
 def _worker_tagger() -> ArticleTagger:

@@ -246,7 +246,7 @@ def connect(path: Path | str, *, busy_timeout: float = 10.0) -> Database:
         with contextlib.suppress(OSError):
             conn.damaged = marker.read_text(encoding="utf-8", errors="replace").strip()[:300]
         conn.damaged = conn.damaged or "marked damaged"
-    return db
+    return db  # type: ignore[no-any-return]  # a LiteDatabase stands in for a Database
 
 
 def _prepare(db: Database, path: Path | str) -> None:
