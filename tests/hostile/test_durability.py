@@ -76,6 +76,23 @@ def test_old_database_opens_with_current_code_and_keeps_everything(
         assert store.integrity_ok()
 
 
+def test_a_big_upgrade_is_said_before_it_starts_and_a_current_cache_is_quiet(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tui.store import database
+
+    monkeypatch.setattr(database, "UPGRADE_NOTICE_AT", 1)  # the fixture is small
+    path = tmp_path / "sinowire.db"
+    shutil.copy(FIXTURES[-2], path)  # the schema before this one
+    with Store.open(path):
+        pass
+    said = capsys.readouterr().err
+    assert "upgrading the cache" in said and f"-> {SCHEMA_VERSION}" in said
+    with Store.open(path):  # now current: nothing to say
+        pass
+    assert capsys.readouterr().err == ""
+
+
 def test_read_only_fixture_is_never_written_by_the_test() -> None:
     for fixture in FIXTURES:
         conn = sqlite3.connect(f"file:{fixture}?mode=ro", uri=True)

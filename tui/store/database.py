@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -273,6 +274,7 @@ def _prepare(db: Database, path: Path | str) -> None:
         unknown = [m.name for m in migrations.applied(db) if m.name not in known]
         if unknown:
             raise NewerSchemaError(f"{path} has migrations this version does not know: {unknown}")
+        _say_a_long_upgrade(conn, path, user_version)
         migrations.apply(db)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -280,6 +282,26 @@ def _prepare(db: Database, path: Path | str) -> None:
         # 1000 frames: give that space back now (on a nearly full disk it decided whether
         # the first writes after an upgrade fit).
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+UPGRADE_NOTICE_AT = 5_000
+"""Stories from which an upgrade is said before it starts (a rebuild of the search index
+takes about a second per 1,000 stories on a slow machine: 80 s at 100k under load)."""
+
+
+def _say_a_long_upgrade(conn: sqlite3.Connection, path: Path | str, user_version: int) -> None:
+    """An upgrade of a big cache is said on stderr before it starts, so a minute's pause at
+    the first start of a new version is not taken for a hang."""
+    if user_version == 0:  # a new cache: nothing to rebuild
+        return
+    try:
+        stories = conn.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0
+    except sqlite3.Error:
+        return
+    if stories >= UPGRADE_NOTICE_AT:
+        print(f"sinowire: upgrading the cache {path} (schema {user_version} -> "
+              f"{SCHEMA_VERSION}, about {stories:,} stories): the search index is rebuilt "
+              f"once, which can take a minute or two", file=sys.stderr, flush=True)
 
 
 def _refuse_index_too_new(conn: sqlite3.Connection, path: Path | str) -> None:
