@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import plain_tagger
@@ -70,6 +70,7 @@ def assert_display_safe(article: Article) -> None:
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ENTRY, st.sampled_from([BASE, "", "http://例子.测试/f", "not a url"]))
+@example({"link": "<div>" * 200}, BASE)  # a relative link that resolves past a key's length
 def test_any_entry_normalises_to_a_safe_article_or_none(entry: dict, base: str) -> None:
     article = normalise_entry(entry, base_url=base)
     if article is None:

@@ -316,8 +316,10 @@ def _guid(entry: Any, link: str | None, title: str, summary: str) -> str:
         guid = clean_line(raw, GUID_MAX)
         if guid:
             return guid
-    if link:
-        return link
+    if link:  # a link longer than a key is its digest: cut, two long links could collide
+        if len(link) <= GUID_MAX:
+            return link
+        return f"sha1:{hashlib.sha1(link.encode('utf-8', 'surrogatepass')).hexdigest()}"
     date = entry.get("published") or entry.get("updated") or ""
     digest = hashlib.sha1(f"{title}\x1f{summary}\x1f{date}".encode()).hexdigest()
     return f"sha1:{digest}"
