@@ -239,6 +239,9 @@ class CrashingRunner:
     def __init__(self, real: IsolatedRunner, poison: str) -> None:
         self.real, self.poison = real, poison
 
+    def start(self) -> None:
+        self.real.start()
+
     def run(self, func, body: bytes, headers, url: str, *args, timeout: float):  # type: ignore[no-untyped-def]
         if self.poison in url:
             raise RuntimeError("unexpected parser failure")

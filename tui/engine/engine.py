@@ -23,6 +23,7 @@ from tui.alerts.notify import NotifySettings
 from tui.config import Settings
 from tui.engine import jobs
 from tui.engine.cores import POOL_AT, on_cores
+from tui.engine.grouping import Grouping
 from tui.engine.worker import IsolatedRunner
 from tui.models import Article, ArticleDetail, Feed, Tags, UpdateReport
 from tui.paths import Paths
@@ -173,7 +174,7 @@ class Engine:
         if not todo:
             return UpdateReport()
         cancel = cancel or threading.Event()
-        grouping = _Grouping(self.group)
+        grouping = Grouping(self.group)
         helpers = [self._new_worker() for _ in range(self.parse_workers - 1)
                    ] if self._owns_worker else []
         try:
@@ -386,40 +387,3 @@ class Engine:
 DEMO_NEVER_DUE = 253402300799
 """Demo feeds are never polled: due at 9999-12-31 23:59:59 UTC, the last time every
 platform can turn into a date (2**62 could not, and ``feeds list --json`` crashed)."""
-
-
-class _Grouping:
-    """Grouping during an update: after each stored feed (on the writing thread, while the
-    worker parses the next feed), then once more at the end for anything left over.
-
-    A database error stops the per-feed grouping; the final pass tries again and its error
-    is the one reported (the stories are stored either way and group on the next poll).
-    """
-
-    def __init__(self, group: Callable[[], GroupReport]) -> None:
-        self._group = group
-        self._reports: list[GroupReport] = []
-        self._failed = False
-
-    def after_feed(self, _outcome: object) -> None:
-        if self._failed:
-            return
-        try:
-            self._reports.append(self._group())
-        except sqlite3.Error:
-            self._failed = True
-
-    def finish(self) -> tuple[GroupReport | None, str | None]:
-        try:
-            self._reports.append(self._group())
-        except sqlite3.Error as exc:  # disk full, busy: the stories are stored; group later
-            problem = f"grouping skipped: {database_reason(exc)}; will retry next poll"
-            return (_sum_reports(self._reports) if self._reports else None), problem
-        return _sum_reports(self._reports), None
-
-
-def _sum_reports(reports: list[GroupReport]) -> GroupReport:
-    from tui.stories.stage import GroupReport
-
-    return GroupReport(*(sum(getattr(r, name) for r in reports) for name in
-                         ("grouped", "joined", "new_stories", "merged", "seconds")))

@@ -103,9 +103,7 @@ def fetch_and_store(
     if cold:
         # The worker's start (imports, the tagger) overlaps the first requests.
         for one in runners:
-            start = getattr(one, "start", None)  # a test's stand-in runner may not have it
-            if start is not None:
-                start()
+            one.start()
     claimed = itertools.count()
     stop = threading.Event()
     fetched: queue.Queue[tuple[Feed, FetchResult]] = queue.Queue()

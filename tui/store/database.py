@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from tui.store.search_index import deletes_by_rowid
 from tui.store.sqlite import CONTENTLESS_DELETE_MIN, has_contentless_delete, sqlite3
 
 if TYPE_CHECKING:
@@ -300,17 +301,15 @@ def _say_a_long_upgrade(conn: sqlite3.Connection, path: Path | str, user_version
         return
     if stories >= UPGRADE_NOTICE_AT:
         print(f"sinowire: upgrading the cache {path} (schema {user_version} -> "
-              f"{SCHEMA_VERSION}, about {stories:,} stories): the search index is rebuilt "
-              f"once, which can take a minute or two", file=sys.stderr, flush=True)
+              f"{SCHEMA_VERSION}, about {stories:,} stories): an upgrade may rebuild the "
+              f"search index once, which can take a minute or two", file=sys.stderr,
+              flush=True)
 
 
 def _refuse_index_too_new(conn: sqlite3.Connection, path: Path | str) -> None:
     """A cache whose search index needs a newer SQLite than this Python's: say so at open
     (SQLite itself fails only at the first search or write, with "unrecognized option")."""
-    if has_contentless_delete():
-        return
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
-    if row and "contentless_delete" in str(row[0] or "").replace(" ", "").lower():
+    if not has_contentless_delete() and deletes_by_rowid(conn):
         need = ".".join(map(str, CONTENTLESS_DELETE_MIN))
         raise StoreError(
             f"{path} was written with SQLite {need} or newer (its search index uses "

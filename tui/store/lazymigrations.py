@@ -51,8 +51,5 @@ class Migrations:
     def applied(self, db: Any) -> list[Any]:
         return self.real().applied(db)  # type: ignore[no-any-return]
 
-    def pending(self, db: Any) -> list[Any]:
-        return self.real().pending(db)  # type: ignore[no-any-return]
-
     def apply(self, db: Any, **options: Any) -> None:
         self.real().apply(db, **options)

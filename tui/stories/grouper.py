@@ -175,7 +175,7 @@ class MemoryIndex:
         self.signals[ref] = signals
         self.story_of[ref] = story
         self.members[story].append(ref)
-        keys = signals._blocking
+        keys = signals.blocking_keys()
         self.meta[ref] = (published or 0, ref, signals.title, signals.lang)
         self.when[ref] = published or 0
         self.keys_of[ref] = keys

@@ -144,8 +144,9 @@ class Signals:
         return (frozenset(strong), frozenset(half), distinct, frozenset(vague),
                 base + VAGUE * len(vague), largest)
 
-    def blocking_keys(self) -> list[str]:
-        return list(self._blocking)
+    def blocking_keys(self) -> tuple[str, ...]:
+        """The keys specific enough to find candidates by, sorted (worked out once)."""
+        return self._blocking
 
     @_once
     def _blocking(self) -> tuple[str, ...]:

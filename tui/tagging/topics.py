@@ -359,14 +359,13 @@ def term_lift(
     prior = _prior(pos0, n0)
     if prior is None:
         return 0.0
-    total = weight = 0.0
-    for term, (rank, _, _) in acc.terms.items():
+    lifts = {}
+    for term in acc.terms:
         pos, n = counts.get(term, (0, 0))
         if own is not None and n:
             pos, n = pos - own, n - 1
-        total += rank * _lift(pos, n, prior)
-        weight += rank
-    return total / weight if weight else 0.0
+        lifts[term] = _lift(pos, n, prior)
+    return _mean_lift(acc, lifts)
 
 
 def _mean_lift(acc: _Acc, lifts: Mapping[str, float]) -> float:

@@ -268,8 +268,8 @@ def unlisted(
     out = [
         e for e in entities
         if not (e.type == "TICKER" and e.name in units)
-        and not (e.type != "TICKER" and e.mentions and e.mentions[0] in _COMMON_FORMS
-                 and all(m in _COMMON_FORMS for m in e.mentions) and e.type in ("PLACE", "ORG"))
+        and not (e.type in ("PLACE", "ORG") and e.mentions
+                 and all(m in _COMMON_FORMS for m in e.mentions))
     ]
     out.extend(named)
     return tuple(out) if len(out) != len(entities) else entities
