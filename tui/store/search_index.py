@@ -17,14 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tui.store.fts import index_text
-from tui.store.sqlite import has_contentless_delete, sqlite3
+from tui.store.sqlite import chunks, has_contentless_delete, sqlite3
 
 _STORED = (
     "SELECT a.id, a.title, coalesce(b.summary, ''), "
     "coalesce(b.extracted_text, b.content_text, '') "
     "FROM articles a LEFT JOIN bodies b ON b.article_id = a.id WHERE a.id IN ({marks})"
 )
-_CHUNK = 500
 PREFIXES = "1 2 3"
 """Prefix indexes: ``1`` makes a one-letter search (``b*``) one doclist, not a merge of
 every term that starts with b."""
@@ -60,8 +59,7 @@ def _values(rows: Iterable[tuple[int, str, str, str]]) -> list[tuple[int, str, s
 
 def _stored_rows(conn: sqlite3.Connection, ids: list[int]) -> list[tuple[int, str, str, str]]:
     rows: list[tuple[int, str, str, str]] = []
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
+    for chunk in chunks(ids):
         marks = ", ".join("?" for _ in chunk)
         rows += conn.execute(_STORED.format(marks=marks), chunk).fetchall()
     return rows
@@ -84,9 +82,7 @@ def unindex(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None:
     """Remove the articles from the index (by rowid, or with the text they were indexed
     with on an index made without ``contentless_delete``)."""
     if deletes_by_rowid(conn):
-        ids = list(article_ids)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
+        for chunk in chunks(article_ids):
             marks = ", ".join("?" for _ in chunk)
             conn.execute(f"DELETE FROM articles_fts WHERE rowid IN ({marks})", chunk)
         return

@@ -14,7 +14,8 @@ Everything in tui/ imports ``sqlite3`` from here, exception classes included: a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # the same API: type-check against the standard library's stubs
     import sqlite3
@@ -37,4 +38,18 @@ def has_contentless_delete() -> bool:
     return version() >= CONTENTLESS_DELETE_MIN
 
 
-__all__ = ["CONTENTLESS_DELETE_MIN", "has_contentless_delete", "sqlite3", "version"]
+_T = TypeVar("_T")
+
+CHUNK = 500
+"""Ids per ``IN (?, ?, …)``: far below SQLite's limit on host parameters (32,766)."""
+
+
+def chunks(items: Iterable[_T], size: int = CHUNK) -> Iterator[list[_T]]:
+    """``items`` in lists of at most ``size``, for statements that take one ``?`` per item."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+__all__ = ["CHUNK", "CONTENTLESS_DELETE_MIN", "chunks", "has_contentless_delete", "sqlite3",
+           "version"]

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from tui.store.sqlite import chunks
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-_CHUNK = 500  # SQLite's default limit on host parameters is far above this
 
 
 class StoryMember(NamedTuple):
@@ -105,7 +105,7 @@ class StoryMixin:
     def by_published(self, article_ids: Sequence[int]) -> list[int]:
         """The given articles, oldest first."""
         found: list[tuple[int, int]] = []
-        for chunk in _chunks(article_ids):
+        for chunk in chunks(article_ids):
             marks = ",".join("?" * len(chunk))
             found += self.db.conn.execute(
                 f"SELECT published, id FROM articles WHERE id IN ({marks})", chunk).fetchall()
@@ -115,7 +115,7 @@ class StoryMixin:
         """What grouping reads of each article: text, time, language, tagger entities."""
         conn = self.db.conn
         out: dict[int, dict[str, Any]] = {}
-        for chunk in _chunks(article_ids):
+        for chunk in chunks(article_ids):
             marks = ",".join("?" * len(chunk))
             for row in conn.execute(
                 "SELECT a.id, a.title, b.summary, b.content_text, a.published, "
@@ -146,7 +146,7 @@ class StoryMixin:
         keys = sorted(set(keys))
         counts: dict[str, int] = dict.fromkeys(keys, 0)
         conn = self.db.conn
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys):
             marks = ",".join("?" * len(chunk))
             counts.update(conn.execute(
                 f"SELECT key, count(*) FROM story_keys WHERE key IN ({marks}) "
@@ -154,7 +154,7 @@ class StoryMixin:
             ).fetchall())  # fetchall: one guarded call, not a Python step per row
         rare = [key for key in keys if 0 < counts[key] <= limit]
         rows: list[tuple[str, int, int, int]] = []
-        for chunk in _chunks(rare):
+        for chunk in chunks(rare):
             marks = ",".join("?" * len(chunk))
             rows += conn.execute(
                 "SELECT k.key, k.published, k.article_id, a.story_id FROM story_keys k "
@@ -173,7 +173,7 @@ class StoryMixin:
         if version is not None:
             current = (" AND a.tag_hash != '' AND json_extract(s.data, '$.v') = "
                        "? || ':' || a.tag_hash")
-        for chunk in _chunks(article_ids):
+        for chunk in chunks(article_ids):
             marks = ",".join("?" * len(chunk))
             out.update(self.db.conn.execute(
                 "SELECT s.article_id, s.data FROM story_signals s JOIN articles a "
@@ -209,7 +209,7 @@ class StoryMixin:
         refresh: set[int] = set()  # stories to recount from their articles
         for keep, others in batch.merges:
             folded = [real(o) for o in others if real(o) != real(keep)]
-            for chunk in _chunks(folded):
+            for chunk in chunks(folded):
                 marks = ",".join("?" * len(chunk))
                 conn.execute(f"UPDATE articles SET story_id = ? WHERE story_id IN ({marks})",
                              (real(keep), *chunk))
@@ -217,7 +217,7 @@ class StoryMixin:
             refresh.add(real(keep))
         members = [m._replace(story=real(m.story)) for m in batch.members]
         moved = [m.article for m in members if m.article in batch.old_story]
-        for chunk in _chunks(moved):
+        for chunk in chunks(moved):
             marks = ",".join("?" * len(chunk))
             conn.execute(f"DELETE FROM story_keys WHERE article_id IN ({marks})", chunk)
         conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
@@ -234,7 +234,7 @@ class StoryMixin:
         refresh |= {m.story for m in members if m.article in batch.old_story}
         joined = sorted({m.story for m in members} - refresh)
         current: dict[int, list[Any]] = {}
-        for chunk in _chunks(joined):
+        for chunk in chunks(joined):
             marks = ",".join("?" * len(chunk))
             for row in conn.execute(
                 "SELECT id, first_seen, last_published, title, lang, langs, size FROM stories "
@@ -377,7 +377,7 @@ class StoryMixin:
     def story_of(self, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
         """article id → (story id, story size), for articles in a story."""
         out: dict[int, tuple[int, int]] = {}
-        for chunk in _chunks(article_ids):
+        for chunk in chunks(article_ids):
             marks = ",".join("?" * len(chunk))
             for article_id, story_id, size in self.db.conn.execute(
                 "SELECT a.id, a.story_id, s.size FROM articles a JOIN stories s "
@@ -390,7 +390,7 @@ class StoryMixin:
         if not rows:
             return []
         reports: dict[int, list[StoryReport]] = {row[0]: [] for row in rows}
-        for chunk in _chunks(list(reports)):
+        for chunk in chunks(list(reports)):
             marks = ",".join("?" * len(chunk))
             for (story_id, article_id, title, outlet, url, published, lang, china, regions,
                  topics, read, evidence) in self.db.conn.execute(
@@ -412,11 +412,3 @@ _STAMPED = ("json_set(?, '$.v', ? || ':' || "
             "coalesce((SELECT tag_hash FROM articles WHERE id = ?), ''))")
 """Signals JSON (1st parameter) stamped with the code version (2nd) and the article's
 (3rd) tag hash at writing: current while both stay as they are."""
-
-_T = TypeVar("_T")
-
-
-def _chunks(items: Sequence[_T]) -> Iterable[list[_T]]:
-    items = list(items)
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
