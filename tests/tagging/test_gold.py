@@ -47,5 +47,5 @@ def test_gold_shape() -> None:
     items = load_all(gold_files())
     assert len({i["id"] for i in items}) == len(items)
     for item in items:
-        assert item["split"] in ("train", "dev", "test")
+        assert item["split"] in ("train", "dev", "test", "holdout")
         assert item["china"] == bool(set(item["regions"]) & {"CN", "HK", "MO"}), item["id"]
