@@ -32,7 +32,7 @@ from tui.tagging.money import money_key
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEFAULT_SET = DATA / "labelled.jsonl"
 GOLD_DIR = DATA / "gold"
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "holdout")  # test and holdout: frozen, reported only
 
 
 @dataclass
@@ -258,10 +258,11 @@ def render_table(groups: dict[str, Report]) -> str:
             continue
         t = r.topic_micro
         precision = f"{r.entity_precision:5.3f}" if r.predicted_total else "    -"
+        recall = f"{r.entity_recall:5.3f}" if r.entity_total else "    -"
         lines.append(
             f"{name:<10} {r.items:>4}  {r.china.precision:7.3f} {r.china.recall:5.3f} "
             f"{r.china.f1:5.3f}  {r.region_micro.f1:5.3f}  {t.precision:5.3f} {t.recall:5.3f} "
-            f"{t.f1:5.3f}  {r.entity_recall:5.3f} {precision}"
+            f"{t.f1:5.3f}  {recall} {precision}"
         )
     splits = [s for s in SPLITS if s in groups]
     lines.append("")
@@ -289,8 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n[{detail}]")
         print(render(groups[detail]))
         if args.errors:
-            if detail == "test":
-                print("\n(test errors are not listed: the test split is for reporting only)")
+            if detail.split("/")[0] in ("test", "holdout"):
+                print(f"\n({detail} errors are not listed: that split is for reporting only)")
             else:
                 print("\nDisagreements:")
                 print("\n".join(groups[detail].errors))

@@ -39,12 +39,15 @@ def test_business_stories_by_class(tagger: Tagger, title: str, summary: str) -> 
     assert "business" in tagger.tag(title, summary).topics
 
 
-def test_exchange_as_title_subject_is_an_exchanges_story(tagger: Tagger) -> None:
+def test_exchange_as_title_subject_is_not_an_exchanges_story(tagger: Tagger) -> None:
+    """The second-topic rule (README): an exchange's office is a corporate move (business), not
+    a venue event. Business itself is missed here ("a regional office" is not in the lexicon);
+    the lexicon was left alone after the holdout was written."""
     tags = tagger.tag(
         "Kraken opens a regional office in Dublin",
         "Kraken said the Dublin office would serve clients across Europe.",
     )
-    assert "exchanges" in tags.topics
+    assert "exchanges" not in tags.topics
 
 
 def test_passing_business_word_is_not_business(tagger: Tagger) -> None:

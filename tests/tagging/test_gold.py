@@ -47,5 +47,20 @@ def test_gold_shape() -> None:
     items = load_all(gold_files())
     assert len({i["id"] for i in items}) == len(items)
     for item in items:
-        assert item["split"] in ("train", "dev", "test")
+        assert item["split"] in ("train", "dev", "test", "holdout")
         assert item["china"] == bool(set(item["regions"]) & {"CN", "HK", "MO"}), item["id"]
+
+
+def test_relabel_lists_only_train_and_dev(capsys: pytest.CaptureFixture[str]) -> None:
+    """The relabelling aid never shows a frozen split (test, holdout) and refuses to."""
+    from tests.tagging import relabel
+
+    frozen = {i["id"] for i in load_all() if i.get("split") in ("test", "holdout")}
+    for split in ("train", "dev"):
+        relabel.main(["--split", split, "--count", "100000"])
+        shown = {line.split()[0] for line in capsys.readouterr().out.splitlines()
+                 if line and not line.startswith(" ")}
+        assert shown and not shown & frozen
+    for split in ("test", "holdout"):
+        with pytest.raises(SystemExit):
+            relabel.main(["--split", split])

@@ -9,9 +9,8 @@ Definitions (the README copies these; labels in tests/data/gold follow them):
   regulator acting against a named party (a fine, charges, a warning list: enforcement), is not.
 - enforcement: action against named parties: fraud, scams, arrests, charges, suits, fines.
 - token-sales: selling or giving away new tokens: ICOs, IEOs, presales, airdrops, unlocks.
-- exchanges: venues where crypto trades: listings, delistings, withdrawals, reserves;
-  an exchange firm's own corporate moves count too (with business), as an issuer's do for
-  stablecoins.
+- exchanges: venues where crypto trades: listings, delistings, withdrawals, reserves,
+  outages, trading rules and volumes of a venue.
 - nft: non-fungible tokens and digital collectibles (数字藏品), marketplaces and mints.
 - cbdc: central bank digital currencies: e-CNY, e-HKD, digital euro, mBridge, pilots.
 - stablecoins: fiat-pegged tokens, their issuers, reserves, pegs and laws.
@@ -25,6 +24,11 @@ Definitions (the README copies these; labels in tests/data/gold follow them):
 - technology: how the systems work and change: upgrades, forks, mainnets, layer 2s, new
   hardware and software (chips, wallets, platforms), tokenisation (bonds, funds, deposits, real
   assets put on chain), blockchain infrastructure, standards and state blockchain plans.
+
+A second or further topic applies only when the story reports something of that topic's kind
+(an event, action or figure its definition names) in the title or lead or at length; an actor
+of that kind as the subject, or a mention as background, venue or context, is not enough (the
+README lists the passing cases).
 
 How a topic is chosen (salience, not mere mention). Terms live in ``data/topics.toml``
 (strong 2, weak 1, hint 0.5; exclusion phrases swallow the terms inside them: "data mining",
