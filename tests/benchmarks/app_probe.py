@@ -54,7 +54,10 @@ class FrameClock:
         self.page = page
         """What the list shows without its count (the "page" stop)."""
         self.frames: list[tuple[float, Hashable, bool]] = []
-        self.pages: list[tuple[float, Hashable]] = []
+        self.pages: list[tuple[float, Hashable, float]] = []
+        """(time, page, the process's CPU seconds) per frame."""
+        self.cpu_at: dict[float, float] = {}
+        """The process's CPU seconds when each key was handed over (by its start time)."""
         self.applied: list[float] = []
         """When background results were applied (a result that changes nothing on screen
         causes no frame, so its arrival is the moment everything is shown)."""
@@ -63,13 +66,14 @@ class FrameClock:
         shown, settled = self.state()
         now = time.perf_counter()
         self.frames.append((now, shown, settled))
-        self.pages.append((now, self.page()))
+        self.pages.append((now, self.page(), time.process_time()))
 
     async def key(self, app: Any, key: str, char: str | None = None) -> float:
         """Hand ``key`` to the driver; return when it took (the clock's start)."""
         from textual import events
 
         started = time.perf_counter()
+        self.cpu_at[started] = time.process_time()
         event = events.Key(key, char if char is not None else (key if len(key) == 1 else None))
         event.set_sender(app)
         app._driver.send_message(event)
@@ -88,10 +92,15 @@ class FrameClock:
                     and last_settled):
                 return
 
-    def page_latency(self, started: float) -> float | None:
-        """Seconds from ``started`` to the first frame with the final page (count or not)."""
+    def page_latency(self, started: float) -> tuple[float | None, float | None]:
+        """Seconds from ``started`` to the first frame with the final page (count or not),
+        and the CPU seconds the process spent till then (robust to a loaded machine)."""
         page = self.page()
-        return next((t - started for t, p in self.pages if t >= started and p == page), None)
+        first = next(((t, cpu) for t, p, cpu in self.pages if t >= started and p == page),
+                     None)
+        if first is None:
+            return None, None
+        return first[0] - started, first[1] - self.cpu_at.get(started, first[1])
 
     def latency(self, started: float) -> tuple[float | None, float | None]:
         """Seconds from ``started`` to the first frame with the final list, and with all."""
@@ -164,10 +173,11 @@ async def sinowire_keys(db: Path, rounds: int) -> dict[str, Any]:
 
     def record(name: str, started: float) -> None:
         first_list, first_all = clock.latency(started)
-        first_page = clock.page_latency(started)
-        entry = timings.setdefault(name, {"page": [], "list": [], "all": []})
-        if first_page is not None:
+        first_page, page_cpu = clock.page_latency(started)
+        entry = timings.setdefault(name, {"page": [], "page_cpu": [], "list": [], "all": []})
+        if first_page is not None and page_cpu is not None:
             entry["page"].append(first_page)
+            entry["page_cpu"].append(page_cpu)
         if first_list is not None:
             entry["list"].append(first_list)
         if first_all is not None:

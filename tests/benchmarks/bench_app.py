@@ -79,8 +79,11 @@ def key_latency(db_path: Path, label: str, rounds: int) -> list[Result]:
             f"p95 {all_p95 * 1000:.0f} ms")
         if name.startswith("search") and stops.get("page"):
             page_median, page_p95 = _stats(stops["page"])
+            cpu_median, cpu_p95 = _stats(stops["page_cpu"])
             results.append(Result(f"{name} → first page, {label}", page_median,
-                                  p95=page_p95, floor=floor, floor_name="bare"))
+                                  p95=page_p95, floor=floor, floor_name="bare",
+                                  note=f"CPU {cpu_median * 1000:.0f} ms, p95 "
+                                       f"{cpu_p95 * 1000:.0f} ms"))
             name = f"{name} → count"
         results.append(Result(f"{name}, {label}", median, p95=p95, floor=floor,
                               floor_name="bare", note=note))
