@@ -187,9 +187,12 @@ class ArticleList(ScrollView, can_focus=True):
     def _count_search(self, flt: Filter) -> None:
         """The shown search's count, after its first page was painted (on this thread:
         the store kept the search's matches on this connection, so it costs a few ms)."""
+        shown = self.count
         if flt != self.filter or not self.pager.finish_count():
             return  # a newer search (or a reload) came first
-        self._set_virtual_size()
+        # The rows on screen are the same: only the scrollbar and the filter bar change,
+        # unless the count came out shorter than the page (rows to blank).
+        self._set_virtual_size(repaint=self.count < shown)
         self.post_message(self.Recounted())
         if self.capped:
             self._extend_if_near_end()
@@ -319,7 +322,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     # ---- rendering -----------------------------------------------------------------
 
-    def _set_virtual_size(self) -> None:
+    def _set_virtual_size(self, *, repaint: bool = True) -> None:
         size = Size(self.scrollable_content_region.width, self.count)
         if size == self.virtual_size:
             return
@@ -328,7 +331,8 @@ class ArticleList(ScrollView, can_focus=True):
         # still asks for its layout itself.
         self.set_reactive(Widget.virtual_size, size)
         self._scroll_update(size)
-        self.refresh()
+        if repaint:
+            self.refresh()
 
     def on_resize(self) -> None:
         self._set_virtual_size()
