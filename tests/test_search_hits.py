@@ -15,6 +15,7 @@ from tests.conftest import plain_tagger
 from tests.engine_helpers import put_in_stories, save_articles
 from tui.models import Article, Filter
 from tui.store import Store
+from tui.store.database import marker_for
 from tui.store.search_index import unindex
 
 NOW = int(time.time())
@@ -141,3 +142,14 @@ def test_inside_a_transaction_the_index_is_asked(store: Store) -> None:
             "SELECT count(*) FROM sqlite_temp_master WHERE name = 'search_hits'").fetchone()[0]
     finally:
         store.db.conn.rollback()
+
+
+def test_a_cache_marked_damaged_is_searched_without_writing(store: Store,
+                                                           tmp_path: Path) -> None:
+    fill(store, [["bitcoin"], ["香港"]], [])
+    marker_for(tmp_path / "c.db").write_text("found by the poller", encoding="utf-8")
+    flt = Filter(search="bitcoin")  # the temporary table is a write: refused, so not kept
+    assert [row.title for row in store.list_story_rows(flt)] == ["bitcoin"]
+    assert store.count_story_rows_upto(flt, 10) == (1, False)
+    assert not store.db.conn.execute(
+        "SELECT count(*) FROM sqlite_temp_master WHERE name = 'search_hits'").fetchone()[0]
