@@ -12,7 +12,8 @@ subtracts its own start time, so process start-up and imports are included.
 The key modes time each key inside the app: the clock starts when the key event is handed
 to the app's driver (as a terminal would) and stops at the first frame the app displays
 (``App._display``, also called headless) whose state is the state the key finally leads
-to. Two stops per key: "list", the first frame showing the list's final page and count
+to. Three stops per key: "page", the first frame showing the list's final page (a search
+paints it before its count); "list", the first frame showing the final page and count
 (or the screen the key opens); "all", the first frame with the background reader's
 counts and sidebar in too. Pilot's own press + pause (≈ 84 ms of waiting for idle) is
 not in these figures. The bare floor is a DataTable moving its cursor, timed the same way.
@@ -47,22 +48,32 @@ def report_and_exit(app) -> None:  # type: ignore[no-untyped-def]
 class FrameClock:
     """Frames the app displayed: (time, list-state, everything-settled) per frame."""
 
-    def __init__(self, state: Callable[[], tuple[Hashable, bool]]) -> None:
+    def __init__(self, state: Callable[[], tuple[Hashable, bool]],
+                 page: Callable[[], Hashable] = lambda: None) -> None:
         self.state = state
+        self.page = page
+        """What the list shows without its count (the "page" stop)."""
         self.frames: list[tuple[float, Hashable, bool]] = []
+        self.pages: list[tuple[float, Hashable, float]] = []
+        """(time, page, the process's CPU seconds) per frame."""
+        self.cpu_at: dict[float, float] = {}
+        """The process's CPU seconds when each key was handed over (by its start time)."""
         self.applied: list[float] = []
         """When background results were applied (a result that changes nothing on screen
         causes no frame, so its arrival is the moment everything is shown)."""
 
     def frame(self) -> None:
         shown, settled = self.state()
-        self.frames.append((time.perf_counter(), shown, settled))
+        now = time.perf_counter()
+        self.frames.append((now, shown, settled))
+        self.pages.append((now, self.page(), time.process_time()))
 
     async def key(self, app: Any, key: str, char: str | None = None) -> float:
         """Hand ``key`` to the driver; return when it took (the clock's start)."""
         from textual import events
 
         started = time.perf_counter()
+        self.cpu_at[started] = time.process_time()
         event = events.Key(key, char if char is not None else (key if len(key) == 1 else None))
         event.set_sender(app)
         app._driver.send_message(event)
@@ -80,6 +91,16 @@ class FrameClock:
             if (time.perf_counter() - last_time > 0.06 and last_shown == shown
                     and last_settled):
                 return
+
+    def page_latency(self, started: float) -> tuple[float | None, float | None]:
+        """Seconds from ``started`` to the first frame with the final page (count or not),
+        and the CPU seconds the process spent till then (robust to a loaded machine)."""
+        page = self.page()
+        first = next(((t, cpu) for t, p, cpu in self.pages if t >= started and p == page),
+                     None)
+        if first is None:
+            return None, None
+        return first[0] - started, first[1] - self.cpu_at.get(started, first[1])
 
     def latency(self, started: float) -> tuple[float | None, float | None]:
         """Seconds from ``started`` to the first frame with the final list, and with all."""
@@ -108,7 +129,14 @@ async def sinowire_keys(db: Path, rounds: int) -> dict[str, Any]:
                  lst.cursor, round(lst.scroll_y), main.open_id)
         return shown, all(worker.is_finished for worker in app.workers)
 
-    clock = FrameClock(state)
+    def page() -> Hashable:
+        main = next(s for s in app.screen_stack if isinstance(s, MainScreen))
+        lst = main.articles
+        top = lst.row_at(round(lst.scroll_y))
+        return (id(app.screen), lst.filter, top.id if top else None, lst.cursor,
+                round(lst.scroll_y), main.open_id)
+
+    clock = FrameClock(state, page)
 
     # Each background result lands in its receiver's handler: note when it was applied.
     from tui.ui.screens.topics import PickerScreen
@@ -145,7 +173,11 @@ async def sinowire_keys(db: Path, rounds: int) -> dict[str, Any]:
 
     def record(name: str, started: float) -> None:
         first_list, first_all = clock.latency(started)
-        entry = timings.setdefault(name, {"list": [], "all": []})
+        first_page, page_cpu = clock.page_latency(started)
+        entry = timings.setdefault(name, {"page": [], "page_cpu": [], "list": [], "all": []})
+        if first_page is not None and page_cpu is not None:
+            entry["page"].append(first_page)
+            entry["page_cpu"].append(page_cpu)
         if first_list is not None:
             entry["list"].append(first_list)
         if first_all is not None:
@@ -188,6 +220,8 @@ async def sinowire_keys(db: Path, rounds: int) -> dict[str, Any]:
             await typed("search as you type: bitcoin (last key)", "bitcoin")
             await typed("search as you type: 香港 (last key)", "香港")
             await typed("search as you type: b (one letter)", "b")
+            await typed("search as you type: s (one letter)", "s")
+            await typed("search as you type: 比特币 (last key)", "比特币")
         rss = rss_mb()
         await press("(end before the memory check)", "end")
         await press("(home)", "home")

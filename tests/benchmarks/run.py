@@ -77,6 +77,9 @@ def main() -> int:
     if "queries" in chosen:
         print_table(f"Queries at {articles:,} articles",
                     bench_store.queries(cache, f"{articles // 1000}k", runs))
+        print_table(f"Search as you type, grouped as the app lists it, {articles:,} articles",
+                    bench_store.typing_grouped(cache, f"{articles // 1000}k",
+                                               max(5, runs // 2)))
     if "cli" in chosen:
         print_table("Command line", bench_fetch.cli_list(cache, articles))
     if "size" in chosen:

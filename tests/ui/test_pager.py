@@ -87,3 +87,26 @@ def test_no_search_is_never_capped() -> None:
     pager = Pager(FakeStore(50_000), search_cap=10)
     pager.recount()
     assert pager.count == 50_000 and not pager.capped
+
+
+def test_a_search_shows_its_first_page_before_its_count() -> None:
+    pager = Pager(FakeStore(7_000), page_size=100, search_cap=5_000)
+    pager.show(Filter(search="bitcoin"))
+    pager.show_first_page()
+    assert (pager.count, pager.capped, pager.counting) == (100, True, True)  # "100+"
+    assert pager.row_at(99) == 99 and pager.row_at(100) is None
+    assert not pager.extend(100)  # the end of the first page is not the end: not yet
+    assert pager.finish_count()
+    assert (pager.count, pager.capped, pager.counting) == (5_000, True, False)
+    assert not pager.finish_count()  # counted once
+    assert pager.extend(4_990) and pager.count == 7_000
+
+
+def test_a_short_first_page_is_its_own_count_until_counted() -> None:
+    pager = Pager(FakeStore(42), page_size=100, search_cap=5_000)
+    pager.show(Filter(search="bitcoin"))
+    pager.prefetch(Filter(search="bitcoin"))  # read ahead (the search box's validity check)
+    pager.show_first_page()
+    assert (pager.count, pager.capped, pager.counting) == (42, False, True)
+    pager.finish_count()
+    assert (pager.count, pager.capped, pager.counting) == (42, False, False)

@@ -24,6 +24,7 @@ from tui.models import (
 )
 from tui.store.fts import build_query
 from tui.store.masks import REGION_BITS, TOPIC_BITS, region_mask, topic_mask
+from tui.store.search_hits import SearchHits
 from tui.store.sqlite import sqlite3
 
 if TYPE_CHECKING:
@@ -35,13 +36,14 @@ _ROW_COLUMNS = (
 )
 
 
-def filter_sql(flt: Filter, *, with_search: bool = True,
-               common_entity: bool = False) -> tuple[str, list[object]]:
+def filter_sql(flt: Filter, *, with_search: bool = True, common_entity: bool = False,
+               hits: str | None = None) -> tuple[str, list[object]]:
     """WHERE clause (over alias ``a``) and its parameters for a Filter.
 
     ``with_search=False`` leaves the search out, for queries driven by the FTS index.
     ``common_entity`` checks the entity row by row (cheap when the page fills fast)
     instead of gathering the entity's articles first (cheap when they are few).
+    ``hits``: a table already holding the search's matches (:mod:`tui.store.search_hits`).
     """
     clauses: list[str] = []
     params: list[object] = []
@@ -87,6 +89,8 @@ def filter_sql(flt: Filter, *, with_search: bool = True,
         query = build_query(flt.search)
         if query is None:
             clauses.append("0")
+        elif hits is not None:  # the same walk, each entry looked up in the kept matches
+            clauses.append(f"+a.id IN {hits}")
         else:
             # "+a.id": not a key lookup per match and a sort of them all, but the list's
             # index walked newest first, each entry checked against the matches, until
@@ -102,16 +106,17 @@ def filter_sql(flt: Filter, *, with_search: bool = True,
     return where, params
 
 
-def _list_source(flt: Filter, common_entity: bool = False, relevance: bool = False
-                 ) -> tuple[str, str, list[object], str]:
+def _list_source(flt: Filter, common_entity: bool = False, relevance: bool = False,
+                 hits: str | None = None) -> tuple[str, str, list[object], str]:
     """FROM, WHERE, parameters and ORDER BY for the list: FTS-driven when searching.
 
     Search results are newest first like every other list; ``relevance`` ranks them by
-    the index's bm25 instead (best match first, newest first among equals).
+    the index's bm25 instead (best match first, newest first among equals). ``hits``: see
+    :func:`filter_sql` (newest first only: a ranking needs the index itself).
     """
     query = build_query(flt.search) if flt.search.strip() else None
     if query is None or not relevance:  # newest first: the list's index leads (see above)
-        where, params = filter_sql(flt, common_entity=common_entity)
+        where, params = filter_sql(flt, common_entity=common_entity, hits=hits)
         return "articles a", where, params, "a.published DESC, a.id DESC"
     where, params = filter_sql(flt, with_search=False, common_entity=common_entity)
     source = "articles_fts s JOIN articles a ON a.id = s.rowid"
@@ -139,13 +144,27 @@ def _row(values: tuple[Any, ...]) -> ArticleRow:
 
 class QueryMixin:
     db: Database
+    share_search_hits = True
+    """Keep a search's matches for the list's next queries (:mod:`tui.store.search_hits`);
+    False asks the index in every query, as before (the benchmarks' and tests' old path)."""
+
+    def _hits(self, flt: Filter, relevance: bool = False) -> str | None:
+        """The table of ``flt``'s search matches for a newest-first list query, or None
+        (no search, a ranked one, or no table can be kept: the query asks the index)."""
+        query = build_query(flt.search) if flt.search.strip() else None
+        if query is None or relevance or not self.share_search_hits:
+            return None
+        hits: SearchHits | None = self.__dict__.get("_search_hits")
+        if hits is None or hits.conn is not self.db.conn:
+            hits = self.__dict__["_search_hits"] = SearchHits(self.db.conn)
+        return hits.table(query)
 
     def list_articles(self, flt: Filter | None = None, *, limit: int = 50,
                       offset: int = 0, relevance: bool = False) -> list[ArticleRow]:
         """A page of the list: newest first (``relevance``: best search match first)."""
         flt = flt or Filter()
         source, where, params, order = _list_source(flt, self._entity_is_common(flt),
-                                                    relevance)
+                                                    relevance, self._hits(flt, relevance))
         rows = self.db.conn.execute(
             f"SELECT {_ROW_COLUMNS} FROM {source} JOIN feeds f ON f.id = a.feed_id "
             f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
@@ -190,7 +209,8 @@ class QueryMixin:
                        "MATCH ? LIMIT ?)")
                 return int(self.db.conn.execute(sql, (query, cap)).fetchone()[0])
             return int(self.db.conn.execute(sql, (query,)).fetchone()[0])
-        source, where, params, _order = _list_source(flt, self._entity_is_common(flt))
+        source, where, params, _order = _list_source(flt, self._entity_is_common(flt),
+                                                     hits=self._hits(flt))
         if cap is None:
             sql = f"SELECT count(*) FROM {source} WHERE {where}"
         else:
@@ -200,7 +220,9 @@ class QueryMixin:
 
     def article_ids(self, flt: Filter | None = None, *, limit: int = 100_000,
                     relevance: bool = False) -> list[int]:
-        source, where, params, order = _list_source(flt or Filter(), relevance=relevance)
+        flt = flt or Filter()
+        source, where, params, order = _list_source(flt, relevance=relevance,
+                                                    hits=self._hits(flt, relevance))
         return [
             r[0]
             for r in self.db.conn.execute(

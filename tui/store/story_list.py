@@ -50,13 +50,14 @@ def _as(where: str, alias: str) -> str:
     return _ALIAS.sub(f"{alias}.", where)
 
 
-def _grouped_source(flt: Filter, common_entity: bool, relevance: bool
-                    ) -> tuple[str, str, list[object], str]:
-    """The flat list's FROM/WHERE/ORDER plus "no newer report of this story matches"."""
-    source, where, params, order = _list_source(flt, common_entity, relevance)
+def _grouped_source(flt: Filter, common_entity: bool, relevance: bool,
+                    hits: str | None = None) -> tuple[str, str, list[object], str]:
+    """The flat list's FROM/WHERE/ORDER plus "no newer report of this story matches"
+    (``hits``: the search's kept matches, see :func:`filter_sql`)."""
+    source, where, params, order = _list_source(flt, common_entity, relevance, hits)
     # The filter for the newer report: the search as a plain clause (the FTS table is the
     # outer query's driver, not this one's).
-    inner, inner_params = filter_sql(flt, common_entity=common_entity)
+    inner, inner_params = filter_sql(flt, common_entity=common_entity, hits=hits)
     newer = (
         "NOT EXISTS (SELECT 1 FROM articles n WHERE n.story_id = a.story_id "
         # ">=" first, so the seek is a range on (story_id, published), not the whole story
@@ -71,13 +72,14 @@ class StoryListMixin:
 
     if TYPE_CHECKING:
         def _entity_is_common(self, flt: Filter) -> bool: ...  # QueryMixin's
+        def _hits(self, flt: Filter, relevance: bool = False) -> str | None: ...  # QueryMixin's
 
     def list_story_rows(self, flt: Filter | None = None, *, limit: int = 50, offset: int = 0,
                         relevance: bool = False) -> list[StoryListRow]:
         """A page of the grouped list: one row per story, its newest matching report."""
         flt = flt or Filter()
         source, where, params, order = _grouped_source(flt, self._entity_is_common(flt),
-                                                       relevance)
+                                                       relevance, self._hits(flt, relevance))
         rows = self.db.conn.execute(
             f"SELECT {_ROW_COLUMNS}, a.story_id FROM {source} JOIN feeds f ON f.id = a.feed_id "
             f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
@@ -132,13 +134,13 @@ class StoryListMixin:
                 "(SELECT count(*) FROM articles WHERE story_id IS NULL)").fetchone()
             total = int(stories) + int(ungrouped)
             return total if cap is None else min(total, cap)
-        common = self._entity_is_common(flt)
+        common, hits = self._entity_is_common(flt), self._hits(flt)
         if cap is None:
-            source, where, params, _order = _list_source(flt, common)
+            source, where, params, _order = _list_source(flt, common, hits=hits)
             sql = (f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} "
                    "GROUP BY coalesce(a.story_id, -a.id))")
         else:
-            source, where, params, _order = _grouped_source(flt, common, False)
+            source, where, params, _order = _grouped_source(flt, common, False, hits)
             sql = f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)"
             params = [*params, cap]
         return int(self.db.conn.execute(sql, params).fetchone()[0])
@@ -151,7 +153,8 @@ class StoryListMixin:
         "4,012+ stories" and counts on as the view nears the end, like a search. One walk of
         at most ``reports`` index entries: the cost of a capped flat count.
         """
-        source, where, params, order = _list_source(flt, self._entity_is_common(flt))
+        source, where, params, order = _list_source(flt, self._entity_is_common(flt),
+                                                    hits=self._hits(flt))
         stories, seen = self.db.conn.execute(
             "SELECT count(DISTINCT key), count(*) FROM (SELECT coalesce(a.story_id, -a.id) "
             f"AS key FROM {source} WHERE {where} ORDER BY {order} LIMIT ?)",
@@ -165,7 +168,7 @@ class StoryListMixin:
         story id, or minus the article id for an article not grouped yet."""
         flt = flt or Filter()
         source, where, params, order = _grouped_source(flt, self._entity_is_common(flt),
-                                                       relevance)
+                                                       relevance, self._hits(flt, relevance))
         return [(r[0], r[1]) for r in self.db.conn.execute(
             f"SELECT a.id, coalesce(a.story_id, -a.id) FROM {source} WHERE {where} "
             f"ORDER BY {order} LIMIT ?", (*params, limit))]

@@ -6,6 +6,11 @@ only the pages they fall in, keeping the newest few. With a search the count is 
 showing them): the list is "5,000+" long and the cap grows four times whenever the view
 comes within a page of its end. Finding a story again after the data changed is here too.
 
+A new search shows its first page before it is counted (:meth:`Pager.show_first_page`):
+the list is "100+" long until :meth:`Pager.finish_count` (asked once that page is on
+screen, skipped when another key came first) says how long. Both read the search's matches
+gathered once by the store (``tui.store.search_hits``), so the count costs a few ms.
+
 Grouped (the default in the app), each row is a story: its newest report that matches,
 from the store's grouped queries (one row per story in SQL, the same paging); a story is
 found again by its story, since a newer report may have become its row.
@@ -47,8 +52,11 @@ class Pager:
         self.capped = False
         """True when ``count`` is a cap (more stories match): the header says "5,000+"."""
         self.cap: int | None = search_cap
+        self.counting = False
+        """The count is the first page's length, not counted yet (see :meth:`finish_count`)."""
         self.pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
-        self._counted: tuple[Filter, int, bool] | None = None
+        self._fetched: tuple[tuple[Filter, bool, bool], list[ArticleRow]] | None = None
+        """A first page read ahead by :meth:`prefetch`, for the view it was read for."""
 
     def show(self, flt: Filter, relevance: bool | None = None,
              grouped: bool | None = None) -> bool:
@@ -57,7 +65,6 @@ class Pager:
         if grouped is not None and grouped != self.grouped:
             changed = True
             self.grouped = grouped
-            self._counted = None
         if relevance is not None:
             self.relevance = relevance
         if changed:
@@ -65,19 +72,42 @@ class Pager:
             self.filter = flt
         return changed
 
-    def _order(self) -> dict[str, bool]:
+    def _order(self, flt: Filter | None = None) -> dict[str, bool]:
         """The store's ordering keyword, only when it is not the default (newest first)."""
-        return {"relevance": True} if self.relevance and self.filter.search.strip() else {}
+        flt = flt or self.filter
+        return {"relevance": True} if self.relevance and flt.search.strip() else {}
 
     # ---- counting ------------------------------------------------------------------
 
-    def precount(self, flt: Filter) -> None:
-        """Count ``flt`` ahead of :meth:`show` (the next :meth:`recount` reuses it).
+    def prefetch(self, flt: Filter) -> None:
+        """Read ``flt``'s first page ahead of :meth:`show` (:meth:`show_first_page` uses it).
 
         Raises ``sqlite3.OperationalError`` for a search the full-text index rejects, so
         the search box can say so without a separate validity query.
         """
-        self._counted = (flt, *self._count(flt, self.search_cap))
+        self._fetched = ((flt, self.relevance, self.grouped), self._page(flt, 0))
+
+    def show_first_page(self) -> None:
+        """The filter's first page now, its count later (:meth:`finish_count`): till then
+        the count is the page's length, "100+" when the page is full."""
+        fetched, self._fetched = self._fetched, None
+        self.pages.clear()
+        if fetched is not None and fetched[0] == (self.filter, self.relevance, self.grouped):
+            page = fetched[1]
+        else:
+            page = self._page(self.filter, 0)
+        self.pages[0] = page
+        self.count, self.capped = len(page), len(page) >= self.page_size
+        self.counting = True
+
+    def finish_count(self) -> bool:
+        """Count what :meth:`show_first_page` showed; True if the count was still to do.
+        The pages stay (the count reads the same kept matches)."""
+        if not self.counting:
+            return False
+        self.count, self.capped = self._count(self.filter, self.cap)
+        self.counting = False
+        return True
 
     def _count(self, flt: Filter, cap: int | None) -> tuple[int, bool]:
         """(count, capped): capped only with a search, where counting every match is slow;
@@ -98,16 +128,15 @@ class Pager:
     def recount(self) -> None:
         """Drop the cached pages and count the filter again."""
         self.pages.clear()
-        counted, self._counted = self._counted, None
-        if counted is not None and counted[0] == self.filter and self.cap == self.search_cap:
-            self.count, self.capped = counted[1], counted[2]
-        else:
-            self.count, self.capped = self._count(self.filter, self.cap)
+        self._fetched = None
+        self.counting = False
+        self.count, self.capped = self._count(self.filter, self.cap)
 
     def extend(self, bottom: int) -> bool:
         """Within a page of a capped end (``bottom``: the lowest row in view): count on to
-        four times as far. True if the count grew."""
-        if not self.capped or self.cap is None or bottom < self.count - self.page_size:
+        four times as far. True if the count grew. (Not before the first count.)"""
+        if (not self.capped or self.counting or self.cap is None
+                or bottom < self.count - self.page_size):
             return False
         self.cap *= 4
         self.recount()
@@ -132,15 +161,17 @@ class Pager:
         page_no, offset = divmod(index, self.page_size)
         page = self.pages.get(page_no)
         if page is None:
-            lister = self.store.list_story_rows if self.grouped else self.store.list_articles
-            page = lister(self.filter, limit=self.page_size, offset=page_no * self.page_size,
-                          **self._order())
-            self.pages[page_no] = page
+            page = self.pages[page_no] = self._page(self.filter, page_no)
             while len(self.pages) > self.cached_pages:
                 self.pages.popitem(last=False)
         else:
             self.pages.move_to_end(page_no)
         return page[offset] if offset < len(page) else None
+
+    def _page(self, flt: Filter, page_no: int) -> list[ArticleRow]:
+        lister = self.store.list_story_rows if self.grouped else self.store.list_articles
+        return list(lister(flt, limit=self.page_size, offset=page_no * self.page_size,
+                           **self._order(flt)))
 
     def first_page_index(self, article_id: int | None) -> int | None:
         """Where ``article_id`` is on the first page, if it is there (a search's cheap look)."""

@@ -50,7 +50,7 @@ class Search:
             return
         new = replace(screen.flt, search=text)
         try:
-            screen.articles.precount(new)  # also the validity check: one query, not two
+            screen.articles.prefetch(new)  # also the validity check: one query, not two
         except sqlite3.OperationalError:  # FTS syntax the index rejects
             box.add_class("-invalid")
             return

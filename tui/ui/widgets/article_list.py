@@ -174,17 +174,33 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _show_search(self, keep_id: int | None) -> None:
         """A new search: the cursor on the open story only if that is on the first page
-        (each keystroke is a new search: one count and one page, no more)."""
-        self.pager.recount()
+        (each keystroke is a new search: one page, then one count once the page is on
+        screen, unless another key came first)."""
+        self.pager.show_first_page()
         self._set_virtual_size()
         index = self.pager.first_page_index(keep_id)
         if index is None:
             self.scroll_to(y=0, animate=False)
         self.move_to(index or 0)
+        self.call_after_refresh(self._count_search, self.filter)
 
-    def precount(self, flt: Filter) -> None:
-        """Count ``flt`` ahead of :meth:`set_filter`; raises for a search FTS rejects."""
-        self.pager.precount(flt)
+    def _count_search(self, flt: Filter) -> None:
+        """The shown search's count, after its first page was painted (on this thread:
+        the store kept the search's matches on this connection, so it costs a few ms)."""
+        shown = self.count
+        if flt != self.filter or not self.pager.finish_count():
+            return  # a newer search (or a reload) came first
+        # The rows on screen are the same: only the scrollbar and the filter bar change,
+        # unless the count came out shorter than the page (rows to blank).
+        self._set_virtual_size(repaint=self.count < shown)
+        self.post_message(self.Recounted())
+        if self.capped:
+            self._extend_if_near_end()
+
+    def prefetch(self, flt: Filter) -> None:
+        """Read ``flt``'s first page ahead of :meth:`set_filter`; raises for a search the
+        full-text index rejects."""
+        self.pager.prefetch(flt)
 
     def reload(self, keep_id: int | None = None, *, else_top: bool = False) -> None:
         """Re-count and drop cached pages; keep the cursor on ``keep_id`` if it is listed
@@ -306,7 +322,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     # ---- rendering -----------------------------------------------------------------
 
-    def _set_virtual_size(self) -> None:
+    def _set_virtual_size(self, *, repaint: bool = True) -> None:
         size = Size(self.scrollable_content_region.width, self.count)
         if size == self.virtual_size:
             return
@@ -315,7 +331,8 @@ class ArticleList(ScrollView, can_focus=True):
         # still asks for its layout itself.
         self.set_reactive(Widget.virtual_size, size)
         self._scroll_update(size)
-        self.refresh()
+        if repaint:
+            self.refresh()
 
     def on_resize(self) -> None:
         self._set_virtual_size()

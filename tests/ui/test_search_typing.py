@@ -1,0 +1,73 @@
+"""Search as you type: the first page is painted before the list is counted, then the
+count arrives, the same as the store's count of that search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Static
+
+from tests.conftest import plain_tagger
+from tests.engine_helpers import put_in_stories, save_articles
+from tests.ui.conftest import AppFactory, run, settle
+from tests.ui.sample_data import FIXED_NOW
+from tui.models import Article, Filter
+from tui.store import Store
+from tui.ui.widgets.article_list import ArticleList
+
+
+def many_matches(path: Path) -> int:
+    """250 reports that match "b" (some in stories), 50 that do not; returns the stories
+    the grouped list has for "b", counted the old way (the index asked by every query)."""
+    with Store.open(path) as store:
+        feed = store.add_feed("https://feeds.test/a.xml")
+        articles = [Article(guid=str(n), title=f"bitcoin report {n}" if n < 250 else
+                            f"hong kong report {n}", summary="", content_text="",
+                            published=FIXED_NOW - 3600 - n * 60, lang="en",
+                            url=f"https://a.test/{n}") for n in range(300)]
+        save_articles(store, feed.id, articles, tagger=plain_tagger, now=FIXED_NOW,
+                      next_due=FIXED_NOW + 3600)
+        ids = [r[0] for r in store.db.conn.execute("SELECT id FROM articles ORDER BY id")]
+        put_in_stories(store, [ids[n:n + 3] for n in range(0, 90, 3)])
+        store.share_search_hits = False
+        stories, capped = store.count_story_rows_upto(Filter(search="b"), 5_000)
+        assert not capped and stories > 100
+        return stories
+
+
+def test_typing_a_search_paints_the_page_then_the_count(tmp_path: Path,
+                                                        app_for: AppFactory) -> None:
+    path = tmp_path / "many.db"
+    stories = many_matches(path)
+
+    async def scenario() -> None:
+        app = app_for(path)
+        frames: list[tuple[str, int, bool, str]] = []
+        display = app._display
+
+        def recording(screen: Any, renderable: Any) -> None:
+            if renderable is not None:  # what this frame shows: search, count, top row
+                lst = app.query_one("#articles", ArticleList)
+                bar = app.query_one("#filter-bar", Static).content
+                top = lst.row_at(0)
+                frames.append((lst.filter.search, lst.count, lst.capped,
+                               f"{getattr(bar, 'plain', bar)} | {top.title if top else ''}"))
+            display(screen, renderable)
+
+        app._display = recording  # type: ignore[method-assign]
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", "b")
+            await settle(pilot)
+        typed = [frame for frame in frames if frame[0] == "b"]
+        assert typed, frames
+        first, last = typed[0], typed[-1]
+        # The first frame of the search: its first page, "100+" (counted later) ...
+        assert first[1:3] == (100, True) and "100+ stories" in first[3], first
+        assert "bitcoin report 0" in first[3]
+        # ... then the count, the one the store gives without the kept matches.
+        assert last[1:3] == (stories, False) and f"{stories:,} stories" in last[3], last
+        assert "bitcoin report 0" in last[3]
+
+    run(scenario())
