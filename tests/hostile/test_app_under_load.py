@@ -2,9 +2,12 @@
 
 The one test in tests/hostile that imports textual: it builds the real app with
 ``tui.ui.make_app`` and measures, for every key press during the poll, the time until the
-article list's cursor has moved (the worst is the figure the README quotes). It also
-checks §5 case 62 in the app: the poll worker's Store is opened in its own thread.
-Skipped with a reason if the UI's API is not what this test expects.
+article list's cursor has moved (the worst is the figure the README quotes). The keys
+never pause, so it also checks that the list still follows the poll: every feed with new
+stories is listed within the poller's cap (``MAX_DEFER_SECONDS``, give or take the event
+loop's longest stall in the same run), and the list shows a polled story before the poll
+ends. It checks §5 case 62 in the app too: the poll worker's Store is opened in its own
+thread.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 
 from tests.conftest import plain_tagger
 from tests.engine_helpers import save_articles
@@ -34,7 +38,9 @@ ENTRIES = 200 if LONG else 100
 
 def test_keys_stay_answered_while_the_app_polls(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    server = FeedServer(slow_seconds=1.0)
+    # The two slow feeds answer 2 s apart after the fixed ones (one request per host at a
+    # time): the poll runs on for 4 s and more after the first new stories, past the cap.
+    server = FeedServer(slow_seconds=2.0)
     db = tmp_path / "load.db"
     with Store.open(db) as store:
         local = store.add_feed("https://local.test/feed.xml", "Already cached")
@@ -81,6 +87,20 @@ def test_keys_stay_answered_while_the_app_polls(
         original_progress(self, event)
 
     monkeypatch.setattr(polling.Poller, "progress", progress)
+    # Each time the list re-reads the store: when, whether the poll was still running, and
+    # the feed of its first row. (Its count is no measure of "new stories shown": grouping
+    # folds the cached reports and the near-copy entries into a few stories as it goes, so
+    # the count moves 60 → 2 → 110 → 24 during one poll.)
+    reloads: list[tuple[float, bool, int | None]] = []
+    original_reload = ArticleList.reload
+
+    def reload(self: ArticleList, *args: Any, **kwargs: Any) -> None:
+        original_reload(self, *args, **kwargs)
+        top = self.row_at(0)
+        reloads.append((time.monotonic(), bool(getattr(self.screen, "polling", False)),
+                        top.feed_id if top is not None else None))
+
+    monkeypatch.setattr(ArticleList, "reload", reload)
     poll_ended: list[float] = []
     delays: list[float] = []
     focus_lost: list[str] = []
@@ -88,8 +108,6 @@ def test_keys_stay_answered_while_the_app_polls(
     engines: list[Engine] = []
 
     gaps: list[float] = []
-    listed_while_polling: list[int] = []
-    listed_before: list[int] = []
 
     async def tick() -> None:
         """The UI thread's event loop, every 10 ms: a gap is the loop held by something.
@@ -106,7 +124,6 @@ def test_keys_stay_answered_while_the_app_polls(
         async with app.run_test(size=(140, 40)) as pilot:
             await pilot.pause(0.2)
             articles = app.query_one("#articles")
-            listed_before.append(articles.count)
             started = time.monotonic()
             ticking = asyncio.ensure_future(tick())
             index = 0
@@ -116,15 +133,15 @@ def test_keys_stay_answered_while_the_app_polls(
                     poll_ended.append(time.monotonic())
                 if not busy and index > 4:
                     break
-                if busy:
-                    listed_while_polling.append(articles.count)
                 if app.focused is not articles:
                     focus_lost.append(repr(app.focused))
                     articles.focus()
                 key = "j" if articles.cursor == 0 else "k"
                 seen = len(handled)
                 t0 = time.perf_counter()
-                await pilot.press(key)
+                # As the terminal driver sends it, with no wait for the app to go idle
+                # (Pilot's press waits up to 1 s for that: a pause a typist never makes).
+                app.post_message(events.Key(key, key))
                 while len(handled) == seen and time.perf_counter() - t0 < 10:
                     await asyncio.sleep(0.001)
                 delays.append((handled[seen] if len(handled) > seen
@@ -132,8 +149,8 @@ def test_keys_stay_answered_while_the_app_polls(
                 index += 1
                 await asyncio.sleep(0.02)
             await app.workers.wait_for_complete()
-            ticking.cancel()
             await pilot.pause(0.2)
+            ticking.cancel()
             result["polled_seconds"] = time.monotonic() - started
             # Every report stored (the list itself is grouped: its synthetic entries are
             # near-copies, so they fold into a few stories; that count is checked too).
@@ -158,13 +175,25 @@ def test_keys_stay_answered_while_the_app_polls(
     assert result["stories_listed"]
     assert len(delays) >= 5
     assert not focus_lost, f"the poll took the focus from the list: {focus_lost}"
-    # Keys come every 20 ms here, so the list's refresh waits for a pause in the typing, at
-    # most 2 s. That it still follows the poll is tested on a simulated clock in
-    # tests/ui/test_poll_quiet.py: here, in a loaded full suite, it failed with new stories
-    # heard 4.2 s before the poll's end (3.13, not reproduced alone), so it is only said.
-    room = (poll_ended[0] - new_stories_at[0]) if new_stories_at and poll_ended else 0.0
-    grew = max(listed_while_polling, default=0) > listed_before[0]
-    print(f"new stories heard {room:.1f} s before the poll ended; list grew meanwhile: {grew}")
+    # Keys come every 20 ms, so the list's refresh waits for a pause in the typing that never
+    # comes: only the cap (2 s) shows the poll. Each feed with new stories must be listed
+    # by then, late by the event loop's longest stall here, twice (a timer starts late and
+    # fires late while the loop is held); the poll's timing is tested on a simulated clock
+    # in tests/ui/test_poll_quiet.py. Without the cap a feed waited 12-14 s here.
+    assert new_stories_at and reloads
+    stall = max(gaps)
+    allowed = polling.MAX_DEFER_SECONDS + 2 * stall + 0.25
+    waits = [next((when for when, _, _ in reloads if when >= heard), float("inf")) - heard
+             for heard in new_stories_at]
+    shown_polling = [feed for _, still, feed in reloads if still]
+    room = (poll_ended[0] - new_stories_at[0]) if poll_ended else 0.0
+    print(f"{len(new_stories_at)} feeds with new stories, the first {room:.1f} s before the "
+          f"poll ended; the longest a feed waited for the list {max(waits):.2f} s (cap "
+          f"{polling.MAX_DEFER_SECONDS:g} s, loop stall {stall:.2f} s); {len(shown_polling)} "
+          f"list refreshes while polling")
+    assert max(waits) <= allowed, [round(w, 2) for w in waits]
+    if room > allowed:  # the user saw a new story on top while the poll still ran
+        assert any(feed not in (None, local.id) for feed in shown_polling), reloads
     # A freeze detector, not a target (the benchmark `run.py --only pollkeys` measures):
     # on a busy 2-core machine the worst press during a poll measured 0.5-4.5 s, median
     # ~0.1 s; a UI thread blocked by the poll would hold every key for the whole poll.

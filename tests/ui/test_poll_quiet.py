@@ -63,8 +63,11 @@ class Simulated:
         self.now = moment
 
 
-events = st.lists(st.tuples(st.sampled_from(["key", "feed"]),
-                            st.floats(min_value=0.0, max_value=0.6)), min_size=1, max_size=60)
+events = st.lists(st.one_of(
+    st.tuples(st.sampled_from(["key", "feed"]), st.floats(min_value=0.0, max_value=0.6)),
+    # A steady typist: a key every 50 ms for up to 5 s (no pause the refresh could take).
+    st.tuples(st.just("burst"), st.floats(min_value=0.0, max_value=5.0))),
+    min_size=1, max_size=60)
 
 
 @settings(max_examples=150, deadline=None)
@@ -74,13 +77,20 @@ def test_refreshes_wait_for_a_pause_but_never_past_the_cap(
     sim = Simulated()
     original = polling.time.monotonic
     polling.time.monotonic = lambda: sim.now  # type: ignore[assignment]
+    arrived: list[float] = []
     try:
         poller = Poller(sim.screen)  # type: ignore[arg-type]
         for kind, gap in steps:
+            if kind == "burst":
+                for _ in range(round(gap / 0.05)):
+                    sim.run_until(sim.now + 0.05)
+                    sim.last_key = sim.now
+                continue
             sim.run_until(sim.now + gap)
             if kind == "key":
                 sim.last_key = sim.now
             else:
+                arrived.append(sim.now)
                 poller.progress(PollProgress(FeedOutcome(1, "u", 1, 9, "ok", new=1)))
         sim.run_until(sim.now + MAX_DEFER_SECONDS + POLL_REFRESH_SECONDS + 0.1)
     finally:
@@ -88,6 +98,9 @@ def test_refreshes_wait_for_a_pause_but_never_past_the_cap(
     if "feed" in (kind for kind, _ in steps):
         assert sim.refreshes, "stored feeds were never shown"
         assert not sim.timers and not poller._poll_dirty, "a stored feed was left unshown"
+    # Every stored feed is listed within the cap of its arrival, however the keys come.
+    waits = [min(t for t in sim.refreshes if t >= moment) - moment for moment in arrived]
+    assert all(w <= MAX_DEFER_SECONDS + 1e-9 for w in waits), waits
     # Refreshes never come closer together than the coalescing allows...
     gaps = [b - a for a, b in zip(sim.refreshes, sim.refreshes[1:], strict=False)]
     assert all(g >= POLL_REFRESH_SECONDS - 1e-9 for g in gaps), gaps
