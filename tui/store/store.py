@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from tui.models import Feed, FeedHealth
 from tui.paths import subscriptions_file_for
-from tui.store import subscriptions
+from tui.store import search_index, subscriptions
 from tui.store.alerts import AlertMixin
 from tui.store.bulk_delete import delete_doomed
 from tui.store.database import DatabaseDamaged, GuardedConnection, StoreError, open_database
@@ -334,6 +334,7 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryListMixin):
             self.db.conn.execute(
                 "DELETE FROM entities WHERE id NOT IN (SELECT entity_id FROM article_entities)"
             )
+            search_index.pay_merge_debt(self.db.conn)
         self._entity_ids.clear()
         return removed
 
