@@ -22,7 +22,7 @@ from tests.conftest import plain_tagger
 from tests.engine_helpers import save_articles
 from tui.models import Article, Entity, Tags
 from tui.store import Store, bulk_delete, search_index
-from tui.store.sqlite import has_contentless_delete
+from tui.store.sqlite import has_contentless_delete, sqlite3
 from tui.stories.stage import group_new
 
 NOW = int(time.time())
@@ -158,6 +158,8 @@ def snapshot(store: Store, words: list[str]) -> dict[str, object]:
         out[stat] = sorted(map(tuple, conn.execute(f"SELECT * FROM {stat}")))
     out["search"] = [conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
                                   "ORDER BY rowid", (f'"{w}"',)).fetchall() for w in words]
+    out["foreign keys"] = (conn.execute("PRAGMA foreign_keys").fetchone(),
+                           conn.execute("PRAGMA foreign_key_check").fetchall())
     out["plans"] = [conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall() for sql in (
         "SELECT id FROM articles WHERE feed_id = 1 ORDER BY published DESC LIMIT 5",
         "SELECT article_id FROM article_entities WHERE entity_id = 2")]
@@ -208,3 +210,40 @@ def test_a_big_delete_defers_the_index_merge_and_later_retention_pays_it(
         assert calls >= 2  # not all in the delete's own call
         assert conn.execute("SELECT count(*) FROM articles_fts_data").fetchone()[0] < pages
         check_consistent(store, [40, 60], 5)
+
+
+def test_retention_deletes_the_rows_of_every_table_that_points_at_articles(
+        tmp_path: Path) -> None:
+    """Retention runs with foreign keys off: nothing cascades, so a child table the
+    schema gains later must be found in the schema, not in a list."""
+    with Store.open(tmp_path / "c.db") as store:
+        conn = store.db.conn
+        conn.execute("CREATE TABLE notes (article_id INTEGER NOT NULL "
+                     "REFERENCES articles(id) ON DELETE CASCADE, note TEXT)")
+        fill(store, [30])
+        with conn:
+            conn.execute("INSERT INTO notes SELECT id, 'x' FROM articles")
+        for keep in (20, 5):  # a small delete, then most of the cache
+            store.apply_retention(days=10_000, per_feed=keep, now=NOW)
+            assert conn.execute("SELECT count(*) FROM notes").fetchone() == (keep,)
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+            assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+
+
+def test_a_failed_retention_deletes_nothing_and_turns_foreign_keys_back_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.store import store as store_module
+
+    def fail_halfway(conn: sqlite3.Connection, count: int) -> None:
+        conn.execute("DELETE FROM article_topics")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    with Store.open(tmp_path / "c.db") as store:
+        fill(store, [30])
+        monkeypatch.setattr(store_module, "delete_doomed", fail_halfway)
+        with pytest.raises(sqlite3.OperationalError):
+            store.apply_retention(days=10_000, per_feed=5, now=NOW)
+        conn = store.db.conn
+        assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert store.count_all() == 30
+        assert conn.execute("SELECT count(*) FROM article_topics").fetchone()[0] > 0
