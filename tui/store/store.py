@@ -329,6 +329,7 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryListMixin):
         """Delete articles older than ``days`` or beyond ``per_feed`` newest; never starred."""
         cutoff = now - days * 86400
         with self._write_first(cascades=False):  # delete_doomed deletes every child row
+            search_index.pay_merge_debt(self.db.conn)  # an earlier big delete's, first
             removed = self._delete_articles(
                 "starred = 0 AND (published < ? OR id IN (SELECT id FROM ("
                 "  SELECT id, row_number() OVER (PARTITION BY feed_id "
@@ -343,7 +344,6 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryListMixin):
             self.db.conn.execute(
                 "DELETE FROM entities WHERE id NOT IN (SELECT entity_id FROM article_entities)"
             )
-            search_index.pay_merge_debt(self.db.conn)
         self._entity_ids.clear()
         return removed
 
