@@ -112,8 +112,8 @@ DELETEMERGE_DEFAULT = 10
 """FTS5's own default: a segment with more than this percent of its rows deleted is merged
 at the next flush."""
 MERGE_PAGES = 1000
-"""Leaf pages of merge work per :func:`pay_merge_debt` call: about 0.1 s; the merge after
-retention of 75k of 100k stories takes some 40 calls (3 s in all)."""
+"""Leaf pages of merge work per :func:`pay_merge_debt` call (0.1-0.7 s on a loaded 2-core
+machine); the merge after retention of 75k of 100k stories takes some 40 calls."""
 _DEBT_KEY = "fts_merge_debt"
 
 
@@ -121,9 +121,10 @@ def delete_then_merge_later(conn: sqlite3.Connection) -> None:
     """Delete the ``doomed`` rows by rowid without merging the segments they leave.
 
     At the flush after a delete of most of the index, FTS5 merges every segment past its
-    ``deletemerge`` share in one go: 2-4 s of a 75k-story retention. With ``deletemerge``
-    off for the flush only, the rows are gone from every search at once (tombstones) and
-    the merge is paid a slice per later retention call (:func:`pay_merge_debt`).
+    ``deletemerge`` share in one go: 2-3 s CPU (4-9 s under load) of a 75k-story
+    retention. With ``deletemerge`` off for the flush only, the rows are gone from every
+    search at once (tombstones) and the merge is paid a slice per later retention call
+    (:func:`pay_merge_debt`).
     """
     conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('deletemerge', 0)")
     conn.execute("DELETE FROM articles_fts WHERE rowid IN (SELECT id FROM doomed)")
