@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from tui.models import Feed, FeedHealth
 from tui.paths import subscriptions_file_for
-from tui.store import subscriptions
+from tui.store import search_index, subscriptions
 from tui.store.alerts import AlertMixin
 from tui.store.bulk_delete import delete_doomed
 from tui.store.database import DatabaseDamaged, GuardedConnection, StoreError, open_database
@@ -208,26 +208,35 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryListMixin):
         return feed
 
     @contextlib.contextmanager
-    def _write_first(self) -> Iterator[None]:
+    def _write_first(self, *, cascades: bool = True) -> Iterator[None]:
         """A transaction that takes the write lock before it reads (BEGIN IMMEDIATE).
 
         In WAL mode a deferred transaction that reads and then writes cannot wait for
         another writer: if one committed in between, SQLite fails at once with "database
         is locked" and the busy timeout never applies. Retention and unsubscribing read
-        the rows to delete first, so they lock first.
+        the rows to delete first, so they lock first. ``cascades=False``: foreign keys off
+        for the transaction (a caller that deletes every child row itself); inside an outer
+        transaction SQLite ignores the switch and they stay on.
         """
-        if self.db.conn.in_transaction:
+        conn = self.db.conn
+        if conn.in_transaction:
             with self.db.atomic():
                 yield
             return
-        self.db.conn.execute("BEGIN IMMEDIATE")
+        if not cascades:
+            conn.execute("PRAGMA foreign_keys = OFF")
         try:
-            yield
-            self.db.conn.execute("COMMIT")
-        except BaseException:
-            if self.db.conn.in_transaction:
-                self.db.conn.execute("ROLLBACK")
-            raise
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        finally:
+            if not cascades:
+                conn.execute("PRAGMA foreign_keys = ON")
 
     def move_feed(self, feed_id: int, new_url: str) -> Feed:
         """Point a subscription at a new URL, keeping its articles and read/starred state.
@@ -319,7 +328,8 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryListMixin):
     def apply_retention(self, *, days: int, per_feed: int, now: int) -> int:
         """Delete articles older than ``days`` or beyond ``per_feed`` newest; never starred."""
         cutoff = now - days * 86400
-        with self._write_first():
+        with self._write_first(cascades=False):  # delete_doomed deletes every child row
+            search_index.pay_merge_debt(self.db.conn)  # an earlier big delete's, first
             removed = self._delete_articles(
                 "starred = 0 AND (published < ? OR id IN (SELECT id FROM ("
                 "  SELECT id, row_number() OVER (PARTITION BY feed_id "
