@@ -20,7 +20,7 @@ from typing import Any
 import feedparser
 
 from tui.html.charset import charset_param, codec_name
-from tui.html.clean import sanitize_html
+from tui.html.clean import sanitize_and_render
 from tui.html.writer import html_to_text
 from tui.models import Article, ParsedFeed
 from tui.text import SUMMARY_MAX, TEXT_MAX, clean_line, clean_text, guess_lang, safe_url
@@ -280,11 +280,10 @@ def normalise_entry(entry: Any, *, base_url: str, feed_lang: str | None = None) 
         summary = html_to_text(html.unescape(summary), base_url=link or base_url,
                                max_len=SUMMARY_MAX * 4)
     content_raw = _best_content(entry)
-    content_html = sanitize_html(content_raw, base_url=link or base_url) if content_raw else ""
-    content_text = (
-        html_to_text(content_raw, base_url=link or base_url, max_len=TEXT_MAX)
+    content_html, content_text = (
+        sanitize_and_render(content_raw, base_url=link or base_url, text_max=TEXT_MAX)
         if content_raw
-        else ""
+        else ("", "")
     )
     if not summary and content_text:
         summary = content_text[:600]

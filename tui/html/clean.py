@@ -14,7 +14,7 @@ import lxml.html
 from lxml_html_clean import Cleaner
 
 from tui.html.tree import DROP, INPUT_MAX, LINE, PARAGRAPH, hidden, parse, prepare, tags
-from tui.html.writer import html_to_text
+from tui.html.writer import html_to_text, render_tree
 from tui.text import clean_line, clean_text, safe_url
 
 _ALLOWED = tags("p br a b strong i em ul ol li h1 h2 h3 h4 h5 h6 blockquote pre code img")
@@ -52,6 +52,39 @@ def sanitize_html(html: str, *, base_url: str | None = None, max_len: int = 400_
         result = _sanitize(html, base_url)
     except Exception:
         result = None
+    return _or_fallback(result, html, base_url, max_len)
+
+
+def sanitize_and_render(
+    html: str, *, base_url: str | None = None, text_max: int = 200_000
+) -> tuple[str, str]:
+    """``sanitize_html(html, base_url=…)`` and ``html_to_text(html, base_url=…, max_len=…)``
+    from one parse: a feed entry's body is stored both ways, and parsing it twice was a
+    third of the normalising. Any case off the plain path (no markup, too deep, a failure)
+    is handed to the two functions themselves, so the results are theirs exactly.
+    """
+    try:
+        source = prepare(html)
+        root, too_deep = parse(source) if "<" in source else (None, True)
+    except Exception:
+        root, too_deep = None, True
+    if root is None or too_deep:
+        return (sanitize_html(html, base_url=base_url),
+                html_to_text(html, base_url=base_url, max_len=text_max))
+    try:  # the writer only reads the tree; the sanitiser below rewrites it
+        text = render_tree(root, base_url=base_url, max_len=text_max,
+                           references=base_url is not None).text
+    except Exception:
+        text = html_to_text(html, base_url=base_url, max_len=text_max)
+    try:
+        result: str | None = _sanitize_tree(root, base_url)
+    except Exception:
+        result = None
+    return _or_fallback(result, html, base_url, 400_000), text
+
+
+def _or_fallback(result: str | None, html: str, base_url: str | None, max_len: int) -> str:
+    """The cleaned markup, or the text as plain paragraphs if cleaning failed or was too long."""
     if result is not None and len(result) <= max_len:
         return result
     try:
@@ -69,6 +102,10 @@ def _sanitize(html: str, base_url: str | None) -> str | None:
         return None
     if root is None:
         return ""
+    return _sanitize_tree(root, base_url)
+
+
+def _sanitize_tree(root: lxml.html.HtmlElement, base_url: str | None) -> str:
     body = root.find("body")
     if body is None:
         body = root
@@ -117,4 +154,4 @@ def _text_as_html(text: str) -> str:
     )
 
 
-__all__ = ["sanitize_html"]
+__all__ = ["sanitize_and_render", "sanitize_html"]
