@@ -27,7 +27,7 @@ FROZEN = DATA / "parse_frozen.json.gz"
 PAGES = DATA / "extract"
 BENCH_FEEDS = 6  # English, English, Chinese, twice over: 300 stories of ~3 KB
 BENCH_ITEMS = 50
-SOUP = 1500  # random tag-soup snippets: the corners a real feed seldom reaches
+SOUP = 3000  # random tag-soup snippets: the corners a real feed seldom reaches
 _PIECES = (
     "<p>", "</p>", "<div>", "</div>", "<br>", "<br/>", "<b>", "</b>", "<i>", "<em>", "</em>",
     "<a href='http://x.test/a?utm_source=t&amp;id=1'>", "<a href='javascript:alert(1)'>",
@@ -43,6 +43,17 @@ _PIECES = (
     "\n", "\n\n", "  ", "\t", "text", "More words here.", "比特币，", "中文段落。",
     "a, b, c", "|", "`", "> ", "- ", "1. ", "# ", "[1]", "<figure><figcaption>Photo: AP",
     "</figure>", "<dl><dt>t<dd>d</dl>", "<hr>", "<section>", "<nav>n</nav>", "<form>f</form>",
+    "<a href=' javascript:alert(1)'>", "<a href='java\tscript:x'>", "<a href='JaVaScRiPt:x'>",
+    "<a href='%6Aavascript:x'>", "<a href='vbscript:x'>", "<a href='data:text/html,x'>",
+    "<a href='  http://ok.test/sp '>", "<a href='http://x.test/&#x6a;'>", "<a href=''>",
+    "<a onclick='x' href='https://ok.test/p?fbclid=1'>", "<image alt='an old image'>",
+    "<param name=x>", "<blink>", "<marquee>", "<layer>", "<span>", "<u>", "<sup>", "</sup>",
+    "<p style='x:expression(1)'>", "<link rel=stylesheet href=x>", "<base href='http://e.test/'>",
+    "<math><mi>x</mi></math>", "<object><param name=a>o</object>", "<embed src=x>",
+    "<frameset>", "<input value=v>", "<button>b</button>", "<textarea>t</textarea>",
+    "<select><option>o</select>", "<title>t</title>", "<head>", "<html>", "<body onload=x>",
+    "<!--[if IE]>x<![endif]-->", "<svg:rect>", "<o:p>", "</o:p>", "<abbr title=t>", "&shy;",
+    "&lrm;", "&#x301;", "e&#x301;", "<b>\u0301</b>", "\U0001f600", "<time>", "<small>",
 )
 
 
