@@ -129,7 +129,8 @@ def _sanitize_tree(root: lxml.html.HtmlElement, base_url: str | None) -> str:
         if hidden(el, tag):
             el.drop_tree()
         elif tag in _BLOCKISH:
-            el.tag = "p"  # keep the paragraph break the unwrapped block gave
+            if el.tag != "p":
+                el.tag = "p"  # keep the paragraph break the unwrapped block gave
         elif tag in ("td", "th"):
             el.tail = " " + (el.tail or "")
     _clean(body)
@@ -149,15 +150,31 @@ def _sanitize_tree(root: lxml.html.HtmlElement, base_url: str | None) -> str:
                 el.drop_tree()
                 continue
             keep["alt"] = alt
-        el.attrib.clear()
-        el.attrib.update(keep)
-        el.text = clean_text(el.text, INPUT_MAX) if el.text else el.text
-        el.tail = clean_text(el.tail, INPUT_MAX) if el.tail else el.tail
+        attrib = el.attrib
+        if keep or len(attrib):
+            attrib.clear()
+            attrib.update(keep)
+        # Written back only when cleaning changed them: each write rebuilds a text node.
+        text, tail = el.text, el.tail
+        if text and (cleaned := clean_text(text, INPUT_MAX)) != text:
+            el.text = cleaned
+        if tail and (cleaned := clean_text(tail, INPUT_MAX)) != tail:
+            el.tail = cleaned
         if el is not body and tag not in _ALLOWED:
             el.drop_tag()
-    parts = [htmllib.escape(body.text or "", quote=False)]
-    parts.extend(lxml.html.tostring(child, encoding="unicode") for child in body)
-    return "".join(parts).strip()
+    return (htmllib.escape(body.text or "", quote=False) + _inner_markup(body)).strip()
+
+
+def _inner_markup(body: lxml.html.HtmlElement) -> str:
+    """The body's children as markup: one serialisation of the body, its own tags cut off
+    (the Cleaner left it an attribute-free ``div``), else each child on its own."""
+    text, body.text = body.text, None
+    whole = lxml.html.tostring(body, encoding="unicode", with_tail=False)
+    body.text = text
+    if body.tag == "div" and not len(body.attrib) and whole.startswith("<div>") \
+            and whole.endswith("</div>"):
+        return str(whole[5:-6])
+    return "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
 
 
 def _clean(body: lxml.html.HtmlElement) -> None:
