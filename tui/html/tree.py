@@ -94,11 +94,14 @@ def parse(source: str) -> tuple[lxml.html.HtmlElement | None, bool]:
 
 def hidden(el: lxml.html.HtmlElement, tag: str) -> bool:
     """Never shown: dropped tags, ``hidden``, ``aria-hidden="true"``, inline ``display:none``."""
-    if tag.lower() in DROP or el.get("hidden") is not None:
+    if tag.lower() in DROP:
         return True
-    if el.get("aria-hidden", "").lower() == "true":
+    attrib = el.attrib
+    if not attrib:  # most elements: one look instead of three
+        return False
+    if attrib.get("hidden") is not None or attrib.get("aria-hidden", "").lower() == "true":
         return True
-    style = el.get("style")
+    style = attrib.get("style")
     return bool(style) and "display:none" in style.replace(" ", "").lower()
 
 
