@@ -1,4 +1,4 @@
-"""clean_text's fast paths give what the whole treatment gives.
+"""clean_text's (and cjk_ratio's) fast paths give what the plain algorithm gives.
 
 The fast paths (ASCII checked in C, text with nothing to change returned as it is) skip
 work only when the result cannot differ; this compares them with the plain algorithm on
@@ -13,7 +13,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.text import _mark_table, clean_text
+from tui.text import CJK_RANGES, _mark_table, cjk_ratio, clean_text
 
 _EDGES = [
     "a", " ", "\n", "\r", "\r\n", "\x85", "\u2028", "\x1b", "\x00", "\x7f", "\x9b", "\u200b",
@@ -66,3 +66,13 @@ def test_each_code_point_alone_and_in_a_run() -> None:
         char = chr(code)
         for text in (char, "e" + char * 6):
             assert clean_text(text) == _reference(text, 200_000), hex(code)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "1", "_", "比", "ア", "・", "\u3099", "\U00020000",
+                                 "é", "\u0301", "，", "ㄱ"]) | st.characters(), max_size=60))
+def test_cjk_ratio_counts_letters_one_by_one(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    letters = [c for c in text[:2000] if re.match(r"[^\W\d_]", c)]
+    cjk = [c for c in letters if any(low <= ord(c) <= high for low, high in CJK_RANGES)]
+    assert cjk_ratio(text) == (len(cjk) / len(letters) if letters else 0.0)
