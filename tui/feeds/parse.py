@@ -18,7 +18,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import feedparser
+import feedparser.api
 
+from tui.feeds import saxdriver
 from tui.html.charset import charset_param, codec_name
 from tui.html.clean import sanitize_and_render
 from tui.html.writer import html_to_text
@@ -44,6 +46,11 @@ _EARLIEST = calendar.timegm((1990, 1, 1, 0, 0, 0))
 _XML_ENCODING = re.compile(
     rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']"""
 )
+
+# feedparser's strict parser reads through tui.feeds.saxdriver (text in one piece, not
+# split at each entity: a fifth fewer calls, the same result).
+if saxdriver.__name__ not in feedparser.api.PREFERRED_XML_PARSERS:
+    feedparser.api.PREFERRED_XML_PARSERS.insert(0, saxdriver.__name__)
 
 
 class ParseError(Exception):
