@@ -71,8 +71,9 @@ def _ingest(store: Store, rows: list[dict[str, Any]]) -> None:
             signed = signals_of_article(article, tags)
             decision = decide(store.existing(feeds[outlet]), [(article, tags)], now=NOW)
             new_ids, _ = store.write_feed(feeds[outlet], decision, now=NOW, next_due=0)
-            offer_inserted(store, [i.article for i in decision.inserts], new_ids,
-                           lambda _a, signed=signed: signed, NOW)
+            offered = offer_inserted(store, [i.article for i in decision.inserts], new_ids,
+                                     lambda _article: signed, NOW)  # noqa: B023 - used now
+            assert offered == 1  # grouping takes the worker's signals, as in an update
         group_new(store, None)
 
 
