@@ -12,6 +12,7 @@ the sparser one names, and the two came within the rush of one event's reports.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,8 +58,10 @@ class Evidence:
 
     def line(self) -> str:
         """One human line: 'shared Binance, $30 million; similarity 0.42; 3 h apart'."""
+        return self._line([describe_key(k) for k in self.shared if k[0] not in "b#dh^o"])
+
+    def _line(self, names: list[str]) -> str:
         parts = []
-        names = [describe_key(k) for k in self.shared if k[0] not in "b#dh^o"]
         if names:
             parts.append("shared " + ", ".join(names[:6]))
         if self.similarity >= 0.05:
@@ -70,11 +73,22 @@ class Evidence:
         return "; ".join(parts) or "no shared evidence"
 
     def to_json(self) -> dict[str, object]:
+        return self._json([describe_key(k) for k in self.shared if k[0] not in "bh^o"])
+
+    def _json(self, shared: list[str]) -> dict[str, object]:
         return {"score": round(self.score, 3), "threshold": round(self.threshold, 3),
                 "similarity": round(self.similarity, 3), "hours_apart":
                 None if self.hours_apart is None else round(self.hours_apart, 1),
-                "shared": [describe_key(k) for k in self.shared if k[0] not in "bh^o"],
-                "conflict": self.conflict}
+                "shared": shared, "conflict": self.conflict}
+
+    def stored(self, matched: object) -> str:
+        """What is stored with a report that joined: :meth:`to_json`, its :meth:`line` and
+        the report it matched, as JSON (each shared key described once, for both)."""
+        described = [(k[0], describe_key(k)) for k in self.shared if k[0] not in "bh^o"]
+        data = self._json([text for _, text in described])
+        data["line"] = self._line([text for kind, text in described if kind not in "#d"])
+        data["matched"] = matched
+        return json.dumps(data, ensure_ascii=False)
 
 
 def describe_key(key: str) -> str:
