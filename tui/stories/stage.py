@@ -372,24 +372,26 @@ def regroup(
             yield (start + len(batch), stored), store.grouping_inputs(todo)
 
     for (done, stored), computed in (compute or in_process)(reads()):
-        found = [Signals.from_json(ref, json.loads(data)) for ref, data in stored.items()]
-        fresh += [(s.ref, s.published or 0, s.stored_json()) for s in computed]
-        batch_signals = sorted(found + computed, key=lambda s: (s.published or 0, s.ref))
-        for one in batch_signals:
-            decision = grouper.add(one)
-            if decision.evidence is not None:
-                joined += 1
-                evidence[one.ref] = (decision.evidence.stored(decision.matched),
-                                     decision.matched)
-        if batch_signals:
-            index.prune(before=(batch_signals[-1].published or 0) - 2 * window)
+        with no_cycle_collection():  # each batch's grouping; computing signals may collect
+            found = [Signals.from_json(ref, json.loads(data)) for ref, data in stored.items()]
+            fresh += [(s.ref, s.published or 0, s.stored_json()) for s in computed]
+            batch_signals = sorted(found + computed, key=lambda s: (s.published or 0, s.ref))
+            for one in batch_signals:
+                decision = grouper.add(one)
+                if decision.evidence is not None:
+                    joined += 1
+                    evidence[one.ref] = (decision.evidence.stored(decision.matched),
+                                         decision.matched)
+            if batch_signals:
+                index.prune(before=(batch_signals[-1].published or 0) - 2 * window)
         if progress is not None:
             progress(done, len(ids))
-    stories, members, keys = _bulk_rows(index, evidence)
-    with store.db.atomic():
-        # Current signals stay (the rest are rewritten); links are rewritten where changed.
-        store.reset_stories(keep_signals=True, keep_links=True)
-        store.write_stories(stories, members, keys, fresh, version)
+    with no_cycle_collection():
+        stories, members, keys = _bulk_rows(index, evidence)
+        with store.db.atomic():
+            # Current signals stay (the rest are rewritten); links are rewritten where changed.
+            store.reset_stories(keep_signals=True, keep_links=True)
+            store.write_stories(stories, members, keys, fresh, version)
     return GroupReport(len(ids), joined, len(stories), 0, time.perf_counter() - started)
 
 
