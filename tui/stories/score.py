@@ -120,7 +120,8 @@ def key_weight(key: str, df: int) -> float:
     return base / (1.0 + math.log1p(max(df - 1, 0) / 4.0))
 
 
-def hopeless(a: Signals, b: Signals, rush: bool | None = None) -> bool:
+def hopeless(a: Signals, b: Signals, rush: bool | None = None,
+             sim: float | None = None) -> bool:
     """True when two reports cannot be one story: a necessary condition of :func:`compare`
     checked with set sizes and the similarity only (most candidates end here).
 
@@ -128,7 +129,8 @@ def hopeless(a: Signals, b: Signals, rush: bool | None = None) -> bool:
     pieces of evidence and a similarity below a rewrite's. With it (whether the two came
     within ``RUSH_HOURS``, or False when either has no date): the most support the pair
     could gather (every shared piece, a rewrite, the rare-name bonus in the rush) is below
-    what that time apart needs, and they are no near-copies.
+    what that time apart needs, and they are no near-copies. ``sim`` is the pair's
+    :func:`similarity` when the caller has it (it passes it on to :func:`compare`).
     """
     mine, theirs = a._view, b._view  # (strong, half, distinct, …): one lookup each
     if rush is None:
@@ -136,8 +138,9 @@ def hopeless(a: Signals, b: Signals, rush: bool | None = None) -> bool:
             return False
         if len(mine[1] & theirs[1]) > 2:
             return False
-        return similarity(a.sig, b.sig, a.empty, b.empty) < REWRITE
-    sim = similarity(a.sig, b.sig, a.empty, b.empty)
+        return (similarity(a.sig, b.sig, a.empty, b.empty) if sim is None else sim) < REWRITE
+    if sim is None:
+        sim = similarity(a.sig, b.sig, a.empty, b.empty)
     if sim >= NEAR_COPY:
         return False
     distinct = len(mine[2] & theirs[2])
@@ -149,16 +152,18 @@ def hopeless(a: Signals, b: Signals, rush: bool | None = None) -> bool:
 
 
 def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
-            memo: dict[str, float] | None = None) -> Evidence:
+            memo: dict[str, float] | None = None, sim: float | None = None) -> Evidence:
     """Score two reports; ``df`` says how many reports in the window carry a key.
 
     ``memo`` caches key weights across the comparisons of one report with its candidates.
     One pass over the shared keys gathers the score, the support and the shared specific
-    weight (a candidate costs one loop, not one per quantity).
+    weight (a candidate costs one loop, not one per quantity). ``sim``: the pair's
+    :func:`similarity`, when :func:`hopeless` already worked it out.
     """
     memo = {} if memo is None else memo
     common = a.keys & b.keys
-    sim = similarity(a.sig, b.sig, a.empty, b.empty)
+    if sim is None:
+        sim = similarity(a.sig, b.sig, a.empty, b.empty)
     score = SIM_WEIGHT * sim
     support = float(sim >= REWRITE)
     a_distinct = a.distinct
