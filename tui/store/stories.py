@@ -215,7 +215,8 @@ class StoryMixin:
                              (real(keep), *chunk))
                 conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
             refresh.add(real(keep))
-        members = [m._replace(story=real(m.story)) for m in batch.members]
+        members = [m._replace(story=ids[m.story]) if m.story in ids else m
+                   for m in batch.members]
         moved = [m.article for m in members if m.article in batch.old_story]
         for chunk in chunks(moved):
             marks = ",".join("?" * len(chunk))

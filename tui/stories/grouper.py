@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tui.stories.score import RUSH_HOURS, Evidence, compare, hopeless
+from tui.stories.shingles import similarity
 from tui.stories.signals import Signals
 
 DEFAULT_WINDOW_HOURS = 72
@@ -233,9 +234,10 @@ class Grouper:
                     if apart > self.window:
                         continue
                     rush = apart <= rush_seconds
-                if hopeless(signals, member, rush):
+                sim = similarity(signals.sig, member.sig, signals.empty, member.empty)
+                if hopeless(signals, member, rush, sim):
                     continue
-                evidence = compare(signals, member, df, memo)
+                evidence = compare(signals, member, df, memo, sim)
                 margin = evidence.score - evidence.threshold
                 if evidence.same and (best is None or margin > best[0]):
                     best = (margin, story, evidence, member.ref)

@@ -12,6 +12,7 @@ the sparser one names, and the two came within the rush of one event's reports.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,8 +58,10 @@ class Evidence:
 
     def line(self) -> str:
         """One human line: 'shared Binance, $30 million; similarity 0.42; 3 h apart'."""
+        return self._line([describe_key(k) for k in self.shared if k[0] not in "b#dh^o"])
+
+    def _line(self, names: list[str]) -> str:
         parts = []
-        names = [describe_key(k) for k in self.shared if k[0] not in "b#dh^o"]
         if names:
             parts.append("shared " + ", ".join(names[:6]))
         if self.similarity >= 0.05:
@@ -70,11 +73,22 @@ class Evidence:
         return "; ".join(parts) or "no shared evidence"
 
     def to_json(self) -> dict[str, object]:
+        return self._json([describe_key(k) for k in self.shared if k[0] not in "bh^o"])
+
+    def _json(self, shared: list[str]) -> dict[str, object]:
         return {"score": round(self.score, 3), "threshold": round(self.threshold, 3),
                 "similarity": round(self.similarity, 3), "hours_apart":
                 None if self.hours_apart is None else round(self.hours_apart, 1),
-                "shared": [describe_key(k) for k in self.shared if k[0] not in "bh^o"],
-                "conflict": self.conflict}
+                "shared": shared, "conflict": self.conflict}
+
+    def stored(self, matched: object) -> str:
+        """What is stored with a report that joined: :meth:`to_json`, its :meth:`line` and
+        the report it matched, as JSON (each shared key described once, for both)."""
+        described = [(k[0], describe_key(k)) for k in self.shared if k[0] not in "bh^o"]
+        data = self._json([text for _, text in described])
+        data["line"] = self._line([text for kind, text in described if kind not in "#d"])
+        data["matched"] = matched
+        return json.dumps(data, ensure_ascii=False)
 
 
 def describe_key(key: str) -> str:
@@ -106,7 +120,8 @@ def key_weight(key: str, df: int) -> float:
     return base / (1.0 + math.log1p(max(df - 1, 0) / 4.0))
 
 
-def hopeless(a: Signals, b: Signals, rush: bool | None = None) -> bool:
+def hopeless(a: Signals, b: Signals, rush: bool | None = None,
+             sim: float | None = None) -> bool:
     """True when two reports cannot be one story: a necessary condition of :func:`compare`
     checked with set sizes and the similarity only (most candidates end here).
 
@@ -114,7 +129,8 @@ def hopeless(a: Signals, b: Signals, rush: bool | None = None) -> bool:
     pieces of evidence and a similarity below a rewrite's. With it (whether the two came
     within ``RUSH_HOURS``, or False when either has no date): the most support the pair
     could gather (every shared piece, a rewrite, the rare-name bonus in the rush) is below
-    what that time apart needs, and they are no near-copies.
+    what that time apart needs, and they are no near-copies. ``sim`` is the pair's
+    :func:`similarity` when the caller has it (it passes it on to :func:`compare`).
     """
     mine, theirs = a._view, b._view  # (strong, half, distinct, …): one lookup each
     if rush is None:
@@ -122,8 +138,9 @@ def hopeless(a: Signals, b: Signals, rush: bool | None = None) -> bool:
             return False
         if len(mine[1] & theirs[1]) > 2:
             return False
-        return similarity(a.sig, b.sig, a.empty, b.empty) < REWRITE
-    sim = similarity(a.sig, b.sig, a.empty, b.empty)
+        return (similarity(a.sig, b.sig, a.empty, b.empty) if sim is None else sim) < REWRITE
+    if sim is None:
+        sim = similarity(a.sig, b.sig, a.empty, b.empty)
     if sim >= NEAR_COPY:
         return False
     distinct = len(mine[2] & theirs[2])
@@ -135,16 +152,18 @@ def hopeless(a: Signals, b: Signals, rush: bool | None = None) -> bool:
 
 
 def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
-            memo: dict[str, float] | None = None) -> Evidence:
+            memo: dict[str, float] | None = None, sim: float | None = None) -> Evidence:
     """Score two reports; ``df`` says how many reports in the window carry a key.
 
     ``memo`` caches key weights across the comparisons of one report with its candidates.
     One pass over the shared keys gathers the score, the support and the shared specific
-    weight (a candidate costs one loop, not one per quantity).
+    weight (a candidate costs one loop, not one per quantity). ``sim``: the pair's
+    :func:`similarity`, when :func:`hopeless` already worked it out.
     """
     memo = {} if memo is None else memo
     common = a.keys & b.keys
-    sim = similarity(a.sig, b.sig, a.empty, b.empty)
+    if sim is None:
+        sim = similarity(a.sig, b.sig, a.empty, b.empty)
     score = SIM_WEIGHT * sim
     support = float(sim >= REWRITE)
     a_distinct = a.distinct
