@@ -25,6 +25,7 @@ from tui.store.queries import QueryMixin
 from tui.store.sqlite import sqlite3
 from tui.store.stories import StoryMixin
 from tui.store.story_list import StoryListMixin
+from tui.store.story_reads import StoryReadMixin
 from tui.store.user_writes import DeferredWrites
 from tui.text import clean_line, safe_url
 
@@ -44,7 +45,7 @@ class FeedExistsError(StoreError):
     pass
 
 
-class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryListMixin):
+class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryReadMixin, StoryListMixin):
     """One thread's handle on the database. Create one per thread; close when done."""
 
     def __init__(self, db: Database, path: Path | None = None, notice: str | None = None,

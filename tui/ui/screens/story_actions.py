@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.store import Store
-from tui.store.stories import StoryRow
+from tui.store.story_reads import StoryRow
 from tui.ui.keys import BY_ID, display_keys
 from tui.ui.messages import BriefBuilt
 

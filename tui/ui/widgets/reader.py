@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from tui.engine import Engine
 from tui.models import ArticleDetail, Evidence
-from tui.store.stories import StoryRow
+from tui.store.story_reads import StoryRow
 from tui.text import clean_line, clean_text, safe_url
 from tui.ui.format import Clock, region_marker, relative_time, timestamp
 from tui.ui.keys import PANE_KEYS, bindings

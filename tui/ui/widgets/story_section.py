@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from tui.store.stories import StoryRow
+from tui.store.story_reads import StoryRow
 from tui.text import clean_line
 from tui.ui.format import relative_time
 
