@@ -12,11 +12,13 @@ import pytest
 
 from tests.tagging.report import (
     FROZEN,
+    OLD_GROUP,
     SPLITS,
     Report,
     evaluate_groups,
     gold_files,
     load_all,
+    old_test_topics,
     render_table,
 )
 from tui.tagging import Tagger
@@ -72,3 +74,16 @@ def test_relabel_lists_only_train_and_dev(capsys: pytest.CaptureFixture[str]) ->
     for split in FROZEN:
         with pytest.raises(SystemExit):
             relabel.main(["--split", split])
+
+
+def test_test_relabels_are_recorded_and_scored_apart(groups: dict[str, Report]) -> None:
+    """Every relabelled test item carries the TSV's "after" topics, and the report still scores
+    the test split under its old labels ("test-old"), so both figures can be given."""
+    old = old_test_topics()
+    assert old, "no relabels recorded"
+    items = {i["id"]: i for i in load_all(gold_files())}
+    for ident, before in old.items():
+        assert items[ident]["split"] == "test", ident
+        assert before != items[ident]["topics"], ident
+    assert groups[OLD_GROUP].items == groups["test"].items
+    assert groups[OLD_GROUP].topic_micro != groups["test"].topic_micro
