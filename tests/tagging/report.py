@@ -7,11 +7,12 @@ With no FILE: the old dev set (tests/data/labelled.jsonl, counted as split "trai
 title, summary, content, china, regions, topics, entities, entities_complete, trap).
 
 Printed per group (all, each split, each split × language): China P/R/F1, region micro-F1,
-topic micro P/R/F1, entity recall, and entity precision on items whose ``entities_complete``
-is true. A gold entity is found when a predicted entity has the same canonical name (both
-mapped through the gazetteer's aliases: Binance = 币安, PBOC = People's Bank of China) or
-lists the gold name among its mentions; a money amount is found when value and currency agree
-("1500000000 USD" = "$1.5 billion" = "15亿美元").
+topic micro P/R/F1, entity recall, and entity precision on items whose ``entities_complete`` is
+true; the test split is scored a second time under its topics before the blind relabelling
+(group ``test-old``, from ``relabels-test-second-topic.tsv``). A gold entity is found when a
+predicted entity has the same canonical name (both mapped through the gazetteer's aliases:
+Binance = 币安, PBOC = People's Bank of China) or lists the gold name among its mentions; a money
+amount is found when value and currency agree ("1500000000 USD" = "$1.5 billion" = "15亿美元").
 """
 
 from __future__ import annotations
