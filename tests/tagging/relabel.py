@@ -4,7 +4,7 @@
 
 Why: relabels must be decided from the text and the README's definitions, never from the
 tagger's output, so this prints only the item (title, summary, the start of the body) and its
-gold topics; it never runs the tagger. The frozen splits (test, holdout) are refused.
+gold topics; it never runs the tagger. The frozen splits (test, holdout, holdout2) are refused.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import argparse
 import sys
 
 from tests.tagging.report import load_all
-
-FROZEN = ("test", "holdout")
 
 
 def main(argv: list[str] | None = None) -> int:

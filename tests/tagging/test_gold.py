@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tagging.report import Report, evaluate_groups, gold_files, load_all, render_table
+from tests.tagging.report import (
+    FROZEN,
+    OLD_GROUP,
+    SPLITS,
+    Report,
+    evaluate_groups,
+    gold_files,
+    load_all,
+    old_test_topics,
+    render_table,
+)
 from tui.tagging import Tagger
 
 # split: (China F1, region micro-F1, topic micro-F1, entity recall, entity precision)
@@ -47,7 +57,7 @@ def test_gold_shape() -> None:
     items = load_all(gold_files())
     assert len({i["id"] for i in items}) == len(items)
     for item in items:
-        assert item["split"] in ("train", "dev", "test", "holdout")
+        assert item["split"] in SPLITS
         assert item["china"] == bool(set(item["regions"]) & {"CN", "HK", "MO"}), item["id"]
 
 
@@ -55,12 +65,25 @@ def test_relabel_lists_only_train_and_dev(capsys: pytest.CaptureFixture[str]) ->
     """The relabelling aid never shows a frozen split (test, holdout) and refuses to."""
     from tests.tagging import relabel
 
-    frozen = {i["id"] for i in load_all() if i.get("split") in ("test", "holdout")}
+    frozen = {i["id"] for i in load_all() if i.get("split") in FROZEN}
     for split in ("train", "dev"):
         relabel.main(["--split", split, "--count", "100000"])
         shown = {line.split()[0] for line in capsys.readouterr().out.splitlines()
                  if line and not line.startswith(" ")}
         assert shown and not shown & frozen
-    for split in ("test", "holdout"):
+    for split in FROZEN:
         with pytest.raises(SystemExit):
             relabel.main(["--split", split])
+
+
+def test_test_relabels_are_recorded_and_scored_apart(groups: dict[str, Report]) -> None:
+    """Every relabelled test item carries the TSV's "after" topics, and the report still scores
+    the test split under its old labels ("test-old"), so both figures can be given."""
+    old = old_test_topics()
+    assert old, "no relabels recorded"
+    items = {i["id"]: i for i in load_all(gold_files())}
+    for ident, before in old.items():
+        assert items[ident]["split"] == "test", ident
+        assert before != items[ident]["topics"], ident
+    assert groups[OLD_GROUP].items == groups["test"].items
+    assert groups[OLD_GROUP].topic_micro != groups["test"].topic_micro

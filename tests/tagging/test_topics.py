@@ -88,9 +88,40 @@ def test_exclusion_phrases(tagger: Tagger, title: str, summary: str, not_topic: 
 
 
 def test_title_weighs_more_than_body(tagger: Tagger) -> None:
-    # one weak term tags a topic from the headline, not from a single body mention
-    assert "exchanges" in tagger.tag("New crypto exchange opens").topics
+    # one weak event term tags a topic from the headline, not from a single body mention
+    assert "exchanges" in tagger.tag("Crypto exchange lists new token").topics
     assert "exchanges" not in tagger.tag("Firm opens office", "It was a long exchange.").topics
+
+
+def test_actor_terms_are_listed_terms_of_their_topic() -> None:
+    """``actors`` marks listed terms (one home for each term's weight): the field's nouns
+    ("exchange", "交易所"), never its events ("delist")."""
+    rules = topics.builtin_rules()
+    for slug in ("mining", "regulation", "enforcement", "exchanges", "stablecoins", "defi"):
+        assert rules[slug]["actors"], slug
+    listed = {t for k in ("strong", "weak", "hint") for t in rules["exchanges"][k]}
+    assert set(rules["exchanges"]["actors"]) <= listed
+    assert {"exchange(s)", "交易所"} <= set(rules["exchanges"]["actors"])
+    assert "delist(s)" not in rules["exchanges"]["actors"]
+
+
+def test_actor_share_reads_only_actor_evidence(tagger: Tagger) -> None:
+    """The ``actors`` feature is the share of a topic's evidence that only names its actors:
+    1 for "a crypto exchange" alone, less when the title reports a delisting too."""
+    at = topics.FEATURES.index("actors")
+    actor_only = tagger.topic_features("Police question crypto exchange staff")
+    with_event = tagger.topic_features("Crypto exchange delists three tokens")
+    assert actor_only["exchanges"][at] == 1.0
+    assert 0.0 < with_event["exchanges"][at] < 1.0
+
+
+def test_a_regulator_acting_against_named_parties_is_enforcement(tagger: Tagger) -> None:
+    """The regulator is the actor; its charges are the event: enforcement, not regulation."""
+    tags = tagger.tag(
+        "Securities regulator charges founders of crypto platform with fraud",
+        "The regulator said the founders misled investors.",
+    )
+    assert "enforcement" in tags.topics and "regulation" not in tags.topics, tags.topic_evidence
 
 
 def test_user_topic_adds_to_builtin_slug() -> None:

@@ -14,7 +14,7 @@ each other; the simplest is kept). Rows are the
 weights are fitted on split "train" only (the old dev set counts as train); the threshold is
 chosen on dev: the one whose dev topic micro-F1, averaged over its neighbours within
 :data:`WINDOW`, is highest (dev has ~140 items, so a single threshold's F1 moves by a label or
-two; the average picks the middle of the plateau, not a spike). Test and holdout are never
+two; the average picks the middle of the plateau, not a spike). Test and the holdouts are never
 read here. Writes ``tui/tagging/data/topic_model.json`` with ``--write``.
 """
 

@@ -30,21 +30,23 @@ A second or further topic applies only when the story reports something of that 
 of that kind as the subject, or a mention as background, venue or context, is not enough (the
 README lists the passing cases).
 
-How a topic is chosen (salience, not mere mention). Terms live in ``data/topics.toml``
-(strong 2, weak 1, hint 0.5; exclusion phrases swallow the terms inside them: "data mining",
-"life hack", "mint condition"); gazetteer entities add hints (Bitmain → mining). For each
-topic that any term touches, :func:`features` measures *where* and *how much* the story is
-about it: the weight of its terms in the title, in the lead and in the rest of the body, how
-dense they are per length of text, how many distinct terms, and its share of the story's
-strongest topic, and how reliably its evidence terms meant the topic on the labelled train
-split (``term_lift``: "licensed" in an exchange story rarely meant regulation, "consultation
-paper" always did; counts shipped in the model file, shrunk towards the topic's base rate so
-a rare term says little). A small logistic model over those features (weights trained at build time
-on the labelled train split by ``tests/tagging/train_topics.py`` and shipped as
-``data/topic_model.json``) gives each topic a probability; topics above the threshold (also
-chosen on train) apply, at most three, strongest first. Each applied topic carries its
-evidence: the terms and the fields they were found in. User topics from config add strong
-terms to a built-in slug or define a new one (scored with the average bias).
+How a topic is chosen (salience, not mere mention). Terms live in ``data/topics.toml`` (strong
+2, weak 1, hint 0.5; exclusion phrases swallow the terms inside them: "data mining", "life
+hack", "mint condition"); gazetteer entities add hints (Bitmain → mining). For each topic that
+any term touches, :func:`features` measures *where* and *how much* the story is about it: the
+weight of its terms in the title, in the lead and in the rest of the body, how dense they are
+per length of text, how many distinct terms, its share of the story's strongest topic, how much
+of its evidence only names an actor or the field of the topic (``actors`` in the data:
+"exchange", "regulator", "稳定币") rather than an event of its kind (a delisting, a ban, a depeg),
+and how reliably its evidence terms meant the topic on the labelled train split (``term_lift``:
+"licensed" in an exchange story rarely meant regulation, "consultation paper" always did;
+counts shipped in the model file, shrunk towards the topic's base rate so a rare term says
+little). A small logistic model over those features (weights trained at build time on the
+labelled train split by ``tests/tagging/train_topics.py`` and shipped as
+``data/topic_model.json``) gives each topic a probability; topics above the threshold (chosen
+on dev) apply, at most three, strongest first. Each applied topic carries its
+evidence: the terms and the fields they were found in. User topics from config add strong terms
+to a built-in slug or define a new one (scored with the average bias).
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ MIN_RAW = 1.5
 MAX_TERMS = 6
 FEATURES = (
     "title", "lead", "body", "density", "terms", "share", "top", "strong", "hint", "subject",
-    "title_share", "lead_share", "body_share", "second", "lower",
+    "title_share", "lead_share", "body_share", "second", "lower", "actors",
     "term_lift",
 )  # the last one comes from the term table shipped with the model, not the text alone
 TERM_PRIOR = 4.0  # a term seen n times on train weighs n / (n + 4) of its own record
@@ -102,11 +104,17 @@ def builtin_rules() -> dict[str, dict[str, tuple[str, ...]]]:
     for slug, table in data.items():
         if slug not in TOPICS:
             raise ValueError(f"topics.toml: unknown topic {slug!r}")
-        rules[slug] = {k: tuple(table.get(k, ())) for k in ("strong", "weak", "hint", "exclude")}
+        rules[slug] = {
+            k: tuple(table.get(k, ())) for k in ("strong", "weak", "hint", "exclude", "actors")
+        }
         # any other list is a named class of weak terms ("deals", "results"): kept apart in the
         # data so a class can be reviewed as one, scored like weak terms
         extra = [t for k, v in table.items() if k not in rules[slug] for t in v]
         rules[slug]["weak"] += tuple(extra)
+        listed = {t for k in ("strong", "weak", "hint") for t in rules[slug][k]}
+        unlisted = set(rules[slug]["actors"]) - listed
+        if unlisted:  # an actor mark is a note on a listed term, never a term of its own
+            raise ValueError(f"topics.toml: [{slug}] actors not listed: {sorted(unlisted)}")
     return rules
 
 
@@ -177,17 +185,19 @@ def builtin_model() -> Model:
 def register(matcher: Matcher, user_topics: Mapping[str, Iterable[str]]) -> None:
     """Add every topic term (built-in and user) to the shared matcher."""
     for slug, table in builtin_rules().items():
+        actors = {form for term in table["actors"] for form in expand(term)}
         for kind, weight in (("strong", STRONG), ("weak", WEAK), ("hint", HINT)):
             for term in table[kind]:
                 exact = term.startswith("=")
                 for form in expand(term.lstrip("=")):
-                    matcher.add(form, TOPIC, (slug, weight), case_sensitive=exact)
+                    payload = (slug, weight, form in actors)
+                    matcher.add(form, TOPIC, payload, case_sensitive=exact)
         for term in table["exclude"]:
             for form in expand(term):
-                matcher.add(form, TOPIC, (None, 0.0))
+                matcher.add(form, TOPIC, (None, 0.0, False))
     for slug, words in user_topics.items():
         for term in words:
-            matcher.add(term, TOPIC, (slug, USER))
+            matcher.add(term, TOPIC, (slug, USER, False))
 
 
 @dataclass
@@ -198,6 +208,8 @@ class _Acc:
     hint: float = 0.0
     subject: float = 0.0  # the title's grammatical subject hints this topic (Kraken acquires …)
     strong: bool = False
+    actor: float = 0.0  # weight of terms that name an actor or the field, not an event
+    weighed: float = 0.0  # weight of all its terms, title counted 2.5 times
     terms: dict[str, tuple[float, str, str]] = field(default_factory=dict)  # key -> best hit
 
 
@@ -229,9 +241,11 @@ def _collect(doc: Doc, spans: list[Span], hits: list[Hit]) -> tuple[dict[str, _A
         else:
             where, factor = ("lead" if start < lead_end else "body"), 1.0
         term = low[start:end]
-        for _, (slug, weight) in payloads:
+        for _, data in payloads:
+            slug, weight = data[0], data[1]  # (slug, weight, actor); amounts of coins: 2 only
             if slug is None:
                 continue
+            actor = len(data) > 2 and data[2]
             key = (slug, term, where)
             seen = repeats[key] = repeats[key] + 1
             if seen > REPEAT_CAP:
@@ -246,6 +260,9 @@ def _collect(doc: Doc, spans: list[Span], hits: list[Hit]) -> tuple[dict[str, _A
             if weight >= STRONG:
                 acc.strong = True
             rank = weight * factor
+            acc.weighed += rank
+            if actor:
+                acc.actor += rank
             old = acc.terms.get(term)
             if old is None or old[0] < rank:
                 acc.terms[term] = (rank, shown[start:end], where)
@@ -322,6 +339,9 @@ def features(
             acc.body / body_all,
             1.0 if rank[slug] == 1 else 0.0,  # second strongest: often a story's second topic
             1.0 if rank[slug] >= 2 else 0.0,  # third or lower: rarely a subject
+            # share of its evidence that only names an actor or the field ("exchange",
+            # "regulator"): a further topic needs an event of its kind, not its actor
+            acc.actor / acc.weighed if acc.weighed else 0.0,
         )
         out[slug] = (values, acc)
     return out

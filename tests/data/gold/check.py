@@ -25,7 +25,7 @@ from tui.models import TOPICS as TOPICS_LIST  # noqa: E402
 
 TOPICS = set(TOPICS_LIST)  # the product's own list: one home for the 13 slugs
 KINDS = {"flash", "report", "feature", "press", "opinion", "roundup"}
-SPLITS = {"train", "dev", "test", "holdout"}  # holdout: frozen, written after the second-topic rule
+SPLITS = {"train", "dev", "test", "holdout", "holdout2"}  # holdouts: frozen, written before tuning
 LANGS = {"en": {"latin"}, "zh": {"hans", "hant"}}
 REGIONS = set(REGIONS_LIST)
 ETYPES = {"ORG", "PERSON", "PLACE", "TICKER", "MONEY"}
@@ -149,7 +149,7 @@ def table(title: str, counter: Counter, by_split: dict) -> None:
         s = by_split[key]
         print(
             f"  {key!s:24} {n:4}   train {s['train']:3} dev {s['dev']:3} test {s['test']:3}"
-            f" holdout {s['holdout']:3}"
+            f" holdout {s['holdout']:3} holdout2 {s['holdout2']:3}"
         )
 
 
