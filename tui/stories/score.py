@@ -39,6 +39,10 @@ RARE_DF = 5  # a specific key at most this many reports in the window carry ...
 RARE_SUPPORT = 0.5  # ... is worth this much more support in the rush (one event's name)
 RARE_COVERAGE = 0.25  # ... when it is at least this share of each report's specifics
 WHOLE = 0.999  # ... or all of the sparser report's (rounding aside)
+# Which shared keys the evidence shows a reader (in its JSON and its one line):
+MACHINERY = frozenset("bh^o")  # bands, headline marks, openers: never shown (not evidence)
+MINOR = frozenset("#d")  # numbers and dates: listed in the JSON, too weak for the line
+UNSAID = MACHINERY | MINOR  # what the one line leaves out
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ class Evidence:
 
     def line(self) -> str:
         """One human line: 'shared Binance, $30 million; similarity 0.42; 3 h apart'."""
-        return self._line([describe_key(k) for k in self.shared if k[0] not in "b#dh^o"])
+        return self._line([describe_key(k) for k in self.shared if k[0] not in UNSAID])
 
     def _line(self, names: list[str]) -> str:
         parts = []
@@ -73,7 +77,7 @@ class Evidence:
         return "; ".join(parts) or "no shared evidence"
 
     def to_json(self) -> dict[str, object]:
-        return self._json([describe_key(k) for k in self.shared if k[0] not in "bh^o"])
+        return self._json([describe_key(k) for k in self.shared if k[0] not in MACHINERY])
 
     def _json(self, shared: list[str]) -> dict[str, object]:
         return {"score": round(self.score, 3), "threshold": round(self.threshold, 3),
@@ -84,9 +88,9 @@ class Evidence:
     def stored(self, matched: object) -> str:
         """What is stored with a report that joined: :meth:`to_json`, its :meth:`line` and
         the report it matched, as JSON (each shared key described once, for both)."""
-        described = [(k[0], describe_key(k)) for k in self.shared if k[0] not in "bh^o"]
+        described = [(k[0], describe_key(k)) for k in self.shared if k[0] not in MACHINERY]
         data = self._json([text for _, text in described])
-        data["line"] = self._line([text for kind, text in described if kind not in "#d"])
+        data["line"] = self._line([text for kind, text in described if kind not in MINOR])
         data["matched"] = matched
         return json.dumps(data, ensure_ascii=False)
 
