@@ -46,6 +46,7 @@ def test_counts_agree_across_languages() -> None:
         ("46 people were detained", "46名嫌疑人"),
         ("some 3,500 listed companies", "约3500家上市公司"),
         ("12,000 rigs", "1.2万台矿机"),
+        ("3,400 machines at 12 sites", "查扣礦機約3400臺，關停12處"),  # traditional
     ]
     for english, chinese in pairs:
         en, zh = counts(english), counts(chinese)
@@ -53,7 +54,7 @@ def test_counts_agree_across_languages() -> None:
 
 
 def test_counts_skip_ones_years_ordinals_and_other_nouns() -> None:
-    assert counts("1 site, in 2021 machines were banned, 第3名, 12 of the sites") == set()
+    assert counts("1 site, in 2021 machines were banned, 第3名, 前10名, 12 of the sites") == set()
     assert counts("$3 million machines") == set()
     assert counts("12 blocks and 3 hours") == set()
 

@@ -187,17 +187,19 @@ _EN_COUNT = re.compile(
     r"(?P<n>\d[\d,]*(?:\.\d+)?)(?:\s(?P<mult>thousand|million))?"
     r"(?P<gap>(?:\s(?!(?:and|or|of|in|at|on|to|from|per|than|with|by|for)\s)[a-z][a-z-]*){0,3}?)"
     r"\s(?P<unit>" + "|".join(sorted(_EN_UNITS, key=len, reverse=True)) + r")(?![\w-])")
-_ZH_UNITS = {"台": "machine", "处": "site", "個窝点": "site", "个窝点": "site", "个点位": "site",
-             "人": "person", "名": "person", "个账户": "account", "个钱包": "account",
-             "家": "company", "起": "case", "宗": "case"}
+_ZH_UNITS = {"台": "machine", "臺": "machine", "处": "site", "處": "site", "个窝点": "site",
+             "個窩點": "site", "个点位": "site", "個點位": "site", "人": "person",
+             "名": "person", "个账户": "account", "個帳戶": "account", "个钱包": "account",
+             "個錢包": "account", "家": "company", "起": "case", "宗": "case"}
 _ZH_COUNT = re.compile(
     r"(?P<n>\d[\d,]*(?:\.\d+)?)(?P<mult>万|萬|千)?[余多]?"
     r"(?P<unit>" + "|".join(sorted(_ZH_UNITS, key=len, reverse=True)) + r")(?!湾|灣|币|幣|股|民)")
 _COUNT_SCALE = {"thousand": 1e3, "million": 1e6, "千": 1e3, "万": 1e4, "萬": 1e4}
 # What may not stand just before a count's number (checked here: a pattern that starts at a
-# digit lets the engine skip text fast): inside a word or code ('A12'), a figure or money.
+# digit lets the engine skip text fast): inside a word or code ('A12'), a figure or money,
+# an ordinal or a ranking (第3名, 前10名).
 _EN_NOT_BEFORE = frozenset(".,$€£_")
-_ZH_NOT_BEFORE = frozenset(".,第")
+_ZH_NOT_BEFORE = frozenset(".,第前")
 
 
 def counts(text: str) -> set[str]:
@@ -209,12 +211,11 @@ def counts(text: str) -> set[str]:
     readings = [(_EN_COUNT, _EN_UNITS, _EN_NOT_BEFORE, True)]
     if not text.isascii():
         readings.append((_ZH_COUNT, _ZH_UNITS, _ZH_NOT_BEFORE, False))
-    for pattern, units, not_before, words in readings:
+    for pattern, units, not_before, in_words in readings:
         for m in pattern.finditer(text):
             start = m.start()
             before = text[start - 1] if start else ""
-            if before in not_before or before.isdigit() or (
-                    words and before.isalpha() and before.isascii()):
+            if before in not_before or (in_words and before.isascii() and before.isalnum()):
                 continue
             raw = m.group("n")
             value = _number(raw)

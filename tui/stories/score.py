@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.stories.shingles import similarity
-from tui.stories.signals import VAGUE, Signals, distinctive
+from tui.stories.signals import VAGUE, Signals, distinctive_count
 
 WEIGHTS = {"e": 1.0, "n": 0.9, "t": 0.4, "p": 0.15, "$": 1.6, "#": 0.4, "d": 0.3,
            "c": 1.5}  # a count (3,400 rigs): with its figure (#) like an amount but less
@@ -128,7 +128,7 @@ def _money(currency: str, value: float) -> str:
 def key_weight(key: str, df: int) -> float:
     """Kind weight, discounted for keys many reports in the window carry."""
     base = WEIGHTS.get(key[0], 0.0)
-    if key[0] == "c" and not distinctive("#:" + key.rsplit(":", 1)[1]):
+    if key[0] == "c" and not distinctive_count(key):
         base = SMALL_COUNT
     return base / (1.0 + math.log1p(max(df - 1, 0) / 4.0))
 
