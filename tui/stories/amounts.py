@@ -2,9 +2,10 @@
 
 The tagger's MONEY entities keep each language's own units ("3000万美元", "$30 million"), which
 is right for display but cannot be compared. Here every amount becomes a key of a currency and a
-value rounded to three significant figures ("USD:3e+07"), the same from either language. Plain
-numbers (46 arrests, 13 platforms, 648,210 BTC held) and mentioned dates ("November 10",
-"11月10日") become weaker keys of their own.
+value rounded to three significant figures ("USD:3e+07"), the same from either language. A
+number with a counted noun ("3,400 rigs" = "约3400台", "12 mining sites" = "12处") becomes a
+count of a unit kind ("machine:3400"), the same from either language. Plain numbers (648,210
+BTC held) and mentioned dates ("November 10", "11月10日") become weaker keys of their own.
 """
 
 from __future__ import annotations
@@ -168,6 +169,62 @@ def money_entity(name: str) -> str | None:
     """The key of one tagger MONEY entity ('$30 million', '3000万美元'), if it reads as one."""
     found, _ = amounts(name)
     return next(iter(sorted(found)), None)
+
+
+# Counted nouns → unit kind: what a reader would say both reports counted. English words
+# may follow the number after up to three others ("12 illegal bitcoin mining sites"), not
+# across a conjunction or preposition; a Chinese classifier follows it ("3400台", "12处").
+_EN_UNITS = {
+    "rig": "machine", "rigs": "machine", "machine": "machine", "machines": "machine",
+    "device": "machine", "devices": "machine", "site": "site", "sites": "site",
+    "location": "site", "locations": "site", "farm": "site", "farms": "site",
+    "dens": "site", "people": "person", "persons": "person", "suspect": "person",
+    "suspects": "person", "individuals": "person", "accounts": "account",
+    "wallets": "account", "companies": "company", "firms": "company", "platforms": "company",
+    "exchanges": "company", "cases": "case",
+}
+_EN_COUNT = re.compile(
+    r"(?P<n>\d[\d,]*(?:\.\d+)?)(?:\s(?P<mult>thousand|million))?"
+    r"(?P<gap>(?:\s(?!(?:and|or|of|in|at|on|to|from|per|than|with|by|for)\s)[a-z][a-z-]*){0,3}?)"
+    r"\s(?P<unit>" + "|".join(sorted(_EN_UNITS, key=len, reverse=True)) + r")(?![\w-])")
+_ZH_UNITS = {"台": "machine", "臺": "machine", "处": "site", "處": "site", "个窝点": "site",
+             "個窩點": "site", "个点位": "site", "個點位": "site", "人": "person",
+             "名": "person", "个账户": "account", "個帳戶": "account", "个钱包": "account",
+             "個錢包": "account", "家": "company", "起": "case", "宗": "case"}
+_ZH_COUNT = re.compile(
+    r"(?P<n>\d[\d,]*(?:\.\d+)?)(?P<mult>万|萬|千)?[余多]?"
+    r"(?P<unit>" + "|".join(sorted(_ZH_UNITS, key=len, reverse=True)) + r")(?!湾|灣|币|幣|股|民)")
+_COUNT_SCALE = {"thousand": 1e3, "million": 1e6, "千": 1e3, "万": 1e4, "萬": 1e4}
+# What may not stand just before a count's number (checked here: a pattern that starts at a
+# digit lets the engine skip text fast): inside a word or code ('A12'), a figure or money,
+# an ordinal or a ranking (第3名, 前10名).
+_EN_NOT_BEFORE = frozenset(".,$€£_")
+_ZH_NOT_BEFORE = frozenset(".,第前")
+
+
+def counts(text: str) -> set[str]:
+    """Counts of a unit kind ('machine:3400', 'site:12') in either language: '3,400 rigs'
+    and '矿机约3400台' agree. A count of one is left out (English says 'a'), and so is a
+    year before a noun ('in 2021 machines')."""
+    text = nfkc(text)
+    found: set[str] = set()
+    readings = [(_EN_COUNT, _EN_UNITS, _EN_NOT_BEFORE, True)]
+    if not text.isascii():
+        readings.append((_ZH_COUNT, _ZH_UNITS, _ZH_NOT_BEFORE, False))
+    for pattern, units, not_before, in_words in readings:
+        for m in pattern.finditer(text):
+            start = m.start()
+            before = text[start - 1] if start else ""
+            if before in not_before or (in_words and before.isascii() and before.isalnum()):
+                continue
+            raw = m.group("n")
+            value = _number(raw)
+            if value is None or _YEAR.fullmatch(raw):
+                continue
+            value *= _COUNT_SCALE.get(m.group("mult") or "", 1)
+            if value >= 2:
+                found.add(_key(units[m.group("unit")], value))
+    return found
 
 
 def dates(text: str) -> set[str]:

@@ -18,9 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.stories.shingles import similarity
-from tui.stories.signals import VAGUE, Signals
+from tui.stories.signals import VAGUE, Signals, distinctive_count
 
-WEIGHTS = {"e": 1.0, "n": 0.9, "t": 0.4, "p": 0.15, "$": 1.6, "#": 0.4, "d": 0.3}
+WEIGHTS = {"e": 1.0, "n": 0.9, "t": 0.4, "p": 0.15, "$": 1.6, "#": 0.4, "d": 0.3,
+           "c": 1.5}  # a count (3,400 rigs): with its figure (#) like an amount but less
+SMALL_COUNT = 0.8  # a count of a figure that is not distinctive (12 sites, 46 people)
 DISTINCT_WEIGHT = 1.6  # a distinctive figure both share (4.1%, 60 million): like an amount
 SIM_WEIGHT = 4.0
 COVERAGE = 1.5  # times the share of the sparser report's entities, names and amounts also shared
@@ -32,13 +34,17 @@ NO_DATE = 0.8  # added when either report has no date: content alone must be str
 CONFLICT = 1.2  # different amounts in the same currency, none shared
 STRONG = frozenset("en$")  # the specific kinds: entities, names, amounts
 SUPPORT = 1.5  # pieces of evidence needed: 1 per entity, name, amount or rewritten lead,
-HALF = frozenset("tp#d")  # ... and a half for a ticker, place, number or date
+HALF = frozenset("tp#dc")  # ... and a half for a ticker, place, number, date or count
 RUSH_HOURS = 18.0  # one event's reports come in a rush (Asian and US outlets hours apart)
 LATE_SUPPORT = 0.5
 RARE_DF = 5  # a specific key at most this many reports in the window carry ...
 RARE_SUPPORT = 0.5  # ... is worth this much more support in the rush (one event's name)
 RARE_COVERAGE = 0.25  # ... when it is at least this share of each report's specifics
 WHOLE = 0.999  # ... or all of the sparser report's (rounding aside)
+# Which shared keys the evidence shows a reader (in its JSON and its one line):
+MACHINERY = frozenset("bh^o")  # bands, headline marks, openers: never shown (not evidence)
+MINOR = frozenset("#d")  # numbers and dates: listed in the JSON, too weak for the line
+UNSAID = MACHINERY | MINOR  # what the one line leaves out
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,7 @@ class Evidence:
 
     def line(self) -> str:
         """One human line: 'shared Binance, $30 million; similarity 0.42; 3 h apart'."""
-        return self._line([describe_key(k) for k in self.shared if k[0] not in "b#dh^o"])
+        return self._line([describe_key(k) for k in self.shared if k[0] not in UNSAID])
 
     def _line(self, names: list[str]) -> str:
         parts = []
@@ -73,7 +79,7 @@ class Evidence:
         return "; ".join(parts) or "no shared evidence"
 
     def to_json(self) -> dict[str, object]:
-        return self._json([describe_key(k) for k in self.shared if k[0] not in "bh^o"])
+        return self._json([describe_key(k) for k in self.shared if k[0] not in MACHINERY])
 
     def _json(self, shared: list[str]) -> dict[str, object]:
         return {"score": round(self.score, 3), "threshold": round(self.threshold, 3),
@@ -84,9 +90,9 @@ class Evidence:
     def stored(self, matched: object) -> str:
         """What is stored with a report that joined: :meth:`to_json`, its :meth:`line` and
         the report it matched, as JSON (each shared key described once, for both)."""
-        described = [(k[0], describe_key(k)) for k in self.shared if k[0] not in "bh^o"]
+        described = [(k[0], describe_key(k)) for k in self.shared if k[0] not in MACHINERY]
         data = self._json([text for _, text in described])
-        data["line"] = self._line([text for kind, text in described if kind not in "#d"])
+        data["line"] = self._line([text for kind, text in described if kind not in MINOR])
         data["matched"] = matched
         return json.dumps(data, ensure_ascii=False)
 
@@ -99,9 +105,14 @@ def describe_key(key: str) -> str:
         return _money(currency, float(value))
     if kind == "#":
         return f"{float(rest):,.10g}"
-    if kind == "d":
-        return rest
+    if kind == "c":
+        unit, _, value = rest.partition(":")
+        return f"{float(value):,.10g} {_UNIT_NAMES.get(unit, unit)}"
     return rest
+
+
+_UNIT_NAMES = {"machine": "machines", "site": "sites", "person": "people",
+               "account": "accounts", "company": "companies", "case": "cases"}
 
 
 def _money(currency: str, value: float) -> str:
@@ -117,6 +128,8 @@ def _money(currency: str, value: float) -> str:
 def key_weight(key: str, df: int) -> float:
     """Kind weight, discounted for keys many reports in the window carry."""
     base = WEIGHTS.get(key[0], 0.0)
+    if key[0] == "c" and not distinctive_count(key):
+        base = SMALL_COUNT
     return base / (1.0 + math.log1p(max(df - 1, 0) / 4.0))
 
 
@@ -191,7 +204,7 @@ def compare(a: Signals, b: Signals, df: Callable[[str], int] | None = None,
             shared_weight += weight
             shared_base += WEIGHTS[kind]
         else:
-            support += 0.5  # HALF: a ticker, place, number or date
+            support += 0.5  # HALF: a ticker, place, number, date or count
     # The sparser side's specific evidence: the new report's with the window's counts (the
     # same for every candidate, so memoised); the candidate's at base weight, its shared
     # keys at the window's weight.

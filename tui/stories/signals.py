@@ -15,16 +15,17 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
-from tui.stories.amounts import amounts, dates, money_entity
+from tui.stories.amounts import amounts, counts, dates, money_entity
 from tui.stories.headlines import headline_keys
 from tui.stories.names import name_keys
 from tui.stories.shingles import band_keys, detect_lang, empty_mask, shingles, signature
 
 # Kinds: e entity (ORG/PERSON), t ticker, p place, n a Latin proper name the gazetteer does not
 # know (Velora, PantherTrade, AETH: Chinese reports keep them in Latin letters), $ money,
-# # number, d a mentioned date, b a shingle band; ^ marks an e or n key the title carries;
-# o a capitalised word that opens a sentence (maybe a name: it weighs, it never matches).
-BLOCKING_KINDS = frozenset("etn$b")
+# # number, c a count of a unit kind (3,400 rigs = 约3400台: c:machine:3400), d a mentioned
+# date, b a shingle band; ^ marks an e or n key the title carries; o a capitalised word that
+# opens a sentence (maybe a name: it weighs, it never matches).
+BLOCKING_KINDS = frozenset("etn$cb")
 VAGUE = 0.9  # the weight of an ``o`` key in what a report names (a name's, n)
 LEAD_CHARS = 400
 TEXT_CHARS = 3000
@@ -109,13 +110,14 @@ class Signals:
     def _view(self) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str],
                              float, dict[str, str]]:
         """(strong, half, distinct, vague, base_strong, largest) in one pass over the keys."""
-        from tui.stories.score import WEIGHTS
+        from tui.stories.score import HALF, WEIGHTS
 
         strong: list[str] = []
         half: list[str] = []
         vague: list[str] = []
         numbers: list[str] = []
         money: list[str] = []
+        counted: list[str] = []
         heads: list[str] = []
         base = 0.0
         for key in self.keys:
@@ -125,15 +127,18 @@ class Signals:
                 base += WEIGHTS[kind]
                 if kind == "$":
                     money.append(key)
-            elif kind in "tp#d":
+            elif kind in HALF:
                 half.append(key)
                 if kind == "#":
                     numbers.append(key)
+                elif kind == "c":
+                    counted.append(key)
             elif kind == "o":
                 vague.append(key)
             elif kind == "h":
                 heads.append(key)
-        sums = {k.rsplit(":", 1)[1] for k in money}
+        # A figure that is an amount's or a count's is weighed as that, not as a number.
+        sums = {k.rsplit(":", 1)[1] for k in money + counted}
         distinct = frozenset(k for k in numbers if k[2:] not in sums and distinctive(k))
         best: dict[str, tuple[float, str]] = {}
         for key in heads or money:
@@ -206,7 +211,10 @@ def _unpack_sig(text: str) -> tuple[int, ...]:
 
 
 def _specific(key: str) -> bool:
-    """Numbers are blocking keys only when they are rare-looking (three significant figures)."""
+    """Numbers are blocking keys only when they are rare-looking (three significant figures),
+    counts only when their figure is distinctive (3,400 machines, not 12 sites)."""
+    if key[0] == "c":
+        return distinctive_count(key)
     if key[0] != "#":
         return True
     digits = key.split(":", 1)[1].split("e")[0].replace(".", "").strip("0")
@@ -225,6 +233,12 @@ def distinctive(key: str) -> bool:
     if value.is_integer() and 1900 <= value <= 2100:
         return False
     return value >= 1000 or not value.is_integer() or _specific(key)
+
+
+def distinctive_count(key: str) -> bool:
+    """A count ('c:machine:3400') of a :func:`distinctive` figure: 3,400 rigs, not 12 sites
+    (those are in many reports: they block nothing and weigh less)."""
+    return distinctive("#:" + key.rsplit(":", 1)[1])
 
 
 def entity_keys(entities: Iterable[tuple[str, str]]) -> set[str]:
@@ -280,6 +294,7 @@ def signals_from_parts(
     keys |= {f"$:{m}" for m in money}
     keys |= {f"h:{m}" for m in headline}  # headline amounts: different ones conflict
     keys |= {f"#:{n[2:]}" for n in numbers | more}
+    keys |= {f"c:{c}" for c in counts(text)}
     keys |= dates(text)
     keys |= headline_keys(title, keys)
     sig = signature(shingles(lead, lang))
