@@ -54,6 +54,7 @@ class SinowireApp(App[None]):
         self.store = Store.open(engine.db_path)
         """The UI thread's connection; workers open their own."""
         self.idle_gc = IdleCollector()
+        self.idle_gc.start()  # no full collection on the way to the first frame
         if demo:
             self.sub_title = DEMO_SUBTITLE
         if self.store.notice and not notice:
@@ -68,7 +69,7 @@ class SinowireApp(App[None]):
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.idle_gc.start)  # full collections wait for idle
+        self.call_after_refresh(self.idle_gc.settled)  # full collections wait for idle
         self.set_interval(CHECK_SECONDS, self.idle_gc.tick)
         known, refused = keymap(self.settings.keys)
         self.user_keys = known

@@ -1,0 +1,35 @@
+"""Start-up: what the way to the first frame must not pay for (see tui.ui.idle_gc)."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from tests.ui.conftest import AppFactory, run
+from tui.ui.screens.main import MainScreen
+
+
+def test_no_automatic_full_collection_before_the_first_frame(
+        sample_db: Path, app_for: AppFactory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Building the screen allocates enough to trigger a full collection (40-100 ms on the
+    way to the first frame): from the app's construction only idle moments collect."""
+    at_mount: list[tuple[int, int, int]] = []
+    mounted = MainScreen.on_mount
+
+    def on_mount(screen: MainScreen) -> None:
+        at_mount.append(gc.get_threshold())
+        mounted(screen)
+
+    monkeypatch.setattr(MainScreen, "on_mount", on_mount)
+    before = gc.get_threshold()
+
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert at_mount, "the main screen mounted"
+            assert at_mount[0][2] > 10 * before[2], "full collections were still automatic"
+            assert at_mount[0][:2] == before[:2], "young collections run as usual"
+
+    run(scenario())
+    assert gc.get_threshold() == before, "the app gives the thresholds back on exit"
