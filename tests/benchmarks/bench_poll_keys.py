@@ -34,7 +34,9 @@ class StackSampler:
 
     A thread samples the main thread's stack every 10 ms; :meth:`during` names the most
     frequent innermost frames (file:line function) between two moments. It finds a stall
-    by measurement, without a profiler to install.
+    by measurement, without a profiler to install. Started after the cache is set up: a
+    sampled frame keeps its locals alive a moment longer, and a cursor kept alive that way
+    fails the setup's next COMMIT ("SQL statements in progress").
     """
 
     def __init__(self) -> None:
@@ -45,6 +47,8 @@ class StackSampler:
         self.main = threading.main_thread().ident
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
         self.thread.start()
 
     def _run(self) -> None:
@@ -53,7 +57,8 @@ class StackSampler:
 
         names = {}
         while not self.stop.wait(0.01):
-            for ident, frame in sys._current_frames().items():
+            frames = sys._current_frames()
+            for ident, frame in frames.items():
                 if ident == threading.get_ident():
                     continue
                 if ident not in names:
@@ -62,6 +67,7 @@ class StackSampler:
                               for f in traceback.extract_stack(frame)[-8:])
                 self.samples.append((time.perf_counter(),
                                      (f"[{names.get(ident, ident)}]", *stack)))
+            del frames, frame  # no frame (and its locals) outlives the sample
 
     def probe_writes(self, db: Path) -> None:
         """Every 0.1 s take and release the write lock (what a UI-thread ``set_read``
@@ -290,6 +296,7 @@ def measure(feeds: int, items: int) -> dict[str, object]:
         if SAMPLER is not None:
             from tui.ui.screens.main import MainScreen
 
+            SAMPLER.start()
             SAMPLER.probe_writes(db)
 
             for name in ("on_poll_finished", "data_changed", "_show_counts",
