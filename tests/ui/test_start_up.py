@@ -33,3 +33,50 @@ def test_no_automatic_full_collection_before_the_first_frame(
 
     run(scenario())
     assert gc.get_threshold() == before, "the app gives the thresholds back on exit"
+
+
+def test_the_footer_composes_its_keys_once_while_focus_settles(
+        sample_db: Path, app_for: AppFactory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Focus settling at start-up signals "bindings changed" five times; each full
+    recompose of the footer (a widget per key) was 50-100 ms the first key waited for."""
+    from textual.widgets import Footer
+
+    composes: list[object] = []
+    compose = Footer.compose
+
+    def counted(footer: Footer):  # type: ignore[no-untyped-def]
+        composes.append(footer)
+        return compose(footer)
+
+    monkeypatch.setattr(Footer, "compose", counted)
+
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(10):
+                await pilot.pause(0.05)
+            assert 1 <= len(composes) <= 2, f"{len(composes)} composes"  # empty, then keys
+
+    run(scenario())
+
+
+def test_the_footer_follows_the_focus(sample_db: Path, app_for: AppFactory) -> None:
+    """Coalescing the recomposes must not lose one: the feed pane's keys show there only."""
+    from textual.widgets._footer import FooterKey
+
+    def shown(app) -> set[str]:  # type: ignore[no-untyped-def]
+        return {key.description for key in app.screen.query(FooterKey)}
+
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await pilot.pause(0.2)
+            assert "Remove feed" not in shown(app)
+            app.screen.query_one("#feeds").focus()
+            await pilot.pause(0.2)
+            assert "Remove feed" in shown(app)
+            app.screen.query_one("#articles").focus()
+            await pilot.pause(0.2)
+            assert "Remove feed" not in shown(app)
+
+    run(scenario())
