@@ -48,7 +48,8 @@ def rss_mb(field: str = "VmRSS") -> float:
 
 
 def report_and_exit(app) -> None:  # type: ignore[no-untyped-def]
-    print(json.dumps({"first_frame": time.time(), "rss_mb": round(rss_mb(), 1)}), flush=True)
+    print(json.dumps({"first_frame": time.time(), "cpu": time.process_time(),
+                      "rss_mb": round(rss_mb(), 1)}), flush=True)
     app.exit()
 
 
