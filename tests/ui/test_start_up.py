@@ -12,7 +12,7 @@ from tui.ui.screens.main import MainScreen
 def test_no_automatic_full_collection_before_the_first_frame(
         sample_db: Path, app_for: AppFactory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Building the screen allocates enough to trigger a full collection (40-100 ms on the
-    way to the first frame): from the app's construction only idle moments collect."""
+    way to the first frame): from the app's start only idle moments collect."""
     at_mount: list[tuple[int, int, int]] = []
     mounted = MainScreen.on_mount
 
@@ -33,6 +33,15 @@ def test_no_automatic_full_collection_before_the_first_frame(
 
     run(scenario())
     assert gc.get_threshold() == before, "the app gives the thresholds back on exit"
+
+
+def test_an_app_built_but_never_run_leaves_the_collector_alone(
+        sample_db: Path, app_for: AppFactory) -> None:
+    """The thresholds are the process's: only a running app (which gives them back on
+    exit) may change them."""
+    before = gc.get_threshold()
+    app_for(sample_db)
+    assert gc.get_threshold() == before
 
 
 def test_the_footer_composes_its_keys_once_while_focus_settles(

@@ -54,7 +54,6 @@ class SinowireApp(App[None]):
         self.store = Store.open(engine.db_path)
         """The UI thread's connection; workers open their own."""
         self.idle_gc = IdleCollector()
-        self.idle_gc.start()  # no full collection on the way to the first frame
         if demo:
             self.sub_title = DEMO_SUBTITLE
         if self.store.notice and not notice:
@@ -67,6 +66,9 @@ class SinowireApp(App[None]):
     def on_load(self) -> None:
         # Before any worker: their threads must never hold the exit (see tui.ui.workers).
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())
+        # Before the screen is built: no full collection on the way to the first frame
+        # (here, not in __init__: an app built and never run would keep it off).
+        self.idle_gc.start()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.idle_gc.settled)  # full collections wait for idle

@@ -3,11 +3,11 @@
 A full (generation 2) collection walks every tracked object: after start-up that is
 tens of thousands of Textual, CSS and widget objects, 30-100 ms on this kind of machine,
 landing on whichever key happens to allocate the last straw, and once on the way to the
-first frame (building the screen allocates enough to trigger one). From the app's
-construction the automatic full collection is off and what the imports built is frozen
-(never scanned again); the objects alive after the first frame are frozen too. Full
-collections run instead when no key or mouse event came for a moment. Young collections
-(generations 0 and 1, a few ms at most) run as usual.
+first frame (building the screen allocates enough to trigger one). From the app's start
+(its Load event) the automatic full collection is off and what the imports built is
+frozen (never scanned again); the objects alive after the first frame are frozen too.
+Full collections run instead when no key or mouse event came for a moment. Young
+collections (generations 0 and 1, a few ms at most) run as usual.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ NEVER = 1_000_000
 
 
 class IdleCollector:
-    """``start()`` when the app is built, ``settled()`` after the first frame,
+    """``start()`` when the app starts, ``settled()`` after the first frame,
     ``touched()`` on input, ``stop()`` on exit."""
 
     def __init__(self) -> None:
