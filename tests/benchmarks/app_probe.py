@@ -4,6 +4,7 @@
     python tests/benchmarks/app_probe.py --bare               # a minimal Textual app (floor)
     python tests/benchmarks/app_probe.py --keys DB_PATH N     # N rounds of keys on that cache
     python tests/benchmarks/app_probe.py --keys-bare N        # the same clock on a bare app
+    python tests/benchmarks/app_probe.py --full-text N        # f on N stories, loopback pages
 
 The first two print one JSON line: the wall-clock time of the first displayed frame
 (Textual's Ready event) and the process's resident memory at that moment. The parent
@@ -17,6 +18,12 @@ paints it before its count); "list", the first frame showing the final page and 
 (or the screen the key opens); "all", the first frame with the background reader's
 counts and sidebar in too. Pilot's own press + pause (≈ 84 ms of waiting for idle) is
 not in these figures. The bare floor is a DataTable moving its cursor, timed the same way.
+
+The full-text mode serves pages of the extraction corpus (tests/data/extract) from a
+loopback server in its own process, opens each of N stories linking to them and times
+``f`` from the key to the first frame whose reader shows the story's full text, split at
+the moment the extracted story reaches the UI thread (fetch, extract, re-tag and store
+before it; painting after). The first press also starts the parse worker (its own row).
 """
 
 from __future__ import annotations
@@ -41,7 +48,8 @@ def rss_mb(field: str = "VmRSS") -> float:
 
 
 def report_and_exit(app) -> None:  # type: ignore[no-untyped-def]
-    print(json.dumps({"first_frame": time.time(), "rss_mb": round(rss_mb(), 1)}), flush=True)
+    print(json.dumps({"first_frame": time.time(), "cpu": time.process_time(),
+                      "rss_mb": round(rss_mb(), 1)}), flush=True)
     app.exit()
 
 
@@ -269,7 +277,129 @@ async def bare_keys(rounds: int) -> dict[str, Any]:
     return {"timings": {"down": {"list": samples, "all": samples}}}
 
 
+def _loopback_pages() -> tuple[Any, str, list[dict[str, Any]]]:
+    """An HTTP server in its own process on the corpus's pages; its base URL and pages."""
+    import socket
+    import subprocess
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "extract"
+    pages = [p for p in json.loads((corpus / "index.json").read_text("utf-8"))
+             if p.get("truth")]  # real articles, not consent walls or app shells
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+         "--directory", str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as client:
+            if client.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    return server, base, pages
+
+
+async def full_text_keys(count: int) -> dict[str, Any]:
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from tests.engine_helpers import save_articles
+    from tui.config import Settings
+    from tui.engine import Engine
+    from tui.models import Article, Tags
+    from tui.store import Store
+    from tui.ui.app import SinowireApp
+    from tui.ui.screens.main import MainScreen
+    from tui.ui.widgets.reader import Reader
+
+    server, base, pages = _loopback_pages()
+    # English and Chinese pages alternately, from every family.
+    pages = sorted(pages, key=lambda p: (p["lang"] != "en", p["id"]))
+    english = [p for p in pages if p["lang"] == "en"]
+    chinese = [p for p in pages if p["lang"] != "en"]
+    chosen = [p for pair in zip(english, chinese, strict=False) for p in pair][:count]
+    shown: list[tuple[float, int | None]] = []
+    """(time, id of the story whose full text the reader shows) per displayed frame."""
+    arrived: dict[int, float] = {}
+
+    class Timed(SinowireApp):
+        CSS_PATH = str(Path(sys.modules[SinowireApp.__module__].__file__ or "").with_name(
+            "app.tcss"))
+
+        def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
+            super()._display(screen, renderable)
+            if renderable is not None:
+                main = self.screen_stack[0]
+                detail = getattr(main, "reader", None) and main.reader.detail
+                full = detail is not None and bool(detail.extracted_text)
+                shown.append((time.perf_counter(), detail.row.id if full else None))
+
+    extracted = Reader.extracted
+
+    def timed_extracted(self: Any, detail: Any, error: str | None) -> None:
+        if detail is not None:
+            arrived[detail.row.id] = time.perf_counter()
+        extracted(self, detail, error)
+
+    Reader.extracted = timed_extracted  # type: ignore[method-assign]
+    samples: list[dict[str, float]] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="sinowire-fulltext-") as tmp:
+            db = Path(tmp) / "sinowire.db"
+            now = int(time.time())
+            with Store.open(db) as store:
+                # The feed on the same loopback server: a public feed may not link there.
+                feed = store.add_feed(f"{base}/feed.xml", "Summaries", now=now)
+                save_articles(store, feed.id, [
+                    Article(guid=page["id"], title=page["title"], url=f"{base}/{page['file']}",
+                            summary="Only the feed's summary.", published=now - 60 * n)
+                    for n, page in enumerate(chosen)],
+                    tagger=lambda article: Tags(), now=now, next_due=2**40)
+                ids = [row.id for row in store.list_articles(limit=len(chosen))]
+            engine = Engine(Settings(), db)
+            app = Timed(engine, poll_on_start=False, auto_extract=False)
+            async with app.run_test(size=(160, 45)) as pilot:
+                await pilot.pause()
+                main = app.screen
+                assert isinstance(main, MainScreen)
+                for article_id in ids:
+                    main.show_article(article_id)
+                    await pilot.pause(0.1)
+                    started = time.perf_counter()
+                    cpu = time.process_time()
+                    from textual import events
+
+                    event = events.Key("f", "f")
+                    event.set_sender(app)
+                    app._driver.send_message(event)
+                    deadline = started + 30
+                    while time.perf_counter() < deadline:
+                        await asyncio.sleep(0.002)
+                        if any(t >= started and shown_id == article_id
+                               for t, shown_id in shown):
+                            break
+                    painted = next((t for t, shown_id in shown
+                                    if t >= started and shown_id == article_id), None)
+                    if painted is None:
+                        continue  # refused or failed: no full text to time
+                    came = arrived.get(article_id, painted)
+                    samples.append({"total": painted - started, "engine": came - started,
+                                    "paint": painted - came,
+                                    "cpu": time.process_time() - cpu})
+                    await app.workers.wait_for_complete()
+            engine.close()
+    finally:
+        server.terminate()
+        server.wait()
+    return {"samples": samples, "pages": len(chosen)}
+
+
 def main() -> None:
+    if sys.argv[1] == "--full-text":
+        print(json.dumps(asyncio.run(full_text_keys(int(sys.argv[2])))))
+        return
     if sys.argv[1] == "--keys":
         print(json.dumps(asyncio.run(sinowire_keys(Path(sys.argv[2]), int(sys.argv[3])))))
         return

@@ -34,7 +34,9 @@ class StackSampler:
 
     A thread samples the main thread's stack every 10 ms; :meth:`during` names the most
     frequent innermost frames (file:line function) between two moments. It finds a stall
-    by measurement, without a profiler to install.
+    by measurement, without a profiler to install. Started after the cache is set up: a
+    sampled frame keeps its locals alive a moment longer, and a cursor kept alive that way
+    fails the setup's next COMMIT ("SQL statements in progress").
     """
 
     def __init__(self) -> None:
@@ -45,6 +47,8 @@ class StackSampler:
         self.main = threading.main_thread().ident
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
         self.thread.start()
 
     def _run(self) -> None:
@@ -53,7 +57,8 @@ class StackSampler:
 
         names = {}
         while not self.stop.wait(0.01):
-            for ident, frame in sys._current_frames().items():
+            frames = sys._current_frames()
+            for ident, frame in frames.items():
                 if ident == threading.get_ident():
                     continue
                 if ident not in names:
@@ -62,6 +67,7 @@ class StackSampler:
                               for f in traceback.extract_stack(frame)[-8:])
                 self.samples.append((time.perf_counter(),
                                      (f"[{names.get(ident, ident)}]", *stack)))
+            del frames, frame  # no frame (and its locals) outlives the sample
 
     def probe_writes(self, db: Path) -> None:
         """Every 0.1 s take and release the write lock (what a UI-thread ``set_read``
@@ -273,78 +279,81 @@ def measure(feeds: int, items: int) -> dict[str, object]:
                               stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert server.stdout is not None
     base = server.stdout.readline().strip()
-    with tempfile.TemporaryDirectory(prefix="sinowire-pollkeys-") as tmp:
-        db = Path(tmp) / "cache" / "sinowire.db"
-        db.parent.mkdir()
-        with Store.open(db) as store, store.batch_feed_changes():
-            # Already cached stories, so there is a list to move in from the first second.
-            local = store.add_feed("https://local.test/feed.xml", "Already cached")
-            now = int(time.time())
-            save_articles(store, local.id, [
-                Article(guid=f"c{n}", title=f"Cached story {n}", published=now - 3600 + n)
-                for n in range(100)], tagger=plain_tagger, now=now, next_due=2**40)
-            for n in range(feeds):
-                store.add_feed(f"{base}/feed/{n}.xml")
-        engine = Engine(Settings(deadline=60.0, parse_timeout=120.0), db)
+    try:
+        with tempfile.TemporaryDirectory(prefix="sinowire-pollkeys-") as tmp:
+            db = Path(tmp) / "cache" / "sinowire.db"
+            db.parent.mkdir()
+            with Store.open(db) as store, store.batch_feed_changes():
+                # Already cached stories, so there is a list to move in from the first second.
+                local = store.add_feed("https://local.test/feed.xml", "Already cached")
+                now = int(time.time())
+                save_articles(store, local.id, [
+                    Article(guid=f"c{n}", title=f"Cached story {n}", published=now - 3600 + n)
+                    for n in range(100)], tagger=plain_tagger, now=now, next_due=2**40)
+                for n in range(feeds):
+                    store.add_feed(f"{base}/feed/{n}.xml")
+            engine = Engine(Settings(deadline=60.0, parse_timeout=120.0), db)
 
-        if SAMPLER is not None:
-            from tui.ui.screens.main import MainScreen
+            if SAMPLER is not None:
+                from tui.ui.screens.main import MainScreen
 
-            SAMPLER.probe_writes(db)
+                SAMPLER.start()
+                SAMPLER.probe_writes(db)
 
-            for name in ("on_poll_finished", "data_changed", "_show_counts",
-                         "_show_entities"):
-                SAMPLER.mark(MainScreen, name)
+                for name in ("on_poll_finished", "data_changed", "_show_counts",
+                             "_show_entities"):
+                    SAMPLER.mark(MainScreen, name)
 
-        async def scenario() -> None:
-            app = make_app(engine, poll_on_start=True, auto_extract=False)
-            _record_frames(app)
-            async with app.run_test(size=(160, 45)) as pilot:
-                await pilot.pause(0.2)
-                articles = app.query_one("#articles")
-                polling: list[float] = []
-                slow: list[tuple[float, float]] = []
-                result["slow"] = slow
-                started = time.monotonic()
-                origin = time.perf_counter()
-                probe = MarkProbe(db, 1)
-                while any(not w.is_finished for w in app.workers) or not polling:
-                    if time.monotonic() - started > 1800:
-                        break
-                    at = time.monotonic() - started
+            async def scenario() -> None:
+                app = make_app(engine, poll_on_start=True, auto_extract=False)
+                _record_frames(app)
+                async with app.run_test(size=(160, 45)) as pilot:
+                    await pilot.pause(0.2)
+                    articles = app.query_one("#articles")
+                    polling: list[float] = []
+                    slow: list[tuple[float, float]] = []
+                    result["slow"] = slow
+                    started = time.monotonic()
+                    origin = time.perf_counter()
+                    probe = MarkProbe(db, 1)
+                    while any(not w.is_finished for w in app.workers) or not polling:
+                        if time.monotonic() - started > 1800:
+                            break
+                        at = time.monotonic() - started
+                        if PILOT:
+                            polling.append(await _pilot_press(pilot, app, articles))
+                        else:
+                            polling.append(await _press(app, articles))
+                        if polling[-1] > 0.5:
+                            slow.append((round(at, 1), round(polling[-1], 2)))
+                        await asyncio.sleep(GAP)
+                    result["poll_seconds"] = time.monotonic() - started
+                    poll_splits = SPLITS[:]
+                    probe.finish()
+                    result["marks"] = _stats(probe.marks)
+                    result["lock_waits"] = _stats(probe.locks)
+                    await app.workers.wait_for_complete()
+                    await pilot.pause(0.5)
+                    idle = []
+                    for _ in range(max(20, min(len(polling), 100))):
+                        idle.append(await _press(app, articles))
+                        await asyncio.sleep(GAP)
+                    result["stored"] = articles.count
+                    result["polling"] = _stats(polling)
                     if PILOT:
-                        polling.append(await _pilot_press(pilot, app, articles))
-                    else:
-                        polling.append(await _press(app, articles))
-                    if polling[-1] > 0.5:
-                        slow.append((round(at, 1), round(polling[-1], 2)))
-                    await asyncio.sleep(GAP)
-                result["poll_seconds"] = time.monotonic() - started
-                poll_splits = SPLITS[:]
-                probe.finish()
-                result["marks"] = _stats(probe.marks)
-                result["lock_waits"] = _stats(probe.locks)
-                await app.workers.wait_for_complete()
-                await pilot.pause(0.5)
-                idle = []
-                for _ in range(max(20, min(len(polling), 100))):
-                    idle.append(await _press(app, articles))
-                    await asyncio.sleep(GAP)
-                result["stored"] = articles.count
-                result["polling"] = _stats(polling)
-                if PILOT:
-                    result["pilot_split"] = [(round(at - origin, 1), round(f, 3), round(p, 3))
-                                             for at, f, p in PILOT_SPLIT if p > 0.5]
-                result["idle"] = _stats(idle)
-                # The polling presses slower than 1.5x idle p95: what their time was.
-                result["slow_split"] = _where(poll_splits, 1.5 * result["idle"]["p95"])
+                        result["pilot_split"] = [(round(at - origin, 1), round(f, 3), round(p, 3))
+                                                 for at, f, p in PILOT_SPLIT if p > 0.5]
+                    result["idle"] = _stats(idle)
+                    # The polling presses slower than 1.5x idle p95: what their time was.
+                    result["slow_split"] = _where(poll_splits, 1.5 * result["idle"]["p95"])
 
-        try:
-            asyncio.run(scenario())
-        finally:
-            engine.close()
-            server.terminate()
-            server.wait()
+            try:
+                asyncio.run(scenario())
+            finally:
+                engine.close()
+    finally:
+        server.terminate()  # also when the setup fails: no server left behind
+        server.wait()
     return result
 
 

@@ -98,6 +98,8 @@ def main() -> int:
             {"empty cache": empty, f"{articles:,} articles": cache}, probes))
         print_table("Key to screen", bench_app.key_latency(cache, f"{articles // 1000}k",
                                                            2 if args.quick else 10))
+        print_table("Full text of a downloaded page (loopback)",
+                    bench_app.full_text(8 if args.quick else 24))
     if "extract" in chosen:
         bench_extract.report(quick=args.quick)
     if "stories" in chosen:

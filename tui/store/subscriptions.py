@@ -50,12 +50,13 @@ def save(path: Path, feeds: Iterable[Feed]) -> bool:
 
 def load(path: Path) -> list[OpmlFeed] | None:
     """The feeds saved in ``path``; None if there is no usable file."""
-    from tui.feeds.opml import OpmlError, parse_opml
-
     try:
         data = path.read_bytes()
     except OSError:
         return None
+    # OPML (defusedxml, email) only when there is a file: every new cache asks first.
+    from tui.feeds.opml import OpmlError, parse_opml
+
     try:
         return list(parse_opml(data, max_outlines=RESTORE_MAX).feeds)
     except OpmlError:

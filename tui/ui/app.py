@@ -66,9 +66,12 @@ class SinowireApp(App[None]):
     def on_load(self) -> None:
         # Before any worker: their threads must never hold the exit (see tui.ui.workers).
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())
+        # Before the screen is built: no full collection on the way to the first frame
+        # (here, not in __init__: an app built and never run would keep it off).
+        self.idle_gc.start()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.idle_gc.start)  # full collections wait for idle
+        self.call_after_refresh(self.idle_gc.settled)  # full collections wait for idle
         self.set_interval(CHECK_SECONDS, self.idle_gc.tick)
         known, refused = keymap(self.settings.keys)
         self.user_keys = known

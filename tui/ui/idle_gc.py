@@ -2,10 +2,12 @@
 
 A full (generation 2) collection walks every tracked object: after start-up that is
 tens of thousands of Textual, CSS and widget objects, 30-100 ms on this kind of machine,
-landing on whichever key happens to allocate the last straw. The objects alive after the
-first frame are frozen (never scanned again); the automatic full collection is turned
-off, and runs instead when no key or mouse event came for a moment. Young collections
-(generations 0 and 1, a few ms at most) run as usual.
+landing on whichever key happens to allocate the last straw, and once on the way to the
+first frame (building the screen allocates enough to trigger one). From the app's start
+(its Load event) the automatic full collection is off and what the imports built is
+frozen (never scanned again); the objects alive after the first frame are frozen too.
+Full collections run instead when no key or mouse event came for a moment. Young
+collections (generations 0 and 1, a few ms at most) run as usual.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ NEVER = 1_000_000
 
 
 class IdleCollector:
-    """``start()`` after the first frame, ``touched()`` on input, ``stop()`` on exit."""
+    """``start()`` when the app starts, ``settled()`` after the first frame,
+    ``touched()`` on input, ``stop()`` on exit."""
 
     def __init__(self) -> None:
         self._last_input = time.monotonic()
@@ -32,6 +35,10 @@ class IdleCollector:
             self._thresholds = gc.get_threshold()
             young, middle, _full = self._thresholds
             gc.set_threshold(young, middle, NEVER)
+
+    def settled(self) -> None:
+        """After the first frame: the screen's objects live as long as the app."""
+        gc.freeze()
 
     def touched(self) -> None:
         self._last_input = time.monotonic()

@@ -6,7 +6,6 @@ store, the filter, the open story and the panes).
 
 from __future__ import annotations
 
-import webbrowser
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -30,6 +29,9 @@ def open_link(widget: Widget, url: str) -> bool:
     container): then say so and offer the copy key instead of claiming success.
     """
     # webbrowser passes the URL as one argv element to the browser; no shell involved.
+    # Imported here: it (and shlex) is a key's need, not the first frame's.
+    import webbrowser
+
     try:
         opened = webbrowser.open(url)
     except Exception:  # a broken browser setting must not take the app down

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 from textual.worker import Worker
 
 from tui.engine import Engine
@@ -45,6 +45,7 @@ from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.entity_sidebar import EntitySidebar
 from tui.ui.widgets.feed_list import FeedList
 from tui.ui.widgets.filter_bar import FilterBar, SearchBox
+from tui.ui.widgets.footer import OnceFooter
 from tui.ui.widgets.panes import Panes
 from tui.ui.widgets.reader import Reader
 from tui.ui.widgets.status_line import StatusLine
@@ -100,7 +101,7 @@ class MainScreen(Screen[None]):
                              auto_extract=self.auto_extract, id="reader")
             yield EntitySidebar(id="entities").data_bind(MainScreen.flt, MainScreen.open_id)
         yield StatusLine(self.clock, id="status")
-        yield Footer()
+        yield OnceFooter()
 
     # ---- panes -------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from tui.alerts.configfile import delete_watch, load_watch_config
 from tui.alerts.summary import watch_summaries
 from tui.alerts.watch import Watch
 from tui.config import ConfigError
@@ -160,6 +159,8 @@ class Watches:
 
     def _delete_watch(self, name: str, path: Path) -> None:
         try:
+            from tui.alerts.configfile import delete_watch  # the config writer: on use
+
             delete_watch(path, name)
         except (ConfigError, OSError) as exc:
             self.screen.notify(clean_line(str(exc), 300), severity="error", markup=False)
@@ -177,6 +178,8 @@ class Watches:
     def _reload_watches(self, path: Path) -> None:
         """The engine's watches, read back from the file just edited; then the pane."""
         try:
+            from tui.alerts.configfile import load_watch_config
+
             watches, _notify = load_watch_config(path)
         except ConfigError as exc:
             self.screen.notify(clean_line(str(exc), 300), severity="error", markup=False)
