@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from tests.conftest import plain_tagger
 from tests.engine_helpers import put_in_stories, save_articles
 from tui.models import Article, Filter
-from tui.store import Store
+from tui.store import Store, search_hits
 from tui.store.database import marker_for
 from tui.store.search_index import unindex
 
@@ -153,3 +154,98 @@ def test_a_cache_marked_damaged_is_searched_without_writing(store: Store,
     assert store.count_story_rows_upto(flt, 10) == (1, False)
     assert not store.db.conn.execute(
         "SELECT count(*) FROM sqlite_temp_master WHERE name = 'search_hits'").fetchone()[0]
+
+
+def first_pages(store: Store, flt: Filter) -> list[object]:
+    """What a new search asks first: a short first page, flat and grouped."""
+    return [store.list_story_rows(flt, limit=3), store.list_story_rows(flt, limit=1),
+            store.list_articles(flt, limit=3), store.list_articles(flt, limit=2)]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.tuples(st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
+                                st.integers(0, 40), st.booleans()),
+                      min_size=1, max_size=30),
+       groups=st.lists(st.integers(1, 4), max_size=8),
+       searches=st.lists(st.sampled_from(TEXTS), min_size=1, max_size=5),
+       window=st.integers(1, 12), gap=st.integers(0, 3), unread=st.booleans())
+def test_a_first_page_from_the_newest_articles_is_the_first_page(
+        tmp_path_factory: pytest.TempPathFactory, texts: list[tuple[list[str], int, bool]],
+        groups: list[int], searches: list[str], window: int, gap: int,
+        unread: bool) -> None:
+    """Published times unrelated to arrival, two feeds, ids in many runs: the first page
+    looked for among the newest ``window`` articles (or, not filled there, among all) is
+    the page the index gives, and so is everything asked after it."""
+    folder = tmp_path_factory.mktemp("window")
+    with (Store.open(folder / "c.db") as store,
+          mock.patch.object(search_hits, "WINDOW", window),
+          mock.patch.object(search_hits, "RUN_GAP", gap)):
+        feeds = [store.add_feed(f"https://feeds.test/{n}.xml").id for n in range(2)]
+        for n, (words, minutes, second_feed) in enumerate(texts):
+            save_articles(store, feeds[second_feed],
+                          [Article(guid=str(n), title=" ".join(words), summary="",
+                                   content_text="", published=NOW - minutes * 60, lang="en",
+                                   url=f"https://a.test/{n}")],
+                          tagger=plain_tagger, now=NOW, next_due=0)
+        ids = [row[0] for row in store.db.conn.execute("SELECT id FROM articles ORDER BY id")]
+        stories, start = [], 0
+        for size in groups:
+            if start + size <= len(ids):
+                stories.append(ids[start:start + size])
+                start += size
+        if stories:
+            put_in_stories(store, stories)
+        for text in searches:
+            flt = Filter(search=text, unread=unread)
+            store.share_search_hits = False
+            old = first_pages(store, flt) + answers(store, flt)
+            store.share_search_hits = True
+            assert first_pages(store, flt) + answers(store, flt) == old, text
+
+
+def test_a_first_page_reads_only_the_newest_matches(store: Store) -> None:
+    """A common word's first page is found among the newest articles (a range query per
+    run of their ids), and only the count then gathers every match."""
+    fill(store, [["bitcoin"], ["binance"], ["香港"]] * 40, [2, 3])
+    seen = match_statements(store)
+    flt = Filter(search="b")
+    with mock.patch.object(search_hits, "WINDOW", 30):
+        page = store.list_story_rows(flt, limit=10)
+        assert seen and all("BETWEEN" in sql for sql in seen), seen
+        assert store.db.conn.execute(
+            "SELECT count(*) FROM temp.search_window").fetchone()[0] == 20  # 2 of 3 match
+        store.count_story_rows_upto(flt, 5000)
+        assert sum("BETWEEN" not in sql for sql in seen) == 1
+        store.share_search_hits = False
+        assert page == store.list_story_rows(flt, limit=10)
+
+
+def test_a_long_prefix_gathers_every_match_at_once(store: Store) -> None:
+    """``bitcoin*`` is merged from every term it covers on each query: one gathering, not
+    one per run of ids."""
+    fill(store, [["bitcoin"], ["binance"], ["香港"]] * 40, [])
+    seen = match_statements(store)
+    with mock.patch.object(search_hits, "WINDOW", 30):
+        store.list_story_rows(Filter(search="bitco"), limit=10)
+    assert len(seen) == 1 and "BETWEEN" not in seen[0]
+
+
+def test_a_match_read_beside_the_window_is_not_taken_for_a_newer_one(store: Store) -> None:
+    """The range query for the window's ids (10 and 12) also reads 11, an old match; the
+    page must not take it for the second newest, which is 1 (outside every range)."""
+    feed = store.add_feed("https://feeds.test/a.xml")
+    minutes = {1: 10, 10: 0, 11: 500, 12: 1}
+    titles = {1: "bitcoin", 10: "bitcoin", 11: "bitcoin", 12: "香港"}
+    for n in range(1, 13):  # one at a time: ids 1 to 12 in this order
+        save_articles(store, feed.id, [Article(
+            guid=str(n), title=titles.get(n, "hong kong"), summary="", content_text="",
+            published=NOW - minutes.get(n, 1000) * 60, lang="en", url=f"https://a.test/{n}")],
+            tagger=plain_tagger, now=NOW, next_due=0)
+    guid_of = dict(store.db.conn.execute("SELECT id, guid FROM articles"))
+    assert all(str(article_id) == guid for article_id, guid in guid_of.items())
+    flt = Filter(search='"bitcoin"')  # a whole word (a prefix this long is not windowed)
+    with mock.patch.object(search_hits, "WINDOW", 2), mock.patch.object(search_hits,
+                                                                        "RUN_GAP", 5):
+        flat = [guid_of[row.id] for row in store.list_articles(flt, limit=2)]
+        grouped = [guid_of[row.id] for row in store.list_story_rows(flt, limit=2)]
+    assert flat == grouped == ["10", "1"]

@@ -323,3 +323,29 @@ def test_retag_skips_articles_whose_inputs_and_rules_did_not_change(tmp_path: Pa
         before = store.db.conn.total_changes
         assert engine.retag() == len(items)
         assert store.db.conn.total_changes == before  # the second retag wrote nothing
+
+
+def test_retag_with_nothing_to_tag_sends_nothing_to_a_worker(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hashes are compared before any text is shipped: a retag where no input or rule
+    moved starts no process pool at all, and one after a rules change still tags."""
+    import concurrent.futures
+
+    db = tmp_path / "d.db"
+    with Engine(Settings(), db) as engine:
+        engine.seed_demo()
+        looked_at = engine.retag()
+
+    def no_pool(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a worker pool was started with nothing to tag")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+        with Engine(Settings(), db) as engine:
+            assert engine.retag() == looked_at
+    watch = Settings(user_topics={"watchlist": ("bitcoin",)})
+    with Engine(watch, db) as engine:
+        assert engine.retag() == looked_at
+        tagged = engine.store.db.conn.execute(
+            "SELECT count(*) FROM article_topics WHERE topic = 'watchlist'").fetchone()[0]
+        assert tagged > 0

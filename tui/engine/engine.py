@@ -297,7 +297,8 @@ class Engine:
     def retag(self, on_progress: RetagProgress | None = None, *,
               workers: int | None = None) -> int:
         """Re-tag the whole cache (after the gazetteer or config changed) on every core,
-        writing only articles whose tags changed; returns the number of articles tagged."""
+        writing only articles whose tags changed; returns the number of articles looked at.
+        Only articles whose inputs or rules moved (``tag_hash``) are sent to a worker."""
         import os
         from functools import partial
 
@@ -305,9 +306,11 @@ class Engine:
         total = store.count_all()
         config = jobs.TagConfig.from_settings(self.settings)
         count = workers or max(1, min(4, os.cpu_count() or 1))
+        tagger = config.build()  # here for the hashes only: what a worker must tag
         done = 0
-        batches = ((len(items), (items, full_text_ids, hashes))
-                   for items, full_text_ids, hashes in store.taggable_batches())
+        batches = ((len(items), ((stale, full_text_ids, None) if stale else ()))
+                   for items, full_text_ids, hashes in store.taggable_batches()
+                   for stale in (jobs.stale_items(tagger, items, hashes),))
         for size, tags in on_cores(partial(jobs.retag_batch, config), batches, count):
             store.write_tags(tags)
             done += size

@@ -3,14 +3,16 @@
 Lists are read a page at a time. Without a search they are in ``published DESC, id DESC``
 order, walking the covering ``articles_list`` index, where every filter but the entity is a
 check on the index entry itself (topics and regions are bitmasks), so the walk stops as soon
-as the page is full. With a search the full-text index drives: results come newest first by
-arrival (article id), so a common word over 100k bodies still costs one page, not a
-materialised set of every match. Counts can be capped for the same reason.
+as the page is full. A search walks the same index, each entry looked up in the search's
+matches (:mod:`tui.store.search_hits`): for the first page only the matches among the
+newest articles, for the rest every match, gathered once per search. Counts can be capped
+so that a common word is not counted to the end.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tui.models import (
@@ -29,6 +31,9 @@ from tui.store.sqlite import sqlite3
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+Window = tuple[str, str, list[object]]
+"""(matches table, clause keeping a walk among the newest articles, its parameters)."""
 
 _ROW_COLUMNS = (
     "a.id, a.feed_id, f.title, a.title, a.url, a.author, a.published, a.read, a.starred, "
@@ -148,29 +153,59 @@ class QueryMixin:
     """Keep a search's matches for the list's next queries (:mod:`tui.store.search_hits`);
     False asks the index in every query, as before (the benchmarks' and tests' old path)."""
 
+    def _search_hits(self) -> SearchHits:
+        hits: SearchHits | None = self.__dict__.get("_kept_hits")
+        if hits is None or hits.conn is not self.db.conn:
+            hits = self.__dict__["_kept_hits"] = SearchHits(self.db.conn)
+        return hits
+
     def _hits(self, flt: Filter, relevance: bool = False) -> str | None:
         """The table of ``flt``'s search matches for a newest-first list query, or None
         (no search, a ranked one, or no table can be kept: the query asks the index)."""
         query = build_query(flt.search) if flt.search.strip() else None
         if query is None or relevance or not self.share_search_hits:
             return None
-        hits: SearchHits | None = self.__dict__.get("_search_hits")
-        if hits is None or hits.conn is not self.db.conn:
-            hits = self.__dict__["_search_hits"] = SearchHits(self.db.conn)
-        return hits.table(query)
+        return self._search_hits().table(query)
+
+    def _window(self, flt: Filter, offset: int, relevance: bool) -> Window | None:
+        """For a newest-first search's first page: the matches among the newest articles
+        and the clause keeping the walk inside them (:meth:`SearchHits.window`), or None."""
+        query = build_query(flt.search) if flt.search.strip() else None
+        if query is None or relevance or offset or not self.share_search_hits:
+            return None
+        found = self._search_hits().window(query)
+        if found is None:
+            return None
+        table, (published, article_id) = found
+        return (table, " AND (a.published > ? OR (a.published = ? AND a.id >= ?))",
+                [published, published, article_id])
+
+    def _first_page(self, flt: Filter, limit: int, offset: int, relevance: bool,
+                    fetch: Callable[[str | None, str, list[object]], list[Any]]) -> list[Any]:
+        """``fetch(hits, extra clause, its parameters)``: inside the newest articles first
+        (exact when that fills the page: every other match is older), else over all."""
+        window = self._window(flt, offset, relevance)
+        if window is not None:
+            rows = fetch(*window)
+            if len(rows) >= limit:
+                return rows
+        return fetch(self._hits(flt, relevance), "", [])
 
     def list_articles(self, flt: Filter | None = None, *, limit: int = 50,
                       offset: int = 0, relevance: bool = False) -> list[ArticleRow]:
         """A page of the list: newest first (``relevance``: best search match first)."""
         flt = flt or Filter()
-        source, where, params, order = _list_source(flt, self._entity_is_common(flt),
-                                                    relevance, self._hits(flt, relevance))
-        rows = self.db.conn.execute(
-            f"SELECT {_ROW_COLUMNS} FROM {source} JOIN feeds f ON f.id = a.feed_id "
-            f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        ).fetchall()
-        return [_row(r) for r in rows]
+        common = self._entity_is_common(flt)
+
+        def fetch(hits: str | None, bound: str, bound_params: list[object]) -> list[Any]:
+            source, where, params, order = _list_source(flt, common, relevance, hits)
+            return self.db.conn.execute(
+                f"SELECT {_ROW_COLUMNS} FROM {source} JOIN feeds f ON f.id = a.feed_id "
+                f"WHERE {where}{bound} ORDER BY {order} LIMIT ? OFFSET ?",
+                (*params, *bound_params, limit, offset),
+            ).fetchall()
+
+        return [_row(r) for r in self._first_page(flt, limit, offset, relevance, fetch)]
 
     def _entity_is_common(self, flt: Filter) -> bool:
         """Does the entity appear in more than ~2% of articles? (decides the plan)

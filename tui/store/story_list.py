@@ -14,8 +14,9 @@ the other outlets' names and the story's languages (one indexed read per page).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.models import ArticleRow, Filter
 from tui.store.queries import _ROW_COLUMNS, _list_source, _row, filter_sql
@@ -73,18 +74,26 @@ class StoryListMixin:
     if TYPE_CHECKING:
         def _entity_is_common(self, flt: Filter) -> bool: ...  # QueryMixin's
         def _hits(self, flt: Filter, relevance: bool = False) -> str | None: ...  # QueryMixin's
+        def _first_page(self, flt: Filter, limit: int, offset: int, relevance: bool,
+                        fetch: Callable[[str | None, str, list[object]], list[Any]]
+                        ) -> list[Any]: ...  # QueryMixin's
 
     def list_story_rows(self, flt: Filter | None = None, *, limit: int = 50, offset: int = 0,
                         relevance: bool = False) -> list[StoryListRow]:
         """A page of the grouped list: one row per story, its newest matching report."""
         flt = flt or Filter()
-        source, where, params, order = _grouped_source(flt, self._entity_is_common(flt),
-                                                       relevance, self._hits(flt, relevance))
-        rows = self.db.conn.execute(
-            f"SELECT {_ROW_COLUMNS}, a.story_id FROM {source} JOIN feeds f ON f.id = a.feed_id "
-            f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        ).fetchall()
+        common = self._entity_is_common(flt)
+
+        def fetch(hits: str | None, bound: str, bound_params: list[object]) -> list[Any]:
+            # Inside a window, a newer report of the same story is inside it too.
+            source, where, params, order = _grouped_source(flt, common, relevance, hits)
+            return self.db.conn.execute(
+                f"SELECT {_ROW_COLUMNS}, a.story_id FROM {source} JOIN feeds f ON "
+                f"f.id = a.feed_id WHERE {where}{bound} ORDER BY {order} LIMIT ? OFFSET ?",
+                (*params, *bound_params, limit, offset),
+            ).fetchall()
+
+        rows = self._first_page(flt, limit, offset, relevance, fetch)
         reach = self._story_reach([r[-1] for r in rows if r[-1] is not None])
         out: list[StoryListRow] = []
         for values in rows:
