@@ -14,7 +14,7 @@ from tests.ui.conftest import AppFactory, run, settle
 from tests.ui.sample_data import FIXED_NOW
 from tui.models import Article, Filter
 from tui.store import Store
-from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.article_list import COUNT_PAUSE, ArticleList
 
 
 def many_matches(path: Path) -> int:
@@ -60,6 +60,8 @@ def test_typing_a_search_paints_the_page_then_the_count(tmp_path: Path,
             await settle(pilot)
             await pilot.press("slash", "b")
             await settle(pilot)
+            await pilot.pause(COUNT_PAUSE * 2)  # counted once typing pauses
+            await settle(pilot)
         typed = [frame for frame in frames if frame[0] == "b"]
         assert typed, frames
         first, last = typed[0], typed[-1]
@@ -69,5 +71,39 @@ def test_typing_a_search_paints_the_page_then_the_count(tmp_path: Path,
         # ... then the count, the one the store gives without the kept matches.
         assert last[1:3] == (stories, False) and f"{stories:,} stories" in last[3], last
         assert "bitcoin report 0" in last[3]
+
+    run(scenario())
+
+
+def test_a_word_typed_fast_is_counted_once_for_its_last_key(tmp_path: Path,
+                                                            app_for: AppFactory) -> None:
+    """Counting gathers every match: a count per key would run before the next key's page.
+    Keys closer together than COUNT_PAUSE count only the search typing stopped at."""
+    path = tmp_path / "many.db"
+    stories = many_matches(path)
+
+    async def scenario() -> None:
+        app = app_for(path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            lst = app.query_one("#articles", ArticleList)
+            counted: list[str] = []
+            finish = lst.pager.finish_count
+
+            def recording() -> bool:
+                done = finish()
+                if done:
+                    counted.append(lst.filter.search)
+                return done
+
+            lst.pager.finish_count = recording  # type: ignore[method-assign]
+            await pilot.press("slash")
+            for key in "bitcoin":
+                await pilot.press(key)
+                assert lst.capped and lst.count == 100  # each key: its first page, "100+"
+            await pilot.pause(COUNT_PAUSE * 2)
+            await settle(pilot)
+            assert counted == ["bitcoin"], counted
+            assert (lst.count, lst.capped) == (stories, False)
 
     run(scenario())

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -26,6 +27,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
 from tui.models import ArticleRow, Filter
@@ -38,6 +40,10 @@ from tui.ui.widgets.article_row import row_text
 __all__ = ["CACHED_PAGES", "PAGE_SIZE", "SEARCH_CAP", "ArticleList"]
 
 CACHED_STRIPS = 400  # rendered rows kept: scrolling and toggling a filter back reuse them
+COUNT_PAUSE = 0.12
+"""Seconds a search waits, after its first page, before it is counted: while a word is typed
+each key's count would run before the next key's page (counting gathers every match), so a
+search is counted once typing pauses; "100+" shows till then."""
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -89,6 +95,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor_id: int | None = None
         """The article under the cursor, remembered: rows may shift under a live poll."""
         self._strips: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
+        self._count_timer: Timer | None = None
 
     # ---- data (the pager's) ----------------------------------------------------------
 
@@ -142,18 +149,20 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _show_search(self, keep_id: int | None) -> None:
         """A new search: the cursor on the open story only if that is on the first page
-        (each keystroke is a new search: one page, then one count once the page is on
-        screen, unless another key came first)."""
+        (each keystroke is a new search: one page, then one count once typing pauses for
+        ``COUNT_PAUSE``, unless another key came first)."""
         self.pager.show_first_page()
         self._set_virtual_size()
         index = self.pager.first_page_index(keep_id)
         if index is None:
             self.scroll_to(y=0, animate=False)
         self.move_to(index or 0)
-        self.call_after_refresh(self._count_search, self.filter)
+        if self._count_timer is not None:
+            self._count_timer.stop()
+        self._count_timer = self.set_timer(COUNT_PAUSE, partial(self._count_search, self.filter))
 
     def _count_search(self, flt: Filter) -> None:
-        """The shown search's count, after its first page was painted (on this thread:
+        """The shown search's count, once typing paused after its first page (on this thread:
         the store kept the search's matches on this connection, so it costs a few ms)."""
         shown = self.count
         if flt != self.filter or not self.pager.finish_count():
