@@ -8,7 +8,7 @@ here does network I/O.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from tui.models import Article, Tags
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from tui.engine.decide import Decision, Existing
+    from tui.store.sqlite import sqlite3
 
 ArticleBatch = list[tuple[int, Article]]
 TagBatch = list[tuple[int, Tags]]
@@ -61,13 +62,8 @@ class IngestMixin:
 
         Returns (ids of the articles inserted, number updated). An update keeps read/starred.
         """
-        new: list[int] = []
         with self.db.atomic():
-            for insert in decision.inserts:
-                article_id = self._insert_article(feed_id, insert.article, insert.digest,
-                                                  insert.tags, now)
-                if article_id is not None:
-                    new.append(article_id)
+            new = self._insert_articles(feed_id, decision, now)
             for update in decision.updates:
                 self._update_article(update.article_id, update.article, update.digest,
                                      update.tags, now)
@@ -81,38 +77,54 @@ class IngestMixin:
             )
         return new, len(decision.updates)
 
-    def _insert_article(
-        self, feed_id: int, article: Article, digest: str, tags: Tags, now: int
-    ) -> int | None:
-        """Insert one new article; None if another writer stored it since we looked.
+    def _insert_articles(self, feed_id: int, decision: Decision, now: int) -> list[int]:
+        """Insert the feed's new articles; returns the ids of those stored.
 
-        ``sinowire fetch`` from cron and the app's poller may save the same feed at once:
-        both see the entry as new before either commits, and the second used to fail the
-        whole feed with "UNIQUE constraint failed". The first copy stands.
+        An article another writer stored since we looked is skipped: ``sinowire fetch``
+        from cron and the app's poller may save the same feed at once, both see the entry
+        as new before either commits, and the second used to fail the whole feed with
+        "UNIQUE constraint failed". The first copy stands.
+
+        Each article row is inserted alone (its id comes back), with its topic evidence and
+        tag hash in the same row; bodies, the search index and the tag rows then go in one
+        ``executemany`` each for the whole feed, in the same order as one article at a time
+        (so every table's rows and ids are the same), with a fraction of the statements.
         """
-        published = _sane_time(article.published or article.updated, now)
-        cursor = self.db.conn.execute(
-            "INSERT INTO articles (feed_id, guid, url, title, author, published, first_seen, "
-            "updated, lang, content_hash, china, china_score, regions, topics, evidence, "
-            "topic_mask, region_mask) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (feed_id, guid) DO NOTHING",
-            (feed_id, article.guid, article.url, article.title, article.author, published,
-             now, article.updated, article.lang, digest, *_tag_columns(tags)),
-        )
-        if cursor.rowcount == 0:
-            return None
-        article_id = cursor.lastrowid
-        assert article_id is not None
-        self.db.conn.execute(
+        conn = self.db.conn
+        new: list[int] = []
+        bodies: list[tuple[int, str, str, str]] = []
+        texts: list[tuple[int, str, str, str]] = []
+        rows = _TagRows()
+        for insert in decision.inserts:
+            article, tags = insert.article, insert.tags
+            published = _sane_time(article.published or article.updated, now)
+            cursor = conn.execute(
+                "INSERT INTO articles (feed_id, guid, url, title, author, published, "
+                "first_seen, updated, lang, content_hash, china, china_score, regions, "
+                "topics, evidence, topic_mask, region_mask, topic_evidence, tag_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (feed_id, guid) DO NOTHING",
+                (feed_id, article.guid, article.url, article.title, article.author, published,
+                 now, article.updated, article.lang, insert.digest, *_tag_columns(tags),
+                 topic_evidence_json(tags), tags.input_hash),
+            )
+            if cursor.rowcount == 0:
+                continue
+            article_id = cursor.lastrowid
+            assert article_id is not None
+            new.append(article_id)
+            bodies.append((article_id, article.summary, article.content_html,
+                           article.content_text))
+            texts.append((article_id, article.title, article.summary, article.content_text))
+            rows.add(article_id, tags, self._entity_id)
+        conn.executemany(
             "INSERT INTO bodies (article_id, summary, content_html, content_text) "
             "VALUES (?, ?, ?, ?)",
-            (article_id, article.summary, article.content_html, article.content_text),
+            bodies,
         )
-        search_index.index_rows(self.db.conn, [(article_id, article.title, article.summary,
-                                                 article.content_text)])
-        self._write_tag_rows(article_id, tags)
-        return article_id
+        search_index.index_rows(conn, texts)
+        rows.write(conn)
+        return new
 
     def _update_article(
         self, article_id: int, article: Article, digest: str, tags: Tags, now: int
@@ -142,21 +154,10 @@ class IngestMixin:
         self._write_tag_rows(article_id, tags)
 
     def _write_tag_rows(self, article_id: int, tags: Tags) -> None:
-        conn = self.db.conn
-        conn.executemany(
-            "INSERT OR IGNORE INTO article_topics (topic, article_id) VALUES (?, ?)",
-            [(topic, article_id) for topic in tags.topics],
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO article_regions (region, article_id) VALUES (?, ?)",
-            [(region, article_id) for region in tags.regions],
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO article_entities (entity_id, article_id, count) "
-            "VALUES (?, ?, ?)",
-            [(self._entity_id(e.name, e.type), article_id, e.count) for e in tags.entities],
-        )
-        conn.execute(
+        rows = _TagRows()
+        rows.add(article_id, tags, self._entity_id)
+        rows.write(self.db.conn)
+        self.db.conn.execute(
             "UPDATE articles SET topic_evidence = ?, tag_hash = ? WHERE id = ?",
             (topic_evidence_json(tags), tags.input_hash, article_id),
         )
@@ -281,6 +282,34 @@ class IngestMixin:
             )
             if text:
                 search_index.index(self.db.conn, [article_id])
+
+
+class _TagRows:
+    """Topic, region and entity rows of one or more articles, written with one
+    ``executemany`` per table: the one home of the tag rows' SQL."""
+
+    def __init__(self) -> None:
+        self.topics: list[tuple[str, int]] = []
+        self.regions: list[tuple[str, int]] = []
+        self.entities: list[tuple[int, int, int]] = []
+
+    def add(self, article_id: int, tags: Tags, entity_id: Callable[[str, str], int]) -> None:
+        self.topics += [(topic, article_id) for topic in tags.topics]
+        self.regions += [(region, article_id) for region in tags.regions]
+        self.entities += [(entity_id(e.name, e.type), article_id, e.count)
+                          for e in tags.entities]
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        conn.executemany(
+            "INSERT OR IGNORE INTO article_topics (topic, article_id) VALUES (?, ?)",
+            self.topics)
+        conn.executemany(
+            "INSERT OR IGNORE INTO article_regions (region, article_id) VALUES (?, ?)",
+            self.regions)
+        conn.executemany(
+            "INSERT OR IGNORE INTO article_entities (entity_id, article_id, count) "
+            "VALUES (?, ?, ?)",
+            self.entities)
 
 
 def _sane_time(value: int | None, now: int) -> int:
