@@ -204,3 +204,70 @@ def test_informal_chinese_name_after_a_role(tagger: Tagger) -> None:
     tags = tagger.tag("观察", "矿场主老李看着工人搬走最后一批矿机。")
     assert "老李" in names(tags)
     assert "老师" not in names(tagger.tag("观察", "矿场主老师傅说，电价又涨了。"))
+
+
+# --- government bodies: one canonical name across languages, linked to the place ----------------
+
+
+def _orgs(tags) -> dict[str, tuple[str, ...]]:  # type: ignore[no-untyped-def]
+    return {e.name: e.mentions for e in tags.entities if e.type == "ORG"}
+
+
+@pytest.mark.parametrize(
+    "zh, en, name",
+    [
+        ("泉州市公安局通报一起USDT洗钱案", "Quanzhou police break up a USDT laundering ring",
+         "Quanzhou Public Security Bureau"),
+        ("贵州省发改委：全面清退虚拟货币挖矿", "Guizhou Provincial Development and Reform "
+         "Commission orders mining out", "Guizhou Development and Reform Commission"),
+        ("无锡市中级人民法院二审维持原判", "Wuxi Intermediate People's Court upholds ruling",
+         "Wuxi Intermediate People's Court"),
+        ("昆明市人民检察院起诉一起虚拟币传销案", "Kunming Procuratorate charges coin pyramid",
+         "Kunming People's Procuratorate"),
+        ("云南省能源局约谈小水电站", "Yunnan Energy Administration summons small hydropower plants",
+         "Yunnan Energy Bureau"),
+        ("重庆市第五中级人民法院审理矿机案",
+         "Chongqing No. 5 Intermediate People's Court hears case",
+         "Chongqing No. 5 Intermediate People's Court"),
+    ],
+)
+def test_a_body_has_one_name_in_both_languages(
+    tagger: Tagger, zh: str, en: str, name: str
+) -> None:
+    zh_orgs, en_orgs = _orgs(tagger.tag(zh)), _orgs(tagger.tag(en))
+    assert name in zh_orgs and name in en_orgs  # so the two reports of one event can group
+    assert any(m in zh for m in zh_orgs[name])  # the form the text wrote stays as a mention
+    assert all(m.isascii() for m in en_orgs[name])
+
+
+def test_a_body_named_by_its_level_is_the_places_body(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Raids on hidden rigs in Leshan",
+        "Inspectors in Leshan, in southern Sichuan, seized 900 machines, the city's public "
+        "security bureau said. The provincial development and reform commission asked plants "
+        "to cut power to miners.",
+    )
+    orgs = _orgs(tags)
+    assert "the city's public security bureau" in orgs["Leshan Public Security Bureau"]
+    assert "Sichuan Development and Reform Commission" in orgs
+    assert tags.china
+
+
+def test_police_of_a_place_lists_the_place_too(tagger: Tagger) -> None:
+    tags = tagger.tag("Taizhou police seize 600 mining rigs", "The raid followed power checks.")
+    assert "Taizhou Public Security Bureau" in _orgs(tags)
+    assert "Taizhou" in {e.name for e in tags.entities if e.type == "PLACE"}
+
+
+def test_a_district_body_is_named_by_its_district(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "广州市天河区人民法院审结一起虚拟币借贷案", "天河区人民法院认为，借款合同无效。"
+    )
+    orgs = _orgs(tags)
+    assert "Tianhe People's Court" in orgs  # the long and the short form: one court
+    assert {"广州市天河区人民法院", "天河区人民法院"} <= set(orgs["Tianhe People's Court"])
+
+
+def test_a_heading_line_and_the_next_line_are_not_one_body(tagger: Tagger) -> None:
+    tags = tagger.tag("Mining roundup", "Shaoguan\nPolice in a neighbouring county cut power.")
+    assert not any("Shaoguan" in name for name in _orgs(tags))

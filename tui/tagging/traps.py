@@ -252,17 +252,22 @@ def unlisted(
         if spans is not None and entry.type == "TICKER":
             within = any(s <= hit.start and hit.end <= e for s, e in spans)
             inside[entry.name] = inside.get(entry.name, True) and within
-        elif not entry.shown and entry.source_file == "govbodies":
-            generic.append(entry.name)
+        elif entry.source_file == "govbodies" and (
+            not entry.shown or doc.shown.endswith(" police", 0, hit.end)
+        ):  # "Hangzhou court" (evidence only), "Wenzhou police" (listed as the bureau)
+            generic.append(doc.shown[hit.start : hit.end] if entry.shown else entry.name)
     units = {name for name, within in inside.items() if within}
     named: list[Entity] = []
     if generic:  # the place is named, not the body; after "Zhengzhou Public Security Bureau"
         places = {e.name for e in entities if e.type == "PLACE"}  # "Zhengzhou police" is it
         orgs = [e.name for e in entities if e.type == "ORG"]
+        full = [m for e in entities if e.type == "ORG" and e.name.endswith(" Bureau")
+                for m in e.mentions if not m.endswith(" police")]
         for body in generic:
             m = _GENERIC_BODY.search(body)
             place = body[: m.start()] if m else ""
-            if place and place not in places and not any(place in name for name in orgs):
+            named_in = full if body.endswith(" police") else orgs
+            if place and place not in places and not any(place in name for name in named_in):
                 places.add(place)
                 named.append(Entity(place, "PLACE", 1, (place,)))
     out = [
