@@ -271,3 +271,38 @@ def test_a_district_body_is_named_by_its_district(tagger: Tagger) -> None:
 def test_a_heading_line_and_the_next_line_are_not_one_body(tagger: Tagger) -> None:
     tags = tagger.tag("Mining roundup", "Shaoguan\nPolice in a neighbouring county cut power.")
     assert not any("Shaoguan" in name for name in _orgs(tags))
+
+
+# --- datelines and common nouns that look like places --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body, place",
+    [
+        ("SEOUL--Upbit said on Tuesday it would add two tokens.", "Seoul"),
+        ("ZURICH (Reuters) - A Swiss bank began custody of bitcoin.", "Zurich"),
+        ("BUENOS AIRES, May 9 - Argentina's regulator opened a register.", "Buenos Aires"),
+    ],
+)
+def test_a_capitalised_dateline_names_its_place(tagger: Tagger, body: str, place: str) -> None:
+    tags = tagger.tag("Market update", body)
+    assert place in {e.name for e in tags.entities if e.type == "PLACE"}
+    assert not tags.china
+
+
+def test_a_capitalised_dateline_in_china_still_weighs_little(tagger: Tagger) -> None:
+    tags = tagger.tag("Exchange adds staff", "SHENZHEN--A Singapore exchange hired 40 engineers.")
+    assert "Shenzhen" in {e.name for e in tags.entities if e.type == "PLACE"}
+    assert all(e.weight < 1 for e in tags.evidence if e.term == "SHENZHEN")
+
+
+@pytest.mark.parametrize(
+    "text, bad",
+    [
+        ("据悉，国内部分地区已开始排查高耗能数据中心。", "部分地区"),
+        ("内蒙古、宁夏等七省区通报挖矿整治进展。", "七省区"),
+        ("广东多个区开展数字人民币试点。", "多个区"),
+    ],
+)
+def test_groupings_of_areas_are_not_districts(tagger: Tagger, text: str, bad: str) -> None:
+    assert not any(bad in e.name for e in tagger.tag("整治进展", text).entities)

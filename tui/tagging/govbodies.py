@@ -81,8 +81,11 @@ _ENFORCEMENT = re.compile(r"公安|法院|检察|police|Police|Court|court|Procu
 
 
 _DISTRICT = re.compile(r"(?:市|州)?([\u4e00-\u9fff]{2,3}?(?:新区|区|县))(?![块域间别分])")
+# common nouns that end like a district: 地区, 园区 … and the groupings 部分地区 (some areas),
+# 五省区 (five provinces and regions), 各县 (each county), 多个区
 _DISTRICT_STOP = re.compile(
     r"^(?:地区|园区|社区|景区|城区|市区|郊区|辖区|片区|山区|湾区|新区|自贸区|试验区)$"
+    r"|^(?:部分|其他|[一二三四五六七八九十两多各全本该等这])"
 )
 PLACE_WEIGHT = 1.5
 
@@ -97,7 +100,7 @@ def districts(doc: Doc, hits: list[Hit], base: int = -5000) -> list[Hit]:
         if doc.simp[hit.start : hit.start + 1].isascii():
             continue
         m = _DISTRICT.match(doc.simp, hit.end)
-        if m is None or _DISTRICT_STOP.match(m.group(1)):
+        if m is None or _DISTRICT_STOP.search(m.group(1)):
             continue
         name = doc.shown[m.start(1) : m.end(1)]
         index = names.setdefault(name, base - len(names))

@@ -34,9 +34,10 @@ LIST_FACTOR = 0.4
 
 _DATELINE_AFTER = re.compile(
     r"^(?:,?\s?(?:[A-Z][a-z]{2,8}\.?\s\d{1,2})?\s?\((?:[A-Za-z .]{2,20})\)\s?[-—–]"
-    r"|,\s?[A-Z][a-z]{2,8}\.?\s\d{1,2}\s?[-—–]|\s?[-—–]\s)"
+    r"|,\s?[A-Z][a-z]{2,8}\.?\s\d{1,2}\s?[-—–]|\s?[-—–]\s|--)"
     r"|^\d{1,2}月\d{1,2}日电"
 )
+_CAPS_LINE_START = re.compile(r"(?m)^([A-Z][A-Z'.]+(?: [A-Z][A-Z'.]+){0,2})(?=[,\s(-])")
 _NICKNAME_AFTER = re.compile(
     r"^[\"'”’」』》)\]]{0,2}\s?(?:\(\w{2,20}\)\s?)?(?:的\s?)?"
     r"(?:upgrade|hard fork|hardfork|fork|network upgrade|mainnet upgrade|testnet|"
@@ -63,6 +64,19 @@ _MARKS = ".!?。！？\n"
 GREATER_CHINA = frozenset({"CN", "HK", "MO", "TW"})
 MAINLAND_HK_MO = frozenset({"CN", "HK", "MO"})
 _POSSESSIVE = frozenset({"'s ", "’s "})  # "Singapore's MAS", "Korea's FSC"
+
+
+def datelines(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start, end, name as a place is spelt) of each capitalised dateline that opens a line:
+    "TOKYO--", "HONG KONG (Reuters) -", "LISBON, May 4 -". The place is still a place of the
+    story (an entity); :func:`factor` gives it little China weight."""
+    out = []
+    shown = doc.shown
+    for m in _CAPS_LINE_START.finditer(shown):
+        if _DATELINE_AFTER.match(shown[m.end() : m.end() + 40]):
+            words = m.group(1).split(" ")
+            out.append((m.start(), m.end(), " ".join(w[0] + w[1:].lower() for w in words)))
+    return out
 
 
 def drop_nicknames(doc: Doc, hits: list[Hit]) -> list[Hit]:
