@@ -306,3 +306,33 @@ def test_a_capitalised_dateline_in_china_still_weighs_little(tagger: Tagger) -> 
 )
 def test_groupings_of_areas_are_not_districts(tagger: Tagger, text: str, bad: str) -> None:
     assert not any(bad in e.name for e in tagger.tag("整治进展", text).entities)
+
+
+# --- people by cue words, G20 regulators and data providers -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body, person",
+    [
+        ("Police searched founder Mara Olsen's Lisbon office on Monday.", "Mara Olsen"),
+        ("Tomas Reyes, a Chilean developer behind the wallet, declined to comment.", "Tomas Reyes"),
+        ("Ines Duarte, the Portuguese investor who backed it, sold her stake.", "Ines Duarte"),
+    ],
+)
+def test_a_person_by_a_cue_word(tagger: Tagger, body: str, person: str) -> None:
+    assert person in {e.name for e in tagger.tag("Update", body).entities if e.type == "PERSON"}
+
+
+@pytest.mark.parametrize(
+    "body, org",
+    [
+        ("Italy's Consob ordered the site blocked.", "Consob"),
+        ("Banco de México kept its policy rate unchanged.", "Bank of Mexico"),
+        ("南非储备银行表示将发布加密资产框架。", "South African Reserve Bank"),
+        ("Turkey's Capital Markets Board licensed two exchanges.",
+         "Capital Markets Board of Turkey"),
+        ("LSEG data showed flows into the funds rose.", "LSEG"),
+    ],
+)
+def test_g20_regulators_and_data_providers(tagger: Tagger, body: str, org: str) -> None:
+    assert org in {e.name for e in tagger.tag("Update", body).entities if e.type == "ORG"}
