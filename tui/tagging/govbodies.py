@@ -26,7 +26,7 @@ _ZH_BODIES = (
     "金融办|地方金融监管局|高级人民法院|中级人民法院|人民法院|互联网法院|人民检察院|检察院|"
     "市场监督管理局|市场监管局|税务局|经济和信息化厅|经信委|工业和信息化厅|工信厅|人民政府|政府|"
     "财政局|财政厅|商务局|商务厅|科技局|大数据局|数据局|国资委|电力有限公司|电力公司|供电有限公司|供电公司|"
-    "公安厅|法院"
+    "公安厅|法院|警方"
 )
 _ZH = re.compile(
     r"(?:省|市|(?:[\u4e00-\u9fff]{1,4}族)?(?:自治区|自治州|自治县)|县|区|州)?"
@@ -124,6 +124,8 @@ def find(doc: Doc, hits: list[Hit]) -> list[Body]:
     for hit in hits:
         if hit.start < reach or hit.entry.type != "PLACE" or hit.entry.region != "CN":
             continue
+        if hit.entry.name == "China":
+            continue  # 中国警方, "China Development and Reform…": the country is no local body
         first = doc.simp[hit.start : hit.start + 1]
         pattern, text = (_EN, doc.shown) if first.isascii() else (_ZH, doc.simp)
         m = pattern.match(text, hit.end)
@@ -174,7 +176,7 @@ _CANON = tuple(
     (re.compile(rf"{_ZH_LEVEL}(?:第([一二三四五六七八九十]{{1,2}}))?(?:{zh})$"), en)
     for zh, en in (
         ("发展和改革委员会|发展改革委员会|发展改革委|发改委", "Development and Reform Commission"),
-        ("公安局", "Public Security Bureau"),
+        ("公安局|警方", "Public Security Bureau"),  # 营口警方 is Yingkou police
         ("公安厅", "Public Security Department"),
         ("网信办|网络安全和信息化委员会办公室|互联网信息办公室", "Cyberspace Administration"),
         ("能源局", "Energy Bureau"),
