@@ -14,7 +14,7 @@ from tui.tagging import govbodies, names, topics, traps, version
 from tui.tagging.china import score_china
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
 from tui.tagging.matcher import ENTITY, Matcher, Span
-from tui.tagging.money import FIAT, Amount, find_amounts, render
+from tui.tagging.money import FIAT, Amount, find_amounts, merge_rounded, render
 from tui.tagging.normalize import (
     BODY_CAP,
     has_cjk,
@@ -175,7 +175,7 @@ class Tagger:
                     key=lambda h: h.start,
                 )
         # on the simplified text (億, 萬, 新台幣 read as 亿, 万, 新台币; the offsets are the same)
-        amounts = list(find_amounts(doc.simp, self._symbols))
+        amounts = merge_rounded(list(find_amounts(doc.simp, self._symbols)), doc.simp)
         coins: list[Span] = [  # coins bought, sold, moved, held ("buys 6,556 BTC"): markets
             (start, end, ((None, ("markets", topics.WEAK)),))
             for start, end, _, code in amounts
