@@ -336,3 +336,22 @@ def test_a_person_by_a_cue_word(tagger: Tagger, body: str, person: str) -> None:
 )
 def test_g20_regulators_and_data_providers(tagger: Tagger, body: str, org: str) -> None:
     assert org in {e.name for e in tagger.tag("Update", body).entities if e.type == "ORG"}
+
+
+# --- a regulator named after another country is that country's -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "body, wrong, right",
+    [
+        ("Pakistan's Securities and Exchange Commission licensed two exchanges.", "SEC",
+         "Pakistan Securities and Exchange Commission"),
+        ("Ghana's SEC issued draft rules, as Singapore's MAS did.", "SEC", "Ghana SEC"),
+    ],
+)
+def test_a_regulator_named_after_another_country(
+    tagger: Tagger, body: str, wrong: str, right: str
+) -> None:
+    orgs = {e.name for e in tagger.tag("Update", body).entities if e.type == "ORG"}
+    assert right in orgs and wrong not in orgs
+    assert "MAS" in orgs or "MAS" not in body  # a country's own regulator keeps its name

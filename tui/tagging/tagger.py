@@ -159,6 +159,8 @@ class Tagger:
         hits = govbodies.merge(hits, govbodies.find(doc, hits))
         hits = govbodies.state_grid(doc, hits)
         hits = traps.drop_foreign_short_forms(doc, hits)
+        if "'s " in doc.shown or "’s " in doc.shown:
+            hits = traps.other_countrys(doc, hits)
         if not doc.low.isascii():
             hits = govbodies.foreign(doc, hits)
         if "·" in doc.simp:  # 德里 inside 罗德里戈·巴斯克斯 is no place

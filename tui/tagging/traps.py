@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from tui.models import Entity
+from tui.tagging.gazetteer import Alias, Entry
 from tui.tagging.resolve import Doc, Hit
 
 DATELINE_FACTOR = 0.1
@@ -221,6 +222,33 @@ def drop_foreign_short_forms(doc: Doc, hits: list[Hit]) -> list[Hit]:
         kept.append(hit)
         prev = hit
     return kept
+
+
+def other_countrys(doc: Doc, hits: list[Hit]) -> list[Hit]:
+    """Hits with a body named after another country renamed as that country's: "Thailand's
+    Securities and Exchange Commission", "Nigeria's SEC" are not the US SEC but organisations
+    of their own (named place + body, no China weight). A body belongs to a place when one of
+    its aliases contains one of the place's (美国证监会: the United States; 日本金融厅: Japan)."""
+    out = hits
+    for i in range(1, len(hits)):
+        place, hit = hits[i - 1], hits[i]
+        if place.entry.type != "PLACE" or hit.entry.type != "ORG" or hit.weight > 0:
+            continue
+        if doc.shown[place.end : hit.start] not in _POSSESSIVE:
+            continue
+        surface = doc.shown[hit.start : hit.end]
+        forms = [a.surface.lstrip("=").casefold() for a in place.entry.aliases]
+        forms.append(place.entry.name.casefold())
+        own = [a.surface.casefold() for a in hit.entry.aliases] + [hit.entry.name.casefold()]
+        if not surface.isascii() or any(f in a for f in forms if len(f) > 1 for a in own):
+            continue
+        name = f"{place.entry.name} {surface}"
+        entry = Entry(name, "ORG", None, 0.0, (Alias(name),), hit.entry.topics,
+                      source_file="traps")
+        if out is hits:
+            out = list(hits)
+        out[i] = Hit(hit.start, hit.end, entry, entry.aliases[0], -30000 - i)
+    return out
 
 
 def foreign_owner(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
