@@ -355,3 +355,27 @@ def test_a_regulator_named_after_another_country(
     orgs = {e.name for e in tagger.tag("Update", body).entities if e.type == "ORG"}
     assert right in orgs and wrong not in orgs
     assert "MAS" in orgs or "MAS" not in body  # a country's own regulator keeps its name
+
+
+# --- no fragments of a longer name, no institution read as a person -----------------------------
+
+
+@pytest.mark.parametrize(
+    "body, name, fragment",
+    [
+        ("Officials at the National Data Exchange Centre said the rules apply.",
+         "National Data Exchange Centre", "Data Exchange Centre"),
+        ("Staff of the State Statistics Centre said output rose.",
+         "State Statistics Centre", "Statistics Centre"),
+    ],
+)
+def test_a_name_keeps_its_first_word_mid_sentence(
+    tagger: Tagger, body: str, name: str, fragment: str
+) -> None:
+    names = {e.name for e in tagger.tag("Update", body).entities}
+    assert name in names and fragment not in names
+
+
+def test_an_institution_before_said_is_no_person(tagger: Tagger) -> None:
+    tags = tagger.tag("Update", "Data came out. The Financial Reporting Centre said volumes fell.")
+    assert not [e.name for e in tags.entities if e.type == "PERSON"]

@@ -92,7 +92,7 @@ def _person_ok(tokens: list[str]) -> bool:
         and not tokens[-1].endswith(".")
         and not any(t.rstrip(".") in stop and t not in _SURNAME_STOPS for t in tokens)
         and "Hong Kong" not in " ".join(tokens)
-        and tokens[-1] not in _org_words()
+        and not any(t in _org_words() for t in tokens)  # "Financial Intelligence Centre said"
     )
 
 
@@ -286,11 +286,19 @@ def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None
         return None  # "… Inspection and Coordination Bureau": only a fragment is in reach
     stop = lexicon().stop
     while tokens and tokens[0] in stop:
+        opens = start == 0 or text[max(0, start - 2) : start].rstrip(" ")[-1:] in _OPENERS
+        if not opens and tokens[0] not in _LEADING:
+            break  # "the State Information Center", "the South African Reserve Bank": all of it
         start += len(tokens[0]) + 1
         tokens = tokens[1:]
     if not tokens or all(t in stop for t in tokens):
         return None
     return start, cue_end, " ".join(tokens) + " " + text[cue_start:cue_end]
+
+
+_OPENERS = frozenset(".!?:;\n\"“(")  # a sentence, a quote or a list item starts
+_LEADING = frozenset({"The", "A", "An", "In", "At", "By", "For", "From", "And", "But", "As",
+                      "With", "Its", "His", "Her", "Their", "Our", "This", "That", "After"})
 
 
 _OF_TAIL = re.compile(
