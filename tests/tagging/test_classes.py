@@ -379,3 +379,15 @@ def test_a_name_keeps_its_first_word_mid_sentence(
 def test_an_institution_before_said_is_no_person(tagger: Tagger) -> None:
     tags = tagger.tag("Update", "Data came out. The Financial Reporting Centre said volumes fell.")
     assert not [e.name for e in tags.entities if e.type == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "张某已于上月辞任公司董事一职。",
+        "他在2021年离开公司后创办了一家咨询机构。",
+        "她随后入股公司并出任监事。",
+    ],
+)
+def test_a_verb_before_company_is_no_company_name(tagger: Tagger, text: str) -> None:
+    assert not [e.name for e in tagger.tag("人事变动", text).entities if e.name.endswith("公司")]
