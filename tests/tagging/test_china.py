@@ -270,3 +270,30 @@ def test_a_time_zone_is_no_place(title: str, summary: str) -> None:
     tags = Tagger().tag(title, summary)
     assert not tags.china
     assert not {"Beijing", "Hong Kong"} & {e.name for e in tags.entities}
+
+
+# --- China stories that never say "China": a police force or a public security bureau ------------
+
+
+def test_a_public_security_bureau_without_a_place_is_china(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Exchange halts withdrawals",
+        "The firm said a signer of its cold wallet was assisting a public security bureau "
+        "inquiry and could not approve transfers.",
+    )
+    assert tags.china and tags.regions == {"CN"}
+    assert not any(e.type == "ORG" and "security" in e.name.lower() for e in tags.entities)
+
+
+def test_a_city_police_force_in_chinese_is_the_bureau(tagger: Tagger) -> None:
+    tags = tagger.tag("鞍山警方打掉一个虚拟币跑分团伙", "涉案资金流水逾5亿元。")
+    assert tags.china and tags.regions == {"CN"}
+    orgs = {e.name: e.mentions for e in tags.entities if e.type == "ORG"}
+    assert "鞍山警方" in orgs["Anshan Public Security Bureau"]
+    assert "Anshan" in {e.name for e in tags.entities if e.type == "PLACE"}
+
+
+def test_the_country_is_no_local_body(tagger: Tagger) -> None:
+    tags = tagger.tag("中国警方与多国联合打击加密诈骗", "中国公安局和中国人民法院均表示从严处理。")
+    assert tags.china  # the police and courts of the whole country: evidence, not a local body
+    assert not [e.name for e in tags.entities if e.type == "ORG" and e.name[:2] in ("中国", "Ch")]

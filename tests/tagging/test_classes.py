@@ -204,3 +204,190 @@ def test_informal_chinese_name_after_a_role(tagger: Tagger) -> None:
     tags = tagger.tag("观察", "矿场主老李看着工人搬走最后一批矿机。")
     assert "老李" in names(tags)
     assert "老师" not in names(tagger.tag("观察", "矿场主老师傅说，电价又涨了。"))
+
+
+# --- government bodies: one canonical name across languages, linked to the place ----------------
+
+
+def _orgs(tags) -> dict[str, tuple[str, ...]]:  # type: ignore[no-untyped-def]
+    return {e.name: e.mentions for e in tags.entities if e.type == "ORG"}
+
+
+@pytest.mark.parametrize(
+    "zh, en, name",
+    [
+        ("泉州市公安局通报一起USDT洗钱案", "Quanzhou police break up a USDT laundering ring",
+         "Quanzhou Public Security Bureau"),
+        ("贵州省发改委：全面清退虚拟货币挖矿", "Guizhou Provincial Development and Reform "
+         "Commission orders mining out", "Guizhou Development and Reform Commission"),
+        ("无锡市中级人民法院二审维持原判", "Wuxi Intermediate People's Court upholds ruling",
+         "Wuxi Intermediate People's Court"),
+        ("昆明市人民检察院起诉一起虚拟币传销案", "Kunming Procuratorate charges coin pyramid",
+         "Kunming People's Procuratorate"),
+        ("云南省能源局约谈小水电站", "Yunnan Energy Administration summons small hydropower plants",
+         "Yunnan Energy Bureau"),
+        ("重庆市第五中级人民法院审理矿机案",
+         "Chongqing No. 5 Intermediate People's Court hears case",
+         "Chongqing No. 5 Intermediate People's Court"),
+    ],
+)
+def test_a_body_has_one_name_in_both_languages(
+    tagger: Tagger, zh: str, en: str, name: str
+) -> None:
+    zh_orgs, en_orgs = _orgs(tagger.tag(zh)), _orgs(tagger.tag(en))
+    assert name in zh_orgs and name in en_orgs  # so the two reports of one event can group
+    assert any(m in zh for m in zh_orgs[name])  # the form the text wrote stays as a mention
+    assert all(m.isascii() for m in en_orgs[name])
+
+
+def test_a_body_named_by_its_level_is_the_places_body(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Raids on hidden rigs in Leshan",
+        "Inspectors in Leshan, in southern Sichuan, seized 900 machines, the city's public "
+        "security bureau said. The provincial development and reform commission asked plants "
+        "to cut power to miners.",
+    )
+    orgs = _orgs(tags)
+    assert "the city's public security bureau" in orgs["Leshan Public Security Bureau"]
+    assert "Sichuan Development and Reform Commission" in orgs
+    assert tags.china
+
+
+def test_police_of_a_place_lists_the_place_too(tagger: Tagger) -> None:
+    tags = tagger.tag("Taizhou police seize 600 mining rigs", "The raid followed power checks.")
+    assert "Taizhou Public Security Bureau" in _orgs(tags)
+    assert "Taizhou" in {e.name for e in tags.entities if e.type == "PLACE"}
+
+
+def test_a_district_body_is_named_by_its_district(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "广州市天河区人民法院审结一起虚拟币借贷案", "天河区人民法院认为，借款合同无效。"
+    )
+    orgs = _orgs(tags)
+    assert "Tianhe People's Court" in orgs  # the long and the short form: one court
+    assert {"广州市天河区人民法院", "天河区人民法院"} <= set(orgs["Tianhe People's Court"])
+
+
+def test_a_heading_line_and_the_next_line_are_not_one_body(tagger: Tagger) -> None:
+    tags = tagger.tag("Mining roundup", "Shaoguan\nPolice in a neighbouring county cut power.")
+    assert not any("Shaoguan" in name for name in _orgs(tags))
+
+
+# --- datelines and common nouns that look like places --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body, place",
+    [
+        ("SEOUL--Upbit said on Tuesday it would add two tokens.", "Seoul"),
+        ("ZURICH (Reuters) - A Swiss bank began custody of bitcoin.", "Zurich"),
+        ("BUENOS AIRES, May 9 - Argentina's regulator opened a register.", "Buenos Aires"),
+    ],
+)
+def test_a_capitalised_dateline_names_its_place(tagger: Tagger, body: str, place: str) -> None:
+    tags = tagger.tag("Market update", body)
+    assert place in {e.name for e in tags.entities if e.type == "PLACE"}
+    assert not tags.china
+
+
+def test_a_capitalised_dateline_in_china_still_weighs_little(tagger: Tagger) -> None:
+    tags = tagger.tag("Exchange adds staff", "SHENZHEN--A Singapore exchange hired 40 engineers.")
+    assert "Shenzhen" in {e.name for e in tags.entities if e.type == "PLACE"}
+    assert all(e.weight < 1 for e in tags.evidence if e.term == "SHENZHEN")
+
+
+@pytest.mark.parametrize(
+    "text, bad",
+    [
+        ("据悉，国内部分地区已开始排查高耗能数据中心。", "部分地区"),
+        ("内蒙古、宁夏等七省区通报挖矿整治进展。", "七省区"),
+        ("广东多个区开展数字人民币试点。", "多个区"),
+    ],
+)
+def test_groupings_of_areas_are_not_districts(tagger: Tagger, text: str, bad: str) -> None:
+    assert not any(bad in e.name for e in tagger.tag("整治进展", text).entities)
+
+
+# --- people by cue words, G20 regulators and data providers -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body, person",
+    [
+        ("Police searched founder Mara Olsen's Lisbon office on Monday.", "Mara Olsen"),
+        ("Tomas Reyes, a Chilean developer behind the wallet, declined to comment.", "Tomas Reyes"),
+        ("Ines Duarte, the Portuguese investor who backed it, sold her stake.", "Ines Duarte"),
+    ],
+)
+def test_a_person_by_a_cue_word(tagger: Tagger, body: str, person: str) -> None:
+    assert person in {e.name for e in tagger.tag("Update", body).entities if e.type == "PERSON"}
+
+
+@pytest.mark.parametrize(
+    "body, org",
+    [
+        ("Italy's Consob ordered the site blocked.", "Consob"),
+        ("Banco de México kept its policy rate unchanged.", "Bank of Mexico"),
+        ("南非储备银行表示将发布加密资产框架。", "South African Reserve Bank"),
+        ("Turkey's Capital Markets Board licensed two exchanges.",
+         "Capital Markets Board of Turkey"),
+        ("LSEG data showed flows into the funds rose.", "LSEG"),
+    ],
+)
+def test_g20_regulators_and_data_providers(tagger: Tagger, body: str, org: str) -> None:
+    assert org in {e.name for e in tagger.tag("Update", body).entities if e.type == "ORG"}
+
+
+# --- a regulator named after another country is that country's -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "body, wrong, right",
+    [
+        ("Pakistan's Securities and Exchange Commission licensed two exchanges.", "SEC",
+         "Pakistan Securities and Exchange Commission"),
+        ("Ghana's SEC issued draft rules, as Singapore's MAS did.", "SEC", "Ghana SEC"),
+    ],
+)
+def test_a_regulator_named_after_another_country(
+    tagger: Tagger, body: str, wrong: str, right: str
+) -> None:
+    orgs = {e.name for e in tagger.tag("Update", body).entities if e.type == "ORG"}
+    assert right in orgs and wrong not in orgs
+    assert "MAS" in orgs or "MAS" not in body  # a country's own regulator keeps its name
+
+
+# --- no fragments of a longer name, no institution read as a person -----------------------------
+
+
+@pytest.mark.parametrize(
+    "body, name, fragment",
+    [
+        ("Officials at the National Data Exchange Centre said the rules apply.",
+         "National Data Exchange Centre", "Data Exchange Centre"),
+        ("Staff of the State Statistics Centre said output rose.",
+         "State Statistics Centre", "Statistics Centre"),
+    ],
+)
+def test_a_name_keeps_its_first_word_mid_sentence(
+    tagger: Tagger, body: str, name: str, fragment: str
+) -> None:
+    names = {e.name for e in tagger.tag("Update", body).entities}
+    assert name in names and fragment not in names
+
+
+def test_an_institution_before_said_is_no_person(tagger: Tagger) -> None:
+    tags = tagger.tag("Update", "Data came out. The Financial Reporting Centre said volumes fell.")
+    assert not [e.name for e in tags.entities if e.type == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "张某已于上月辞任公司董事一职。",
+        "他在2021年离开公司后创办了一家咨询机构。",
+        "她随后入股公司并出任监事。",
+    ],
+)
+def test_a_verb_before_company_is_no_company_name(tagger: Tagger, text: str) -> None:
+    assert not [e.name for e in tagger.tag("人事变动", text).entities if e.name.endswith("公司")]

@@ -26,7 +26,7 @@ _ZH_BODIES = (
     "金融办|地方金融监管局|高级人民法院|中级人民法院|人民法院|互联网法院|人民检察院|检察院|"
     "市场监督管理局|市场监管局|税务局|经济和信息化厅|经信委|工业和信息化厅|工信厅|人民政府|政府|"
     "财政局|财政厅|商务局|商务厅|科技局|大数据局|数据局|国资委|电力有限公司|电力公司|供电有限公司|供电公司|"
-    "公安厅|法院"
+    "公安厅|法院|警方"
 )
 _ZH = re.compile(
     r"(?:省|市|(?:[\u4e00-\u9fff]{1,4}族)?(?:自治区|自治州|自治县)|县|区|州)?"
@@ -42,7 +42,8 @@ _EN_BODIES = (
     r"Energy Administration|Energy Bureau|Local Financial Regulatory Bureau|Financial Regulatory "
     r"Bureau|Financial Supervision Bureau|Financial Regulatory Administration|Intermediate "
     r"People's Court|Higher People's Court|People's Court|Internet Court|People's Procuratorate|"
-    r"Procuratorate|Cyberspace Administration|Administration for Market Regulation|Market "
+    r"[Pp]rocuratorate|Cyberspace Administration|"
+    r"Administration for Market Regulation|Market "
     r"Supervision Administration|Tax Bureau|Finance Bureau|Municipal Government|Provincial "
     r"Government|Bureau of Industry and Information Technology|Bureau of Justice|"
     # any other body by its head noun after capitalised words: "Local Financial Supervision and
@@ -54,7 +55,7 @@ _EN_BODIES = (
 )
 _EN = re.compile(
     r"(?:\s(?:Autonomous Region|Autonomous Prefecture|Municipal|Provincial|City|District|County"
-    r"|New Area))?(?:\sNo\.\s?\d{1,2})?\s"
+    r"|New Area))?(?:\sNo\.\s?\d{1,2})? "  # one line: "Baise\nPolice" is a heading and a line
     rf"(?:{_EN_BODIES})\b"
 )
 # bodies only China has (people's courts and procuratorates, public security bureaus) under a
@@ -65,7 +66,7 @@ _EN_DISTRICT = re.compile(
     r"Procuratorate|Public Security (?:Sub-?)?Bureau|Public Security Branch)\b"
 )
 _EN_BRANCH = re.compile(r"\b[A-Z][a-z]+ (?:Sub-?)?[Bb]ranch of (?:the )?$")
-_GENERIC = re.compile(r" (?:police|court)$")
+_GENERIC = re.compile(r" court$")
 _ZH_PREFIX = re.compile(r"(?:国网|国家电网|中共)$")
 # State Grid's provincial and city companies (国网四川省电力公司, 国网酒泉供电公司, "State Grid
 # Sichuan Electric Power Company") are one organisation for the reader and for grouping: they
@@ -80,8 +81,11 @@ _ENFORCEMENT = re.compile(r"公安|法院|检察|police|Police|Court|court|Procu
 
 
 _DISTRICT = re.compile(r"(?:市|州)?([\u4e00-\u9fff]{2,3}?(?:新区|区|县))(?![块域间别分])")
+# common nouns that end like a district: 地区, 园区 … and the groupings 部分地区 (some areas),
+# 五省区 (five provinces and regions), 各县 (each county), 多个区
 _DISTRICT_STOP = re.compile(
     r"^(?:地区|园区|社区|景区|城区|市区|郊区|辖区|片区|山区|湾区|新区|自贸区|试验区)$"
+    r"|^(?:部分|其他|[一二三四五六七八九十两多各全本该等这])"
 )
 PLACE_WEIGHT = 1.5
 
@@ -96,7 +100,7 @@ def districts(doc: Doc, hits: list[Hit], base: int = -5000) -> list[Hit]:
         if doc.simp[hit.start : hit.start + 1].isascii():
             continue
         m = _DISTRICT.match(doc.simp, hit.end)
-        if m is None or _DISTRICT_STOP.match(m.group(1)):
+        if m is None or _DISTRICT_STOP.search(m.group(1)):
             continue
         name = doc.shown[m.start(1) : m.end(1)]
         index = names.setdefault(name, base - len(names))
@@ -120,6 +124,8 @@ def find(doc: Doc, hits: list[Hit]) -> list[Body]:
     for hit in hits:
         if hit.start < reach or hit.entry.type != "PLACE" or hit.entry.region != "CN":
             continue
+        if hit.entry.name == "China":
+            continue  # 中国警方, "China Development and Reform…": the country is no local body
         first = doc.simp[hit.start : hit.start + 1]
         pattern, text = (_EN, doc.shown) if first.isascii() else (_ZH, doc.simp)
         m = pattern.match(text, hit.end)
@@ -134,6 +140,12 @@ def find(doc: Doc, hits: list[Hit]) -> list[Body]:
         grid = prefix is not None and prefix.group() != "中共"
         if grid and _GRID_TAIL.search(doc.simp, start, end):
             name = STATE_GRID
+        elif prefix is None:
+            inner = hit  # the innermost place names the body: 深圳市福田区人民法院 is Futian's
+            for other in hits:
+                if inner.end <= other.start < end and other.entry.type == "PLACE":
+                    inner = other
+            name = canonical_name(text[inner.end : end], inner.entry.name) or name
         if first.isascii():
             branch = _EN_BRANCH.search(doc.shown, max(0, start - 30), start)
             if branch is not None:  # "Xihu Branch of the Hangzhou Public Security Bureau"
@@ -146,7 +158,120 @@ def find(doc: Doc, hits: list[Hit]) -> list[Body]:
         "District" in shown or "New Area" in shown or "County" in shown
     ):
         out = _district_bodies(doc, out)
+    if "'s " in shown or "the " in shown:
+        out = _referred(doc, hits, out)
     return out
+
+
+# The canonical English name of a body, one for both languages, so that 甘孜州公安局, "Ganzi
+# police" and "Ganzi Public Security Bureau" are one organisation in the sidebar and in story
+# grouping: (pattern for what follows the place, English body). Chinese is matched on the
+# simplified text; the Chinese level words (省, 市, 州, 省委…) and English qualifiers
+# (Provincial, Municipal…) before the body are dropped, so names with a district or a branch in
+# between keep the form the text wrote.
+_ZH_LEVEL = (
+    r"(?:省|市|州|县|区|(?:[\u4e00-\u9fff]{1,4}族)?自治(?:区|州|县))?(?:省委|市委|州委|区委|县委|委)?"
+)
+_CANON = tuple(
+    (re.compile(rf"{_ZH_LEVEL}(?:第([一二三四五六七八九十]{{1,2}}))?(?:{zh})$"), en)
+    for zh, en in (
+        ("发展和改革委员会|发展改革委员会|发展改革委|发改委", "Development and Reform Commission"),
+        ("公安局|警方", "Public Security Bureau"),  # 营口警方 is Yingkou police
+        ("公安厅", "Public Security Department"),
+        ("网信办|网络安全和信息化委员会办公室|互联网信息办公室", "Cyberspace Administration"),
+        ("能源局", "Energy Bureau"),
+        ("地方金融监督管理局|地方金融管理局|金融监督管理局|金融监管局|地方金融监管局|金融工作局|金融办",
+         "Financial Regulatory Bureau"),
+        ("中级人民法院", "Intermediate People's Court"),
+        ("高级人民法院", "Higher People's Court"),
+        ("互联网法院", "Internet Court"),
+        ("人民法院|法院", "People's Court"),
+        ("人民检察院|检察院", "People's Procuratorate"),
+        ("市场监督管理局|市场监管局", "Administration for Market Regulation"),
+    )
+)
+_EN_LEVEL = (
+    r"(?:\s(?:Autonomous Region|Autonomous Prefecture|Municipal|Provincial|City|Prefecture|"
+    r"Prefectural|District|County|New Area))?(?:\sNo\.\s?(\d{1,2}))?\s"
+)
+_EN_CANON = tuple(
+    (re.compile(rf"{_EN_LEVEL}(?:{body})$"), en)
+    for body, en in (
+        (r"Public Security Bureau|[Pp]olice", "Public Security Bureau"),
+        (r"Public Security Department", "Public Security Department"),
+        (r"Development and Reform Commission", "Development and Reform Commission"),
+        (r"Energy Administration|Energy Bureau", "Energy Bureau"),
+        (r"(?:Local )?Financial (?:Regulatory|Supervision(?: and Administration)?) "
+         r"(?:Bureau|Administration)", "Financial Regulatory Bureau"),
+        (r"Intermediate (?:People's )?Court", "Intermediate People's Court"),
+        (r"Higher People's Court", "Higher People's Court"),
+        (r"Internet Court", "Internet Court"),
+        (r"People's Court", "People's Court"),
+        (r"(?:People's )?[Pp]rocuratorate", "People's Procuratorate"),
+        (r"Cyberspace Administration(?: Office)?", "Cyberspace Administration"),
+        (r"Administration for Market Regulation|Market Supervision Administration",
+         "Administration for Market Regulation"),
+    )
+)
+_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+
+def canonical_name(rest: str, place: str) -> str | None:
+    """"Ganzi Public Security Bureau" for what follows the place 甘孜 in 甘孜州公安局 ("州公安局")
+    or Ganzi in "Ganzi police" (" police"); None when the body is not one of the known kinds
+    or something (a district, a branch) stands between place and body."""
+    table = _EN_CANON if rest[:1].isascii() else _CANON
+    for pattern, body in table:
+        m = pattern.match(rest)
+        if m is not None:
+            number = m.group(1)
+            if number is None:
+                return f"{place} {body}"
+            if not number.isdigit():
+                number = str(sum(_NUMERALS[c] for c in number) if len(number) < 2
+                             else _NUMERALS[number[0]] * 10 + _NUMERALS.get(number[1], 0))
+            return f"{place} No. {number} {body}"
+    return None
+
+
+# A body the text names by its level after naming the place ("the prefecture's public security
+# bureau", "the provincial development and reform commission"): the nearest mainland place
+# before it of that level (a province for "provincial", anything below for the others).
+_REFERRED = re.compile(
+    r"\b[Tt]he (provincial|province's|prefecture's|prefectural|city's|municipal|county's|"
+    r"district's|local) (public security bureau|police|public security department|development "
+    r"and reform commission|intermediate people's court|people's court|procuratorate|energy "
+    r"(?:bureau|administration))\b"
+)
+PROVINCES = frozenset({
+    "Anhui", "Beijing", "Chongqing", "Fujian", "Gansu", "Guangdong", "Guangxi", "Guizhou",
+    "Hainan", "Hebei", "Heilongjiang", "Henan", "Hubei", "Hunan", "Inner Mongolia", "Jiangsu",
+    "Jiangxi", "Jilin", "Liaoning", "Ningxia", "Qinghai", "Shaanxi", "Shandong", "Shanghai",
+    "Shanxi", "Sichuan", "Tianjin", "Tibet", "Xinjiang", "Yunnan", "Zhejiang",
+})
+
+
+def _referred(doc: Doc, hits: list[Hit], bodies: list[Body]) -> list[Body]:
+    """Bodies named by level after their place (see ``_REFERRED``), where none was found."""
+    extra = []
+    places = [h for h in hits if h.entry.type == "PLACE" and h.entry.region == "CN"
+              and doc.shown[h.start : h.start + 1].isascii()]
+    if not places:
+        return bodies
+    for m in _REFERRED.finditer(doc.shown):
+        if any(b.start < m.end() and m.start() < b.end for b in bodies):
+            continue
+        provincial = m.group(1).startswith("provinc")
+        before = [h for h in places if h.end <= m.start()
+                  and (h.entry.name in PROVINCES) == provincial]
+        if not before:
+            continue
+        place = before[-1].entry.name
+        titled = " ".join(w if w == "and" else w[0].upper() + w[1:] for w in m.group(2).split())
+        name = canonical_name(" " + titled, place)
+        if name is not None:
+            extra.append(Body(m.start(), m.end(), name, place))
+    return sorted([*bodies, *extra], key=lambda b: b.start) if extra else bodies
 
 
 def _district_bodies(doc: Doc, bodies: list[Body]) -> list[Body]:
@@ -155,7 +280,9 @@ def _district_bodies(doc: Doc, bodies: list[Body]) -> list[Body]:
     for m in _EN_DISTRICT.finditer(doc.shown):
         if any(b.start < m.end() and m.start() < b.end for b in bodies):
             continue
-        extra.append(Body(m.start(), m.end(), m.group(), m.group().split(" ", 1)[0]))
+        place, rest = m.group().split(" ", 1)
+        name = canonical_name(" " + rest, place) or m.group()
+        extra.append(Body(m.start(), m.end(), name, place))
     return sorted([*bodies, *extra], key=lambda b: b.start) if extra else bodies
 
 
@@ -217,7 +344,7 @@ def as_hits(bodies: list[Body], base: int) -> list[Hit]:
         index = names.setdefault(body.name, base - len(names))
         topic = "enforcement" if _ENFORCEMENT.search(body.name) else "regulation"
         hint = () if body.name == STATE_GRID else ((topic, 0.6),)
-        generic = _GENERIC.search(body.name) is not None  # "Hangzhou police": evidence only
+        generic = _GENERIC.search(body.name) is not None  # "Hangzhou court": evidence only
         entry = Entry(body.name, "ORG", "CN", WEIGHT, (Alias(body.name),), hint,
                       source_file="govbodies", shown=not generic)
         hits.append(Hit(body.start, body.end, entry, entry.aliases[0], index))

@@ -289,3 +289,37 @@ def money_key(name: str) -> tuple[float, str] | None:
     for _, _, value, code in find_amounts(name, frozenset(name.split()[-1:])):
         return round(value, 2), code
     return None
+
+
+# "about", "nearly", "more than", 约, 近, 逾, 超: the amount is a rounding of a figure the story
+# may give exactly elsewhere ("6.1亿美元" … "约6亿美元")
+_APPROX_BEFORE = re.compile(
+    r"(?:about|around|roughly|nearly|almost|some|over|more than|approximately|"
+    r"约|大约|近|逾|超|超过)\s?\$?$"
+)
+ROUNDING = 0.1  # an approximate amount within 10% of an exact one of the same currency is it
+
+
+def _digits(value: float) -> int:
+    """Significant digits of an amount (610000000 → 2, 600000000 → 1)."""
+    text = f"{value:.6e}".split("e")[0].replace(".", "").rstrip("0")
+    return len(text)
+
+
+def merge_rounded(amounts: list[Amount], text: str) -> list[Amount]:
+    """Amounts with each rounded mention ("约6亿美元", "about $600 million") read as the exact
+    amount of the same currency it rounds ("6.1亿美元"), so one amount is one entity."""
+    if len(amounts) < 2:
+        return amounts
+    out = list(amounts)
+    for i, (start, end, value, code) in enumerate(amounts):
+        if not _APPROX_BEFORE.search(text, max(0, start - 12), start):
+            continue
+        near = [
+            v for s, _, v, c in amounts
+            if c == code and v != value and abs(v - value) <= ROUNDING * v
+            and _digits(v) > _digits(value) and not _APPROX_BEFORE.search(text, max(0, s - 12), s)
+        ]
+        if len(set(near)) == 1:
+            out[i] = (start, end, near[0], code)
+    return out

@@ -92,7 +92,7 @@ def _person_ok(tokens: list[str]) -> bool:
         and not tokens[-1].endswith(".")
         and not any(t.rstrip(".") in stop and t not in _SURNAME_STOPS for t in tokens)
         and "Hong Kong" not in " ".join(tokens)
-        and tokens[-1] not in _org_words()
+        and not any(t in _org_words() for t in tokens)  # "Financial Intelligence Centre said"
     )
 
 
@@ -134,10 +134,13 @@ def _tokens_after(
         bare = word.rstrip(_TRAILING)
         if len(bare) > 2 and bare[-1] in ".!?":  # "… said Mary Lee." (but keep initials)
             bare = bare[:-1]
+        owner = bare.endswith(("'s", "’s")) and len(bare) > 3
+        if owner:  # "chief executive Jane Doe's New York flat": the name ends at the possessive
+            bare = bare[:-2]
         if not pattern.fullmatch(bare):
             break
         tokens.append(bare)
-        if bare != word:
+        if bare != word or owner:
             break
     if len(tokens) > limit:
         return start, []
@@ -238,7 +241,9 @@ def _appositive(text: str, cue_start: int) -> tuple[int, int, str] | None:
     """The name before a comma and a role: "Jane Doe, chief executive of …", also with a
     short description between ("Kim Byoung-hwan, the commission's chairman", "Nelson Chow, a
     former chief fintech officer")."""
-    window = text[max(0, cue_start - 60) : cue_start].replace("\n", " ").rstrip()
+    base = max(0, cue_start - 60)
+    base = max(base, text.rfind("\n", base, cue_start) + 1)  # a title's last word is no name
+    window = text[base:cue_start].rstrip()
     words = window.split(" ")
     filler = lexicon().appositive_filler
     described = 0
@@ -249,12 +254,16 @@ def _appositive(text: str, cue_start: int) -> tuple[int, int, str] | None:
         elif described < 2 and (word.endswith(("'s", "’s")) or word.islower()) and word.isascii():
             words.pop()  # "the commission's", "fintech"
             described += 1
+        elif described < 2 and _NATIONALITY.fullmatch(word) and len(words) > 1 and (
+            words[-2] in ("a", "an", "the")
+        ):
+            words.pop()  # "an American entrepreneur", "a British lawyer"
+            described += 1
         else:
             break
     if not words or not words[-1].endswith(","):
         return None
     head = " ".join(words)[:-1]
-    base = max(0, cue_start - 60)
     begin, tokens = _tokens_before(head + " ", len(head) + 1, _PERSON_TOKEN)
     if not _person_ok(tokens):
         return None
@@ -262,6 +271,7 @@ def _appositive(text: str, cue_start: int) -> tuple[int, int, str] | None:
     return base + begin, base + begin + len(name), name
 
 
+_NATIONALITY = re.compile(r"[A-Z][a-z]+(?:an|ese|ish|i|ch)")
 _CONTINUES = re.compile(r" (?:[A-Z][a-z]+\b|of [A-Z])")  # used with match(text, pos)
 # a glue word after a capitalised word: the name goes on before it ("Gaming Inspection and
 # Coordination Bureau"); after a lowercase word it is prose ("chief executive of Suncity Group")
@@ -276,11 +286,19 @@ def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None
         return None  # "… Inspection and Coordination Bureau": only a fragment is in reach
     stop = lexicon().stop
     while tokens and tokens[0] in stop:
+        opens = start == 0 or text[max(0, start - 2) : start].rstrip(" ")[-1:] in _OPENERS
+        if not opens and tokens[0] not in _LEADING:
+            break  # "the State Information Center", "the South African Reserve Bank": all of it
         start += len(tokens[0]) + 1
         tokens = tokens[1:]
     if not tokens or all(t in stop for t in tokens):
         return None
     return start, cue_end, " ".join(tokens) + " " + text[cue_start:cue_end]
+
+
+_OPENERS = frozenset(".!?:;\n\"“(")  # a sentence, a quote or a list item starts
+_LEADING = frozenset({"The", "A", "An", "In", "At", "By", "For", "From", "And", "But", "As",
+                      "With", "Its", "His", "Her", "Their", "Our", "This", "That", "After"})
 
 
 _OF_TAIL = re.compile(

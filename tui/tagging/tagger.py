@@ -14,7 +14,7 @@ from tui.tagging import govbodies, names, topics, traps, version
 from tui.tagging.china import score_china
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
 from tui.tagging.matcher import ENTITY, Matcher, Span
-from tui.tagging.money import FIAT, Amount, find_amounts, render
+from tui.tagging.money import FIAT, Amount, find_amounts, merge_rounded, render
 from tui.tagging.normalize import (
     BODY_CAP,
     has_cjk,
@@ -87,6 +87,13 @@ class Tagger:
             if entry.type == "PLACE"
             for alias in entry.aliases
         }
+        self._place_aliases = {  # "Tokyo" → (entry index, alias), for capitalised datelines
+            alias.surface: (index, alias)
+            for index, entry in reversed(list(enumerate(self.entries)))
+            if entry.type == "PLACE"
+            for alias in entry.aliases
+            if alias.surface.isascii() and not alias.needs_context
+        }
         self._symbols = frozenset(s for s in self._tickers if len(s) >= 2 and s.isalnum())
         self.rules_version = version.rules_version(user_entities, user_topics, china_regions)
 
@@ -147,9 +154,13 @@ class Tagger:
         sees what tagging sees)."""
         ent_spans, topic_spans, cues = self._matcher.scan(doc.low, doc.simp)
         hits = traps.drop_nicknames(doc, self._resolver.resolve(doc, ent_spans))
+        if doc.low.isascii() or "\n" in doc.shown:
+            hits = self._datelines(doc, hits)
         hits = govbodies.merge(hits, govbodies.find(doc, hits))
         hits = govbodies.state_grid(doc, hits)
         hits = traps.drop_foreign_short_forms(doc, hits)
+        if "'s " in doc.shown or "’s " in doc.shown:
+            hits = traps.other_countrys(doc, hits)
         if not doc.low.isascii():
             hits = govbodies.foreign(doc, hits)
         if "·" in doc.simp:  # 德里 inside 罗德里戈·巴斯克斯 is no place
@@ -166,7 +177,7 @@ class Tagger:
                     key=lambda h: h.start,
                 )
         # on the simplified text (億, 萬, 新台幣 read as 亿, 万, 新台币; the offsets are the same)
-        amounts = list(find_amounts(doc.simp, self._symbols))
+        amounts = merge_rounded(list(find_amounts(doc.simp, self._symbols)), doc.simp)
         coins: list[Span] = [  # coins bought, sold, moved, held ("buys 6,556 BTC"): markets
             (start, end, ((None, ("markets", topics.WEAK)),))
             for start, end, _, code in amounts
@@ -175,6 +186,18 @@ class Tagger:
         if coins:
             topic_spans = sorted([*topic_spans, *coins], key=lambda span: span[0])
         return hits, topic_spans, cues, amounts
+
+    def _datelines(self, doc: Doc, hits: list[Hit]) -> list[Hit]:
+        """Hits plus the places of capitalised datelines ("TOKYO--"): world place names match
+        case-sensitively, so "Nice" is no city, and a dateline is found on its own."""
+        extra = []
+        starts = {h.start for h in hits}
+        for start, end, name in traps.datelines(doc):
+            found = self._place_aliases.get(name)
+            if found is not None and start not in starts:
+                index, alias = found
+                extra.append(Hit(start, end, self.entries[index], alias, index))
+        return sorted([*hits, *extra], key=lambda h: h.start) if extra else hits
 
     def _doc(self, title: str, summary: str, content: str) -> Doc:
         title = nfkc(strip_html(title or "")).replace("\n", " ")

@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from tui.models import Entity
+from tui.tagging.gazetteer import Alias, Entry
 from tui.tagging.resolve import Doc, Hit
 
 DATELINE_FACTOR = 0.1
@@ -34,9 +35,10 @@ LIST_FACTOR = 0.4
 
 _DATELINE_AFTER = re.compile(
     r"^(?:,?\s?(?:[A-Z][a-z]{2,8}\.?\s\d{1,2})?\s?\((?:[A-Za-z .]{2,20})\)\s?[-—–]"
-    r"|,\s?[A-Z][a-z]{2,8}\.?\s\d{1,2}\s?[-—–]|\s?[-—–]\s)"
+    r"|,\s?[A-Z][a-z]{2,8}\.?\s\d{1,2}\s?[-—–]|\s?[-—–]\s|--)"
     r"|^\d{1,2}月\d{1,2}日电"
 )
+_CAPS_LINE_START = re.compile(r"(?m)^([A-Z][A-Z'.]+(?: [A-Z][A-Z'.]+){0,2})(?=[,\s(-])")
 _NICKNAME_AFTER = re.compile(
     r"^[\"'”’」』》)\]]{0,2}\s?(?:\(\w{2,20}\)\s?)?(?:的\s?)?"
     r"(?:upgrade|hard fork|hardfork|fork|network upgrade|mainnet upgrade|testnet|"
@@ -63,6 +65,19 @@ _MARKS = ".!?。！？\n"
 GREATER_CHINA = frozenset({"CN", "HK", "MO", "TW"})
 MAINLAND_HK_MO = frozenset({"CN", "HK", "MO"})
 _POSSESSIVE = frozenset({"'s ", "’s "})  # "Singapore's MAS", "Korea's FSC"
+
+
+def datelines(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start, end, name as a place is spelt) of each capitalised dateline that opens a line:
+    "TOKYO--", "HONG KONG (Reuters) -", "LISBON, May 4 -". The place is still a place of the
+    story (an entity); :func:`factor` gives it little China weight."""
+    out = []
+    shown = doc.shown
+    for m in _CAPS_LINE_START.finditer(shown):
+        if _DATELINE_AFTER.match(shown[m.end() : m.end() + 40]):
+            words = m.group(1).split(" ")
+            out.append((m.start(), m.end(), " ".join(w[0] + w[1:].lower() for w in words)))
+    return out
 
 
 def drop_nicknames(doc: Doc, hits: list[Hit]) -> list[Hit]:
@@ -209,6 +224,33 @@ def drop_foreign_short_forms(doc: Doc, hits: list[Hit]) -> list[Hit]:
     return kept
 
 
+def other_countrys(doc: Doc, hits: list[Hit]) -> list[Hit]:
+    """Hits with a body named after another country renamed as that country's: "Thailand's
+    Securities and Exchange Commission", "Nigeria's SEC" are not the US SEC but organisations
+    of their own (named place + body, no China weight). A body belongs to a place when one of
+    its aliases contains one of the place's (美国证监会: the United States; 日本金融厅: Japan)."""
+    out = hits
+    for i in range(1, len(hits)):
+        place, hit = hits[i - 1], hits[i]
+        if place.entry.type != "PLACE" or hit.entry.type != "ORG" or hit.weight > 0:
+            continue
+        if doc.shown[place.end : hit.start] not in _POSSESSIVE:
+            continue
+        surface = doc.shown[hit.start : hit.end]
+        forms = [a.surface.lstrip("=").casefold() for a in place.entry.aliases]
+        forms.append(place.entry.name.casefold())
+        own = [a.surface.casefold() for a in hit.entry.aliases] + [hit.entry.name.casefold()]
+        if not surface.isascii() or any(f in a for f in forms if len(f) > 1 for a in own):
+            continue
+        name = f"{place.entry.name} {surface}"
+        entry = Entry(name, "ORG", None, 0.0, (Alias(name),), hit.entry.topics,
+                      source_file="traps")
+        if out is hits:
+            out = list(hits)
+        out[i] = Hit(hit.start, hit.end, entry, entry.aliases[0], -30000 - i)
+    return out
+
+
 def foreign_owner(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
     """True for a body named after another country: 韩国央行, 欧洲央行, 日本财政部."""
     if prev is None or prev.entry.type != "PLACE" or hit.entry.type != "ORG":
@@ -225,6 +267,8 @@ def foreign_owner(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
 # "我国", "Chinese" (an adjective), "央行" (a central bank, whose?). They stay China evidence (the
 # hits are scored as before) but alone they list no entity: a reader sees names, not nouns.
 _GENERIC_BODY = re.compile(r" (?:police|court)$")
+_POLICE = re.compile(r"(?: police|警方)$")
+_BUREAU = " Public Security Bureau"
 _COMMON_FORMS = frozenset({
     "境内", "境內", "国内", "國內", "我国", "我國", "中资", "中資", "Chinese", "CHINESE",
     "央行", "人民银行", "人民銀行",
@@ -244,7 +288,7 @@ def unlisted(
       amount, not BTC); Chinese writes the coin's name in the amount ("83万枚以太坊"): kept.
     """
     units: set[str] = set()
-    generic: list[str] = []
+    generic: list[tuple[str, str, bool]] = []  # (place, as written, a police force?)
     spans = [(a[0], a[1]) for a in amounts] if amounts and doc.low.isascii() else None
     inside: dict[str, bool] = {}
     for hit in hits:  # one pass: coins inside amounts, generic bodies ("Hangzhou police")
@@ -252,19 +296,28 @@ def unlisted(
         if spans is not None and entry.type == "TICKER":
             within = any(s <= hit.start and hit.end <= e for s, e in spans)
             inside[entry.name] = inside.get(entry.name, True) and within
-        elif not entry.shown and entry.source_file == "govbodies":
-            generic.append(entry.name)
+        elif entry.source_file == "govbodies":
+            surface = doc.shown[hit.start : hit.end]
+            police = _POLICE.search(surface)
+            if police and entry.name.endswith(_BUREAU):  # "Wenzhou police", 营口警方: the bureau
+                place = entry.name.removesuffix(_BUREAU)
+                generic.append((place, surface[: police.start()], True))
+            elif not entry.shown:  # "Hangzhou court": evidence only
+                m = _GENERIC_BODY.search(entry.name)
+                if m:
+                    generic.append((entry.name[: m.start()], entry.name[: m.start()], False))
     units = {name for name, within in inside.items() if within}
     named: list[Entity] = []
     if generic:  # the place is named, not the body; after "Zhengzhou Public Security Bureau"
         places = {e.name for e in entities if e.type == "PLACE"}  # "Zhengzhou police" is it
         orgs = [e.name for e in entities if e.type == "ORG"]
-        for body in generic:
-            m = _GENERIC_BODY.search(body)
-            place = body[: m.start()] if m else ""
-            if place and place not in places and not any(place in name for name in orgs):
+        full = [m for e in entities if e.type == "ORG" and e.name.endswith(_BUREAU)
+                for m in e.mentions if not _POLICE.search(m)]
+        for place, form, is_police in generic:
+            named_in = full if is_police else orgs
+            if place and place not in places and not any(form in name for name in named_in):
                 places.add(place)
-                named.append(Entity(place, "PLACE", 1, (place,)))
+                named.append(Entity(place, "PLACE", 1, (form,)))
     out = [
         e for e in entities
         if not (e.type == "TICKER" and e.name in units)
