@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from tui.models import TOPICS
 from tui.tagging import Tagger, topics
+from tui.tagging.matcher import Matcher
+from tui.tagging.normalize import fold_exact, fold_key
 
 EXAMPLES = [
     ("mining", "Bitcoin miners add hashrate in Texas", "New rigs came online."),
@@ -312,3 +314,51 @@ def test_the_threshold_is_the_middle_of_the_dev_plateau() -> None:
     chosen = train_topics.choose_threshold(rows, dev, w, bias, {})
     assert chosen < 0.615
     assert train_topics.micro_f1(rows, dev, topics.Model(tuple(w), bias, chosen))[2] > 0.79
+
+
+def _topic_spans(text: str) -> set[tuple[int, int, str | None]]:
+    """The topic spans the real matcher finds in ``text`` (as tagging folds it)."""
+    matcher = Matcher()
+    topics.register(matcher, {})
+    matcher.build()
+    _, spans, _ = matcher.scan(fold_key(text), fold_exact(text))
+    return {(s, e, data[0]) for s, e, payloads in spans for _, data in payloads}
+
+
+def test_every_chinese_term_has_a_row_of_traditional_twins() -> None:
+    """A simplified term added to topics.toml without its traditional forms fails here:
+    rebuild ``data/topic_twins.tsv`` with ``python -m tests.tagging.build_twins``."""
+    assert set(topics.chinese_terms()) == set(topics.builtin_twins())
+
+
+def test_traditional_twins_match_their_topic() -> None:
+    """Every listed traditional form of a Chinese term (訴訟, 錨定, 駭客 …) is found as the term
+    is, with the term's topic (or as an exclusion), whether or not the fold knows its
+    characters."""
+    twins = topics.builtin_twins()
+    expected: dict[str, set[str | None]] = {}
+    for slug, table in topics.builtin_rules().items():
+        for kind in ("strong", "weak", "hint", "exclude"):
+            for term in table[kind]:
+                expected.setdefault(term, set()).add(None if kind == "exclude" else slug)
+    forms = [(form, term) for term in topics.chinese_terms() for form in twins[term]]
+    assert len(forms) > 300  # most terms have a traditional form
+    missed = []
+    for form, term in forms:
+        found = {slug for s, e, slug in _topic_spans(form) if (s, e) == (0, len(form))}
+        if not expected[term] & found:
+            missed.append(f"{form} ({term})")
+    assert not missed
+
+
+@pytest.mark.parametrize(
+    ("slug", "title"),
+    [
+        ("enforcement", "某平台陷集體訴訟"),  # 訟: the fold does not know it
+        ("stablecoins", "USDe短暫脫錨"),  # 錨
+        ("security", "交易所遭駭客入侵"),  # Taiwan's word for 黑客
+        ("technology", "Sepolia測試網今日重啟"),  # 測
+    ],
+)
+def test_traditional_headlines_find_their_topic(tagger: Tagger, slug: str, title: str) -> None:
+    assert slug in tagger.topic_features(title)
