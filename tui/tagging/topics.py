@@ -32,22 +32,23 @@ README lists the passing cases).
 
 How a topic is chosen (salience, not mere mention). Terms live in ``data/topics.toml`` (strong
 2, weak 1, hint 0.5; exclusion phrases swallow the terms inside them: "data mining", "life
-hack", "mint condition"); gazetteer entities add hints (Bitmain → mining). For each topic that
-any term touches, :func:`features` measures *where* and *how much* the story is about it: the
-weight of its terms in the title, in the lead and in the rest of the body, how dense they are
-per length of text, how many distinct terms, its share of the story's strongest topic, how much
-of its evidence only names an actor or the field of the topic (``actors`` in the data:
-"exchange", "regulator", "稳定币") rather than an event of its kind (a delisting, a ban, a depeg),
-and how reliably its evidence terms meant the topic on the labelled train split (``term_lift``:
-"licensed" in an exchange story rarely meant regulation, "consultation paper" always did;
-counts shipped in the model file, shrunk towards the topic's base rate so a rare term says
-little). A small logistic model over those features (weights trained at build time on the
-labelled train split by ``tests/tagging/train_topics.py`` and shipped as
+hack", "mint condition"); gazetteer entities add hints (Bitmain → mining). Chinese terms are
+written in simplified; their traditional and Taiwan forms that the fold to simplified does not
+reach (訴訟, 錨定, 駭客) come from ``data/topic_twins.tsv`` and are matched as the term. For each
+topic that any term touches, :func:`features` measures *where* and *how much* the story is
+about it: the weight of its terms in the title, in the lead and in the rest of the body, how
+dense they are per length of text, how many distinct terms, its share of the story's strongest
+topic, how much of its evidence only names an actor or the field of the topic (``actors`` in
+the data: "exchange", "regulator", "稳定币") rather than an event of its kind (a delisting, a
+ban, a depeg), and how reliably its evidence terms meant the topic on the labelled train split
+(``term_lift``: "licensed" in an exchange story rarely meant regulation, "consultation paper"
+always did; counts shipped in the model file, shrunk towards the topic's base rate so a rare
+term says little). A small logistic model over those features (weights trained at build time
+on the labelled train split by ``tests/tagging/train_topics.py`` and shipped as
 ``data/topic_model.json``) gives each topic a probability; topics above the threshold (chosen
-on dev) apply, at most three, strongest first. Each applied topic carries its
-evidence: the terms and the fields they were found in. User topics from config add strong terms
-to a built-in slug or define a new one (scored with the average bias).
-"""
+on dev) apply, at most three, strongest first. Each applied topic carries its evidence: the
+terms and the fields they were found in. User topics from config add strong terms to a
+built-in slug or define a new one (scored with the average bias). """
 
 from __future__ import annotations
 
