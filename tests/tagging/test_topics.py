@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -316,12 +318,17 @@ def test_the_threshold_is_the_middle_of_the_dev_plateau() -> None:
     assert train_topics.micro_f1(rows, dev, topics.Model(tuple(w), bias, chosen))[2] > 0.79
 
 
-def _topic_spans(text: str) -> set[tuple[int, int, str | None]]:
-    """The topic spans the real matcher finds in ``text`` (as tagging folds it)."""
+@functools.cache
+def _topic_matcher() -> Matcher:
     matcher = Matcher()
     topics.register(matcher, {})
     matcher.build()
-    _, spans, _ = matcher.scan(fold_key(text), fold_exact(text))
+    return matcher
+
+
+def _topic_spans(text: str) -> set[tuple[int, int, str | None]]:
+    """The topic spans the real matcher finds in ``text`` (as tagging folds it)."""
+    _, spans, _ = _topic_matcher().scan(fold_key(text), fold_exact(text))
     return {(s, e, data[0]) for s, e, payloads in spans for _, data in payloads}
 
 
