@@ -385,3 +385,25 @@ def test_the_threshold_is_the_highest_of_the_dev_plateau(monkeypatch: pytest.Mon
     bias = dict.fromkeys(TOPICS, 0.0)
     chosen = train_topics.choose_threshold([], [], [0.0] * len(topics.FEATURES), bias, {})
     assert chosen == 0.52  # the last one whose window (±0.03) stays on the plateau
+
+
+@pytest.mark.parametrize(
+    ("slug", "title"),
+    [
+        ("enforcement", "男子网上投资被骗80万元"),
+        ("enforcement", "两名主犯获刑五年"),
+        ("security", "Wallet drainer kit empties 3,000 wallets"),
+        ("token-sales", "Memecoin fair launch draws 40,000 wallets"),
+        ("exchanges", "平台遭挤兑 暂停充值"),
+        ("defi", "某协议锁仓额突破10亿美元"),
+        ("markets", "数字货币概念股集体涨停"),
+        ("business", "某交易所通过上市聆讯"),
+        ("technology", "Ethereum devnet tests account abstraction"),
+        ("technology", "某市发布联盟链平台"),
+        ("cbdc", "美國聯準會主席：暫無發行數位美元計畫"),  # Taiwan's 數位 for 数字
+    ],
+)
+def test_event_vocabulary_of_each_class(tagger: Tagger, slug: str, title: str) -> None:
+    """Common ways outlets name a topic's events, beyond the first term lists: a headline
+    that only uses such a word still gets its topic."""
+    assert slug in tagger.tag(title).topics
