@@ -32,22 +32,23 @@ README lists the passing cases).
 
 How a topic is chosen (salience, not mere mention). Terms live in ``data/topics.toml`` (strong
 2, weak 1, hint 0.5; exclusion phrases swallow the terms inside them: "data mining", "life
-hack", "mint condition"); gazetteer entities add hints (Bitmain → mining). For each topic that
-any term touches, :func:`features` measures *where* and *how much* the story is about it: the
-weight of its terms in the title, in the lead and in the rest of the body, how dense they are
-per length of text, how many distinct terms, its share of the story's strongest topic, how much
-of its evidence only names an actor or the field of the topic (``actors`` in the data:
-"exchange", "regulator", "稳定币") rather than an event of its kind (a delisting, a ban, a depeg),
-and how reliably its evidence terms meant the topic on the labelled train split (``term_lift``:
-"licensed" in an exchange story rarely meant regulation, "consultation paper" always did;
-counts shipped in the model file, shrunk towards the topic's base rate so a rare term says
-little). A small logistic model over those features (weights trained at build time on the
-labelled train split by ``tests/tagging/train_topics.py`` and shipped as
+hack", "mint condition"); gazetteer entities add hints (Bitmain → mining). Chinese terms are
+written in simplified; their traditional and Taiwan forms that the fold to simplified does not
+reach (訴訟, 錨定, 駭客) come from ``data/topic_twins.tsv`` and are matched as the term. For each
+topic that any term touches, :func:`features` measures *where* and *how much* the story is
+about it: the weight of its terms in the title, in the lead and in the rest of the body, how
+dense they are per length of text, how many distinct terms, its share of the story's strongest
+topic, how much of its evidence only names an actor or the field of the topic (``actors`` in
+the data: "exchange", "regulator", "稳定币") rather than an event of its kind (a delisting, a
+ban, a depeg), and how reliably its evidence terms meant the topic on the labelled train split
+(``term_lift``: "licensed" in an exchange story rarely meant regulation, "consultation paper"
+always did; counts shipped in the model file, shrunk towards the topic's base rate so a rare
+term says little). A small logistic model over those features (weights trained at build time
+on the labelled train split by ``tests/tagging/train_topics.py`` and shipped as
 ``data/topic_model.json``) gives each topic a probability; topics above the threshold (chosen
-on dev) apply, at most three, strongest first. Each applied topic carries its
-evidence: the terms and the fields they were found in. User topics from config add strong terms
-to a built-in slug or define a new one (scored with the average bias).
-"""
+on dev) apply, at most three, strongest first. Each applied topic carries its evidence: the
+terms and the fields they were found in. User topics from config add strong terms to a
+built-in slug or define a new one (scored with the average bias). """
 
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ from importlib.resources import files
 
 from tui.models import TOPICS, TopicEvidence
 from tui.tagging.matcher import TOPIC, Matcher, Span
+from tui.tagging.normalize import fold_key
 from tui.tagging.resolve import Doc, Hit
 
 STRONG = 2.0
@@ -86,6 +88,7 @@ TERM_PRIOR = 4.0  # a term seen n times on train weighs n / (n + 4) of its own r
 SUBJECT_UNITS = 30  # an entity starting within the title's first ~30 Latin units is its subject
 
 _PLURAL = re.compile(r"^(.*?)\((\w+)\)$")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def expand(term: str) -> list[str]:
@@ -116,6 +119,38 @@ def builtin_rules() -> dict[str, dict[str, tuple[str, ...]]]:
         if unlisted:  # an actor mark is a note on a listed term, never a term of its own
             raise ValueError(f"topics.toml: [{slug}] actors not listed: {sorted(unlisted)}")
     return rules
+
+
+def chinese_terms() -> list[str]:
+    """Every built-in term (and exclusion) written in Chinese, sorted: the rows of
+    ``data/topic_twins.tsv``."""
+    rules = builtin_rules().values()
+    kinds = ("strong", "weak", "hint", "exclude")
+    return sorted({t for table in rules for k in kinds for t in table[k] if _HAN.search(t)})
+
+
+@lru_cache(maxsize=1)
+def builtin_twins() -> dict[str, tuple[str, ...]]:
+    """Chinese term → its traditional forms (``data/topic_twins.tsv``, built from OpenCC by
+    ``tests/tagging/build_twins.py``): the fold to simplified is one character for one and
+    misses some (訴訟, 錨定), and Taiwan names some events in other words (駭客, 晶片)."""
+    raw = files("tui.tagging").joinpath("data/topic_twins.tsv").read_text(encoding="utf-8")
+    table = {}
+    for line in raw.splitlines():
+        if line and not line.startswith("#"):
+            term, _, forms = line.partition("\t")
+            table[term] = tuple(f for f in forms.split("|") if f)
+    return table
+
+
+def _with_twins(term: str) -> list[str]:
+    """The term and those of its traditional forms the fold does not bring back to it."""
+    key = fold_key(term)
+    forms = [term]
+    for form in builtin_twins().get(term, ()):
+        if fold_key(form) != key and form not in forms:
+            forms.append(form)
+    return forms
 
 
 @dataclass(frozen=True)
@@ -191,10 +226,12 @@ def register(matcher: Matcher, user_topics: Mapping[str, Iterable[str]]) -> None
                 exact = term.startswith("=")
                 for form in expand(term.lstrip("=")):
                     payload = (slug, weight, form in actors)
-                    matcher.add(form, TOPIC, payload, case_sensitive=exact)
+                    for twin in _with_twins(form):
+                        matcher.add(twin, TOPIC, payload, case_sensitive=exact)
         for term in table["exclude"]:
             for form in expand(term):
-                matcher.add(form, TOPIC, (None, 0.0, False))
+                for twin in _with_twins(form):
+                    matcher.add(twin, TOPIC, (None, 0.0, False))
     for slug, words in user_topics.items():
         for term in words:
             matcher.add(term, TOPIC, (slug, USER, False))
