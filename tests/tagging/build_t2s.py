@@ -8,7 +8,8 @@ aligned. A hand-kept table missed common characters (訴 決 錨 測 減 槓 拋
 Kong and Taiwan text missed entities, China evidence and topics; this script takes the fold from
 OpenCC's character tables instead, by class:
 
-- a traditional character folds when OpenCC gives it exactly one simplified character, and also
+- a traditional character folds when OpenCC gives it exactly one simplified character (or one
+  and rare forms outside the main CJK block: 崙 → 仑, not 𪨧), and also
   the Hong Kong and Taiwan variant forms OpenCC reads as that character (綫 → 線 → 线);
 - it does not fold when it is itself written in simplified text with its own sense (著 in 著名
   and 显著, 乾 in 乾隆): OpenCC lists it as a simplified character, keeps it in a simplified
@@ -34,14 +35,13 @@ from pathlib import Path
 from opencc_purepy import OpenCC
 
 OUT = Path(__file__).resolve().parents[2] / "tui" / "tagging" / "data" / "t2s.tsv"
-# Folds of the hand-kept table that OpenCC's character table does not give one for one: it lists
-# a second, rare simplified form (開 → 开 𫔭) or keeps the character in simplified text (於, 夥,
-# 徵, 祕, 釐, 衹), or converts elsewhere (鎔 → 镕; mainland news writes 熔断, 熔炼).
+# Folds of the hand-kept table that OpenCC does not give one for one: it lists a second common
+# simplified form (儘 → 尽 侭, 線 → 线 缐, 鍾 → 钟 锺), keeps the character in simplified text
+# (於, 夥, 徵, 祕, 釐, 衹), or converts elsewhere (鎔 → 镕; mainland news writes 熔断, 熔炼).
 KEPT = {
-    "儘": "尽", "劃": "划", "夥": "伙", "廬": "庐", "徵": "征", "戰": "战", "於": "于", "瀋": "沈",
-    "畫": "画", "祕": "秘", "線": "线", "翺": "翱", "蘋": "苹", "衹": "只", "託": "托", "諮": "咨",
-    "買": "买", "釐": "厘", "鉅": "巨", "鍊": "炼", "鍾": "钟", "鎔": "熔", "開": "开", "閒": "闲",
-    "靦": "腼", "願": "愿", "餘": "余", "餵": "喂", "麵": "面", "麼": "么",
+    "儘": "尽", "夥": "伙", "徵": "征", "於": "于", "瀋": "沈", "畫": "画", "祕": "秘", "線": "线",
+    "翺": "翱", "衹": "只", "託": "托", "諮": "咨", "釐": "厘", "鉅": "巨", "鍊": "炼", "鍾": "钟",
+    "鎔": "熔", "餘": "余", "麵": "面", "麼": "么",
 }  # fmt: skip
 HEADER = """\
 # Traditional -> simplified characters, one pair per line (traditional<TAB>simplified).
@@ -60,6 +60,11 @@ def _rows(name: str) -> Iterator[tuple[str, list[str]]]:
             yield key, values.split()
 
 
+def _one_for_one(targets: list[str]) -> bool:
+    """One simplified form, or one plus rare ones outside the main CJK block (噹 → 当, 𪠽)."""
+    return all(len(t) == 1 and not "\u4e00" <= t <= "\u9fff" for t in targets[1:])
+
+
 def fold_table() -> tuple[dict[str, str], list[str]]:
     """The one-for-one folds, and the ambiguous characters left out (for the build's log)."""
     ts = dict(_rows("TSCharacters.txt"))
@@ -73,8 +78,8 @@ def fold_table() -> tuple[dict[str, str], list[str]]:
     left_out: list[str] = []
     for trad, targets in ts.items():
         simp = targets[0]
-        if len(trad) != 1 or len(targets) != 1 or len(simp) != 1 or simp == trad:
-            continue  # not one for one
+        if len(trad) != 1 or len(simp) != 1 or trad in targets or not _one_for_one(targets):
+            continue
         if ord(trad) > 0xFFFF or ord(simp) > 0xFFFF:
             continue  # outside the BMP
         two_way = trad in in_simplified or trad in kept_in_phrase

@@ -50,6 +50,11 @@ def test_the_characters_issue_13_found_missing_fold() -> None:
     assert to_simplified("訴決錨測減槓拋洩剝羈") == "诉决锚测减杠抛泄剥羁"
 
 
+def test_a_character_with_only_rare_second_forms_folds_to_the_common_one() -> None:
+    # OpenCC lists 崙 -> 仑 and the Extension B form 𪨧; 噹 -> 当 and 𪠽
+    assert to_simplified("崑崙 噹噹") == "昆仑 当当"
+
+
 @pytest.mark.parametrize("word", TWO_WAY_WORDS)
 def test_characters_simplified_text_also_writes_do_not_fold(word: str) -> None:
     assert to_simplified(word) == word
