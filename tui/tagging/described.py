@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from tui.tagging.lexicon import lexicon
 from tui.tagging.names_zh import _specific as _specific_zh
+from tui.tagging.normalize import has_cjk
 from tui.tagging.resolve import Doc
 
 # An organisation introduced by what it is, in either language: "custody provider Liminal",
@@ -84,7 +85,8 @@ def zh_described(doc: Doc) -> Iterator[tuple[int, str]]:
     """(start, name) of 借贷平台YieldNest and 矿企“北京矿业”: one scan for a kind word and a
     capital right after it, and a look at the word before each opening quote."""
     simp, text = doc.simp, doc.shown
-    for m in _CJK_THEN_NAME.finditer(simp):
+    # every kind word is Chinese: English with a curly quote skips the pattern (~10 µs)
+    for m in _CJK_THEN_NAME.finditer(simp) if has_cjk(simp) else ():
         yield m.start(1), text[m.start(1) : m.end(1)]
     for mark in "“「『":
         at = simp.find(mark)

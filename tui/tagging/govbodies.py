@@ -60,6 +60,11 @@ _EN = re.compile(
 )
 # bodies only China has (people's courts and procuratorates, public security bureaus) under a
 # district the gazetteer may not know: "Futian District People's Court"
+_DISTRICT_WORDS = tuple(  # what every match of _EN_DISTRICT contains: a cheap test first
+    f"{unit} {body}"
+    for unit in ("District", "New Area", "County")
+    for body in ("People's Court", "People's Procuratorate", "Public Security")
+)
 _EN_DISTRICT = re.compile(
     r"\b(?:(?!The |In |At |By |From )[A-Z][a-z']+ ){1,2}(?:District|New Area|County) "
     r"(?:People's Court|People's "
@@ -154,11 +159,11 @@ def find(doc: Doc, hits: list[Hit]) -> list[Body]:
         out.append(Body(start, end, name, hit.entry.name))
         reach = end
     shown = doc.shown
-    if ("People's" in shown or "Public Security" in shown) and (
-        "District" in shown or "New Area" in shown or "County" in shown
-    ):
+    # each pattern tries every position of the story (~50 µs for 3 KB of English): run it
+    # only when the words every match of it contains are there
+    if any(w in shown for w in _DISTRICT_WORDS):
         out = _district_bodies(doc, out)
-    if "'s " in shown or "the " in shown:
+    if ("'s " in shown or "the " in shown) and any(w in shown for w in _REFERRED_WORDS):
         out = _referred(doc, hits, out)
     return out
 
@@ -242,6 +247,14 @@ _REFERRED = re.compile(
     r"district's|local) (public security bureau|police|public security department|development "
     r"and reform commission|intermediate people's court|people's court|procuratorate|energy "
     r"(?:bureau|administration))\b"
+)
+# what every match of _REFERRED contains ("he provincial police"): a cheap test first
+_REFERRED_WORDS = tuple(
+    f"he {level} "
+    for level in (
+        "provincial", "province's", "prefecture's", "prefectural", "city's", "municipal",
+        "county's", "district's", "local",
+    )
 )
 PROVINCES = frozenset({
     "Anhui", "Beijing", "Chongqing", "Fujian", "Gansu", "Guangdong", "Guangxi", "Guizhou",

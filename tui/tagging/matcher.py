@@ -22,6 +22,7 @@ from tui.tagging.normalize import WORD_CHARS, fold_exact, fold_key
 
 ENTITY, TOPIC, CUE = 0, 1, 2
 _BY_END = operator.itemgetter(1, 0)  # spans by end, then the longest first
+_START, _END = operator.itemgetter(0), operator.itemgetter(1)
 
 Payload = tuple[str | None, Any]  # (surface for case-sensitive terms, else None; data)
 
@@ -105,6 +106,7 @@ class Matcher:
         cues: list[Span] = []
         words = WORD_CHARS
         ascii_text = low.isascii()
+        add_ent, add_topic = ents.append, topics.append
         for auto, values, case_sensitive, trigger in self._automata:
             text = simp if case_sensitive else low
             if trigger is not None and (ascii_text or trigger.search(text) is None):
@@ -112,17 +114,17 @@ class Matcher:
             found = auto.find_matches_as_indexes(text, overlapping=True)
             group: list[Span] = []
             for index, start, end in found:
-                value = values[index]
-                if value[1] and start > 0 and low[start - 1] in words:
+                _, left, right, ent, topic, cue = values[index]
+                if left and start > 0 and low[start - 1] in words:
                     continue
-                if value[2] and end < n and low[end] in words:
+                if right and end < n and low[end] in words:
                     continue
-                if value[3]:
-                    ents.append((start, end, value[3]))
-                if value[4]:
-                    topics.append((start, end, value[4]))
-                if value[5]:
-                    group.append((start, end, value[5]))
+                if ent:
+                    add_ent((start, end, ent))
+                if topic:
+                    add_topic((start, end, topic))
+                if cue:
+                    group.append((start, end, cue))
             if group:  # by end, the longest first at one end: the order cues always came in
                 group.sort(key=_BY_END)  # (entity and topic spans are sorted by longest())
                 cues.extend(group)
@@ -145,7 +147,10 @@ def longest(spans: list[Span], n: int) -> list[Span]:
     """
     if len(spans) < 2:
         return spans
-    spans.sort(key=_leftmost_longest)
+    # by start, the longest first, else found order: two stable C-keyed sorts, not a
+    # Python key per span
+    spans.sort(key=_END, reverse=True)
+    spans.sort(key=_START)
     kept: list[Span] = []
     cluster: list[Span] = [spans[0]]
     reach = spans[0][1]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tui.tagging.normalize import has_cjk
+
 # Scan for numbers (a cheap, digit-led pattern), then look around each one with anchored
 # patterns: a currency mark before it, a multiplier and/or a currency word after it. Big
 # alternations at the start of a pattern would be tried at every position of the text.
@@ -224,7 +226,9 @@ def find_amounts(
             token = _TOKEN_AFTER.match(text, after)
             if token and token.group(1) in tokens:
                 yield start, token.end(), value, token.group(1)
-    if not text.isascii():
+    # every Chinese amount names its currency in Chinese or as USDT/USDC: English with a curly
+    # quote need not have the pattern tried at each of its positions (~25 µs for 3 KB)
+    if not text.isascii() and (has_cjk(text) or "USDT" in text or "USDC" in text):
         for m in _MONEY_ZH.finditer(text):
             num = m.group("num").rstrip(",.")
             if not _ZH_VALID.fullmatch(num):

@@ -46,10 +46,12 @@ class Hit:
     entry: Entry
     alias: Alias
     index: int  # entry index in the tagger's table
+    # the alias's own China weight, else the entry's: read for every hit by several stages,
+    # so set once (entries and aliases are frozen) rather than a property per read
+    weight: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def weight(self) -> float:
-        return self.entry.weight if self.alias.weight is None else self.alias.weight
+    def __post_init__(self) -> None:
+        self.weight = self.entry.weight if self.alias.weight is None else self.alias.weight
 
 
 class Resolver:

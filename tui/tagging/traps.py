@@ -21,6 +21,7 @@ hit's China value (see :mod:`tui.tagging.china`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from tui.models import Entity
@@ -67,13 +68,27 @@ MAINLAND_HK_MO = frozenset({"CN", "HK", "MO"})
 _POSSESSIVE = frozenset({"'s ", "’s "})  # "Singapore's MAS", "Korea's FSC"
 
 
+def _line_starts(text: str) -> Iterator[re.Match[str]]:
+    """_CAPS_LINE_START's matches, tried only where a line starts (a story has a few lines;
+    finditer would try the pattern at each of its thousands of positions)."""
+    at = 0
+    while at >= 0:
+        if text[at : at + 1].isupper():
+            m = _CAPS_LINE_START.match(text, at)
+            if m is not None:
+                yield m
+        at = text.find("\n", at)
+        if at >= 0:
+            at += 1
+
+
 def datelines(doc: Doc) -> list[tuple[int, int, str]]:
     """(start, end, name as a place is spelt) of each capitalised dateline that opens a line:
     "TOKYO--", "HONG KONG (Reuters) -", "LISBON, May 4 -". The place is still a place of the
     story (an entity); :func:`factor` gives it little China weight."""
     out = []
     shown = doc.shown
-    for m in _CAPS_LINE_START.finditer(shown):
+    for m in _line_starts(shown):
         if _DATELINE_AFTER.match(shown[m.end() : m.end() + 40]):
             words = m.group(1).split(" ")
             out.append((m.start(), m.end(), " ".join(w[0] + w[1:].lower() for w in words)))
