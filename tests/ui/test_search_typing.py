@@ -107,3 +107,46 @@ def test_a_word_typed_fast_is_counted_once_for_its_last_key(tmp_path: Path,
             assert (lst.count, lst.capped) == (stories, False)
 
     run(scenario())
+
+
+def test_a_search_key_paints_the_list_and_the_bar_not_the_panes(tmp_path: Path,
+                                                                app_for: AppFactory) -> None:
+    """A key typed in the box changes the list, the filter bar and the box: nothing is
+    laid out and no side pane, reader or header paints a line (a layout or the screen's
+    own repaint would paint the whole screen before the key's first page)."""
+    path = tmp_path / "many.db"
+    many_matches(path)
+
+    async def scenario() -> None:
+        app = app_for(path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", "b")
+            await pilot.pause(COUNT_PAUSE * 2)
+            await settle(pilot)
+            screen = app.screen
+            painted: set[str] = set()
+            layouts: list[bool] = []
+            for widget in screen.query("*"):
+                def spy(y: int, _render: Any = widget.render_line,
+                        _name: str = widget.id or type(widget).__name__) -> Any:
+                    painted.add(_name)  # called for a line not cached: a repaint
+                    return _render(y)
+
+                widget.render_line = spy  # type: ignore[method-assign]
+            layout = screen._refresh_layout
+
+            def counting(*args: Any, **kwargs: Any) -> None:
+                layouts.append(True)
+                layout(*args, **kwargs)
+
+            screen._refresh_layout = counting  # type: ignore[method-assign]
+            await pilot.press("i")
+            await pilot.pause(COUNT_PAUSE * 2)
+            await settle(pilot)
+            assert app.query_one("#articles", ArticleList).filter.search == "bi"
+            assert not layouts
+            assert {"articles", "filter-bar"} <= painted, painted
+            assert not painted & {"feeds", "entities", "reader", "status", "Header"}, painted
+
+    run(scenario())

@@ -60,8 +60,9 @@ class MainScreen(Screen[None]):
     BINDINGS = bindings(SCREEN_KEYS + tuple(replace(k, show=False) for k in FEED_KEYS))
     """Screen-wide keys; D outside the feed pane says where to use it."""
 
-    flt: reactive[Filter] = reactive(Filter, init=False)
-    """What the list shows; watch_flt pushes it into the panes."""
+    flt: reactive[Filter] = reactive(Filter, init=False, repaint=False)
+    """What the list shows; watch_flt pushes it into the panes. (The screen draws nothing
+    of it: a repaint would paint every pane again, ~10 ms a search key at 160x45.)"""
     relevance: reactive[bool] = reactive(False, init=False)
     """Search results best match first (b) instead of newest first."""
     open_id: reactive[int | None] = reactive(None, init=False)

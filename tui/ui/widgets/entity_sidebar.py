@@ -39,8 +39,9 @@ class EntitySidebar(PaneOptionList):
     class Chosen(Message):
         name: str
 
-    flt: reactive[Filter] = reactive(Filter, init=False)
-    """The list's filter (bound to the screen's): its entity is marked."""
+    flt: reactive[Filter] = reactive(Filter, init=False, repaint=False)
+    """The list's filter (bound to the screen's): its entity is marked once the list's
+    entities arrive (no repaint before: they paint when they come)."""
     open_id: reactive[int | None] = reactive(None, init=False)
     """The open story (bound to the screen's): while one is open, its entities show."""
 

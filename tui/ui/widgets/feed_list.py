@@ -83,8 +83,9 @@ class FeedList(PaneOptionList):
     class RemoveWatchRequested(Message):
         name: str
 
-    flt: reactive[Filter] = reactive(Filter, init=False)
-    """The list's filter (bound to the screen's): the pane marks the view it shows."""
+    flt: reactive[Filter] = reactive(Filter, init=False, repaint=False)
+    """The list's filter (bound to the screen's): the pane marks the view it shows (its
+    rebuild repaints when the mark moves; a search key repaints nothing here)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

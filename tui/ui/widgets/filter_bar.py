@@ -6,6 +6,8 @@ Search text and entity names are user/feed text, so they go in as Content variab
 from __future__ import annotations
 
 from textual.content import Content
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tui.models import Filter
@@ -90,3 +92,11 @@ class SearchBox(Input):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="search titles and text — English or 中文; enter to keep, "
                          "esc to clear", id=id)
+
+    def _watch_value(self, value: str) -> None:
+        # Input grows its virtual size (a layout reactive) to the text's width on every
+        # key: a layout and repaint of the whole screen (~15 ms at 160x45, the side panes
+        # too) before the key's results can paint. The box's own size is fixed, so set the
+        # width without a layout; Input's assignment then changes nothing.
+        self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
