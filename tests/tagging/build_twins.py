@@ -20,7 +20,7 @@ from pathlib import Path
 
 from opencc_purepy import OpenCC
 
-from tui.tagging import topics
+from tui.tagging import topic_terms
 
 OUT = Path(__file__).resolve().parents[2] / "tui" / "tagging" / "data" / "topic_twins.tsv"
 CONVERSIONS = ("s2t", "s2hk", "s2tw", "s2twp")
@@ -50,7 +50,7 @@ def twins(term: str, converters: list[OpenCC]) -> list[str]:
 def main() -> int:
     converters = [OpenCC(name) for name in CONVERSIONS]
     lines = [HEADER.rstrip("\n")]
-    for term in topics.chinese_terms():
+    for term in topic_terms.chinese_terms():
         lines.append(f"{term}\t{'|'.join(twins(term, converters))}")
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {OUT} ({len(lines) - 1} terms)")

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.tagging.conftest import names
-from tui.tagging import Tagger, topics
+from tui.tagging import Tagger, topic_terms
 from tui.tagging.gazetteer import load_entries
 from tui.tagging.normalize import has_cjk, nfkc, t2s_table, to_simplified
 
@@ -69,7 +69,7 @@ def test_the_fold_is_one_character_for_one_and_never_chains() -> None:
 @cache
 def _simplified_words() -> tuple[str, ...]:
     """Simplified text from the data: topic terms, gazetteer names as folded, two-way words."""
-    words = set(topics.chinese_terms()) | set(TWO_WAY_WORDS)
+    words = set(topic_terms.chinese_terms()) | set(TWO_WAY_WORDS)
     for entry in load_entries():
         words |= {to_simplified(nfkc(a.surface)) for a in entry.aliases if has_cjk(a.surface)}
     return tuple(sorted(words))

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.models import TOPICS
-from tui.tagging import Tagger, topics
+from tui.tagging import Tagger, topic_terms, topics
 from tui.tagging.matcher import Matcher
 from tui.tagging.normalize import fold_exact, fold_key
 
@@ -100,7 +100,7 @@ def test_title_weighs_more_than_body(tagger: Tagger) -> None:
 def test_actor_terms_are_listed_terms_of_their_topic() -> None:
     """``actors`` marks listed terms (one home for each term's weight): the field's nouns
     ("exchange", "交易所"), never its events ("delist")."""
-    rules = topics.builtin_rules()
+    rules = topic_terms.builtin_rules()
     for slug in ("mining", "regulation", "enforcement", "exchanges", "stablecoins", "defi"):
         assert rules[slug]["actors"], slug
     listed = {t for k in ("strong", "weak", "hint") for t in rules["exchanges"][k]}
@@ -335,20 +335,20 @@ def _topic_spans(text: str) -> set[tuple[int, int, str | None]]:
 def test_every_chinese_term_has_a_row_of_traditional_twins() -> None:
     """A simplified term added to topics.toml without its traditional forms fails here:
     rebuild ``data/topic_twins.tsv`` with ``python -m tests.tagging.build_twins``."""
-    assert set(topics.chinese_terms()) == set(topics.builtin_twins())
+    assert set(topic_terms.chinese_terms()) == set(topic_terms.builtin_twins())
 
 
 def test_traditional_twins_match_their_topic() -> None:
     """Every listed traditional form of a Chinese term (訴訟, 錨定, 駭客 …) is found as the term
     is, with the term's topic (or as an exclusion), whether or not the fold knows its
     characters."""
-    twins = topics.builtin_twins()
+    twins = topic_terms.builtin_twins()
     expected: dict[str, set[str | None]] = {}
-    for slug, table in topics.builtin_rules().items():
+    for slug, table in topic_terms.builtin_rules().items():
         for kind in ("strong", "weak", "hint", "exclude"):
             for term in table[kind]:
                 expected.setdefault(term, set()).add(None if kind == "exclude" else slug)
-    forms = [(form, term) for term in topics.chinese_terms() for form in twins[term]]
+    forms = [(form, term) for term in topic_terms.chinese_terms() for form in twins[term]]
     assert len(forms) > 300  # most terms have a traditional form
     missed = []
     for form, term in forms:

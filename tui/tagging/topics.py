@@ -55,18 +55,16 @@ from __future__ import annotations
 import json
 import math
 import operator
-import re
-import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
-from tui.models import TOPICS, TopicEvidence
+from tui.models import TopicEvidence
 from tui.tagging.matcher import TOPIC, Matcher, Span
-from tui.tagging.normalize import fold_key
 from tui.tagging.resolve import Doc, Hit
+from tui.tagging.topic_terms import builtin_rules, expand, with_twins
 
 STRONG = 2.0
 WEAK = 1.0
@@ -86,72 +84,6 @@ FEATURES = (
 )  # the last one comes from the term table shipped with the model, not the text alone
 TERM_PRIOR = 4.0  # a term seen n times on train weighs n / (n + 4) of its own record
 SUBJECT_UNITS = 30  # an entity starting within the title's first ~30 Latin units is its subject
-
-_PLURAL = re.compile(r"^(.*?)\((\w+)\)$")
-_HAN = re.compile(r"[\u3400-\u9fff]")
-
-
-def expand(term: str) -> list[str]:
-    """``miner(s)`` → [miner, miners]."""
-    match = _PLURAL.match(term)
-    if not match:
-        return [term]
-    return [match.group(1), match.group(1) + match.group(2)]
-
-
-@lru_cache(maxsize=1)
-def builtin_rules() -> dict[str, dict[str, tuple[str, ...]]]:
-    raw = files("tui.tagging").joinpath("data/topics.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(raw)
-    rules = {}
-    for slug, table in data.items():
-        if slug not in TOPICS:
-            raise ValueError(f"topics.toml: unknown topic {slug!r}")
-        rules[slug] = {
-            k: tuple(table.get(k, ())) for k in ("strong", "weak", "hint", "exclude", "actors")
-        }
-        # any other list is a named class of weak terms ("deals", "results"): kept apart in the
-        # data so a class can be reviewed as one, scored like weak terms
-        extra = [t for k, v in table.items() if k not in rules[slug] for t in v]
-        rules[slug]["weak"] += tuple(extra)
-        listed = {t for k in ("strong", "weak", "hint") for t in rules[slug][k]}
-        unlisted = set(rules[slug]["actors"]) - listed
-        if unlisted:  # an actor mark is a note on a listed term, never a term of its own
-            raise ValueError(f"topics.toml: [{slug}] actors not listed: {sorted(unlisted)}")
-    return rules
-
-
-def chinese_terms() -> list[str]:
-    """Every built-in term (and exclusion) written in Chinese, sorted: the rows of
-    ``data/topic_twins.tsv``."""
-    rules = builtin_rules().values()
-    kinds = ("strong", "weak", "hint", "exclude")
-    return sorted({t for table in rules for k in kinds for t in table[k] if _HAN.search(t)})
-
-
-@lru_cache(maxsize=1)
-def builtin_twins() -> dict[str, tuple[str, ...]]:
-    """Chinese term → its traditional forms (``data/topic_twins.tsv``, built from OpenCC by
-    ``tests/tagging/build_twins.py``): the fold to simplified is one character for one and
-    misses some (訴訟, 錨定), and Taiwan names some events in other words (駭客, 晶片)."""
-    raw = files("tui.tagging").joinpath("data/topic_twins.tsv").read_text(encoding="utf-8")
-    table = {}
-    for line in raw.splitlines():
-        if line and not line.startswith("#"):
-            term, _, forms = line.partition("\t")
-            table[term] = tuple(f for f in forms.split("|") if f)
-    return table
-
-
-def _with_twins(term: str) -> list[str]:
-    """The term and those of its traditional forms the fold does not bring back to it."""
-    key = fold_key(term)
-    forms = [term]
-    for form in builtin_twins().get(term, ()):
-        if fold_key(form) != key and form not in forms:
-            forms.append(form)
-    return forms
-
 
 @dataclass(frozen=True)
 class Model:
@@ -226,11 +158,11 @@ def register(matcher: Matcher, user_topics: Mapping[str, Iterable[str]]) -> None
                 exact = term.startswith("=")
                 for form in expand(term.lstrip("=")):
                     payload = (slug, weight, form in actors)
-                    for twin in _with_twins(form):
+                    for twin in with_twins(form):
                         matcher.add(twin, TOPIC, payload, case_sensitive=exact)
         for term in table["exclude"]:
             for form in expand(term):
-                for twin in _with_twins(form):
+                for twin in with_twins(form):
                     matcher.add(twin, TOPIC, (None, 0.0, False))
     for slug, words in user_topics.items():
         for term in words:
