@@ -1,7 +1,7 @@
 """Store methods for watches and alerts: matching new articles, claiming, bookkeeping.
 
 A watch is a union of list Filters, so matching reuses the list's own WHERE clause
-(:func:`tui.store.queries.filter_sql`), restricted to the ids an update just stored.
+(:func:`tui.store.filters.filter_sql`), restricted to the ids an update just stored.
 Claiming is ``INSERT OR IGNORE`` on UNIQUE(watch, story_key) and is committed before any
 channel runs: two processes on one cache (the app's poll and a cron ``fetch``) can match
 the same story, and only one of them gets the row, so a story alerts once, ever.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tui.models import ArticleRow, Filter
-from tui.store.queries import _ROW_COLUMNS, _row, filter_sql
+from tui.store.filters import ROW_COLUMNS, filter_sql, row_from
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -222,11 +222,11 @@ class AlertMixin:
         where, params = self.watch_where(filters)
         extra, more = filter_sql(also or Filter())
         rows = self.db.conn.execute(
-            f"SELECT {_ROW_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            f"SELECT {ROW_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
             f"WHERE {where} AND {extra} ORDER BY a.published DESC, a.id DESC LIMIT ?",
             (*params, *more, limit),
         ).fetchall()
-        return [_row(r) for r in rows]
+        return [row_from(r) for r in rows]
 
     def watch_unread(self, filters: Sequence[Filter], *, cap: int | None = None) -> int:
         """Unread articles matching the watch: the count on its virtual feed."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tui.models import ArticleRow, Filter
-from tui.store.queries import _ROW_COLUMNS, _list_source, _row, filter_sql
+from tui.store.filters import ROW_COLUMNS, filter_sql, list_source, row_from
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -55,7 +55,7 @@ def _grouped_source(flt: Filter, common_entity: bool, relevance: bool,
                     hits: str | None = None) -> tuple[str, str, list[object], str]:
     """The flat list's FROM/WHERE/ORDER plus "no newer report of this story matches"
     (``hits``: the search's kept matches, see :func:`filter_sql`)."""
-    source, where, params, order = _list_source(flt, common_entity, relevance, hits)
+    source, where, params, order = list_source(flt, common_entity, relevance, hits)
     # The filter for the newer report: the search as a plain clause (the FTS table is the
     # outer query's driver, not this one's).
     inner, inner_params = filter_sql(flt, common_entity=common_entity, hits=hits)
@@ -88,7 +88,7 @@ class StoryListMixin:
             # Inside a window, a newer report of the same story is inside it too.
             source, where, params, order = _grouped_source(flt, common, relevance, hits)
             return self.db.conn.execute(
-                f"SELECT {_ROW_COLUMNS}, a.story_id FROM {source} JOIN feeds f ON "
+                f"SELECT {ROW_COLUMNS}, a.story_id FROM {source} JOIN feeds f ON "
                 f"f.id = a.feed_id WHERE {where}{bound} ORDER BY {order} LIMIT ? OFFSET ?",
                 (*params, *bound_params, limit, offset),
             ).fetchall()
@@ -97,7 +97,7 @@ class StoryListMixin:
         reach = self._story_reach([r[-1] for r in rows if r[-1] is not None])
         out: list[StoryListRow] = []
         for values in rows:
-            base = _row(values[:-1])
+            base = row_from(values[:-1])
             story_id = values[-1]
             others, outlets, langs = reach.get(story_id, (0, (), ()))
             out.append(StoryListRow(**base.__dict__, story_id=story_id, others=others,
@@ -145,7 +145,7 @@ class StoryListMixin:
             return total if cap is None else min(total, cap)
         common, hits = self._entity_is_common(flt), self._hits(flt)
         if cap is None:
-            source, where, params, _order = _list_source(flt, common, hits=hits)
+            source, where, params, _order = list_source(flt, common, hits=hits)
             sql = (f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} "
                    "GROUP BY coalesce(a.story_id, -a.id))")
         else:
@@ -162,7 +162,7 @@ class StoryListMixin:
         "4,012+ stories" and counts on as the view nears the end, like a search. One walk of
         at most ``reports`` index entries: the cost of a capped flat count.
         """
-        source, where, params, order = _list_source(flt, self._entity_is_common(flt),
+        source, where, params, order = list_source(flt, self._entity_is_common(flt),
                                                     hits=self._hits(flt))
         stories, seen = self.db.conn.execute(
             "SELECT count(DISTINCT key), count(*) FROM (SELECT coalesce(a.story_id, -a.id) "
