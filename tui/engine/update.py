@@ -29,7 +29,7 @@ from tui.feeds.parse import ParseError, body_hash
 from tui.feeds.schedule import due_feeds, next_due_after_error, next_due_after_success
 from tui.models import Feed, FeedOutcome, FetchResult, ParsedFeed, Tags
 from tui.store import Store
-from tui.store.errors import database_reason
+from tui.store.errors import database_reason, is_busy
 from tui.store.sqlite import sqlite3
 
 if TYPE_CHECKING:
@@ -52,6 +52,12 @@ HELPERS_AT = 20
 """Never-parsed feeds in one update from which helper workers parse too: below it their
 start (0.6-1.2 s of CPU each: imports and the tagger) costs more than it saves (measured
 at 10 cold feeds x 20 on a busy 2-core machine: one worker 4.1 s CPU, two 5.3 s)."""
+
+WRITE_ATTEMPTS = 3
+"""Tries at storing a feed when another writer holds the lock (each waits the busy timeout):
+three writers on one cache (cron fetches and the app) gave no lock free for 10 s now and then
+on a loaded machine, and a deferred transaction can be refused at once; nothing was written,
+so trying again is safe and the feed is not reported as failed for another's write."""
 
 PARSED_AHEAD = 3
 """Feeds parsed and tagged but not yet stored: enough to keep the worker busy while the
@@ -246,14 +252,22 @@ def _store_result(store: Store, settings: Settings, item: _Parsed, *, force: boo
             store.record_fetch(feed.id, now=now, next_due=next_due, etag=result.etag,
                                last_modified=result.last_modified)
             return done("not_modified")
-        decision = decide(store.existing(feed.id),
-                          list(zip(parsed.articles, item.tags, strict=True)), now=now)
-        new_ids, updated = store.write_feed(
-            feed.id, decision, now=now, next_due=next_due,
-            feed_title=parsed.title if not feed.title else "", site_url=parsed.site_url,
-            lang=parsed.lang or feed.lang, etag=result.etag,
-            last_modified=result.last_modified, body_hash=item.digest,
-        )
+        tagged = list(zip(parsed.articles, item.tags, strict=True))
+        for attempt in range(WRITE_ATTEMPTS):
+            # What is new is decided again on each attempt: another writer may have stored
+            # some of these entries while this one waited.
+            decision = decide(store.existing(feed.id), tagged, now=now)
+            try:
+                new_ids, updated = store.write_feed(
+                    feed.id, decision, now=now, next_due=next_due,
+                    feed_title=parsed.title if not feed.title else "",
+                    site_url=parsed.site_url, lang=parsed.lang or feed.lang, etag=result.etag,
+                    last_modified=result.last_modified, body_hash=item.digest,
+                )
+                break
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc) or attempt == WRITE_ATTEMPTS - 1:
+                    raise
         _offer_signals(store, item, decision, new_ids, now)
         return done("ok", new_ids=tuple(new_ids), updated=updated)
     except sqlite3.Error as exc:

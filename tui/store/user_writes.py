@@ -20,17 +20,13 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from tui.store.errors import is_busy
 from tui.store.sqlite import sqlite3
 
 Write = Callable[[sqlite3.Connection], object]
 
 TRY_SECONDS = 0.05
 """How long a user's write may wait for the lock on the caller's thread."""
-
-
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    message = str(exc).lower()
-    return "locked" in message or "busy" in message
 
 
 class DeferredWrites:
@@ -63,7 +59,7 @@ class DeferredWrites:
                 _finish(conn, write)
                 return True
             except sqlite3.OperationalError as exc:
-                if not _is_busy(exc):
+                if not is_busy(exc):
                     raise
         self._enqueue(write)
         return False
