@@ -80,6 +80,17 @@ class QueryMixin:
                 return rows
         return fetch(self._hits(flt, relevance), "", [])
 
+    def _page(self, sql: tuple[str, str, list[object], str], columns: str, bound: str,
+              bound_params: list[object], limit: int, offset: int) -> list[Any]:
+        """One page of a list source (:func:`list_source`'s FROM, WHERE, parameters, ORDER)
+        with ``bound`` (a window's clause) added: the flat and the grouped list's read."""
+        source, where, params, order = sql
+        return self.db.conn.execute(
+            f"SELECT {columns} FROM {source} JOIN feeds f ON f.id = a.feed_id "
+            f"WHERE {where}{bound} ORDER BY {order} LIMIT ? OFFSET ?",
+            (*params, *bound_params, limit, offset),
+        ).fetchall()
+
     def list_articles(self, flt: Filter | None = None, *, limit: int = 50,
                       offset: int = 0, relevance: bool = False) -> list[ArticleRow]:
         """A page of the list: newest first (``relevance``: best search match first)."""
@@ -87,12 +98,8 @@ class QueryMixin:
         common = self._entity_is_common(flt)
 
         def fetch(hits: str | None, bound: str, bound_params: list[object]) -> list[Any]:
-            source, where, params, order = list_source(flt, common, relevance, hits)
-            return self.db.conn.execute(
-                f"SELECT {ROW_COLUMNS} FROM {source} JOIN feeds f ON f.id = a.feed_id "
-                f"WHERE {where}{bound} ORDER BY {order} LIMIT ? OFFSET ?",
-                (*params, *bound_params, limit, offset),
-            ).fetchall()
+            return self._page(list_source(flt, common, relevance, hits), ROW_COLUMNS,
+                              bound, bound_params, limit, offset)
 
         return [row_from(r) for r in self._first_page(flt, limit, offset, relevance, fetch)]
 

@@ -62,8 +62,11 @@ def _runs(ids: list[int]) -> list[tuple[int, int]]:
 
 def _windowable(query: str) -> bool:
     """No prefix term longer than the prefix index (FTS5 merges those per query)."""
-    return all(len(m.group(1).split()[-1] if m.group(1).split() else "") <= _LONGEST_PREFIX
-               for m in _PREFIX_TERM.finditer(query))
+    for match in _PREFIX_TERM.finditer(query):
+        words = match.group(1).split()
+        if words and len(words[-1]) > _LONGEST_PREFIX:
+            return False
+    return True
 
 
 class SearchHits:

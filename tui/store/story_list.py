@@ -77,6 +77,9 @@ class StoryListMixin:
         def _first_page(self, flt: Filter, limit: int, offset: int, relevance: bool,
                         fetch: Callable[[str | None, str, list[object]], list[Any]]
                         ) -> list[Any]: ...  # QueryMixin's
+        def _page(self, sql: tuple[str, str, list[object], str], columns: str, bound: str,
+                  bound_params: list[object], limit: int, offset: int
+                  ) -> list[Any]: ...  # QueryMixin's
 
     def list_story_rows(self, flt: Filter | None = None, *, limit: int = 50, offset: int = 0,
                         relevance: bool = False) -> list[StoryListRow]:
@@ -86,12 +89,8 @@ class StoryListMixin:
 
         def fetch(hits: str | None, bound: str, bound_params: list[object]) -> list[Any]:
             # Inside a window, a newer report of the same story is inside it too.
-            source, where, params, order = _grouped_source(flt, common, relevance, hits)
-            return self.db.conn.execute(
-                f"SELECT {ROW_COLUMNS}, a.story_id FROM {source} JOIN feeds f ON "
-                f"f.id = a.feed_id WHERE {where}{bound} ORDER BY {order} LIMIT ? OFFSET ?",
-                (*params, *bound_params, limit, offset),
-            ).fetchall()
+            return self._page(_grouped_source(flt, common, relevance, hits),
+                              f"{ROW_COLUMNS}, a.story_id", bound, bound_params, limit, offset)
 
         rows = self._first_page(flt, limit, offset, relevance, fetch)
         reach = self._story_reach([r[-1] for r in rows if r[-1] is not None])

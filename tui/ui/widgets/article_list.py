@@ -163,7 +163,8 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _count_search(self, flt: Filter) -> None:
         """The shown search's count, once typing paused after its first page (on this thread:
-        the store kept the search's matches on this connection, so it costs a few ms)."""
+        the store gathers every match here, 15-40 ms at 100k, and keeps them on this
+        connection for the pages after the first)."""
         shown = self.count
         if flt != self.filter or not self.pager.finish_count():
             return  # a newer search (or a reload) came first
