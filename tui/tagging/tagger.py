@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tui.models import CHINA_DEFAULT, Entity, Tags
 from tui.tagging import govbodies, names, topics, traps, version
 from tui.tagging.china import score_china
+from tui.tagging.forms import inside, longer_form, merge_scripts, token_symbols
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
 from tui.tagging.matcher import ENTITY, Matcher, Span
 from tui.tagging.money import FIAT, Amount, find_amounts, merge_rounded, render
 from tui.tagging.normalize import (
     BODY_CAP,
-    has_cjk,
     lower_aligned,
     nfkc,
     strip_html,
@@ -167,7 +166,7 @@ class Tagger:
             spans = sorted(names.foreign_spans(doc))  # bisect, not a scan of every span
             starts = [s for s, _ in spans]
             reach = list(itertools.accumulate((e for _, e in spans), max))
-            hits = [h for h in hits if not _inside(starts, reach, h.start)]
+            hits = [h for h in hits if not inside(starts, reach, h.start)]
         if not doc.low.isascii():
             extra = govbodies.districts(doc, hits)
             if extra:
@@ -237,7 +236,7 @@ class Tagger:
             if kind in ENTITY_SHOWN and hit.entry.shown:  # currencies are units: not listed
                 key = (hit.entry.name, kind)
                 count(key, shown[hit.start : hit.end], hit.end)
-                longer = _longer_form(shown, hit.start, hit.end, kind)
+                longer = longer_form(shown, hit.start, hit.end, kind)
                 if (
                     longer is None and kind == "PLACE" and shown[hit.end : hit.end + 1] in _LEVELS
                     and shown[hit.end : hit.end + 2] not in ("市场", "市場", "区块", "區塊")
@@ -295,7 +294,7 @@ class Tagger:
                 name = self.entries[index].name if index is not None else symbol
                 count((name, "TICKER"), m.group())
         if "代币" in doc.simp or "oken" in shown:  # "MON代币", "SEA token", "its own token, SEA"
-            for at, symbol in _token_symbols(doc.simp):
+            for at, symbol in token_symbols(doc.simp):
                 if taken[at] or symbol in _NOT_TICKERS:
                     continue
                 index = self._tickers.get(symbol)
@@ -311,7 +310,7 @@ class Tagger:
         for start, end, value, code in amounts:
             count((render(value, code), "MONEY"), shown[start:end])
         if ends:
-            _merge_scripts(shown, counts, mentions, ends)
+            merge_scripts(shown, counts, mentions, ends)
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
         listed = tuple(
             Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
@@ -323,32 +322,6 @@ class Tagger:
 _LEVELS = frozenset("省市州县縣区區")
 # stablecoins minted, moved or frozen are the stablecoin's story, not a market position
 _STABLE = frozenset({"USDT", "USDC", "USDS", "USDE", "DAI", "FDUSD", "PYUSD", "USD1", "RLUSD"})
-# a symbol named as a token: "MON代币", "the SEA token", "its own token, SEA"
-_TOKEN_AFTER = re.compile(r"s?(, (?=[A-Z]))?\b")  # "token" then "s", ", SEA" or a boundary
-_SYMBOL_BEFORE = re.compile(r"(?<![A-Za-z0-9$])[A-Z][A-Z0-9]{1,9} ?$")
-_SYMBOL_AFTER = re.compile(r"[A-Z][A-Z0-9]{1,9}\b")
-
-
-def _token_symbols(text: str) -> Iterator[tuple[int, str]]:
-    """(position, symbol) of each symbol written as a token: "MON代币", "the ZORA token",
-    "its own token, SEA" (found with str.find: a pattern tried at every position was slow)."""
-    for word in (" token", "代币"):
-        at = text.find(word)
-        while at >= 0:
-            end = at + len(word)
-            if word == " token":
-                tail = _TOKEN_AFTER.match(text, end)
-                if tail is None:
-                    at = text.find(word, end)
-                    continue
-                if tail.group(1):
-                    after = _SYMBOL_AFTER.match(text, tail.end())
-                    if after:
-                        yield after.start(), after.group()
-            before = _SYMBOL_BEFORE.search(text, max(0, at - 11), at)
-            if before:
-                yield before.start(), before.group().rstrip()
-            at = text.find(word, end)
 _NOT_TICKERS = frozenset({"NFT", "NFTS", "ERC", "BRC", "RWA", "AI", "DEFI", "DAO", "ICO", "IEO",
                           "IDO", "TGE", "CEO", "US", "EU", "UK", "ETF", "SPL", "USD", "EVM"})
 _POSSESSIVE_INSIDE = re.compile(r"(?<!People)['’]s ")
@@ -356,60 +329,3 @@ _LEGAL_TAIL = re.compile(
     r"(?:,?\s(?:Inc\.?|Ltd\.?|Limited|Corporation|Corp\.?|Group|Holdings|Co\.|Company|PLC|plc|"
     r"Pte\.?|AG|SA|LLC|N\.V\.|Technologies|International))+$"
 )
-
-
-def _inside(starts: list[int], reach: list[int], pos: int) -> bool:
-    """True when ``pos`` falls in a span: ``starts`` sorted, ``reach[i]`` the furthest end of
-    spans 0..i (spans may overlap)."""
-    i = bisect.bisect_right(starts, pos) - 1
-    return i >= 0 and pos < reach[i]
-
-
-_PAREN = re.compile(r"\s?[(（]\s?([^()（）,，;；]{2,30}?)\s?[)）]")
-
-
-def _merge_scripts(
-    shown: str,
-    counts: Counter[tuple[str, str]],
-    mentions: dict[tuple[str, str], list[str]],
-    ends: dict[tuple[str, str], list[int]],
-) -> None:
-    """One person however written: "Kong Zhongchun (孔中春)" and "孔中春（Kong Zhongchun）"."""
-    for key, positions in list(ends.items()):
-        if key not in counts:
-            continue
-        for end in positions:
-            m = _PAREN.match(shown, end) if end >= 0 else None
-            if m is None:
-                continue
-            inner = m.group(1).strip()
-            if has_cjk(inner) == has_cjk(key[0]):
-                continue  # same script: an aside, not the other spelling
-            other = (inner, "PERSON")
-            if other in counts and other != key:
-                counts[key] += counts.pop(other)
-                for form in mentions.pop(other, []):
-                    if form not in mentions[key]:
-                        mentions[key].append(form)
-            elif inner not in mentions[key]:
-                mentions[key].append(inner)
-
-
-_ORG_TAIL = re.compile(
-    r"(?:集团|公司|科技|控股|交易所|基金会|实验室|集團|控股|交易所|基金會|實驗室)"
-    r"|\s(?:Group|Holdings|Exchange|Inc\.?|Ltd\.?|Limited|Foundation|Labs)\b"
-)
-_GIVEN = re.compile(r"[\u4e00-\u9fff]{1,5}·$")
-
-
-def _longer_form(shown: str, start: int, end: int, kind: str) -> str | None:
-    """The fuller name the text wrote around a known one, kept as a mention."""
-    if kind == "ORG":
-        m = _ORG_TAIL.match(shown, end)
-        if m:
-            return shown[start : m.end()]
-    elif kind == "PERSON" and start > 0 and shown[start - 1] == "·":
-        m = _GIVEN.search(shown, max(0, start - 6), start)
-        if m:
-            return shown[m.start() : end]
-    return None

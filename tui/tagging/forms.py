@@ -1,0 +1,101 @@
+"""Surface forms of what the tagger found: symbols written as tokens ("the SEA token"), hits
+inside a longer name, the English and Chinese forms of one name merged, and the longer form
+a text writes (a legal tail, a given name before "·").
+
+Why apart from :mod:`tui.tagging.tagger`: these read the text around a hit, one rule each;
+the tagger decides what the hits are.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from tui.tagging.normalize import has_cjk
+
+# a symbol named as a token: "MON代币", "the SEA token", "its own token, SEA"
+_TOKEN_AFTER = re.compile(r"s?(, (?=[A-Z]))?\b")  # "token" then "s", ", SEA" or a boundary
+_SYMBOL_BEFORE = re.compile(r"(?<![A-Za-z0-9$])[A-Z][A-Z0-9]{1,9} ?$")
+_SYMBOL_AFTER = re.compile(r"[A-Z][A-Z0-9]{1,9}\b")
+
+
+def token_symbols(text: str) -> Iterator[tuple[int, str]]:
+    """(position, symbol) of each symbol written as a token: "MON代币", "the ZORA token",
+    "its own token, SEA" (found with str.find: a pattern tried at every position was slow)."""
+    for word in (" token", "代币"):
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if word == " token":
+                tail = _TOKEN_AFTER.match(text, end)
+                if tail is None:
+                    at = text.find(word, end)
+                    continue
+                if tail.group(1):
+                    after = _SYMBOL_AFTER.match(text, tail.end())
+                    if after:
+                        yield after.start(), after.group()
+            before = _SYMBOL_BEFORE.search(text, max(0, at - 11), at)
+            if before:
+                yield before.start(), before.group().rstrip()
+            at = text.find(word, end)
+
+
+
+def inside(starts: list[int], reach: list[int], pos: int) -> bool:
+    """True when ``pos`` falls in a span: ``starts`` sorted, ``reach[i]`` the furthest end of
+    spans 0..i (spans may overlap)."""
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < reach[i]
+
+
+_PAREN = re.compile(r"\s?[(（]\s?([^()（）,，;；]{2,30}?)\s?[)）]")
+
+
+def merge_scripts(
+    shown: str,
+    counts: Counter[tuple[str, str]],
+    mentions: dict[tuple[str, str], list[str]],
+    ends: dict[tuple[str, str], list[int]],
+) -> None:
+    """One person however written: "Kong Zhongchun (孔中春)" and "孔中春（Kong Zhongchun）"."""
+    for key, positions in list(ends.items()):
+        if key not in counts:
+            continue
+        for end in positions:
+            m = _PAREN.match(shown, end) if end >= 0 else None
+            if m is None:
+                continue
+            inner = m.group(1).strip()
+            if has_cjk(inner) == has_cjk(key[0]):
+                continue  # same script: an aside, not the other spelling
+            other = (inner, "PERSON")
+            if other in counts and other != key:
+                counts[key] += counts.pop(other)
+                for form in mentions.pop(other, []):
+                    if form not in mentions[key]:
+                        mentions[key].append(form)
+            elif inner not in mentions[key]:
+                mentions[key].append(inner)
+
+
+_ORG_TAIL = re.compile(
+    r"(?:集团|公司|科技|控股|交易所|基金会|实验室|集團|控股|交易所|基金會|實驗室)"
+    r"|\s(?:Group|Holdings|Exchange|Inc\.?|Ltd\.?|Limited|Foundation|Labs)\b"
+)
+_GIVEN = re.compile(r"[\u4e00-\u9fff]{1,5}·$")
+
+
+def longer_form(shown: str, start: int, end: int, kind: str) -> str | None:
+    """The fuller name the text wrote around a known one, kept as a mention."""
+    if kind == "ORG":
+        m = _ORG_TAIL.match(shown, end)
+        if m:
+            return shown[start : m.end()]
+    elif kind == "PERSON" and start > 0 and shown[start - 1] == "·":
+        m = _GIVEN.search(shown, max(0, start - 6), start)
+        if m:
+            return shown[m.start() : end]
+    return None
