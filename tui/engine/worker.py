@@ -35,6 +35,10 @@ class IsolatedMemoryError(Exception):
     """The job needed more memory than the worker may have; the worker was replaced."""
 
 
+class IsolatedClosed(RuntimeError):
+    """A job arrived after the worker was closed (its engine is gone)."""
+
+
 class IsolatedRunner:
     """A single long-lived worker process, replaced whenever a job breaks a limit.
 
@@ -53,6 +57,7 @@ class IsolatedRunner:
         self._initializer = initializer
         self._initargs = initargs
         self.starts = 0
+        self._closed = False
 
     def start(self) -> None:
         """Start the worker now if it is not running (its imports and initializer then
@@ -61,6 +66,10 @@ class IsolatedRunner:
             self._ensure_pool()
 
     def _ensure_pool(self) -> Pool:
+        if self._closed:
+            # A late caller (a thread finishing after its engine closed) must not start a
+            # process that nobody will ever close.
+            raise IsolatedClosed("the worker was closed")
         if self._pool is None:
             _start_resource_tracker()
             self._pool = multiprocessing.get_context("spawn").Pool(
@@ -91,6 +100,7 @@ class IsolatedRunner:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._pool is not None:
                 self._pool.close()
                 self._pool.terminate()
