@@ -180,7 +180,8 @@ watches = st.builds(
     china=st.booleans(),
     regions=st.lists(st.sampled_from(REGIONS), unique=True, max_size=2).map(tuple),
     topics=st.lists(st.sampled_from(TOPICS), unique=True, max_size=3).map(tuple),
-    entities=st.lists(texts, max_size=2).map(tuple),
+    # A blank entity is refused by design (tested above); the round trip covers valid ones.
+    entities=st.lists(texts.filter(str.strip), max_size=2).map(tuple),
     search=st.one_of(st.just(""), texts),
     feeds=st.lists(st.sampled_from(["https://a.example/feed", "http://127.0.0.1:8/x?a=1&b"]),
                    unique=True, max_size=2).map(tuple),
