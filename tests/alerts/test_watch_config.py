@@ -77,6 +77,7 @@ def test_load_watch_config_reads_watches_and_notify(tmp_path: Path) -> None:
     ('name = "-rf"\nchina = true', "leading '-'"),
     ('name = "a\\u001b[31m"\nchina = true', "printable"),
     ('name = "x"\nentities = [""]', "entities must be a list of non-empty strings"),
+    ('name = "x"\nentities = [" \\u2028"]', "entities must be a list of non-empty strings"),
 ])
 def test_bad_watches_are_refused_with_file_line_and_a_hint(
         tmp_path: Path, table: str, message: str) -> None:

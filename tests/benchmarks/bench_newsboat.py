@@ -10,6 +10,10 @@ as ``newsboat -u urls -c cache.db -C config -x reload`` in a temporary HOME, wit
 default settings (one reload thread, like sinowire's one request per host at a time:
 every feed here lives on 127.0.0.1). newsboat stores a new feed's ETag and Last-Modified
 only from its second fetch on, so its all-304 row is its third fetch.
+
+    python tests/benchmarks/bench_newsboat.py [--feeds 100] [--items 50] [--rounds 3]
+
+runs the side-by-side rows alone (``run.py --only newsboat`` adds the 100,000-story screen).
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.benchmarks.bench_fetch import FeedServer
-from tests.benchmarks.measure import Result
-from tui.store import Store
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # run as a script, ``tests`` is not on the path
+
+from tests.benchmarks.bench_fetch import FeedServer  # noqa: E402
+from tests.benchmarks.measure import Result, print_table  # noqa: E402
+from tui.store import Store  # noqa: E402
+
 NEWSBOAT = shutil.which("newsboat")
 TMUX = shutil.which("tmux")
 NOT_INSTALLED = "newsboat not installed"
@@ -230,3 +236,19 @@ def big_screen(cache_dir: Path, feeds: int, items: int, *, rounds: int = 3) -> l
         out.append(Result(name, _median(t[ours]), unit=unit, floor=peer,
                           floor_name="newsboat", note=note if NEWSBOAT else NOT_INSTALLED))
     return out
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=100)
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    rows = side_by_side(args.feeds, args.items, rounds=args.rounds)
+    print_table("Side by side with newsboat (same loopback feeds, same run)", rows)
+
+
+if __name__ == "__main__":
+    main()
