@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import multiprocessing
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,12 @@ def app_for() -> Iterator[AppFactory]:
     yield build
     for engine in engines:
         engine.close()
+    # Closing the engines ends their worker processes: one left alive would outlive the test
+    # (a late job on a closed engine once started a pool that nobody closed).
+    for child in multiprocessing.active_children():
+        child.join(5)
+    left = multiprocessing.active_children()
+    assert not left, f"worker processes left after the app closed: {left}"
 
 
 async def settle(pilot: Any) -> None:
