@@ -26,7 +26,9 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.tagging.report import load_all
 from tui.models import TOPICS
@@ -198,44 +200,71 @@ def choose_threshold(
     return max(g for g, f in zip(grid, smoothed, strict=True) if f >= top - TOLERANCE)
 
 
+@dataclass
+class Trained:
+    """A refit: the model as shipped (``payload``) and the rows it was scored on."""
+
+    payload: dict[str, Any]
+    model: topics.Model
+    train: list[dict]
+    dev: list[dict]
+    train_rows: list[Row]
+    dev_rows: list[Row]
+
+
+def train(items: list[dict], l2_delta: float | None = None) -> Trained:
+    """Fit on split "train", choose the threshold on "dev"; the payload is what ``--write``
+    ships, so a test can check the shipped file is what this code and data produce."""
+    train_items = [i for i in items if i.get("split", "train") == "train"]
+    dev = [i for i in items if i.get("split") == "dev"]
+    tagger = Tagger()
+    train_raw = raw_rows(tagger, train_items)
+    table = term_table(train_raw)
+    train_rows = rows(train_raw, table, leave_out=True)
+    dev_rows = rows(raw_rows(tagger, dev), table, leave_out=False)
+    w, b, dl = fit(train_rows, l2_delta)
+    deltas = {k: tuple(v) for k, v in dl.items()}
+    threshold = choose_threshold(dev_rows, dev, w, b, deltas)
+    payload = {
+        "about": "topic salience model: python -m tests.tagging.train_topics --write",
+        "features": list(topics.FEATURES),
+        "weights": [round(x, 4) for x in w],
+        "bias": {k: round(v, 4) for k, v in b.items()},
+        "deltas": {k: [round(x, 4) for x in v] for k, v in dl.items() if any(v)},
+        "threshold": threshold,
+        "terms": table,
+        "max_topics": topics.MAX_TOPICS,
+        "trained_on": {"train_items": len(train_items)},
+    }
+    model = topics.Model(tuple(w), b, threshold, deltas=deltas)
+    return Trained(payload, model, train_items, dev, train_rows, dev_rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--deltas", type=float, default=None, help="L2 of per-topic deltas")
     args = parser.parse_args(argv)
-    items = load_all(args.files)
-    train = [i for i in items if i.get("split", "train") == "train"]
-    dev = [i for i in items if i.get("split") == "dev"]
-    tagger = Tagger()
-    train_raw = raw_rows(tagger, train)
-    table = term_table(train_raw)
-    train_rows = rows(train_raw, table, leave_out=True)
-    dev_rows = rows(raw_rows(tagger, dev), table, leave_out=False)
-    w, b, dl = fit(train_rows, args.deltas)
-    deltas = {k: tuple(v) for k, v in dl.items()}
-    threshold = choose_threshold(dev_rows, dev, w, b, deltas)
-    model = topics.Model(tuple(w), b, threshold, deltas=deltas)
-    print(f"threshold {threshold:.2f} (chosen on dev)")
-    print("weights", dict(zip(topics.FEATURES, (round(x, 3) for x in w), strict=True)))
-    print("bias", {k: round(v, 2) for k, v in b.items()})
-    for name, data, its in (("train", train_rows, train), ("dev", dev_rows, dev)):
+    fitted = train(load_all(args.files), args.deltas)
+    model, payload = fitted.model, fitted.payload
+    print(f"threshold {model.threshold:.2f} (chosen on dev)")
+    print("weights", dict(zip(topics.FEATURES, payload["weights"], strict=True)))
+    print("bias", {k: round(v, 2) for k, v in model.bias.items()})
+    for name, data, its in (
+        ("train", fitted.train_rows, fitted.train), ("dev", fitted.dev_rows, fitted.dev)
+    ):
         p, r, f1 = micro_f1(data, its, model)
         print(f"{name:<6} {len(its):>4} items  topic micro P {p:.3f} R {r:.3f} F1 {f1:.3f}")
+    print("(train is scored leave-one-out: its term lifts leave each item's own label out;"
+          " tests.tagging.report scores train with the full table, a little higher)")
     if args.write:
-        payload = {
-            "about": "topic salience model: python -m tests.tagging.train_topics --write",
-            "features": list(topics.FEATURES),
-            "weights": [round(x, 4) for x in w],
-            "bias": {k: round(v, 4) for k, v in b.items()},
-            "deltas": {k: [round(x, 4) for x in v] for k, v in dl.items() if any(v)},
-            "threshold": threshold,
-            "terms": table,
-            "max_topics": topics.MAX_TOPICS,
-            "trained_on": {"train_items": len(train)},
-        }
         MODEL_PATH.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH}")
+    elif json.loads(MODEL_PATH.read_text(encoding="utf-8")) != json.loads(json.dumps(payload)):
+        print(f"differs from the shipped {MODEL_PATH.name}: refit with --write")
+    else:
+        print(f"same as the shipped {MODEL_PATH.name}")
     return 0
 
 
