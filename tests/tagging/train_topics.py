@@ -3,21 +3,21 @@
     python -m tests.tagging.train_topics [--write] [FILE ...]
 
 Logistic regression (pure Python, L2, Newton's method) over the salience features of
-:mod:`tui.tagging.topics`: one shared weight per feature and a bias per topic. The last
-feature, ``term_lift``, reads a table counted here from the train split (per topic and
-evidence term: items labelled with the topic / items the term touched it in; terms seen once
-are left out) that ships in the model file; on train each item is scored leave-one-out, so
-the feature is no stronger on train than on unseen text. Regularisation, the term prior and
-per-topic deltas were compared on dev (L2 0.5-8, prior 1-16, deltas 5-50: within 0.01 of
-each other; the simplest is kept). Rows are the
-(item, topic) pairs the text touches; a topic the text never touches is never predicted. The
-weights are fitted on split "train" only (the old dev set counts as train); the threshold is
-chosen on dev: its topic micro-F1 is averaged over the neighbours within :data:`WINDOW` (dev
-has ~140 items, so a single threshold's F1 moves by a label or two; the average picks the
-plateau, not a spike), and the highest threshold within :data:`TOLERANCE` of the best average
-is taken (dev cannot tell the plateau's thresholds apart, and precision is the weaker side on
-every held-out split). Test and the holdouts are never
-read here. Writes ``tui/tagging/data/topic_model.json`` with ``--write``.
+:mod:`tui.tagging.topics`: one shared weight per feature and a bias per topic. The last two
+features, ``term_lift`` and ``title_lift`` (the same over title terms only), read a table
+counted here from the train split (per topic and evidence term: items labelled with the
+topic / items the term touched it in; terms seen once are left out) that ships in the model
+file; on train each item is scored leave-one-out, so the feature is no stronger on train
+than on unseen text. Regularisation, the term prior and per-topic deltas were compared on
+dev (L2 0.5-8, prior 1-16, deltas 5-50: within 0.01 of each other; the simplest is kept).
+Rows are the (item, topic) pairs the text touches; a topic the text never touches is never
+predicted. The weights are fitted on split "train" only (the old dev set counts as train);
+the threshold is chosen on dev: its topic micro-F1 is averaged over the neighbours within
+:data:`WINDOW` (dev has ~140 items, so a single threshold's F1 moves by a label or two; the
+average picks the plateau, not a spike), and the highest threshold within :data:`TOLERANCE`
+of the best average is taken (dev cannot tell the plateau's thresholds apart, and precision
+is the weaker side on every held-out split). Test and the holdouts are never read here.
+Writes ``tui/tagging/data/topic_model.json`` with ``--write``.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def rows(data: list[Raw], table: Table, leave_out: bool) -> list[Row]:
     """Full feature rows; on train each item is scored without its own label (leave-one-out),
     so the term features measure what they will on unseen text."""
     return [
-        (s, (*x, topics.term_lift(s, acc, table, y if leave_out else None)), y, i)
+        (s, (*x, *topics.term_lifts(s, acc, table, y if leave_out else None)), y, i)
         for s, x, y, i, acc in data
     ]
 
