@@ -1,23 +1,23 @@
 """Train the topic salience model on the train split and ship its weights as data.
 
-    python -m tests.tagging.train_topics [--write] [FILE ...]
+    python -m tests.tagging.train_topics [--write] [--cv K] [FILE ...]
 
 Logistic regression (pure Python, L2, Newton's method) over the salience features of
-:mod:`tui.tagging.topics`: one shared weight per feature and a bias per topic. The last
-feature, ``term_lift``, reads a table counted here from the train split (per topic and
-evidence term: items labelled with the topic / items the term touched it in; terms seen once
-are left out) that ships in the model file; on train each item is scored leave-one-out, so
-the feature is no stronger on train than on unseen text. Regularisation, the term prior and
-per-topic deltas were compared on dev (L2 0.5-8, prior 1-16, deltas 5-50: within 0.01 of
-each other; the simplest is kept). Rows are the
-(item, topic) pairs the text touches; a topic the text never touches is never predicted. The
-weights are fitted on split "train" only (the old dev set counts as train); the threshold is
-chosen on dev: its topic micro-F1 is averaged over the neighbours within :data:`WINDOW` (dev
-has ~140 items, so a single threshold's F1 moves by a label or two; the average picks the
-plateau, not a spike), and the highest threshold within :data:`TOLERANCE` of the best average
-is taken (dev cannot tell the plateau's thresholds apart, and precision is the weaker side on
-every held-out split). Test and the holdouts are never
-read here. Writes ``tui/tagging/data/topic_model.json`` with ``--write``.
+:mod:`tui.tagging.topics`: one shared weight per feature and a bias per topic. The last two
+features, ``term_lift`` and ``title_lift`` (the same over title terms only), read a table
+counted here from the train split (per topic and evidence term: items labelled with the
+topic / items the term touched it in; terms seen once are left out) that ships in the model
+file; on train each item is scored leave-one-out, so the feature is no stronger on train
+than on unseen text. Regularisation, the term prior and per-topic deltas were compared on
+dev (L2 0.5-8, prior 1-16, deltas 5-50: within 0.01 of each other; the simplest is kept).
+Rows are the (item, topic) pairs the text touches; a topic the text never touches is never
+predicted. The weights are fitted on split "train" only (the old dev set counts as train);
+the threshold is chosen on dev: its topic micro-F1 is averaged over the neighbours within
+:data:`WINDOW` (dev has ~140 items, so a single threshold's F1 moves by a label or two; the
+average picks the plateau, not a spike), and the highest threshold within :data:`TOLERANCE`
+of the best average is taken (dev cannot tell the plateau's thresholds apart, and precision
+is the weaker side on every held-out split). Test and the holdouts are never read here.
+Writes ``tui/tagging/data/topic_model.json`` with ``--write``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.tagging.report import load_all
 from tui.models import TOPICS
@@ -80,7 +82,7 @@ def rows(data: list[Raw], table: Table, leave_out: bool) -> list[Row]:
     """Full feature rows; on train each item is scored without its own label (leave-one-out),
     so the term features measure what they will on unseen text."""
     return [
-        (s, (*x, topics.term_lift(s, acc, table, y if leave_out else None)), y, i)
+        (s, (*x, *topics.term_lifts(s, acc, table, y if leave_out else None)), y, i)
         for s, x, y, i, acc in data
     ]
 
@@ -159,6 +161,17 @@ def fit(
 
 
 def micro_f1(data: list[Row], items: list[dict], model: topics.Model) -> tuple[float, float, float]:
+    return _prf(*_counts(data, items, model))
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _counts(data: list[Row], items: list[dict], model: topics.Model) -> tuple[int, int, int]:
+    """(tp, fp, fn) of the topics ``model`` applies to ``items``, at most max_topics each."""
     by_item: dict[str, list[tuple[float, str]]] = {}
     for slug, x, _, ident in data:
         p = model.probability(slug, x)
@@ -172,9 +185,7 @@ def micro_f1(data: list[Row], items: list[dict], model: topics.Model) -> tuple[f
         tp += len(pred & gold)
         fp += len(pred - gold)
         fn += len(gold - pred)
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+    return tp, fp, fn
 
 
 def choose_threshold(
@@ -198,44 +209,100 @@ def choose_threshold(
     return max(g for g, f in zip(grid, smoothed, strict=True) if f >= top - TOLERANCE)
 
 
+@dataclass
+class Trained:
+    """A refit: the model as shipped (``payload``) and the rows it was scored on."""
+
+    payload: dict[str, Any]
+    model: topics.Model
+    train: list[dict]
+    dev: list[dict]
+    train_rows: list[Row]
+    dev_rows: list[Row]
+
+
+def train(items: list[dict], l2_delta: float | None = None) -> Trained:
+    """Fit on split "train", choose the threshold on "dev"; the payload is what ``--write``
+    ships, so a test can check the shipped file is what this code and data produce."""
+    train_items = [i for i in items if i.get("split", "train") == "train"]
+    dev = [i for i in items if i.get("split") == "dev"]
+    tagger = Tagger()
+    train_raw = raw_rows(tagger, train_items)
+    table = term_table(train_raw)
+    train_rows = rows(train_raw, table, leave_out=True)
+    dev_rows = rows(raw_rows(tagger, dev), table, leave_out=False)
+    w, b, dl = fit(train_rows, l2_delta)
+    deltas = {k: tuple(v) for k, v in dl.items()}
+    threshold = choose_threshold(dev_rows, dev, w, b, deltas)
+    payload = {
+        "about": "topic salience model: python -m tests.tagging.train_topics --write",
+        "features": list(topics.FEATURES),
+        "weights": [round(x, 4) for x in w],
+        "bias": {k: round(v, 4) for k, v in b.items()},
+        "deltas": {k: [round(x, 4) for x in v] for k, v in dl.items() if any(v)},
+        "threshold": threshold,
+        "terms": table,
+        "max_topics": topics.MAX_TOPICS,
+        "trained_on": {"train_items": len(train_items)},
+    }
+    model = topics.Model(tuple(w), b, threshold, deltas=deltas)
+    return Trained(payload, model, train_items, dev, train_rows, dev_rows)
+
+
+def cross_validate(items: list[dict], folds: int = 5) -> tuple[float, float, float]:
+    """Topic micro P/R/F1 of ``folds``-fold cross-validation on split "train": in each fold
+    the term table and the weights are fitted on the other folds and the threshold chosen on
+    dev, then the fold is scored. Train has ~4.5 times dev's items, so a change that moves
+    this is less likely a label or two of dev than one that moves dev alone."""
+    train_items = [i for i in items if i.get("split", "train") == "train"]
+    dev = [i for i in items if i.get("split") == "dev"]
+    tagger = Tagger()
+    train_raw, dev_raw = raw_rows(tagger, train_items), raw_rows(tagger, dev)
+    fold = {item["id"]: n % folds for n, item in enumerate(train_items)}
+    tp = fp = fn = 0
+    for k in range(folds):
+        fit_raw = [r for r in train_raw if fold[r[3]] != k]
+        table = term_table(fit_raw)
+        w, b, _ = fit(rows(fit_raw, table, leave_out=True))
+        threshold = choose_threshold(rows(dev_raw, table, leave_out=False), dev, w, b, {})
+        model = topics.Model(tuple(w), b, threshold)
+        held = [r for r in train_raw if fold[r[3]] == k]
+        scored = [i for i in train_items if fold[i["id"]] == k]
+        counts = _counts(rows(held, table, leave_out=False), scored, model)
+        tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
+    return _prf(tp, fp, fn)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--deltas", type=float, default=None, help="L2 of per-topic deltas")
+    parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold CV on train")
     args = parser.parse_args(argv)
-    items = load_all(args.files)
-    train = [i for i in items if i.get("split", "train") == "train"]
-    dev = [i for i in items if i.get("split") == "dev"]
-    tagger = Tagger()
-    train_raw = raw_rows(tagger, train)
-    table = term_table(train_raw)
-    train_rows = rows(train_raw, table, leave_out=True)
-    dev_rows = rows(raw_rows(tagger, dev), table, leave_out=False)
-    w, b, dl = fit(train_rows, args.deltas)
-    deltas = {k: tuple(v) for k, v in dl.items()}
-    threshold = choose_threshold(dev_rows, dev, w, b, deltas)
-    model = topics.Model(tuple(w), b, threshold, deltas=deltas)
-    print(f"threshold {threshold:.2f} (chosen on dev)")
-    print("weights", dict(zip(topics.FEATURES, (round(x, 3) for x in w), strict=True)))
-    print("bias", {k: round(v, 2) for k, v in b.items()})
-    for name, data, its in (("train", train_rows, train), ("dev", dev_rows, dev)):
+    if args.cv:
+        p, r, f1 = cross_validate(load_all(args.files), args.cv)
+        print(f"train {args.cv}-fold CV  topic micro P {p:.3f} R {r:.3f} F1 {f1:.3f}")
+        return 0
+    fitted = train(load_all(args.files), args.deltas)
+    model, payload = fitted.model, fitted.payload
+    print(f"threshold {model.threshold:.2f} (chosen on dev)")
+    print("weights", dict(zip(topics.FEATURES, payload["weights"], strict=True)))
+    print("bias", {k: round(v, 2) for k, v in model.bias.items()})
+    for name, data, its in (
+        ("train", fitted.train_rows, fitted.train), ("dev", fitted.dev_rows, fitted.dev)
+    ):
         p, r, f1 = micro_f1(data, its, model)
         print(f"{name:<6} {len(its):>4} items  topic micro P {p:.3f} R {r:.3f} F1 {f1:.3f}")
+    print("(train is scored leave-one-out: its term lifts leave each item's own label out;"
+          " tests.tagging.report scores train with the full table, a little higher)")
     if args.write:
-        payload = {
-            "about": "topic salience model: python -m tests.tagging.train_topics --write",
-            "features": list(topics.FEATURES),
-            "weights": [round(x, 4) for x in w],
-            "bias": {k: round(v, 4) for k, v in b.items()},
-            "deltas": {k: [round(x, 4) for x in v] for k, v in dl.items() if any(v)},
-            "threshold": threshold,
-            "terms": table,
-            "max_topics": topics.MAX_TOPICS,
-            "trained_on": {"train_items": len(train)},
-        }
         MODEL_PATH.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH}")
+    elif json.loads(MODEL_PATH.read_text(encoding="utf-8")) != json.loads(json.dumps(payload)):
+        print(f"differs from the shipped {MODEL_PATH.name}: refit with --write")
+    else:
+        print(f"same as the shipped {MODEL_PATH.name}")
     return 0
 
 

@@ -30,25 +30,26 @@ A second or further topic applies only when the story reports something of that 
 of that kind as the subject, or a mention as background, venue or context, is not enough (the
 README lists the passing cases).
 
-How a topic is chosen (salience, not mere mention). Terms live in ``data/topics.toml`` (strong
-2, weak 1, hint 0.5; exclusion phrases swallow the terms inside them: "data mining", "life
-hack", "mint condition"); gazetteer entities add hints (Bitmain → mining). Chinese terms are
-written in simplified; their traditional and Taiwan forms that the fold to simplified does not
-reach (訴訟, 錨定, 駭客) come from ``data/topic_twins.tsv`` and are matched as the term. For each
-topic that any term touches, :func:`features` measures *where* and *how much* the story is
-about it: the weight of its terms in the title, in the lead and in the rest of the body, how
-dense they are per length of text, how many distinct terms, its share of the story's strongest
-topic, how much of its evidence only names an actor or the field of the topic (``actors`` in
-the data: "exchange", "regulator", "稳定币") rather than an event of its kind (a delisting, a
-ban, a depeg), and how reliably its evidence terms meant the topic on the labelled train split
-(``term_lift``: "licensed" in an exchange story rarely meant regulation, "consultation paper"
-always did; counts shipped in the model file, shrunk towards the topic's base rate so a rare
-term says little). A small logistic model over those features (weights trained at build time
-on the labelled train split by ``tests/tagging/train_topics.py`` and shipped as
-``data/topic_model.json``) gives each topic a probability; topics above the threshold (chosen
-on dev) apply, at most three, strongest first. Each applied topic carries its evidence: the
-terms and the fields they were found in. User topics from config add strong terms to a
-built-in slug or define a new one (scored with the average bias). """
+How a topic is chosen (salience, not mere mention). Terms live in ``data/topics.toml``
+(strong 2, weak 1, hint 0.5; exclusion phrases swallow the terms inside them: "data mining",
+"life hack", "mint condition"); gazetteer entities add hints (Bitmain → mining). Chinese
+terms are written in simplified; their traditional and Taiwan forms that the fold to
+simplified does not reach (訴訟, 錨定, 駭客) come from ``data/topic_twins.tsv`` and are matched as
+the term. For each topic that any term touches, :func:`features` measures *where* and *how
+much* the story is about it: the weight of its terms in the title, in the lead and in the
+rest of the body, how dense they are per length of text, how many distinct terms, its share
+of the story's strongest topic, how much of its evidence only names an actor or the field of
+the topic (``actors`` in the data: "exchange", "regulator", "稳定币") rather than an event of
+its kind (a delisting, a ban, a depeg), and how reliably its evidence terms meant the topic
+on the labelled train split (``term_lift``: "licensed" in an exchange story rarely meant
+regulation, "consultation paper" always did; counts shipped in the model file, shrunk
+towards the topic's base rate so a rare term says little), over all its terms and over its
+title terms alone (``title_lift``). A small logistic model over those features (weights
+trained at build time on the labelled train split by ``tests/tagging/train_topics.py`` and
+shipped as ``data/topic_model.json``) gives each topic a probability; topics above the
+threshold (chosen on dev) apply, at most three, strongest first. Each applied topic carries
+its evidence: the terms and the fields they were found in. User topics from config add
+strong terms to a built-in slug or define a new one (scored with the average bias). """
 
 from __future__ import annotations
 
@@ -80,8 +81,8 @@ MAX_TERMS = 6
 FEATURES = (
     "title", "lead", "body", "density", "terms", "share", "top", "strong", "hint", "subject",
     "title_share", "lead_share", "body_share", "second", "lower", "actors",
-    "term_lift",
-)  # the last one comes from the term table shipped with the model, not the text alone
+    "term_lift", "title_lift",
+)  # the last two come from the term table shipped with the model, not the text alone
 TERM_PRIOR = 4.0  # a term seen n times on train weighs n / (n + 4) of its own record
 SUBJECT_UNITS = 30  # an entity starting within the title's first ~30 Latin units is its subject
 
@@ -333,41 +334,64 @@ def term_lift(
     table: Mapping[str, Mapping[str, tuple[int, int]]],
     own: int | None = None,
 ) -> float:
-    """How reliably this topic's evidence terms meant the topic on the train split.
+    """How reliably this topic's evidence terms meant the topic on the train split (the first
+    of :func:`term_lifts`)."""
+    return term_lifts(slug, acc, table, own)[0]
+
+
+def term_lifts(
+    slug: str,
+    acc: _Acc,
+    table: Mapping[str, Mapping[str, tuple[int, int]]],
+    own: int | None = None,
+) -> tuple[float, float]:
+    """How reliably this topic's evidence terms meant the topic on the train split: over all
+    its terms (``term_lift``) and over its title terms (``title_lift``).
 
     ``table[slug][term]`` is (items labelled with the topic, items where the term touched
     it); each record is shrunk towards the topic's base rate (``table[slug][""]``) by
     :data:`TERM_PRIOR` and read as log-odds above that rate, and the lifts are averaged,
     weighted by each term's rank in the story: "licensed" in an exchange story is weak
     evidence of regulation, "consultation paper" strong. A term the table does not know
-    lifts nothing. ``own`` (training only) is the item's own label, left out of the counts
-    it is scored on, so the feature measures on train what it will on unseen text.
+    lifts nothing. The title's terms are averaged apart as well: what the title names is what
+    the story is about, so a reliable term there ("fines", "approves") says more than the
+    same record spread over a body's passing mentions. ``own`` (training only) is the item's
+    own label, left out of the counts it is scored on, so the feature measures on train what
+    it will on unseen text.
     """
     counts = table.get(slug)
     if not counts or not acc.terms:
-        return 0.0
+        return (0.0, 0.0)
     pos0, n0 = counts.get("", (0, 0))
     if own is not None:
         pos0, n0 = pos0 - own, n0 - 1
     prior = _prior(pos0, n0)
     if prior is None:
-        return 0.0
+        return (0.0, 0.0)
     lifts = {}
     for term in acc.terms:
         pos, n = counts.get(term, (0, 0))
         if own is not None and n:
             pos, n = pos - own, n - 1
         lifts[term] = _lift(pos, n, prior)
-    return _mean_lift(acc, lifts)
+    return _lift_features(acc, lifts)
 
 
-def _mean_lift(acc: _Acc, lifts: Mapping[str, float]) -> float:
-    """:func:`term_lift` from precomputed lifts (tagging: no own label to leave out)."""
-    total = weight = 0.0
-    for term, (rank, _, _) in acc.terms.items():
-        total += rank * lifts.get(term, 0.0)
+def _lift_features(acc: _Acc, lifts: Mapping[str, float]) -> tuple[float, float]:
+    """:func:`term_lifts` from precomputed lifts (tagging: no own label to leave out): the
+    rank-weighted mean lift of all the topic's terms and of its title terms (0 if none)."""
+    total = weight = title_total = title_weight = 0.0
+    for term, (rank, _, where) in acc.terms.items():
+        lift = rank * lifts.get(term, 0.0)
+        total += lift
         weight += rank
-    return total / weight if weight else 0.0
+        if where == "title":
+            title_total += lift
+            title_weight += rank
+    return (
+        total / weight if weight else 0.0,
+        title_total / title_weight if title_weight else 0.0,
+    )
 
 
 def score_topics(
@@ -377,7 +401,7 @@ def score_topics(
     model = model or builtin_model()
     scored = []
     for slug, (values, acc) in features(doc, spans, hits).items():
-        p = model.probability(slug, (*values, _mean_lift(acc, model.lifts(slug))))
+        p = model.probability(slug, (*values, *_lift_features(acc, model.lifts(slug))))
         if p >= model.threshold:
             scored.append((p, slug, acc))
     scored.sort(key=lambda x: (-x[0], x[1]))
