@@ -28,8 +28,9 @@ GOLDEN_SHA = "76c13a2d1fa8"
 
 
 @lru_cache(maxsize=1)
-def _builtin_digest() -> str:
-    """The digest of the release and the shipped data files (read once per process)."""
+def builtin_digest() -> str:
+    """The digest of the release and the shipped data files (read once per process): a
+    config a retag finds stored under another digest was made under other rules."""
     digest = hashlib.sha1(f"{RULES_RELEASE}:{GOLDEN_SHA}".encode())
     data = files("tui.tagging").joinpath("data")
     for item in sorted(data.iterdir(), key=lambda p: p.name):
@@ -53,7 +54,7 @@ def rules_version(
         ],
         ensure_ascii=False,
     )
-    return hashlib.sha1((_builtin_digest() + config).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1((builtin_digest() + config).encode("utf-8")).hexdigest()[:16]
 
 
 def input_hash(
