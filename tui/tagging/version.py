@@ -3,7 +3,9 @@
 ``rules_version`` digests everything the tagger's output depends on besides the article: the
 shipped data files, the rules release and the user's tagging configuration. ``input_hash``
 adds one article's text. A stored article whose hash equals the one computed now would be
-tagged exactly as it is stored, so ``sinowire retag`` can skip it without tagging it.
+tagged exactly as it is stored, so ``sinowire retag`` can skip it without tagging it. After
+an edit of the user's config every hash differs; ``tui/engine/retag_plan.py`` then tells,
+from the configs the store noted by version, which articles the edit can touch at all.
 
 The tagging *code* is not hashed: a speed change that leaves every output identical must not
 retag a whole cache. Instead ``GOLDEN_SHA`` names the frozen output of 1,100+ items
