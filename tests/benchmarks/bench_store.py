@@ -22,7 +22,7 @@ import feedparser
 from tests.benchmarks.corpus import feed_document, fill_store
 from tests.benchmarks.measure import Result, repeat
 from tests.engine_helpers import save_articles
-from tui.config import Settings
+from tui.config import Settings, UserEntity
 from tui.engine import Engine
 from tui.engine.jobs import make_tagger
 from tui.feeds.parse import parse_feed
@@ -294,14 +294,18 @@ def _cpu_with_children() -> float:
 
 
 def retag(path: Path, articles: int) -> list[Result]:
-    """Retag twice: nothing changed (the common case), then a config change that re-tags
-    every article mentioning bitcoin (a new user topic)."""
-    changed_settings = Settings(user_topics={"watchlist": ("bitcoin",)})
+    """Retag one copy three times: nothing changed (the common case; it also notes the
+    config), one user entity added that no article names (only the hashes move), then a
+    user topic on 'bitcoin', which 40% of the articles mention (those are tagged)."""
+    entity = UserEntity("Animoca Brands", "ORG", ("Animoca", "萌有趣"))
+    steps = (("no tag changes", Settings()),
+             ("one user entity added, in no article", Settings(user_entities=(entity,))),
+             ("a user topic on 'bitcoin' added, in 40%",
+              Settings(user_entities=(entity,), user_topics={"watchlist": ("bitcoin",)})))
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         copy = copy_database(path, Path(tmp) / "copy.db")
-        for label, settings in (("no tag changes", Settings()),
-                                ("new user topic on 'bitcoin'", changed_settings)):
+        for label, settings in steps:
             with Engine(settings, copy) as engine:
                 before = engine.store.db.conn.total_changes
                 started, cpu = time.perf_counter(), _cpu_with_children()

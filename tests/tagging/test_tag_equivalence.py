@@ -37,13 +37,13 @@ def test_the_rules_version_ignores_code_but_not_release_or_data(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     base = version.rules_version()
-    version._builtin_digest.cache_clear()
+    version.builtin_digest.cache_clear()
     monkeypatch.setattr(version, "RULES_RELEASE", version.RULES_RELEASE + "-next")
     try:
         assert version.rules_version() != base
     finally:
         monkeypatch.undo()
-        version._builtin_digest.cache_clear()
+        version.builtin_digest.cache_clear()
     assert version.rules_version() == base
     assert version.rules_version(china_regions=("CN",)) != base
 

@@ -174,6 +174,7 @@ class Engine:
         if not todo:
             return UpdateReport()
         cancel = cancel or threading.Event()
+        self._note_tag_config()
         grouping = Grouping(self.group)
         helpers = [self._new_worker() for _ in range(self.parse_workers - 1)
                    ] if self._owns_worker else []
@@ -267,6 +268,7 @@ class Engine:
         if detail is None:
             raise KeyError(article_id)
         now = int(self.clock())
+        self._note_tag_config()
         try:
             if not detail.row.url:
                 raise ExtractError("the story has no link to fetch the full text from")
@@ -298,25 +300,44 @@ class Engine:
               workers: int | None = None) -> int:
         """Re-tag the whole cache (after the gazetteer or config changed) on every core,
         writing only articles whose tags changed; returns the number of articles looked at.
-        Only articles whose inputs or rules moved (``tag_hash``) are sent to a worker."""
+
+        Only articles whose inputs or rules moved (``tag_hash``) are sent to a worker; after
+        an edit of user entities or topic terms, only those that mention an edited term
+        (:mod:`tui.engine.retag_plan`), and the rest get the new hash alone."""
         import os
         from functools import partial
+
+        from tui.engine import retag_plan
 
         store = self.store
         total = store.count_all()
         config = jobs.TagConfig.from_settings(self.settings)
+        plan = retag_plan.RetagPlan.for_store(config, store.tag_configs())
+        store.note_tag_config(plan.current, retag_plan.record(config))
         count = workers or max(1, min(4, os.cpu_count() or 1))
-        tagger = config.build()  # here for the hashes only: what a worker must tag
         done = 0
-        batches = ((len(items), ((stale, full_text_ids, None) if stale else ()))
+        batches = (((len(items), restamp), ((stale, full_text_ids, None) if stale else ()))
                    for items, full_text_ids, hashes in store.taggable_batches()
-                   for stale in (jobs.stale_items(tagger, items, hashes),))
-        for size, tags in on_cores(partial(jobs.retag_batch, config), batches, count):
-            store.write_tags(tags)
+                   for stale, restamp in (plan.split(items, hashes),))
+        for (size, restamp), tags in on_cores(partial(jobs.retag_batch, config), batches,
+                                              count):
+            store.write_tags(tags, restamp)
             done += size
             if on_progress:
                 on_progress(done, total)
+        store.forget_tag_configs(keep=plan.current)  # every hash is today's now
         return done
+
+    def _note_tag_config(self) -> None:
+        """Note the config this engine tags with, under its rules version, before its tags
+        are written: a retag reads it to tell what a later config edit changed. A busy or
+        read-only cache goes without (a retag then tags those articles in full)."""
+        from tui.engine import retag_plan
+
+        config = jobs.TagConfig.from_settings(self.settings)
+        with contextlib.suppress(sqlite3.Error, StoreError):
+            self.store.note_tag_config(retag_plan.config_version(config),
+                                       retag_plan.record(config))
 
     # -- feeds -------------------------------------------------------------------------
 
@@ -364,6 +385,7 @@ class Engine:
         store = self.store
         now = int(self.clock())
         total = 0
+        self._note_tag_config()
         for demo in DEMO_FEEDS:
             feed = store.feed_by_url(demo.url) or store.add_feed(demo.url, demo.title, demo.lang)
             body = read_demo_feed(demo.filename)

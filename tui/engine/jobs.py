@@ -149,18 +149,6 @@ def retag_batch(config: TagConfig, batch: tuple[list[tuple[int, Article]], froze
     return tag_batch_with(config, items, full_text_ids, stored_hashes)
 
 
-def stale_items(tagger: ArticleTagger, items: list[tuple[int, Article]],
-                stored_hashes: dict[int, str]) -> list[tuple[int, Article]]:
-    """The (id, article) pairs whose stored ``tag_hash`` is not what tagging them now
-    would give (their text or the rules moved): only those need a worker.
-
-    ``retag`` asks this in its own process: a hash costs microseconds, shipping the text to
-    a worker to hash it there cost more (100k with nothing to tag: 6.4 s CPU over three
-    processes before, 2.9 s in one now; what is left is reading the text back and sha1)."""
-    return [(article_id, article) for article_id, article in items
-            if stored_hashes.get(article_id) != tagger.input_hash(article)]
-
-
 def sign_batch(records: list[dict[str, Any]]) -> list[Signals]:
     """Grouping signals of stored articles' inputs (``regroup`` on every core: a pool job).
     Needs no tagger: the entities are the stored ones."""

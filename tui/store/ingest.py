@@ -8,7 +8,7 @@ here does network I/O.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from tui.models import Article, Tags
@@ -183,8 +183,13 @@ class IngestMixin:
         self._entity_ids[key] = entity_id
         return entity_id
 
-    def write_tags(self, tagged: TagBatch) -> int:
-        """Store new tags for articles whose tags changed; returns how many were rewritten."""
+    def write_tags(self, tagged: TagBatch,
+                   restamp: Iterable[tuple[int, str, str]] = ()) -> int:
+        """Store new tags for articles whose tags changed; returns how many were rewritten.
+
+        ``restamp`` is ``(id, stored hash, new hash)`` for articles known to keep their tags
+        under new rules: only the hash moves, and only if no writer changed it meanwhile.
+        """
         changed = self._changed_tags(tagged)
         rewritten = {article_id for article_id, _tags in changed}
         with self.db.atomic():
@@ -196,6 +201,8 @@ class IngestMixin:
                 "WHERE id = ?3 AND (topic_evidence != ?1 OR tag_hash != ?2)",
                 [(topic_evidence_json(tags), tags.input_hash, article_id)
                  for article_id, tags in tagged if article_id not in rewritten])
+            self.db.conn.executemany(
+                "UPDATE articles SET tag_hash = ?3 WHERE id = ?1 AND tag_hash = ?2", restamp)
         return len(changed)
 
     def _store_tags(self, article_id: int, tags: Tags) -> None:

@@ -3,7 +3,9 @@
 ``rules_version`` digests everything the tagger's output depends on besides the article: the
 shipped data files, the rules release and the user's tagging configuration. ``input_hash``
 adds one article's text. A stored article whose hash equals the one computed now would be
-tagged exactly as it is stored, so ``sinowire retag`` can skip it without tagging it.
+tagged exactly as it is stored, so ``sinowire retag`` can skip it without tagging it. After
+an edit of the user's config every hash differs; ``tui/engine/retag_plan.py`` then tells,
+from the configs the store noted by version, which articles the edit can touch at all.
 
 The tagging *code* is not hashed: a speed change that leaves every output identical must not
 retag a whole cache. Instead ``GOLDEN_SHA`` names the frozen output of 1,100+ items
@@ -28,8 +30,9 @@ GOLDEN_SHA = "6fa31c8bf0b9"
 
 
 @lru_cache(maxsize=1)
-def _builtin_digest() -> str:
-    """The digest of the release and the shipped data files (read once per process)."""
+def builtin_digest() -> str:
+    """The digest of the release and the shipped data files (read once per process): a
+    config a retag finds stored under another digest was made under other rules."""
     digest = hashlib.sha1(f"{RULES_RELEASE}:{GOLDEN_SHA}".encode())
     data = files("tui.tagging").joinpath("data")
     for item in sorted(data.iterdir(), key=lambda p: p.name):
@@ -53,7 +56,7 @@ def rules_version(
         ],
         ensure_ascii=False,
     )
-    return hashlib.sha1((_builtin_digest() + config).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1((builtin_digest() + config).encode("utf-8")).hexdigest()[:16]
 
 
 def input_hash(
