@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from tui.stories.amounts import amounts, counts, dates, money_entity
 from tui.stories.headlines import headline_keys
 from tui.stories.names import name_keys
-from tui.stories.shingles import band_keys, detect_lang, empty_mask, shingles, signature
+from tui.stories.shingles import band_keys, detect_lang, empty_mask, text_signature
 
 # Kinds: e entity (ORG/PERSON), t ticker, p place, n a Latin proper name the gazetteer does not
 # know (Velora, PantherTrade, AETH: Chinese reports keep them in Latin letters), $ money,
@@ -297,7 +297,7 @@ def signals_from_parts(
     keys |= {f"c:{c}" for c in counts(text)}
     keys |= dates(text)
     keys |= headline_keys(title, keys)
-    sig = signature(shingles(lead, lang))
+    sig = text_signature(lead, lang)
     keys |= set(band_keys(sig))
     return Signals(ref, published, lang, title, frozenset(keys), sig)
 
