@@ -4,6 +4,7 @@ patterns under re.ASCII, a day's digits found first, the signature without a shi
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -71,3 +72,21 @@ def test_a_separator_before_the_day_is_a_space_in_ascii_text_too() -> None:
 @given(any_text, st.sampled_from([None, "en", "zh"]))
 def test_text_signature_is_the_signature_of_the_shingles(text: str, lang: str | None) -> None:
     assert text_signature(text, lang) == signature(shingles(text, lang))
+
+
+# Marks, jamo, full-width forms and other characters NFKC composes or reorders.
+composing = st.lists(st.one_of(
+    st.characters(codec="utf-8"),
+    st.sampled_from([chr(c) for c in (*range(0x300, 0x370), *range(0x1100, 0x1170),
+                                      *range(0xFF01, 0xFF5F), 0x3000, 0x11A8, 0xAC00, 0x0CD5,
+                                      0x0B3E, 0x3099, 0x212B, 0xFB01, 0x1E9B)]),
+), max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(composing, composing)
+def test_the_title_and_the_rest_normalise_apart(title: str, rest: str) -> None:
+    """signals_from_parts normalises the title and what follows its newline apart."""
+    whole = f"{title}\n{rest}"
+    assert am.nfkc(title) + am.nfkc(whole[len(title):]) == am.nfkc(whole)
+    assert am.nfkc(whole) == unicodedata.normalize("NFKC", whole)
