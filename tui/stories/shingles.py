@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from tui.stories.amounts import nfkc
 from tui.text import CJK_CLASS
@@ -62,6 +62,31 @@ def shingles(text: str, lang: str | None = None) -> set[str]:
     if len(flat) <= n:
         return {flat} if flat else set()
     return {flat[i : i + n] for i in range(len(flat) - n + 1)}
+
+
+def text_signature(text: str, lang: str | None = None) -> tuple[int, ...]:
+    """``signature(shingles(text, lang))`` without building the set of shingles.
+
+    A bin keeps a minimum, so a shingle met twice changes nothing: every n-gram is hashed
+    where it stands, and ASCII text is encoded once and sliced as bytes (a shingle's UTF-8
+    is its characters then) instead of one string and one encoding per shingle.
+    """
+    flat = normalise(text)
+    n = 2 if (lang or detect_lang(text)) == "zh" else 4
+    if len(flat) <= n:
+        return signature({flat} if flat else set())
+    starts, ends = range(len(flat) - n + 1), range(n, len(flat) + 1)
+    if flat.isascii():
+        grams: Iterable[bytes] = map(flat.encode().__getitem__, map(slice, starts, ends))
+    else:
+        grams = map(str.encode, map(flat.__getitem__, map(slice, starts, ends)))
+    mins = [EMPTY] * BINS
+    for h in map(zlib.crc32, grams):
+        slot = h % BINS
+        value = (h * 2654435761) & 0xFFFFFFFF
+        if value < mins[slot]:
+            mins[slot] = value
+    return tuple(mins)
 
 
 def signature(grams: set[str]) -> tuple[int, ...]:

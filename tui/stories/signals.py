@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
-from tui.stories.amounts import amounts, counts, dates, money_entity
+from tui.stories.amounts import amounts, counts, dates, money_entity, nfkc
 from tui.stories.headlines import headline_keys
 from tui.stories.names import name_keys
-from tui.stories.shingles import band_keys, detect_lang, empty_mask, shingles, signature
+from tui.stories.shingles import band_keys, detect_lang, empty_mask, text_signature
 
 # Kinds: e entity (ORG/PERSON), t ticker, p place, n a Latin proper name the gazetteer does not
 # know (Velora, PantherTrade, AETH: Chinese reports keep them in Latin letters), $ money,
@@ -287,17 +287,20 @@ def signals_from_parts(
     known = {key[2:] for key in keys if key[0] in "etp"}
     keys |= name_keys(text, known, canonical)
     # The title and the rest are read apart (once each): the title's amounts are headlines.
-    head = text[: len(title)]
+    # NFKC'd here once for amounts and counts (each then finds its text normal at a glance):
+    # the rest starts with the newline after the title, which NFKC never joins to what
+    # stands before it, so the two halves normalised apart are the whole normalised.
+    head, rest = nfkc(text[: len(title)]), nfkc(text[len(title):])
     headline, numbers = amounts(head)
-    money, more = amounts(text[len(head):])
+    money, more = amounts(rest)
     money |= headline
     keys |= {f"$:{m}" for m in money}
     keys |= {f"h:{m}" for m in headline}  # headline amounts: different ones conflict
     keys |= {f"#:{n[2:]}" for n in numbers | more}
-    keys |= {f"c:{c}" for c in counts(text)}
+    keys |= {f"c:{c}" for c in counts(head + rest)}
     keys |= dates(text)
     keys |= headline_keys(title, keys)
-    sig = signature(shingles(lead, lang))
+    sig = text_signature(lead, lang)
     keys |= set(band_keys(sig))
     return Signals(ref, published, lang, title, frozenset(keys), sig)
 
