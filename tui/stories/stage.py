@@ -148,7 +148,9 @@ def _window(store: Any, low: int, seconds: int, *, keep: bool) -> Window:
     kept = _WINDOWS.get(store)
     if (kept is None or kept.stamp != stamp or kept.low > low or kept.size > WINDOW_CAP
             or not keep):
-        kept = Window(low, stamp)
+        # One window further back: the next feeds' items are often a little older (each
+        # reaching back past the last read would read it all again).
+        kept = Window(low - seconds if keep else low, stamp)
         if keep:
             _WINDOWS[store] = kept
         else:
