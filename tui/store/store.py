@@ -381,6 +381,7 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryReadMixin, Sto
         conn.execute(f"INSERT INTO doomed SELECT id FROM articles WHERE {where}", params)
         count = conn.execute("SELECT count(*) FROM doomed").fetchone()[0]
         if count:
+            self.stories_changed()  # deleted articles leave their stories
             if tombstone_at is not None:
                 conn.execute(
                     "INSERT OR REPLACE INTO tombstones (feed_id, guid, deleted_at) "

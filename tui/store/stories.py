@@ -91,35 +91,30 @@ class StoryMixin:
                 out[article_id]["entities"].append((name, kind))
         return [out[i] for i in article_ids if i in out]
 
-    def story_postings(
-        self, keys: Iterable[str], low: int, high: int, limit: int
-    ) -> tuple[dict[str, int], list[tuple[str, int, int, int]]]:
-        """A batch's candidates in two indexed queries, whatever the batch's size.
-
-        (articles per key published in [low, high], postings (key, published, article,
-        story) of the keys carried by at most ``limit`` of them). ``key IN (…)`` with the
-        span on ``published`` is a range scan of ``story_keys`` per key; the count runs in
-        SQLite, so a key thousands of reports carry costs no Python row.
-        """
-        keys = sorted(set(keys))
-        counts: dict[str, int] = dict.fromkeys(keys, 0)
-        conn = self.db.conn
-        for chunk in chunks(keys):
-            marks = ",".join("?" * len(chunk))
-            counts.update(conn.execute(
-                f"SELECT key, count(*) FROM story_keys WHERE key IN ({marks}) "
-                "AND published BETWEEN ? AND ? GROUP BY key", (*chunk, low, high)
-            ).fetchall())  # fetchall: one guarded call, not a Python step per row
-        rare = [key for key in keys if 0 < counts[key] <= limit]
+    def story_key_rows(self, keys: Iterable[str], low: int) -> list[tuple[str, int, int, int]]:
+        """Every posting (key, published, article, story) of ``keys`` published from
+        ``low`` on, of grouped articles: a range scan of ``story_keys`` per key. The window
+        index reads each key once and then keeps it in step with grouping's own writes."""
         rows: list[tuple[str, int, int, int]] = []
-        for chunk in chunks(rare):
+        conn = self.db.conn
+        for chunk in chunks(sorted(set(keys))):
             marks = ",".join("?" * len(chunk))
             rows += conn.execute(
                 "SELECT k.key, k.published, k.article_id, a.story_id FROM story_keys k "
                 f"JOIN articles a ON a.id = k.article_id WHERE k.key IN ({marks}) "
-                "AND k.published BETWEEN ? AND ? AND a.story_id IS NOT NULL",
-                (*chunk, low, high)).fetchall()
-        return counts, rows
+                "AND k.published >= ? AND a.story_id IS NOT NULL",
+                (*chunk, low)).fetchall()  # fetchall: one guarded call, not a step per row
+        return rows
+
+    @property
+    def stories_generation(self) -> int:
+        """Bumped by this connection's writes that move or remove grouped reports other
+        than a grouping batch's own (a regroup, a re-placed report, deleted articles):
+        an index kept in memory across ``group_new`` calls is stale after one."""
+        return getattr(self, "_stories_generation", 0)
+
+    def stories_changed(self) -> None:
+        self._stories_generation = self.stories_generation + 1
 
     def story_signals(self, article_ids: Sequence[int], version: str | None = None
                       ) -> dict[int, str]:
@@ -176,6 +171,8 @@ class StoryMixin:
         members = [m._replace(story=ids[m.story]) if m.story in ids else m
                    for m in batch.members]
         moved = [m.article for m in members if m.article in batch.old_story]
+        if moved:
+            self.stories_changed()
         for chunk in chunks(moved):
             marks = ",".join("?" * len(chunk))
             conn.execute(f"DELETE FROM story_keys WHERE article_id IN ({marks})", chunk)
@@ -254,6 +251,7 @@ class StoryMixin:
         stamped with ``version`` (their evidence goes in the same row write).
         """
         conn = self.db.conn
+        self.stories_changed()
         # In key order: each table's B-tree is then filled front to back, not at random.
         members = sorted(members)
         conn.executemany(
@@ -297,6 +295,7 @@ class StoryMixin:
         where it changed (in the same transaction), instead of clearing every one first.
         """
         conn = self.db.conn
+        self.stories_changed()
         for table in ("story_keys", "stories") if keep_signals else (
                 "story_keys", "story_signals", "stories"):
             conn.execute(f"DELETE FROM {table}")

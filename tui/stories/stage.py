@@ -24,7 +24,7 @@ from typing import Any
 
 from tui.stories.grouper import DEFAULT_WINDOW_HOURS, Grouper, MemoryIndex
 from tui.stories.signals import Signals, signals_from_parts, signals_version
-from tui.stories.store_index import StoreIndex
+from tui.stories.store_index import WINDOW_CAP, StoreIndex, Window
 
 Records = list[dict[str, Any]]
 Compute = Callable[[Iterable[tuple[Any, Records]]], Iterable[tuple[Any, list[Signals]]]]
@@ -47,6 +47,11 @@ _DECODED: weakref.WeakKeyDictionary[Any, dict[int, Signals]] = weakref.WeakKeyDi
 """Stored signals decoded by earlier ``group_new`` calls on a store (each feed's grouping
 scores against the same recent reports: decode them, and work out their key sets, once).
 An article re-placed here updates its entry; ``regroup`` drops them all."""
+
+_WINDOWS: weakref.WeakKeyDictionary[Any, Window] = weakref.WeakKeyDictionary()
+"""The stored postings kept across ``group_new`` calls on a store (an update groups after
+each feed: each call would read the same recent postings again). Dropped when it is stale
+(:func:`_window`), when a call fails, and by ``regroup``."""
 
 _OFFERED: weakref.WeakKeyDictionary[Any, dict[int, Signals]] = weakref.WeakKeyDictionary()
 OFFER_CAP = 50_000  # offered signals kept per store before the oldest offers are dropped
@@ -130,6 +135,29 @@ def in_process(items: Iterable[tuple[Any, Records]]) -> Iterable[tuple[Any, list
         yield tag, signals_of_records(records)
 
 
+def _stamp(store: Any, seconds: int) -> tuple[int, int, int]:
+    version = store.db.conn.execute("PRAGMA data_version").fetchone()[0]
+    return int(version), store.stories_generation, seconds
+
+
+def _window(store: Any, low: int, seconds: int, *, keep: bool) -> Window:
+    """The kept window if it is still valid for a batch reaching back to ``low``: no other
+    connection committed since it was read, nothing on this one moved or removed grouped
+    reports, the same window length, and it reaches back far enough; else a new one."""
+    stamp = _stamp(store, seconds)
+    kept = _WINDOWS.get(store)
+    if (kept is None or kept.stamp != stamp or kept.low > low or kept.size > WINDOW_CAP
+            or not keep):
+        # One window further back: the next feeds' items are often a little older (each
+        # reaching back past the last read would read it all again).
+        kept = Window(low - seconds if keep else low, stamp)
+        if keep:
+            _WINDOWS[store] = kept
+        else:
+            _WINDOWS.pop(store, None)
+    return kept
+
+
 def group_new(
     store: Any,
     article_ids: Sequence[int] | None = None,
@@ -161,19 +189,27 @@ def group_new(
         signals += [_signals(record) for record in store.grouping_inputs(todo)]
         signals = sorted((s if s.published is not None else s.moved(s.ref, now)
                           for s in signals), key=lambda s: (s.published or 0, s.ref))
-        with no_cycle_collection():
-            index = StoreIndex(store, signals, int(window_hours * 3600), cache,
-                               placed=article_ids is not None)
-            grouper = Grouper(index, window_hours)
-            for one in signals:
-                decision = grouper.add(one)
-                grouped += 1
-                if decision.joined:
-                    joined += 1
-                else:
-                    new += 1
-            with store.db.atomic():
-                index.flush()
+        seconds = int(window_hours * 3600)
+        # Re-placed reports (named ids) move: their batch reads a window of its own.
+        kept = _window(store, min((s.published or 0 for s in signals), default=0) - seconds,
+                       seconds, keep=article_ids is None)
+        try:
+            with no_cycle_collection():
+                index = StoreIndex(store, signals, seconds, kept, cache,
+                                   placed=article_ids is not None)
+                grouper = Grouper(index, window_hours)
+                for one in signals:
+                    decision = grouper.add(one)
+                    grouped += 1
+                    if decision.joined:
+                        joined += 1
+                    else:
+                        new += 1
+                with store.db.atomic():
+                    index.flush()
+        except BaseException:
+            _WINDOWS.pop(store, None)  # it may hold what the failed write did not store
+            raise
         merged += index.merged
         if progress is not None:
             progress(min(start + BATCH, len(ids)), len(ids))
@@ -202,6 +238,7 @@ def regroup(
     """
     started = time.perf_counter()
     _DECODED.pop(store, None)  # signals may be recomputed: decode them afresh after
+    _WINDOWS.pop(store, None)
     version = signals_version()
     ids = store.by_published(store.all_article_ids())
     index = MemoryIndex()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -19,27 +18,113 @@ from tui.stories.score import Evidence
 from tui.stories.signals import Signals, signals_version
 
 CACHE_SIZE = 20_000  # decoded signals kept across group_new's batches and calls
+WINDOW_CAP = 400_000  # postings a kept window may hold before it is read afresh
+COMMON = 4 * KEY_CAP  # a key more reports in a batch's span carry is counted, not looked up
+
+
+class Window:
+    """The stored postings of the keys grouping has asked about, kept across ``group_new``
+    calls so each feed's batch does not read them from SQL again.
+
+    It holds every posting published from ``low`` on of each key it has read (read once,
+    the first time a batch carries the key) with each report's story, and is kept in step
+    by the batches' own assignments, merges and story ids. ``stamp`` is what it is valid
+    for: the connection's ``data_version`` (another connection committed: stale) and the
+    store's :attr:`stories_generation` (a regroup, a re-placed report, deleted articles).
+    """
+
+    def __init__(self, low: int, stamp: tuple[int, int, int]) -> None:
+        self.low = low
+        self.stamp = stamp
+        self.postings: dict[str, Postings] = {}
+        self.story: dict[int, int] = {}
+        self.published: dict[int, int] = {}
+        self.members: dict[int, set[int]] = {}
+        self.size = 0
+        self._unsorted: set[str] = set()
+
+    def read(self, store: Any, keys: Iterable[str]) -> None:
+        """Read the postings of the keys not held yet (one query per chunk of keys)."""
+        postings = self.postings
+        missing = [key for key in keys if key not in postings]
+        if not missing:
+            return
+        rows = store.story_key_rows(missing, self.low)
+        rows.sort(key=lambda row: (row[1], row[2]))  # by time: each key's list is appended
+        for key in missing:
+            postings[key] = Postings()
+        for key, published, ref, story in rows:
+            postings[key].add(published, ref)
+            if ref not in self.story:
+                self.place(ref, story, published)
+        self.size += len(rows)
+
+    def place(self, ref: int, story: int, published: int) -> None:
+        old = self.story.get(ref)
+        if old is not None:
+            self.members[old].discard(ref)
+        self.story[ref] = story
+        self.published[ref] = published
+        self.members.setdefault(story, set()).add(ref)
+
+    def add(self, key: str, published: int, ref: int) -> None:
+        """A posting of the batch's own: after those of its time, as a read would not put
+        it if its id is lower (then the key is sorted again at :meth:`settle`)."""
+        postings = self.postings[key]
+        times = postings.times
+        if times and published <= times[-1]:
+            at = bisect_right(times, published)
+            if at and times[at - 1] == published and postings.refs[at - 1] > ref:
+                self._unsorted.add(key)
+        postings.add(published, ref)
+        self.size += 1
+
+    def merge(self, keep: int, others: Iterable[int]) -> None:
+        for other in others:
+            for ref in self.members.pop(other, ()):
+                self.story[ref] = keep
+                self.members.setdefault(keep, set()).add(ref)
+
+    def settle(self, ids: dict[int, int]) -> None:
+        """After a batch is written: provisional story ids become the stored ones, and the
+        postings are in the order a read from the store gives (time, then id)."""
+        for provisional, real in ids.items():
+            self.merge(real, (provisional,))
+        for key in self._unsorted:
+            postings = self.postings[key]
+            pairs = sorted(zip(postings.times, postings.refs, strict=True))
+            postings.times = [when for when, _ in pairs]
+            postings.refs = [ref for _, ref in pairs]
+        self._unsorted.clear()
+
+    def count(self, key: str, low: int, high: int) -> int:
+        times = self.postings[key].times
+        return bisect_right(times, high) - bisect_left(times, low)
+
+
+def _within(postings: Postings, low: int, high: int) -> list[int]:
+    times = postings.times
+    return postings.refs[bisect_left(times, low):bisect_right(times, high)]
 
 
 class StoreIndex:
     """The grouper's index for one batch of reports on the store: no per-report round trip.
 
-    Built from one query for the stored postings of every blocking key the batch carries,
-    within the batch's span (with each posting's story) and one for the signals of the
-    stored reports the batch will be scored against. Lookups then run in memory (a bisect
-    per key), assignments are kept, and :meth:`flush` writes them in bulk.
+    Candidates come from a :class:`Window` of stored postings (the keys the batch carries
+    that it does not hold yet are read in one query) and the signals of the stored reports
+    the batch will be scored against. A key more than ``COMMON`` reports carry within the
+    batch's span is counted once for the batch (it gives no candidates). Lookups run in
+    memory (a bisect per key), assignments are kept, and :meth:`flush` writes them in bulk.
     """
 
-    def __init__(self, store: Any, batch: Sequence[Signals], window: int,
+    def __init__(self, store: Any, batch: Sequence[Signals], window: int, kept: Window,
                  cache: dict[int, Signals] | None = None, *, placed: bool = True) -> None:
         self.store = store
         self.window = window
         self.merged = 0
+        self.kept = kept
         self._cache = {} if cache is None else cache
-        self._postings: dict[str, Postings] = {}  # dated only: every stored report is
-        self._common: dict[str, int] = {}  # keys too common to read: their count
-        self._story: dict[int, int] = {}
-        self._published: dict[int, int] = {}
+        self._common: dict[str, int] = {}  # keys too common to look up: their count
         self._new: dict[int, tuple[int, str, str | None]] = {}
         self._members: list[StoryMember] = []
         self._merges: list[tuple[int, tuple[int, ...]]] = []
@@ -47,32 +132,27 @@ class StoreIndex:
         # ``placed=False``: the caller knows no report is in a story yet (ungrouped ones).
         self._old = {ref: story for ref, (story, _) in store.story_of(sorted(mine)).items()
                      } if placed else {}
-        carried = Counter(k for s in batch for k in s.blocking_keys())
-        keys = carried.keys()
-        # A posting is read only by a later report of the batch with that key: a key one
-        # report carries (most shingle bands) needs none (a third of the assigns' work).
-        self._shared = {key for key, count in carried.items() if count > 1}
+        keys = {k for s in batch for k in s.blocking_keys()}
         times = [s.published for s in batch if s.published is not None]
         if not keys or not times:
             return
-        counts, rows = store.story_postings(keys, min(times) - window, max(times) + window,
-                                            4 * KEY_CAP)
-        for key, count in counts.items():
-            if count > 4 * KEY_CAP:
+        kept.read(store, keys)
+        low, high = min(times) - window, max(times) + window
+        for key in keys:
+            count = kept.count(key, low, high)
+            if count > COMMON:
                 self._common[key] = count
-        rows.sort(key=lambda row: (row[1], row[2]))  # by time: each key's list is appended
-        for key, published, ref, story in rows:
-            if ref in mine:  # a re-placed report is no candidate for itself
-                continue
-            postings = self._postings.get(key)
-            if postings is None:
-                postings = self._postings[key] = Postings()
-            postings.add(published, ref)
-            self._story[ref] = story
-            self._published[ref] = published
+        if self._old:  # a re-placed report is no candidate for itself (a window of its own)
+            for key in keys:
+                postings = kept.postings[key]
+                pairs = [(t, r) for t, r in zip(postings.times, postings.refs, strict=True)
+                         if r not in mine]
+                postings.times = [t for t, _ in pairs]
+                postings.refs = [r for _, r in pairs]
         # The stored reports the batch may be scored against: their signals in one read
         # (most are decoded already: the cache outlives a call), not a ranking per report.
-        self._load(self._story)
+        self._load({ref for key in keys if key not in self._common
+                    for ref in _within(kept.postings[key], low, high)})
 
     def _load(self, refs: Iterable[int]) -> None:
         missing = [ref for ref in refs if ref not in self._cache]
@@ -87,21 +167,20 @@ class StoreIndex:
         counts: dict[str, int] = {}
         shared: dict[int, int] = {}
         low, high = published - self.window, published + self.window
-        find = self._postings.get
+        find = self.kept.postings.__getitem__
         common = self._common
         for key in keys:
-            postings = find(key)
-            if postings is None:
-                counts[key] = common.get(key, 0)
+            if key in common:
+                counts[key] = common[key]
                 continue
-            times = postings.times
+            times = (postings := find(key)).times
             start, end = bisect_left(times, low), bisect_right(times, high)
-            count = counts[key] = common.get(key, 0) + end - start
+            count = counts[key] = end - start
             if count <= cap:
                 for ref in postings.refs[start:end]:
                     shared[ref] = shared.get(ref, 0) + 1
-        return counts, pick_candidates(shared, self._published.__getitem__,
-                                       self._story.__getitem__)
+        return counts, pick_candidates(shared, self.kept.published.__getitem__,
+                                       self.kept.story.__getitem__)
 
     def lookup(
         self, keys: Iterable[str], published: int | None, window: int, cap: int
@@ -127,38 +206,30 @@ class StoreIndex:
         self._members.append(StoryMember(
             story, ref, published, signals.title, signals.lang,
             signals.stored_json(), blob, matched, keys))
-        self._story[ref] = story
-        self._published[ref] = published
+        kept = self.kept
+        kept.place(ref, story, published)
         self._cache[ref] = signals
-        shared = self._shared
+        common = self._common
         for key in keys:
-            if key not in shared:
-                continue
-            if key in self._common:
-                self._common[key] += 1
-            else:
-                postings = self._postings.get(key)
-                if postings is None:
-                    postings = self._postings[key] = Postings()
-                postings.add(published, ref)
+            if key in common:
+                common[key] += 1
+            kept.add(key, published, ref)
         return story
 
     def merge(self, keep: int, others: Iterable[int]) -> None:
         others = tuple(others)
         self.merged += len(others)
         self._merges.append((keep, others))
-        folded = set(others)
-        for ref, story in self._story.items():
-            if story in folded:
-                self._story[ref] = keep
+        self.kept.merge(keep, others)
 
     def flush(self) -> None:
         """Write the batch (in the caller's transaction)."""
         # A merge after a report joined moved it: its story is the one it is in now.
-        story = self._story
+        story = self.kept.story
         members = [m if m.story == story[m.article] else m._replace(story=story[m.article])
                    for m in self._members]
         folded = {o for _, others in self._merges for o in others}
         new = {p: v for p, v in self._new.items() if p not in folded}
-        self.store.story_write(StoryBatch(new, members, self._merges, self._old,
-                                          signals_version()))
+        ids = self.store.story_write(StoryBatch(new, members, self._merges, self._old,
+                                                signals_version()))
+        self.kept.settle(ids)
