@@ -27,9 +27,9 @@ from tui.tagging import Tagger
 DATA = Path(__file__).resolve().parents[1] / "data" / "stories" / "stories.jsonl"
 NOW = 2_000_000_000
 POLL = 12  # reports per poll: several batches' candidates come from the store
-GOLDEN = {  # rules 2026.12-i13w (the full traditional fold): one traditional report's text
-    "ingest": "54ad68d5c183",  # similarity to its match rises 0.50 -> 0.55, same partition and
-    "regroup": "54ad68d5c183",  # scores; i13v (bodies named alike across languages, topic
+GOLDEN = {  # rules 2026.12-i13wa (a place inside a name is no place of its own: fewer shared
+    "ingest": "9a9bfb1db1a6",  # PLACE entities between reports); i13w (the full traditional
+    "regroup": "9a9bfb1db1a6",  # fold); i13v (bodies named alike across languages, topic
 }  # vocabulary): train recall 0.940 -> 0.945, test unchanged (P 1.000, R 0.870, cross 0.850)
 
 

@@ -250,14 +250,27 @@ def test_new_patterns_yield_no_empty_or_fragment_names(words: list[str]) -> None
             assert entity.mentions and all(m.strip() for m in entity.mentions)
 
 
-def test_place_of_a_generic_body_is_listed_unless_the_body_is_named() -> None:
-    alone = {e.name: e.type for e in _T.tag("Luoyang police detain crypto scam suspects").entities}
-    assert alone.get("Luoyang") == "PLACE"
-    full = _T.tag(
-        "Luoyang police detain crypto scam suspects",
-        "The Luoyang Public Security Bureau said eight people were held.",
-    )
-    assert "Luoyang" not in {e.name for e in full.entities if e.type == "PLACE"}
+@pytest.mark.parametrize(
+    ("text", "body", "place", "listed"),
+    [
+        ("Luoyang police detain crypto scam suspects", "Luoyang Public Security Bureau",
+         "Luoyang", False),
+        ("Luoyang police detain suspects. Police in Luoyang said eight were held.",
+         "Luoyang Public Security Bureau", "Luoyang", True),
+        ("营口警方破获一起虚拟货币洗钱案", "Yingkou Public Security Bureau", "Yingkou", False),
+        ("美国联邦调查局发布报告", "FBI", "United States", False),
+        ("Tokyo Metropolitan Police arrested two men", "Metropolitan Police", "Tokyo", False),
+        ("Macau's Judiciary Police arrested two men", "Macau Judiciary Police", "Macau", True),
+        ("A Hangzhou court ruled that bitcoin is property", None, "Hangzhou", True),
+    ],
+)
+def test_a_place_inside_a_name_is_listed_only_when_named_on_its_own(
+    text: str, body: str | None, place: str, listed: bool
+) -> None:
+    ents = {e.name: e.type for e in _T.tag(text).entities}
+    if body is not None:
+        assert ents.get(body) == "ORG"
+    assert (ents.get(place) == "PLACE") is listed
 
 
 def test_transliterated_name_after_a_title_and_its_family_name_alone() -> None:

@@ -21,7 +21,7 @@ from tui.tagging.normalize import has_cjk, nfkc, t2s_table, to_simplified
 
 # Traditional headline, the entity it must yield, whether it is about China.
 HEADLINES = [
-    ("臨滄市警方破獲虛擬貨幣挖礦案", "Lincang", True),
+    ("臨滄市警方破獲虛擬貨幣挖礦案", "Lincang Public Security Bureau", True),  # the body
     ("都勻市一名男子利用泰達幣洗錢被判刑", "Duyun", True),
     ("中衞市數據中心被指違規挖礦", "Zhongwei", True),  # 衞: the Hong Kong form of 衛
     ("王爺廟一家礦場被查封", "Ulanhot", True),

@@ -51,6 +51,45 @@ def inside(starts: list[int], reach: list[int], pos: int) -> bool:
     return i >= 0 and pos < reach[i]
 
 
+# a name that a place word may open in English: it ends in a body word ("Wenzhou police",
+# "Tokyo Metropolitan Police", "Shanghai Intermediate Court"); "US SEC" keeps its place
+_EN_BODY_END = re.compile(
+    r"(?:police|Police|Bureau|Court|Procuratorate|Commission|Office|Department|Administration|"
+    r"Authority|Committee|Government|Branch|Agency|Force|Regulator|Council)$"
+)
+
+_POLICE_AFTER = re.compile(r" [Pp]olice\b")
+
+
+def places_in_names(
+    shown: str, places: list[tuple[int, int]], names: list[tuple[int, int]]
+) -> list[bool]:
+    """For each place span, whether it is part of a name: inside one, or opening one written
+    right after it ("美国联邦调查局", "Tokyo Metropolitan Police"). By the README's convention a
+    place counts only where the text names it outside every name ("Police in Wenzhou", "Macau's
+    Judiciary Police")."""
+    opening: dict[int, int] = {}
+    for start, end in names:
+        opening.setdefault(start, end)
+    out = []
+    for start, end in places:
+        part = any(s <= start and end <= e and (s, e) != (start, end) for s, e in names)
+        if not part:
+            after = opening.get(end)
+            if after is not None and has_cjk(shown[end:after]):
+                part = True  # 美国 + 联邦调查局, 澳门 + 金管局
+            after = opening.get(end + 1)
+            if (
+                after is not None and shown[end : end + 1] == " "
+                and _EN_BODY_END.search(shown, end + 1, after)
+            ):
+                part = True  # Tokyo + Metropolitan Police
+            if _POLICE_AFTER.match(shown, end):
+                part = True  # "Tokyo police": the force, by its informal name
+        out.append(part)
+    return out
+
+
 _PAREN = re.compile(r"\s?[(（]\s?([^()（）,，;；]{2,30}?)\s?[)）]")
 
 

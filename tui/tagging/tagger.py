@@ -11,7 +11,13 @@ from typing import Any
 from tui.models import CHINA_DEFAULT, Entity, Tags
 from tui.tagging import govbodies, names, topics, traps, version
 from tui.tagging.china import score_china
-from tui.tagging.forms import inside, longer_form, merge_scripts, token_symbols
+from tui.tagging.forms import (
+    inside,
+    longer_form,
+    merge_scripts,
+    places_in_names,
+    token_symbols,
+)
 from tui.tagging.gazetteer import Alias, Entry, builtin_gazetteer, parse_alias
 from tui.tagging.matcher import ENTITY, Matcher, Span
 from tui.tagging.money import FIAT, Amount, find_amounts, merge_rounded, render
@@ -228,6 +234,9 @@ class Tagger:
 
         taken = bytearray(len(doc.shown))
         placed: list[tuple[int, int, tuple[str, str]]] = []
+        place_spans: list[tuple[int, int, tuple[str, str]]] = []
+        name_spans: list[tuple[int, int]] = []
+        absorbed: set[tuple[int, int]] = set()  # hits a longer name found around them took
         prev: Hit | None = None
         for hit in hits:  # 1 marks organisations and people, 2 places (names may follow a place)
             mark = b"\x02" if hit.entry.type == "PLACE" else b"\x01"
@@ -252,6 +261,10 @@ class Tagger:
                     if whole not in mentions[key]:
                         mentions[key].append(whole)
                 placed.append((hit.start, hit.end, key))
+                if kind == "PLACE":
+                    place_spans.append((hit.start, hit.end, key))
+                elif kind == "ORG":
+                    name_spans.append((hit.start, hit.end))
             prev = hit
         for start, end, name, kind in names.find_names(doc, cues, taken):
             if _POSSESSIVE_INSIDE.search(name):
@@ -281,8 +294,11 @@ class Tagger:
                     counts[p[2]] -= 1
                     if counts[p[2]] <= 0:
                         del counts[p[2]]
+                absorbed.update((p[0], p[1]) for p in inside)
             count((name, kind), shown[start:end], end)
             taken[start:end] = b"\x01" * (end - start)
+            if kind == "ORG":
+                name_spans.append((start, end))
         if "$" in doc.shown:
             shown = doc.shown
             for m in _CASHTAG.finditer(shown):
@@ -307,6 +323,14 @@ class Tagger:
                 place = self._places.get(head)
                 if place is not None:
                     count((place, "PLACE"), head)
+        if place_spans and name_spans:  # "Wenzhou police", 美国联邦调查局: no place of its own
+            place_spans = [p for p in place_spans if (p[0], p[1]) not in absorbed]
+            parts = places_in_names(shown, [(s, e) for s, e, _ in place_spans], name_spans)
+            for (_, _, key), part in zip(place_spans, parts, strict=True):
+                if part and key in counts:
+                    counts[key] -= 1
+                    if counts[key] <= 0:
+                        del counts[key]
         for start, end, value, code in amounts:
             count((render(value, code), "MONEY"), shown[start:end])
         if ends:

@@ -282,8 +282,6 @@ def foreign_owner(doc: Doc, hit: Hit, prev: Hit | None) -> bool:
 # "我国", "Chinese" (an adjective), "央行" (a central bank, whose?). They stay China evidence (the
 # hits are scored as before) but alone they list no entity: a reader sees names, not nouns.
 _GENERIC_BODY = re.compile(r" (?:police|court)$")
-_POLICE = re.compile(r"(?: police|警方)$")
-_BUREAU = " Public Security Bureau"
 _COMMON_FORMS = frozenset({
     "境内", "境內", "国内", "國內", "我国", "我國", "中资", "中資", "Chinese", "CHINESE",
     "央行", "人民银行", "人民銀行",
@@ -303,34 +301,27 @@ def unlisted(
       amount, not BTC); Chinese writes the coin's name in the amount ("83万枚以太坊"): kept.
     """
     units: set[str] = set()
-    generic: list[tuple[str, str, bool]] = []  # (place, as written, a police force?)
+    generic: list[tuple[str, str]] = []  # (place, as written)
     spans = [(a[0], a[1]) for a in amounts] if amounts and doc.low.isascii() else None
     inside: dict[str, bool] = {}
-    for hit in hits:  # one pass: coins inside amounts, generic bodies ("Hangzhou police")
+    for hit in hits:  # one pass: coins inside amounts, generic bodies ("a Hangzhou court")
         entry = hit.entry
         if spans is not None and entry.type == "TICKER":
             within = any(s <= hit.start and hit.end <= e for s, e in spans)
             inside[entry.name] = inside.get(entry.name, True) and within
-        elif entry.source_file == "govbodies":
-            surface = doc.shown[hit.start : hit.end]
-            police = _POLICE.search(surface)
-            if police and entry.name.endswith(_BUREAU):  # "Wenzhou police", 营口警方: the bureau
-                place = entry.name.removesuffix(_BUREAU)
-                generic.append((place, surface[: police.start()], True))
-            elif not entry.shown:  # "Hangzhou court": evidence only
-                m = _GENERIC_BODY.search(entry.name)
-                if m:
-                    generic.append((entry.name[: m.start()], entry.name[: m.start()], False))
+        elif entry.source_file == "govbodies" and not entry.shown:
+            # "a Hangzhou court" is evidence only and the place is what it names; "Wenzhou
+            # police", 营口警方 name the bureau, not the place (README: a place inside a name)
+            m = _GENERIC_BODY.search(entry.name)
+            if m:
+                generic.append((entry.name[: m.start()], entry.name[: m.start()]))
     units = {name for name, within in inside.items() if within}
     named: list[Entity] = []
-    if generic:  # the place is named, not the body; after "Zhengzhou Public Security Bureau"
-        places = {e.name for e in entities if e.type == "PLACE"}  # "Zhengzhou police" is it
+    if generic:  # "a Hangzhou court": the place is named, not a body
+        places = {e.name for e in entities if e.type == "PLACE"}
         orgs = [e.name for e in entities if e.type == "ORG"]
-        full = [m for e in entities if e.type == "ORG" and e.name.endswith(_BUREAU)
-                for m in e.mentions if not _POLICE.search(m)]
-        for place, form, is_police in generic:
-            named_in = full if is_police else orgs
-            if place and place not in places and not any(form in name for name in named_in):
+        for place, form in generic:
+            if place and place not in places and not any(form in name for name in orgs):
                 places.add(place)
                 named.append(Entity(place, "PLACE", 1, (form,)))
     out = [
