@@ -22,7 +22,7 @@ from tui.engine import Engine, retag_plan
 from tui.engine.jobs import TagConfig, make_tagger
 from tui.engine.retag_plan import RetagPlan, changed_terms, config_version, fold
 from tui.models import Article
-from tui.store.store import TAG_CONFIG_KEY
+from tui.store.ingest import TAG_CONFIG_KEY
 from tui.tagging import Tagger, version
 
 OLD = Settings(

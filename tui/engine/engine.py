@@ -73,6 +73,7 @@ class Engine:
         the read-only commands never load requests, feedparser or the updater)."""
         self.clock = clock
         self._owns_worker = worker is None
+        self._noted_version: str | None = None  # the tag config last noted in the store
         """A worker passed in (tests share one across engines) is the caller's to close."""
         self.worker = worker or self._new_worker()
         self.parse_workers = 1
@@ -335,9 +336,12 @@ class Engine:
         from tui.engine import retag_plan
 
         config = jobs.TagConfig.from_settings(self.settings)
+        version = retag_plan.config_version(config)
+        if version == self._noted_version:  # every poll and full text: noted once
+            return
         with contextlib.suppress(sqlite3.Error, StoreError):
-            self.store.note_tag_config(retag_plan.config_version(config),
-                                       retag_plan.record(config))
+            self.store.note_tag_config(version, retag_plan.record(config))
+            self._noted_version = version
 
     # -- feeds -------------------------------------------------------------------------
 

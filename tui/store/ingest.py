@@ -27,9 +27,16 @@ TagBatch = list[tuple[int, Tags]]
 FUTURE_SLACK = 24 * 3600
 
 
+TAG_CONFIG_KEY = "tag_config:"
+"""Meta keys ``tag_config:<rules version>``: the tagging config that version digests."""
+
+
 class IngestMixin:
     db: Database
     _entity_ids: dict[tuple[str, str], int]
+
+    if TYPE_CHECKING:
+        def get_meta(self, key: str) -> str | None: ...
 
     def existing(self, feed_id: int) -> Existing:
         """What the decider needs to know about a feed's stored articles."""
@@ -204,6 +211,28 @@ class IngestMixin:
             self.db.conn.executemany(
                 "UPDATE articles SET tag_hash = ?3 WHERE id = ?1 AND tag_hash = ?2", restamp)
         return len(changed)
+
+    def tag_configs(self) -> dict[str, str]:
+        """The tagging configs noted with :meth:`note_tag_config`: rules version → record."""
+        rows = self.db.conn.execute(
+            "SELECT substr(key, ?), value FROM meta WHERE key GLOB ?",
+            (len(TAG_CONFIG_KEY) + 1, TAG_CONFIG_KEY + "*")).fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    def note_tag_config(self, version: str, record: str) -> None:
+        """Note that tag hashes made under ``version`` were made from ``record``, so a
+        retag can tell what changed since (read first: once noted, nothing is written)."""
+        key = TAG_CONFIG_KEY + version
+        if self.get_meta(key) is None:
+            with self.db.atomic():
+                self.db.conn.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, record))
+
+    def forget_tag_configs(self, keep: str) -> None:
+        """Drop every noted config but ``keep`` (a retag has re-stamped all the rest)."""
+        with self.db.atomic():
+            self.db.conn.execute("DELETE FROM meta WHERE key GLOB ? AND key != ?",
+                                 (TAG_CONFIG_KEY + "*", TAG_CONFIG_KEY + keep))
 
     def _store_tags(self, article_id: int, tags: Tags) -> None:
         self.db.conn.execute(

@@ -34,8 +34,6 @@ if TYPE_CHECKING:  # a cache at the current schema is opened without sqlite-util
 
 # Set by tui.engine.factory once the defaults were offered; a restored list counts as that.
 _DEFAULTS_KEY = "default_feeds_subscribed"
-TAG_CONFIG_KEY = "tag_config:"
-"""Meta keys ``tag_config:<rules version>``: the tagging config that version digests."""
 
 _FEED_COLUMNS = (
     "id, url, title, lang, site_url, added, etag, last_modified, last_attempt, last_success, "
@@ -150,28 +148,6 @@ class Store(IngestMixin, QueryMixin, AlertMixin, StoryMixin, StoryReadMixin, Sto
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-
-    def tag_configs(self) -> dict[str, str]:
-        """The tagging configs noted with :meth:`note_tag_config`: rules version → record."""
-        rows = self.db.conn.execute(
-            "SELECT substr(key, ?), value FROM meta WHERE key GLOB ?",
-            (len(TAG_CONFIG_KEY) + 1, TAG_CONFIG_KEY + "*")).fetchall()
-        return {row[0]: row[1] for row in rows}
-
-    def note_tag_config(self, version: str, record: str) -> None:
-        """Note that tag hashes made under ``version`` were made from ``record``, so a
-        retag can tell what changed since (read first: once noted, nothing is written)."""
-        key = TAG_CONFIG_KEY + version
-        if self.get_meta(key) is None:
-            with self.db.atomic():
-                self.db.conn.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, record))
-
-    def forget_tag_configs(self, keep: str) -> None:
-        """Drop every noted config but ``keep`` (a retag has re-stamped all the rest)."""
-        with self.db.atomic():
-            self.db.conn.execute("DELETE FROM meta WHERE key GLOB ? AND key != ?",
-                                 (TAG_CONFIG_KEY + "*", TAG_CONFIG_KEY + keep))
 
     # ---- feeds -------------------------------------------------------------------
 
