@@ -193,3 +193,16 @@ def test_lead_sentence_in_both_languages() -> None:
     english = "The U.S. firm said 3.5 million."
     assert lead_sentence(english + " More.") == english
     assert lead_sentence("x" * 500).endswith("…")
+
+
+def test_demo_brief_and_stories_end_at_the_demo_moment(capsys: pytest.CaptureFixture[str],
+                                                      home: Path) -> None:
+    """The demo's stories are a fixed snapshot dated before DEMO_AS_OF: a period ending today
+    would be empty however late the demo is run."""
+    code, out, _ = run(["--demo", "brief"], capsys)
+    assert code == 0
+    counts = re.search(r"· (\d+) stories \((\d+) China\) from (\d+) reports", out)
+    assert counts is not None and int(counts[1]) >= 5 and int(counts[2]) >= 1
+    assert "2026-11-21 00:00 UTC → 2026-11-22 00:00 UTC" in out
+    code, out, _ = run(["--demo", "stories", "--since", "24h", "--json"], capsys)
+    assert code == 0 and len(out.splitlines()) >= 5

@@ -79,6 +79,15 @@ def ensure_grouped(engine: Any) -> None:
 
 # ---- cluster ------------------------------------------------------------------------
 
+def period_end(engine: Any) -> int:
+    """Now, or for ``--demo`` the moment its bundled stories were written as of: the demo's
+    data is a fixed snapshot, and a period ending today would hold none of it."""
+    if getattr(engine, "demo", False):
+        from tui.demo import DEMO_AS_OF
+        return int(DEMO_AS_OF.timestamp())
+    return int(time.time())
+
+
 def _stamp(value: Any) -> int | None:
     if value is None or value == "":
         return None
@@ -175,7 +184,7 @@ def cmd_stories(context: Any, args: argparse.Namespace) -> int:
     from tui.text import clean_line
 
     ensure_grouped(context)
-    since = int(time.time()) - args.since
+    since = period_end(context) - args.since
     rows = context.store.stories_since(since, china=args.china, topics=args.topic,
                                        limit=max(1, args.limit))
     for row in rows:
@@ -219,7 +228,7 @@ def cmd_brief(context: Any, args: argparse.Namespace) -> int:
     from tui.stories.brief_html import to_html
 
     ensure_grouped(context)
-    now = int(time.time())
+    now = period_end(context)
     brief = build_brief(context.store, now - args.since, now, china=args.china,
                         topics=tuple(args.topic), lang=args.lang)
     text = to_html(brief) if args.format == "html" else to_markdown(brief)
