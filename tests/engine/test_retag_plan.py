@@ -171,7 +171,7 @@ def _planned(engine: Engine, config: Settings) -> tuple[set[int], set[int], set[
     for items, _full, hashes in store.taggable_batches():
         tagged, rescored, stamped = plan.split(items, hashes)
         to_tag |= {i for i, _ in tagged}
-        retopic |= {i for i, _, _ in rescored}
+        retopic |= {i for i, _, _, _ in rescored}
         restamp |= {i for i, _, _ in stamped}
     return to_tag, retopic, restamp
 
@@ -284,6 +284,18 @@ def test_configs_are_noted_by_what_tags_and_read_back_only_when_they_digest_righ
         assert engine.store.tag_configs() == {config_version(config): text}
 
 
+def test_the_stored_hash_keeps_its_bytes() -> None:
+    """Every cache holds these hashes: a new way to compute them must give the same, or
+    every retag after it tags the whole cache (values from the first implementation)."""
+    assert version.input_hash("2026.12-x:abc", "香港 title", "sum\ud800mary", "body") == (
+        "be2477a08e3f7241f08d87404588666b9e5f1bac")
+    assert version.input_hash("v", "", "", "", "en") == "a5e8a6f224e618e8ed3d2e3fc1fec81d8a60dbbf"
+    texts = ("香港 title", "sum\ud800mary", "body")
+    under = version.input_hasher(*texts)
+    assert [under("2026.12-x:abc"), under("v")] == [
+        version.input_hash(v, *texts) for v in ("2026.12-x:abc", "v")]
+
+
 def test_changed_terms_reads_markup_as_the_tagger_does() -> None:
     old = TagConfig.from_settings(OLD)
     assert changed_terms(old, old) == frozenset()
@@ -383,12 +395,14 @@ def test_an_edit_of_topic_terms_alone_moves_only_topics_where_the_plan_rescores(
 
 
 def _assert_only_topics_move(old_tagger: Tagger, new_tagger: Tagger,
-                             retopic: list[tuple[int, Article, str]],
+                             retopic: list[tuple[int, Article, str, str]],
                              stored: dict[int, str]) -> None:
     """Every article the plan re-scores for topics keeps China and entities, and its
-    topics are what a full tag says."""
-    for n, article, had in retopic:
+    topics and hash are what a full tag says."""
+    for n, article, had, now in retopic:
         assert had == stored[n]
+        assert now == new_tagger.input_hash(article.title, article.summary,
+                                            article.content_text, article.lang)
         args = (article.title, article.summary, article.content_text)
         was, now = old_tagger.tag(*args), new_tagger.tag(*args)
         assert (now.china, now.china_score, now.regions, now.evidence, now.entities) == (

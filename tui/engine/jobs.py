@@ -148,9 +148,10 @@ def tag_batch_with(config: TagConfig, items: list[tuple[int, Article]],
     return tag_batch(items, full_text_ids, stored_hashes)
 
 
-RetagJob = tuple[list[tuple[int, Article]], frozenset[int], list[tuple[int, Article, str]]]
+RetagJob = tuple[list[tuple[int, Article]], frozenset[int],
+                 list[tuple[int, Article, str, str]]]
 """One ``retag`` pool job: ``(to tag, full-text ids, to re-score for topics)``, the last
-as ``(id, article, stored hash)``."""
+as ``(id, article, stored hash, new hash)``."""
 
 
 def retag_batch(config: TagConfig, batch: RetagJob
@@ -159,8 +160,8 @@ def retag_batch(config: TagConfig, batch: RetagJob
     items, full_text_ids, retopic = batch
     tagged = tag_batch_with(config, items, full_text_ids)
     tagger = _worker_tagger()
-    return tagged, [(article_id, had, tagger.input_hash(article), *tagger.retopic(article))
-                    for article_id, article, had in retopic]
+    return tagged, [(article_id, had, now, *tagger.retopic(article))
+                    for article_id, article, had, now in retopic]
 
 
 def sign_batch(records: list[dict[str, Any]]) -> list[Signals]:

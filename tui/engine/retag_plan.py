@@ -175,33 +175,31 @@ class RetagPlan:
         return cls(current, earlier)
 
     def split(self, items: list[tuple[int, Article]], stored: Mapping[int, str]
-              ) -> tuple[list[tuple[int, Article]], list[tuple[int, Article, str]],
+              ) -> tuple[list[tuple[int, Article]], list[tuple[int, Article, str, str]],
                          list[tuple[int, str, str]]]:
         """``(to tag, to re-score for topics, to re-stamp)``: the (id, article) pairs whose
-        tags may change; ``(id, article, stored hash)`` for those whose topics alone may
-        (an edit of topic terms only); ``(id, stored hash, new hash)`` for those whose tags
-        cannot (only the hash moves). Articles whose stored hash is today's are in none."""
+        tags may change; ``(id, article, stored hash, new hash)`` for those whose topics
+        alone may (an edit of topic terms only); ``(id, stored hash, new hash)`` for those
+        whose tags cannot (only the hash moves). Articles whose stored hash is today's are
+        in none."""
         to_tag: list[tuple[int, Article]] = []
-        retopic: list[tuple[int, Article, str]] = []
+        retopic: list[tuple[int, Article, str, str]] = []
         restamp: list[tuple[int, str, str]] = []
         for article_id, article in items:
             had = stored.get(article_id, "")
-            now = _hash(self.current, article)
+            hash_under = version.input_hasher(article.title, article.summary,
+                                              article.content_text, article.lang)
+            now = hash_under(self.current)
             if had == now:
                 continue
-            made = next((e for e in self.earlier if had and _hash(e.version, article) == had),
+            made = next((e for e in self.earlier if had and hash_under(e.version) == had),
                         None)
             if made is None or made.mentions is None:
                 to_tag.append((article_id, article))
             elif not made.mentions(article_text(article)):
                 restamp.append((article_id, had, now))
             elif made.topics_only:
-                retopic.append((article_id, article, had))
+                retopic.append((article_id, article, had, now))
             else:
                 to_tag.append((article_id, article))
         return to_tag, retopic, restamp
-
-
-def _hash(rules: str, article: Article) -> str:
-    return version.input_hash(rules, article.title, article.summary, article.content_text,
-                              article.lang)
