@@ -304,7 +304,8 @@ class Engine:
 
         Only articles whose inputs or rules moved (``tag_hash``) are sent to a worker; after
         an edit of user entities or topic terms, only those that mention an edited term
-        (:mod:`tui.engine.retag_plan`), and the rest get the new hash alone."""
+        (:mod:`tui.engine.retag_plan`), and the rest get the new hash alone; after an edit of
+        topic terms alone, those are re-scored for topics only."""
         import os
         from functools import partial
 
@@ -317,12 +318,14 @@ class Engine:
         store.note_tag_config(plan.current, retag_plan.record(config))
         count = workers or max(1, min(4, os.cpu_count() or 1))
         done = 0
-        batches = (((len(items), restamp), ((stale, full_text_ids, None) if stale else ()))
+        batches = (((len(items), restamp),
+                    ((stale, full_text_ids, retopic) if stale or retopic else ()))
                    for items, full_text_ids, hashes in store.taggable_batches()
-                   for stale, restamp in (plan.split(items, hashes),))
-        for (size, restamp), tags in on_cores(partial(jobs.retag_batch, config), batches,
-                                              count):
-            store.write_tags(tags, restamp)
+                   for stale, retopic, restamp in (plan.split(items, hashes),))
+        for (size, restamp), result in on_cores(partial(jobs.retag_batch, config), batches,
+                                                count):
+            tags, rescored = result or ([], [])
+            store.write_tags(tags, restamp, rescored)
             done += size
             if on_progress:
                 on_progress(done, total)

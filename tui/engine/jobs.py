@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from tui.config import Settings, UserEntity
-from tui.models import Article, ParsedFeed, Tags
+from tui.models import Article, ParsedFeed, Tags, TopicEvidence
 
 if TYPE_CHECKING:
+    from tui.store.ingest import Rescored
     from tui.stories.signals import Signals
 
 FULL_TEXT_FIELD = "full text"
@@ -53,6 +54,12 @@ class ArticleTagger:
     def __call__(self, article: Article) -> Tags:
         return self._tagger.tag(article.title, article.summary, article.content_text,
                                 article.lang)
+
+    def retopic(self, article: Article) -> tuple[frozenset[str], tuple[TopicEvidence, ...]]:
+        """Only the topics and their evidence (full text or not: topic evidence names no
+        field "full text")."""
+        return self._tagger.retopic(article.title, article.summary, article.content_text,
+                                    article.lang)
 
     def input_hash(self, article: Article) -> str:
         return self._tagger.input_hash(article.title, article.summary, article.content_text,
@@ -141,12 +148,20 @@ def tag_batch_with(config: TagConfig, items: list[tuple[int, Article]],
     return tag_batch(items, full_text_ids, stored_hashes)
 
 
-def retag_batch(config: TagConfig, batch: tuple[list[tuple[int, Article]], frozenset[int],
-                                                dict[int, str] | None]
-                ) -> list[tuple[int, Tags]]:
-    """One ``retag`` pool job: a stored batch ``(items, full_text_ids, stored_hashes)``."""
-    items, full_text_ids, stored_hashes = batch
-    return tag_batch_with(config, items, full_text_ids, stored_hashes)
+RetagJob = tuple[list[tuple[int, Article]], frozenset[int],
+                 list[tuple[int, Article, str, str]]]
+"""One ``retag`` pool job: ``(to tag, full-text ids, to re-score for topics)``, the last
+as ``(id, article, stored hash, new hash)``."""
+
+
+def retag_batch(config: TagConfig, batch: RetagJob
+                ) -> tuple[list[tuple[int, Tags]], list[Rescored]]:
+    """One ``retag`` pool job: tags of the articles to tag, topics of those to re-score."""
+    items, full_text_ids, retopic = batch
+    tagged = tag_batch_with(config, items, full_text_ids)
+    tagger = _worker_tagger()
+    return tagged, [(article_id, had, now, *tagger.retopic(article))
+                    for article_id, article, had, now in retopic]
 
 
 def sign_batch(records: list[dict[str, Any]]) -> list[Signals]:

@@ -17,6 +17,12 @@ after the same NFKC and Traditional→simplified folding: ``casefold(c.lower()) 
 casefold(c)`` for every code point), and :func:`article_text` keeps all the text where the
 tagger caps the body and drops a summary repeated by the content. A term with a line break
 could straddle two fields as the tagger joins them, so such an edit tags everything.
+
+When the edit is of user topic terms alone (the same entities in the same order, the same
+regions), an article that mentions an edited term is re-scored for topics only
+(:meth:`Tagger.retopic`): topic terms live only in the matcher's topic layer, so its entity
+hits, China score and entities are those stored, and only topics, their evidence and the
+hash are written.
 """
 
 from __future__ import annotations
@@ -105,6 +111,12 @@ def changed_terms(old: TagConfig, new: TagConfig) -> frozenset[str] | None:
     return frozenset(term for term in terms if term.strip())
 
 
+def topics_only(old: TagConfig, new: TagConfig) -> bool:
+    """Whether ``old`` and ``new`` differ in user topic terms alone, so China and entities
+    tag the same under both (user topic terms go only into the matcher's topic layer)."""
+    return old.user_entities == new.user_entities and old.china_regions == new.china_regions
+
+
 def _entity_surfaces(entities: list[UserEntity]) -> list[str]:
     """Every surface the tagger matches for these entities, parsed by the tagger itself
     (``?``, ``=``, ``*weight`` and ``!anti`` are markup, not text)."""
@@ -136,6 +148,9 @@ class Earlier:
 
     version: str
     mentions: Callable[[str], bool] | None
+    topics_only: bool = False
+    """The change is of user topic terms alone: an article that mentions one needs only
+    its topics scored again."""
 
 
 class RetagPlan:
@@ -154,30 +169,37 @@ class RetagPlan:
         for old_version, text in known.items():
             old = from_record(text, old_version)
             terms = changed_terms(old, config) if old is not None else None
-            earlier.append(Earlier(old_version, None if terms is None else contains_any(terms)))
+            earlier.append(Earlier(old_version, None if terms is None else contains_any(terms),
+                                   terms is not None and old is not None
+                                   and topics_only(old, config)))
         return cls(current, earlier)
 
     def split(self, items: list[tuple[int, Article]], stored: Mapping[int, str]
-              ) -> tuple[list[tuple[int, Article]], list[tuple[int, str, str]]]:
-        """``(to tag, to re-stamp)``: the (id, article) pairs whose tags may change, and
-        ``(id, stored hash, new hash)`` for those whose tags cannot (only the hash moves).
-        Articles whose stored hash is today's are in neither."""
+              ) -> tuple[list[tuple[int, Article]], list[tuple[int, Article, str, str]],
+                         list[tuple[int, str, str]]]:
+        """``(to tag, to re-score for topics, to re-stamp)``: the (id, article) pairs whose
+        tags may change; ``(id, article, stored hash, new hash)`` for those whose topics
+        alone may (an edit of topic terms only); ``(id, stored hash, new hash)`` for those
+        whose tags cannot (only the hash moves). Articles whose stored hash is today's are
+        in none."""
         to_tag: list[tuple[int, Article]] = []
+        retopic: list[tuple[int, Article, str, str]] = []
         restamp: list[tuple[int, str, str]] = []
         for article_id, article in items:
             had = stored.get(article_id, "")
-            now = _hash(self.current, article)
+            hash_under = version.input_hasher(article.title, article.summary,
+                                              article.content_text, article.lang)
+            now = hash_under(self.current)
             if had == now:
                 continue
-            made = next((e for e in self.earlier if had and _hash(e.version, article) == had),
+            made = next((e for e in self.earlier if had and hash_under(e.version) == had),
                         None)
-            if made is None or made.mentions is None or made.mentions(article_text(article)):
+            if made is None or made.mentions is None:
                 to_tag.append((article_id, article))
-            else:
+            elif not made.mentions(article_text(article)):
                 restamp.append((article_id, had, now))
-        return to_tag, restamp
-
-
-def _hash(rules: str, article: Article) -> str:
-    return version.input_hash(rules, article.title, article.summary, article.content_text,
-                              article.lang)
+            elif made.topics_only:
+                retopic.append((article_id, article, had, now))
+            else:
+                to_tag.append((article_id, article))
+        return to_tag, retopic, restamp

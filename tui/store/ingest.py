@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from tui.models import Article, Tags
+from tui.models import Article, Tags, TopicEvidence
 from tui.store import search_index
 from tui.store.masks import region_mask, topic_mask
 
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 ArticleBatch = list[tuple[int, Article]]
 TagBatch = list[tuple[int, Tags]]
+Rescored = tuple[int, str, str, frozenset[str], tuple[TopicEvidence, ...]]
+"""An article re-scored for topics alone: (id, stored hash, new hash, topics, evidence)."""
 # Dates further in the future than this are treated as wrong and replaced by first-seen.
 FUTURE_SLACK = 24 * 3600
 
@@ -191,15 +193,20 @@ class IngestMixin:
         return entity_id
 
     def write_tags(self, tagged: TagBatch,
-                   restamp: Iterable[tuple[int, str, str]] = ()) -> int:
+                   restamp: Iterable[tuple[int, str, str]] = (),
+                   rescored: list[Rescored] | None = None) -> int:
         """Store new tags for articles whose tags changed; returns how many were rewritten.
 
         ``restamp`` is ``(id, stored hash, new hash)`` for articles known to keep their tags
         under new rules: only the hash moves, and only if no writer changed it meanwhile.
+        ``rescored`` articles are known to keep all but their topics: only topics, topic
+        evidence and the hash are written, on the same condition.
         """
         changed = self._changed_tags(tagged)
         rewritten = {article_id for article_id, _tags in changed}
         with self.db.atomic():
+            if rescored:
+                self._write_topics(rescored)
             for article_id, tags in changed:
                 self._store_tags(article_id, tags)
             # Same tags under new rules: only the hash (and the topic evidence) move on.
@@ -211,6 +218,30 @@ class IngestMixin:
             self.db.conn.executemany(
                 "UPDATE articles SET tag_hash = ?3 WHERE id = ?1 AND tag_hash = ?2", restamp)
         return len(changed)
+
+    def _write_topics(self, rescored: list[Rescored]) -> None:
+        """Topics, topic evidence and the hash of articles whose stored hash is still the
+        one they were re-scored from; topic rows only where the topics moved."""
+        conn = self.db.conn
+        ids = [row[0] for row in rescored]
+        stored = {row[0]: (row[1], row[2]) for row in conn.execute(
+            "SELECT id, topics, tag_hash FROM articles WHERE id BETWEEN ? AND ?",
+            (min(ids), max(ids)))}
+        updates, cleared, moved = [], [], _TagRows()  # moved: the topic rows written anew
+        for article_id, had, now, topics, evidence in rescored:
+            topics_now, hash_now = stored.get(article_id, (None, None))
+            if hash_now != had:
+                continue  # a writer tagged it meanwhile: its tags are newer than ours
+            text = " ".join(sorted(topics))
+            updates.append((text, topic_mask(topics), _topic_evidence_json(evidence), now,
+                            article_id))
+            if text != topics_now:
+                moved.topics += [(topic, article_id) for topic in topics]
+                cleared.append((article_id,))
+        conn.executemany("UPDATE articles SET topics = ?, topic_mask = ?, topic_evidence = ?, "
+                         "tag_hash = ? WHERE id = ?", updates)
+        conn.executemany("DELETE FROM article_topics WHERE article_id = ?", cleared)
+        moved.write(conn)
 
     def tag_configs(self) -> dict[str, str]:
         """The tagging configs noted with :meth:`note_tag_config`: rules version → record."""
@@ -356,8 +387,12 @@ def _sane_time(value: int | None, now: int) -> int:
 
 def topic_evidence_json(tags: Tags) -> str:
     """``[[topic, score, [[term, field], …]], …]``: why each topic applies."""
+    return _topic_evidence_json(tags.topic_evidence)
+
+
+def _topic_evidence_json(evidence: Iterable[TopicEvidence]) -> str:
     return json.dumps(
-        [[t.topic, t.score, [list(pair) for pair in t.terms]] for t in tags.topic_evidence],
+        [[t.topic, t.score, [list(pair) for pair in t.terms]] for t in evidence],
         ensure_ascii=False,
     )
 

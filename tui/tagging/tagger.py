@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from tui.models import CHINA_DEFAULT, Entity, Tags
+from tui.models import CHINA_DEFAULT, Entity, Tags, TopicEvidence
 from tui.tagging import govbodies, names, topics, traps, version
 from tui.tagging.china import score_china
 from tui.tagging.forms import (
@@ -138,6 +138,16 @@ class Tagger:
             china.china, china.score, china.regions, china.evidence, topic_set, entities,
             topic_evidence, self.input_hash(title, summary, content, lang),
         )
+
+    def retopic(
+        self, title: str, summary: str = "", content: str = "", lang: str | None = None
+    ) -> tuple[frozenset[str], tuple[TopicEvidence, ...]]:
+        """:meth:`tag`'s topics and topic evidence alone, for a retag after an edit of user
+        topic terms only: those are only in the matcher's topic layer, so China and entities
+        cannot move, but topics weigh entity hits, so the text is parsed in full."""
+        doc = self._doc(title, summary, content)
+        hits, topic_spans, _, _ = self._parse(doc)
+        return topics.score_topics(doc, topic_spans, hits)
 
     def input_hash(
         self, title: str, summary: str = "", content: str = "", lang: str | None = None

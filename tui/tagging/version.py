@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -67,9 +67,25 @@ def input_hash(
     Each part is length-prefixed, so no two different inputs join to the same bytes (a JSON
     dump did the same at a few times the cost on a 3 KB article).
     """
-    digest = hashlib.sha1()
-    for part in (version, title or "", summary or "", content or "", lang or "\x00"):
+    return input_hasher(title, summary, content, lang)(version)
+
+
+def input_hasher(
+    title: str, summary: str = "", content: str = "", lang: str | None = None
+) -> Callable[[str], str]:
+    """:func:`input_hash` of these inputs under any rules version, the text encoded once (a
+    retag compares today's hash and the one an earlier config made)."""
+    parts: list[bytes] = []
+    for part in (title or "", summary or "", content or "", lang or "\x00"):
         data = part.encode("utf-8", "surrogatepass")
-        digest.update(b"%d:" % len(data))
+        parts += (b"%d:" % len(data), data)
+    text = b"".join(parts)
+
+    def under(version: str) -> str:
+        data = version.encode("utf-8", "surrogatepass")
+        digest = hashlib.sha1(b"%d:" % len(data))
         digest.update(data)
-    return digest.hexdigest()
+        digest.update(text)
+        return digest.hexdigest()
+
+    return under
