@@ -323,6 +323,37 @@ def test_the_threshold_is_the_middle_of_the_dev_plateau() -> None:
     assert train_topics.micro_f1(rows, dev, topics.Model(tuple(w), bias, chosen))[2] > 0.79
 
 
+def test_the_breakdown_counts_each_error_under_its_topic_and_language() -> None:
+    """``--by-topic`` tells where the errors are: a miss and a false topic count under their
+    topics and their item's language, and the groups add up to the micro counts."""
+    import math
+
+    from tests.tagging import train_topics
+
+    def row(slug: str, p: float, ident: str) -> tuple[str, tuple[float, ...], int, str]:
+        x = (math.log(p / (1 - p)),) + (0.0,) * (len(topics.FEATURES) - 1)
+        return (slug, x, 0, ident)
+
+    items = [
+        {"id": "a", "lang": "en", "topics": ["mining", "business"]},  # business missed
+        {"id": "b", "lang": "zh", "topics": ["markets"]},  # exchanges applied too
+    ]
+    rows = [
+        row("mining", 0.9, "a"),
+        row("business", 0.2, "a"),
+        row("markets", 0.8, "b"),
+        row("exchanges", 0.7, "b"),
+    ]
+    w = [1.0] + [0.0] * (len(topics.FEATURES) - 1)
+    model = topics.Model(tuple(w), dict.fromkeys(TOPICS, 0.0), 0.5)
+    counts = train_topics.breakdown(rows, items, model)
+    assert counts["all"] == [2, 1, 1]
+    assert counts["business"] == [0, 0, 1] and counts["exchanges"] == [0, 1, 0]
+    assert counts["lang:en"] == [1, 0, 1] and counts["lang:zh"] == [1, 1, 0]
+    assert train_topics._counts(rows, items, model) == (2, 1, 1)
+    assert "exchanges    tp    0 fp   1 fn   0" in train_topics.render_breakdown(counts)
+
+
 @functools.cache
 def _topic_matcher() -> Matcher:
     matcher = Matcher()
