@@ -323,6 +323,22 @@ def test_the_threshold_is_the_middle_of_the_dev_plateau() -> None:
     assert train_topics.micro_f1(rows, dev, topics.Model(tuple(w), bias, chosen))[2] > 0.79
 
 
+def test_sole_marks_the_only_topic_the_text_reaches(tagger: Tagger) -> None:
+    """``sole`` is 1 for a topic no other topic competes with, 0 once a second one is touched,
+    and the shipped model reads it as evidence for the topic (a positive weight)."""
+    at = topics.FEATURES.index("sole")
+
+    def sole(title: str, summary: str) -> dict[str, float]:
+        doc = tagger._doc(title, summary, "")
+        hits, spans, _, _ = tagger._parse(doc)
+        return {s: v[at] for s, (v, _) in topics.features(doc, spans, hits).items()}
+
+    assert sole("Miners add hashrate", "The pool plugged in new rigs.") == {"mining": 1.0}
+    both = sole("Miners add hashrate after a hack", "Attackers drained the pool's wallet.")
+    assert both["mining"] == 0.0 and both["security"] == 0.0
+    assert topics.builtin_model().weights[at] > 0
+
+
 def test_the_breakdown_counts_each_error_under_its_topic_and_language() -> None:
     """``--by-topic`` tells where the errors are: a miss and a false topic count under their
     topics and their item's language, and the groups add up to the micro counts."""
