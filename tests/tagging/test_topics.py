@@ -339,6 +339,21 @@ def test_sole_marks_the_only_topic_the_text_reaches(tagger: Tagger) -> None:
     assert topics.builtin_model().weights[at] > 0
 
 
+def test_every_split_of_the_cv_scores_every_train_label_once() -> None:
+    """``--repeat`` shuffles which items share a fold: every split still scores each train
+    label exactly once (tp + fn is the number of gold labels), and the splits differ."""
+    from tests.tagging import train_topics
+    from tests.tagging.report import load_all
+
+    items = load_all()
+    labels = sum(len(i["topics"]) for i in items if i.get("split", "train") == "train")
+    plain = train_topics.cv_breakdown(items, 5)
+    shuffled = train_topics.cv_breakdown(items, 5, seed=1)
+    for counts in (plain, shuffled):
+        assert counts["all"][0] + counts["all"][2] == labels
+    assert plain != shuffled
+
+
 def test_the_breakdown_counts_each_error_under_its_topic_and_language() -> None:
     """``--by-topic`` tells where the errors are: a miss and a false topic count under their
     topics and their item's language, and the groups add up to the micro counts."""

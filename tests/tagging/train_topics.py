@@ -1,6 +1,6 @@
 """Train the topic salience model on the train split and ship its weights as data.
 
-    python -m tests.tagging.train_topics [--write] [--cv K [--by-topic]] [FILE ...]
+    python -m tests.tagging.train_topics [--write] [--cv K [--by-topic] [--repeat N]] [FILE ...]
 
 Logistic regression (pure Python, L2, Newton's method) over the salience features of
 :mod:`tui.tagging.topics`: one shared weight per feature and a bias per topic. The last two
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,7 +267,9 @@ def cross_validate(items: list[dict], folds: int = 5) -> tuple[float, float, flo
     return _prf(tp, fp, fn)
 
 
-def cv_breakdown(items: list[dict], folds: int = 5) -> dict[str, list[int]]:
+def cv_breakdown(
+    items: list[dict], folds: int = 5, seed: int | None = None
+) -> dict[str, list[int]]:
     """[tp, fp, fn] of ``folds``-fold cross-validation on split "train", overall, per topic
     and per language (:func:`breakdown`): in each fold
     the term table and the weights are fitted on the other folds and the threshold chosen on
@@ -276,7 +279,10 @@ def cv_breakdown(items: list[dict], folds: int = 5) -> dict[str, list[int]]:
     dev = [i for i in items if i.get("split") == "dev"]
     tagger = Tagger()
     train_raw, dev_raw = raw_rows(tagger, train_items), raw_rows(tagger, dev)
-    fold = {item["id"]: n % folds for n, item in enumerate(train_items)}
+    order = list(range(len(train_items)))
+    if seed is not None:  # another split of the same items (--repeat): the folds' own noise
+        random.Random(seed).shuffle(order)
+    fold = {train_items[j]["id"]: n % folds for n, j in enumerate(order)}
     total: dict[str, list[int]] = {}
     for k in range(folds):
         fit_raw = [r for r in train_raw if fold[r[3]] != k]
@@ -315,13 +321,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--by-topic", action="store_true", help="also per topic and language (train, CV, dev)"
     )
+    parser.add_argument(
+        "--repeat", type=int, default=0, metavar="N", help="CV also on N shuffled fold splits"
+    )
     args = parser.parse_args(argv)
     if args.cv:
-        counts = cv_breakdown(load_all(args.files), args.cv)
+        items = load_all(args.files)
+        counts = cv_breakdown(items, args.cv)
         p, r, f1 = _prf(*counts["all"])
         print(f"train {args.cv}-fold CV  topic micro P {p:.3f} R {r:.3f} F1 {f1:.3f}")
         if args.by_topic:
             print(render_breakdown(counts))
+        if args.repeat:
+            # one split's F1 moves by ~0.005 with the fold assignment alone: compare changes
+            # on the mean of several splits, paired split by split
+            f1s = [f1] + [
+                _prf(*cv_breakdown(items, args.cv, seed)["all"])[2]
+                for seed in range(1, args.repeat + 1)
+            ]
+            shown = " ".join(f"{x:.3f}" for x in f1s)
+            print(f"CV F1 over {len(f1s)} splits: {shown}  mean {sum(f1s) / len(f1s):.4f}")
         return 0
     fitted = train(load_all(args.files), args.deltas)
     model, payload = fitted.model, fitted.payload
