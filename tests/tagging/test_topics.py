@@ -323,6 +323,68 @@ def test_the_threshold_is_the_middle_of_the_dev_plateau() -> None:
     assert train_topics.micro_f1(rows, dev, topics.Model(tuple(w), bias, chosen))[2] > 0.79
 
 
+def test_sole_marks_the_only_topic_the_text_reaches(tagger: Tagger) -> None:
+    """``sole`` is 1 for a topic no other topic competes with, 0 once a second one is touched,
+    and the shipped model reads it as evidence for the topic (a positive weight)."""
+    at = topics.FEATURES.index("sole")
+
+    def sole(title: str, summary: str) -> dict[str, float]:
+        doc = tagger._doc(title, summary, "")
+        hits, spans, _, _ = tagger._parse(doc)
+        return {s: v[at] for s, (v, _) in topics.features(doc, spans, hits).items()}
+
+    assert sole("Miners add hashrate", "The pool plugged in new rigs.") == {"mining": 1.0}
+    both = sole("Miners add hashrate after a hack", "Attackers drained the pool's wallet.")
+    assert both["mining"] == 0.0 and both["security"] == 0.0
+    assert topics.builtin_model().weights[at] > 0
+
+
+def test_every_split_of_the_cv_scores_every_train_label_once() -> None:
+    """``--repeat`` shuffles which items share a fold: every split still scores each train
+    label exactly once (tp + fn is the number of gold labels), and the splits differ."""
+    from tests.tagging import train_topics
+    from tests.tagging.report import load_all
+
+    items = load_all()
+    labels = sum(len(i["topics"]) for i in items if i.get("split", "train") == "train")
+    plain = train_topics.cv_breakdown(items, 5)
+    shuffled = train_topics.cv_breakdown(items, 5, seed=1)
+    for counts in (plain, shuffled):
+        assert counts["all"][0] + counts["all"][2] == labels
+    assert plain != shuffled
+
+
+def test_the_breakdown_counts_each_error_under_its_topic_and_language() -> None:
+    """``--by-topic`` tells where the errors are: a miss and a false topic count under their
+    topics and their item's language, and the groups add up to the micro counts."""
+    import math
+
+    from tests.tagging import train_topics
+
+    def row(slug: str, p: float, ident: str) -> tuple[str, tuple[float, ...], int, str]:
+        x = (math.log(p / (1 - p)),) + (0.0,) * (len(topics.FEATURES) - 1)
+        return (slug, x, 0, ident)
+
+    items = [
+        {"id": "a", "lang": "en", "topics": ["mining", "business"]},  # business missed
+        {"id": "b", "lang": "zh", "topics": ["markets"]},  # exchanges applied too
+    ]
+    rows = [
+        row("mining", 0.9, "a"),
+        row("business", 0.2, "a"),
+        row("markets", 0.8, "b"),
+        row("exchanges", 0.7, "b"),
+    ]
+    w = [1.0] + [0.0] * (len(topics.FEATURES) - 1)
+    model = topics.Model(tuple(w), dict.fromkeys(TOPICS, 0.0), 0.5)
+    counts = train_topics.breakdown(rows, items, model)
+    assert counts["all"] == [2, 1, 1]
+    assert counts["business"] == [0, 0, 1] and counts["exchanges"] == [0, 1, 0]
+    assert counts["lang:en"] == [1, 0, 1] and counts["lang:zh"] == [1, 1, 0]
+    assert train_topics._counts(rows, items, model) == (2, 1, 1)
+    assert "exchanges    tp    0 fp   1 fn   0" in train_topics.render_breakdown(counts)
+
+
 @functools.cache
 def _topic_matcher() -> Matcher:
     matcher = Matcher()

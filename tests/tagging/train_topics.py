@@ -1,6 +1,6 @@
 """Train the topic salience model on the train split and ship its weights as data.
 
-    python -m tests.tagging.train_topics [--write] [--cv K] [FILE ...]
+    python -m tests.tagging.train_topics [--write] [--cv K [--by-topic] [--repeat N]] [FILE ...]
 
 Logistic regression (pure Python, L2, Newton's method) over the salience features of
 :mod:`tui.tagging.topics`: one shared weight per feature and a bias per topic. The last two
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,20 +173,30 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def _counts(data: list[Row], items: list[dict], model: topics.Model) -> tuple[int, int, int]:
     """(tp, fp, fn) of the topics ``model`` applies to ``items``, at most max_topics each."""
+    tp, fp, fn = breakdown(data, items, model)["all"]
+    return tp, fp, fn
+
+
+def breakdown(data: list[Row], items: list[dict], model: topics.Model) -> dict[str, list[int]]:
+    """[tp, fp, fn] of the topics ``model`` applies to ``items`` (at most max_topics each),
+    for "all", for each topic and for each language ("lang:en"): where the errors are, which
+    the micro-F1 alone does not say."""
     by_item: dict[str, list[tuple[float, str]]] = {}
     for slug, x, _, ident in data:
         p = model.probability(slug, x)
         if p >= model.threshold:
             by_item.setdefault(ident, []).append((p, slug))
-    tp = fp = fn = 0
+    out: dict[str, list[int]] = {"all": [0, 0, 0]}
     for item in items:
         chosen = sorted(by_item.get(item["id"], []), reverse=True)[: model.max_topics]
         pred = {s for _, s in chosen}
         gold = set(item["topics"])
-        tp += len(pred & gold)
-        fp += len(pred - gold)
-        fn += len(gold - pred)
-    return tp, fp, fn
+        lang = out.setdefault(f"lang:{item.get('lang', '?')}", [0, 0, 0])
+        for slug in pred | gold:
+            k = 0 if slug in pred and slug in gold else 1 if slug in pred else 2
+            for group in (out["all"], lang, out.setdefault(slug, [0, 0, 0])):
+                group[k] += 1
+    return out
 
 
 def choose_threshold(
@@ -250,7 +261,17 @@ def train(items: list[dict], l2_delta: float | None = None) -> Trained:
 
 
 def cross_validate(items: list[dict], folds: int = 5) -> tuple[float, float, float]:
-    """Topic micro P/R/F1 of ``folds``-fold cross-validation on split "train": in each fold
+    """Topic micro P/R/F1 of ``folds``-fold cross-validation on split "train" (see
+    :func:`cv_breakdown`)."""
+    tp, fp, fn = cv_breakdown(items, folds)["all"]
+    return _prf(tp, fp, fn)
+
+
+def cv_breakdown(
+    items: list[dict], folds: int = 5, seed: int | None = None
+) -> dict[str, list[int]]:
+    """[tp, fp, fn] of ``folds``-fold cross-validation on split "train", overall, per topic
+    and per language (:func:`breakdown`): in each fold
     the term table and the weights are fitted on the other folds and the threshold chosen on
     dev, then the fold is scored. Train has ~4.5 times dev's items, so a change that moves
     this is less likely a label or two of dev than one that moves dev alone."""
@@ -258,8 +279,11 @@ def cross_validate(items: list[dict], folds: int = 5) -> tuple[float, float, flo
     dev = [i for i in items if i.get("split") == "dev"]
     tagger = Tagger()
     train_raw, dev_raw = raw_rows(tagger, train_items), raw_rows(tagger, dev)
-    fold = {item["id"]: n % folds for n, item in enumerate(train_items)}
-    tp = fp = fn = 0
+    order = list(range(len(train_items)))
+    if seed is not None:  # another split of the same items (--repeat): the folds' own noise
+        random.Random(seed).shuffle(order)
+    fold = {train_items[j]["id"]: n % folds for n, j in enumerate(order)}
+    total: dict[str, list[int]] = {}
     for k in range(folds):
         fit_raw = [r for r in train_raw if fold[r[3]] != k]
         table = term_table(fit_raw)
@@ -268,9 +292,24 @@ def cross_validate(items: list[dict], folds: int = 5) -> tuple[float, float, flo
         model = topics.Model(tuple(w), b, threshold)
         held = [r for r in train_raw if fold[r[3]] == k]
         scored = [i for i in train_items if fold[i["id"]] == k]
-        counts = _counts(rows(held, table, leave_out=False), scored, model)
-        tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
-    return _prf(tp, fp, fn)
+        for group, c in breakdown(rows(held, table, leave_out=False), scored, model).items():
+            t = total.setdefault(group, [0, 0, 0])
+            for j in range(3):
+                t[j] += c[j]
+    return total
+
+
+def render_breakdown(counts: dict[str, list[int]]) -> str:
+    """One line per group: counts and P/R/F1, "all" first, then topics, then languages."""
+    order = ["all", *(t for t in TOPICS if t in counts), *sorted(g for g in counts if ":" in g)]
+    lines = []
+    for group in order:
+        tp, fp, fn = counts[group]
+        p, r, f1 = _prf(tp, fp, fn)
+        lines.append(
+            f"  {group:<12} tp {tp:>4} fp {fp:>3} fn {fn:>3}  P {p:.3f} R {r:.3f} F1 {f1:.3f}"
+        )
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,10 +318,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--deltas", type=float, default=None, help="L2 of per-topic deltas")
     parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold CV on train")
+    parser.add_argument(
+        "--by-topic", action="store_true", help="also per topic and language (train, CV, dev)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=0, metavar="N", help="CV also on N shuffled fold splits"
+    )
     args = parser.parse_args(argv)
     if args.cv:
-        p, r, f1 = cross_validate(load_all(args.files), args.cv)
+        items = load_all(args.files)
+        counts = cv_breakdown(items, args.cv)
+        p, r, f1 = _prf(*counts["all"])
         print(f"train {args.cv}-fold CV  topic micro P {p:.3f} R {r:.3f} F1 {f1:.3f}")
+        if args.by_topic:
+            print(render_breakdown(counts))
+        if args.repeat:
+            # one split's F1 moves by ~0.005 with the fold assignment alone: compare changes
+            # on the mean of several splits, paired split by split
+            f1s = [f1] + [
+                _prf(*cv_breakdown(items, args.cv, seed)["all"])[2]
+                for seed in range(1, args.repeat + 1)
+            ]
+            shown = " ".join(f"{x:.3f}" for x in f1s)
+            print(f"CV F1 over {len(f1s)} splits: {shown}  mean {sum(f1s) / len(f1s):.4f}")
         return 0
     fitted = train(load_all(args.files), args.deltas)
     model, payload = fitted.model, fitted.payload
@@ -294,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     ):
         p, r, f1 = micro_f1(data, its, model)
         print(f"{name:<6} {len(its):>4} items  topic micro P {p:.3f} R {r:.3f} F1 {f1:.3f}")
+        if args.by_topic:
+            print(render_breakdown(breakdown(data, its, model)))
     print("(train is scored leave-one-out: its term lifts leave each item's own label out;"
           " tests.tagging.report scores train with the full table, a little higher)")
     if args.write:

@@ -38,7 +38,8 @@ simplified does not reach (訴訟, 錨定, 駭客) come from ``data/topic_twins.
 the term. For each topic that any term touches, :func:`features` measures *where* and *how
 much* the story is about it: the weight of its terms in the title, in the lead and in the
 rest of the body, how dense they are per length of text, how many distinct terms, its share
-of the story's strongest topic, how much of its evidence only names an actor or the field of
+of the story's strongest topic, whether it is the only topic the text reaches (``sole``: no
+rival for the story), how much of its evidence only names an actor or the field of
 the topic (``actors`` in the data: "exchange", "regulator", "稳定币") rather than an event of
 its kind (a delisting, a ban, a depeg), and how reliably its evidence terms meant the topic
 on the labelled train split (``term_lift``: "licensed" in an exchange story rarely meant
@@ -80,7 +81,7 @@ MIN_RAW = 1.5
 MAX_TERMS = 6
 FEATURES = (
     "title", "lead", "body", "density", "terms", "share", "top", "strong", "hint", "subject",
-    "title_share", "lead_share", "body_share", "second", "lower", "actors",
+    "title_share", "lead_share", "body_share", "second", "lower", "actors", "sole",
     "term_lift", "title_lift",
 )  # the last two come from the term table shipped with the model, not the text alone
 TERM_PRIOR = 4.0  # a term seen n times on train weighs n / (n + 4) of its own record
@@ -312,6 +313,8 @@ def features(
             # share of its evidence that only names an actor or the field ("exchange",
             # "regulator"): a further topic needs an event of its kind, not its actor
             acc.actor / acc.weighed if acc.weighed else 0.0,
+            # the only topic the text reaches: no other topic competes for the story
+            1.0 if len(raw) == 1 else 0.0,
         )
         out[slug] = (values, acc)
     return out
