@@ -105,7 +105,13 @@ def _tokens_before(
     text: str, end: int, pattern: re.Pattern[str], limit: int = 3, allow_comma: bool = False
 ) -> tuple[int, list[str]]:
     """Capitalised tokens ending right before ``end`` (at most ``limit``), and their start."""
-    window = text[max(0, end - 60) : end].replace("\n", " ").replace("\t", " ")
+    base = max(0, end - 60)
+    window = text[base:end].replace("\t", " ")
+    line = window.rfind("\n")
+    if line >= 0 and window[line + 1 :].strip():  # a name never runs across a line break
+        base, window = base + line + 1, window[line + 1 :]  # (the title's last word, a heading)
+    else:
+        window = window.replace("\n", " ")
     stripped = window.rstrip()
     if allow_comma and stripped.endswith(","):
         stripped = stripped[:-1]
@@ -118,7 +124,7 @@ def _tokens_before(
             break
         tokens.append(word)
     tokens.reverse()
-    start = max(0, end - 60) + len(stripped) - len(" ".join(tokens))
+    start = base + len(stripped) - len(" ".join(tokens))
     return start, tokens
 
 
@@ -127,6 +133,8 @@ def _tokens_after(
 ) -> tuple[int, list[str]]:
     """Capitalised tokens right after ``start`` (a longer capitalised run yields nothing)."""
     window = text[start : start + 60]
+    if "\n" in window[1:]:  # a name never runs across a line break
+        window = window[: window.index("\n", 1)]
     if not window[:1].isspace():
         return start, []
     tokens: list[str] = []
@@ -284,6 +292,11 @@ def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None
     start, tokens = _tokens_before(text, cue_start, _ORG_TOKEN)
     if tokens and _GLUED.search(text[max(0, start - 40) : start]):
         return None  # "… Inspection and Coordination Bureau": only a fragment is in reach
+    for i in range(len(tokens) - 1, -1, -1):
+        if _DESCRIPTOR.fullmatch(tokens[i]):  # "London-based Abraxas Capital": the name follows
+            start += len(" ".join(tokens[: i + 1])) + 1
+            tokens = tokens[i + 1 :]
+            break
     stop = lexicon().stop
     while tokens and tokens[0] in stop:
         opens = start == 0 or text[max(0, start - 2) : start].rstrip(" ")[-1:] in _OPENERS
@@ -296,6 +309,10 @@ def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None
     return start, cue_end, " ".join(tokens) + " " + text[cue_start:cue_end]
 
 
+_DESCRIPTOR = re.compile(
+    r"[\w.'’-]+-(?:based|listed|backed|owned|registered|headquartered|focused|linked|born|"
+    r"founded|incorporated|licensed|regulated|native)"
+)
 _OPENERS = frozenset(".!?:;\n\"“(")  # a sentence, a quote or a list item starts
 _LEADING = frozenset({"The", "A", "An", "In", "At", "By", "For", "From", "And", "But", "As",
                       "With", "Its", "His", "Her", "Their", "Our", "This", "That", "After"})
