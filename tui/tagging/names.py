@@ -172,7 +172,7 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
     for start, end, payloads in cues:
         for _, (kind, _word) in payloads:
             if kind == "org":
-                found = _org(text, start, end)
+                found = _org(text, start, end) or _unit_of_known(text, start, end, taken)
                 if found:
                     yield (*found, "ORG")
             elif kind in ("role", "said_before"):
@@ -307,6 +307,43 @@ def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None
     if not tokens or all(t in stop for t in tokens):
         return None
     return start, cue_end, " ".join(tokens) + " " + text[cue_start:cue_end]
+
+
+# suffixes that restate what a known organisation is ("Coinbase Exchange", "Huobi Group"):
+# the known one, not a unit of it
+_NOT_UNITS = frozenset({"Exchange", "Group", "Holdings", "Network", "Protocol", "Finance",
+                        "Inc", "Inc.", "Corp", "Corp.", "Corporation", "Ltd", "Ltd.", "Limited",
+                        "LLC", "Pte", "AG", "Company", "International", "Technologies",
+                        "Technology", "Foundation"})
+
+
+def _unit_of_known(
+    text: str, cue_start: int, cue_end: int, taken: bytearray
+) -> tuple[int, int, str] | None:
+    """A unit named after a known organisation: "Binance Pool", "Coinbase Ventures", "Tether
+    Investments" (the gazetteer knows the parent; the unit is an organisation of its own)."""
+    if (
+        cue_start < 2 or text[cue_start - 1] != " " or taken[cue_start - 2] != 1
+        or taken[cue_start]
+        or text[cue_start:cue_end] in _NOT_UNITS or _CONTINUES.match(text, cue_end)
+    ):
+        return None
+    begin = cue_start - 2
+    while begin > 0 and taken[begin - 1] == 1:
+        begin -= 1
+    before, tokens = _tokens_before(text, begin, _UNIT_HEAD, limit=2)
+    stop = lexicon().stop
+    while tokens and tokens[0] in stop:  # "iShares Bitcoin Trust", not "The Bitcoin Trust"
+        before += len(tokens.pop(0)) + 1
+    if tokens:
+        begin = before
+    name = text[begin:cue_end]
+    if "\n" in name or not (name[:1].isupper() or name[:1].isdigit() or tokens):
+        return None
+    return begin, cue_end, name
+
+
+_UNIT_HEAD = re.compile(r"[A-Z][A-Za-z0-9&-]*|[a-z]+[A-Z][A-Za-z0-9]*")  # "Grayscale", "iShares"
 
 
 _DESCRIPTOR = re.compile(
