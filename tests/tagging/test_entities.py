@@ -110,6 +110,25 @@ def test_not_money(text: str) -> None:
     assert list(find_money(text)) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("各获50万至300万港元不等", ["HK$500,000", "HK$3 million"]),
+        ("often at 0.2 to 0.3 yuan per kWh", ["0.2 yuan", "0.3 yuan"]),
+        ("between 10.8 million and 37.2 million reais", ["R$10.8 million", "R$37.2 million"]),
+        ("from 18 million to about 32 million ETH", ["18 million ETH", "32 million ETH"]),
+        ("交易估值约15兆韩元", ["₩15 trillion"]),
+        ("the annual 50,000-dollar limit", ["$50,000"]),
+        ("报48 ETH；", ["48 ETH"]),
+        ("rose 3% to $5 million", ["$5 million"]),  # no range: the low end is no amount
+        ("between 2020-2024 USD 5", ["$2,024", "$5"]),  # years, not a range
+    ],
+)
+def test_money_ranges_and_forms(text: str, expected: list[str]) -> None:
+    """A range's low end is an amount in the high end's currency and multiplier."""
+    assert [m[2] for m in find_money(text)] == expected
+
+
 def test_money_entities_counted_together(tagger: Tagger) -> None:
     ents = by_name(tagger.tag("Firm raises $80m", "The $80 million round closed."))
     assert ents["$80 million"] == Entity("$80 million", "MONEY", 2)
