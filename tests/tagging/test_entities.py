@@ -331,3 +331,18 @@ def test_a_rounded_mention_of_an_amount_is_the_same_amount(
     assert len(money) == 2  # the earlier, smaller round stays its own amount
     same = next(e for e in money if exact in e.mentions)
     assert rounded in same.mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # a name with a particle after a role
+        ("The council's chief executive Bilal bin Saqib said in Islamabad.", "Bilal bin Saqib"),
+        # a role sentence opened by the surname names the person the text gave in full
+        ("Police arrested Alvin Chau in 2021. Chau was the chief executive of Suncity Group.",
+         "Alvin Chau"),
+    ],
+)
+def test_people_by_particle_and_by_surname(tagger: Tagger, text: str, person: str) -> None:
+    tags = tagger.tag("Report", text, "")
+    assert person in {e.name for e in tags.entities if e.type == "PERSON"}

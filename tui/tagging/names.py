@@ -87,8 +87,10 @@ _SURNAME_STOPS = frozenset({"Hong", "Kong"})  # stop words only as "Hong Kong": 
 
 def _person_ok(tokens: list[str]) -> bool:
     stop = lexicon().stop
+    named = [t for t in tokens if t not in _PARTICLES]
     return (
-        2 <= len(tokens) <= 3
+        2 <= len(named) <= 3
+        and tokens[0] not in _PARTICLES
         and not tokens[-1].endswith(".")
         and not any(t.rstrip(".") in stop and t not in _SURNAME_STOPS for t in tokens)
         and "Hong Kong" not in " ".join(tokens)
@@ -128,6 +130,10 @@ def _tokens_before(
     return start, tokens
 
 
+_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "van", "von", "der", "den", "de", "da",
+                        "del", "della", "di", "dos", "du", "la", "le"})
+
+
 def _tokens_after(
     text: str, start: int, pattern: re.Pattern[str], limit: int = 3
 ) -> tuple[int, list[str]]:
@@ -146,11 +152,16 @@ def _tokens_after(
         if owner:  # "chief executive Jane Doe's New York flat": the name ends at the possessive
             bare = bare[:-2]
         if not pattern.fullmatch(bare):
+            if tokens and bare == word and bare in _PARTICLES:
+                tokens.append(bare)  # "Bilal bin Saqib", "Ursula von der Leyen"
+                continue
             break
         tokens.append(bare)
         if bare != word or owner:
             break
-    if len(tokens) > limit:
+    while tokens and tokens[-1] in _PARTICLES:
+        tokens.pop()
+    if len(tokens) - sum(t in _PARTICLES for t in tokens) > limit:
         return start, []
     begin = start + len(window) - len(window.lstrip())
     return begin, tokens
@@ -185,7 +196,7 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                     if found:
                         yield (*found, "PERSON")
                 if kind == "role":
-                    found = _appositive(text, start)
+                    found = _appositive(text, start) or _surname_before_role(text, start)
                     if found:
                         yield (*found, "PERSON")
             elif kind == "said_after":
@@ -232,6 +243,25 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
 
 
 _AGED = re.compile(r", \d{2}, ")
+_SURNAME_IS = re.compile(
+    r"(?:^|(?<=[.!?] )|(?<=\n))([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?) (?:was|is|became|remains|"
+    r"had been|has been) (?:the |a |an |its )?(?:former |then |co-)?$"
+)
+
+
+def _surname_before_role(text: str, cue_start: int) -> tuple[int, int, str] | None:
+    """"Chau was the chief executive of Suncity": the person the text named in full before
+    ("the arrest of Alvin Chau"), found by the surname a role sentence opens with."""
+    m = _SURNAME_IS.search(text, max(0, cue_start - 40), cue_start)
+    if m is None or m.group(1) in lexicon().stop:
+        return None
+    surname = m.group(1)
+    for full in re.finditer(rf"\b([A-Z][a-z]+) {re.escape(surname)}\b", text, 0):
+        if full.start() >= m.start(1):
+            break
+        if _person_ok([full.group(1), surname]):
+            return full.start(), full.end(), full.group()
+    return None
 
 
 def _after_comma(text: str, start: int) -> tuple[int, int, str] | None:
