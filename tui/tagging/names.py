@@ -323,7 +323,8 @@ def _org(text: str, cue_start: int, cue_end: int) -> tuple[int, int, str] | None
     if tokens and _GLUED.search(text[max(0, start - 40) : start]):
         return None  # "… Inspection and Coordination Bureau": only a fragment is in reach
     for i in range(len(tokens) - 1, -1, -1):
-        if _DESCRIPTOR.fullmatch(tokens[i]):  # "London-based Abraxas Capital": the name follows
+        # "London-based Abraxas Capital", "India's Financial Intelligence Unit": the name follows
+        if _DESCRIPTOR.fullmatch(tokens[i]) or tokens[i].endswith(_OWNER):
             start += len(" ".join(tokens[: i + 1])) + 1
             tokens = tokens[i + 1 :]
             break
@@ -376,6 +377,7 @@ def _unit_of_known(
 _UNIT_HEAD = re.compile(r"[A-Z][A-Za-z0-9&-]*|[a-z]+[A-Z][A-Za-z0-9]*")  # "Grayscale", "iShares"
 
 
+_OWNER = ("'s", "’s", "s'", "s’")  # "India's Financial Intelligence Unit": the name follows
 _DESCRIPTOR = re.compile(
     r"[\w.'’-]+-(?:based|listed|backed|owned|registered|headquartered|focused|linked|born|"
     r"founded|incorporated|licensed|regulated|native)"
