@@ -346,3 +346,20 @@ def test_a_rounded_mention_of_an_amount_is_the_same_amount(
 def test_people_by_particle_and_by_surname(tagger: Tagger, text: str, person: str) -> None:
     tags = tagger.tag("Report", text, "")
     assert person in {e.name for e in tags.entities if e.type == "PERSON"}
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "parent"),
+    [
+        ("Users of Bybit EU can trade from Vienna.", "Bybit EU", "Bybit"),
+        ("Its arm Coinbase Singapore got a licence.", "Coinbase Singapore", "Coinbase"),
+        ("The fees go to Binance Pool, the miners said.", "Binance Pool", "Binance"),
+        ("Backed by Coinbase Ventures and Paradigm.", "Coinbase Ventures", "Coinbase"),
+    ],
+)
+def test_a_unit_of_a_known_organisation_is_its_own(
+    tagger: Tagger, text: str, unit: str, parent: str
+) -> None:
+    """The unit is named as written; the parent and the place inside it are not listed."""
+    names = {e.name for e in tagger.tag("Report", text, "").entities}
+    assert unit in names and parent not in names

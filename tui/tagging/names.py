@@ -226,6 +226,12 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 if kind == "kind" and not (nxt.isascii() and (nxt.isupper() or nxt.isdigit())):
                     continue
                 yield from clean_described(described_at(doc, kind, start, end))
+    at = taken.find(b"\x01\x00\x02")
+    while at >= 0:
+        found = _regional_unit(text, at + 1, taken)
+        if found:
+            yield (*found, "ORG")
+        at = taken.find(b"\x01\x00\x02", at + 3)
     if ", " in text and text.isascii():
         yield from clean_described(apposed(text))
     if ", " in text:
@@ -372,6 +378,36 @@ def _unit_of_known(
     if "\n" in name or not (name[:1].isupper() or name[:1].isdigit() or tokens):
         return None
     return begin, cue_end, name
+
+
+_UNIT_TAIL = re.compile(
+    r" (?:GmbH|Ltd\.?|Limited|Inc\.?|B\.V\.|S\.A\.|Pte\.? Ltd\.?|LLC|AG|SAS)(?![A-Za-z0-9])"
+)
+
+
+def _regional_unit(text: str, space: int, taken: bytearray) -> tuple[int, int, str] | None:
+    """A known organisation's unit for one place: "Coinbase Singapore", "Bybit EU" (the
+    name the text writes, like "Binance Japan"; the place is part of the name)."""
+    if text[space] != " ":
+        return None
+    begin = space - 1
+    while begin > 0 and taken[begin - 1] == 1:
+        begin -= 1
+    end = space + 1
+    while end < len(taken) and taken[end] == 2:
+        end += 1
+    name = text[begin:end]
+    tail = _UNIT_TAIL.match(text, end)
+    if tail:
+        end = tail.end()  # "Bybit EU GmbH": Bybit EU, written formally (a mention)
+    if (
+        not name.isascii() or not name[:1].isupper() or "\n" in name
+        or _CONTINUES.match(text, end)
+        or (text[end : end + 1].isalnum() and text[end].isascii())
+        or text[end : end + 2] in ("'s", "’s") or text[end : end + 1] in "-–"
+    ):
+        return None
+    return begin, end, name
 
 
 _UNIT_HEAD = re.compile(r"[A-Z][A-Za-z0-9&-]*|[a-z]+[A-Z][A-Za-z0-9]*")  # "Grayscale", "iShares"
