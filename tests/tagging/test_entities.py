@@ -363,3 +363,18 @@ def test_a_unit_of_a_known_organisation_is_its_own(
     """The unit is named as written; the parent and the place inside it are not listed."""
     names = {e.name for e in tagger.tag("Report", text, "").entities}
     assert unit in names and parent not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "listed"),
+    [
+        ("Kraken任命林思远为亚太区负责人，常驻新加坡。", "Asia-Pacific", False),  # a company's area
+        ("港交所推出比特币的亚洲时段参考价。", "Asia", False),  # a trading session
+        ("他早年在亚洲和欧洲工作。", "Asia", True),
+    ],
+)
+def test_a_company_area_or_a_session_is_no_place(
+    tagger: Tagger, text: str, place: str, listed: bool
+) -> None:
+    names = {e.name for e in tagger.tag("快讯", text, "").entities if e.type == "PLACE"}
+    assert (place in names) is listed
