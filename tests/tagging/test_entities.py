@@ -378,3 +378,11 @@ def test_a_company_area_or_a_session_is_no_place(
 ) -> None:
     names = {e.name for e in tagger.tag("快讯", text, "").entities if e.type == "PLACE"}
     assert (place in names) is listed
+
+
+def test_a_bare_yuan_amount_is_the_currency_the_story_writes_in_full(tagger: Tagger) -> None:
+    tags = tagger.tag("涉以USDT转移逾2亿元", "该人士为内地赌客转移赌资逾2亿澳门元。", "")
+    money = [e for e in tags.entities if e.type == "MONEY"]
+    assert [(e.name, e.count) for e in money] == [("200 million MOP", 2)]
+    other = tagger.tag("罚款2亿元", "另有3亿澳门元被冻结。", "")  # another value: still yuan
+    assert "200 million yuan" in {e.name for e in other.entities}

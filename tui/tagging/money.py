@@ -363,12 +363,32 @@ def _digits(value: float) -> int:
     return len(text)
 
 
+# currencies Chinese also writes as "元" (港元, 澳门元, 新台币…元): a bare 元 may be one of them
+_YUAN_LIKE = frozenset({"HKD", "MOP", "TWD"})
+
+
+def _yuan_named(amounts: list[Amount], text: str) -> list[Amount]:
+    """A bare "2亿元" (a title's shorthand) is the "2亿澳门元" the story writes in full: the
+    same value in a currency written with 元 elsewhere in the text is that currency."""
+    named = {(v, c) for _, _, v, c in amounts if c in _YUAN_LIKE}
+    if not named:
+        return list(amounts)
+    out = []
+    for start, end, value, code in amounts:
+        if code == "CNY" and text[end - 1 : end] == "元" and text[end - 2 : end] != "币元":
+            same = {c for v, c in named if v == value}
+            if len(same) == 1:
+                code = same.pop()
+        out.append((start, end, value, code))
+    return out
+
+
 def merge_rounded(amounts: list[Amount], text: str) -> list[Amount]:
     """Amounts with each rounded mention ("约6亿美元", "about $600 million") read as the exact
     amount of the same currency it rounds ("6.1亿美元"), so one amount is one entity."""
     if len(amounts) < 2:
         return amounts
-    out = list(amounts)
+    out = _yuan_named(amounts, text)
     for i, (start, end, value, code) in enumerate(amounts):
         if not _APPROX_BEFORE.search(text, max(0, start - 12), start):
             continue
