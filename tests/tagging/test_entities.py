@@ -386,3 +386,15 @@ def test_a_bare_yuan_amount_is_the_currency_the_story_writes_in_full(tagger: Tag
     assert [(e.name, e.count) for e in money] == [("200 million MOP", 2)]
     other = tagger.tag("罚款2亿元", "另有3亿澳门元被冻结。", "")  # another value: still yuan
     assert "200 million yuan" in {e.name for e in other.entities}
+
+
+def test_a_body_named_by_its_level_alone(tagger: Tagger) -> None:
+    """省委网信办 after 广东省…: an organisation; 州发改委 after 昌吉州发改委 is that body;
+    never inside a longer word (该区公安分局, 外省能源局)."""
+    first = tagger.tag("通报", "广东省地方金融管理局会同省委网信办开展专项整治。", "")
+    assert "省委网信办" in {e.name for e in first.entities}
+    second = tagger.tag("通报", "昌吉州发改委通报关停。州发改委表示，将继续排查。", "")
+    orgs = [e for e in second.entities if e.type == "ORG"]
+    assert len(orgs) == 1 and "州发改委" in orgs[0].mentions
+    third = tagger.tag("通报", "该区公安分局称，外省能源局未参加。", "")
+    assert not any(e.name in ("区公安分局", "省能源局") for e in third.entities)

@@ -309,6 +309,24 @@ def merge(hits: list[Hit], bodies: list[Body], base: int = -10) -> list[Hit]:
 _ZH_SHORT = (("发展和改革委员会", "发改委"), ("发展改革委员会", "发改委"), ("发展改革委", "发改委"),
              ("人民法院", "法院"), ("人民检察院", "检察院"), ("公安分局", "分局"))
 _ZH_TAIL = re.compile(rf"(?:{_ZH_BODIES})$")
+# a body named by its level alone, the place said before (广东省…会同省委网信办, 市能源局): after
+# a boundary or a joining word, never inside a longer word (该区公安分局, 外省能源局)
+_BARE_BODIES = "|".join(
+    b for b in _ZH_BODIES.split("|") if b not in ("人民政府", "政府", "警方", "分局")
+)
+_ZH_BARE = re.compile(
+    rf"(?:(?<![\u4e00-\u9fff])|(?<=[同和与及、并向由对在经据]))(?:省|市|区|县|州)委?(?:{_BARE_BODIES})"
+)
+
+
+def bare_level_bodies(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start, end, name as written) of 省委网信办, 省能源局, 市数据局: a body of the place the
+    story named before, by its level (an organisation in the sidebar; not China evidence)."""
+    if not any(level in doc.simp for level in "省市区县州"):
+        return []
+    return [
+        (m.start(), m.end(), doc.shown[m.start() : m.end()]) for m in _ZH_BARE.finditer(doc.simp)
+    ]
 _LEVEL_CHARS = "省市区县州"
 
 
@@ -336,10 +354,21 @@ def merge_short_forms(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
     under its longest form with the short ones among its mentions. Same body word (after
     folding 发改委 = 发展和改革委员会) and the short form's place words inside the long form's."""
     zh_orgs = [e for e in entities if e.type == "ORG" and not e.name.isascii()]
-    if len(zh_orgs) < 2:
+    into: dict[str, Entity] = {}
+    for bare in zh_orgs:  # 州发改委 after 昌吉州发改委: the one body of that kind the story named
+        if _ZH_BARE.fullmatch(_to_simp(bare.name)) and (st := _stem_tail("甲乙" + bare.name)):
+            kinds = {
+                e.name: e for e in entities
+                if e is not bare and e.type == "ORG" and any(
+                    (t := _stem_tail(_to_simp(m))) is not None and t[1] == st[1]
+                    for m in e.mentions if not m.isascii()
+                )
+            }
+            if len(kinds) == 1:
+                into[bare.name] = next(iter(kinds.values()))
+    if len(zh_orgs) < 2 and not into:
         return entities
     bodies = [(e, st) for e in zh_orgs if (st := _stem_tail(_to_simp(e.name)))]
-    into: dict[str, Entity] = {}
     for short in zh_orgs:  # 数字人民币国际运营中心 after 中国人民银行数字人民币国际运营中心
         if len(short.name) >= 4:
             ends = (e for e in zh_orgs if e is not short and e.name.endswith(short.name))

@@ -27,6 +27,7 @@ from tui.tagging.described import (
     described_at,
     zh_described,
 )
+from tui.tagging.govbodies import bare_level_bodies
 from tui.tagging.lexicon import lexicon
 from tui.tagging.matcher import CUE, Matcher, Span
 from tui.tagging.names_zh import (
@@ -241,6 +242,8 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 name = " ".join(tokens)
                 yield begin, begin + len(name), name, "PERSON"
     if not doc.low.isascii():
+        for start, end, name in bare_level_bodies(doc):
+            yield start, end, name, "ORG"
         yield from clean_described(zh_described(doc), zh=True)
         lex = lexicon()
         for m in (_ANONYMISED.finditer(doc.simp) if "某" in doc.simp else ()):
