@@ -398,3 +398,10 @@ def test_a_body_named_by_its_level_alone(tagger: Tagger) -> None:
     assert len(orgs) == 1 and "州发改委" in orgs[0].mentions
     third = tagger.tag("通报", "该区公安分局称，外省能源局未参加。", "")
     assert not any(e.name in ("区公安分局", "省能源局") for e in third.entities)
+
+
+def test_a_foreign_state_written_in_transliteration(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "印度比哈尔邦的矿场，以及萨尔瓦多拉利伯塔德省。广东省也有。", "")
+    places = {e.name for e in tags.entities if e.type == "PLACE"}
+    assert {"比哈尔邦", "拉利伯塔德省", "Guangdong", "El Salvador"} <= places
+    assert not any(p.endswith("东省") and p != "Guangdong" for p in places)
