@@ -405,3 +405,19 @@ def test_a_foreign_state_written_in_transliteration(tagger: Tagger) -> None:
     places = {e.name for e in tags.entities if e.type == "PLACE"}
     assert {"比哈尔邦", "拉利伯塔德省", "Guangdong", "El Salvador"} <= places
     assert not any(p.endswith("东省") and p != "Guangdong" for p in places)
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "not_named"),
+    [
+        ("Clients move to SBI VC Trade, the group said.", "SBI VC Trade", "SBI Holdings"),
+        ("Its tokenised gold runs on HSBC Orion today.", "HSBC Orion", "HSBC"),
+        ("President Xi Jinping pledged to cut emissions.", "Xi Jinping", "President Xi Jinping"),
+        ("Floor prices of Pudgy Penguins NFTs rose.", "Pudgy Penguins", "Pudgy Penguins NFTs"),
+    ],
+)
+def test_a_product_named_after_a_known_organisation(
+    tagger: Tagger, text: str, named: str, not_named: str
+) -> None:
+    names = {e.name for e in tagger.tag("Report", text, "").entities}
+    assert named in names and not_named not in names

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from tui.tagging.described import _DESCRIBED_STOP as _DESCRIBED_WORDS
 from tui.tagging.described import (
     EN_KINDS,
     EN_LIST_CUES,
@@ -227,6 +228,7 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
                 if kind == "kind" and not (nxt.isascii() and (nxt.isupper() or nxt.isdigit())):
                     continue
                 yield from clean_described(described_at(doc, kind, start, end))
+    yield from _named_products(text, taken, doc.body_start)
     at = taken.find(b"\x01\x00\x02")
     while at >= 0:
         found = _regional_unit(text, at + 1, taken)
@@ -398,6 +400,49 @@ def _unit_of_known(
     if "\n" in name or not (name[:1].isupper() or name[:1].isdigit() or tokens):
         return None
     return begin, cue_end, name
+
+
+_PRODUCT_AFTER = re.compile(
+    r" ((?:[A-Z][A-Za-z0-9+]*|[a-z]+[A-Z]\w*)(?: [A-Z][A-Za-z0-9+]*)?)(?=[ ,.;:)]|$)"
+)
+
+
+def _named_products(text: str, taken: bytearray, body: int) -> Iterator[tuple[int, int, str, str]]:
+    """"SBI VC Trade", "HSBC Orion", "Robinhood Chain": a known organisation's name and one or
+    two capitalised words the gazetteer does not know, in the body (a title capitalises every
+    word), before a lowercase word: the unit or product is the organisation named."""
+    stop = lexicon().stop
+    at = taken.find(b"\x01\x00", body)
+    while at >= 0:
+        end = at + 1
+        m = _PRODUCT_AFTER.match(text, end)
+        at = taken.find(b"\x01\x00", at + 2)
+        if m is None or any(taken[m.start(1) : m.end(1)]):
+            continue
+        words = m.group(1).split(" ")
+        if any(
+            w in stop or w in _DESCRIBED_WORDS or (w.isupper() and len(w) <= 4 and w != "VC")
+            for w in words
+        ):
+            continue  # "Binance CEO", "Coinbase US", "Pudgy Penguins NFTs"
+        nxt = text[m.end(1) : m.end(1) + 2]
+        if nxt[:1] == " " and nxt[1:2].isupper():
+            continue
+        begin = end - 1
+        while begin > 0 and taken[begin - 1] == 1:
+            begin -= 1
+        name = text[begin : m.end(1)]
+        if (
+            "\n" in name or not name.isascii() or not name[:1].isalpha()
+            or any(w in _role_words() for w in text[begin:end].split(" "))
+        ):
+            continue  # "President Xi Jinping": a person, not a known organisation's unit
+        yield begin, m.end(1), name, "ORG"
+
+
+@lru_cache(maxsize=1)
+def _role_words() -> frozenset[str]:
+    return frozenset(w for r in lexicon().roles for w in r.split())
 
 
 _UNIT_TAIL = re.compile(
