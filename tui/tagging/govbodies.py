@@ -314,9 +314,8 @@ _ZH_TAIL = re.compile(rf"(?:{_ZH_BODIES})$")
 _BARE_BODIES = "|".join(
     b for b in _ZH_BODIES.split("|") if b not in ("人民政府", "政府", "警方", "分局")
 )
-_ZH_BARE = re.compile(
-    rf"(?:(?<![\u4e00-\u9fff])|(?<=[同和与及、并向由对在经据]))(?:省|市|区|县|州)委?(?:{_BARE_BODIES})"
-)
+_ZH_BARE = re.compile(rf"[省市区县州]委?(?:{_BARE_BODIES})")  # the level first: a fast scan
+_JOINING = frozenset("同和与及、并向由对在经据")
 
 
 def bare_level_bodies(doc: Doc) -> list[tuple[int, int, str]]:
@@ -324,9 +323,16 @@ def bare_level_bodies(doc: Doc) -> list[tuple[int, int, str]]:
     story named before, by its level (an organisation in the sidebar; not China evidence)."""
     if not any(level in doc.simp for level in "省市区县州"):
         return []
+    simp = doc.simp
     return [
-        (m.start(), m.end(), doc.shown[m.start() : m.end()]) for m in _ZH_BARE.finditer(doc.simp)
+        (m.start(), m.end(), doc.shown[m.start() : m.end()])
+        for m in _ZH_BARE.finditer(simp)
+        if not m.start() or not _is_han(simp[m.start() - 1]) or simp[m.start() - 1] in _JOINING
     ]
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 _LEVEL_CHARS = "省市区县州"
 
 

@@ -256,21 +256,21 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
 
 
 _AGED = re.compile(r", \d{2}, ")
-_ZH_SUBDIVISION = re.compile(r"[\u4e00-\u9fff]{3,6}(?:邦|省)")
 
 
 def _foreign_provinces(doc: Doc, taken: bytearray) -> Iterator[tuple[int, int, str, str]]:
     """比哈尔邦, 拉利伯塔德省: a state or province of another country, its name written in
     transliteration characters only (a mainland province is in the gazetteer)."""
-    letters = lexicon().zh_translit
-    for m in _ZH_SUBDIVISION.finditer(doc.simp):
-        name = m.group()[:-1]
-        run = len(name)
-        while run and name[run - 1] in letters and not taken[m.start() + run - 1]:
-            run -= 1  # (萨尔瓦多拉利伯塔德省: the country is named before the province)
-        if len(name) - run >= 3:  # the transliterated tail of the run is the name
-            start = m.start() + run
-            yield start, m.end(), doc.shown[start : m.end()], "PLACE"
+    letters, simp = lexicon().zh_translit, doc.simp
+    for suffix in "邦省":
+        at = simp.find(suffix)
+        while at >= 0:
+            start = at
+            while at - start < 6 and start and simp[start - 1] in letters and not taken[start - 1]:
+                start -= 1  # (萨尔瓦多拉利伯塔德省: the country is named before the province)
+            if at - start >= 3:  # the transliterated run before the suffix is the name
+                yield start, at + 1, doc.shown[start : at + 1], "PLACE"
+            at = simp.find(suffix, at + 1)
 _SURNAME_IS = re.compile(
     r"(?:^|(?<=[.!?] )|(?<=\n))([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?) (?:was|is|became|remains|"
     r"had been|has been) (?:the |a |an |its )?(?:former |then |co-)?$"
