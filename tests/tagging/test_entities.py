@@ -421,3 +421,10 @@ def test_a_product_named_after_a_known_organisation(
 ) -> None:
     names = {e.name for e in tagger.tag("Report", text, "").entities}
     assert named in names and not_named not in names
+
+
+def test_a_body_in_full_and_short_is_one(tagger: Tagger) -> None:
+    tags = tagger.tag("上海市国资委召开会议", "上海市国有资产监督管理委员会表示，将加强研究。", "")
+    orgs = [e for e in tags.entities if e.type == "ORG"]
+    assert len(orgs) == 1
+    assert set(orgs[0].mentions) == {"上海市国资委", "上海市国有资产监督管理委员会"}

@@ -307,7 +307,12 @@ def merge(hits: list[Hit], bodies: list[Body], base: int = -10) -> list[Hit]:
 
 # the same body's long and short forms: 发改委 = 发展和改革委员会, 人民法院 = 法院
 _ZH_SHORT = (("发展和改革委员会", "发改委"), ("发展改革委员会", "发改委"), ("发展改革委", "发改委"),
-             ("人民法院", "法院"), ("人民检察院", "检察院"), ("公安分局", "分局"))
+             ("人民法院", "法院"), ("人民检察院", "检察院"), ("公安分局", "分局"),
+             # the full and the short name of one body (上海市国有资产监督管理委员会 = 上海市国资委)
+             ("国有资产监督管理委员会", "国资委"), ("网络安全和信息化委员会办公室", "网信办"),
+             ("互联网信息办公室", "网信办"), ("市场监督管理局", "市场监管局"),
+             ("地方金融监督管理局", "金融监管局"), ("地方金融管理局", "金融监管局"),
+             ("地方金融监管局", "金融监管局"), ("金融监督管理局", "金融监管局"))
 _ZH_TAIL = re.compile(rf"(?:{_ZH_BODIES})$")
 # a body named by its level alone, the place said before (广东省…会同省委网信办, 市能源局): after
 # a boundary or a joining word, never inside a longer word (该区公安分局, 外省能源局)
@@ -333,6 +338,8 @@ def bare_level_bodies(doc: Doc) -> list[tuple[int, int, str]]:
 
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+
 _LEVEL_CHARS = "省市区县州"
 
 
