@@ -428,3 +428,11 @@ def test_a_body_in_full_and_short_is_one(tagger: Tagger) -> None:
     orgs = [e for e in tags.entities if e.type == "ORG"]
     assert len(orgs) == 1
     assert set(orgs[0].mentions) == {"上海市国资委", "上海市国有资产监督管理委员会"}
+
+
+def test_a_body_listed_after_a_foreign_one_keeps_its_country(tagger: Tagger) -> None:
+    """美国司法部、财政部: the Treasury; 财政部 alone in Chinese news is China's ministry."""
+    listed = tagger.tag("和解", "币安于两年前与美国司法部、财政部达成和解。", "")
+    assert "US Treasury" in {e.name for e in listed.entities}
+    alone = tagger.tag("通知", "财政部发布通知。", "")
+    assert "Ministry of Finance (China)" in {e.name for e in alone.entities}
