@@ -436,3 +436,10 @@ def test_a_body_listed_after_a_foreign_one_keeps_its_country(tagger: Tagger) -> 
     assert "US Treasury" in {e.name for e in listed.entities}
     alone = tagger.tag("通知", "财政部发布通知。", "")
     assert "Ministry of Finance (China)" in {e.name for e in alone.entities}
+
+
+def test_a_new_area_as_written_is_the_known_place(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "在上海浦东新区设立。", "")
+    places = [e for e in tags.entities if e.type == "PLACE"]
+    assert {e.name for e in places} == {"Pudong", "Shanghai"}
+    assert "浦东新区" in next(e for e in places if e.name == "Pudong").mentions

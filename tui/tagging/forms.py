@@ -133,6 +133,8 @@ def longer_form(shown: str, start: int, end: int, kind: str) -> str | None:
         m = _ORG_TAIL.match(shown, end)
         if m:
             return shown[start : m.end()]
+    elif kind == "PLACE" and shown[end : end + 2] in ("新区", "新區"):
+        return shown[start : end + 2]  # 浦东新区, 雄安新区 as written
     elif kind == "PERSON" and start > 0 and shown[start - 1] == "·":
         m = _GIVEN.search(shown, max(0, start - 6), start)
         if m:

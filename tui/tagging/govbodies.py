@@ -100,13 +100,14 @@ def districts(doc: Doc, hits: list[Hit], base: int = -5000) -> list[Hit]:
     """Districts and counties right after a mainland city: 深圳市罗湖区, 昌吉州呼图壁县."""
     out: list[Hit] = []
     names: dict[str, int] = {}
+    known = {h.start for h in hits if h.entry.type == "PLACE"}  # 上海浦东新区: Pudong, as written
     for hit in hits:
         if hit.entry.type != "PLACE" or hit.entry.region != "CN":
             continue
         if doc.simp[hit.start : hit.start + 1].isascii():
             continue
         m = _DISTRICT.match(doc.simp, hit.end)
-        if m is None or _DISTRICT_STOP.search(m.group(1)):
+        if m is None or _DISTRICT_STOP.search(m.group(1)) or m.start(1) in known:
             continue
         name = doc.shown[m.start(1) : m.end(1)]
         index = names.setdefault(name, base - len(names))
