@@ -443,3 +443,9 @@ def test_a_new_area_as_written_is_the_known_place(tagger: Tagger) -> None:
     places = [e for e in tags.entities if e.type == "PLACE"]
     assert {e.name for e in places} == {"Pudong", "Shanghai"}
     assert "浦东新区" in next(e for e in places if e.name == "Pudong").mentions
+
+
+def test_a_common_word_with_a_surname_is_no_person(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "白皮书指出，区块链发展迅速。孔中春表示，将继续推进。", "")
+    people = {e.name for e in tags.entities if e.type == "PERSON"}
+    assert people == {"孔中春"}
