@@ -449,3 +449,14 @@ def test_a_common_word_with_a_surname_is_no_person(tagger: Tagger) -> None:
     tags = tagger.tag("快讯", "白皮书指出，区块链发展迅速。孔中春表示，将继续推进。", "")
     people = {e.name for e in tags.entities if e.type == "PERSON"}
     assert people == {"孔中春"}
+
+
+def test_a_found_name_and_its_short_form_are_one(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Harborline raises $80 million",
+        "DeFi lender Harborline Finance was drained; the lending protocol Harborline froze it.",
+        "",
+    )
+    orgs = [e for e in tags.entities if e.type == "ORG"]
+    assert [e.name for e in orgs] == ["Harborline Finance"]
+    assert "Harborline" in orgs[0].mentions
