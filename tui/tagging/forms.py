@@ -154,14 +154,17 @@ def merge_found_short_forms(
     if len(orgs) < 2:
         return entities
     suffixes = frozenset(lexicon().org_suffixes)
+    full = [e for e in orgs if " " in e.name and e.name.rsplit(" ", 1)[1] in suffixes]
+    if not full:
+        return entities
     into: dict[str, Entity] = {}
     for short in orgs:
-        if known(short.name):
-            continue
         longer = [
-            e for e in orgs
+            e for e in full
             if e.name.startswith(short.name + " ") and e.name[len(short.name) + 1 :] in suffixes
         ]
+        if longer and known(short.name):
+            continue
         if len(longer) == 1:
             into[short.name] = longer[0]
     if not into:

@@ -415,8 +415,10 @@ def _named_products(text: str, taken: bytearray, body: int) -> Iterator[tuple[in
     at = taken.find(b"\x01\x00", body)
     while at >= 0:
         end = at + 1
-        m = _PRODUCT_AFTER.match(text, end)
         at = taken.find(b"\x01\x00", at + 2)
+        if text[end : end + 1] != " " or not text[end + 1 : end + 2].isalpha():
+            continue  # the cheap test first: most known names end a phrase
+        m = _PRODUCT_AFTER.match(text, end)
         if m is None or any(taken[m.start(1) : m.end(1)]):
             continue
         words = m.group(1).split(" ")
