@@ -89,7 +89,9 @@ _SURNAME_STOPS = frozenset({"Hong", "Kong"})  # stop words only as "Hong Kong": 
 
 def _person_ok(tokens: list[str]) -> bool:
     stop = lexicon().stop
-    named = [t for t in tokens if t not in _PARTICLES]
+    named = tokens
+    if _PARTICLES.intersection(tokens):
+        named = [t for t in tokens if t not in _PARTICLES]
     return (
         2 <= len(named) <= 3
         and tokens[0] not in _PARTICLES
@@ -146,6 +148,7 @@ def _tokens_after(
     if not window[:1].isspace():
         return start, []
     tokens: list[str] = []
+    particles = 0
     for word in window.split()[: limit + 1]:
         bare = word.rstrip(_TRAILING)
         if len(bare) > 2 and bare[-1] in ".!?":  # "… said Mary Lee." (but keep initials)
@@ -156,14 +159,17 @@ def _tokens_after(
         if not pattern.fullmatch(bare):
             if tokens and bare == word and bare in _PARTICLES:
                 tokens.append(bare)  # "Bilal bin Saqib", "Ursula von der Leyen"
+                particles += 1
                 continue
             break
         tokens.append(bare)
         if bare != word or owner:
             break
-    while tokens and tokens[-1] in _PARTICLES:
-        tokens.pop()
-    if len(tokens) - sum(t in _PARTICLES for t in tokens) > limit:
+    if particles:
+        while tokens and tokens[-1] in _PARTICLES:
+            tokens.pop()
+            particles -= 1
+    if len(tokens) - particles > limit:
         return start, []
     begin = start + len(window) - len(window.lstrip())
     return begin, tokens
@@ -277,9 +283,15 @@ _SURNAME_IS = re.compile(
 )
 
 
+_SURNAME_VERBS = (" was ", " is ", " became ", " remains ", " been ")
+
+
 def _surname_before_role(text: str, cue_start: int) -> tuple[int, int, str] | None:
     """"Chau was the chief executive of Suncity": the person the text named in full before
     ("the arrest of Alvin Chau"), found by the surname a role sentence opens with."""
+    window = text[max(0, cue_start - 40) : cue_start]
+    if not any(verb in window for verb in _SURNAME_VERBS):
+        return None  # the cheap test first: most roles follow no "X was the"
     m = _SURNAME_IS.search(text, max(0, cue_start - 40), cue_start)
     if m is None or m.group(1) in lexicon().stop:
         return None
