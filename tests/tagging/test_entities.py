@@ -110,6 +110,25 @@ def test_not_money(text: str) -> None:
     assert list(find_money(text)) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("各获50万至300万港元不等", ["HK$500,000", "HK$3 million"]),
+        ("often at 0.2 to 0.3 yuan per kWh", ["0.2 yuan", "0.3 yuan"]),
+        ("between 10.8 million and 37.2 million reais", ["R$10.8 million", "R$37.2 million"]),
+        ("from 18 million to about 32 million ETH", ["18 million ETH", "32 million ETH"]),
+        ("交易估值约15兆韩元", ["₩15 trillion"]),
+        ("the annual 50,000-dollar limit", ["$50,000"]),
+        ("报48 ETH；", ["48 ETH"]),
+        ("rose 3% to $5 million", ["$5 million"]),  # no range: the low end is no amount
+        ("between 2020-2024 USD 5", ["$2,024", "$5"]),  # years, not a range
+    ],
+)
+def test_money_ranges_and_forms(text: str, expected: list[str]) -> None:
+    """A range's low end is an amount in the high end's currency and multiplier."""
+    assert [m[2] for m in find_money(text)] == expected
+
+
 def test_money_entities_counted_together(tagger: Tagger) -> None:
     ents = by_name(tagger.tag("Firm raises $80m", "The $80 million round closed."))
     assert ents["$80 million"] == Entity("$80 million", "MONEY", 2)
@@ -312,3 +331,132 @@ def test_a_rounded_mention_of_an_amount_is_the_same_amount(
     assert len(money) == 2  # the earlier, smaller round stays its own amount
     same = next(e for e in money if exact in e.mentions)
     assert rounded in same.mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # a name with a particle after a role
+        ("The council's chief executive Bilal bin Saqib said in Islamabad.", "Bilal bin Saqib"),
+        # a role sentence opened by the surname names the person the text gave in full
+        ("Police arrested Alvin Chau in 2021. Chau was the chief executive of Suncity Group.",
+         "Alvin Chau"),
+    ],
+)
+def test_people_by_particle_and_by_surname(tagger: Tagger, text: str, person: str) -> None:
+    tags = tagger.tag("Report", text, "")
+    assert person in {e.name for e in tags.entities if e.type == "PERSON"}
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "parent"),
+    [
+        ("Users of Bybit EU can trade from Vienna.", "Bybit EU", "Bybit"),
+        ("Its arm Coinbase Singapore got a licence.", "Coinbase Singapore", "Coinbase"),
+        ("The fees go to Binance Pool, the miners said.", "Binance Pool", "Binance"),
+        ("Backed by Coinbase Ventures and Paradigm.", "Coinbase Ventures", "Coinbase"),
+    ],
+)
+def test_a_unit_of_a_known_organisation_is_its_own(
+    tagger: Tagger, text: str, unit: str, parent: str
+) -> None:
+    """The unit is named as written; the parent and the place inside it are not listed."""
+    names = {e.name for e in tagger.tag("Report", text, "").entities}
+    assert unit in names and parent not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "listed"),
+    [
+        ("Kraken任命林思远为亚太区负责人，常驻新加坡。", "Asia-Pacific", False),  # a company's area
+        ("港交所推出比特币的亚洲时段参考价。", "Asia", False),  # a trading session
+        ("他早年在亚洲和欧洲工作。", "Asia", True),
+    ],
+)
+def test_a_company_area_or_a_session_is_no_place(
+    tagger: Tagger, text: str, place: str, listed: bool
+) -> None:
+    names = {e.name for e in tagger.tag("快讯", text, "").entities if e.type == "PLACE"}
+    assert (place in names) is listed
+
+
+def test_a_bare_yuan_amount_is_the_currency_the_story_writes_in_full(tagger: Tagger) -> None:
+    tags = tagger.tag("涉以USDT转移逾2亿元", "该人士为内地赌客转移赌资逾2亿澳门元。", "")
+    money = [e for e in tags.entities if e.type == "MONEY"]
+    assert [(e.name, e.count) for e in money] == [("200 million MOP", 2)]
+    other = tagger.tag("罚款2亿元", "另有3亿澳门元被冻结。", "")  # another value: still yuan
+    assert "200 million yuan" in {e.name for e in other.entities}
+
+
+def test_a_body_named_by_its_level_alone(tagger: Tagger) -> None:
+    """省委网信办 after 广东省…: an organisation; 州发改委 after 昌吉州发改委 is that body;
+    never inside a longer word (该区公安分局, 外省能源局)."""
+    first = tagger.tag("通报", "广东省地方金融管理局会同省委网信办开展专项整治。", "")
+    assert "省委网信办" in {e.name for e in first.entities}
+    second = tagger.tag("通报", "昌吉州发改委通报关停。州发改委表示，将继续排查。", "")
+    orgs = [e for e in second.entities if e.type == "ORG"]
+    assert len(orgs) == 1 and "州发改委" in orgs[0].mentions
+    third = tagger.tag("通报", "该区公安分局称，外省能源局未参加。", "")
+    assert not any(e.name in ("区公安分局", "省能源局") for e in third.entities)
+
+
+def test_a_foreign_state_written_in_transliteration(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "印度比哈尔邦的矿场，以及萨尔瓦多拉利伯塔德省。广东省也有。", "")
+    places = {e.name for e in tags.entities if e.type == "PLACE"}
+    assert {"比哈尔邦", "拉利伯塔德省", "Guangdong", "El Salvador"} <= places
+    assert not any(p.endswith("东省") and p != "Guangdong" for p in places)
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "not_named"),
+    [
+        ("Clients move to SBI VC Trade, the group said.", "SBI VC Trade", "SBI Holdings"),
+        ("Its tokenised gold runs on HSBC Orion today.", "HSBC Orion", "HSBC"),
+        ("President Xi Jinping pledged to cut emissions.", "Xi Jinping", "President Xi Jinping"),
+        ("Floor prices of Pudgy Penguins NFTs rose.", "Pudgy Penguins", "Pudgy Penguins NFTs"),
+    ],
+)
+def test_a_product_named_after_a_known_organisation(
+    tagger: Tagger, text: str, named: str, not_named: str
+) -> None:
+    names = {e.name for e in tagger.tag("Report", text, "").entities}
+    assert named in names and not_named not in names
+
+
+def test_a_body_in_full_and_short_is_one(tagger: Tagger) -> None:
+    tags = tagger.tag("上海市国资委召开会议", "上海市国有资产监督管理委员会表示，将加强研究。", "")
+    orgs = [e for e in tags.entities if e.type == "ORG"]
+    assert len(orgs) == 1
+    assert set(orgs[0].mentions) == {"上海市国资委", "上海市国有资产监督管理委员会"}
+
+
+def test_a_body_listed_after_a_foreign_one_keeps_its_country(tagger: Tagger) -> None:
+    """美国司法部、财政部: the Treasury; 财政部 alone in Chinese news is China's ministry."""
+    listed = tagger.tag("和解", "币安于两年前与美国司法部、财政部达成和解。", "")
+    assert "US Treasury" in {e.name for e in listed.entities}
+    alone = tagger.tag("通知", "财政部发布通知。", "")
+    assert "Ministry of Finance (China)" in {e.name for e in alone.entities}
+
+
+def test_a_new_area_as_written_is_the_known_place(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "在上海浦东新区设立。", "")
+    places = [e for e in tags.entities if e.type == "PLACE"]
+    assert {e.name for e in places} == {"Pudong", "Shanghai"}
+    assert "浦东新区" in next(e for e in places if e.name == "Pudong").mentions
+
+
+def test_a_common_word_with_a_surname_is_no_person(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "白皮书指出，区块链发展迅速。孔中春表示，将继续推进。", "")
+    people = {e.name for e in tags.entities if e.type == "PERSON"}
+    assert people == {"孔中春"}
+
+
+def test_a_found_name_and_its_short_form_are_one(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Harborline raises $80 million",
+        "DeFi lender Harborline Finance was drained; the lending protocol Harborline froze it.",
+        "",
+    )
+    orgs = [e for e in tags.entities if e.type == "ORG"]
+    assert [e.name for e in orgs] == ["Harborline Finance"]
+    assert "Harborline" in orgs[0].mentions

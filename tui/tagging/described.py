@@ -113,12 +113,16 @@ def clean_described(
     found: Iterator[tuple[int, str]], zh: bool = False
 ) -> Iterator[tuple[int, int, str, str]]:
     """The candidates as (start, end, name, "ORG"), stop words and fragments taken off."""
-    stop = lexicon().stop
+    lex = lexicon()
+    stop, suffixes = lex.stop, frozenset(lex.org_suffixes)
     for start, name in found:
         if not zh:
             name = name.split(". ", 1)[0]  # "BitoPro. The FSC": a sentence ends
         words = name.split(" ")
+        whole = len(words)
         while words and (words[-1] in stop or words[-1] in _DESCRIBED_STOP):
+            if len(words) == whole > 1 and words[-1] in suffixes and words[-2] not in stop:
+                break  # "investors including Gaorong Capital": the suffix is part of the name
             words.pop()
         if not words or words[0] in stop or words[0] in _DESCRIBED_STOP:
             continue

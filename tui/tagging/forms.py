@@ -11,8 +11,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from tui.models import Entity
+from tui.tagging.lexicon import lexicon
 from tui.tagging.normalize import has_cjk
 
 # a symbol named as a token: "MON代币", "the SEA token", "its own token, SEA"
@@ -133,8 +135,52 @@ def longer_form(shown: str, start: int, end: int, kind: str) -> str | None:
         m = _ORG_TAIL.match(shown, end)
         if m:
             return shown[start : m.end()]
+    elif kind == "PLACE" and shown[end : end + 2] in ("新区", "新區"):
+        return shown[start : end + 2]  # 浦东新区, 雄安新区 as written
     elif kind == "PERSON" and start > 0 and shown[start - 1] == "·":
         m = _GIVEN.search(shown, max(0, start - 6), start)
         if m:
             return shown[m.start() : end]
     return None
+
+
+def merge_found_short_forms(
+    entities: tuple[Entity, ...], known: Callable[[str], bool]
+) -> tuple[Entity, ...]:
+    """"Harborline Finance" … "Harborline": one organisation the gazetteer does not know, named
+    in full with its suffix once and short after, listed under the full name (a known name
+    such as Binance stays apart from its units: Binance Pool)."""
+    orgs = [e for e in entities if e.type == "ORG" and e.name.isascii()]
+    if len(orgs) < 2:
+        return entities
+    suffixes = frozenset(lexicon().org_suffixes)
+    full = [e for e in orgs if " " in e.name and e.name.rsplit(" ", 1)[1] in suffixes]
+    if not full:
+        return entities
+    into: dict[str, Entity] = {}
+    for short in orgs:
+        longer = [
+            e for e in full
+            if e.name.startswith(short.name + " ") and e.name[len(short.name) + 1 :] in suffixes
+        ]
+        if longer and known(short.name):
+            continue
+        if len(longer) == 1:
+            into[short.name] = longer[0]
+    if not into:
+        return entities
+    extra: dict[str, tuple[int, list[str]]] = {}
+    for name, long in into.items():
+        short = next(e for e in orgs if e.name == name)
+        n, forms = extra.get(long.name, (0, []))
+        extra[long.name] = (n + short.count, forms + [m for m in short.mentions if m not in forms])
+    out = []
+    for e in entities:
+        if e.type == "ORG" and e.name in into:
+            continue
+        if e.type == "ORG" and e.name in extra:
+            n, forms = extra[e.name]
+            mentions = (*e.mentions, *(m for m in forms if m not in e.mentions))
+            e = Entity(e.name, e.type, e.count + n, mentions[:8])
+        out.append(e)
+    return tuple(sorted(out, key=lambda e: (-e.count, e.name)))

@@ -100,13 +100,14 @@ def districts(doc: Doc, hits: list[Hit], base: int = -5000) -> list[Hit]:
     """Districts and counties right after a mainland city: 深圳市罗湖区, 昌吉州呼图壁县."""
     out: list[Hit] = []
     names: dict[str, int] = {}
+    known = {h.start for h in hits if h.entry.type == "PLACE"}  # 上海浦东新区: Pudong, as written
     for hit in hits:
         if hit.entry.type != "PLACE" or hit.entry.region != "CN":
             continue
         if doc.simp[hit.start : hit.start + 1].isascii():
             continue
         m = _DISTRICT.match(doc.simp, hit.end)
-        if m is None or _DISTRICT_STOP.search(m.group(1)):
+        if m is None or _DISTRICT_STOP.search(m.group(1)) or m.start(1) in known:
             continue
         name = doc.shown[m.start(1) : m.end(1)]
         index = names.setdefault(name, base - len(names))
@@ -307,8 +308,39 @@ def merge(hits: list[Hit], bodies: list[Body], base: int = -10) -> list[Hit]:
 
 # the same body's long and short forms: 发改委 = 发展和改革委员会, 人民法院 = 法院
 _ZH_SHORT = (("发展和改革委员会", "发改委"), ("发展改革委员会", "发改委"), ("发展改革委", "发改委"),
-             ("人民法院", "法院"), ("人民检察院", "检察院"), ("公安分局", "分局"))
+             ("人民法院", "法院"), ("人民检察院", "检察院"), ("公安分局", "分局"),
+             # the full and the short name of one body (上海市国有资产监督管理委员会 = 上海市国资委)
+             ("国有资产监督管理委员会", "国资委"), ("网络安全和信息化委员会办公室", "网信办"),
+             ("互联网信息办公室", "网信办"), ("市场监督管理局", "市场监管局"),
+             ("地方金融监督管理局", "金融监管局"), ("地方金融管理局", "金融监管局"),
+             ("地方金融监管局", "金融监管局"), ("金融监督管理局", "金融监管局"))
 _ZH_TAIL = re.compile(rf"(?:{_ZH_BODIES})$")
+# a body named by its level alone, the place said before (广东省…会同省委网信办, 市能源局): after
+# a boundary or a joining word, never inside a longer word (该区公安分局, 外省能源局)
+_BARE_BODIES = "|".join(
+    b for b in _ZH_BODIES.split("|") if b not in ("人民政府", "政府", "警方", "分局")
+)
+_ZH_BARE = re.compile(rf"[省市区县州]委?(?:{_BARE_BODIES})")  # the level first: a fast scan
+_JOINING = frozenset("同和与及、并向由对在经据")
+
+
+def bare_level_bodies(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start, end, name as written) of 省委网信办, 省能源局, 市数据局: a body of the place the
+    story named before, by its level (an organisation in the sidebar; not China evidence)."""
+    if not any(level in doc.simp for level in "省市区县州"):
+        return []
+    simp = doc.simp
+    return [
+        (m.start(), m.end(), doc.shown[m.start() : m.end()])
+        for m in _ZH_BARE.finditer(simp)
+        if not m.start() or not _is_han(simp[m.start() - 1]) or simp[m.start() - 1] in _JOINING
+    ]
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 _LEVEL_CHARS = "省市区县州"
 
 
@@ -336,10 +368,21 @@ def merge_short_forms(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
     under its longest form with the short ones among its mentions. Same body word (after
     folding 发改委 = 发展和改革委员会) and the short form's place words inside the long form's."""
     zh_orgs = [e for e in entities if e.type == "ORG" and not e.name.isascii()]
-    if len(zh_orgs) < 2:
+    into: dict[str, Entity] = {}
+    for bare in zh_orgs:  # 州发改委 after 昌吉州发改委: the one body of that kind the story named
+        if _ZH_BARE.fullmatch(_to_simp(bare.name)) and (st := _stem_tail("甲乙" + bare.name)):
+            kinds = {
+                e.name: e for e in entities
+                if e is not bare and e.type == "ORG" and any(
+                    (t := _stem_tail(_to_simp(m))) is not None and t[1] == st[1]
+                    for m in e.mentions if not m.isascii()
+                )
+            }
+            if len(kinds) == 1:
+                into[bare.name] = next(iter(kinds.values()))
+    if len(zh_orgs) < 2 and not into:
         return entities
     bodies = [(e, st) for e in zh_orgs if (st := _stem_tail(_to_simp(e.name)))]
-    into: dict[str, Entity] = {}
     for short in zh_orgs:  # 数字人民币国际运营中心 after 中国人民银行数字人民币国际运营中心
         if len(short.name) >= 4:
             ends = (e for e in zh_orgs if e is not short and e.name.endswith(short.name))

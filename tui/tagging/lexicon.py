@@ -34,6 +34,7 @@ class Lexicon:
     # the same lists as sets, for membership tests (a tuple is scanned one item at a time)
     zh_compound_set: frozenset[str] = frozenset()
     zh_generic_set: frozenset[str] = frozenset()
+    zh_not_names: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -63,4 +64,5 @@ def lexicon() -> Lexicon:
         tuple(data.get("zh_institution_suffixes", ())),
         zh_compound_set=frozenset(data["zh_compound_surnames"]),
         zh_generic_set=frozenset(generic),
+        zh_not_names=frozenset(data.get("zh_not_names", ())),
     )

@@ -32,7 +32,7 @@ _WORD_CODE = {"yen": "JPY", "won": "KRW", "rupee": "INR", "rupees": "INR", "reai
 _TOKEN_AFTER = re.compile(r"\s?([A-Z][A-Z0-9]{1,9})\b")
 _MULT = re.compile(r"\s?(trillion|billion|million|thousand|bn|mn|tn|mln|[mbkMBKT])\b")
 _SUFFIX_CUR = re.compile(
-    r"\s?(yuan|renminbi|RMB|CNY|CNH|HKD|USD|USDT|USDC|BTC|ETH|bitcoins?|ether|"
+    r"(?:\s|-)?(yuan|renminbi|RMB|CNY|CNH|HKD|USD|USDT|USDC|BTC|ETH|bitcoins?|ether|"
     r"new Taiwan dollars|New Taiwan dollars|Taiwan dollars|Singapore dollars|Swiss francs|"
     r"dollars?|euros?|pounds|Hong Kong dollars|US dollars|yen|won|rupees?|reais|dirhams?|"
     r"patacas?|francs|baht|ringgit|rupiah)\b"
@@ -41,7 +41,7 @@ _VALID_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # Chinese: a number (digits or Chinese numerals: the pattern starts with a character class,
 # which the regex engine skips to quickly), an optional 万/亿, then the currency unit.
 _MONEY_ZH = re.compile(
-    r"(?P<num>[\d零一二两三四五六七八九十百千][\d,.零一二两三四五六七八九十百千]*)(?P<mult>万亿|亿|万|千)?"
+    r"(?P<num>[\d零一二两三四五六七八九十百千][\d,.零一二两三四五六七八九十百千]*)(?P<mult>万亿|亿|万|千|兆)?"
     r"\s?(?P<cur>元人民币|人民币|美元|美金|港元|港币|澳门元|澳门币|新台币|台币|枚比特币|个比特币|"
     r"枚以太坊|个以太坊|枚以太币|欧元|英镑|日元|日圆|韩元|澳元|加元|新加坡元|新元|瑞士法郎|卢比|"
     r"迪拉姆|雷亚尔|(?:枚|个)[A-Z][A-Z0-9]{1,9}|USDT|USDC|元(?!宇宙|旦|素|老|首|年|月))"
@@ -133,7 +133,8 @@ _ZH_CODE = {"元": "CNY", "美元": "USD", "港元": "HKD", "澳门元": "MOP", 
 _ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
-_ZH_MULT = {"": 1, "千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12}
+# 兆 before a currency is a trillion (15兆韩元, as Taiwan and Korea news write it), never mega
+_ZH_MULT = {"": 1, "千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12, "兆": 1e12}
 
 
 def _zh_number(num: str) -> float:
@@ -186,7 +187,57 @@ def find_amounts(
     """(start, end, value, currency code) for each amount in ``text`` (NFKC already).
 
     ``tokens``: ticker symbols that make an amount too ("193,000 SOL", "10 billion BLAST").
+    The low end of a range is an amount in the high end's currency ("50万至300万港元",
+    "0.2 to 0.3 yuan", "between 10.8 million and 37.2 million reais").
     """
+    for amount in _amounts(text, tokens):
+        low = _range_low(text, amount)
+        if low is not None:
+            yield low
+        yield amount
+
+
+# "A to B", "A-B", "between A and B", "from A to B", A至B, A到B: A is left of the connector
+_RANGE_LOW = re.compile(
+    r"(?<![A-Za-z0-9_.,$])(\d[\d,]*(?:\.\d+)?)(?:\s?(trillion|billion|million|thousand)|(万亿|亿|万|千))?"
+    r"(?:\s?(?:to|and|-|–|~)\s?|至|到|-|–|~)(?:(?:about|around|roughly|nearly|约|近) ?)?$"
+)
+_YEARS = re.compile(r"(?:19|20)\d\d\s?(?:-|–|to)\s?(?:19|20)\d\d")
+_BETWEEN = re.compile(r"(?:between|from|range of|ranging from)\s$")
+
+
+def _range_low(text: str, amount: Amount) -> Amount | None:
+    start, _, value, code = amount
+    m = _RANGE_LOW.search(text, max(0, start - 30), start)
+    high = _NUMBER.match(text, start)
+    if m is None or high is None:
+        return None  # "$10 to $20": each has its mark; "up 3% to $5": no range
+    connector = text[m.end(1) : start].split()
+    if "and" in connector and not _BETWEEN.search(text, max(0, m.start() - 16), m.start()):
+        return None  # "2 and $5 million": a list, not a range
+    try:
+        high_num = float(high.group().rstrip(",").replace(",", ""))
+        low_num = float(m.group(1).rstrip(",").replace(",", ""))
+    except ValueError:
+        return None
+    if not high_num or not _VALID_NUMBER.fullmatch(m.group(1).rstrip(",")):
+        return None
+    if m.group(2):
+        scale = _SCALE[m.group(2)]
+    elif m.group(3):
+        scale = _ZH_MULT[m.group(3)]
+    else:
+        scale = value / high_num  # "10 to 20 million dollars": the low end shares the unit
+    low = low_num * scale
+    if not 0 < low < value or _YEARS.fullmatch(text, m.start(1), high.end()):
+        return None  # "2020-2024 USD": years, not amounts
+    end = max(m.end(1), m.end(2), m.end(3))  # the number and its multiplier, if written
+    return m.start(1), end, low, code
+
+
+def _amounts(
+    text: str, tokens: frozenset[str] = frozenset()
+) -> Iterator[tuple[int, int, float, str]]:
     for m in _NUMBER.finditer(text):
         start, end = m.start(), m.end()
         num = m.group().rstrip(",")
@@ -195,8 +246,10 @@ def find_amounts(
             continue
         prefix = _PREFIX.search(text, max(0, start - 4), start)
         begin = prefix.start() if prefix else start
-        if begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in "$.,_"):
-            continue
+        if begin > 0 and (
+            (text[begin - 1].isalnum() and text[begin - 1].isascii()) or text[begin - 1] in "$.,_"
+        ):
+            continue  # "ABC123", "v2.5"; but "报48 ETH": Chinese text runs into the number
         mult_match = _MULT.match(text, end)
         mult = mult_match.group(1) if mult_match else None
         after = mult_match.end() if mult_match else end
@@ -310,12 +363,32 @@ def _digits(value: float) -> int:
     return len(text)
 
 
+# currencies Chinese also writes as "元" (港元, 澳门元, 新台币…元): a bare 元 may be one of them
+_YUAN_LIKE = frozenset({"HKD", "MOP", "TWD"})
+
+
+def _yuan_named(amounts: list[Amount], text: str) -> list[Amount]:
+    """A bare "2亿元" (a title's shorthand) is the "2亿澳门元" the story writes in full: the
+    same value in a currency written with 元 elsewhere in the text is that currency."""
+    named = {(v, c) for _, _, v, c in amounts if c in _YUAN_LIKE}
+    if not named:
+        return list(amounts)
+    out = []
+    for start, end, value, code in amounts:
+        if code == "CNY" and text[end - 1 : end] == "元" and text[end - 2 : end] != "币元":
+            same = {c for v, c in named if v == value}
+            if len(same) == 1:
+                code = same.pop()
+        out.append((start, end, value, code))
+    return out
+
+
 def merge_rounded(amounts: list[Amount], text: str) -> list[Amount]:
     """Amounts with each rounded mention ("约6亿美元", "about $600 million") read as the exact
     amount of the same currency it rounds ("6.1亿美元"), so one amount is one entity."""
     if len(amounts) < 2:
         return amounts
-    out = list(amounts)
+    out = _yuan_named(amounts, text)
     for i, (start, end, value, code) in enumerate(amounts):
         if not _APPROX_BEFORE.search(text, max(0, start - 12), start):
             continue

@@ -172,6 +172,8 @@ def _title_set() -> frozenset[str]:
 
 def _surname_ok(name: str) -> bool:
     lex = lexicon()
+    if name in lex.zh_not_names or name[:2] in lex.zh_not_names or name[:3] in lex.zh_not_names:
+        return False  # 白皮书指出, 白宫表示: a common word that opens with a surname
     if name[:1] in lex.zh_surnames:
         return True
     return len(name) >= 3 and name[:2] in lex.zh_compound_set

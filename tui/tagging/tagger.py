@@ -14,6 +14,7 @@ from tui.tagging.china import score_china
 from tui.tagging.forms import (
     inside,
     longer_form,
+    merge_found_short_forms,
     merge_scripts,
     places_in_names,
     token_symbols,
@@ -350,6 +351,8 @@ class Tagger:
             Entity(name, kind, n, tuple(mentions[(name, kind)])) for (name, kind), n in ordered
         )
         listed = govbodies.merge_short_forms(traps.unlisted(listed, doc, hits, amounts))
+        listed = merge_found_short_forms(listed, lambda name: self.canonical(name) != name or (
+            name.casefold() in self._canonical))
         return names.merge_family_names(listed) if "·" in doc.simp else listed
 
 

@@ -288,6 +288,14 @@ _COMMON_FORMS = frozenset({
 })
 
 
+# after a place: the area a company runs (亚太区负责人, 大中华区总裁) or a market's session
+# (亚洲时段): the text names no place
+_DIVISION = re.compile(
+    r"区(?:的)?(?:负责人|董事|总经理|总裁|业务|支付|合规|团队|总部|主管|首席|CEO|行政总裁|副总裁|"
+    r"经理|总监|主席)|(?:交易)?时段|时区"
+)
+
+
 def unlisted(
     entities: tuple[Entity, ...],
     doc: Doc,
@@ -316,6 +324,13 @@ def unlisted(
             if m:
                 generic.append((entry.name[: m.start()], entry.name[: m.start()]))
     units = {name for name, within in inside.items() if within}
+    division: dict[str, bool] = {}  # 亚太区负责人, 亚洲时段: a company's area, a trading session
+    if not doc.low.isascii():
+        for hit in hits:
+            if hit.entry.type == "PLACE":
+                found = _DIVISION.match(doc.simp, hit.end) is not None
+                division[hit.entry.name] = division.get(hit.entry.name, True) and found
+    units |= {name for name, only in division.items() if only}
     named: list[Entity] = []
     if generic:  # "a Hangzhou court": the place is named, not a body
         places = {e.name for e in entities if e.type == "PLACE"}
@@ -326,7 +341,7 @@ def unlisted(
                 named.append(Entity(place, "PLACE", 1, (form,)))
     out = [
         e for e in entities
-        if not (e.type == "TICKER" and e.name in units)
+        if not (e.type in ("TICKER", "PLACE") and e.name in units)
         and not (e.type in ("PLACE", "ORG") and e.mentions
                  and all(m in _COMMON_FORMS for m in e.mentions))
     ]
