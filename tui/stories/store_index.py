@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -165,7 +166,8 @@ class StoreIndex:
     def _ranked(self, keys: Iterable[str], published: int, cap: int
                 ) -> tuple[dict[str, int], dict[int, list[int]]]:
         counts: dict[str, int] = {}
-        shared: dict[int, int] = {}
+        shared: Counter[int] = Counter()  # counted in C, in the order first seen
+        tally = shared.update
         low, high = published - self.window, published + self.window
         find = self.kept.postings.__getitem__
         common = self._common
@@ -176,9 +178,8 @@ class StoreIndex:
             times = (postings := find(key)).times
             start, end = bisect_left(times, low), bisect_right(times, high)
             count = counts[key] = end - start
-            if count <= cap:
-                for ref in postings.refs[start:end]:
-                    shared[ref] = shared.get(ref, 0) + 1
+            if count <= cap and count:
+                tally(postings.refs[start:end])
         return counts, pick_candidates(shared, self.kept.published.__getitem__,
                                        self.kept.story.__getitem__)
 
