@@ -11,6 +11,7 @@ import json
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from tui.store.stories import StoryBatch, StoryMember
@@ -50,14 +51,22 @@ class Window:
         missing = [key for key in keys if key not in postings]
         if not missing:
             return
-        rows = store.story_key_rows(missing, self.low)
-        rows.sort(key=lambda row: (row[1], row[2]))  # by time: each key's list is appended
+        rows = store.story_key_rows(missing, self.low)  # in key order, each by (time, id)
         for key in missing:
             postings[key] = Postings()
-        for key, published, ref, story in rows:
-            postings[key].add(published, ref)
-            if ref not in self.story:
-                self.place(ref, story, published)
+        # Each key's run of rows becomes its lists in one slice (counted and cut in C): a
+        # warm window reads tens of thousands of postings on an update's first call.
+        times = [row[1] for row in rows]
+        refs = [row[2] for row in rows]
+        at = 0
+        for key, count in Counter(map(itemgetter(0), rows)).items():
+            found = postings[key]
+            found.times, found.refs = times[at : at + count], refs[at : at + count]
+            at += count
+        story = self.story
+        for ref, row in {row[2]: row for row in rows}.items():
+            if ref not in story:
+                self.place(ref, row[3], row[1])
         self.size += len(rows)
 
     def place(self, ref: int, story: int, published: int) -> None:
