@@ -42,6 +42,7 @@ class Window:
         self.story: dict[int, int] = {}
         self.published: dict[int, int] = {}
         self.members: dict[int, set[int]] = {}
+        self.raw: dict[int, str] = {}  # stored signals (JSON) read but not decoded yet
         self.size = 0
         self._unsorted: set[str] = set()
 
@@ -134,6 +135,7 @@ class StoreIndex:
         self.merged = 0
         self.kept = kept
         self._cache = {} if cache is None else cache
+        self._raw = kept.raw
         self._common: dict[str, int] = {}  # keys too common to look up: their count
         self._new: dict[int, tuple[int, str, str | None]] = {}
         self._members: list[StoryMember] = []
@@ -165,12 +167,25 @@ class StoreIndex:
                     for ref in _within(kept.postings[key], low, high)})
 
     def _load(self, refs: Iterable[int]) -> None:
-        missing = [ref for ref in refs if ref not in self._cache]
+        """Read the stored signals of the reports not decoded yet, in one query: kept as
+        JSON until one is a candidate (most never are: a warm window names thousands)."""
+        cache, raw = self._cache, self._raw
+        missing = [ref for ref in refs if ref not in cache and ref not in raw]
         if missing:
-            for ref, data in self.store.story_signals(missing).items():
-                if len(self._cache) >= CACHE_SIZE:
-                    self._cache.clear()
-                self._cache[ref] = Signals.from_json(ref, json.loads(data))
+            if len(raw) + len(missing) > CACHE_SIZE:
+                raw.clear()  # kept for the window's calls, within the cache's bound
+            raw.update(self.store.story_signals(missing))
+
+    def _decoded(self, ref: int) -> Signals | None:
+        found = self._cache.get(ref)
+        if found is None:
+            data = self._raw.pop(ref, None)
+            if data is None:
+                return None
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.clear()
+            found = self._cache[ref] = Signals.from_json(ref, json.loads(data))
+        return found
 
     def _ranked(self, keys: Iterable[str], published: int, cap: int
                 ) -> tuple[dict[str, int], dict[int, list[int]]]:
@@ -198,8 +213,9 @@ class StoreIndex:
         counts, picked = self._ranked(keys, published or 0, cap)
         self._load(ref for refs in picked.values() for ref in refs)  # a fallback
         stories: dict[int, list[Signals]] = {}
+        decoded = self._decoded
         for story, refs in picked.items():
-            found = [self._cache[ref] for ref in refs if ref in self._cache]
+            found = [one for ref in refs if (one := decoded(ref)) is not None]
             if found:
                 stories[story] = found
         return counts, stories
