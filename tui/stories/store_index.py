@@ -83,10 +83,14 @@ class Window:
         it if its id is lower (then the key is sorted again at :meth:`settle`)."""
         postings = self.postings[key]
         times = postings.times
-        if times and published <= times[-1]:
-            at = bisect_right(times, published)
-            if at and times[at - 1] == published and postings.refs[at - 1] > ref:
-                self._unsorted.add(key)
+        if not times or published > times[-1]:  # the common case: the newest, appended
+            times.append(published)
+            postings.refs.append(ref)
+            self.size += 1
+            return
+        at = bisect_right(times, published)
+        if at and times[at - 1] == published and postings.refs[at - 1] > ref:
+            self._unsorted.add(key)
         postings.add(published, ref)
         self.size += 1
 
@@ -190,8 +194,7 @@ class StoreIndex:
     def _ranked(self, keys: Iterable[str], published: int, cap: int
                 ) -> tuple[dict[str, int], dict[int, list[int]]]:
         counts: dict[str, int] = {}
-        shared: Counter[int] = Counter()  # counted in C, in the order first seen
-        tally = shared.update
+        hits: list[int] = []
         low, high = published - self.window, published + self.window
         find = self.kept.postings.__getitem__
         common = self._common
@@ -203,7 +206,8 @@ class StoreIndex:
             start, end = bisect_left(times, low), bisect_right(times, high)
             count = counts[key] = end - start
             if count <= cap and count:
-                tally(postings.refs[start:end])
+                hits += postings.refs[start:end]
+        shared = Counter(hits)  # counted in C, in the order first seen
         return counts, pick_candidates(shared, self.kept.published.__getitem__,
                                        self.kept.story.__getitem__)
 
