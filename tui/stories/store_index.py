@@ -78,21 +78,28 @@ class Window:
         self.published[ref] = published
         self.members.setdefault(story, set()).add(ref)
 
-    def add(self, key: str, published: int, ref: int) -> None:
-        """A posting of the batch's own: after those of its time, as a read would not put
-        it if its id is lower (then the key is sorted again at :meth:`settle`)."""
-        postings = self.postings[key]
-        times = postings.times
-        if not times or published > times[-1]:  # the common case: the newest, appended
-            times.append(published)
-            postings.refs.append(ref)
-            self.size += 1
-            return
-        at = bisect_right(times, published)
-        if at and times[at - 1] == published and postings.refs[at - 1] > ref:
-            self._unsorted.add(key)
-        postings.add(published, ref)
-        self.size += 1
+    def add(self, keys: Iterable[str], published: int, ref: int) -> None:
+        """A posting of the batch's own under each key: after those of its time, as a read
+        would not put it if its id is lower (then the key is sorted again at
+        :meth:`settle`). One bisect per key, and none when it is the key's newest."""
+        postings = self.postings
+        unsorted = self._unsorted
+        added = 0
+        for key in keys:
+            found = postings[key]
+            times = found.times
+            added += 1
+            if not times or published > times[-1]:
+                times.append(published)
+                found.refs.append(ref)
+                continue
+            at = bisect_right(times, published)
+            refs = found.refs
+            if at and times[at - 1] == published and refs[at - 1] > ref:
+                unsorted.add(key)
+            times.insert(at, published)
+            refs.insert(at, ref)
+        self.size += added
 
     def merge(self, keep: int, others: Iterable[int]) -> None:
         for other in others:
@@ -243,7 +250,7 @@ class StoreIndex:
         for key in keys:
             if key in common:
                 common[key] += 1
-            kept.add(key, published, ref)
+        kept.add(keys, published, ref)
         return story
 
     def merge(self, keep: int, others: Iterable[int]) -> None:
