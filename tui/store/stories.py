@@ -225,8 +225,10 @@ class StoryMixin:
         if not size:
             conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
             return
+        # DISTINCT: a story of thousands of reports has a handful of languages (a row each,
+        # not one stepped through in Python per report).
         langs = sorted({row[0] for row in conn.execute(
-            "SELECT json_extract(s.data, '$.l') FROM articles a "
+            "SELECT DISTINCT json_extract(s.data, '$.l') FROM articles a "
             "JOIN story_signals s ON s.article_id = a.id WHERE a.story_id = ?", (story_id,))
             if row[0]})
         title, lang = conn.execute(
