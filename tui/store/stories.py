@@ -93,8 +93,10 @@ class StoryMixin:
 
     def story_key_rows(self, keys: Iterable[str], low: int) -> list[tuple[str, int, int, int]]:
         """Every posting (key, published, article, story) of ``keys`` published from
-        ``low`` on, of grouped articles: a range scan of ``story_keys`` per key. The window
-        index reads each key once and then keeps it in step with grouping's own writes."""
+        ``low`` on, of grouped articles, in key order and each key's by (time, article): a
+        range scan of ``story_keys`` per key, in its primary key's order (no sort). The
+        window index reads each key once and then keeps it in step with grouping's own
+        writes."""
         rows: list[tuple[str, int, int, int]] = []
         conn = self.db.conn
         for chunk in chunks(sorted(set(keys))):
@@ -102,7 +104,8 @@ class StoryMixin:
             rows += conn.execute(
                 "SELECT k.key, k.published, k.article_id, a.story_id FROM story_keys k "
                 f"JOIN articles a ON a.id = k.article_id WHERE k.key IN ({marks}) "
-                "AND k.published >= ? AND a.story_id IS NOT NULL",
+                "AND k.published >= ? AND a.story_id IS NOT NULL "
+                "ORDER BY k.key, k.published, k.article_id",
                 (*chunk, low)).fetchall()  # fetchall: one guarded call, not a step per row
         return rows
 
@@ -222,8 +225,10 @@ class StoryMixin:
         if not size:
             conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
             return
+        # DISTINCT: a story of thousands of reports has a handful of languages (a row each,
+        # not one stepped through in Python per report).
         langs = sorted({row[0] for row in conn.execute(
-            "SELECT json_extract(s.data, '$.l') FROM articles a "
+            "SELECT DISTINCT json_extract(s.data, '$.l') FROM articles a "
             "JOIN story_signals s ON s.article_id = a.id WHERE a.story_id = ?", (story_id,))
             if row[0]})
         title, lang = conn.execute(

@@ -94,7 +94,12 @@ class Evidence:
         data = self._json([text for _, text in described])
         data["line"] = self._line([text for kind, text in described if kind not in MINOR])
         data["matched"] = matched
-        return json.dumps(data, ensure_ascii=False)
+        return _ENCODE(data)
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(data, ensure_ascii=False)`` without building an encoder per call (dumps
+builds one whenever an option is not the default: a join's evidence is written each)."""
 
 
 def describe_key(key: str) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from tui.store.stories import StoryBatch, StoryMember
@@ -40,6 +42,7 @@ class Window:
         self.story: dict[int, int] = {}
         self.published: dict[int, int] = {}
         self.members: dict[int, set[int]] = {}
+        self.raw: dict[int, str] = {}  # stored signals (JSON) read but not decoded yet
         self.size = 0
         self._unsorted: set[str] = set()
 
@@ -49,14 +52,22 @@ class Window:
         missing = [key for key in keys if key not in postings]
         if not missing:
             return
-        rows = store.story_key_rows(missing, self.low)
-        rows.sort(key=lambda row: (row[1], row[2]))  # by time: each key's list is appended
+        rows = store.story_key_rows(missing, self.low)  # in key order, each by (time, id)
         for key in missing:
             postings[key] = Postings()
-        for key, published, ref, story in rows:
-            postings[key].add(published, ref)
-            if ref not in self.story:
-                self.place(ref, story, published)
+        # Each key's run of rows becomes its lists in one slice (counted and cut in C): a
+        # warm window reads tens of thousands of postings on an update's first call.
+        times = [row[1] for row in rows]
+        refs = [row[2] for row in rows]
+        at = 0
+        for key, count in Counter(map(itemgetter(0), rows)).items():
+            found = postings[key]
+            found.times, found.refs = times[at : at + count], refs[at : at + count]
+            at += count
+        story = self.story
+        for ref, row in {row[2]: row for row in rows}.items():
+            if ref not in story:
+                self.place(ref, row[3], row[1])
         self.size += len(rows)
 
     def place(self, ref: int, story: int, published: int) -> None:
@@ -67,17 +78,28 @@ class Window:
         self.published[ref] = published
         self.members.setdefault(story, set()).add(ref)
 
-    def add(self, key: str, published: int, ref: int) -> None:
-        """A posting of the batch's own: after those of its time, as a read would not put
-        it if its id is lower (then the key is sorted again at :meth:`settle`)."""
-        postings = self.postings[key]
-        times = postings.times
-        if times and published <= times[-1]:
+    def add(self, keys: Iterable[str], published: int, ref: int) -> None:
+        """A posting of the batch's own under each key: after those of its time, as a read
+        would not put it if its id is lower (then the key is sorted again at
+        :meth:`settle`). One bisect per key, and none when it is the key's newest."""
+        postings = self.postings
+        unsorted = self._unsorted
+        added = 0
+        for key in keys:
+            found = postings[key]
+            times = found.times
+            added += 1
+            if not times or published > times[-1]:
+                times.append(published)
+                found.refs.append(ref)
+                continue
             at = bisect_right(times, published)
-            if at and times[at - 1] == published and postings.refs[at - 1] > ref:
-                self._unsorted.add(key)
-        postings.add(published, ref)
-        self.size += 1
+            refs = found.refs
+            if at and times[at - 1] == published and refs[at - 1] > ref:
+                unsorted.add(key)
+            times.insert(at, published)
+            refs.insert(at, ref)
+        self.size += added
 
     def merge(self, keep: int, others: Iterable[int]) -> None:
         for other in others:
@@ -124,6 +146,7 @@ class StoreIndex:
         self.merged = 0
         self.kept = kept
         self._cache = {} if cache is None else cache
+        self._raw = kept.raw
         self._common: dict[str, int] = {}  # keys too common to look up: their count
         self._new: dict[int, tuple[int, str, str | None]] = {}
         self._members: list[StoryMember] = []
@@ -155,17 +178,30 @@ class StoreIndex:
                     for ref in _within(kept.postings[key], low, high)})
 
     def _load(self, refs: Iterable[int]) -> None:
-        missing = [ref for ref in refs if ref not in self._cache]
+        """Read the stored signals of the reports not decoded yet, in one query: kept as
+        JSON until one is a candidate (most never are: a warm window names thousands)."""
+        cache, raw = self._cache, self._raw
+        missing = [ref for ref in refs if ref not in cache and ref not in raw]
         if missing:
-            for ref, data in self.store.story_signals(missing).items():
-                if len(self._cache) >= CACHE_SIZE:
-                    self._cache.clear()
-                self._cache[ref] = Signals.from_json(ref, json.loads(data))
+            if len(raw) + len(missing) > CACHE_SIZE:
+                raw.clear()  # kept for the window's calls, within the cache's bound
+            raw.update(self.store.story_signals(missing))
+
+    def _decoded(self, ref: int) -> Signals | None:
+        found = self._cache.get(ref)
+        if found is None:
+            data = self._raw.pop(ref, None)
+            if data is None:
+                return None
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.clear()
+            found = self._cache[ref] = Signals.from_json(ref, json.loads(data))
+        return found
 
     def _ranked(self, keys: Iterable[str], published: int, cap: int
                 ) -> tuple[dict[str, int], dict[int, list[int]]]:
         counts: dict[str, int] = {}
-        shared: dict[int, int] = {}
+        hits: list[int] = []
         low, high = published - self.window, published + self.window
         find = self.kept.postings.__getitem__
         common = self._common
@@ -176,9 +212,9 @@ class StoreIndex:
             times = (postings := find(key)).times
             start, end = bisect_left(times, low), bisect_right(times, high)
             count = counts[key] = end - start
-            if count <= cap:
-                for ref in postings.refs[start:end]:
-                    shared[ref] = shared.get(ref, 0) + 1
+            if count <= cap and count:
+                hits += postings.refs[start:end]
+        shared = Counter(hits)  # counted in C, in the order first seen
         return counts, pick_candidates(shared, self.kept.published.__getitem__,
                                        self.kept.story.__getitem__)
 
@@ -188,8 +224,9 @@ class StoreIndex:
         counts, picked = self._ranked(keys, published or 0, cap)
         self._load(ref for refs in picked.values() for ref in refs)  # a fallback
         stories: dict[int, list[Signals]] = {}
+        decoded = self._decoded
         for story, refs in picked.items():
-            found = [self._cache[ref] for ref in refs if ref in self._cache]
+            found = [one for ref in refs if (one := decoded(ref)) is not None]
             if found:
                 stories[story] = found
         return counts, stories
@@ -213,7 +250,7 @@ class StoreIndex:
         for key in keys:
             if key in common:
                 common[key] += 1
-            kept.add(key, published, ref)
+        kept.add(keys, published, ref)
         return story
 
     def merge(self, keep: int, others: Iterable[int]) -> None:
