@@ -16,7 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.ui.conftest import AppFactory, run, settle
-from tests.ui.test_app import articles
+from tests.ui.test_app import articles, screen, static_text
+from tests.ui.test_polling import FakePoller, wait_for
+from tui.engine import Engine
 from tui.models import Entity, FeedOutcome
 from tui.ui.messages import PollProgress
 from tui.ui.screens import polling
@@ -204,5 +206,53 @@ def test_a_side_pane_growing_needs_no_layout(sample_db: Path, app_for: AppFactor
             assert not layouts
             shown = "\n".join(sidebar.render_line(y).text for y in range(sidebar.size.height))
             assert "Org 7" in shown
+
+    run(scenario())
+
+
+@pytest.fixture
+def held_poll(monkeypatch: pytest.MonkeyPatch) -> FakePoller:
+    """A poll that stores one feed's story, then waits for ``release``."""
+    fake = FakePoller()
+    monkeypatch.setattr(Engine, "update", lambda engine, *a, **k: fake.update(engine, *a, **k))
+    return fake
+
+
+def test_progress_waits_for_the_next_key_while_typing(
+        sample_db: Path, app_for: AppFactory, held_poll: FakePoller,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the user types, a feed's progress is painted after the next key's frame (no
+    frame of its own for a key to wait behind); with no key, once the typing pauses."""
+
+    def feed(index: int) -> PollProgress:
+        return PollProgress(FeedOutcome(1, "u", index, 4, "not_modified"))
+
+    async def scenario() -> None:
+        app = app_for(sample_db, poll_on_start=True)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await wait_for(held_poll.started)
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if "polling 1/4" in static_text(app, "#status"):
+                    break
+            assert "polling 1/4" in static_text(app, "#status")
+            monkeypatch.setattr(polling, "TYPING_SECONDS", 60.0)  # typing, however slow
+            await pilot.press("j")
+            screen(app).post_message(feed(2))
+            await pilot.pause(POLL_REFRESH_SECONDS + 0.2)  # the progress's tick has come
+            assert "polling 1/4" in static_text(app, "#status")  # held for the key
+            await pilot.press("k")
+            await pilot.pause()  # (painted after the key's frame)
+            assert "polling 2/4" in static_text(app, "#status")
+            monkeypatch.setattr(polling, "TYPING_SECONDS", 0.2)
+            await pilot.press("j")
+            screen(app).post_message(feed(3))
+            for _ in range(100):  # no key comes: shown at the pause
+                await pilot.pause(0.02)
+                if "polling 3/4" in static_text(app, "#status"):
+                    break
+            assert "polling 3/4" in static_text(app, "#status")
+            held_poll.release.set()
+            await app.workers.wait_for_complete()
 
     run(scenario())

@@ -10,7 +10,10 @@ data dirty, and the list, counts and status line are refreshed together at most 
 ``POLL_REFRESH_SECONDS`` while the poll runs (and once when it ends). While the user is
 typing (a key in the last ``TYPING_SECONDS``) the list waits for a pause, at most
 ``MAX_DEFER_SECONDS``: a refresh repaints the whole screen's panes, and the keys pressed
-meanwhile waited for it. The status line's progress still follows every tick.
+meanwhile waited for it. The status line's progress follows
+every tick, but while the user types it is painted in the next key's frame
+(:meth:`Poller.key_pressed`): a frame of its own, a few ms before a key, made that key
+wait for Textual's next frame (up to 1/60 s, more on a busy machine).
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ class Poller:
         self._poll_timer: Timer | None = None
         self._poll_flushed = 0.0
         self._list_flushed = 0.0
+        self._progress_due = False
+        self._progress_timer: Timer | None = None
 
     def start(self, *, force: bool = False, feeds: list[Feed] | None = None,
                    quiet: bool = False) -> bool:
@@ -135,7 +140,7 @@ class Poller:
     def _poll_refresh(self) -> None:
         self._poll_timer = None
         now = self._poll_flushed = time.monotonic()
-        self._status.render_status()
+        self._show_progress()
         if not self._poll_dirty:
             return
         typing = TYPING_SECONDS - self._since_input()
@@ -148,6 +153,34 @@ class Poller:
         self._list_flushed = now
         self.screen.data_changed()
 
+    def _show_progress(self) -> None:
+        """The status line's progress now, unless the user is typing: then in the next
+        key's frame, or once the typing pauses."""
+        if self._since_input() >= TYPING_SECONDS:
+            self._progress_due = False
+            self._status.render_status()
+            return
+        self._progress_due = True
+        if self._progress_timer is None:  # no key comes: show it at the pause
+            self._progress_timer = self.screen.set_timer(TYPING_SECONDS, self._progress_pause)
+
+    def _progress_pause(self) -> None:
+        self._progress_timer = None
+        if self._progress_due:  # (not painted by a key meanwhile)
+            self._show_progress()
+
+    def key_pressed(self) -> None:
+        """A key was queued for the focused widget: the progress held for it is painted
+        in the key's frame, queued behind the key on the same widget. (Painted before
+        the key is handled, it was a frame of its own just ahead of the key's: the same
+        wait.)"""
+        if self._progress_due:
+            self._progress_due = False
+            if self._progress_timer is not None:
+                self._progress_timer.stop()
+                self._progress_timer = None
+            (self.screen.focused or self.screen).call_later(self._status.render_status)
+
     def _since_input(self) -> float:
         """Seconds since the user's last key (the app's; infinite without one)."""
         idle_gc = getattr(self.screen.app, "idle_gc", None)
@@ -158,6 +191,10 @@ class Poller:
             self._poll_timer.stop()
             self._poll_timer = None
         self._poll_dirty = False
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+            self._progress_timer = None
+        self._progress_due = False
 
     def finished(self, event: PollFinished) -> None:
         self.screen.polling = False
