@@ -156,8 +156,12 @@ class MainScreen(Screen[None]):
                   lambda worker, read: msg.PanesLoaded(worker, *read))
 
     def on_panes_loaded(self, loaded: msg.PanesLoaded) -> None:
-        """A poll's refresh, all of it at once (one frame), between two keys."""
-        self.poller.between_keys(partial(self._show_panes, loaded))
+        """A poll's refresh, all of it at once (one frame), between two keys while the
+        poll runs (its last refresh at once)."""
+        if self.polling:
+            self.poller.between_keys(partial(self._show_panes, loaded))
+        else:
+            self._show_panes(loaded)
 
     def _show_panes(self, loaded: msg.PanesLoaded) -> None:
         if loaded.stale:

@@ -246,7 +246,8 @@ class Poller:
             # A story matched an alerting watch: the same batched message as the desktop's.
             self.screen.notify(alerts.toast, title=alerts.toast_title or "",
                                timeout=15, markup=False)
-        self.screen.data_changed()
+        self.screen.data_changed(together=True)  # (not held: the poll is over)
+        self.screen.watch_actions.check_health()
 
 
 def poll_summary(report: UpdateReport) -> str:
