@@ -72,8 +72,9 @@ class StackSampler:
     def probe_writes(self, db: Path) -> None:
         """Every 0.1 s take and release the write lock (what a UI-thread ``set_read``
         needs): print each wait over 0.1 s, the time the UI would stall on the poll."""
-        import sqlite3
         import threading
+
+        from tui.store.sqlite import sqlite3  # the store's library: never two in one process
 
         def run() -> None:
             conn = sqlite3.connect(str(db), timeout=60, isolation_level=None)
@@ -242,9 +243,8 @@ class MarkProbe:
         self.thread.start()
 
     def _run(self) -> None:
-        import sqlite3
-
         from tui.store import Store
+        from tui.store.sqlite import sqlite3  # the store's library: never two in one process
 
         conn = sqlite3.connect(str(self.db), timeout=60, isolation_level=None)
         with Store.open(self.db) as store:

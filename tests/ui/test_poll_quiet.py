@@ -16,7 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.ui.conftest import AppFactory, run, settle
-from tests.ui.test_app import articles
+from tests.ui.test_app import articles, screen, static_text
+from tests.ui.test_polling import FakePoller, wait_for
+from tui.engine import Engine
 from tui.models import Entity, FeedOutcome
 from tui.ui.messages import PollProgress
 from tui.ui.screens import polling
@@ -45,7 +47,7 @@ class Simulated:
             app=SimpleNamespace(idle_gc=idle_gc), query_one=lambda *a: status,
             set_timer=self.set_timer, data_changed=self._refreshed)
 
-    def _refreshed(self) -> None:
+    def _refreshed(self, **kwargs: object) -> None:
         self.refreshes.append(self.now)
         self.since_key.append(self.now - self.last_key)
 
@@ -204,5 +206,152 @@ def test_a_side_pane_growing_needs_no_layout(sample_db: Path, app_for: AppFactor
             assert not layouts
             shown = "\n".join(sidebar.render_line(y).text for y in range(sidebar.size.height))
             assert "Org 7" in shown
+
+    run(scenario())
+
+
+@pytest.fixture
+def held_poll(monkeypatch: pytest.MonkeyPatch) -> FakePoller:
+    """A poll that stores one feed's story, then waits for ``release``."""
+    fake = FakePoller()
+    monkeypatch.setattr(Engine, "update", lambda engine, *a, **k: fake.update(engine, *a, **k))
+    return fake
+
+
+def test_progress_waits_for_the_next_key_while_typing(
+        sample_db: Path, app_for: AppFactory, held_poll: FakePoller,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the user types, a feed's progress is painted in the next key's frame (no
+    frame of its own for a key to wait behind); with no key, once the typing pauses."""
+
+    def feed(index: int) -> PollProgress:
+        return PollProgress(FeedOutcome(1, "u", index, 4, "not_modified"))
+
+    async def scenario() -> None:
+        app = app_for(sample_db, poll_on_start=True)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await wait_for(held_poll.started)
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if "polling 1/4" in static_text(app, "#status"):
+                    break
+            assert "polling 1/4" in static_text(app, "#status")
+            monkeypatch.setattr(polling, "TYPING_SECONDS", 60.0)  # typing, however slow
+            await pilot.press("j")
+            screen(app).post_message(feed(2))
+            await pilot.pause(POLL_REFRESH_SECONDS + 0.2)  # the progress's tick has come
+            assert "polling 1/4" in static_text(app, "#status")  # held for the key
+            await pilot.press("k")
+            assert "polling 2/4" in static_text(app, "#status")
+            monkeypatch.setattr(polling, "TYPING_SECONDS", 0.2)
+            await pilot.press("j")
+            screen(app).post_message(feed(3))
+            for _ in range(100):  # no key comes: shown at the pause
+                await pilot.pause(0.02)
+                if "polling 3/4" in static_text(app, "#status"):
+                    break
+            assert "polling 3/4" in static_text(app, "#status")
+            held_poll.release.set()
+            await app.workers.wait_for_complete()
+
+    run(scenario())
+
+
+def test_a_poll_refresh_shows_the_list_and_the_panes_in_one_frame(
+        sample_db: Path, app_for: AppFactory, held_poll: FakePoller,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list never shows a feed's new story in a frame whose feed pane still has the
+    old counts: a refresh is one frame, not the list's and then each pane's (the poll's
+    last one too)."""
+    import time
+
+    from tui.ui.screens import main
+    from tui.ui.widgets.feed_list import FeedList
+
+    counts = main.feed_counts
+
+    def slow_counts(store: Any) -> Any:  # as on a big cache: frames come meanwhile
+        time.sleep(0.2)
+        return counts(store)
+
+    monkeypatch.setattr(main, "feed_counts", slow_counts)
+
+    shown: list[tuple[int, int]] = []
+
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        display = app._display
+
+        def recorded(screen: Any, renderable: Any) -> None:
+            if renderable is not None and len(app.screen_stack) == 1:
+                pane = app.query_one("#feeds", FeedList)
+                shown.append((articles(app).count, pane._totals.get("unread", -1)))
+            display(screen, renderable)
+
+        app._display = recorded  # type: ignore[method-assign]
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)  # the panes' first counts are in
+            shown.clear()
+            await pilot.press("j")  # (a frame of the settled screen)
+            screen(app).poller.start()
+            await wait_for(held_poll.started)
+            for _ in range(150):
+                await pilot.pause(0.02)
+                if shown and shown[-1][0] > shown[0][0] and shown[-1][1] > shown[0][1]:
+                    break
+            during = list(shown)
+            held_poll.release.set()
+            await app.workers.wait_for_complete()
+            for _ in range(100):  # the poll's last refresh (not held) is one frame too
+                await pilot.pause(0.02)
+                if shown[-1][0] == during[0][0] + 4 and shown[-1][1] == during[0][1] + 4:
+                    break
+        before_count, before_unread = during[0]
+        assert during[-1][0] == before_count + 1, during  # the stored story is listed...
+        assert during[-1][1] == before_unread + 1, during  # ...and counted
+        assert shown[-1] == (before_count + 4, before_unread + 4), shown
+        # Never a frame listing new stories the feed pane does not count yet.
+        assert all(c - before_count == u - before_unread for c, u in shown), shown
+
+    run(scenario())
+
+
+def test_while_typing_a_poll_refresh_is_painted_just_after_a_key(
+        sample_db: Path, app_for: AppFactory, held_poll: FakePoller,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refresh read while the user types waits for the next key and is painted in the
+    frame after that key's: the key's own frame has only the key's change."""
+    shown: list[tuple[int, int]] = []
+
+    async def scenario() -> None:
+        app = app_for(sample_db)
+        display = app._display
+
+        def recorded(screen: Any, renderable: Any) -> None:
+            if renderable is not None and len(app.screen_stack) == 1:
+                shown.append((articles(app).count, articles(app).cursor))
+            display(screen, renderable)
+
+        app._display = recorded  # type: ignore[method-assign]
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            before = articles(app).count
+            monkeypatch.setattr(polling, "TYPING_SECONDS", 60.0)  # typing, however slow
+            await pilot.press("j")
+            screen(app).poller.start()
+            await wait_for(held_poll.started)
+            await pilot.pause(POLL_REFRESH_SECONDS + 0.5)  # read, and held for a key
+            assert articles(app).count == before
+            shown.clear()
+            await pilot.press("k")
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if articles(app).count > before:
+                    break
+            assert articles(app).count == before + 1
+            assert shown[0] == (before, 0), shown  # the key's frame: the key alone
+            assert shown[-1][0] == before + 1, shown  # then the refresh
+            held_poll.release.set()
+            await app.workers.wait_for_complete()
 
     run(scenario())

@@ -117,9 +117,14 @@ class SinowireApp(App[None]):
         self.store.close()
 
     async def on_event(self, event: events.Event) -> None:
+        # A key comes here twice: from the driver (then forwarded to the focused widget)
+        # and back up from that widget, when its binding runs (in super().on_event).
+        back = isinstance(event, events.Key) and event.is_forwarded
         if isinstance(event, events.Key | events.MouseDown):
             self.idle_gc.touched()
         await super().on_event(event)
+        if back and isinstance(self.screen, MainScreen):
+            self.screen.poller.key_handled()  # the key's repaint is queued: join its frame
 
 
 def make_app(engine: Engine, *, notice: str | None = None, poll_on_start: bool = True,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 from textual.worker import Worker
 
-from tui.models import Entity, Feed, FeedOutcome, UpdateReport
+from tui.models import Entity, Feed, FeedOutcome, Filter, UpdateReport
 
 if TYPE_CHECKING:
     from tui.stories.brief import Brief
@@ -81,6 +81,18 @@ class WatchesLoaded(Loaded):
     """One row per watch, its unread count capped."""
 
     rows: list[WatchRow]
+
+
+@dataclass
+class PanesLoaded(Loaded):
+    """A poll's refresh of the side panes, read at once: the feeds' counts (as
+    CountsLoaded's), the watch rows, and the list's top entities for ``flt`` (None with a
+    story open)."""
+
+    counts: tuple[list[Feed], dict[int, int], dict[str, int]]
+    watches: list[WatchRow]
+    flt: Filter
+    entities: list[Entity] | None
 
 
 @dataclass

@@ -16,7 +16,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -40,7 +41,7 @@ from tui.ui.screens.feed_actions import FeedActions
 from tui.ui.screens.polling import Poller
 from tui.ui.screens.search import Search
 from tui.ui.screens.story_actions import StoryActions
-from tui.ui.screens.watches import Watches
+from tui.ui.screens.watches import Watches, watch_rows
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.entity_sidebar import EntitySidebar
 from tui.ui.widgets.feed_list import FeedList
@@ -134,10 +135,46 @@ class MainScreen(Screen[None]):
         """A store read in an exclusive thread worker (``tui.ui.workers.start_read``)."""
         start_read(self, self.engine, group, description, query, result, to=to, later=later)
 
-    def data_changed(self) -> None:
-        """The store changed underneath (poll, extraction): refresh, keeping the cursor."""
+    def data_changed(self, *, together: bool = False) -> None:
+        """The store changed underneath (poll, extraction): refresh, keeping the cursor.
+
+        ``together`` (a running poll's refreshes): one worker reads the side panes, and
+        the list reloads with them when they arrive, so the refresh is one frame; four
+        (the list, then each pane's result) were four frames a key could wait behind.
+        """
+        if not together:
+            self.articles.reload(keep_id=self.articles.cursor_id)
+            self.refresh_chrome()
+            return
+        flt, watches, entities = self.flt, self.engine.watches, self.open_id is None
+
+        def panes(store: Store) -> tuple[Any, ...]:
+            return (feed_counts(store), watch_rows(store, watches), flt,
+                    store.top_entities(flt, limit=40) if entities else None)
+
+        self.read("panes", "Refreshing the panes", panes,
+                  lambda worker, read: msg.PanesLoaded(worker, *read))
+
+    def on_panes_loaded(self, loaded: msg.PanesLoaded) -> None:
+        """A poll's refresh, all of it at once (one frame), between two keys while the
+        poll runs (its last refresh at once)."""
+        if self.polling:
+            self.poller.between_keys(partial(self._show_panes, loaded))
+        else:
+            self._show_panes(loaded)
+
+    def _show_panes(self, loaded: msg.PanesLoaded) -> None:
+        if loaded.stale:
+            return
         self.articles.reload(keep_id=self.articles.cursor_id)
-        self.refresh_chrome()
+        self.show_filter_bar()
+        pane = self.query_one("#feeds", FeedList)
+        pane.show_feeds(*loaded.counts)
+        pane.show_watches(loaded.watches)
+        self.query_one("#status", StatusLine).counted(loaded.counts[0])
+        if loaded.entities is not None and self.open_id is None and loaded.flt == self.flt:
+            self.query_one("#entities", EntitySidebar).show_entities(
+                loaded.entities, "Entities · list", self.flt.entity)
 
     def refresh_chrome(self, *, counts: bool = True) -> None:
         """The filter bar now; the feed pane's counts and status (``counts``: they change

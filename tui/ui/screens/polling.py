@@ -10,12 +10,19 @@ data dirty, and the list, counts and status line are refreshed together at most 
 ``POLL_REFRESH_SECONDS`` while the poll runs (and once when it ends). While the user is
 typing (a key in the last ``TYPING_SECONDS``) the list waits for a pause, at most
 ``MAX_DEFER_SECONDS``: a refresh repaints the whole screen's panes, and the keys pressed
-meanwhile waited for it. The status line's progress still follows every tick.
+meanwhile waited for it. Such a refresh is one frame, not four: the side panes' counts,
+watch rows and entities are read in one worker, and the list reloads when they arrive
+(:meth:`MainScreen.data_changed`'s ``together``); while the user types it is painted
+just after a key's frame (:meth:`Poller.between_keys`), in the pause before the next key.
+The status line's progress follows every tick, but while the user types it is painted in
+the next key's frame (:meth:`Poller.key_handled`): a frame of its own, a few ms before a
+key, made that key wait for Textual's next frame (1/60 s apart, more on a busy machine).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -49,6 +56,10 @@ class Poller:
         self._poll_timer: Timer | None = None
         self._poll_flushed = 0.0
         self._list_flushed = 0.0
+        self._progress_due = False
+        self._progress_timer: Timer | None = None
+        self._held: Callable[[], None] | None = None
+        self._held_timer: Timer | None = None
 
     def start(self, *, force: bool = False, feeds: list[Feed] | None = None,
                    quiet: bool = False) -> bool:
@@ -135,7 +146,7 @@ class Poller:
     def _poll_refresh(self) -> None:
         self._poll_timer = None
         now = self._poll_flushed = time.monotonic()
-        self._status.render_status()
+        self._show_progress()
         if not self._poll_dirty:
             return
         typing = TYPING_SECONDS - self._since_input()
@@ -146,7 +157,59 @@ class Poller:
             return
         self._poll_dirty = False
         self._list_flushed = now
-        self.screen.data_changed()
+        self.screen.data_changed(together=True)
+
+    def _show_progress(self) -> None:
+        """The status line's progress now, unless the user is typing: then in the next
+        key's frame, or once the typing pauses."""
+        if self._since_input() >= TYPING_SECONDS:
+            self._progress_due = False
+            self._status.render_status()
+            return
+        self._progress_due = True
+        if self._progress_timer is None:  # no key comes: show it at the pause
+            self._progress_timer = self.screen.set_timer(TYPING_SECONDS, self._progress_pause)
+
+    def _progress_pause(self) -> None:
+        self._progress_timer = None
+        if self._progress_due:  # (not painted by a key meanwhile)
+            self._show_progress()
+
+    def between_keys(self, show: Callable[[], None]) -> None:
+        """Paint a refresh now, or while the user types just after the next key's frame:
+        the whole pause before the key after it is the refresh's, and no key waits behind
+        it (the newest refresh replaces one still held; the typing's pause shows it if no
+        key comes)."""
+        if self._since_input() >= TYPING_SECONDS:
+            show()
+            return
+        self._held = show
+        if self._held_timer is None:
+            self._held_timer = self.screen.set_timer(TYPING_SECONDS, self._show_held)
+
+    def _show_held(self) -> None:
+        self._held_timer = None
+        held, self._held = self._held, None
+        if held is not None:
+            held()
+
+    def key_handled(self) -> None:
+        """A key's binding has run (the app calls this as the key comes back up to it):
+        the progress held for it is painted in the key's frame, a held refresh just after
+        that frame. (Painted before the key's binding runs, the progress was a frame of
+        its own just ahead of the key's: the wait it was held to avoid.)"""
+        if self._progress_due:
+            self._progress_due = False
+            if self._progress_timer is not None:
+                self._progress_timer.stop()
+                self._progress_timer = None
+            self._status.render_status()
+        if self._held is not None:
+            held, self._held = self._held, None
+            if self._held_timer is not None:
+                self._held_timer.stop()
+                self._held_timer = None
+            self.screen.call_after_refresh(held)
 
     def _since_input(self) -> float:
         """Seconds since the user's last key (the app's; infinite without one)."""
@@ -158,6 +221,14 @@ class Poller:
             self._poll_timer.stop()
             self._poll_timer = None
         self._poll_dirty = False
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+            self._progress_timer = None
+        self._progress_due = False
+        if self._held_timer is not None:
+            self._held_timer.stop()
+            self._held_timer = None
+        self._held = None  # (the poll's last refresh covers it)
 
     def finished(self, event: PollFinished) -> None:
         self.screen.polling = False
@@ -175,7 +246,8 @@ class Poller:
             # A story matched an alerting watch: the same batched message as the desktop's.
             self.screen.notify(alerts.toast, title=alerts.toast_title or "",
                                timeout=15, markup=False)
-        self.screen.data_changed()
+        self.screen.data_changed(together=True)  # (not held: the poll is over)
+        self.screen.watch_actions.check_health()
 
 
 def poll_summary(report: UpdateReport) -> str:

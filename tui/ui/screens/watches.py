@@ -78,6 +78,11 @@ class Watches:
         self.screen.read("watches", "Counting the watches",
                          lambda store: watch_rows(store, watches), WatchesLoaded, to=pane,
                          later=True)
+        self.check_health()
+
+    def check_health(self) -> None:
+        """The stale feeds, in a worker, at most once a minute or after a poll."""
+        pane = self.screen.query_one("#feeds", FeedList)
         checked, moment = self._health_at, time.monotonic()
         if self.screen.demo or (checked is not None and moment - checked < HEALTH_EVERY):
             return  # (demo feeds are never polled: their age says nothing)
