@@ -322,6 +322,10 @@ def test_organisation_set_off_by_what_it_is(text: str, name: str | None, bad: st
          "3.2亿美元", "3亿美元"),
         ("Miner raises $1.45 billion", "The round, of nearly $1.5 billion, follows about $48 "
          "million raised in May.", "$1.45 billion", "$1.5 billion"),
+        # both approximate: the one with more digits is the amount the rounder one stands for
+        ("全网24小时爆仓超4亿美元",
+         "据统计，过去24小时全网爆仓金额约4.3亿美元，另有约2000万美元空单。",
+         "4.3亿美元", "4亿美元"),
     ],
 )
 def test_a_rounded_mention_of_an_amount_is_the_same_amount(

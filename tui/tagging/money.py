@@ -385,7 +385,9 @@ def _yuan_named(amounts: list[Amount], text: str) -> list[Amount]:
 
 def merge_rounded(amounts: list[Amount], text: str) -> list[Amount]:
     """Amounts with each rounded mention ("约6亿美元", "about $600 million") read as the exact
-    amount of the same currency it rounds ("6.1亿美元"), so one amount is one entity."""
+    amount of the same currency it rounds ("6.1亿美元"), so one amount is one entity. The more
+    precise mention may be approximate too ("超6亿美元" in a headline, "约6.1亿美元" below):
+    more significant digits is what makes it the amount the rounder one stands for."""
     if len(amounts) < 2:
         return amounts
     out = _yuan_named(amounts, text)
@@ -395,7 +397,7 @@ def merge_rounded(amounts: list[Amount], text: str) -> list[Amount]:
         near = [
             v for s, _, v, c in amounts
             if c == code and v != value and abs(v - value) <= ROUNDING * v
-            and _digits(v) > _digits(value) and not _APPROX_BEFORE.search(text, max(0, s - 12), s)
+            and _digits(v) > _digits(value)
         ]
         if len(set(near)) == 1:
             out[i] = (start, end, near[0], code)
