@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from tui.stories.amounts import amounts, dates, money_entity
 from tui.stories.score import compare, describe_key
 from tui.stories.shingles import (
+    EMPTY,
     band_keys,
     detect_lang,
     shingles,
@@ -64,6 +65,16 @@ def test_identical_leads_share_every_band() -> None:
     a = sig("Solana network halts block production for four hours")
     b = sig("Solana network halts block production for four hours!")
     assert set(band_keys(a)) == set(band_keys(b))
+
+
+def test_a_report_stores_four_bands_and_a_sparse_one_its_later_bands() -> None:
+    """Four band keys a full signature (the ones its first four bands had as eight); a text
+    whose few shingles all fall in the later bins keeps those, so it can still be found."""
+    full = sig("Solana network halts block production for four hours")
+    assert [k.split(":")[0] for k in band_keys(full)] == ["b0", "b1", "b2", "b3"]
+    late = (EMPTY,) * 20 + (7,) + (EMPTY,) * 11
+    assert [k.split(":")[0] for k in band_keys(late)] == ["b5"]
+    assert band_keys((EMPTY,) * 32) == []
 
 
 # ---- language -------------------------------------------------------------------------

@@ -162,3 +162,36 @@ def test_story_filters(tmp_path: Path, rows: list[dict]) -> None:
                 by_topic[topic] += 1
         topic = next(iter(by_topic))
         assert all(topic in s.topics for s in store.stories_since(0, topics=[topic]))
+
+
+def test_a_near_copy_finds_a_report_stored_with_eight_bands(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    """Reports stored when a report had 8 band keys still meet new ones (4 bands: the
+    same first four keys), with no other key between them, before any regroup."""
+    import tui.stories.signals as signals_module
+    from tui.stories import shingles
+
+    lead = ("the network stopped producing blocks for four hours after validators "
+            "disagreed about a faulty upgrade, and transfers resumed late in the evening")
+
+    def article(n: int, extra: str) -> Article:
+        return Article(guid=f"g{n}", title=f"blocks stopped for hours{extra}",
+                       url=f"https://x.test/{n}", summary=lead, content_text="",
+                       published=NOW - 3600 + n * 600, lang="en")
+
+    def eight(sig: tuple[int, ...]) -> list[str]:
+        return shingles._bands(sig, range(8))
+
+    with Store.open(tmp_path / "s.db") as store:
+        feed = store.add_feed("https://a.example.test/rss", "a", "en").id
+        other = store.add_feed("https://b.example.test/rss", "b", "en").id
+        with monkeypatch.context() as patched:
+            patched.setattr(signals_module, "band_keys", eight)
+            save_articles(store, feed, [article(1, "")], tagger=_tag, now=NOW, next_due=NOW)
+            group_new(store, None)
+        stored = {k for (k,) in store.db.conn.execute("SELECT key FROM story_keys")}
+        assert {k.split(":")[0] for k in stored} == {f"b{n}" for n in range(8)}
+        save_articles(store, other, [article(2, "!")], tagger=_tag, now=NOW, next_due=NOW)
+        group_new(store, None)
+        assert len(set(_story_of(store).values())) == 1

@@ -17,8 +17,12 @@ from tui.stories.amounts import nfkc
 from tui.text import CJK_CLASS
 
 BINS = 32
-BANDS = 8  # 8 bands of 4 bins: a pair at Jaccard 0.5 shares a band with p ≈ 0.41, at 0.7 ≈ 0.87
-ROWS = BINS // BANDS
+# 4 bands of 4 bins (the first 16): a pair at Jaccard 0.7 shares a band with p ≈ 0.66, at 0.8
+# ≈ 0.88, at 0.9 ≈ 0.99. Bands only find near-copies, which nearly always share entities or
+# names too; each band is a stored key per report, and 8 of them were most of a short report's
+# key writes and look-ups (issue 14). The bands keep the keys they had as 8 (b0..b3).
+BANDS = 4
+ROWS = 4
 EMPTY = 0xFFFFFFFF
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -126,9 +130,18 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...], a_empty: int | None = Non
 
 
 def band_keys(sig: tuple[int, ...]) -> list[str]:
-    """LSH band keys: two signatures that agree on all bins of a band share its key."""
+    """LSH band keys: two signatures that agree on all bins of a band share its key.
+
+    The first ``BANDS`` bands; the next ones only when those are all empty (a text of a few
+    shingles), so every text with a shingle has a band and equal texts share all of theirs.
+    """
+    keys = _bands(sig, range(BANDS))
+    return keys or _bands(sig, range(BANDS, len(sig) // ROWS))
+
+
+def _bands(sig: tuple[int, ...], bands: Iterable[int]) -> list[str]:
     keys = []
-    for band in range(BANDS):
+    for band in bands:
         part = sig[band * ROWS : (band + 1) * ROWS]
         if all(v == EMPTY for v in part):
             continue
