@@ -311,3 +311,25 @@ def test_the_country_is_no_local_body(tagger: Tagger) -> None:
 def test_a_chinese_founded_miner_maker_alone_is_no_china_story(title: str, china: bool) -> None:
     """Canaan, like Binance, is Chinese-founded and registered abroad: weak alone (README)."""
     assert Tagger().tag(title).china is china
+
+
+def test_spaced_dateline_and_backer_do_not_make_a_china_story(tagger: Tagger) -> None:
+    # a release datelined "HONG KONG --" about a Swiss protocol whose investor is in Hong Kong
+    tags = tagger.tag(
+        "Animoca Brands-backed Velora launches staking vaults in Europe",
+        "HONG KONG -- Velora, a Zurich-based protocol, today opened staking vaults for users "
+        "in Germany and France.",
+        "HONG KONG -- Velora said its vaults accept ether and euro stablecoins. The protocol "
+        "is backed by Animoca Brands and two European funds.",
+    )
+    assert not tags.china
+    dateline = [e for e in tags.evidence if e.term == "HONG KONG"]
+    assert dateline and all(e.weight <= 0.3 for e in dateline)
+
+
+def test_a_hong_kong_story_with_a_spaced_dateline_is_still_china(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "SFC grants two more virtual asset trading platform licences",
+        "HONG KONG -- The Securities and Futures Commission approved two exchanges.",
+    )
+    assert tags.china and "HK" in tags.regions

@@ -66,8 +66,11 @@ _BACKGROUND_AFTER = re.compile(
     r"|^[^，。,.]{0,15}以来"
 )
 # An organisation used to describe a person or another firm: "the Bitmain co-founder",
-# "Chinese-founded"; it counts little even in a headline.
-_DESCRIPTOR_AFTER = re.compile(r"^(?:\s?(?:co-?founder|founder|alum|veteran)|-(?:founded|born))")
+# "Chinese-founded", "an Animoca-backed protocol" (its investor); it counts little even in a
+# headline.
+_DESCRIPTOR_AFTER = re.compile(
+    r"^(?:\s?(?:co-?founder|founder|alum|veteran)|-(?:founded|born|backed|funded|incubated))"
+)
 DESCRIPTOR_FACTOR = 0.3
 _SENTENCE_MARKS = [".", "!", "?", "。", "！", "？", "\n"]
 

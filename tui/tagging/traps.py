@@ -36,7 +36,7 @@ LIST_FACTOR = 0.4
 
 _DATELINE_AFTER = re.compile(
     r"^(?:,?\s?(?:[A-Z][a-z]{2,8}\.?\s\d{1,2})?\s?\((?:[A-Za-z .]{2,20})\)\s?[-—–]"
-    r"|,\s?[A-Z][a-z]{2,8}\.?\s\d{1,2}\s?[-—–]|\s?[-—–]\s|--)"
+    r"|,\s?[A-Z][a-z]{2,8}\.?\s\d{1,2}\s?[-—–]|\s?[-—–]\s|\s?--)"
     r"|^\d{1,2}月\d{1,2}日电"
 )
 _CAPS_LINE_START = re.compile(r"(?m)^([A-Z][A-Z'.]+(?: [A-Z][A-Z'.]+){0,2})(?=[,\s(-])")
@@ -84,8 +84,8 @@ def _line_starts(text: str) -> Iterator[re.Match[str]]:
 
 def datelines(doc: Doc) -> list[tuple[int, int, str]]:
     """(start, end, name as a place is spelt) of each capitalised dateline that opens a line:
-    "TOKYO--", "HONG KONG (Reuters) -", "LISBON, May 4 -". The place is still a place of the
-    story (an entity); :func:`factor` gives it little China weight."""
+    "TOKYO--", "HONG KONG -- ", "HONG KONG (Reuters) -", "LISBON, May 4 -". The place is
+    still a place of the story (an entity); :func:`factor` gives it little China weight."""
     out = []
     shown = doc.shown
     for m in _line_starts(shown):
