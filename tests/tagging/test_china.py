@@ -333,3 +333,22 @@ def test_a_hong_kong_story_with_a_spaced_dateline_is_still_china(tagger: Tagger)
         "HONG KONG -- The Securities and Futures Commission approved two exchanges.",
     )
     assert tags.china and "HK" in tags.regions
+
+
+def test_ant_international_abroad_is_not_a_china_story(tagger: Tagger) -> None:
+    # Ant Group's Singapore-based arm (Alipay+, WorldFirst) acting abroad: weak, like Binance
+    tags = tagger.tag(
+        "Ant International and a Dutch bank pilot euro stablecoin payouts",
+        "Ant International said Alipay+ merchants in the Netherlands can be paid in EURC.",
+        "The pilot runs through WorldFirst accounts in Amsterdam and Rotterdam.",
+    )
+    assert not tags.china
+    assert "Ant International" in {e.name for e in tags.entities}
+
+
+def test_ant_group_at_home_is_still_china(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Ant Group files blockchain patents in Hangzhou",
+        "Ant Group, the Alipay operator, registered the filings with Zhejiang authorities.",
+    )
+    assert tags.china and "CN" in tags.regions
