@@ -352,3 +352,35 @@ def test_ant_group_at_home_is_still_china(tagger: Tagger) -> None:
         "Ant Group, the Alipay operator, registered the filings with Zhejiang authorities.",
     )
     assert tags.china and "CN" in tags.regions
+
+
+def test_a_founders_biography_and_an_excluded_mainland_are_not_a_china_story(
+    tagger: Tagger,
+) -> None:
+    # the founder's life story and "does not serve mainland China" say where the story is not
+    tags = tagger.tag(
+        "Kraken rival Lumex hires ex-Fed lawyer, not its China past",
+        "Lumex, the exchange run from Dubai, named a new general counsel as it seeks a US "
+        "licence. It does not serve mainland China.",
+        "Its founder Li Wen, who was born in Hunan and studied at a university in Wuhan, "
+        "started Lumex in Shenzhen in 2016 before moving it to Dubai.\n\n"
+        "The new counsel will lead talks with New York regulators, the company said.",
+    )
+    assert not tags.china
+    excluded = [e for e in tags.evidence if e.entity == "China"]
+    assert all(e.weight <= 0.4 for e in excluded)
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        ("Shenzhen court jails founder of crypto lender", "The founder, who was born in Hunan, "
+         "got seven years from the Shenzhen Intermediate People's Court."),
+        ("Exchange leaves Hong Kong for Dubai", "The platform will not renew its licence in Hong "
+         "Kong, the Securities and Futures Commission said."),
+    ],
+)
+def test_a_biography_or_a_negation_does_not_hide_a_china_subject(
+    tagger: Tagger, title: str, summary: str
+) -> None:
+    assert tagger.tag(title, summary).china

@@ -156,13 +156,14 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     factors = [1.0] * len(hits)
     taiwan = traps.taiwan_reading(doc, hits)
     cause = traps.has_cause(doc)
+    biography = traps.has_biography(doc)
     foreign_named: set[str] = set()  # 新加坡金管局 … 金管局: later short forms are the same body
     prev: Hit | None = None
     for i, hit in enumerate(hits):
         if hit.weight == 0:  # global names: no China value, only context for the next hit
             prev = hit  # (their later short forms were dropped: traps.drop_foreign_short_forms)
             continue
-        f = traps.factor(doc, hit, prev, cause)
+        f = traps.factor(doc, hit, prev, cause, biography)
         if traps.in_list(doc, hit, prev):
             f *= traps.LIST_FACTOR
             if factors[i - 1] > traps.LIST_FACTOR:

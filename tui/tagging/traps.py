@@ -5,6 +5,10 @@
 - a place that is part of a name ("长城算力", "Shanghai Capital", "Beijing Pool") is a brand;
 - a place followed by "upgrade", "hard fork", 升级, 硬分叉 is an upgrade's nickname, not a
   place at all (Ethereum's 上海升级, a chain's 「澳門」硬分叉): those hits are dropped;
+- a place named as where the story is not ("outside mainland China", "not its China ties",
+  "not available in mainland China", 除中国大陆以外, 不向中国大陆用户) is excluded, not the subject;
+- a sentence of biography ("who was born in Jiangsu and grew up in Canada, founded the firm in
+  Shanghai in 2017", 早年毕业于) tells where a founder came from, not where the story is;
 - China named in a sentence about tariffs or a trade war is a distant cause of a market move;
 - a currency named in the body (yuan, 港元) is a unit, often one of a list;
 - a term in a list of Greater China regions ("大陸、香港或澳門", "mainland China, Hong Kong
@@ -33,6 +37,8 @@ NAME_PART_FACTOR = 0.2
 CAUSE_FACTOR = 0.3
 CURRENCY_FACTOR = 0.4
 LIST_FACTOR = 0.4
+EXCLUDED_FACTOR = 0.1
+BIOGRAPHY_FACTOR = 0.3
 
 _DATELINE_AFTER = re.compile(
     r"^(?:,?\s?(?:[A-Z][a-z]{2,8}\.?\s\d{1,2})?\s?\((?:[A-Za-z .]{2,20})\)\s?[-—–]"
@@ -60,6 +66,27 @@ _CAUSE = re.compile(
     r"trade data|economic data|factory data|pmi\b|gdp\b|关税|贸易战|贸易摩擦|贸易紧张|出口管制|"
     r"出口数据|经济数据|pmi数据"
 )  # a tariff, a sanction or a macro data release: China as the distant cause of a price move
+# a place named as where the story is not: "outside mainland China", "except Hong Kong",
+# "not its China ties", "will not be offered in China", "stays out of China", 除中国大陆外,
+# 不面向中国用户
+_EXCLUDED_BEFORE = re.compile(
+    r"(?:\b(?:outside(?: of)?|except(?: for| in)?|excluding|other than|out of|beyond|"
+    r"not (?:in|into|to|from|its|their|serve|serving|(?:be |been |yet )?(?:available|offered|"
+    r"open|accessible|sold|launched|licensed|operating|active) (?:in|to)))\s(?:the\s)?"
+    r"|(?:除了?|不包括|不含|不对|不向|不面向|不在|未在|暂不在)(?:中国)?)$"
+)
+_EXCLUDED_AFTER = re.compile(r"^(?:[^，。,.]{0,6}(?:以外|之外|除外))")
+# a sentence of someone's life story: where they were born, grew up, studied, first founded
+_BIOGRAPHY = re.compile(
+    r"\b(?:was born|born in|grew up|raised in|studied at|graduated from|emigrated|"
+    r"moved (?:it |the (?:company|firm|exchange) )?abroad|"
+    r"founded [^,.;]{0,40}\bin (?:19|20)\d\d)\b"
+    r"|出生于|生于|出生在|早年|毕业于|成长于|移居"
+)
+_BIOGRAPHY_LITERALS = (
+    "born", "grew up", "raised in", "studied at", "graduated", "emigrated", "abroad", "founded",
+    "出生", "生于", "早年", "毕业", "成长于", "移居",
+)
 _LIST_GAP = re.compile(r"^\s?(?:、|,|/|及|和|与|或|and|or|,\s?and|,\s?or)\s?$")
 _SENTENCE = re.compile(r"[.!?。！？\n]")
 _MARKS = ".!?。！？\n"
@@ -113,6 +140,17 @@ def drop_nicknames(doc: Doc, hits: list[Hit]) -> list[Hit]:
     return kept
 
 
+def excluded(doc: Doc, hit: Hit) -> bool:
+    """True when the text names the place as where the story is not ("outside mainland
+    China", "not available in Hong Kong", 除中国大陆以外)."""
+    low = doc.low
+    before = low[max(0, hit.start - 40) : hit.start]
+    if _EXCLUDED_BEFORE.search(before):
+        return True
+    after = low[hit.end : hit.end + 10]
+    return "除" in before[-12:] and _EXCLUDED_AFTER.match(after) is not None
+
+
 def _sentence(doc: Doc, start: int, end: int) -> str:
     low = doc.low
     left = max(0, start - 200)
@@ -149,7 +187,15 @@ def has_cause(doc: Doc) -> bool:
     return first >= 0 and _CAUSE.search(low, first) is not None
 
 
-def factor(doc: Doc, hit: Hit, prev: Hit | None, cause: bool = True) -> float:
+def has_biography(doc: Doc) -> bool:
+    """True when some sentence of the story may be biography (one search per story)."""
+    low = doc.low
+    return any(w in low for w in _BIOGRAPHY_LITERALS) and _BIOGRAPHY.search(low) is not None
+
+
+def factor(
+    doc: Doc, hit: Hit, prev: Hit | None, cause: bool = True, biography: bool = False
+) -> float:
     """How much of its China value one hit keeps in its context (1.0 = all)."""
     entry = hit.entry
     shown = doc.shown
@@ -164,10 +210,14 @@ def factor(doc: Doc, hit: Hit, prev: Hit | None, cause: bool = True) -> float:
             value *= NAME_PART_FACTOR
     if entry.type == "MONEY" and hit.start >= doc.title_len:
         value *= CURRENCY_FACTOR
-    if cause and entry.region in GREATER_CHINA and _CAUSE.search(
-        _sentence(doc, hit.start, hit.end)
-    ):
-        value *= CAUSE_FACTOR
+    if entry.region in GREATER_CHINA and excluded(doc, hit):
+        value *= EXCLUDED_FACTOR
+    if (cause or biography) and entry.region in GREATER_CHINA:
+        sentence = _sentence(doc, hit.start, hit.end)
+        if cause and _CAUSE.search(sentence):
+            value *= CAUSE_FACTOR
+        if biography and hit.start >= doc.title_len and _BIOGRAPHY.search(sentence):
+            value *= BIOGRAPHY_FACTOR
     return value
 
 
