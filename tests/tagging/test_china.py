@@ -384,3 +384,41 @@ def test_a_biography_or_a_negation_does_not_hide_a_china_subject(
     tagger: Tagger, title: str, summary: str
 ) -> None:
     assert tagger.tag(title, summary).china
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        # a meeting's venue
+        ("Solana validators agree on fee change at a summit in Hong Kong",
+         "Operators voted to halve base fees from January."),
+        ("Cosmos upgrade takes its name from Hong Kong, where the builders' week was held",
+         "The release adds liquid staking to the hub."),
+        ("以太坊开发者在香港举行的会议上确定下一次升级时间", "升级将于明年一季度上线测试网。"),
+        # a Chinese firm as a supplier
+        ("Miner Ridgeway buys 20,000 rigs from MicroBT",
+         "Ridgeway will install the MicroBT machines at its Odessa site by March."),
+        # nationality in a story set abroad
+        ("Thai police detain two Chinese nationals over USDT laundering ring",
+         "Bangkok officers said the men moved funds for a scam centre in Myanmar."),
+    ],
+)
+def test_a_venue_a_supplier_or_a_nationality_is_not_a_china_story(
+    tagger: Tagger, title: str, summary: str
+) -> None:
+    tags = tagger.tag(title, summary)
+    assert not tags.china
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        ("Hong Kong regulator opens stablecoin licence consultation",
+         "The HKMA will take comments until March."),
+        ("MicroBT opens a chip plant in Shenzhen", "The plant will build miners for export."),
+        ("China's police detain two Chinese nationals over USDT laundering ring",
+         "Officers in Guangzhou said the men ran an underground bank."),
+    ],
+)
+def test_the_same_words_as_the_subject_stay_china(tagger: Tagger, title: str, summary: str) -> None:
+    assert tagger.tag(title, summary).china

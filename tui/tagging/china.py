@@ -10,8 +10,9 @@ Each accepted gazetteer hit contributes ``weight × position factor``:
 - when the title names a place outside Greater China and no China evidence, the story is
   anchored elsewhere and every body hit counts 0.6 as much.
 
-Traps (see :mod:`tui.tagging.traps`): datelines, brand names, tariff sentences, currencies
-and lists of regions weigh little; a body named after another country (韩国央行) counts
+Traps (see :mod:`tui.tagging.traps`): datelines, brand names, tariff sentences, currencies,
+lists of regions, meeting venues, suppliers, nationalities, biographies and excluded places
+("outside mainland China") weigh little; a body named after another country (韩国央行) counts
 nothing; a bare 央行 counts only when something else in the story is Chinese. Firms and
 people with Chinese roots (``china_companies.tsv``, ``china_people.tsv``) are capped together
 at 2.5: a China story needs an angle beyond them (a place, a state body, the yuan…). A title
@@ -156,6 +157,7 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     factors = [1.0] * len(hits)
     taiwan = traps.taiwan_reading(doc, hits)
     cause = traps.has_cause(doc)
+    abroad = _foreign_title(doc, hits)
     biography = traps.has_biography(doc)
     foreign_named: set[str] = set()  # 新加坡金管局 … 金管局: later short forms are the same body
     prev: Hit | None = None
@@ -164,6 +166,8 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
             prev = hit  # (their later short forms were dropped: traps.drop_foreign_short_forms)
             continue
         f = traps.factor(doc, hit, prev, cause, biography)
+        if hit.entry.type == "PLACE" and traps.nationality(doc, hit):  # "3 Chinese nationals"
+            f *= traps.NATIONALITY_FACTOR
         if traps.in_list(doc, hit, prev):
             f *= traps.LIST_FACTOR
             if factors[i - 1] > traps.LIST_FACTOR:
@@ -223,7 +227,7 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
         else:
             raw += total
     angle = raw
-    if _foreign_title(doc, hits):  # a Chinese firm acting abroad needs a China angle
+    if abroad:  # a Chinese firm acting abroad needs a China angle
         raw += min(weak, WEAK_CAP) + min(corporate, CORPORATE_CAP)
     else:
         raw += min(weak, WEAK_CAP) + corporate

@@ -9,6 +9,12 @@
   "not available in mainland China", 除中国大陆以外, 不向中国大陆用户) is excluded, not the subject;
 - a sentence of biography ("who was born in Jiangsu and grew up in Canada, founded the firm in
   Shanghai in 2017", 早年毕业于) tells where a founder came from, not where the story is;
+- a place named as a meeting's venue ("a summit in Hong Kong", "the Hong Kong venue of",
+  在香港举行的) says where people met, not what the story is about;
+- a Chinese firm named as a supplier ("buys machines from Bitmain", "Bitmain rigs",
+  从比特大陆采购) plays a supporting role in someone else's story;
+- "Chinese nationals" (中国籍, 中国公民) says who was involved, not where: a story in China
+  names more than its people's passports (applied in :mod:`tui.tagging.china`);
 - China named in a sentence about tariffs or a trade war is a distant cause of a market move;
 - a currency named in the body (yuan, 港元) is a unit, often one of a list;
 - a term in a list of Greater China regions ("大陸、香港或澳門", "mainland China, Hong Kong
@@ -39,6 +45,9 @@ CURRENCY_FACTOR = 0.4
 LIST_FACTOR = 0.4
 EXCLUDED_FACTOR = 0.1
 BIOGRAPHY_FACTOR = 0.3
+VENUE_FACTOR = 0.3
+SUPPLIER_FACTOR = 0.3
+NATIONALITY_FACTOR = 0.3
 
 _DATELINE_AFTER = re.compile(
     r"^(?:,?\s?(?:[A-Z][a-z]{2,8}\.?\s\d{1,2})?\s?\((?:[A-Za-z .]{2,20})\)\s?[-—–]"
@@ -76,6 +85,30 @@ _EXCLUDED_BEFORE = re.compile(
     r"|(?:除了?|不包括|不含|不对|不向|不面向|不在|未在|暂不在)(?:中国)?)$"
 )
 _EXCLUDED_AFTER = re.compile(r"^(?:[^，。,.]{0,6}(?:以外|之外|除外))")
+# a place as where a meeting was held: "at a summit in Hong Kong", "the Hong Kong venue of",
+# "Hong Kong, where the testing week was held", 在香港举行的
+_VENUE_BEFORE = re.compile(
+    r"\b(?:conference|summit|forum|festival|expo|meetup|hackathon|workshop|panel|gathering|"
+    r"meeting|event|week)s?\s(?:held\s|hosted\s)?(?:in|at)\s$"
+    r"|\b(?:held|hosted|staged|convened)\s(?:\w+\s){0,2}in\s$"
+)
+_VENUE_AFTER = re.compile(
+    r"^(?:(?:'s|’s)?\s(?:venue|leg|edition)\b"
+    r"|,?\s(?:where|at which)\s[^.;]{0,60}?\b(?:was|were|is|are|will be)\s(?:held|hosted)"
+    r"|(?:举行|举办|召开|主办)(?:的|之))"
+)
+# a Chinese firm as a supplier: "buys machines from Bitmain", "50,000 Bitmain rigs", 从比特大陆采购
+_SUPPLIER_BEFORE = re.compile(
+    r"\b(?:buys?|bought|buying|purchases?|purchased|orders?|ordered|sources?|sourced|leases?|"
+    r"leased)\b[^.;]{0,40}\bfrom\s$|(?:从|向)$"
+)
+_SUPPLIER_AFTER = re.compile(
+    r"^(?:(?:'s|’s)?\s(?:[\w-]+\s){0,2}(?:machines|rigs|miners|asics|chips|hardware)\b"
+    r"|[^，。]{0,3}(?:采购|购买|购入|订购|买入|租赁))"
+)
+_COMPANY_FILE = "china_companies.tsv"
+# a nationality: "three Chinese nationals", "a Chinese citizen", 中国籍男子, 中国公民
+_NATIONALITY_AFTER = re.compile(r"^(?:\s(?:nationals?|citizens?|passport holders?)\b|籍|公民)")
 # a sentence of someone's life story: where they were born, grew up, studied, first founded
 _BIOGRAPHY = re.compile(
     r"\b(?:was born|born in|grew up|raised in|studied at|graduated from|emigrated|"
@@ -151,6 +184,27 @@ def excluded(doc: Doc, hit: Hit) -> bool:
     return "除" in before[-12:] and _EXCLUDED_AFTER.match(after) is not None
 
 
+def venue(doc: Doc, hit: Hit) -> bool:
+    """True when the place is where a meeting was held ("a summit in Hong Kong")."""
+    low = doc.low
+    if _VENUE_AFTER.match(low[hit.end : hit.end + 80]) is not None:
+        return True
+    return _VENUE_BEFORE.search(low[max(0, hit.start - 40) : hit.start]) is not None
+
+
+def supplier(doc: Doc, hit: Hit) -> bool:
+    """True when the firm sells to the story's subject ("buys rigs from Bitmain")."""
+    low = doc.low
+    if _SUPPLIER_AFTER.match(low[hit.end : hit.end + 40]) is not None:
+        return True
+    return _SUPPLIER_BEFORE.search(low[max(0, hit.start - 60) : hit.start]) is not None
+
+
+def nationality(doc: Doc, hit: Hit) -> bool:
+    """True when "Chinese" / 中国 names people's nationality ("Chinese nationals", 中国籍)."""
+    return _NATIONALITY_AFTER.match(doc.low[hit.end : hit.end + 20]) is not None
+
+
 def _sentence(doc: Doc, start: int, end: int) -> str:
     low = doc.low
     left = max(0, start - 200)
@@ -212,6 +266,10 @@ def factor(
         value *= CURRENCY_FACTOR
     if entry.region in GREATER_CHINA and excluded(doc, hit):
         value *= EXCLUDED_FACTOR
+    if entry.type == "PLACE" and venue(doc, hit):
+        value *= VENUE_FACTOR
+    if entry.source_file == _COMPANY_FILE and supplier(doc, hit):
+        value *= SUPPLIER_FACTOR
     if (cause or biography) and entry.region in GREATER_CHINA:
         sentence = _sentence(doc, hit.start, hit.end)
         if cause and _CAUSE.search(sentence):
