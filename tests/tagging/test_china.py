@@ -422,3 +422,14 @@ def test_a_venue_a_supplier_or_a_nationality_is_not_a_china_story(
 )
 def test_the_same_words_as_the_subject_stay_china(tagger: Tagger, title: str, summary: str) -> None:
     assert tagger.tag(title, summary).china
+
+
+def test_a_parent_named_to_describe_the_subject_weighs_little(tagger: Tagger) -> None:
+    # the parent of a firm abroad describes the subject: "the London arm of Tencent"
+    tags = tagger.tag(
+        "Paylane settles card payments in USDC across Europe",
+        "Paylane, the London-based arm of Tencent, began settling merchant payouts in USDC.",
+        "Paylane was carved out from Tencent in 2023 and runs only in the EU and the UK.",
+    )
+    assert not tags.china
+    assert all(e.weight <= 1.0 for e in tags.evidence if e.entity == "Tencent")

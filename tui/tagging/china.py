@@ -73,6 +73,13 @@ _DESCRIPTOR_AFTER = re.compile(
     r"^(?:\s?(?:co-?founder|founder|alum|veteran)|-(?:founded|born|backed|funded|incubated))"
 )
 DESCRIPTOR_FACTOR = 0.3
+# the parent of the story's subject: "the Singapore-based arm of Ant Group", "a unit of", "split
+# from", 旗下 (X旗下的Y: Y is the subject); it describes the subject, it is not the subject
+_PARENT_BEFORE = re.compile(
+    r"\b(?:arm|unit|subsidiary|affiliate|offshoot|spin-?off) of\s(?:the\s)?$"
+    r"|\b(?:split|spun(?: off)?|carved out) from\s$"
+)
+_PARENT_AFTER = re.compile(r"^旗下")
 _SENTENCE_MARKS = [".", "!", "?", "。", "！", "？", "\n"]
 
 
@@ -87,7 +94,15 @@ class ChinaResult:
 
 def position_factor(doc: Doc, hit: Hit) -> float:
     after = doc.low[hit.end : hit.end + 12]
-    descriptor = DESCRIPTOR_FACTOR if _DESCRIPTOR_AFTER.search(after) else 1.0
+    descriptor = 1.0
+    if _DESCRIPTOR_AFTER.search(after) or (
+        hit.entry.type == "ORG"
+        and (
+            _PARENT_BEFORE.search(doc.low[max(0, hit.start - 30) : hit.start])
+            or _PARENT_AFTER.match(after)
+        )
+    ):
+        descriptor = DESCRIPTOR_FACTOR
     if hit.start < doc.title_len:
         return TITLE_FACTOR * descriptor  # the headline says what the story is about
     factor = descriptor * (1.0 if hit.start - doc.body_start < LEAD_CHARS else LATE_FACTOR)
