@@ -433,3 +433,22 @@ def test_a_parent_named_to_describe_the_subject_weighs_little(tagger: Tagger) ->
     )
     assert not tags.china
     assert all(e.weight <= 1.0 for e in tags.evidence if e.entity == "Tencent")
+
+
+def test_an_example_in_a_chinese_list_weighs_little(tagger: Tagger) -> None:
+    # 包括 (including): the PBoC as one example of many buyers, the twin of "including"
+    tags = tagger.tag(
+        "银价大涨，以太坊跟涨",
+        "白银突破每盎司60美元；交易员称，多家机构增持贵金属，包括中国人民银行在内的多国央行也在买入。",
+    )
+    assert not tags.china
+
+
+def test_a_foreign_central_banks_short_name_stays_foreign(tagger: Tagger) -> None:
+    # 沙特中央银行 … 央行: the bare short form is the same foreign bank, not the PBoC
+    tags = tagger.tag(
+        "沙特中央银行发布稳定币沙盒规则",
+        "沙特中央银行表示，境内获得央行批准的机构可测试里亚尔稳定币。",
+    )
+    assert not tags.china
+    assert all(e.term != "央行" for e in tags.evidence)

@@ -58,7 +58,7 @@ _BACKGROUND_BEFORE = re.compile(
     r"\b(?:since|ever since|back in|years ago|previously|formerly|once|historically|unlike|"
     r"similar to|like|such as|including|fled|left|exodus from|moved out of|relocated from|"
     r"founded in|founded by|born in|native|based in|headquartered in|former|ex)\b"
-    r"|此前|自从|早在|曾经|曾在|以前|之前|前身|(?<!来)自$|出生于|生于|出生在|籍贯|老家|毕业于|"
+    r"|此前|自从|早在|曾经|包括|其中包括|例如|比如|曾在|以前|之前|前身|(?<!来)自$|出生于|生于|出生在|籍贯|老家|毕业于|"
     r"曾任|曾就职于|早年|创立于|创办于|(?:19|20)\d\d年(?:在|于)"
 )
 _BACKGROUND_AFTER = re.compile(
@@ -179,6 +179,11 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     for i, hit in enumerate(hits):
         if hit.weight == 0:  # global names: no China value, only context for the next hit
             prev = hit  # (their later short forms were dropped: traps.drop_foreign_short_forms)
+            if hit.entry.type == "ORG":  # 沙特中央银行 named from its parts (govbodies.foreign)
+                short = traps.short_form(doc.simp[hit.start : hit.end])
+                if short:
+                    foreign_named.add(short)
+                    foreign_named.update(traps.SAME_SHORT.get(short, ()))
             continue
         f = traps.factor(doc, hit, prev, cause, biography)
         if hit.entry.type == "PLACE" and traps.nationality(doc, hit):  # "3 Chinese nationals"
@@ -190,6 +195,7 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
         surface = doc.simp[hit.start : hit.end]
         if traps.foreign_owner(doc, hit, prev):
             foreign_named.add(surface)
+            foreign_named.update(traps.SAME_SHORT.get(surface, ()))
             f = 0.0
         elif surface in foreign_named or (taiwan and surface in traps.SHARED_NAMES):
             f = 0.0

@@ -305,6 +305,9 @@ SHORT_FORMS = SHARED_NAMES | frozenset(
 )
 
 
+# short forms that name the same body: 阿联酋中央银行 … 央行 is still the UAE's central bank
+SAME_SHORT = {"中央银行": ("央行",), "金融管理局": ("金管局",)}
+
 _SHORT_SIZES = tuple(sorted({len(s) for s in SHORT_FORMS}))
 
 
@@ -333,6 +336,7 @@ def drop_foreign_short_forms(doc: Doc, hits: list[Hit]) -> list[Hit]:
             short = short_form(surface)
             if short:
                 foreign.add(short)
+                foreign.update(SAME_SHORT.get(short, ()))
         elif (
             hit.weight > 0
             and hit.entry.type == "ORG"
