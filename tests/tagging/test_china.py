@@ -452,3 +452,17 @@ def test_a_foreign_central_banks_short_name_stays_foreign(tagger: Tagger) -> Non
     )
     assert not tags.china
     assert all(e.term != "央行" for e in tags.evidence)
+
+
+def test_shuzi_cangpin_alone_is_the_chinese_word_for_an_nft(tagger: Tagger) -> None:
+    # 数字藏品 names any NFT in Chinese text; it needs a China angle besides
+    tags = tagger.tag(
+        "Doodles推出音乐专辑，持有者可兑换限量数字藏品",
+        "NFT项目Doodles发布首张专辑，持有者可免费兑换一件数字藏品，地板价上涨8%。",
+    )
+    assert not tags.china
+    mainland = tagger.tag(
+        "上海数字藏品平台上线文旅系列数字藏品",
+        "平台称已完成区块链信息服务备案，首批藏品在上海发售。",
+    )
+    assert mainland.china and "CN" in mainland.regions

@@ -52,7 +52,10 @@ MAX_EVIDENCE = 12
 CORPORATE_FILES = frozenset({"china_companies.tsv", "china_people.tsv"})
 CORPORATE_CAP = 2.5
 ANGLE_MIN = 1.0
-GENERIC_REFS = frozenset({"央行", "the central bank", "central bank"})
+# words that need something else Chinese in the story: a bare 央行 (whose central bank?) and
+# 数字藏品, the word Chinese-language writers use for any NFT (Azuki's as well as a mainland
+# platform's): they say the text is in Chinese, not that the story is about China
+GENERIC_REFS = frozenset({"央行", "the central bank", "central bank", "数字藏品", "數字藏品"})
 
 _BACKGROUND_BEFORE = re.compile(
     r"\b(?:since|ever since|back in|years ago|previously|formerly|once|historically|unlike|"
