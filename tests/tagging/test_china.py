@@ -466,3 +466,14 @@ def test_shuzi_cangpin_alone_is_the_chinese_word_for_an_nft(tagger: Tagger) -> N
         "平台称已完成区块链信息服务备案，首批藏品在上海发售。",
     )
     assert mainland.china and "CN" in mainland.regions
+
+
+def test_a_macau_prosecutor_is_not_the_mainlands(tagger: Tagger) -> None:
+    # under a Macau title a bare 检察院 is Macau's public prosecutor
+    tags = tagger.tag(
+        "澳门司法警察局拘捕三名虚拟货币兑换诈骗嫌犯",
+        "司警局表示，三人以USDT兑换为名骗取旅客现金，案件已移送检察院侦办。",
+    )
+    assert tags.china and tags.regions == {"MO"}
+    named = tagger.tag("澳门检察院起诉两名泰达币洗钱嫌犯", "两人被控协助赌厅转移资金。")
+    assert named.regions == {"MO"}

@@ -176,6 +176,7 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     taiwan = traps.taiwan_reading(doc, hits)
     cause = traps.has_cause(doc)
     abroad = _foreign_title(doc, hits)
+    home = _title_region(doc, hits)
     biography = traps.has_biography(doc)
     foreign_named: set[str] = set()  # 新加坡金管局 … 金管局: later short forms are the same body
     prev: Hit | None = None
@@ -200,7 +201,11 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
             foreign_named.add(surface)
             foreign_named.update(traps.SAME_SHORT.get(surface, ()))
             f = 0.0
-        elif surface in foreign_named or (taiwan and surface in traps.SHARED_NAMES):
+        elif (
+            surface in foreign_named
+            or (taiwan and surface in traps.SHARED_NAMES)
+            or traps.local_body(doc, hit, prev, home)  # 澳门检察院; 检察院 under a Macau title
+        ):
             f = 0.0
         factors[i] = f
         prev = hit
@@ -256,7 +261,6 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     else:
         raw += min(weak, WEAK_CAP) + corporate
         angle = max(angle, corporate)
-    home = _title_region(doc, hits)
     regions = frozenset(
         r
         for r, v in by_region.items()

@@ -300,6 +300,27 @@ def taiwan_reading(doc: Doc, hits: list[Hit]) -> bool:
     return True
 
 
+# Bodies Hong Kong and Macau have under the same short name as the mainland's: 澳门检察院 is
+# Macau's public prosecutor, and in a story whose title is set in Macau or Hong Kong a bare
+# 检察院 or 法院 is the local one, not the mainland's People's Procuratorate.
+LOCAL_BODY_NAMES = frozenset({"检察院", "检察署", "法院", "警方", "海关", "税务局"})
+SAR_REGIONS = frozenset({"HK", "MO"})
+
+
+def local_body(doc: Doc, hit: Hit, prev: Hit | None, home: str | None) -> bool:
+    """True for a mainland short name that stands for a Hong Kong or Macau body."""
+    if hit.entry.region != "CN" or doc.simp[hit.start : hit.end] not in LOCAL_BODY_NAMES:
+        return False
+    if home in SAR_REGIONS:
+        return True
+    return (
+        prev is not None
+        and prev.entry.type == "PLACE"
+        and prev.entry.region in SAR_REGIONS
+        and prev.end == hit.start
+    )
+
+
 SHORT_FORMS = SHARED_NAMES | frozenset(
     {"金管局", "金融管理局", "金管会", "中央银行", "金融监管局", "证监会", "警察局", "警方"}
 )
