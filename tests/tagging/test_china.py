@@ -477,3 +477,14 @@ def test_a_macau_prosecutor_is_not_the_mainlands(tagger: Tagger) -> None:
     assert tags.china and tags.regions == {"MO"}
     named = tagger.tag("澳门检察院起诉两名泰达币洗钱嫌犯", "两人被控协助赌厅转移资金。")
     assert named.regions == {"MO"}
+
+
+def test_a_pool_operated_by_a_chinese_firm_is_not_a_china_story(tagger: Tagger) -> None:
+    # "operated by Bitmain" describes the pool; pools with Chinese roots are weak
+    tags = tagger.tag(
+        "AntPool and F2Pool lead November's share of Bitcoin blocks",
+        "Data from a block explorer show the two pools found 40% of blocks.",
+        "AntPool, operated by Bitmain, found 24%, and F2Pool 16%. ViaBTC followed with 9%.",
+    )
+    assert not tags.china
+    assert all(e.weight <= 1.0 for e in tags.evidence if e.entity == "Bitmain")

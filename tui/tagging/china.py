@@ -77,10 +77,12 @@ _DESCRIPTOR_AFTER = re.compile(
 )
 DESCRIPTOR_FACTOR = 0.3
 # the parent of the story's subject: "the Singapore-based arm of Ant Group", "a unit of", "split
-# from", 旗下 (X旗下的Y: Y is the subject); it describes the subject, it is not the subject
+# from", "operated by", 旗下 (X旗下的Y: Y is the subject); it describes the subject, it is not
+# the subject
 _PARENT_BEFORE = re.compile(
     r"\b(?:arm|unit|subsidiary|affiliate|offshoot|spin-?off) of\s(?:the\s)?$"
     r"|\b(?:split|spun(?: off)?|carved out) from\s$"
+    r"|\b(?:operated|owned|run|controlled) by\s$"
 )
 _PARENT_AFTER = re.compile(r"^旗下")
 _SENTENCE_MARKS = [".", "!", "?", "。", "！", "？", "\n"]
