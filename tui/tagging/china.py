@@ -85,6 +85,15 @@ _PARENT_BEFORE = re.compile(
     r"|\b(?:operated|owned|run|controlled) by\s$"
 )
 _PARENT_AFTER = re.compile(r"^旗下")
+
+
+def _parent_before(before: str) -> bool:
+    """_PARENT_BEFORE, tried only when the words it ends with are there (most hits have none)."""
+    if " of " not in before and " from " not in before and " by " not in before:
+        return False
+    return _PARENT_BEFORE.search(before) is not None
+
+
 _SENTENCE_MARKS = [".", "!", "?", "。", "！", "？", "\n"]
 
 
@@ -103,8 +112,8 @@ def position_factor(doc: Doc, hit: Hit) -> float:
     if _DESCRIPTOR_AFTER.search(after) or (
         hit.entry.type == "ORG"
         and (
-            _PARENT_BEFORE.search(doc.low[max(0, hit.start - 30) : hit.start])
-            or _PARENT_AFTER.match(after)
+            _PARENT_AFTER.match(after)
+            or _parent_before(doc.low[max(0, hit.start - 30) : hit.start])
         )
     ):
         descriptor = DESCRIPTOR_FACTOR

@@ -84,6 +84,8 @@ _EXCLUDED_BEFORE = re.compile(
     r"open|accessible|sold|launched|licensed|operating|active) (?:in|to)))\s(?:the\s)?"
     r"|(?:除了?|不包括|不含|不对|不向|不面向|不在|未在|暂不在)(?:中国)?)$"
 )
+# every match of _EXCLUDED_BEFORE holds one of these: the regex runs only where one is
+_EXCLUDED_LITERALS = ("out", "except", "exclud", "other than", "beyond", "not ", "除", "不", "未")
 _EXCLUDED_AFTER = re.compile(r"^(?:[^，。,.]{0,6}(?:以外|之外|除外))")
 # a place as where a meeting was held: "at a summit in Hong Kong", "the Hong Kong venue of",
 # "Hong Kong, where the testing week was held", 在香港举行的
@@ -178,7 +180,7 @@ def excluded(doc: Doc, hit: Hit) -> bool:
     China", "not available in Hong Kong", 除中国大陆以外)."""
     low = doc.low
     before = low[max(0, hit.start - 40) : hit.start]
-    if _EXCLUDED_BEFORE.search(before):
+    if any(w in before for w in _EXCLUDED_LITERALS) and _EXCLUDED_BEFORE.search(before):
         return True
     after = low[hit.end : hit.end + 10]
     return "除" in before[-12:] and _EXCLUDED_AFTER.match(after) is not None
@@ -189,7 +191,8 @@ def venue(doc: Doc, hit: Hit) -> bool:
     low = doc.low
     if _VENUE_AFTER.match(low[hit.end : hit.end + 80]) is not None:
         return True
-    return _VENUE_BEFORE.search(low[max(0, hit.start - 40) : hit.start]) is not None
+    before = low[max(0, hit.start - 40) : hit.start]
+    return before.endswith(("in ", "at ")) and _VENUE_BEFORE.search(before) is not None
 
 
 def supplier(doc: Doc, hit: Hit) -> bool:
@@ -197,7 +200,8 @@ def supplier(doc: Doc, hit: Hit) -> bool:
     low = doc.low
     if _SUPPLIER_AFTER.match(low[hit.end : hit.end + 40]) is not None:
         return True
-    return _SUPPLIER_BEFORE.search(low[max(0, hit.start - 60) : hit.start]) is not None
+    before = low[max(0, hit.start - 60) : hit.start]
+    return before.endswith(("from ", "从", "向")) and _SUPPLIER_BEFORE.search(before) is not None
 
 
 def nationality(doc: Doc, hit: Hit) -> bool:
