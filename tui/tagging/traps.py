@@ -120,8 +120,8 @@ _BIOGRAPHY = re.compile(
 )
 _BIOGRAPHY_LITERALS = (
     "born", "grew up", "raised in", "studied at", "graduated", "emigrated", "abroad", "founded",
-    "出生", "生于", "早年", "毕业", "成长于", "移居",
 )
+_BIOGRAPHY_LITERALS_ZH = ("出生", "生于", "早年", "毕业", "成长于", "移居")
 _LIST_GAP = re.compile(r"^\s?(?:、|,|/|及|和|与|或|and|or|,\s?and|,\s?or)\s?$")
 _SENTENCE = re.compile(r"[.!?。！？\n]")
 _MARKS = ".!?。！？\n"
@@ -248,7 +248,10 @@ def has_cause(doc: Doc) -> bool:
 def has_biography(doc: Doc) -> bool:
     """True when some sentence of the story may be biography (one search per story)."""
     low = doc.low
-    return any(w in low for w in _BIOGRAPHY_LITERALS) and _BIOGRAPHY.search(low) is not None
+    found = any(w in low for w in _BIOGRAPHY_LITERALS) or (
+        not low.isascii() and any(w in low for w in _BIOGRAPHY_LITERALS_ZH)
+    )
+    return found and _BIOGRAPHY.search(low) is not None
 
 
 def factor(
