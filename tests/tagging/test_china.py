@@ -374,10 +374,16 @@ def test_a_founders_biography_and_an_excluded_mainland_are_not_a_china_story(
 @pytest.mark.parametrize(
     ("title", "summary"),
     [
-        ("Shenzhen court jails founder of crypto lender", "The founder, who was born in Hunan, "
-         "got seven years from the Shenzhen Intermediate People's Court."),
-        ("Exchange leaves Hong Kong for Dubai", "The platform will not renew its licence in Hong "
-         "Kong, the Securities and Futures Commission said."),
+        (
+            "Shenzhen court jails founder of crypto lender",
+            "The founder, who was born in Hunan, "
+            "got seven years from the Shenzhen Intermediate People's Court.",
+        ),
+        (
+            "Exchange leaves Hong Kong for Dubai",
+            "The platform will not renew its licence in Hong "
+            "Kong, the Securities and Futures Commission said.",
+        ),
     ],
 )
 def test_a_biography_or_a_negation_does_not_hide_a_china_subject(
@@ -390,17 +396,25 @@ def test_a_biography_or_a_negation_does_not_hide_a_china_subject(
     ("title", "summary"),
     [
         # a meeting's venue
-        ("Solana validators agree on fee change at a summit in Hong Kong",
-         "Operators voted to halve base fees from January."),
-        ("Cosmos upgrade takes its name from Hong Kong, where the builders' week was held",
-         "The release adds liquid staking to the hub."),
+        (
+            "Solana validators agree on fee change at a summit in Hong Kong",
+            "Operators voted to halve base fees from January.",
+        ),
+        (
+            "Cosmos upgrade takes its name from Hong Kong, where the builders' week was held",
+            "The release adds liquid staking to the hub.",
+        ),
         ("以太坊开发者在香港举行的会议上确定下一次升级时间", "升级将于明年一季度上线测试网。"),
         # a Chinese firm as a supplier
-        ("Miner Ridgeway buys 20,000 rigs from MicroBT",
-         "Ridgeway will install the MicroBT machines at its Odessa site by March."),
+        (
+            "Miner Ridgeway buys 20,000 rigs from MicroBT",
+            "Ridgeway will install the MicroBT machines at its Odessa site by March.",
+        ),
         # nationality in a story set abroad
-        ("Thai police detain two Chinese nationals over USDT laundering ring",
-         "Bangkok officers said the men moved funds for a scam centre in Myanmar."),
+        (
+            "Thai police detain two Chinese nationals over USDT laundering ring",
+            "Bangkok officers said the men moved funds for a scam centre in Myanmar.",
+        ),
     ],
 )
 def test_a_venue_a_supplier_or_a_nationality_is_not_a_china_story(
@@ -413,11 +427,15 @@ def test_a_venue_a_supplier_or_a_nationality_is_not_a_china_story(
 @pytest.mark.parametrize(
     ("title", "summary"),
     [
-        ("Hong Kong regulator opens stablecoin licence consultation",
-         "The HKMA will take comments until March."),
+        (
+            "Hong Kong regulator opens stablecoin licence consultation",
+            "The HKMA will take comments until March.",
+        ),
         ("MicroBT opens a chip plant in Shenzhen", "The plant will build miners for export."),
-        ("China's police detain two Chinese nationals over USDT laundering ring",
-         "Officers in Guangzhou said the men ran an underground bank."),
+        (
+            "China's police detain two Chinese nationals over USDT laundering ring",
+            "Officers in Guangzhou said the men ran an underground bank.",
+        ),
     ],
 )
 def test_the_same_words_as_the_subject_stay_china(tagger: Tagger, title: str, summary: str) -> None:
