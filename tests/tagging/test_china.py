@@ -311,3 +311,198 @@ def test_the_country_is_no_local_body(tagger: Tagger) -> None:
 def test_a_chinese_founded_miner_maker_alone_is_no_china_story(title: str, china: bool) -> None:
     """Canaan, like Binance, is Chinese-founded and registered abroad: weak alone (README)."""
     assert Tagger().tag(title).china is china
+
+
+def test_spaced_dateline_and_backer_do_not_make_a_china_story(tagger: Tagger) -> None:
+    # a release datelined "HONG KONG --" about a Swiss protocol whose investor is in Hong Kong
+    tags = tagger.tag(
+        "Animoca Brands-backed Velora launches staking vaults in Europe",
+        "HONG KONG -- Velora, a Zurich-based protocol, today opened staking vaults for users "
+        "in Germany and France.",
+        "HONG KONG -- Velora said its vaults accept ether and euro stablecoins. The protocol "
+        "is backed by Animoca Brands and two European funds.",
+    )
+    assert not tags.china
+    dateline = [e for e in tags.evidence if e.term == "HONG KONG"]
+    assert dateline and all(e.weight <= 0.3 for e in dateline)
+
+
+def test_a_hong_kong_story_with_a_spaced_dateline_is_still_china(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "SFC grants two more virtual asset trading platform licences",
+        "HONG KONG -- The Securities and Futures Commission approved two exchanges.",
+    )
+    assert tags.china and "HK" in tags.regions
+
+
+def test_ant_international_abroad_is_not_a_china_story(tagger: Tagger) -> None:
+    # Ant Group's Singapore-based arm (Alipay+, WorldFirst) acting abroad: weak, like Binance
+    tags = tagger.tag(
+        "Ant International and a Dutch bank pilot euro stablecoin payouts",
+        "Ant International said Alipay+ merchants in the Netherlands can be paid in EURC.",
+        "The pilot runs through WorldFirst accounts in Amsterdam and Rotterdam.",
+    )
+    assert not tags.china
+    assert "Ant International" in {e.name for e in tags.entities}
+
+
+def test_ant_group_at_home_is_still_china(tagger: Tagger) -> None:
+    tags = tagger.tag(
+        "Ant Group files blockchain patents in Hangzhou",
+        "Ant Group, the Alipay operator, registered the filings with Zhejiang authorities.",
+    )
+    assert tags.china and "CN" in tags.regions
+
+
+def test_a_founders_biography_and_an_excluded_mainland_are_not_a_china_story(
+    tagger: Tagger,
+) -> None:
+    # the founder's life story and "does not serve mainland China" say where the story is not
+    tags = tagger.tag(
+        "Kraken rival Lumex hires ex-Fed lawyer, not its China past",
+        "Lumex, the exchange run from Dubai, named a new general counsel as it seeks a US "
+        "licence. It does not serve mainland China.",
+        "Its founder Li Wen, who was born in Hunan and studied at a university in Wuhan, "
+        "started Lumex in Shenzhen in 2016 before moving it to Dubai.\n\n"
+        "The new counsel will lead talks with New York regulators, the company said.",
+    )
+    assert not tags.china
+    excluded = [e for e in tags.evidence if e.entity == "China"]
+    assert all(e.weight <= 0.4 for e in excluded)
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        (
+            "Shenzhen court jails founder of crypto lender",
+            "The founder, who was born in Hunan, "
+            "got seven years from the Shenzhen Intermediate People's Court.",
+        ),
+        (
+            "Exchange leaves Hong Kong for Dubai",
+            "The platform will not renew its licence in Hong "
+            "Kong, the Securities and Futures Commission said.",
+        ),
+    ],
+)
+def test_a_biography_or_a_negation_does_not_hide_a_china_subject(
+    tagger: Tagger, title: str, summary: str
+) -> None:
+    assert tagger.tag(title, summary).china
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        # a meeting's venue
+        (
+            "Solana validators agree on fee change at a summit in Hong Kong",
+            "Operators voted to halve base fees from January.",
+        ),
+        (
+            "Cosmos upgrade takes its name from Hong Kong, where the builders' week was held",
+            "The release adds liquid staking to the hub.",
+        ),
+        ("以太坊开发者在香港举行的会议上确定下一次升级时间", "升级将于明年一季度上线测试网。"),
+        # a Chinese firm as a supplier
+        (
+            "Miner Ridgeway buys 20,000 rigs from MicroBT",
+            "Ridgeway will install the MicroBT machines at its Odessa site by March.",
+        ),
+        # nationality in a story set abroad
+        (
+            "Thai police detain two Chinese nationals over USDT laundering ring",
+            "Bangkok officers said the men moved funds for a scam centre in Myanmar.",
+        ),
+    ],
+)
+def test_a_venue_a_supplier_or_a_nationality_is_not_a_china_story(
+    tagger: Tagger, title: str, summary: str
+) -> None:
+    tags = tagger.tag(title, summary)
+    assert not tags.china
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        (
+            "Hong Kong regulator opens stablecoin licence consultation",
+            "The HKMA will take comments until March.",
+        ),
+        ("MicroBT opens a chip plant in Shenzhen", "The plant will build miners for export."),
+        (
+            "China's police detain two Chinese nationals over USDT laundering ring",
+            "Officers in Guangzhou said the men ran an underground bank.",
+        ),
+    ],
+)
+def test_the_same_words_as_the_subject_stay_china(tagger: Tagger, title: str, summary: str) -> None:
+    assert tagger.tag(title, summary).china
+
+
+def test_a_parent_named_to_describe_the_subject_weighs_little(tagger: Tagger) -> None:
+    # the parent of a firm abroad describes the subject: "the London arm of Tencent"
+    tags = tagger.tag(
+        "Paylane settles card payments in USDC across Europe",
+        "Paylane, the London-based arm of Tencent, began settling merchant payouts in USDC.",
+        "Paylane was carved out from Tencent in 2023 and runs only in the EU and the UK.",
+    )
+    assert not tags.china
+    assert all(e.weight <= 1.0 for e in tags.evidence if e.entity == "Tencent")
+
+
+def test_an_example_in_a_chinese_list_weighs_little(tagger: Tagger) -> None:
+    # 包括 (including): the PBoC as one example of many buyers, the twin of "including"
+    tags = tagger.tag(
+        "银价大涨，以太坊跟涨",
+        "白银突破每盎司60美元；交易员称，多家机构增持贵金属，包括中国人民银行在内的多国央行也在买入。",
+    )
+    assert not tags.china
+
+
+def test_a_foreign_central_banks_short_name_stays_foreign(tagger: Tagger) -> None:
+    # 沙特中央银行 … 央行: the bare short form is the same foreign bank, not the PBoC
+    tags = tagger.tag(
+        "沙特中央银行发布稳定币沙盒规则",
+        "沙特中央银行表示，境内获得央行批准的机构可测试里亚尔稳定币。",
+    )
+    assert not tags.china
+    assert all(e.term != "央行" for e in tags.evidence)
+
+
+def test_shuzi_cangpin_alone_is_the_chinese_word_for_an_nft(tagger: Tagger) -> None:
+    # 数字藏品 names any NFT in Chinese text; it needs a China angle besides
+    tags = tagger.tag(
+        "Doodles推出音乐专辑，持有者可兑换限量数字藏品",
+        "NFT项目Doodles发布首张专辑，持有者可免费兑换一件数字藏品，地板价上涨8%。",
+    )
+    assert not tags.china
+    mainland = tagger.tag(
+        "上海数字藏品平台上线文旅系列数字藏品",
+        "平台称已完成区块链信息服务备案，首批藏品在上海发售。",
+    )
+    assert mainland.china and "CN" in mainland.regions
+
+
+def test_a_macau_prosecutor_is_not_the_mainlands(tagger: Tagger) -> None:
+    # under a Macau title a bare 检察院 is Macau's public prosecutor
+    tags = tagger.tag(
+        "澳门司法警察局拘捕三名虚拟货币兑换诈骗嫌犯",
+        "司警局表示，三人以USDT兑换为名骗取旅客现金，案件已移送检察院侦办。",
+    )
+    assert tags.china and tags.regions == {"MO"}
+    named = tagger.tag("澳门检察院起诉两名泰达币洗钱嫌犯", "两人被控协助赌厅转移资金。")
+    assert named.regions == {"MO"}
+
+
+def test_a_pool_operated_by_a_chinese_firm_is_not_a_china_story(tagger: Tagger) -> None:
+    # "operated by Bitmain" describes the pool; pools with Chinese roots are weak
+    tags = tagger.tag(
+        "AntPool and F2Pool lead November's share of Bitcoin blocks",
+        "Data from a block explorer show the two pools found 40% of blocks.",
+        "AntPool, operated by Bitmain, found 24%, and F2Pool 16%. ViaBTC followed with 9%.",
+    )
+    assert not tags.china
+    assert all(e.weight <= 1.0 for e in tags.evidence if e.entity == "Bitmain")

@@ -10,8 +10,9 @@ Each accepted gazetteer hit contributes ``weight × position factor``:
 - when the title names a place outside Greater China and no China evidence, the story is
   anchored elsewhere and every body hit counts 0.6 as much.
 
-Traps (see :mod:`tui.tagging.traps`): datelines, brand names, tariff sentences, currencies
-and lists of regions weigh little; a body named after another country (韩国央行) counts
+Traps (see :mod:`tui.tagging.traps`): datelines, brand names, tariff sentences, currencies,
+lists of regions, meeting venues, suppliers, nationalities, biographies and excluded places
+("outside mainland China") weigh little; a body named after another country (韩国央行) counts
 nothing; a bare 央行 counts only when something else in the story is Chinese. Firms and
 people with Chinese roots (``china_companies.tsv``, ``china_people.tsv``) are capped together
 at 2.5: a China story needs an angle beyond them (a place, a state body, the yuan…). A title
@@ -51,13 +52,16 @@ MAX_EVIDENCE = 12
 CORPORATE_FILES = frozenset({"china_companies.tsv", "china_people.tsv"})
 CORPORATE_CAP = 2.5
 ANGLE_MIN = 1.0
-GENERIC_REFS = frozenset({"央行", "the central bank", "central bank"})
+# words that need something else Chinese in the story: a bare 央行 (whose central bank?) and
+# 数字藏品, the word Chinese-language writers use for any NFT (Azuki's as well as a mainland
+# platform's): they say the text is in Chinese, not that the story is about China
+GENERIC_REFS = frozenset({"央行", "the central bank", "central bank", "数字藏品", "數字藏品"})
 
 _BACKGROUND_BEFORE = re.compile(
     r"\b(?:since|ever since|back in|years ago|previously|formerly|once|historically|unlike|"
     r"similar to|like|such as|including|fled|left|exodus from|moved out of|relocated from|"
     r"founded in|founded by|born in|native|based in|headquartered in|former|ex)\b"
-    r"|此前|自从|早在|曾经|曾在|以前|之前|前身|(?<!来)自$|出生于|生于|出生在|籍贯|老家|毕业于|"
+    r"|此前|自从|早在|曾经|包括|其中包括|例如|比如|曾在|以前|之前|前身|(?<!来)自$|出生于|生于|出生在|籍贯|老家|毕业于|"
     r"曾任|曾就职于|早年|创立于|创办于|(?:19|20)\d\d年(?:在|于)"
 )
 _BACKGROUND_AFTER = re.compile(
@@ -66,9 +70,30 @@ _BACKGROUND_AFTER = re.compile(
     r"|^[^，。,.]{0,15}以来"
 )
 # An organisation used to describe a person or another firm: "the Bitmain co-founder",
-# "Chinese-founded"; it counts little even in a headline.
-_DESCRIPTOR_AFTER = re.compile(r"^(?:\s?(?:co-?founder|founder|alum|veteran)|-(?:founded|born))")
+# "Chinese-founded", "an Animoca-backed protocol" (its investor); it counts little even in a
+# headline.
+_DESCRIPTOR_AFTER = re.compile(
+    r"^(?:\s?(?:co-?founder|founder|alum|veteran)|-(?:founded|born|backed|funded|incubated))"
+)
 DESCRIPTOR_FACTOR = 0.3
+# the parent of the story's subject: "the Singapore-based arm of Ant Group", "a unit of", "split
+# from", "operated by", 旗下 (X旗下的Y: Y is the subject); it describes the subject, it is not
+# the subject
+_PARENT_BEFORE = re.compile(
+    r"\b(?:arm|unit|subsidiary|affiliate|offshoot|spin-?off) of\s(?:the\s)?$"
+    r"|\b(?:split|spun(?: off)?|carved out) from\s$"
+    r"|\b(?:operated|owned|run|controlled) by\s$"
+)
+_PARENT_AFTER = re.compile(r"^旗下")
+
+
+def _parent_before(before: str) -> bool:
+    """_PARENT_BEFORE, tried only when the words it ends with are there (most hits have none)."""
+    if " of " not in before and " from " not in before and " by " not in before:
+        return False
+    return _PARENT_BEFORE.search(before) is not None
+
+
 _SENTENCE_MARKS = [".", "!", "?", "。", "！", "？", "\n"]
 
 
@@ -83,7 +108,15 @@ class ChinaResult:
 
 def position_factor(doc: Doc, hit: Hit) -> float:
     after = doc.low[hit.end : hit.end + 12]
-    descriptor = DESCRIPTOR_FACTOR if _DESCRIPTOR_AFTER.search(after) else 1.0
+    descriptor = 1.0
+    if _DESCRIPTOR_AFTER.search(after) or (
+        hit.entry.type == "ORG"
+        and (
+            _PARENT_AFTER.match(after)
+            or _parent_before(doc.low[max(0, hit.start - 30) : hit.start])
+        )
+    ):
+        descriptor = DESCRIPTOR_FACTOR
     if hit.start < doc.title_len:
         return TITLE_FACTOR * descriptor  # the headline says what the story is about
     factor = descriptor * (1.0 if hit.start - doc.body_start < LEAD_CHARS else LATE_FACTOR)
@@ -153,13 +186,23 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
     factors = [1.0] * len(hits)
     taiwan = traps.taiwan_reading(doc, hits)
     cause = traps.has_cause(doc)
+    abroad = _foreign_title(doc, hits)
+    home = _title_region(doc, hits)
+    biography = traps.has_biography(doc)
     foreign_named: set[str] = set()  # 新加坡金管局 … 金管局: later short forms are the same body
     prev: Hit | None = None
     for i, hit in enumerate(hits):
         if hit.weight == 0:  # global names: no China value, only context for the next hit
             prev = hit  # (their later short forms were dropped: traps.drop_foreign_short_forms)
+            if hit.entry.type == "ORG":  # 沙特中央银行 named from its parts (govbodies.foreign)
+                short = traps.short_form(doc.simp[hit.start : hit.end])
+                if short:
+                    foreign_named.add(short)
+                    foreign_named.update(traps.SAME_SHORT.get(short, ()))
             continue
-        f = traps.factor(doc, hit, prev, cause)
+        f = traps.factor(doc, hit, prev, cause, biography)
+        if hit.entry.type == "PLACE" and traps.nationality(doc, hit):  # "3 Chinese nationals"
+            f *= traps.NATIONALITY_FACTOR
         if traps.in_list(doc, hit, prev):
             f *= traps.LIST_FACTOR
             if factors[i - 1] > traps.LIST_FACTOR:
@@ -167,8 +210,13 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
         surface = doc.simp[hit.start : hit.end]
         if traps.foreign_owner(doc, hit, prev):
             foreign_named.add(surface)
+            foreign_named.update(traps.SAME_SHORT.get(surface, ()))
             f = 0.0
-        elif surface in foreign_named or (taiwan and surface in traps.SHARED_NAMES):
+        elif (
+            surface in foreign_named
+            or (taiwan and surface in traps.SHARED_NAMES)
+            or traps.local_body(doc, hit, prev, home)  # 澳门检察院; 检察院 under a Macau title
+        ):
             f = 0.0
         factors[i] = f
         prev = hit
@@ -219,12 +267,11 @@ def score_china(doc: Doc, hits: list[Hit], china_regions: frozenset[str]) -> Chi
         else:
             raw += total
     angle = raw
-    if _foreign_title(doc, hits):  # a Chinese firm acting abroad needs a China angle
+    if abroad:  # a Chinese firm acting abroad needs a China angle
         raw += min(weak, WEAK_CAP) + min(corporate, CORPORATE_CAP)
     else:
         raw += min(weak, WEAK_CAP) + corporate
         angle = max(angle, corporate)
-    home = _title_region(doc, hits)
     regions = frozenset(
         r
         for r, v in by_region.items()

@@ -5,6 +5,16 @@
 - a place that is part of a name ("长城算力", "Shanghai Capital", "Beijing Pool") is a brand;
 - a place followed by "upgrade", "hard fork", 升级, 硬分叉 is an upgrade's nickname, not a
   place at all (Ethereum's 上海升级, a chain's 「澳門」硬分叉): those hits are dropped;
+- a place named as where the story is not ("outside mainland China", "not its China ties",
+  "not available in mainland China", 除中国大陆以外, 不向中国大陆用户) is excluded, not the subject;
+- a sentence of biography ("who was born in Jiangsu and grew up in Canada, founded the firm in
+  Shanghai in 2017", 早年毕业于) tells where a founder came from, not where the story is;
+- a place named as a meeting's venue ("a summit in Hong Kong", "the Hong Kong venue of",
+  在香港举行的) says where people met, not what the story is about;
+- a Chinese firm named as a supplier ("buys machines from Bitmain", "Bitmain rigs",
+  从比特大陆采购) plays a supporting role in someone else's story;
+- "Chinese nationals" (中国籍, 中国公民) says who was involved, not where: a story in China
+  names more than its people's passports (applied in :mod:`tui.tagging.china`);
 - China named in a sentence about tariffs or a trade war is a distant cause of a market move;
 - a currency named in the body (yuan, 港元) is a unit, often one of a list;
 - a term in a list of Greater China regions ("大陸、香港或澳門", "mainland China, Hong Kong
@@ -33,10 +43,15 @@ NAME_PART_FACTOR = 0.2
 CAUSE_FACTOR = 0.3
 CURRENCY_FACTOR = 0.4
 LIST_FACTOR = 0.4
+EXCLUDED_FACTOR = 0.1
+BIOGRAPHY_FACTOR = 0.3
+VENUE_FACTOR = 0.3
+SUPPLIER_FACTOR = 0.3
+NATIONALITY_FACTOR = 0.3
 
 _DATELINE_AFTER = re.compile(
     r"^(?:,?\s?(?:[A-Z][a-z]{2,8}\.?\s\d{1,2})?\s?\((?:[A-Za-z .]{2,20})\)\s?[-—–]"
-    r"|,\s?[A-Z][a-z]{2,8}\.?\s\d{1,2}\s?[-—–]|\s?[-—–]\s|--)"
+    r"|,\s?[A-Z][a-z]{2,8}\.?\s\d{1,2}\s?[-—–]|\s?[-—–]\s|\s?--)"
     r"|^\d{1,2}月\d{1,2}日电"
 )
 _CAPS_LINE_START = re.compile(r"(?m)^([A-Z][A-Z'.]+(?: [A-Z][A-Z'.]+){0,2})(?=[,\s(-])")
@@ -60,6 +75,53 @@ _CAUSE = re.compile(
     r"trade data|economic data|factory data|pmi\b|gdp\b|关税|贸易战|贸易摩擦|贸易紧张|出口管制|"
     r"出口数据|经济数据|pmi数据"
 )  # a tariff, a sanction or a macro data release: China as the distant cause of a price move
+# a place named as where the story is not: "outside mainland China", "except Hong Kong",
+# "not its China ties", "will not be offered in China", "stays out of China", 除中国大陆外,
+# 不面向中国用户
+_EXCLUDED_BEFORE = re.compile(
+    r"(?:\b(?:outside(?: of)?|except(?: for| in)?|excluding|other than|out of|beyond|"
+    r"not (?:in|into|to|from|its|their|serve|serving|(?:be |been |yet )?(?:available|offered|"
+    r"open|accessible|sold|launched|licensed|operating|active) (?:in|to)))\s(?:the\s)?"
+    r"|(?:除了?|不包括|不含|不对|不向|不面向|不在|未在|暂不在)(?:中国)?)$"
+)
+# every match of _EXCLUDED_BEFORE holds one of these: the regex runs only where one is
+_EXCLUDED_LITERALS = ("out", "except", "exclud", "other than", "beyond", "not ", "除", "不", "未")
+_EXCLUDED_AFTER = re.compile(r"^(?:[^，。,.]{0,6}(?:以外|之外|除外))")
+# a place as where a meeting was held: "at a summit in Hong Kong", "the Hong Kong venue of",
+# "Hong Kong, where the testing week was held", 在香港举行的
+_VENUE_BEFORE = re.compile(
+    r"\b(?:conference|summit|forum|festival|expo|meetup|hackathon|workshop|panel|gathering|"
+    r"meeting|event|week)s?\s(?:held\s|hosted\s)?(?:in|at)\s$"
+    r"|\b(?:held|hosted|staged|convened)\s(?:\w+\s){0,2}in\s$"
+)
+_VENUE_AFTER = re.compile(
+    r"^(?:(?:'s|’s)?\s(?:venue|leg|edition)\b"
+    r"|,?\s(?:where|at which)\s[^.;]{0,60}?\b(?:was|were|is|are|will be)\s(?:held|hosted)"
+    r"|(?:举行|举办|召开|主办)(?:的|之))"
+)
+# a Chinese firm as a supplier: "buys machines from Bitmain", "50,000 Bitmain rigs", 从比特大陆采购
+_SUPPLIER_BEFORE = re.compile(
+    r"\b(?:buys?|bought|buying|purchases?|purchased|orders?|ordered|sources?|sourced|leases?|"
+    r"leased)\b[^.;]{0,40}\bfrom\s$|(?:从|向)$"
+)
+_SUPPLIER_AFTER = re.compile(
+    r"^(?:(?:'s|’s)?\s(?:[\w-]+\s){0,2}(?:machines|rigs|miners|asics|chips|hardware)\b"
+    r"|[^，。]{0,3}(?:采购|购买|购入|订购|买入|租赁))"
+)
+_COMPANY_FILE = "china_companies.tsv"
+# a nationality: "three Chinese nationals", "a Chinese citizen", 中国籍男子, 中国公民
+_NATIONALITY_AFTER = re.compile(r"^(?:\s(?:nationals?|citizens?|passport holders?)\b|籍|公民)")
+# a sentence of someone's life story: where they were born, grew up, studied, first founded
+_BIOGRAPHY = re.compile(
+    r"\b(?:was born|born in|grew up|raised in|studied at|graduated from|emigrated|"
+    r"moved (?:it |the (?:company|firm|exchange) )?abroad|"
+    r"founded [^,.;]{0,40}\bin (?:19|20)\d\d)\b"
+    r"|出生于|生于|出生在|早年|毕业于|成长于|移居"
+)
+_BIOGRAPHY_LITERALS = (
+    "born", "grew up", "raised in", "studied at", "graduated", "emigrated", "abroad", "founded",
+)
+_BIOGRAPHY_LITERALS_ZH = ("出生", "生于", "早年", "毕业", "成长于", "移居")
 _LIST_GAP = re.compile(r"^\s?(?:、|,|/|及|和|与|或|and|or|,\s?and|,\s?or)\s?$")
 _SENTENCE = re.compile(r"[.!?。！？\n]")
 _MARKS = ".!?。！？\n"
@@ -84,8 +146,8 @@ def _line_starts(text: str) -> Iterator[re.Match[str]]:
 
 def datelines(doc: Doc) -> list[tuple[int, int, str]]:
     """(start, end, name as a place is spelt) of each capitalised dateline that opens a line:
-    "TOKYO--", "HONG KONG (Reuters) -", "LISBON, May 4 -". The place is still a place of the
-    story (an entity); :func:`factor` gives it little China weight."""
+    "TOKYO--", "HONG KONG -- ", "HONG KONG (Reuters) -", "LISBON, May 4 -". The place is
+    still a place of the story (an entity); :func:`factor` gives it little China weight."""
     out = []
     shown = doc.shown
     for m in _line_starts(shown):
@@ -111,6 +173,40 @@ def drop_nicknames(doc: Doc, hits: list[Hit]) -> list[Hit]:
                 continue
         kept.append(hit)
     return kept
+
+
+def excluded(doc: Doc, hit: Hit) -> bool:
+    """True when the text names the place as where the story is not ("outside mainland
+    China", "not available in Hong Kong", 除中国大陆以外)."""
+    low = doc.low
+    before = low[max(0, hit.start - 40) : hit.start]
+    if any(w in before for w in _EXCLUDED_LITERALS) and _EXCLUDED_BEFORE.search(before):
+        return True
+    after = low[hit.end : hit.end + 10]
+    return "除" in before[-12:] and _EXCLUDED_AFTER.match(after) is not None
+
+
+def venue(doc: Doc, hit: Hit) -> bool:
+    """True when the place is where a meeting was held ("a summit in Hong Kong")."""
+    low = doc.low
+    if _VENUE_AFTER.match(low[hit.end : hit.end + 80]) is not None:
+        return True
+    before = low[max(0, hit.start - 40) : hit.start]
+    return before.endswith(("in ", "at ")) and _VENUE_BEFORE.search(before) is not None
+
+
+def supplier(doc: Doc, hit: Hit) -> bool:
+    """True when the firm sells to the story's subject ("buys rigs from Bitmain")."""
+    low = doc.low
+    if _SUPPLIER_AFTER.match(low[hit.end : hit.end + 40]) is not None:
+        return True
+    before = low[max(0, hit.start - 60) : hit.start]
+    return before.endswith(("from ", "从", "向")) and _SUPPLIER_BEFORE.search(before) is not None
+
+
+def nationality(doc: Doc, hit: Hit) -> bool:
+    """True when "Chinese" / 中国 names people's nationality ("Chinese nationals", 中国籍)."""
+    return _NATIONALITY_AFTER.match(doc.low[hit.end : hit.end + 20]) is not None
 
 
 def _sentence(doc: Doc, start: int, end: int) -> str:
@@ -149,7 +245,18 @@ def has_cause(doc: Doc) -> bool:
     return first >= 0 and _CAUSE.search(low, first) is not None
 
 
-def factor(doc: Doc, hit: Hit, prev: Hit | None, cause: bool = True) -> float:
+def has_biography(doc: Doc) -> bool:
+    """True when some sentence of the story may be biography (one search per story)."""
+    low = doc.low
+    found = any(w in low for w in _BIOGRAPHY_LITERALS) or (
+        not low.isascii() and any(w in low for w in _BIOGRAPHY_LITERALS_ZH)
+    )
+    return found and _BIOGRAPHY.search(low) is not None
+
+
+def factor(
+    doc: Doc, hit: Hit, prev: Hit | None, cause: bool = True, biography: bool = False
+) -> float:
     """How much of its China value one hit keeps in its context (1.0 = all)."""
     entry = hit.entry
     shown = doc.shown
@@ -164,10 +271,18 @@ def factor(doc: Doc, hit: Hit, prev: Hit | None, cause: bool = True) -> float:
             value *= NAME_PART_FACTOR
     if entry.type == "MONEY" and hit.start >= doc.title_len:
         value *= CURRENCY_FACTOR
-    if cause and entry.region in GREATER_CHINA and _CAUSE.search(
-        _sentence(doc, hit.start, hit.end)
-    ):
-        value *= CAUSE_FACTOR
+    if entry.region in GREATER_CHINA and excluded(doc, hit):
+        value *= EXCLUDED_FACTOR
+    if entry.type == "PLACE" and venue(doc, hit):
+        value *= VENUE_FACTOR
+    if entry.source_file == _COMPANY_FILE and supplier(doc, hit):
+        value *= SUPPLIER_FACTOR
+    if (cause or biography) and entry.region in GREATER_CHINA:
+        sentence = _sentence(doc, hit.start, hit.end)
+        if cause and _CAUSE.search(sentence):
+            value *= CAUSE_FACTOR
+        if biography and hit.start >= doc.title_len and _BIOGRAPHY.search(sentence):
+            value *= BIOGRAPHY_FACTOR
     return value
 
 
@@ -192,10 +307,34 @@ def taiwan_reading(doc: Doc, hits: list[Hit]) -> bool:
     return True
 
 
+# Bodies Hong Kong and Macau have under the same short name as the mainland's: 澳门检察院 is
+# Macau's public prosecutor, and in a story whose title is set in Macau or Hong Kong a bare
+# 检察院 or 法院 is the local one, not the mainland's People's Procuratorate.
+LOCAL_BODY_NAMES = frozenset({"检察院", "检察署", "法院", "警方", "海关", "税务局"})
+SAR_REGIONS = frozenset({"HK", "MO"})
+
+
+def local_body(doc: Doc, hit: Hit, prev: Hit | None, home: str | None) -> bool:
+    """True for a mainland short name that stands for a Hong Kong or Macau body."""
+    if hit.entry.region != "CN" or doc.simp[hit.start : hit.end] not in LOCAL_BODY_NAMES:
+        return False
+    if home in SAR_REGIONS:
+        return True
+    return (
+        prev is not None
+        and prev.entry.type == "PLACE"
+        and prev.entry.region in SAR_REGIONS
+        and prev.end == hit.start
+    )
+
+
 SHORT_FORMS = SHARED_NAMES | frozenset(
     {"金管局", "金融管理局", "金管会", "中央银行", "金融监管局", "证监会", "警察局", "警方"}
 )
 
+
+# short forms that name the same body: 阿联酋中央银行 … 央行 is still the UAE's central bank
+SAME_SHORT = {"中央银行": ("央行",), "金融管理局": ("金管局",)}
 
 _SHORT_SIZES = tuple(sorted({len(s) for s in SHORT_FORMS}))
 
@@ -225,6 +364,7 @@ def drop_foreign_short_forms(doc: Doc, hits: list[Hit]) -> list[Hit]:
             short = short_form(surface)
             if short:
                 foreign.add(short)
+                foreign.update(SAME_SHORT.get(short, ()))
         elif (
             hit.weight > 0
             and hit.entry.type == "ORG"
