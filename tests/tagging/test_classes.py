@@ -393,3 +393,45 @@ def test_an_institution_before_said_is_no_person(tagger: Tagger) -> None:
 )
 def test_a_verb_before_company_is_no_company_name(tagger: Tagger, text: str) -> None:
     assert not [e.name for e in tagger.tag("人事变动", text).entities if e.name.endswith("公司")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "用户可以把稳定币转入银行账户，再通过银行提现。",  # a verb before the bank
+        "调查人员发现，这笔资金大部分来自公司的自有账户。",  # 来自 + company
+        "黑客上月攻击交易所后，盗走约两千万美元。",  # 攻击 + exchange
+        "首批有五家银行接入这个结算网络。",  # a count before banks
+        "本月第三起交易所被盗事件引发关注。",  # an order count before the exchange
+        "他说，这种钱包用起来就像银行一样方便。",  # a comparison
+        "上周中心化交易所的净流出创下新高。",  # a time word before a description
+    ],
+)
+def test_a_clause_before_a_suffix_is_no_organisation(tagger: Tagger, text: str) -> None:
+    orgs = [e.name for e in tagger.tag("快讯", text).entities if e.type == "ORG"]
+    assert not orgs, orgs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一家芯片设计公司发布了新的矿机芯片。",
+        "多家游戏公司开始接受稳定币支付。",
+        "韩国游戏公司宣布将发行链上积分。",  # a kind of firm from a place: still no name
+        "永续合约交易所的成交量上月翻倍。",
+    ],
+)
+def test_a_kind_of_firm_is_no_name(tagger: Tagger, text: str) -> None:
+    orgs = [e.name for e in tagger.tag("快讯", text).entities if e.type == "ORG"]
+    assert not orgs, orgs
+
+
+def test_a_named_firm_after_a_count_word_keeps_its_name(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "第一阿布扎比银行宣布加入该结算网络。")
+    assert "第一阿布扎比银行" in names(tags)
+
+
+@pytest.mark.parametrize("day", ["周一", "周二", "周三", "周四", "周五"])
+def test_a_weekday_is_no_person(tagger: Tagger, day: str) -> None:
+    tags = tagger.tag("快讯", f"央行{day}表示，将继续推进数字人民币试点。")
+    assert not [e.name for e in tags.entities if e.type == "PERSON"]

@@ -40,7 +40,22 @@ _CLAUSE = re.compile(
 )
 _INDEFINITE = re.compile(
     r"一家|一所|一批|一个|这家|那家|该|某|多家|数家|几家|旗下|其|此|本公司|本集团|本行|多半|是否"
+    # a count is a description (首批三家银行, 六家博彩承批公司, 第二起…交易所)
+    r"|[一二三四五六七八九十两几数\d]+[家起条个所]|首批"
 )
+# a verb, an adverb or a comparison whose object is the company, bank or exchange: the run
+# before the suffix is a clause, not a name (开立公司, 钱存进银行, 攻击交易所, 来自公司, 就像银行)
+_CLAUSE_VERB = re.compile(
+    r"来自|假冒|攻击|冻结|解冻|更换|频繁|才能|只能|可以|必须|倒闭|担心|涵盖|登录|存进|存入|帮助|创下|负责|开立|连接|采用|支撑|串接|"
+    r"接入|经营|恰好|怎样|如何|就像|好像|类似于|占|跟着|跟随|出借|借给|转给|转入|汇入|流入|流向|"
+    r"起诉|告上|状告|警告|提醒|呼吁|批评|指责|看好|看空|买入|卖给|投向|交给|上线|下架|上架|"
+    r"注资|援助|拯救|救助|挤兑|关闭|暂停|暂不|不再|无法|开放|封锁|限制|监督|督促|引导|敦促"
+)
+# the head of the run: a single-character verb or adverb in front of the suffix (像登录银行,
+# 支持公司, 另冻结银行, 否连接矿池)
+_CLAUSE_HEAD = re.compile(r"^(?:像|另|否|跟|去|找|帮|给|替|让|靠|用|拿|存|借|卖|买|有|无|开|支持)")
+# time words in front of a description (本周中心化交易所, 限电期间公司)
+_TIME_INSIDE = re.compile(r"本周|上周|本月|上月|今年|去年|期间|时期|之后|之前|以来|当天|当日")
 ZH_NAME_MAX = 12
 _PART_AFTER = frozenset("门分署")  # 部门, 部分, 部署: 部 in a common word
 _MEASURE_BEFORE = re.compile(r"(?:第[一二三四五六七八九十百\d]+|[一两这那每该首此])$")
@@ -92,6 +107,10 @@ def _zh_org(
         return None
     if _CLAUSE.search(span):
         return None  # 可能加剧跨境资本, 法案允许银行: a clause ran into the suffix
+    if kind == "company" and (
+        _CLAUSE_VERB.search(span) or _CLAUSE_HEAD.match(span) or _TIME_INSIDE.search(span)
+    ):
+        return None  # 开立公司, 攻击交易所, 本周中心化交易所: the suffix is an object
     if kind != "company":
         if cue_start - start < 1 or (kind == "placed" and cue_start - start < 2):
             return None
@@ -114,6 +133,8 @@ def _zh_org(
     tail = text[place_end:cue_start].lstrip("省市区县")
     if place_end > start and len(_specific(tail)) < 2 and _NAME_AFTER.match(text, cue_end):
         return None  # 以色列网络安全公司Check Point, 台湾交易所MAX: a description before a name
+    if place_end > start and any(k in tail for k in lex.zh_kinds) and len(_specific(tail)) < 2:
+        return None  # 台湾游戏公司, 台湾芯片设计公司: a kind of firm from a place, no name
     if place_end > start and tail in ("子", "分", "母", "总", "附属"):
         return None  # 立陶宛子公司, 香港分公司: a unit of a company named elsewhere, not a name
     if place_end > start and len(_specific(tail)) >= 2:
