@@ -435,3 +435,34 @@ def test_a_named_firm_after_a_count_word_keeps_its_name(tagger: Tagger) -> None:
 def test_a_weekday_is_no_person(tagger: Tagger, day: str) -> None:
     tags = tagger.tag("快讯", f"央行{day}表示，将继续推进数字人民币试点。")
     assert not [e.name for e in tags.entities if e.type == "PERSON"]
+
+
+# --- places below city level: a district named alone where its city is named too ------------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("深圳将在罗湖、宝安两区试点数字人民币停车缴费。", "Luohu"),
+        ("深圳一家矿机经销商的仓库位于龙岗，警方上周查封。", "Longgang"),
+        ("上海的三家券商在徐汇设立了数字资产研究中心。", "Xuhui"),
+        ("台北這家新創的辦公室在南港，員工約四十人。", "Nangang District (Taipei)"),
+    ],
+)
+def test_a_district_alone_is_a_place_where_its_city_is_named(
+    tagger: Tagger, text: str, place: str
+) -> None:
+    assert place in {e.name for e in tagger.tag("快讯", text).entities if e.type == "PLACE"}
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("一位投资者在宝安买入了价值一百万元的比特币。", "Bao'an"),  # no 深圳: not sure
+        ("这位矿工此前在南港一家工厂工作。", "Nangang District (Taipei)"),  # no 台北
+    ],
+)
+def test_a_district_alone_without_its_city_is_no_place(
+    tagger: Tagger, text: str, place: str
+) -> None:
+    assert place not in {e.name for e in tagger.tag("快讯", text).entities}
