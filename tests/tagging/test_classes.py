@@ -466,3 +466,36 @@ def test_a_district_alone_without_its_city_is_no_place(
     tagger: Tagger, text: str, place: str
 ) -> None:
     assert place not in {e.name for e in tagger.tag("快讯", text).entities}
+
+
+# --- Chinese brands with no suffix word, between what they are and what they do ----------------
+
+
+@pytest.mark.parametrize(
+    "text, org",
+    [
+        ("比特币矿企鸿途算力宣布在阿曼新建矿场。", "鸿途算力"),
+        ("杭州数字藏品平台星屿周四发布公告，将停止运营。", "星屿"),
+        ("台北區塊鏈新創鏈禾科技推出電子收據存證服務。", "鏈禾科技"),
+        ("本地券商宏匯證券獲准提供虛擬資產交易服務。", "宏匯證券"),
+    ],
+)
+def test_a_brand_between_its_kind_and_a_cue_is_an_organisation(
+    tagger: Tagger, text: str, org: str
+) -> None:
+    assert org in names(tagger.tag("快讯", text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "多家交易所陆续推出质押服务。",
+        "该平台今日宣布下调手续费。",
+        "矿池纷纷宣布暂停新用户注册。",
+        "公司董事会宣布回购股份。",
+        "一家软件供应商获得新一轮融资。",
+    ],
+)
+def test_an_adverb_or_a_body_after_a_kind_is_no_brand(tagger: Tagger, text: str) -> None:
+    orgs = [e.name for e in tagger.tag("快讯", text).entities if e.type == "ORG"]
+    assert not orgs, orgs
