@@ -499,3 +499,31 @@ def test_a_brand_between_its_kind_and_a_cue_is_an_organisation(
 def test_an_adverb_or_a_body_after_a_kind_is_no_brand(tagger: Tagger, text: str) -> None:
     orgs = [e.name for e in tagger.tag("快讯", text).entities if e.type == "ORG"]
     assert not orgs, orgs
+
+
+@pytest.mark.parametrize(
+    "text, places",
+    [
+        ("供电公司在岷县、漳县等县排查出五处挖矿点。", {"岷县", "漳县"}),
+        ("警方在敦化、珲春等地查获一批矿机。", {"敦化", "珲春"}),
+        ("执法人员在伊宁县和霍城县关停两处矿场。", {"伊宁县", "霍城县"}),
+        ("在漳县、岷县等县", {"漳县", "岷县"}),  # a list at the start of the text
+    ],
+)
+def test_places_below_city_level_named_by_a_list(
+    tagger: Tagger, text: str, places: set[str]
+) -> None:
+    found = tagger.tag("快讯", text).entities
+    assert places <= {m for e in found if e.type == "PLACE" for m in e.mentions}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "多地已在周边、邻近等地区开展排查。",
+        "比特币、以太坊等币种价格回落。",
+        "各县和全县的电力数据均已上报。",
+    ],
+)
+def test_a_list_of_other_things_names_no_place(tagger: Tagger, text: str) -> None:
+    assert not [e.name for e in tagger.tag("快讯", text).entities if e.type == "PLACE"]

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from tui.models import Entity
@@ -296,6 +297,43 @@ def _foreign_name(doc: Doc, m: re.Match[str]) -> tuple[int, int, str] | None:
     if start >= m.end(1):
         return None
     return start, end, doc.shown[start:end]
+
+
+# places below city level that no table lists, named by how the text lists them: "荥经、汉源、
+# 石棉等县", "瓜州、玉门等地", "玛纳斯县和呼图壁县". Two or three characters an item.
+_LISTED_PLACES = re.compile(
+    r"(?:(?<=[在于从对至到，。、,\s])|^)(?![在于从对至到])"
+    r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})等(?:县|地|区|市|乡镇|县市|区县)"
+)
+_PAIRED_COUNTIES = re.compile(
+    r"(?:(?<=[在于从对至到，。、,\s])|^)(?![在于从对至到])"
+    r"([\u4e00-\u9fff]{2,3}县)[和与及、]([\u4e00-\u9fff]{2,3}县)"
+)
+_NOT_PLACE_ITEM = re.compile(
+    r"各|全|该|本|多|几|数|周边|邻近|附近|其他|其它|相关|部分|一些|下辖|所辖|区块|数据|平台|企业|公司"
+)
+
+
+def listed_places(doc: Doc, taken: bytearray) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, name, "PLACE") for the items of a list of places (荥经、汉源、石棉等县)."""
+    simp = doc.simp
+    found: list[tuple[int, int]] = []
+    if "等" in simp:
+        for m in _LISTED_PLACES.finditer(simp):
+            at = m.start(1)
+            for item in m.group(1).split("、"):
+                found.append((at, at + len(item)))
+                at += len(item) + 1
+    if "县" in simp:
+        for m in _PAIRED_COUNTIES.finditer(simp):
+            found += [(m.start(1), m.end(1)), (m.start(2), m.end(2))]
+    for start, end in found:
+        item = simp[start:end]
+        if any(taken[start:end]) or _NOT_PLACE_ITEM.search(item):
+            continue  # a known name, or 周边地区, 各县: no place of its own
+        if any(ch in lexicon().zh_stop for ch in item):
+            continue
+        yield start, end, doc.shown[start:end], "PLACE"
 
 
 def merge_family_names(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
