@@ -527,3 +527,14 @@ def test_places_below_city_level_named_by_a_list(
 )
 def test_a_list_of_other_things_names_no_place(tagger: Tagger, text: str) -> None:
     assert not [e.name for e in tagger.tag("快讯", text).entities if e.type == "PLACE"]
+
+
+def test_a_police_force_is_not_cut_at_bu(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "马来西亚警察部队周二逮捕三名涉嫌洗钱的男子。")
+    assert "马来西亚警察部队" in names(tags)
+    assert "马来西亚警察部" not in names(tags)
+
+
+def test_a_known_name_and_its_legal_suffix_leave_no_fragment(tagger: Tagger) -> None:
+    tags = tagger.tag("公告", "HashKey集团有限公司董事会宣布，本公司完成配售。")
+    assert not [e.name for e in tags.entities if e.name.startswith("集团")]

@@ -58,7 +58,7 @@ _CLAUSE_HEAD = re.compile(r"^(?:像|另|否|跟|去|找|帮|给|替|让|靠|用|
 # time words in front of a description (本周中心化交易所, 限电期间公司)
 _TIME_INSIDE = re.compile(r"本周|上周|本月|上月|今年|去年|期间|时期|之后|之前|以来|当天|当日")
 ZH_NAME_MAX = 12
-_PART_AFTER = frozenset("门分署")  # 部门, 部分, 部署: 部 in a common word
+_PART_AFTER = frozenset("门分署队")  # 部门, 部分, 部署, 部队: 部 in a common word
 _MEASURE_BEFORE = re.compile(r"(?:第[一二三四五六七八九十百\d]+|[一两这那每该首此])$")
 _NAME_AFTER = re.compile(r"[A-Za-z]|[（(「“]")  # a name follows the description at once
 
@@ -141,8 +141,8 @@ def _zh_org(
     if place_end > start and len(_specific(tail)) >= 2:
         span = tail  # 深圳市星火链科技有限公司 → 星火链科技有限公司: the place is an address
     name = lex.zh_generic_prefix.sub("", span)
-    if len(name) < 2 or name in lex.zh_generic_set:
-        return None
+    if len(name) < 2 or name in lex.zh_generic_set or name in lex.zh_org_suffixes:
+        return None  # OSL集团有限公司: 集团 is the known name's suffix, not a name of its own
     has_place = any(taken[cue_start - len(name) : cue_start])
     if len(_specific(name)) < 2 and not has_place:
         return None  # 电力公司, 区块链分析公司: a description, not a name
