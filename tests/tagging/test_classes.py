@@ -538,3 +538,20 @@ def test_a_police_force_is_not_cut_at_bu(tagger: Tagger) -> None:
 def test_a_known_name_and_its_legal_suffix_leave_no_fragment(tagger: Tagger) -> None:
     tags = tagger.tag("公告", "HashKey集团有限公司董事会宣布，本公司完成配售。")
     assert not [e.name for e in tags.entities if e.name.startswith("集团")]
+
+
+def test_a_brand_the_text_keeps_as_its_subject_is_an_organisation(tagger: Tagger) -> None:
+    text = "星河数科推出链上票据平台。星河数科表示，首批客户为三家物流企业。"
+    assert "星河数科" in names(tagger.tag("快讯", text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "分析人士表示，价格仍将波动。分析人士指出，成交量下降。",  # people described
+        "王强表示，平台将整改。王强称，用户资产安全。",  # a person, not a firm
+        "星河数科推出链上票据平台，首批客户为三家物流企业。",  # once is not enough
+    ],
+)
+def test_a_subject_described_or_named_once_is_no_brand(tagger: Tagger, text: str) -> None:
+    assert not [e.name for e in tagger.tag("快讯", text).entities if e.type == "ORG"]

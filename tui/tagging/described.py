@@ -124,6 +124,42 @@ def _zh_brands(doc: Doc) -> Iterator[tuple[int, str]]:
         yield m.start(1), text[m.start(1) : m.end(1)]
 
 
+# A brand the text keeps as the subject of its sentences: 蚂蚁国际推出…, 蚂蚁国际表示…; twice at
+# least, right after a sentence or clause break and right before a verb of saying or launching.
+_ZH_SUBJECT = re.compile(
+    r"(?:^|(?<=[。！？\n，；：]))([\u4e00-\u9fff]{2,6}?)"
+    r"(?=推出|宣布|发布|表示|称|指出|强调|证实|透露|周[一二三四五六日]|昨日|今日|近日|日前)"
+)
+# who says or launches without being a name: people, bodies and documents described
+_ZH_SUBJECT_NOT = re.compile(
+    r"人士|专家|警方|官员|当局|监管|机构|投资者|用户|市场|报告|数据|声明|公告|消息|媒体|记者|研究|"
+    r"团队|官方|平台|公司|交易所|政府|部门|法院|检方|律师|会议|文件|通知|方面|双方|各方|业内|业界|"
+    r"他们|我们|对方|此外|同时|另外|其中|目前|此前|随后|最后|最终|"
+    r"^[该这那其本首多各一二三四五六七八九十两几数]"  # 该行, 七部委: a reference or a count
+)
+
+
+def _zh_subjects(doc: Doc) -> Iterator[tuple[int, str]]:
+    lex = lexicon()
+    simp, text = doc.simp, doc.shown
+    seen: dict[str, list[int]] = {}
+    for m in _ZH_SUBJECT.finditer(simp):
+        name = m.group(1)
+        if _ZH_BRAND_NOT.match(name) or _ZH_SUBJECT_NOT.search(name) or "的" in name:
+            continue
+        if any(ch in lex.zh_stop for ch in name) or _ZH_BRAND_KIND_END.search(name):
+            continue
+        if any(role in name for role in lex.zh_roles) or len(_specific_zh(name)) < 2:
+            continue
+        if len(name) <= 3 and name[0] in lex.zh_surnames:
+            continue  # 王强表示: a person, found by the speech cue
+        seen.setdefault(name, []).append(m.start(1))
+    for name, starts in seen.items():
+        if len(starts) >= 2:
+            for start in starts:
+                yield start, text[start : start + len(name)]
+
+
 def zh_described(doc: Doc) -> Iterator[tuple[int, str]]:
     """(start, name) of 借贷平台YieldNest, 矿企“北京矿业” and 矿企长城算力宣布: one scan for a
     kind word and a capital right after it, one for a kind word, a short Chinese run and a
@@ -134,6 +170,7 @@ def zh_described(doc: Doc) -> Iterator[tuple[int, str]]:
         yield m.start(1), text[m.start(1) : m.end(1)]
     if has_cjk(simp):
         yield from _zh_brands(doc)
+        yield from _zh_subjects(doc)
     for mark in "“「『":
         at = simp.find(mark)
         while at >= 0:
