@@ -555,3 +555,21 @@ def test_a_brand_the_text_keeps_as_its_subject_is_an_organisation(tagger: Tagger
 )
 def test_a_subject_described_or_named_once_is_no_brand(tagger: Tagger, text: str) -> None:
     assert not [e.name for e in tagger.tag("快讯", text).entities if e.type == "ORG"]
+
+
+@pytest.mark.parametrize(
+    "text, org",
+    [
+        ("公链Zephra基金会宣布启动生态基金。", "Zephra基金会"),
+        ("日本Kairo集團昨日公布季度業績。", "Kairo集團"),
+    ],
+)
+def test_a_latin_name_before_a_chinese_suffix_is_one_name(
+    tagger: Tagger, text: str, org: str
+) -> None:
+    assert org in names(tagger.tag("快讯", text))
+
+
+def test_a_generic_latin_word_before_a_suffix_is_no_name(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "业内成立了一个Web3协会，首批会员二十家。")
+    assert not [e.name for e in tags.entities if e.name.startswith("Web3")]

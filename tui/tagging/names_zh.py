@@ -103,6 +103,8 @@ def _zh_org(
         start -= 1
     if start == 0:
         bounded = True
+    if start == cue_start:
+        return _latin_before(doc, cue_start, cue_end, taken)  # Nexa基金会, DMM集团
     span = text[start:cue_start]
     if not bounded or _INDEFINITE.search(span) or _VERBISH.search(span):
         return None
@@ -148,6 +150,28 @@ def _zh_org(
         return None  # 电力公司, 区块链分析公司: a description, not a name
     begin = cue_start - len(name)
     return begin, cue_end, doc.shown[begin:cue_end]
+
+
+# a Latin name written straight before a Chinese suffix that makes it a body of its own
+_LATIN_SUFFIXES = frozenset({"基金会", "集团", "实验室", "研究院", "协会", "控股", "资本"})
+_LATIN_BEFORE = re.compile(r"(?<![A-Za-z0-9.&'-])([A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*){0,2})$")
+_LATIN_GENERIC = frozenset({"Web3", "DeFi", "NFT", "AI", "DAO", "RWA", "ETF", "GameFi", "Layer"})
+
+
+def _latin_before(
+    doc: Doc, cue_start: int, cue_end: int, taken: bytearray
+) -> tuple[int, int, str] | None:
+    """Nexa基金会, DMM集团: an unknown Latin name and a suffix are one name (a known one,
+    OSL集团, is the known organisation's; a generic word, Web3协会, is a description)."""
+    if doc.simp[cue_start:cue_end] not in _LATIN_SUFFIXES:
+        return None
+    m = _LATIN_BEFORE.search(doc.simp, max(0, cue_start - 30), cue_start)
+    if m is None or any(taken[m.start(1) : cue_start]):
+        return None
+    words = m.group(1).split(" ")
+    if any(w in _LATIN_GENERIC or w in lexicon().stop for w in words):
+        return None
+    return m.start(1), cue_end, doc.shown[m.start(1) : cue_end]
 
 
 _VERB_INSIDE = re.compile(
