@@ -573,3 +573,9 @@ def test_a_latin_name_before_a_chinese_suffix_is_one_name(
 def test_a_generic_latin_word_before_a_suffix_is_no_name(tagger: Tagger) -> None:
     tags = tagger.tag("快讯", "业内成立了一个Web3协会，首批会员二十家。")
     assert not [e.name for e in tags.entities if e.name.startswith("Web3")]
+
+
+def test_base_named_beside_arbitrum_is_the_network(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "该协议在Arbitrum和Base上的锁仓量合计超过5亿美元。")
+    assert "Base" in names(tags)
+    assert "Base" not in names(tagger.tag("Pay", "Base salaries rose 4% this year."))
