@@ -579,3 +579,14 @@ def test_base_named_beside_arbitrum_is_the_network(tagger: Tagger) -> None:
     tags = tagger.tag("快讯", "该协议在Arbitrum和Base上的锁仓量合计超过5亿美元。")
     assert "Base" in names(tags)
     assert "Base" not in names(tagger.tag("Pay", "Base salaries rose 4% this year."))
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("长三角多地推出数字人民币消费券。", "Yangtze River Delta"),
+        ("矿场主要分布在北欧和北美。", "Nordic countries"),
+    ],
+)
+def test_regions_that_span_countries_or_provinces(tagger: Tagger, text: str, place: str) -> None:
+    assert place in {e.name for e in tagger.tag("快讯", text).entities if e.type == "PLACE"}
