@@ -590,3 +590,8 @@ def test_base_named_beside_arbitrum_is_the_network(tagger: Tagger) -> None:
 )
 def test_regions_that_span_countries_or_provinces(tagger: Tagger, text: str, place: str) -> None:
     assert place in {e.name for e in tagger.tag("快讯", text).entities if e.type == "PLACE"}
+
+
+def test_a_company_suffix_inside_a_longer_body_is_no_company(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "众议院金融服务委员会和参议院银行委员会将举行联合听证。")
+    assert "参议院银行" not in names(tags)

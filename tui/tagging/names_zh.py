@@ -105,6 +105,8 @@ def _zh_org(
         bounded = True
     if start == cue_start:
         return _latin_before(doc, cue_start, cue_end, taken)  # Nexa基金会, DMM集团
+    if kind == "company" and _LONGER_BODY.match(text, cue_end):
+        return None  # 参议院银行委员会, 银行商业同业公会: the suffix is inside a longer name
     span = text[start:cue_start]
     if not bounded or _INDEFINITE.search(span) or _VERBISH.search(span):
         return None
@@ -152,6 +154,8 @@ def _zh_org(
     return begin, cue_end, doc.shown[begin:cue_end]
 
 
+# a body whose name has a company suffix inside it (银行委员会, 银行商业同业公会)
+_LONGER_BODY = re.compile(r"(?:商业)?(?:同业)?(?:公会|委员会|协会|工会)")
 # a Latin name written straight before a Chinese suffix that makes it a body of its own
 _LATIN_SUFFIXES = frozenset({"基金会", "集团", "实验室", "研究院", "协会", "控股", "资本"})
 _LATIN_BEFORE = re.compile(r"(?<![A-Za-z0-9.&'-])([A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*){0,2})$")
