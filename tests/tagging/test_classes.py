@@ -595,3 +595,10 @@ def test_regions_that_span_countries_or_provinces(tagger: Tagger, text: str, pla
 def test_a_company_suffix_inside_a_longer_body_is_no_company(tagger: Tagger) -> None:
     tags = tagger.tag("快讯", "众议院金融服务委员会和参议院银行委员会将举行联合听证。")
     assert "参议院银行" not in names(tags)
+
+
+def test_a_latin_name_ends_where_chinese_begins(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "Sui上的DEX Tidewave推出代币发射平台，用户可发行新币。")
+    orgs = {e.name for e in tags.entities if e.type == "ORG"}
+    assert "Tidewave" in orgs
+    assert not [o for o in orgs if o.startswith("Tidewave") and o != "Tidewave"]

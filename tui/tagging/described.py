@@ -199,6 +199,8 @@ def clean_described(
     lex = lexicon()
     stop, suffixes = lex.stop, frozenset(lex.org_suffixes)
     for start, name in found:
+        if name[:1].isascii():  # DEX Raydium推出代币…: a Latin name ends where Chinese begins
+            name = _CJK_RUN.split(name, 1)[0].rstrip()
         if not zh:
             name = name.split(". ", 1)[0]  # "BitoPro. The FSC": a sentence ends
         words = name.split(" ")
@@ -215,6 +217,7 @@ def clean_described(
         yield start, start + len(name), name, "ORG"
 
 
+_CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _DESCRIBED_STOP = frozenset({
     "AI", "API", "APP", "App", "CEO", "CFO", "COO", "CTO", "DeFi", "ETF", "ETFs", "NFT", "NFTs",
     "RWA", "Web3", "KYC", "AML", "OTC", "IPO", "ICO", "TVL", "USD", "US", "UK", "EU", "II",
