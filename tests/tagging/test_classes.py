@@ -602,3 +602,9 @@ def test_a_latin_name_ends_where_chinese_begins(tagger: Tagger) -> None:
     orgs = {e.name for e in tags.entities if e.type == "ORG"}
     assert "Tidewave" in orgs
     assert not [o for o in orgs if o.startswith("Tidewave") and o != "Tidewave"]
+
+
+def test_a_place_and_a_kind_before_a_brand_are_a_description(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "台湾交易所鑫币KinCoin证实热钱包遭异常转出。")
+    assert "台湾交易所" not in names(tags)
+    assert "Taiwan" in names(tags)

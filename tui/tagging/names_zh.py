@@ -61,6 +61,13 @@ ZH_NAME_MAX = 12
 _PART_AFTER = frozenset("门分署队")  # 部门, 部分, 部署, 部队: 部 in a common word
 _MEASURE_BEFORE = re.compile(r"(?:第[一二三四五六七八九十百\d]+|[一两这那每该首此])$")
 _NAME_AFTER = re.compile(r"[A-Za-z]|[（(「“]")  # a name follows the description at once
+# a short Chinese name and its English form follow (台湾交易所币托BitoPro, 币托（BitoPro）)
+_BRAND_AFTER = re.compile(r"([\u4e00-\u9fff]{2,6}?)[（(]?[A-Za-z]")
+
+
+def _brand_after(text: str, at: int) -> bool:
+    m = _BRAND_AFTER.match(text, at)  # not 瑞士国家银行宣布把Helvetia…: a clause follows
+    return m is not None and not _VERB_INSIDE.search(m.group(1)) and "把" not in m.group(1)
 
 
 def _zh_org(
@@ -136,8 +143,10 @@ def _zh_org(
         return start, cue_end, doc.shown[start:cue_end]  # no prefix stripping: 商品期货…
     place_end = max((i + 1 for i in range(start, cue_start) if taken[i] == 2), default=start)
     tail = text[place_end:cue_start].lstrip("省市区县")
-    if place_end > start and len(_specific(tail)) < 2 and _NAME_AFTER.match(text, cue_end):
-        return None  # 以色列网络安全公司Check Point, 台湾交易所MAX: a description before a name
+    if place_end > start and len(_specific(tail)) < 2 and (
+        _NAME_AFTER.match(text, cue_end) or _brand_after(text, cue_end)
+    ):
+        return None  # 以色列网络安全公司Check Point, 台湾交易所币托BitoPro: a description
     if place_end > start and any(k in tail for k in lex.zh_kinds) and len(_specific(tail)) < 2:
         return None  # 台湾游戏公司, 台湾芯片设计公司: a kind of firm from a place, no name
     if place_end > start and tail in ("子", "分", "母", "总", "附属"):
