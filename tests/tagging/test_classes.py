@@ -608,3 +608,16 @@ def test_a_place_and_a_kind_before_a_brand_are_a_description(tagger: Tagger) -> 
     tags = tagger.tag("快讯", "台湾交易所鑫币KinCoin证实热钱包遭异常转出。")
     assert "台湾交易所" not in names(tags)
     assert "Taiwan" in names(tags)
+
+
+@pytest.mark.parametrize(
+    "text, bad",
+    [
+        ("鑫币母公司完成新一轮增资。", "鑫币母公司"),  # a relation to a named company
+        ("该平台采用许可制联盟链。", "联盟"),  # a verb inside the run before 联盟
+    ],
+)
+def test_relations_and_clauses_before_a_suffix_are_no_name(
+    tagger: Tagger, text: str, bad: str
+) -> None:
+    assert not [n for n in names(tagger.tag("快讯", text)) if bad in n]

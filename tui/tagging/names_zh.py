@@ -112,6 +112,10 @@ def _zh_org(
         bounded = True
     if start == cue_start:
         return _latin_before(doc, cue_start, cue_end, taken)  # Nexa基金会, DMM集团
+    if text[start] in _BODY_END and start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff":
+        return None  # (市公安)局联合供电公司: the walk crossed the end of another body
+    if kind == "company" and text[cue_start - 1] in "母子" and text[cue_start:cue_end] == "公司":
+        return None  # 币托母公司, X子公司: a company described by its relation to one named
     if kind == "company" and _LONGER_BODY.match(text, cue_end):
         return None  # 参议院银行委员会, 银行商业同业公会: the suffix is inside a longer name
     span = text[start:cue_start]
@@ -163,6 +167,7 @@ def _zh_org(
     return begin, cue_end, doc.shown[begin:cue_end]
 
 
+_BODY_END = frozenset("局部厅署处委")
 # a body whose name has a company suffix inside it (银行委员会, 银行商业同业公会)
 _LONGER_BODY = re.compile(r"(?:商业)?(?:同业)?(?:公会|委员会|协会|工会)")
 # a Latin name written straight before a Chinese suffix that makes it a body of its own
@@ -189,7 +194,7 @@ def _latin_before(
 
 _VERB_INSIDE = re.compile(
     r"上线|联合|上调|下调|反映|宣布|发布|推出|成立|获得|通过|加入|携手|签署|表示|认为|批准|要求|"
-    r"起诉|指控|调查|发现|进行|参与|包括|支持|同|向|对|被|将|已|的|^与|^和"
+    r"起诉|指控|调查|发现|进行|参与|包括|支持|采用|支撑|使用|基于|同|向|对|被|将|已|的|^与|^和"
 )
 _TIME_PREFIX = re.compile(
     r"(?:本周|上周|下周|今年|去年|明年|近日|日前|此前|目前|昨日|今日|昨天|今天|当天|同日|随后)"
