@@ -393,3 +393,231 @@ def test_an_institution_before_said_is_no_person(tagger: Tagger) -> None:
 )
 def test_a_verb_before_company_is_no_company_name(tagger: Tagger, text: str) -> None:
     assert not [e.name for e in tagger.tag("人事变动", text).entities if e.name.endswith("公司")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "用户可以把稳定币转入银行账户，再通过银行提现。",  # a verb before the bank
+        "调查人员发现，这笔资金大部分来自公司的自有账户。",  # 来自 + company
+        "黑客上月攻击交易所后，盗走约两千万美元。",  # 攻击 + exchange
+        "首批有五家银行接入这个结算网络。",  # a count before banks
+        "本月第三起交易所被盗事件引发关注。",  # an order count before the exchange
+        "他说，这种钱包用起来就像银行一样方便。",  # a comparison
+        "上周中心化交易所的净流出创下新高。",  # a time word before a description
+    ],
+)
+def test_a_clause_before_a_suffix_is_no_organisation(tagger: Tagger, text: str) -> None:
+    orgs = [e.name for e in tagger.tag("快讯", text).entities if e.type == "ORG"]
+    assert not orgs, orgs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一家芯片设计公司发布了新的矿机芯片。",
+        "多家游戏公司开始接受稳定币支付。",
+        "韩国游戏公司宣布将发行链上积分。",  # a kind of firm from a place: still no name
+        "永续合约交易所的成交量上月翻倍。",
+    ],
+)
+def test_a_kind_of_firm_is_no_name(tagger: Tagger, text: str) -> None:
+    orgs = [e.name for e in tagger.tag("快讯", text).entities if e.type == "ORG"]
+    assert not orgs, orgs
+
+
+def test_a_named_firm_after_a_count_word_keeps_its_name(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "第一阿布扎比银行宣布加入该结算网络。")
+    assert "第一阿布扎比银行" in names(tags)
+
+
+@pytest.mark.parametrize("day", ["周一", "周二", "周三", "周四", "周五"])
+def test_a_weekday_is_no_person(tagger: Tagger, day: str) -> None:
+    tags = tagger.tag("快讯", f"央行{day}表示，将继续推进数字人民币试点。")
+    assert not [e.name for e in tags.entities if e.type == "PERSON"]
+
+
+# --- places below city level: a district named alone where its city is named too ------------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("深圳将在罗湖、宝安两区试点数字人民币停车缴费。", "Luohu"),
+        ("深圳一家矿机经销商的仓库位于龙岗，警方上周查封。", "Longgang"),
+        ("上海的三家券商在徐汇设立了数字资产研究中心。", "Xuhui"),
+        ("台北這家新創的辦公室在南港，員工約四十人。", "Nangang District (Taipei)"),
+    ],
+)
+def test_a_district_alone_is_a_place_where_its_city_is_named(
+    tagger: Tagger, text: str, place: str
+) -> None:
+    assert place in {e.name for e in tagger.tag("快讯", text).entities if e.type == "PLACE"}
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("一位投资者在宝安买入了价值一百万元的比特币。", "Bao'an"),  # no 深圳: not sure
+        ("这位矿工此前在南港一家工厂工作。", "Nangang District (Taipei)"),  # no 台北
+    ],
+)
+def test_a_district_alone_without_its_city_is_no_place(
+    tagger: Tagger, text: str, place: str
+) -> None:
+    assert place not in {e.name for e in tagger.tag("快讯", text).entities}
+
+
+# --- Chinese brands with no suffix word, between what they are and what they do ----------------
+
+
+@pytest.mark.parametrize(
+    "text, org",
+    [
+        ("比特币矿企鸿途算力宣布在阿曼新建矿场。", "鸿途算力"),
+        ("杭州数字藏品平台星屿周四发布公告，将停止运营。", "星屿"),
+        ("台北區塊鏈新創鏈禾科技推出電子收據存證服務。", "鏈禾科技"),
+        ("本地券商宏匯證券獲准提供虛擬資產交易服務。", "宏匯證券"),
+    ],
+)
+def test_a_brand_between_its_kind_and_a_cue_is_an_organisation(
+    tagger: Tagger, text: str, org: str
+) -> None:
+    assert org in names(tagger.tag("快讯", text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "多家交易所陆续推出质押服务。",
+        "该平台今日宣布下调手续费。",
+        "矿池纷纷宣布暂停新用户注册。",
+        "公司董事会宣布回购股份。",
+        "一家软件供应商获得新一轮融资。",
+    ],
+)
+def test_an_adverb_or_a_body_after_a_kind_is_no_brand(tagger: Tagger, text: str) -> None:
+    orgs = [e.name for e in tagger.tag("快讯", text).entities if e.type == "ORG"]
+    assert not orgs, orgs
+
+
+@pytest.mark.parametrize(
+    "text, places",
+    [
+        ("供电公司在岷县、漳县等县排查出五处挖矿点。", {"岷县", "漳县"}),
+        ("警方在敦化、珲春等地查获一批矿机。", {"敦化", "珲春"}),
+        ("执法人员在伊宁县和霍城县关停两处矿场。", {"伊宁县", "霍城县"}),
+        ("在漳县、岷县等县", {"漳县", "岷县"}),  # a list at the start of the text
+    ],
+)
+def test_places_below_city_level_named_by_a_list(
+    tagger: Tagger, text: str, places: set[str]
+) -> None:
+    found = tagger.tag("快讯", text).entities
+    assert places <= {m for e in found if e.type == "PLACE" for m in e.mentions}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "多地已在周边、邻近等地区开展排查。",
+        "比特币、以太坊等币种价格回落。",
+        "各县和全县的电力数据均已上报。",
+    ],
+)
+def test_a_list_of_other_things_names_no_place(tagger: Tagger, text: str) -> None:
+    assert not [e.name for e in tagger.tag("快讯", text).entities if e.type == "PLACE"]
+
+
+def test_a_police_force_is_not_cut_at_bu(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "马来西亚警察部队周二逮捕三名涉嫌洗钱的男子。")
+    assert "马来西亚警察部队" in names(tags)
+    assert "马来西亚警察部" not in names(tags)
+
+
+def test_a_known_name_and_its_legal_suffix_leave_no_fragment(tagger: Tagger) -> None:
+    tags = tagger.tag("公告", "HashKey集团有限公司董事会宣布，本公司完成配售。")
+    assert not [e.name for e in tags.entities if e.name.startswith("集团")]
+
+
+def test_a_brand_the_text_keeps_as_its_subject_is_an_organisation(tagger: Tagger) -> None:
+    text = "星河数科推出链上票据平台。星河数科表示，首批客户为三家物流企业。"
+    assert "星河数科" in names(tagger.tag("快讯", text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "分析人士表示，价格仍将波动。分析人士指出，成交量下降。",  # people described
+        "王强表示，平台将整改。王强称，用户资产安全。",  # a person, not a firm
+        "星河数科推出链上票据平台，首批客户为三家物流企业。",  # once is not enough
+    ],
+)
+def test_a_subject_described_or_named_once_is_no_brand(tagger: Tagger, text: str) -> None:
+    assert not [e.name for e in tagger.tag("快讯", text).entities if e.type == "ORG"]
+
+
+@pytest.mark.parametrize(
+    "text, org",
+    [
+        ("公链Zephra基金会宣布启动生态基金。", "Zephra基金会"),
+        ("日本Kairo集團昨日公布季度業績。", "Kairo集團"),
+    ],
+)
+def test_a_latin_name_before_a_chinese_suffix_is_one_name(
+    tagger: Tagger, text: str, org: str
+) -> None:
+    assert org in names(tagger.tag("快讯", text))
+
+
+def test_a_generic_latin_word_before_a_suffix_is_no_name(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "业内成立了一个Web3协会，首批会员二十家。")
+    assert not [e.name for e in tags.entities if e.name.startswith("Web3")]
+
+
+def test_base_named_beside_arbitrum_is_the_network(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "该协议在Arbitrum和Base上的锁仓量合计超过5亿美元。")
+    assert "Base" in names(tags)
+    assert "Base" not in names(tagger.tag("Pay", "Base salaries rose 4% this year."))
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("长三角多地推出数字人民币消费券。", "Yangtze River Delta"),
+        ("矿场主要分布在北欧和北美。", "Nordic countries"),
+    ],
+)
+def test_regions_that_span_countries_or_provinces(tagger: Tagger, text: str, place: str) -> None:
+    assert place in {e.name for e in tagger.tag("快讯", text).entities if e.type == "PLACE"}
+
+
+def test_a_company_suffix_inside_a_longer_body_is_no_company(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "众议院金融服务委员会和参议院银行委员会将举行联合听证。")
+    assert "参议院银行" not in names(tags)
+
+
+def test_a_latin_name_ends_where_chinese_begins(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "Sui上的DEX Tidewave推出代币发射平台，用户可发行新币。")
+    orgs = {e.name for e in tags.entities if e.type == "ORG"}
+    assert "Tidewave" in orgs
+    assert not [o for o in orgs if o.startswith("Tidewave") and o != "Tidewave"]
+
+
+def test_a_place_and_a_kind_before_a_brand_are_a_description(tagger: Tagger) -> None:
+    tags = tagger.tag("快讯", "台湾交易所鑫币KinCoin证实热钱包遭异常转出。")
+    assert "台湾交易所" not in names(tags)
+    assert "Taiwan" in names(tags)
+
+
+@pytest.mark.parametrize(
+    "text, bad",
+    [
+        ("鑫币母公司完成新一轮增资。", "鑫币母公司"),  # a relation to a named company
+        ("该平台采用许可制联盟链。", "联盟"),  # a verb inside the run before 联盟
+    ],
+)
+def test_relations_and_clauses_before_a_suffix_are_no_name(
+    tagger: Tagger, text: str, bad: str
+) -> None:
+    assert not [n for n in names(tagger.tag("快讯", text)) if bad in n]

@@ -192,9 +192,15 @@ def load_blockers() -> tuple[str, ...]:
 def builtin_gazetteer() -> Gazetteer:
     """The shipped data, parsed once per process and shared by every Tagger."""
     gaz = Gazetteer(load_entries(), load_contexts(), load_blockers())
+    names = {entry.name for entry in gaz.entries}
     for entry in gaz.entries:
         for alias in entry.aliases:
-            for ref in (alias.context, alias.anti, entry.anti):
+            context = alias.context
+            if context is not None and context.startswith("in:"):
+                if context[3:] not in names:  # 南山@in:Shenzhen names the city's entry
+                    raise GazetteerError(f"{entry.source_file}: {entry.name}: no {context!r}")
+                context = None
+            for ref in (context, alias.anti, entry.anti):
                 if ref is not None and ref not in gaz.contexts:
                     raise GazetteerError(f"{entry.source_file}: {entry.name}: no context {ref!r}")
     return gaz

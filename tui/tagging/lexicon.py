@@ -35,6 +35,7 @@ class Lexicon:
     zh_compound_set: frozenset[str] = frozenset()
     zh_generic_set: frozenset[str] = frozenset()
     zh_not_names: frozenset[str] = frozenset()
+    zh_kinds: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -65,4 +66,5 @@ def lexicon() -> Lexicon:
         zh_compound_set=frozenset(data["zh_compound_surnames"]),
         zh_generic_set=frozenset(generic),
         zh_not_names=frozenset(data.get("zh_not_names", ())),
+        zh_kinds=tuple(data.get("zh_kinds", ())),
     )

@@ -39,6 +39,7 @@ from tui.tagging.names_zh import (
     _zh_person_after,
     _zh_person_before,
     foreign_spans,
+    listed_places,
     merge_family_names,
 )
 from tui.tagging.resolve import Doc
@@ -254,6 +255,8 @@ def find_names(doc: Doc, cues: list[Span], taken: bytearray) -> Iterator[tuple[i
             yield start, end, name, "ORG"
         if "邦" in doc.simp or "省" in doc.simp:
             yield from _foreign_provinces(doc, taken)
+        if "等" in doc.simp or "县" in doc.simp:
+            yield from listed_places(doc, taken)
         yield from clean_described(zh_described(doc), zh=True)
         lex = lexicon()
         for m in (_ANONYMISED.finditer(doc.simp) if "某" in doc.simp else ()):

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from tui.models import Entity
@@ -40,11 +41,33 @@ _CLAUSE = re.compile(
 )
 _INDEFINITE = re.compile(
     r"一家|一所|一批|一个|这家|那家|该|某|多家|数家|几家|旗下|其|此|本公司|本集团|本行|多半|是否"
+    # a count is a description (首批三家银行, 六家博彩承批公司, 第二起…交易所)
+    r"|[一二三四五六七八九十两几数\d]+[家起条个所]|首批"
 )
+# a verb, an adverb or a comparison whose object is the company, bank or exchange: the run
+# before the suffix is a clause, not a name (开立公司, 钱存进银行, 攻击交易所, 来自公司, 就像银行)
+_CLAUSE_VERB = re.compile(
+    r"来自|假冒|攻击|冻结|解冻|更换|频繁|才能|只能|可以|必须|倒闭|担心|涵盖|登录|存进|存入|帮助|创下|负责|开立|连接|采用|支撑|串接|"
+    r"接入|经营|恰好|怎样|如何|就像|好像|类似于|占|跟着|跟随|出借|借给|转给|转入|汇入|流入|流向|"
+    r"起诉|告上|状告|警告|提醒|呼吁|批评|指责|看好|看空|买入|卖给|投向|交给|上线|下架|上架|"
+    r"注资|援助|拯救|救助|挤兑|关闭|暂停|暂不|不再|无法|开放|封锁|限制|监督|督促|引导|敦促"
+)
+# the head of the run: a single-character verb or adverb in front of the suffix (像登录银行,
+# 支持公司, 另冻结银行, 否连接矿池)
+_CLAUSE_HEAD = re.compile(r"^(?:像|另|否|跟|去|找|帮|给|替|让|靠|用|拿|存|借|卖|买|有|无|开|支持)")
+# time words in front of a description (本周中心化交易所, 限电期间公司)
+_TIME_INSIDE = re.compile(r"本周|上周|本月|上月|今年|去年|期间|时期|之后|之前|以来|当天|当日")
 ZH_NAME_MAX = 12
-_PART_AFTER = frozenset("门分署")  # 部门, 部分, 部署: 部 in a common word
+_PART_AFTER = frozenset("门分署队")  # 部门, 部分, 部署, 部队: 部 in a common word
 _MEASURE_BEFORE = re.compile(r"(?:第[一二三四五六七八九十百\d]+|[一两这那每该首此])$")
 _NAME_AFTER = re.compile(r"[A-Za-z]|[（(「“]")  # a name follows the description at once
+# a short Chinese name and its English form follow (台湾交易所币托BitoPro, 币托（BitoPro）)
+_BRAND_AFTER = re.compile(r"([\u4e00-\u9fff]{2,6}?)[（(]?[A-Za-z]")
+
+
+def _brand_after(text: str, at: int) -> bool:
+    m = _BRAND_AFTER.match(text, at)  # not 瑞士国家银行宣布把Helvetia…: a clause follows
+    return m is not None and not _VERB_INSIDE.search(m.group(1)) and "把" not in m.group(1)
 
 
 def _zh_org(
@@ -87,11 +110,23 @@ def _zh_org(
         start -= 1
     if start == 0:
         bounded = True
+    if start == cue_start:
+        return _latin_before(doc, cue_start, cue_end, taken)  # Nexa基金会, DMM集团
+    if text[start] in _BODY_END and start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff":
+        return None  # (市公安)局联合供电公司: the walk crossed the end of another body
+    if kind == "company" and text[cue_start - 1] in "母子" and text[cue_start:cue_end] == "公司":
+        return None  # 币托母公司, X子公司: a company described by its relation to one named
+    if kind == "company" and _LONGER_BODY.match(text, cue_end):
+        return None  # 参议院银行委员会, 银行商业同业公会: the suffix is inside a longer name
     span = text[start:cue_start]
     if not bounded or _INDEFINITE.search(span) or _VERBISH.search(span):
         return None
     if _CLAUSE.search(span):
         return None  # 可能加剧跨境资本, 法案允许银行: a clause ran into the suffix
+    if kind == "company" and (
+        _CLAUSE_VERB.search(span) or _CLAUSE_HEAD.match(span) or _TIME_INSIDE.search(span)
+    ):
+        return None  # 开立公司, 攻击交易所, 本周中心化交易所: the suffix is an object
     if kind != "company":
         if cue_start - start < 1 or (kind == "placed" and cue_start - start < 2):
             return None
@@ -112,15 +147,19 @@ def _zh_org(
         return start, cue_end, doc.shown[start:cue_end]  # no prefix stripping: 商品期货…
     place_end = max((i + 1 for i in range(start, cue_start) if taken[i] == 2), default=start)
     tail = text[place_end:cue_start].lstrip("省市区县")
-    if place_end > start and len(_specific(tail)) < 2 and _NAME_AFTER.match(text, cue_end):
-        return None  # 以色列网络安全公司Check Point, 台湾交易所MAX: a description before a name
+    if place_end > start and len(_specific(tail)) < 2 and (
+        _NAME_AFTER.match(text, cue_end) or _brand_after(text, cue_end)
+    ):
+        return None  # 以色列网络安全公司Check Point, 台湾交易所币托BitoPro: a description
+    if place_end > start and any(k in tail for k in lex.zh_kinds) and len(_specific(tail)) < 2:
+        return None  # 台湾游戏公司, 台湾芯片设计公司: a kind of firm from a place, no name
     if place_end > start and tail in ("子", "分", "母", "总", "附属"):
         return None  # 立陶宛子公司, 香港分公司: a unit of a company named elsewhere, not a name
     if place_end > start and len(_specific(tail)) >= 2:
         span = tail  # 深圳市星火链科技有限公司 → 星火链科技有限公司: the place is an address
     name = lex.zh_generic_prefix.sub("", span)
-    if len(name) < 2 or name in lex.zh_generic_set:
-        return None
+    if len(name) < 2 or name in lex.zh_generic_set or name in lex.zh_org_suffixes:
+        return None  # OSL集团有限公司: 集团 is the known name's suffix, not a name of its own
     has_place = any(taken[cue_start - len(name) : cue_start])
     if len(_specific(name)) < 2 and not has_place:
         return None  # 电力公司, 区块链分析公司: a description, not a name
@@ -128,9 +167,34 @@ def _zh_org(
     return begin, cue_end, doc.shown[begin:cue_end]
 
 
+_BODY_END = frozenset("局部厅署处委")
+# a body whose name has a company suffix inside it (银行委员会, 银行商业同业公会)
+_LONGER_BODY = re.compile(r"(?:商业)?(?:同业)?(?:公会|委员会|协会|工会)")
+# a Latin name written straight before a Chinese suffix that makes it a body of its own
+_LATIN_SUFFIXES = frozenset({"基金会", "集团", "实验室", "研究院", "协会", "控股", "资本"})
+_LATIN_BEFORE = re.compile(r"(?<![A-Za-z0-9.&'-])([A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*){0,2})$")
+_LATIN_GENERIC = frozenset({"Web3", "DeFi", "NFT", "AI", "DAO", "RWA", "ETF", "GameFi", "Layer"})
+
+
+def _latin_before(
+    doc: Doc, cue_start: int, cue_end: int, taken: bytearray
+) -> tuple[int, int, str] | None:
+    """Nexa基金会, DMM集团: an unknown Latin name and a suffix are one name (a known one,
+    OSL集团, is the known organisation's; a generic word, Web3协会, is a description)."""
+    if doc.simp[cue_start:cue_end] not in _LATIN_SUFFIXES:
+        return None
+    m = _LATIN_BEFORE.search(doc.simp, max(0, cue_start - 30), cue_start)
+    if m is None or any(taken[m.start(1) : cue_start]):
+        return None
+    words = m.group(1).split(" ")
+    if any(w in _LATIN_GENERIC or w in lexicon().stop for w in words):
+        return None
+    return m.start(1), cue_end, doc.shown[m.start(1) : cue_end]
+
+
 _VERB_INSIDE = re.compile(
     r"上线|联合|上调|下调|反映|宣布|发布|推出|成立|获得|通过|加入|携手|签署|表示|认为|批准|要求|"
-    r"起诉|指控|调查|发现|进行|参与|包括|支持|同|向|对|被|将|已|的|^与|^和"
+    r"起诉|指控|调查|发现|进行|参与|包括|支持|采用|支撑|使用|基于|同|向|对|被|将|已|的|^与|^和"
 )
 _TIME_PREFIX = re.compile(
     r"(?:本周|上周|下周|今年|去年|明年|近日|日前|此前|目前|昨日|今日|昨天|今天|当天|同日|随后)"
@@ -275,6 +339,43 @@ def _foreign_name(doc: Doc, m: re.Match[str]) -> tuple[int, int, str] | None:
     if start >= m.end(1):
         return None
     return start, end, doc.shown[start:end]
+
+
+# places below city level that no table lists, named by how the text lists them: "荥经、汉源、
+# 石棉等县", "瓜州、玉门等地", "玛纳斯县和呼图壁县". Two or three characters an item.
+_LISTED_PLACES = re.compile(
+    r"(?:(?<=[在于从对至到，。、,\s])|^)(?![在于从对至到])"
+    r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})等(?:县|地|区|市|乡镇|县市|区县)"
+)
+_PAIRED_COUNTIES = re.compile(
+    r"(?:(?<=[在于从对至到，。、,\s])|^)(?![在于从对至到])"
+    r"([\u4e00-\u9fff]{2,3}县)[和与及、]([\u4e00-\u9fff]{2,3}县)"
+)
+_NOT_PLACE_ITEM = re.compile(
+    r"各|全|该|本|多|几|数|周边|邻近|附近|其他|其它|相关|部分|一些|下辖|所辖|区块|数据|平台|企业|公司"
+)
+
+
+def listed_places(doc: Doc, taken: bytearray) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, name, "PLACE") for the items of a list of places (荥经、汉源、石棉等县)."""
+    simp = doc.simp
+    found: list[tuple[int, int]] = []
+    if "等" in simp:
+        for m in _LISTED_PLACES.finditer(simp):
+            at = m.start(1)
+            for item in m.group(1).split("、"):
+                found.append((at, at + len(item)))
+                at += len(item) + 1
+    if "县" in simp:
+        for m in _PAIRED_COUNTIES.finditer(simp):
+            found += [(m.start(1), m.end(1)), (m.start(2), m.end(2))]
+    for start, end in found:
+        item = simp[start:end]
+        if any(taken[start:end]) or _NOT_PLACE_ITEM.search(item):
+            continue  # a known name, or 周边地区, 各县: no place of its own
+        if any(ch in lexicon().zh_stop for ch in item):
+            continue
+        yield start, end, doc.shown[start:end], "PLACE"
 
 
 def merge_family_names(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:

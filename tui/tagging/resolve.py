@@ -3,7 +3,9 @@
 A word match is evidence, not a verdict. An alias marked "needs context" (``?=Sun``, ``?=SAFE``,
 ``?=Canaan``) counts only if the same entity is confirmed elsewhere by an unambiguous alias
 ("Justin Sun … Sun said"), if it is written as a cashtag, or if a word of its context set is
-nearby. Anti-contexts drop hits ("Shanghai" near "upgrade"). When one alias belongs to several
+nearby. A context ``in:NAME`` is another entry named plainly in the same text: a district
+named alone (南山, 內湖) is a place only where its city (深圳, 台北) is named too.
+Anti-contexts drop hits ("Shanghai" near "upgrade"). When one alias belongs to several
 entities (证监会: HK SFC near 香港, the SEC near 美国, otherwise the CSRC), the conditional
 readings are tried first and the unconditional one is the fallback.
 """
@@ -60,6 +62,7 @@ class Resolver:
     def __init__(self, entries: tuple[Entry, ...], contexts: dict[str, ContextSet]) -> None:
         self.entries = entries
         self.contexts = contexts
+        self.by_name = {e.name: i for i, e in enumerate(entries)}  # for ``in:NAME`` contexts
 
     def near(self, doc: Doc, name: str | None, start: int, end: int) -> bool:
         if name is None:
@@ -128,8 +131,12 @@ class Resolver:
         options.sort(key=lambda o: (o[2] not in confirmed, not o[1].needs_context))
         cashtag = start > 0 and doc.shown[start - 1] == "$"
         for entry, alias, index in options:
-            if alias.needs_context and not (
-                index in confirmed or cashtag or self.near(doc, alias.context, start, end)
+            context = alias.context
+            if context is not None and context.startswith("in:"):
+                if self.by_name.get(context[3:]) not in confirmed:
+                    continue  # 南山 without 深圳: a mountain, a name, not the district
+            elif alias.needs_context and not (
+                index in confirmed or cashtag or self.near(doc, context, start, end)
             ):
                 continue
             if self._anti(doc, entry, alias, start, end):
