@@ -169,11 +169,21 @@ def merge_found_short_forms(
             into[short.name] = longer[0]
     if not into:
         return entities
+    return tuple(sorted(fold_into(entities, into), key=lambda e: (-e.count, e.name)))
+
+
+def fold_into(entities: tuple[Entity, ...], into: dict[str, Entity]) -> list[Entity]:
+    """The entities with each short organisation named in ``into`` counted under its longer
+    form, its mentions kept for the tooltip (chains: the longest form wins). One home for the
+    fold that the Latin-name and the government-body merges both decide."""
     extra: dict[str, tuple[int, list[str]]] = {}
-    for name, long in into.items():
-        short = next(e for e in orgs if e.name == name)
-        n, forms = extra.get(long.name, (0, []))
-        extra[long.name] = (n + short.count, forms + [m for m in short.mentions if m not in forms])
+    for short_name, long in into.items():
+        while long.name in into:
+            long = into[long.name]
+        short = next(e for e in entities if e.type == "ORG" and e.name == short_name)
+        n, forms = extra.setdefault(long.name, (0, []))
+        forms.extend(m for m in short.mentions if m not in forms)
+        extra[long.name] = (n + short.count, forms)
     out = []
     for e in entities:
         if e.type == "ORG" and e.name in into:
@@ -183,4 +193,4 @@ def merge_found_short_forms(
             mentions = (*e.mentions, *(m for m in forms if m not in e.mentions))
             e = Entity(e.name, e.type, e.count + n, mentions[:8])
         out.append(e)
-    return tuple(sorted(out, key=lambda e: (-e.count, e.name)))
+    return out

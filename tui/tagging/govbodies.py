@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from tui.models import Entity
+from tui.tagging.forms import fold_into
 from tui.tagging.gazetteer import Alias, Entry
 from tui.tagging.govbody_names import canonical_name
 from tui.tagging.normalize import to_simplified as _to_simp
@@ -400,21 +401,4 @@ def merge_short_forms(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
                 break
     if not into:
         return entities
-    extra: dict[str, tuple[int, list[str]]] = {}
-    for short_name, long in into.items():
-        while long.name in into:  # chains: the longest form wins
-            long = into[long.name]
-        short = next(e for e in entities if e.type == "ORG" and e.name == short_name)
-        n, forms = extra.setdefault(long.name, (0, []))
-        forms.extend(m for m in short.mentions if m not in forms)
-        extra[long.name] = (n + short.count, forms)
-    out = []
-    for e in entities:
-        if e.type == "ORG" and e.name in into:
-            continue
-        if e.type == "ORG" and e.name in extra:
-            n, forms = extra[e.name]
-            mentions = (*e.mentions, *(m for m in forms if m not in e.mentions))
-            e = Entity(e.name, e.type, e.count + n, mentions[:8])
-        out.append(e)
-    return tuple(out)
+    return tuple(fold_into(entities, into))
