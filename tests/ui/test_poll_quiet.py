@@ -7,6 +7,7 @@ hypothesis draws); the list and panes in the real app on a real cache.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -257,6 +258,21 @@ def test_progress_waits_for_the_next_key_while_typing(
     run(scenario())
 
 
+def record_frames(app: Any, sample: Callable[[], tuple[int, int]]) -> list[tuple[int, int]]:
+    """What ``sample()`` reads at every frame the main screen paints (wraps the app's
+    display, so a frame is what reached the terminal, not what was scheduled)."""
+    shown: list[tuple[int, int]] = []
+    display = app._display
+
+    def recorded(screen: Any, renderable: Any) -> None:
+        if renderable is not None and len(app.screen_stack) == 1:
+            shown.append(sample())
+        display(screen, renderable)
+
+    app._display = recorded
+    return shown
+
+
 def test_a_poll_refresh_shows_the_list_and_the_panes_in_one_frame(
         sample_db: Path, app_for: AppFactory, held_poll: FakePoller,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -276,19 +292,10 @@ def test_a_poll_refresh_shows_the_list_and_the_panes_in_one_frame(
 
     monkeypatch.setattr(main, "feed_counts", slow_counts)
 
-    shown: list[tuple[int, int]] = []
-
     async def scenario() -> None:
         app = app_for(sample_db)
-        display = app._display
-
-        def recorded(screen: Any, renderable: Any) -> None:
-            if renderable is not None and len(app.screen_stack) == 1:
-                pane = app.query_one("#feeds", FeedList)
-                shown.append((articles(app).count, pane._totals.get("unread", -1)))
-            display(screen, renderable)
-
-        app._display = recorded  # type: ignore[method-assign]
+        shown = record_frames(app, lambda: (
+            articles(app).count, app.query_one("#feeds", FeedList)._totals.get("unread", -1)))
         async with app.run_test(size=(140, 40)) as pilot:
             await settle(pilot)  # the panes' first counts are in
             shown.clear()
@@ -321,18 +328,9 @@ def test_while_typing_a_poll_refresh_is_painted_just_after_a_key(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A refresh read while the user types waits for the next key and is painted in the
     frame after that key's: the key's own frame has only the key's change."""
-    shown: list[tuple[int, int]] = []
-
     async def scenario() -> None:
         app = app_for(sample_db)
-        display = app._display
-
-        def recorded(screen: Any, renderable: Any) -> None:
-            if renderable is not None and len(app.screen_stack) == 1:
-                shown.append((articles(app).count, articles(app).cursor))
-            display(screen, renderable)
-
-        app._display = recorded  # type: ignore[method-assign]
+        shown = record_frames(app, lambda: (articles(app).count, articles(app).cursor))
         async with app.run_test(size=(140, 40)) as pilot:
             await settle(pilot)
             before = articles(app).count
